@@ -1,0 +1,249 @@
+"""Site configuration: ``site.yaml`` at the repository root, typed and validated.
+
+Every key is optional; a missing file gives the defaults below. An unknown key
+or a value of the wrong type is an error naming the key and its line, with a
+"did you mean" for near misses, because a silently ignored misspelling
+(``pagenation:``) is worse than a refusal.
+
+Example::
+
+    title: 无锡日报数字报
+    paper: 无锡日报
+    base_url: https://example.org/archive/   # for feeds, sitemap, canonical links
+    language: zh-CN
+    sections:                # 版名 by page number; papers rename pages over time
+      - {pages: [1], name: 要闻}
+      - {pages: [2], name: 综合, until: 2024-12-31}
+      - {pages: [2], name: 经济, from: 2025-01-01}
+    aliases:                 # person -> variants and misprints merged into them
+      崔欣润: [崔新润]
+    search:
+      words: [新吴区, 锡山, 辋村]
+    pagination: {section: 50, person: 50}
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .format import Problem, near_miss
+
+CONFIG_NAME = "site.yaml"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    pages: tuple[int, ...]
+    name: str
+    start: dt.date | None = None  # 'from' in site.yaml
+    until: dt.date | None = None
+
+    def applies(self, date: dt.date, page: int) -> bool:
+        return (
+            page in self.pages
+            and (self.start is None or date >= self.start)
+            and (self.until is None or date <= self.until)
+        )
+
+
+@dataclass(frozen=True)
+class Pagination:
+    section: int = 50
+    person: int = 50
+    archive: int = 100
+    feed: int = 50
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "数字报档案"
+    paper: str = "无锡日报"
+    base_url: str = ""
+    language: str = "zh-CN"
+    articles: str = "articles"
+    output: str = "build"
+    sections: tuple[SectionRule, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    search_words: tuple[str, ...] = ()
+    pagination: Pagination = Pagination()
+    # Folder the file was read from; relative paths above resolve against it.
+    root: Path = Path(".")
+
+    def section_for(self, date: dt.date, page: int, printed: str | None) -> str | None:
+        """The 版名 configured for (date, page), else the one printed in the article."""
+        for rule in self.sections:
+            if rule.applies(date, page):
+                return rule.name
+        return printed
+
+    def canonical_person(self, name: str) -> str:
+        return self._alias_map.get(name, name)
+
+    @property
+    def _alias_map(self) -> dict[str, str]:
+        cached = self.__dict__.get("_alias_cache")
+        if cached is None:
+            cached = {v: k for k, vs in self.aliases.items() for v in vs}
+            object.__setattr__(self, "_alias_cache", cached)
+        return cached
+
+    @property
+    def articles_dir(self) -> Path:
+        return (self.root / self.articles).resolve()
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.output).resolve()
+
+
+# key -> (python type(s), description for messages)
+_TOP: dict[str, tuple[Any, str]] = {
+    "title": (str, "text"), "paper": (str, "text"), "base_url": (str, "a URL"),
+    "language": (str, "a language tag such as zh-CN"), "articles": (str, "a folder"),
+    "output": (str, "a folder"), "sections": (list, "a list of {pages, name, from, until}"),
+    "aliases": (dict, "a mapping of name to a list of variants"),
+    "search": (dict, "a mapping with 'words'"), "pagination": (dict, "a mapping of page kind to size"),
+}
+_SECTION_KEYS = ("pages", "page", "name", "from", "until")
+_PAGINATION_KEYS = ("section", "person", "archive", "feed")
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def _find(node: yaml.Node | None, key: str) -> tuple[yaml.Node | None, yaml.Node | None]:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return k, v
+    return None, None
+
+
+def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfig:
+    """Load site.yaml (default: ./site.yaml); defaults when the file does not exist."""
+    if path is None:
+        path = (root or Path(".")) / CONFIG_NAME
+    base = path.parent
+    if not path.exists():
+        return SiteConfig(root=base)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(name, 1, f"not UTF-8 (byte offset {exc.start})")]) from None
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError([Problem(name, mark.line + 1 if mark else 1, f"broken YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if data is None:
+        return SiteConfig(root=base)
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(name, 1, "site.yaml must be a mapping of keys to values")])
+    problems: list[Problem] = []
+
+    def err(node: yaml.Node | None, msg: str) -> None:
+        problems.append(Problem(name, _line(node), msg))
+
+    def unknown(keys: Any, allowed: tuple[str, ...], parent: yaml.Node | None, where: str) -> None:
+        for key in keys:
+            if key not in allowed:
+                k, _ = _find(parent, str(key))
+                hint = near_miss(str(key), allowed)
+                err(k or parent, f"unknown key '{where}{key}'" + (f" (did you mean '{where}{hint}'?)" if hint else ""))
+
+    unknown(data, tuple(_TOP), tree, "")
+    for key, (typ, what) in _TOP.items():
+        if key in data and data[key] is not None and not isinstance(data[key], typ):
+            err(_find(tree, key)[1], f"'{key}' must be {what}, not {type(data[key]).__name__}")
+    ok = {k: v for k, v in data.items() if k in _TOP and isinstance(v, _TOP[k][0])}
+
+    sections: list[SectionRule] = []
+    _, snode = _find(tree, "sections")
+    for i, item in enumerate(ok.get("sections") or []):
+        inode = snode.value[i] if isinstance(snode, yaml.SequenceNode) else snode
+        if not isinstance(item, dict):
+            err(inode, "each entry of 'sections' must be a mapping {pages, name}")
+            continue
+        unknown(item, _SECTION_KEYS, inode, "sections.")
+        pages = item.get("pages", item.get("page"))
+        if isinstance(pages, int) and not isinstance(pages, bool):
+            pages = [pages]
+        if not isinstance(pages, list) or not pages or not all(isinstance(p, int) and not isinstance(p, bool) for p in pages):
+            err(inode, "'sections' entry needs 'pages': a page number or a list of them")
+            continue
+        if not isinstance(item.get("name"), str) or not item["name"].strip():
+            err(_find(inode, "name")[1] or inode, "'sections' entry needs a 'name'")
+            continue
+        dates: dict[str, dt.date | None] = {}
+        for dk in ("from", "until"):
+            v = item.get(dk)
+            if v is not None and not isinstance(v, dt.date):
+                err(_find(inode, dk)[1], f"'sections.{dk}' must be a date YYYY-MM-DD")
+                v = None
+            dates[dk] = v
+        sections.append(SectionRule(tuple(pages), item["name"].strip(), dates["from"], dates["until"]))
+
+    aliases: dict[str, tuple[str, ...]] = {}
+    _, anode = _find(tree, "aliases")
+    for person, variants in (ok.get("aliases") or {}).items():
+        if isinstance(variants, str):
+            variants = [variants]
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            err(_find(anode, str(person))[1], f"'aliases.{person}' must be a list of names")
+            continue
+        aliases[str(person)] = tuple(v.strip() for v in variants)
+
+    words: tuple[str, ...] = ()
+    search = ok.get("search") or {}
+    _, srch = _find(tree, "search")
+    unknown(search, ("words",), srch, "search.")
+    if "words" in search:
+        w = search["words"]
+        if not isinstance(w, list) or not all(isinstance(x, str) for x in w):
+            err(_find(srch, "words")[1], "'search.words' must be a list of words")
+        else:
+            words = tuple(x.strip() for x in w if x.strip())
+
+    pag = ok.get("pagination") or {}
+    _, pnode = _find(tree, "pagination")
+    unknown(pag, _PAGINATION_KEYS, pnode, "pagination.")
+    sizes = {}
+    for k in _PAGINATION_KEYS:
+        if k in pag:
+            v = pag[k]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                err(_find(pnode, k)[1], f"'pagination.{k}' must be a whole number of 1 or more")
+            else:
+                sizes[k] = v
+
+    if problems:
+        raise ConfigError(problems)
+    base_url = ok.get("base_url") or ""
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    return SiteConfig(
+        title=ok.get("title", SiteConfig.title),
+        paper=ok.get("paper", SiteConfig.paper),
+        base_url=base_url,
+        language=ok.get("language", SiteConfig.language),
+        articles=ok.get("articles", SiteConfig.articles),
+        output=ok.get("output", SiteConfig.output),
+        sections=tuple(sections),
+        aliases=aliases,
+        search_words=words,
+        pagination=Pagination(**sizes),
+        root=base,
+    )

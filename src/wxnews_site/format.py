@@ -1,0 +1,481 @@
+"""The on-disk format: the contract between import, editors, build, search and check.
+
+Everything wxnews-site knows about an archive lives in one folder (``articles/``
+by default), laid out by issue date and page (版)::
+
+    articles/2024/06/30/02-01.md          one article, position 1 on page 2
+    articles/2024/06/30/02-02.md
+    articles/2024/06/30/02.page.yaml      page 2 itself: metadata, credits, leftovers
+
+**Article files** are UTF-8 Markdown with YAML front matter between two ``---``
+lines. Keys, in the order the importer writes them:
+
+=====================  =====================================================
+id                     ``YYYY-MM-DD-PP-NN``: date, page, position. Required;
+                       URLs and cross references use it, never a title slug.
+date, page             the issue date and page number. Required.
+section, paper         版名 (e.g. 要闻) and paper name, or null.
+kind                   ``article`` | ``photo`` | ``continuation`` (a story
+                       continued from another page). Required.
+kicker, title,         引题, 主题, 副题 as printed, or null. A photo with no
+subtitle               printed headline has ``title: null``.
+bylines                list of reporters/authors, Chinese names as printed
+                       (padding spaces removed: "刘  泉" is 刘泉).
+photographers          list of photographers.
+credit                 the byline or photo credit exactly as printed, or null.
+dateline               "本报讯", "本报北京5月19日电" ..., or null. A dateline
+                       printed inside the first paragraph stays there too.
+continued_from_page    for a continuation: the page it jumps from ("上接第1版").
+continued_to_page      for a first part: the page it jumps to ("下转第2版").
+source                 ``{file: NAME, lines: "3-9,21"}``: raw file and lines.
+review                 list of reasons an editor should check the article;
+                       empty when the importer was confident. Editors clear
+                       it when they have checked.
+=====================  =====================================================
+
+The body is Markdown: paragraphs separated by blank lines, in-article
+subheadings as ``## text``. Text is verbatim from the printed page. Raw HTML is
+never rendered: it is shown as text, and ``check`` warns about it.
+
+**Page files** (``PP.page.yaml``) hold ``date, page, section, paper, source,
+source_sha256``, ``credits`` (editor credit lines such as 本版责编, which
+belong to no article), ``leftovers`` (raw text the importer could not place,
+``{line, text, reason}``), and ``imported`` (article file name -> sha256 of the
+bytes the importer wrote; a re-import overwrites only files that still hash to
+that value, so an editor's correction is never destroyed).
+
+The files are the source of truth: the build derives everything from them, and
+editors may change any of them by hand.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .model import KINDS, Article, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges
+
+try:  # libyaml is ten times faster; fall back silently where it is not built.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+ARTICLE_KEYS = (
+    "id", "date", "page", "section", "paper", "kind", "kicker", "title", "subtitle",
+    "bylines", "photographers", "credit", "dateline", "continued_from_page",
+    "continued_to_page", "source", "review",
+)
+REQUIRED_KEYS = ("id", "date", "page", "kind")
+PAGE_KEYS = ("date", "page", "section", "paper", "source", "source_sha256", "credits", "leftovers", "imported")
+ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{2,3})-(\d{2,3})$")
+HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one file, at one line: what build, check and import report."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "severity": self.severity, "message": self.message}
+
+
+class FormatError(Exception):
+    """Raised with every problem found in one file, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+# --------------------------------------------------------------------- paths
+
+def article_relpath(date: dt.date, page: int, position: int) -> str:
+    return f"{date:%Y/%m/%d}/{page:02d}-{position:02d}.md"
+
+
+def page_relpath(date: dt.date, page: int) -> str:
+    return f"{date:%Y/%m/%d}/{page:02d}.page.yaml"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+# -------------------------------------------------------------------- writing
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    # A JSON string is a valid YAML double-quoted scalar; it keeps every
+    # character (quotes, colons, ——) unambiguous for editors and parsers.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _flow_list(values: Iterable[Any]) -> str:
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
+
+
+def render_article(a: Article) -> str:
+    """Front matter + body, deterministic: the same article always gives the same bytes."""
+    src = "null"
+    if a.source is not None:
+        src = "{file: " + _scalar(a.source.file) + ", lines: " + _scalar(format_ranges(a.source.lines)) + "}"
+    values = {
+        "id": a.id, "date": a.date, "page": a.page, "section": a.section, "paper": a.paper,
+        "kind": a.kind, "kicker": a.kicker, "title": a.title, "subtitle": a.subtitle,
+        "bylines": _flow_list(a.bylines), "photographers": _flow_list(a.photographers),
+        "credit": a.credit, "dateline": a.dateline,
+        "continued_from_page": a.continued_from_page, "continued_to_page": a.continued_to_page,
+        "source": src,
+    }
+    lines = ["---"]
+    for key in ARTICLE_KEYS[:-1]:
+        v = values[key]
+        lines.append(f"{key}: {v if key in ('bylines', 'photographers', 'source') else _scalar(v)}")
+    if a.review:
+        lines.append("review:")
+        lines.extend(f"  - {_scalar(r)}" for r in a.review)
+    else:
+        lines.append("review: []")
+    lines.append("---")
+    body = a.body.strip("\n")
+    return "\n".join(lines) + "\n\n" + (body + "\n" if body else "")
+
+
+def render_page(p: PageInfo) -> str:
+    lines = [
+        f"date: {_scalar(p.date)}", f"page: {p.page}", f"section: {_scalar(p.section)}",
+        f"paper: {_scalar(p.paper)}", f"source: {_scalar(p.source)}",
+        f"source_sha256: {_scalar(p.source_sha256)}",
+    ]
+    lines.append("credits:" + ("" if p.credits else " []"))
+    lines.extend(f"  - {_scalar(c)}" for c in p.credits)
+    lines.append("leftovers:" + ("" if p.leftovers else " []"))
+    for lo in p.leftovers:
+        lines.append(f"  - line: {lo.line}")
+        lines.append(f"    text: {_scalar(lo.text)}")
+        lines.append(f"    reason: {_scalar(lo.reason)}")
+    lines.append("imported:" + ("" if p.imported else " {}"))
+    lines.extend(f"  {_scalar(k)}: {_scalar(v)}" for k, v in sorted(p.imported.items()))
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------------- reading
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Return (yaml text, body, 1-based line of the body's first line).
+
+    Raises ValueError when the file does not open with a closed '---' block.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.startswith("---"):
+        raise ValueError("the file must start with a '---' line opening the front matter")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise ValueError("the first line must be exactly '---'")
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    raise ValueError("the front matter is not closed by a '---' line")
+
+
+def _key_lines(yaml_text: str, offset: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for n, line in enumerate(yaml_text.split("\n")):
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if m and m.group(1) not in out:
+            out[m.group(1)] = n + offset
+    return out
+
+
+def _yaml_error_line(exc: yaml.YAMLError, offset: int) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return (mark.line + offset) if mark is not None else offset
+
+
+def _opt_str(meta: dict, key: str, where: int, problems: list[Problem], path: str) -> str | None:
+    v = meta.get(key)
+    if v is None:
+        return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    if not isinstance(v, str):
+        problems.append(Problem(path, where, f"'{key}' must be text or null, not {type(v).__name__}"))
+        return None
+    v = v.strip()
+    return v or None
+
+
+def _names(meta: dict, key: str, where: int, problems: list[Problem], path: str) -> tuple[str, ...]:
+    v = meta.get(key)
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, (str, int)) for x in v):
+        problems.append(Problem(path, where, f"'{key}' must be a list of names"))
+        return ()
+    return tuple(str(x).strip() for x in v if str(x).strip())
+
+
+def _opt_int(meta: dict, key: str, where: int, problems: list[Problem], path: str) -> int | None:
+    v = meta.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int):
+        problems.append(Problem(path, where, f"'{key}' must be a page number or null"))
+        return None
+    return v
+
+
+def parse_article(text: str, path: str = "<string>") -> Article:
+    """Parse one article file; raises FormatError listing every problem with its line."""
+    try:
+        fm, body, body_line = split_front_matter(text)
+    except ValueError as exc:
+        raise FormatError([Problem(path, 1, str(exc))]) from None
+    try:
+        meta = yaml.load(fm, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        msg = " ".join(str(getattr(exc, "problem", "") or exc).split())
+        raise FormatError([Problem(path, _yaml_error_line(exc, 2), f"broken YAML in front matter: {msg}")]) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FormatError([Problem(path, 2, "front matter must be a mapping of keys to values")])
+    where = _key_lines(fm, 2)
+    problems: list[Problem] = []
+    for key in meta:
+        if key not in ARTICLE_KEYS:
+            hint = near_miss(str(key), ARTICLE_KEYS)
+            problems.append(Problem(path, where.get(str(key), 2), f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")))
+    for key in REQUIRED_KEYS:
+        if meta.get(key) is None:
+            problems.append(Problem(path, where.get(key, 2), f"missing required key '{key}'"))
+    line = lambda k: where.get(k, 2)  # noqa: E731
+
+    date = meta.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            problems.append(Problem(path, line("date"), f"bad date {meta['date']!r}: use YYYY-MM-DD"))
+            date = None
+    elif date is not None and not isinstance(date, dt.date):
+        problems.append(Problem(path, line("date"), f"bad date {date!r}: use YYYY-MM-DD"))
+        date = None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    page = _opt_int(meta, "page", line("page"), problems, path)
+    if page is not None and page < 1:
+        problems.append(Problem(path, line("page"), "'page' must be 1 or more"))
+    kind = meta.get("kind")
+    if kind is not None and kind not in KINDS:
+        problems.append(Problem(path, line("kind"), f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}"))
+
+    aid = meta.get("id")
+    position = 0
+    if aid is not None:
+        m = ID_RE.match(str(aid))
+        if not m:
+            problems.append(Problem(path, line("id"), f"bad id {aid!r}: expected YYYY-MM-DD-PP-NN (date, page, position)"))
+        else:
+            position = int(m.group(3))
+            if date and page and (m.group(1) != date.isoformat() or int(m.group(2)) != page):
+                problems.append(Problem(path, line("id"), f"id {aid} does not match date {date} and page {page}"))
+
+    src = meta.get("source")
+    source: Source | None = None
+    if isinstance(src, dict) and isinstance(src.get("file"), str):
+        try:
+            source = Source(src["file"], parse_ranges(str(src.get("lines") or "")))
+        except ValueError:
+            problems.append(Problem(path, line("source"), f"bad line list {src.get('lines')!r} in 'source'"))
+    elif isinstance(src, str):
+        source = Source(src)
+    elif src is not None:
+        problems.append(Problem(path, line("source"), "'source' must be {file: NAME, lines: \"1-3,7\"}"))
+
+    review = meta.get("review") or []
+    if isinstance(review, str):
+        review = [review]
+    if not isinstance(review, list):
+        problems.append(Problem(path, line("review"), "'review' must be a list of reasons"))
+        review = []
+
+    article = Article(
+        id=str(aid) if aid is not None else "",
+        date=date if isinstance(date, dt.date) else dt.date(1970, 1, 1),
+        page=page or 0,
+        position=position,
+        section=_opt_str(meta, "section", line("section"), problems, path),
+        paper=_opt_str(meta, "paper", line("paper"), problems, path),
+        kind=str(kind or "article"),
+        kicker=_opt_str(meta, "kicker", line("kicker"), problems, path),
+        title=_opt_str(meta, "title", line("title"), problems, path),
+        subtitle=_opt_str(meta, "subtitle", line("subtitle"), problems, path),
+        bylines=_names(meta, "bylines", line("bylines"), problems, path),
+        photographers=_names(meta, "photographers", line("photographers"), problems, path),
+        credit=_opt_str(meta, "credit", line("credit"), problems, path),
+        dateline=_opt_str(meta, "dateline", line("dateline"), problems, path),
+        continued_from_page=_opt_int(meta, "continued_from_page", line("continued_from_page"), problems, path),
+        continued_to_page=_opt_int(meta, "continued_to_page", line("continued_to_page"), problems, path),
+        source=source,
+        review=tuple(str(r) for r in review if str(r).strip()),
+        body=body.strip("\n"),
+        path=path,
+        body_line=body_line,
+    )
+    if problems:
+        raise FormatError(problems)
+    return article
+
+
+def lint_article(a: Article) -> list[Problem]:
+    """Warnings that do not stop a build (``--strict`` makes them errors)."""
+    out: list[Problem] = []
+    for n, line in enumerate(a.body.split("\n")):
+        if HTML_RE.search(line):
+            out.append(Problem(a.path, a.body_line + n, "raw HTML in Markdown is shown as text, not rendered", "warning"))
+    for k in ("kicker", "title", "subtitle"):
+        v = getattr(a, k)
+        if v and HTML_RE.search(v):
+            out.append(Problem(a.path, 1, f"HTML in '{k}' is shown as text", "warning"))
+    if a.review:
+        out.append(Problem(a.path, 1, "open review flags: " + "; ".join(a.review), "warning"))
+    expected = article_relpath(a.date, a.page, a.position)
+    if a.path and a.position and a.path.replace(os.sep, "/") != expected:
+        out.append(Problem(a.path, 1, f"file for id {a.id} is expected at {expected}", "warning"))
+    return out
+
+
+def parse_page(text: str, path: str = "<string>") -> PageInfo:
+    try:
+        meta = yaml.load(text, Loader=_Loader) or {}
+    except yaml.YAMLError as exc:
+        raise FormatError([Problem(path, _yaml_error_line(exc, 1), f"broken YAML: {' '.join(str(exc).split())}")]) from None
+    if not isinstance(meta, dict):
+        raise FormatError([Problem(path, 1, "a page file must be a mapping")])
+    where = _key_lines(text, 1)
+    problems = [Problem(path, where.get(str(k), 1), f"unknown key '{k}'") for k in meta if k not in PAGE_KEYS]
+    date = meta.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            date = None
+    if not isinstance(date, dt.date):
+        problems.append(Problem(path, where.get("date", 1), "missing or bad 'date'"))
+    if not isinstance(meta.get("page"), int):
+        problems.append(Problem(path, where.get("page", 1), "missing or bad 'page'"))
+    if problems:
+        raise FormatError(problems)
+    leftovers = tuple(
+        Leftover(int(x.get("line", 0)), str(x.get("text", "")), str(x.get("reason") or ""))
+        for x in meta.get("leftovers") or [] if isinstance(x, dict)
+    )
+    return PageInfo(
+        date=date, page=meta["page"], section=meta.get("section"), paper=meta.get("paper"),
+        source=meta.get("source"), source_sha256=meta.get("source_sha256"),
+        credits=tuple(str(c) for c in meta.get("credits") or []),
+        leftovers=leftovers,
+        imported={str(k): str(v) for k, v in (meta.get("imported") or {}).items()},
+        path=path,
+    )
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything read from an articles folder, plus what was wrong with it."""
+
+    articles: tuple[Article, ...]
+    pages: tuple[PageInfo, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def read_archive(root: Path) -> Archive:
+    """Read every article and page file under root, collecting all problems at once."""
+    articles: list[Article] = []
+    pages: list[PageInfo] = []
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return Archive((), (), (Problem(str(root), 0, "articles folder not found"),))
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for f in files:
+        rel = f.relative_to(root).as_posix()
+        if f.suffix not in (".md",) and not f.name.endswith(".page.yaml"):
+            continue
+        raw = f.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            problems.append(Problem(rel, line, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8"))
+            continue
+        try:
+            if f.suffix == ".md":
+                a = parse_article(text, rel)
+                articles.append(a)
+                problems.extend(lint_article(a))
+            else:
+                pages.append(parse_page(text, rel))
+        except FormatError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, str] = {}
+    for a in articles:
+        if a.id in seen:
+            problems.append(Problem(a.path, 2, f"duplicate id {a.id}: also used by {seen[a.id]}"))
+        else:
+            seen[a.id] = a.path
+    articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
+    pages.sort(key=lambda p: (p.date, p.page))
+    return Archive(tuple(articles), tuple(pages), tuple(problems))
+
+
+def near_miss(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known key to a misspelt one, for 'did you mean' hints."""
+    m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return m[0] if m else None
+
+
+__all__ = [
+    "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
+    "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
+    "read_archive", "render_article", "render_page", "sha256_bytes", "split_front_matter",
+]

@@ -1,0 +1,136 @@
+"""The archive's model: frozen dataclasses shared by every stage.
+
+Identity is by id, never by slug: an article is named by its date, page (版)
+and position on the page; a person by the Chinese name exactly as printed
+(after alias merging), so 张伟 and 章伟 stay two people.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+KINDS = ("article", "photo", "continuation")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article came from: the raw file and the 1-based line numbers used."""
+
+    file: str
+    lines: tuple[int, ...] = ()
+
+    def describe(self) -> str:
+        return f"{self.file}:{format_ranges(self.lines)}" if self.lines else self.file
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    date: dt.date
+    page: int
+    position: int
+    section: str | None
+    paper: str | None
+    kind: str
+    kicker: str | None
+    title: str | None
+    subtitle: str | None
+    bylines: tuple[str, ...]
+    photographers: tuple[str, ...]
+    credit: str | None
+    dateline: str | None
+    continued_from_page: int | None
+    continued_to_page: int | None
+    source: Source | None
+    review: tuple[str, ...]
+    body: str
+    # Where the article was read from, relative to the articles folder; "" for
+    # articles not yet written. Used in error messages and for output paths.
+    path: str = ""
+    # Line of the first body line in the file, for messages about the body.
+    body_line: int = 1
+
+    @property
+    def headline(self) -> str:
+        """The display title: the printed 主题, else a derived one (photos often have none)."""
+        if self.title:
+            return self.title
+        if self.kicker:
+            return self.kicker.rstrip("—-— ")
+        first = next((p for p in self.body.split("\n\n") if p.strip() and not p.startswith("#")), "")
+        first = first.strip()
+        cut = next((i for i, ch in enumerate(first) if ch in "。！？!?；;，,") , -1)
+        text = first[:cut] if 0 < cut <= 40 else first[:30]
+        label = "图片新闻" if self.kind == "photo" else "无题"
+        return text + ("…" if len(text) < len(first) else "") if text else label
+
+    @property
+    def people(self) -> tuple[tuple[str, str], ...]:
+        """(name, role) pairs, role 'byline' or 'photographer', in printed order."""
+        return tuple((n, "byline") for n in self.bylines) + tuple(
+            (n, "photographer") for n in self.photographers
+        )
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """Raw text the importer could not place in any article."""
+
+    line: int
+    text: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One printed page (版) of one issue: its metadata and what belongs to no article."""
+
+    date: dt.date
+    page: int
+    section: str | None
+    paper: str | None
+    source: str | None = None
+    source_sha256: str | None = None
+    credits: tuple[str, ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
+    # Article file name -> sha256 of the bytes the importer wrote, so that a
+    # re-import can tell an editor's correction from its own output.
+    imported: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+def article_id(date: dt.date, page: int, position: int) -> str:
+    """'2024-06-30-02-01': sortable, stable, independent of the headline."""
+    return f"{date.isoformat()}-{page:02d}-{position:02d}"
+
+
+def format_ranges(lines: tuple[int, ...] | list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5,9'."""
+    out: list[str] = []
+    nums = sorted(set(lines))
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if i == j else f"{nums[i]}-{nums[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def parse_ranges(text: str) -> tuple[int, ...]:
+    """'3-5,9' -> (3, 4, 5, 9); raises ValueError on anything else."""
+    out: list[int] = []
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" in part:
+            a, b = part.split("-", 1)
+            lo, hi = int(a), int(b)
+            if hi < lo:
+                raise ValueError(f"bad range {part!r}")
+            out.extend(range(lo, hi + 1))
+        else:
+            out.append(int(part))
+    return tuple(out)

@@ -1,0 +1,46 @@
+"""Shared fixtures: the bundled sample page, its gold file, and a real headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+FIXTURES = HERE / "fixtures"
+SAMPLE_PAGE = FIXTURES / "pages" / "wuxi-2024-06-30_02.txt"
+SAMPLE_GOLD = FIXTURES / "pages" / "wuxi-2024-06-30_02.gold.yaml"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def sample_page() -> Path:
+    return SAMPLE_PAGE
+
+
+@pytest.fixture(scope="session")
+def sample_gold() -> Path:
+    return SAMPLE_GOLD
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright. In CI a missing browser fails, never skips."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is not installed; scripts/test installs it")
+        pytest.skip("Debian chromium not installed (scripts/test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -1,0 +1,67 @@
+"""The on-disk contract: articles round-trip byte for byte, and bad files name file and line."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from wxnews_site.format import FormatError, parse_article, read_archive, render_article
+from wxnews_site.model import Article, Source, article_id
+
+D = dt.date(2024, 6, 30)
+
+
+def make(**kw) -> Article:
+    base = dict(
+        id=article_id(D, 2, 1), date=D, page=2, position=1, section="综合", paper="无锡日报",
+        kind="article", kicker="座谈会召开——", title="从科创“窗口”洞见: 更多", subtitle=None,
+        bylines=("崔欣润",), photographers=(), credit="(崔欣润)", dateline=None,
+        continued_from_page=None, continued_to_page=None, source=Source("p.txt", (3, 4, 5, 9)),
+        review=(), body="第一段。\n\n## 布点\n\n第二段。",
+    )
+    base.update(kw)
+    return Article(**base)
+
+
+def test_round_trip_is_exact():
+    a = make()
+    text = render_article(a)
+    b = parse_article(text, "2024/06/30/02-01.md")
+    assert render_article(b) == text
+    assert b.source == Source("p.txt", (3, 4, 5, 9))
+    assert b.kicker == "座谈会召开——" and b.title == "从科创“窗口”洞见: 更多"
+
+
+def test_review_flags_round_trip():
+    a = make(review=("weak joint at line 17", "guessed headline"))
+    assert parse_article(render_article(a)).review == a.review
+
+
+def test_errors_name_line_and_collect_all():
+    text = render_article(make()).replace("kind: \"article\"", "kind: \"story\"").replace("page: 2\n", "page: 2\ntitel: x\n")
+    with pytest.raises(FormatError) as exc:
+        parse_article(text, "x.md")
+    msgs = [str(p) for p in exc.value.problems]
+    assert any("x.md:" in m and "'kind'" in m for m in msgs)
+    assert any("unknown key 'titel'" in m and "did you mean 'title'" in m for m in msgs)
+
+
+def test_broken_yaml_names_line():
+    text = "---\nid: 2024-06-30-02-01\ndate: 2024-06-30\ntitle: [unclosed\npage: 2\n---\nbody\n"
+    with pytest.raises(FormatError) as exc:
+        parse_article(text, "y.md")
+    (p,) = exc.value.problems
+    assert p.path == "y.md" and p.line >= 4 and "broken YAML" in p.message
+
+
+def test_duplicate_ids_and_bad_encoding(tmp_path: Path):
+    d = tmp_path / "2024/06/30"
+    d.mkdir(parents=True)
+    (d / "02-01.md").write_text(render_article(make()), encoding="utf-8")
+    (d / "02-09.md").write_text(render_article(make()), encoding="utf-8")
+    (d / "02-03.md").write_bytes("---\ntitle: 无锡\n---\n".encode("gb18030"))
+    arc = read_archive(tmp_path)
+    errs = [str(p) for p in arc.errors]
+    assert any("duplicate id 2024-06-30-02-01" in e for e in errs)
+    assert any("02-03.md" in e and "not UTF-8" in e for e in errs)
