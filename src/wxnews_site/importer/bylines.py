@@ -1,0 +1,271 @@
+"""Printed credits -> names: bylines, photographers and datelines.
+
+Newspapers print the same information in many shapes: "(崔欣润)" after the
+last paragraph, "本报记者  刘  泉  张云河" under the headline (double spaces
+both separate names and pad two-character names), "(宗晓东 摄)",
+"新华社记者  王五摄", or a dateline opening the first paragraph,
+"本报北京5月19日电 （记者谷业凯）". The text is kept exactly as printed in
+`Credit.text`; the names are what person pages are keyed on, so padding is
+removed ("刘  泉" is 刘泉) and role words (记者, 通讯员 ...) never become names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+NAME_RE = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}){{1,3}}$")
+# Roles that precede names. Agency and paper names vary ("大众日报记者",
+# "《中国经济周刊》记者", "人民网记者"), so any short prefix before the role noun is accepted.
+ROLE_NOUN = r"(?:特约|见习|实习|驻[{0}]{{1,4}})?(?:记者|通讯员|撰稿人|实习生)".format(CJK)
+ROLE_TOKEN = re.compile(rf"^(?:《[^》]{{1,12}}》|[{CJK}]{{0,8}}?)(?:{ROLE_NOUN})[:：]?$")
+ROLE_PREFIX = re.compile(rf"^(?:本报|新华社|中新社|《[^》]{{1,12}}》|[{CJK}]{{2,6}}(?:日报|晚报|时报|网|社|台))?(?:{ROLE_NOUN})[:：]?")
+PHOTO_ROLES = {"摄", "摄影", "摄影记者", "图", "图片", "本报摄影记者"}
+BOTH_ROLES = {"文/图", "图/文", "文图", "图文", "文·图"}
+TEXT_ROLES = {"文", "撰文", "本报讯", "作者", "口述", "整理", "文字"}
+AGENCY_TAIL = re.compile(r"\s*[（(](?:[^()（）]{2,10}发|影像中国|人民视觉|人民图片|视觉中国|新华社|资料图片|本报资料图片)[)）]\s*$")
+NUM = r"[0-9０-９一二三四五六七八九十〇]{1,3}"
+DATELINE_RE = re.compile(
+    rf"^(?:本报讯|据新华社电|新华社电|本报电"
+    rf"|(?:本报|新华社|中新社|[{CJK}]{{2,8}}(?:社|网|报|台))[{CJK}]{{0,12}}?{NUM}月{NUM}日(?:电|讯))"
+)
+EDITOR_CREDIT_RE = re.compile(
+    r"^\s*(?:本版|本期|[一二三四五六七八九十0-9]{1,3}版)?"
+    r"(?:责编|责任编辑|编辑|美编|美术编辑|校对|版式设计|版式|统筹|策划|设计|制图|审读|组版|邮箱|图片编辑|视觉设计|主编|监制|值班编辑)"
+    r"\s*[:：]"
+)
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "端木", "西门", "澹台", "轩辕", "呼延", "南宫")
+
+
+@dataclass(frozen=True)
+class Credit:
+    text: str  # exactly as printed
+    bylines: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
+    dateline: str | None = None
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.replace("\u200b", "").replace("\u3000", " ")
+    text = re.sub(r"[、，,;；]", " ", text)
+    out: list[str] = []
+    for tok in text.split():  # "张三/摄", "图/张三"; but "文/图" is one role
+        out.extend([tok] if tok in BOTH_ROLES else [t for t in re.split(r"(?<=.)/(?=.)", tok) if t])
+    return out
+
+
+def _is_name(token: str) -> bool:
+    return bool(NAME_RE.match(token))
+
+
+def plausible_person(name: str) -> bool:
+    """A bare name printed alone needs a known surname: "布点" and "聚力" are subheadings."""
+    if "·" in name or "•" in name:
+        return True
+    if name.startswith(COMPOUND_SURNAMES):
+        return 3 <= len(name) <= 4
+    return name[:1] in SURNAMES and 2 <= len(name) <= 3
+
+
+def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
+    """(bylines, photographers) from role words and names; None when strict and not a credit."""
+    bylines: list[str] = []
+    photos: list[str] = []
+    mode = "text"
+    segment: list[str] = []  # names since the last role word, in case "摄" follows them
+    pending = ""  # a single character waiting for its padded partner: "刘  泉"
+
+    def add(name: str) -> None:
+        segment.append(name)
+        if mode in ("text", "both"):
+            bylines.append(name)
+        if mode in ("photo", "both"):
+            photos.append(name)
+
+    def flush() -> bool:
+        nonlocal pending
+        if pending:
+            if strict:
+                return False
+            add(pending)
+            pending = ""
+        return True
+
+    for raw in _tokens(text):
+        tok = raw.strip(":：/")
+        if not tok:
+            continue
+        if raw in BOTH_ROLES or tok in BOTH_ROLES:
+            if not flush():
+                return None
+            mode, segment = "both", []
+            continue
+        if tok in PHOTO_ROLES:
+            if not flush():
+                return None
+            if tok == "摄":  # "宗晓东 摄": the names just printed took the photo
+                for n in segment:
+                    if n in bylines:
+                        bylines.remove(n)
+                    if n not in photos:
+                        photos.append(n)
+                segment = []
+            else:
+                mode, segment = "photo", []
+            continue
+        if tok in TEXT_ROLES or ROLE_TOKEN.match(tok):
+            if not flush():
+                return None
+            mode, segment = ("photo" if "摄影" in tok else "text"), []
+            continue
+        m = ROLE_PREFIX.match(tok)
+        if m and m.end() < len(tok):  # "记者谷业凯": role glued to the name
+            if not flush():
+                return None
+            mode, segment = "text", []
+            tok = tok[m.end():]
+        shot = False
+        if len(tok) > 2 and tok.endswith("摄影"):
+            tok, shot = tok[:-2], True
+        elif len(tok) >= 2 and tok.endswith("摄"):
+            tok, shot = tok[:-1], True
+        if shot and pending and len(tok) == 1:  # "张  茂摄": padded name, then 摄
+            tok, pending = pending + tok, ""
+        if len(tok) == 1 and re.match(rf"[{CJK}]", tok) and not shot:
+            pending += tok
+            if len(pending) == 2:
+                add(pending)
+                pending = ""
+            continue
+        if pending:
+            if strict:
+                return None
+            add(pending)
+            pending = ""
+        if not _is_name(tok):
+            if strict:
+                return None
+        if shot:
+            name = tok
+            if name in bylines:
+                bylines.remove(name)
+            for n in segment:  # "本报记者  汪思源摄": everyone in the segment shot it
+                if n in bylines:
+                    bylines.remove(n)
+                if n not in photos:
+                    photos.append(n)
+            if name not in photos:
+                photos.append(name)
+            segment = []
+            continue
+        add(tok)
+    if pending:
+        if strict:
+            return None
+        add(pending)
+    return bylines, photos
+
+
+def _unwrap(text: str) -> str:
+    t = text.strip()
+    if len(t) >= 2 and t[0] in "(（" and t[-1] in ")）":
+        return t[1:-1]
+    return t
+
+
+def parse_credit(text: str, bare: bool = False) -> Credit | None:
+    """One printed credit -> names, or None when the text is not a credit.
+
+    `bare` allows a line holding only names with no role word or parentheses
+    (an essay's author under its headline); the caller decides where that is
+    plausible, and a bare name still needs a known surname.
+    """
+    printed = text.strip()
+    if not printed or len(printed) > 60 or EDITOR_CREDIT_RE.match(printed):
+        return None
+    lead = lead_credit(printed)
+    if lead is not None and lead.text == printed:
+        return lead
+    core = AGENCY_TAIL.sub("", printed)
+    inner = _unwrap(core)
+    wrapped = inner != core.strip()
+    if not inner.strip() or re.search(r"[。！？!?；;“”\"0-9]", inner):
+        return None
+    found = _names(inner, strict=True)
+    if found is None:
+        return None
+    bylines, photos = found
+    if not bylines and not photos:
+        return None
+    marked = wrapped or any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES
+                            or ROLE_PREFIX.match(t) for t in _tokens(inner)) or bool(photos)
+    if not marked or (wrapped and not photos and not any(ROLE_PREFIX.match(t) for t in _tokens(inner))):
+        # Names with no role word: "(崔欣润)" after a paragraph, or an essay's
+        # author alone on a line. "(上海)" and "布点" are not people: need a surname.
+        if not all(plausible_person(n) for n in bylines):
+            return None
+        if not marked and not bare:
+            return None
+    return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
+
+
+def lead_credit(paragraph: str) -> Credit | None:
+    """A dateline (and the reporters printed with it) opening a first paragraph.
+
+    "本报讯 记者 张三 通讯员 李四 6月29日,…" -> dateline "本报讯", bylines 张三 李四;
+    `text` is the printed prefix, which stays in the paragraph.
+    """
+    m = DATELINE_RE.match(paragraph)
+    if not m:
+        return None
+    dateline = m.group(0)
+    rest = paragraph[m.end():]
+    end = m.end()
+    bylines: list[str] = []
+    photos: list[str] = []
+    pm = re.match(r"\s*[（(]([^()（）]{2,40})[)）]", rest)
+    if pm:
+        found = _names(pm.group(1), strict=True)
+        if found is not None and (found[0] or found[1]):
+            bylines, photos = found
+            end += pm.end()
+    else:
+        # Space-separated roles and names, up to the first token that is text.
+        pos = 0
+        parts = list(re.finditer(r"\s+(\S+)", rest))
+        seen_role = False
+        last_ok = 0
+        chunk = ""
+        for p in parts:
+            tok = p.group(1)
+            if ROLE_TOKEN.match(tok.strip(":：")) or tok in PHOTO_ROLES or ROLE_PREFIX.match(tok):
+                seen_role = True
+            elif not (seen_role and (_is_name(tok.rstrip("摄")) or (len(tok) == 1 and re.match(rf"[{CJK}]", tok)))):
+                break
+            chunk = rest[: p.end()]
+            pos = p.end()
+        if seen_role and chunk:
+            found = _names(chunk, strict=False)
+            if found is not None:
+                bylines, photos = found
+                last_ok = pos
+        end += last_ok
+    return Credit(paragraph[:end].rstrip(), tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), dateline)
+
+
+def parse_authors(text: str) -> Credit:
+    """A structured authors field from a CMS export: lenient, never None."""
+    printed = (text or "").strip()
+    found = _names(printed.replace("\u200b", ""), strict=False) or ([], [])
+    return Credit(printed, tuple(dict.fromkeys(found[0])), tuple(dict.fromkeys(found[1])), None)
+
+
+def is_editor_credit(line: str) -> bool:
+    """本版责编：… 版式设计：… — staff lines that belong to no article."""
+    return bool(EDITOR_CREDIT_RE.match(line)) and len(line.strip()) <= 120
+
+
+__all__ = ["Credit", "is_editor_credit", "lead_credit", "parse_authors", "parse_credit", "plausible_person"]

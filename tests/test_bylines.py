@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import pytest
+
+from wxnews_site.importer.bylines import is_editor_credit, lead_credit, parse_authors, parse_credit
+
+# printed credit -> (bylines, photographers)
+PRINTED = [
+    ("(崔欣润)", ["崔欣润"], []),
+    ("（孙倩茹）", ["孙倩茹"], []),
+    ("(文扬)", ["文扬"], []),
+    ("(记者 张三)", ["张三"], []),
+    ("（记者  刘  泉）", ["刘泉"], []),
+    ("(记者 张三 通讯员 李四)", ["张三", "李四"], []),
+    ("本报记者  刘  泉  张云河", ["刘泉", "张云河"], []),
+    ("本报记者  龚  鸣  关皓宇", ["龚鸣", "关皓宇"], []),
+    ("本报记者  沈小晓  赵益普  戴楷然", ["沈小晓", "赵益普", "戴楷然"], []),
+    ("本报记者 张三 本报通讯员 李四", ["张三", "李四"], []),
+    ("本报特约记者  欧阳洁", ["欧阳洁"], []),
+    ("见习记者 王晓莉", ["王晓莉"], []),
+    ("实习生 孙芊芊", ["孙芊芊"], []),
+    ("大众日报记者  王佳声  石如宽", ["王佳声", "石如宽"], []),
+    ("《中国经济周刊》记者  孟祥夫", ["孟祥夫"], []),
+    ("(宗晓东 摄)", [], ["宗晓东"]),
+    ("（宗晓东摄）", [], ["宗晓东"]),
+    ("(张三/摄)", [], ["张三"]),
+    ("新华社记者  王五摄", [], ["王五"]),
+    ("本报记者  汪思源摄", [], ["汪思源"]),
+    ("李绍军摄（新华社发）", [], ["李绍军"]),
+    ("张  茂摄（影像中国）", [], ["张茂"]),
+    ("摄影 张三", [], ["张三"]),
+    ("本报记者 张三 李四 摄", [], ["张三", "李四"]),
+    ("文/图 张三", ["张三"], ["张三"]),
+    ("图/张三", [], ["张三"]),
+    ("本报记者 张三 文  李四 摄", ["张三"], ["李四"]),
+    ("新华社北京5月19日电（记者张三、李四）", ["张三", "李四"], []),
+]
+
+
+@pytest.mark.parametrize("text,bylines,photographers", PRINTED, ids=[p[0] for p in PRINTED])
+def test_printed_credits(text, bylines, photographers):
+    credit = parse_credit(text)
+    assert credit is not None
+    assert credit.text == text
+    assert list(credit.bylines) == bylines
+    assert list(credit.photographers) == photographers
+
+
+@pytest.mark.parametrize("text", [
+    "布点", "聚力", "(上海)", "（大零号湾）", "本版责编：许  诺  赵  政", "(上接第1版)",
+    "第七届过敏医学学术会议在锡举办", "截至目前,43个项目达标。", "“小上海”在“大上海”开辟窗口", "",
+])
+def test_not_credits(text):
+    assert parse_credit(text) is None
+    assert parse_credit(text, bare=True) is None
+
+
+def test_bare_author_line_needs_the_callers_permission_and_a_surname():
+    assert parse_credit("张安宇") is None
+    assert parse_credit("张安宇", bare=True).bylines == ("张安宇",)
+    assert parse_credit("深融", bare=True) is None
+
+
+# paragraph opening -> (printed prefix, dateline, bylines)
+LEADS = [
+    ("本报讯 6月29日,第七届会议在无锡开幕。", "本报讯", "本报讯", []),
+    ("本报讯 记者 张三 通讯员 李四 6月29日,会议召开。", "本报讯 记者 张三 通讯员 李四", "本报讯", ["张三", "李四"]),
+    ("本报讯（记者 刘  泉）近日,会议召开。", "本报讯（记者 刘  泉）", "本报讯", ["刘泉"]),
+    ("本报北京5月19日电 （记者谷业凯）近日,会议召开。", "本报北京5月19日电 （记者谷业凯）", "本报北京5月19日电", ["谷业凯"]),
+    ("新华社北京5月19日电（记者张三、李四）近日,会议召开。", "新华社北京5月19日电（记者张三、李四）", "新华社北京5月19日电", ["张三", "李四"]),
+    ("本报南京5月8日讯 今天,会议召开。", "本报南京5月8日讯", "本报南京5月8日讯", []),
+]
+
+
+@pytest.mark.parametrize("paragraph,prefix,dateline,bylines", LEADS, ids=[x[1] for x in LEADS])
+def test_datelines_opening_a_paragraph(paragraph, prefix, dateline, bylines):
+    credit = lead_credit(paragraph)
+    assert credit is not None
+    assert credit.text == prefix
+    assert credit.dateline == dateline
+    assert list(credit.bylines) == bylines
+
+
+def test_ordinary_paragraph_has_no_dateline():
+    assert lead_credit("6月28日,座谈会在黄浦江畔举行。") is None
+
+
+# authors fields as exported by a CMS, in the shapes seen in practice
+AUTHORS = [
+    ("本报记者  龚  鸣  关皓宇", ["龚鸣", "关皓宇"], []),
+    ("贺林平  余宝珠", ["贺林平", "余宝珠"], []),
+    ("新华社记者  张申博", ["张申博"], []),
+    ("大众日报记者  王佳声  石如宽", ["王佳声", "石如宽"], []),
+    ("劳伦斯·弗里曼", ["劳伦斯·弗里曼"], []),
+    ("罗伯特·劳伦斯·库恩", ["罗伯特·劳伦斯·库恩"], []),
+    ("本报通讯员  龚俊慧", ["龚俊慧"], []),
+    ("本报记者  施  芳", ["施芳"], []),
+    ("魏  凯", ["魏凯"], []),
+    ("\u200b魏  凯", ["魏凯"], []),
+    ("\u200b本报记者  何昭宇", ["何昭宇"], []),
+    ("伊藤真", ["伊藤真"], []),
+    ("本报记者  李家鼎", ["李家鼎"], []),
+    ("人民网记者  张三  李四", ["张三", "李四"], []),
+    ("本报记者  王  云  杉  木", ["王云", "杉木"], []),
+    ("本报记者  张  三  李  四  王五六", ["张三", "李四", "王五六"], []),
+    ("中共中央统战部", ["中共中央统战部"], []),
+    ("本报记者  汪思源摄", [], ["汪思源"]),
+    ("", [], []),
+]
+
+
+@pytest.mark.parametrize("text,bylines,photographers", AUTHORS, ids=[a[0] or "empty" for a in AUTHORS])
+def test_authors_field(text, bylines, photographers):
+    credit = parse_authors(text)
+    assert list(credit.bylines) == bylines
+    assert list(credit.photographers) == photographers
+
+
+def test_similar_names_stay_distinct():
+    assert parse_credit("(张伟)").bylines != parse_credit("(章伟)").bylines
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("本版责编：许  诺  赵  政  赵川博", True),
+    ("版式设计：张三", True),
+    ("本期统筹：李四  王五", True),
+    ("责任编辑 : 王五", True),
+    ("美编：赵六  校对：孙七", True),
+    ("(崔欣润)", False),
+    ("编辑部的故事在今天上演。", False),
+])
+def test_editor_credit_lines(line, expected):
+    assert is_editor_credit(line) is expected
