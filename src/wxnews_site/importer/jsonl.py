@@ -1,0 +1,205 @@
+"""JSON Lines import: structured exports (one story per line) to page drafts.
+
+A record looks like the People's Daily e-paper export::
+
+    {"date": "2026-04-27", "page": 1, "section": "要闻", "kicker": null,
+     "title": "…", "subtitle": null, "authors": "本报记者  刘  泉  张云河",
+     "body": "第一段\\n第二段", "kind": "article", "captions": ["…"], "order": 3}
+
+``kind`` decides where a record goes: article, photo and continuation become
+article files (positions in ``order`` within their page); editor_credit lines
+become the page file's credits; advert and other become page leftovers with
+that reason, line by line, so nothing is dropped. Every article's ``source``
+names the JSON Lines file and the record's line number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..config import SiteConfig
+from ..format import FormatError, Problem, sha256_bytes
+from ..model import KINDS, Leftover
+from .bylines import lead_credit, parse_authors, parse_credit
+from .draft import PageDraft, StoryDraft
+from .write import PageImport
+
+STORY_KINDS = KINDS
+CREDIT_KINDS = ("editor_credit",)
+LEFTOVER_KINDS = ("advert", "other")
+ALL_KINDS = STORY_KINDS + CREDIT_KINDS + LEFTOVER_KINDS
+TEXT_KEYS = ("section", "kicker", "title", "subtitle", "authors", "body", "paper")
+# Printed photo credits follow the caption after wide spaces: "…作业。　　李绍军摄（新华社发）".
+CAPTION_TAIL_RE = re.compile(r"(?:\u3000|\s{2,})([^\u3000]{2,40})$")
+
+
+@functools.lru_cache(maxsize=65536)
+def _authors(text: str):
+    # Bylines repeat across thousands of records; parse each distinct one once.
+    return parse_authors(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _caption_photographers(caption: str) -> tuple[str, ...]:
+    m = CAPTION_TAIL_RE.search(caption.strip())
+    if not m:
+        return ()
+    credit = parse_credit(m.group(1))
+    return tuple(credit.photographers) if credit else ()
+
+
+def read_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; FormatError lists every bad line."""
+    problems: list[Problem] = []
+    out: list[tuple[int, dict[str, Any]]] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw)
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, n, f"not UTF-8 (byte {exc.start} of the line)"))
+            continue
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(name, n, f"not valid JSON at column {exc.colno}: {exc.msg}"))
+            continue
+        if not isinstance(rec, dict):
+            problems.append(Problem(name, n, "each line must be a JSON object {date, page, title, body, ...}"))
+            continue
+        out.append((n, rec))
+    if problems:
+        raise FormatError(problems)
+    return out
+
+
+def _text(rec: dict, key: str) -> str | None:
+    v = rec.get(key)
+    if v is None:
+        return None
+    v = str(v).strip()
+    return v or None
+
+
+def _lines(*values: str | None) -> list[str]:
+    return [ln.strip() for v in values if v for ln in v.split("\n") if ln.strip()]
+
+
+def _check(rec: dict, name: str, n: int, problems: list[Problem]) -> tuple[dt.date, int, str] | None:
+    """Validate one record's keys; append problems and return None when it cannot be placed."""
+    bad = len(problems)
+    date = rec.get("date")
+    try:
+        date = dt.date.fromisoformat(str(date))
+    except ValueError:
+        problems.append(Problem(name, n, f"bad or missing 'date' {rec.get('date')!r}: use YYYY-MM-DD"))
+    page = rec.get("page")
+    if isinstance(page, str) and page.strip().isdigit():
+        page = int(page)
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        problems.append(Problem(name, n, f"bad or missing 'page' {rec.get('page')!r}: a page number of 1 or more"))
+    kind = rec.get("kind") or "article"
+    if kind not in ALL_KINDS:
+        problems.append(Problem(name, n, f"unknown kind {kind!r}: use one of {', '.join(ALL_KINDS)}"))
+    for key in TEXT_KEYS:
+        if rec.get(key) is not None and not isinstance(rec[key], (str, int, float)):
+            problems.append(Problem(name, n, f"'{key}' must be text or null"))
+    caps = rec.get("captions")
+    if caps is not None and not (isinstance(caps, list) and all(isinstance(c, str) for c in caps)):
+        problems.append(Problem(name, n, "'captions' must be a list of texts or null"))
+    order = rec.get("order")
+    if order is not None and (isinstance(order, bool) or not isinstance(order, (int, str)) or not str(order).strip().isdigit()):
+        problems.append(Problem(name, n, f"'order' must be a whole number, not {order!r}"))
+    if len(problems) > bad:
+        return None
+    return date, page, kind
+
+
+def _story(rec: dict, kind: str, n: int) -> StoryDraft:
+    captions = [c.strip() for c in rec.get("captions") or [] if c and c.strip()]
+    paragraphs = _lines(_text(rec, "body")) + captions
+    bylines: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
+    credit = _text(rec, "authors")
+    dateline = None
+    review: list[str] = []
+    if credit:
+        parsed = _authors(credit)
+        bylines, photographers, dateline = tuple(parsed.bylines), tuple(parsed.photographers), parsed.dateline
+        if not bylines and not photographers:
+            review.append(f"byline not understood: {credit}")
+    for cap in captions:
+        photographers += tuple(p for p in _caption_photographers(cap) if p not in photographers)
+    if dateline is None and paragraphs:
+        # "本报北京4月26日电  （记者谷业凯）…": the dateline stays in the paragraph too.
+        lead = lead_credit(paragraphs[0])
+        if lead is not None:
+            dateline = lead.dateline
+            if not credit:
+                bylines, photographers = lead.bylines, lead.photographers + photographers
+    title = _text(rec, "title")
+    if not title and kind == "article":
+        review.append("no title")
+    if not paragraphs:
+        review.append("no body text")
+    return StoryDraft(
+        kind=kind, kicker=_text(rec, "kicker"), title=title, subtitle=_text(rec, "subtitle"),
+        paragraphs=tuple(paragraphs), bylines=bylines, photographers=photographers, credit=credit,
+        dateline=dateline, lines=(n,), review=tuple(review),
+    )
+
+
+def pages_from_records(
+    records: Iterable[tuple[int, dict[str, Any]]], source: str, *, config: SiteConfig,
+    paper: str | None = None, source_sha256: str | None = None,
+) -> list[PageImport]:
+    """Group records by (date, page) and turn each page into a PageImport, in date and page order."""
+    problems: list[Problem] = []
+    grouped: dict[tuple[dt.date, int], list[tuple[int, int, dict, str]]] = {}
+    for n, rec in records:
+        checked = _check(rec, source, n, problems)
+        if checked is None:
+            continue
+        date, page, kind = checked
+        order = int(rec["order"]) if rec.get("order") is not None else 0
+        grouped.setdefault((date, page), []).append((order, n, rec, kind))
+    if problems:
+        raise FormatError(problems)
+    out: list[PageImport] = []
+    for (date, page), items in sorted(grouped.items()):
+        items.sort(key=lambda t: (t[0], t[1]))
+        stories: list[StoryDraft] = []
+        credits: list[str] = []
+        leftovers: list[Leftover] = []
+        section = None
+        rec_paper = None
+        for _, n, rec, kind in items:
+            section = section or _text(rec, "section")
+            rec_paper = rec_paper or _text(rec, "paper")
+            if kind in STORY_KINDS:
+                stories.append(_story(rec, kind, n))
+            elif kind in CREDIT_KINDS:
+                credits.extend(_lines(*(_text(rec, k) for k in ("kicker", "title", "subtitle", "authors", "body"))))
+            else:
+                texts = _lines(*(_text(rec, k) for k in ("kicker", "title", "subtitle", "authors", "body")))
+                texts += [c.strip() for c in rec.get("captions") or [] if c and c.strip()]
+                leftovers.extend(Leftover(n, t, kind) for t in texts)
+        out.append(PageImport(
+            date=date, page=page, section=config.section_for(date, page, section),
+            paper=paper or rec_paper or config.paper, source=source, source_sha256=source_sha256,
+            draft=PageDraft(stories=tuple(stories), credits=tuple(credits), leftovers=tuple(leftovers)),
+        ))
+    return out
+
+
+def load_jsonl(path: Path, *, config: SiteConfig, paper: str | None = None) -> list[PageImport]:
+    """Read a JSON Lines file into pages; FormatError names every bad line."""
+    data = path.read_bytes()
+    return pages_from_records(
+        read_records(data, path.name), path.name, config=config, paper=paper, source_sha256=sha256_bytes(data),
+    )

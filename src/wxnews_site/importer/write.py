@@ -1,0 +1,164 @@
+"""Turn page drafts into article and page files, without destroying an editor's work.
+
+Two steps, so a run is all-or-nothing as far as files allow: ``plan`` reads the
+existing files and decides, for every output file, whether to write, keep or
+remove it; ``apply`` then writes. Nothing is written when planning fails.
+
+Edit protection: the page file's ``imported`` map records the sha256 of every
+article file the importer wrote. A file whose bytes still hash to that value is
+the importer's own output and may be replaced; any other existing file has been
+edited (or was written by hand) and is kept unless ``force`` is given.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..format import (
+    FormatError, article_relpath, atomic_write, page_relpath, parse_page, render_article, render_page, sha256_bytes,
+)
+from ..model import Article, PageInfo, Source, article_id
+from .draft import PageDraft
+
+
+@dataclass(frozen=True)
+class PageImport:
+    """One page ready to write: where it belongs, where it came from, what it holds."""
+
+    date: dt.date
+    page: int
+    section: str | None
+    paper: str | None
+    source: str  # raw file name, recorded in the page file and each article
+    source_sha256: str | None
+    draft: PageDraft
+
+    def articles(self) -> list[Article]:
+        out = []
+        for pos, s in enumerate(self.draft.stories, start=1):
+            out.append(Article(
+                id=article_id(self.date, self.page, pos), date=self.date, page=self.page, position=pos,
+                section=self.section, paper=self.paper, kind=s.kind, kicker=s.kicker, title=s.title,
+                subtitle=s.subtitle, bylines=s.bylines, photographers=s.photographers, credit=s.credit,
+                dateline=s.dateline, continued_from_page=s.continued_from_page,
+                continued_to_page=s.continued_to_page, source=Source(self.source, s.lines),
+                review=s.review, body=s.body, path=article_relpath(self.date, self.page, pos),
+            ))
+        return out
+
+
+@dataclass(frozen=True)
+class FileAction:
+    relpath: str  # relative to the articles folder
+    action: str  # write | unchanged | skip-edited | remove | keep-edited
+    data: bytes | None = None
+
+
+@dataclass
+class Plan:
+    """Every file a run would touch; ``apply`` carries it out."""
+
+    root: Path
+    pages: list[PageImport] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    actions: list[FileAction] = field(default_factory=list)
+
+    def named(self, action: str) -> list[str]:
+        return [a.relpath for a in self.actions if a.action == action]
+
+    def count(self, action: str) -> int:
+        return sum(1 for a in self.actions if a.action == action)
+
+
+class WriteError(Exception):
+    """A problem that stops the whole run before anything is written."""
+
+
+def _safe_path(root: Path, rel: str) -> Path:
+    # Ids come from validated ints and dates, so this cannot fail unless a
+    # caller bypasses them; it is the last guard against writing outside root.
+    path = root / rel
+    if ".." in Path(rel).parts or Path(rel).is_absolute():
+        raise WriteError(f"refusing to write outside {root}: {rel}")
+    return path
+
+
+def _read_previous(path: Path, rel: str) -> dict[str, str]:
+    """The `imported` map of an existing page file; an unreadable one protects everything."""
+    if not path.exists():
+        return {}
+    try:
+        return parse_page(path.read_text(encoding="utf-8"), rel).imported
+    except (FormatError, UnicodeDecodeError, ValueError) as exc:
+        raise WriteError(f"{rel}: cannot read the existing page file, so edited articles cannot be told "
+                         f"from imported ones; fix or remove it first:\n{exc}") from None
+
+
+def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
+    """Decide what to write for each page; reads existing files, writes nothing."""
+    seen: dict[tuple[dt.date, int], str] = {}
+    for p in pages:
+        key = (p.date, p.page)
+        if key in seen:
+            raise WriteError(f"{p.source} and {seen[key]} are both {p.date} page {p.page}; import one of them")
+        seen[key] = p.source
+    result = Plan(root=root, pages=list(pages))
+    for p in pages:
+        page_rel = page_relpath(p.date, p.page)
+        page_path = _safe_path(root, page_rel)
+        previous = _read_previous(page_path, page_rel)
+        imported: dict[str, str] = {}
+        folder = page_rel.rsplit("/", 1)[0]
+        new_names: set[str] = set()
+        for art in p.articles():
+            result.articles.append(art)
+            data = render_article(art).encode("utf-8")
+            name = art.path.rsplit("/", 1)[1]
+            new_names.add(name)
+            path = _safe_path(root, art.path)
+            current = path.read_bytes() if path.exists() else None
+            if current == data:
+                result.actions.append(FileAction(art.path, "unchanged"))
+                imported[name] = sha256_bytes(data)
+            elif current is None or force or previous.get(name) == sha256_bytes(current):
+                result.actions.append(FileAction(art.path, "write", data))
+                imported[name] = sha256_bytes(data)
+            else:
+                result.actions.append(FileAction(art.path, "skip-edited"))
+                # Keep the old record (if any) so the file stays protected next time.
+                if name in previous:
+                    imported[name] = previous[name]
+        for name, digest in sorted(previous.items()):
+            if name in new_names:
+                continue
+            rel = f"{folder}/{name}"
+            path = _safe_path(root, rel)
+            if not path.exists():
+                continue
+            if force or sha256_bytes(path.read_bytes()) == digest:
+                result.actions.append(FileAction(rel, "remove"))
+            else:
+                result.actions.append(FileAction(rel, "keep-edited"))
+                imported[name] = digest
+        info = PageInfo(
+            date=p.date, page=p.page, section=p.section, paper=p.paper, source=p.source,
+            source_sha256=p.source_sha256, credits=p.draft.credits, leftovers=p.draft.leftovers,
+            imported=imported,
+        )
+        data = render_page(info).encode("utf-8")
+        current = page_path.read_bytes() if page_path.exists() else None
+        result.actions.append(FileAction(page_rel, "unchanged" if current == data else "write", data))
+    return result
+
+
+def apply(p: Plan) -> None:
+    """Carry out a plan: page files last, so a crash leaves every article protected."""
+    page_writes = [a for a in p.actions if a.action == "write" and a.relpath.endswith(".page.yaml")]
+    for a in p.actions:
+        if a.action == "write" and not a.relpath.endswith(".page.yaml"):
+            atomic_write(_safe_path(p.root, a.relpath), a.data or b"")
+        elif a.action == "remove":
+            _safe_path(p.root, a.relpath).unlink(missing_ok=True)
+    for a in page_writes:
+        atomic_write(_safe_path(p.root, a.relpath), a.data or b"")
