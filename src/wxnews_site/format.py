@@ -271,6 +271,9 @@ def parse_article(text: str, path: str = "<string>") -> Article:
     except yaml.YAMLError as exc:
         msg = " ".join(str(getattr(exc, "problem", "") or exc).split())
         raise FormatError([Problem(path, _yaml_error_line(exc, 2), f"broken YAML in front matter: {msg}")]) from None
+    except ValueError as exc:  # YAML reads 2024-06-31 as a date and fails outside its error type
+        where = _key_lines(fm, 2)
+        raise FormatError([Problem(path, where.get("date", 2), f"bad date: {exc}; use a real YYYY-MM-DD")]) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -386,6 +389,8 @@ def parse_page(text: str, path: str = "<string>") -> PageInfo:
         meta = yaml.load(text, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
         raise FormatError([Problem(path, _yaml_error_line(exc, 1), f"broken YAML: {' '.join(str(exc).split())}")]) from None
+    except ValueError as exc:  # an impossible date such as 2024-06-31
+        raise FormatError([Problem(path, _key_lines(text, 1).get("date", 1), f"bad date: {exc}; use a real YYYY-MM-DD")]) from None
     if not isinstance(meta, dict):
         raise FormatError([Problem(path, 1, "a page file must be a mapping")])
     where = _key_lines(text, 1)
