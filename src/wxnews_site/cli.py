@@ -45,8 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     if module is None or args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    from .config import ConfigError
+
     try:
         return int(module.run(args))
+    except ConfigError as exc:
+        # A broken site.yaml is the editor's to fix: file:line messages, no traceback.
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

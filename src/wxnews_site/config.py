@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,27 @@ def _find(node: yaml.Node | None, key: str) -> tuple[yaml.Node | None, yaml.Node
     return None, None
 
 
+def _bad_date(line: str) -> bool:
+    for m in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", line):
+        try:
+            dt.date(*map(int, m.groups()))
+        except ValueError:
+            return True
+    return False
+
+
+def _overlap(a: SectionRule, b: SectionRule) -> tuple[int, dt.date | str] | None:
+    """A page and a day on which both rules apply, if there is one."""
+    pages = sorted(set(a.pages) & set(b.pages))
+    if not pages:
+        return None
+    lo = max((d for d in (a.start, b.start) if d), default=None)
+    hi = min((d for d in (a.until, b.until) if d), default=None)
+    if lo and hi and lo > hi:
+        return None
+    return pages[0], lo or hi or "every date"
+
+
 def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfig:
     """Load site.yaml (default: ./site.yaml); defaults when the file does not exist."""
     if path is None:
@@ -148,6 +170,10 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError([Problem(name, mark.line + 1 if mark else 1, f"broken YAML: {getattr(exc, 'problem', exc)}")]) from None
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails outside its error type
+        line = next((n + 1 for n, t in enumerate(text.split("\n")) if re.search(r"\d{4}-\d{2}-\d{2}", t)
+                     and _bad_date(t)), 1)
+        raise ConfigError([Problem(name, line, f"bad date: {exc}; use a real YYYY-MM-DD")]) from None
     if data is None:
         return SiteConfig(root=base)
     if not isinstance(data, dict):
@@ -171,6 +197,7 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
     ok = {k: v for k, v in data.items() if k in _TOP and isinstance(v, _TOP[k][0])}
 
     sections: list[SectionRule] = []
+    section_lines: list[tuple[SectionRule, int]] = []
     _, snode = _find(tree, "sections")
     for i, item in enumerate(ok.get("sections") or []):
         inode = snode.value[i] if isinstance(snode, yaml.SequenceNode) else snode
@@ -194,10 +221,22 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
                 err(_find(inode, dk)[1], f"'sections.{dk}' must be a date YYYY-MM-DD")
                 v = None
             dates[dk] = v
-        sections.append(SectionRule(tuple(pages), item["name"].strip(), dates["from"], dates["until"]))
+        rule = SectionRule(tuple(pages), item["name"].strip(), dates["from"], dates["until"])
+        if rule.start and rule.until and rule.start > rule.until:
+            err(inode, f"'sections' entry for {rule.name}: 'from' {rule.start} is after 'until' {rule.until}")
+            continue
+        for earlier, line in section_lines:
+            clash = _overlap(earlier, rule)
+            if clash:
+                err(inode, f"'sections' entries overlap: page {clash[0]} on {clash[1]} would be both "
+                    f"{earlier.name} (line {line}) and {rule.name}; give them 'from'/'until' dates that do not overlap")
+                break
+        sections.append(rule)
+        section_lines.append((rule, _line(inode)))
 
     aliases: dict[str, tuple[str, ...]] = {}
     _, anode = _find(tree, "aliases")
+    owner: dict[str, str] = {}
     for person, variants in (ok.get("aliases") or {}).items():
         if isinstance(variants, str):
             variants = [variants]
@@ -205,6 +244,15 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
             err(_find(anode, str(person))[1], f"'aliases.{person}' must be a list of names")
             continue
         aliases[str(person)] = tuple(v.strip() for v in variants)
+        # A variant merged into two people, or a person who is also someone's
+        # variant, would make the merge depend on the order of the file.
+        for v in aliases[str(person)]:
+            if v in owner and owner[v] != str(person):
+                err(_find(anode, str(person))[1], f"'aliases': {v} is listed under both {owner[v]} and {person}")
+            owner[v] = str(person)
+    for person in aliases:
+        if person in owner:
+            err(_find(anode, person)[0], f"'aliases': {person} is a person and also a variant of {owner[person]}; list its variants under {owner[person]}")
 
     words: tuple[str, ...] = ()
     search = ok.get("search") or {}
