@@ -1,0 +1,224 @@
+"""``wxnews-site import``: raw page text (or a JSON Lines export) into article files.
+
+Every input is decoded and reconstructed before anything is written, so one bad
+page stops the run with nothing changed. Articles an editor has corrected since
+the last import are never overwritten without ``--force``; the summary names them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import unicodedata
+from pathlib import Path
+
+from ..config import ConfigError, SiteConfig, load_config
+from ..format import FormatError, Problem, sha256_bytes
+from ..importer import naming, write
+from .review import display_path
+
+REVIEW_LIST_MAX = 30  # beyond this the summary points to `wxnews-site review`
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD") from None
+
+
+def _page(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"bad page {text!r}: a page number of 1 or more")
+    return int(text)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Turn raw e-paper pages into one Markdown file per article plus a page file per 版. "
+        "Date and page come from --date/--page, else a sidecar PAGE.yaml (date, page, section, paper), "
+        "else the file name (2024-06-30_02.txt, 20240630-02.txt, wxrb_20240630_02.txt). "
+        "Articles edited since their import are kept unless --force."
+    )
+    parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE.txt", help="raw page text files")
+    parser.add_argument("--jsonl", type=Path, metavar="FILE", help="import a JSON Lines export instead of raw pages")
+    parser.add_argument("--date", type=_date, help="issue date YYYY-MM-DD (for every page given)")
+    parser.add_argument("--page", type=_page, help="page (版) number; only with a single page file")
+    parser.add_argument("--section", help="版名, e.g. 要闻 (default: sidecar, else site.yaml's sections)")
+    parser.add_argument("--paper", help="paper name (default: sidecar, else site.yaml's paper)")
+    parser.add_argument("--articles", type=Path, metavar="DIR", help="articles folder (default: from site.yaml, else ./articles)")
+    parser.add_argument("--force", action="store_true", help="overwrite and remove articles even when editors changed them")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+
+
+def _errors(problems: list[Problem] | list[str]) -> int:
+    for p in problems:
+        print(p if isinstance(p, str) else f"error: {p}", file=sys.stderr)
+    print("nothing was written.", file=sys.stderr)
+    return 1
+
+
+def _raw_pages(args: argparse.Namespace, config: SiteConfig) -> tuple[list[write.PageImport], list[str]]:
+    """Decode and reconstruct every page, collecting every error before giving up."""
+    from ..importer.decode import DecodeError, decode
+    from ..importer.layout import reconstruct
+
+    pages: list[write.PageImport] = []
+    errors: list[str] = []
+    for path in args.pages:
+        where = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            errors.append(f"error: {where}: cannot read: {exc.strerror or exc}")
+            continue
+        try:
+            meta = naming.resolve(path, date=args.date, page=args.page, section=args.section, paper=args.paper)
+            text = decode(data, where)
+        except FormatError as exc:
+            errors.extend(f"error: {p}" for p in exc.problems)
+            continue
+        except DecodeError as exc:
+            errors.append(f"error: {exc}; nothing in it was imported")
+            continue
+        draft = reconstruct(text.split("\n"), path.name)
+        if meta.date is None or meta.page is None:
+            missing = " and ".join(k for k, v in (("date", meta.date), ("page", meta.page)) if v is None)
+            msg = f"error: {where}: the issue {missing} is unknown. Give --date YYYY-MM-DD --page N, " \
+                  f"a sidecar {naming.sidecar_path(path).name}, or a name like 2024-06-30_02.txt."
+            hint = draft.date_hint or naming.date_in_text(text)
+            if meta.date is None and hint:
+                msg += f" The text mentions {hint}: if that is the issue date, add --date {hint}."
+            errors.append(msg)
+            continue
+        section = meta.section or config.section_for(meta.date, meta.page, None)
+        pages.append(write.PageImport(
+            date=meta.date, page=meta.page, section=section, paper=meta.paper or config.paper,
+            source=path.name, source_sha256=sha256_bytes(data), draft=draft,
+        ))
+    return pages, errors
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        return _errors(exc.problems)
+    root = (args.articles or config.articles_dir).resolve()
+    if args.jsonl and args.pages:
+        return _errors(["error: give raw page files or --jsonl FILE, not both"])
+    if not args.jsonl and not args.pages:
+        return _errors(["error: nothing to import: give raw page files (PAGE.txt ...) or --jsonl FILE"])
+    if args.page is not None and len(args.pages) > 1:
+        return _errors([f"error: --page applies to a single page file, but {len(args.pages)} were given; "
+                        "name the files by page (2024-06-30_02.txt) or add sidecars"])
+    if args.jsonl:
+        if args.date or args.page:
+            return _errors(["error: --date and --page do not apply to --jsonl: each record has its own"])
+        from ..importer.jsonl import load_jsonl
+
+        try:
+            pages = load_jsonl(args.jsonl, config=config, paper=args.paper)
+        except FormatError as exc:
+            return _errors(exc.problems)
+        except OSError as exc:
+            return _errors([f"error: {display_path(args.jsonl)}: cannot read: {exc.strerror or exc}"])
+        if args.section:
+            pages = [write.PageImport(p.date, p.page, args.section, p.paper, p.source, p.source_sha256, p.draft)
+                     for p in pages]
+    else:
+        pages, errors = _raw_pages(args, config)
+        if errors:
+            return _errors(errors)
+    try:
+        plan = write.plan(pages, root, force=args.force)
+    except write.WriteError as exc:
+        return _errors([f"error: {exc}"])
+    if args.dry_run:
+        _print_dry_run(plan)
+        return 0
+    try:
+        write.apply(plan)
+    except OSError as exc:
+        print(f"error: writing to {display_path(root)} failed: {exc}", file=sys.stderr)
+        return 1
+    _print_summary(plan)
+    return 0
+
+
+# ------------------------------------------------------------------ reports
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    out, w = "", 0
+    for ch in text:
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > width - 1 and _width(text) > width:
+            return out + "…"
+        out, w = out + ch, w + cw
+    return out
+
+
+def _pad(text: str, width: int) -> str:
+    text = _cut(text, width)
+    return text + " " * max(0, width - _width(text))
+
+
+def _print_dry_run(plan: write.Plan) -> None:
+    actions = {a.relpath: a.action for a in plan.actions}
+    label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept"}
+    base = display_path(plan.root)
+    by_page: dict[tuple[dt.date, int], list] = {}
+    for art in plan.articles:
+        by_page.setdefault((art.date, art.page), []).append(art)
+    for p in plan.pages:
+        print(f"{p.date} 第{p.page}版 ({p.section or 'no section'}, {p.paper or 'no paper'}) from {p.source} -> {base}/")
+        print(f"  {_pad('id', 18)} {_pad('kind', 12)} {_pad('headline', 34)} {_pad('bylines', 20)} {'paras':>5}  file")
+        for a in by_page.get((p.date, p.page), []):
+            people = "、".join(a.bylines) + (" 摄:" + "、".join(a.photographers) if a.photographers else "")
+            paras = sum(1 for x in a.body.split("\n\n") if x.strip())
+            print(f"  {_pad(a.id, 18)} {_pad(a.kind, 12)} {_pad(a.headline, 34)} {_pad(people or '-', 20)} "
+                  f"{paras:>5}  {label.get(actions.get(a.path, ''), '?')}")
+            for r in a.review:
+                print(f"      review: {r}")
+        for c in p.draft.credits:
+            print(f"  credit: {c}")
+        for lo in p.draft.leftovers:
+            print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
+    for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
+        print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
+    n = len(plan.articles)
+    print(f"dry run: {len(plan.pages)} page(s), {n} article(s); {plan.count('write')} file(s) would be written, "
+          f"{plan.count('skip-edited')} edited kept, {plan.count('remove')} removed. Nothing was written.")
+
+
+def _print_summary(plan: write.Plan) -> None:
+    base = display_path(plan.root)
+    print(f"imported {len(plan.pages)} page(s), {len(plan.articles)} article(s) into {base}/: "
+          f"{plan.count('write')} file(s) written, {plan.count('unchanged')} unchanged, "
+          f"{plan.count('skip-edited')} skipped (edited), {plan.count('remove')} removed")
+    skipped = plan.named("skip-edited")
+    if skipped:
+        print(f"warning: {len(skipped)} article(s) were edited since their import and were NOT overwritten "
+              "(use --force to replace them with the new import):")
+        for rel in skipped:
+            print(f"  {base}/{rel}")
+    kept = plan.named("keep-edited")
+    if kept:
+        print(f"warning: {len(kept)} edited article(s) are no longer produced by this import and were kept; "
+              "delete them by hand if they are obsolete:")
+        for rel in kept:
+            print(f"  {base}/{rel}")
+    for rel in plan.named("remove"):
+        print(f"removed (no longer produced): {base}/{rel}")
+    written = {a.relpath for a in plan.actions if a.action in ("write", "unchanged")}
+    flagged = [a for a in plan.articles if a.review and a.path in written]
+    if flagged:
+        print(f"{len(flagged)} article(s) need review:")
+        for a in flagged[:REVIEW_LIST_MAX]:
+            print(f"  {base}/{a.path}  {a.headline}: {'; '.join(a.review)}")
+        if len(flagged) > REVIEW_LIST_MAX:
+            print(f"  ... and {len(flagged) - REVIEW_LIST_MAX} more: run 'wxnews-site review' for the full list")

@@ -1,0 +1,164 @@
+"""The writer: page drafts become article and page files, and an editor's corrections survive re-imports."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from wxnews_site.format import parse_article, parse_page, read_archive, sha256_bytes
+from wxnews_site.importer import write
+from wxnews_site.importer.draft import PageDraft, StoryDraft
+from wxnews_site.model import Leftover
+
+DAY = dt.date(2024, 6, 30)
+
+
+def story(title: str, *paragraphs: str, **kw) -> StoryDraft:
+    return StoryDraft(kind=kw.pop("kind", "article"), kicker=None, title=title, subtitle=None,
+                      paragraphs=paragraphs, **kw)
+
+
+def page(*stories: StoryDraft, credits=("本版责编：王小明",), leftovers=()) -> write.PageImport:
+    return write.PageImport(
+        date=DAY, page=2, section="综合", paper="无锡日报", source="2024-06-30_02.txt",
+        source_sha256="ab" * 32, draft=PageDraft(stories=stories, credits=credits, leftovers=leftovers),
+    )
+
+
+THREE = page(
+    story("梁溪河畔新添口袋公园", "本报讯 市民家门口多了一处休闲去处。", "公园今日开放。",
+          bylines=("陈晓",), credit="(陈晓)", dateline="本报讯", lines=(3, 5, 7)),
+    story("夏粮收购开秤", "各收购点秩序井然。", bylines=("刘泉", "张云河"), lines=(9, 10)),
+    story(None, "荷花盛开,游人如织。", kind="photo", photographers=("宗晓东",), lines=(12,),
+          review=("photo without a headline",)),
+)
+
+
+def run(root: Path, *pages: write.PageImport, force: bool = False) -> write.Plan:
+    p = write.plan(list(pages), root, force=force)
+    write.apply(p)
+    return p
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {f.relative_to(root).as_posix(): f.read_bytes() for f in sorted(root.rglob("*")) if f.is_file()}
+
+
+def test_first_import_writes_one_file_per_story_and_a_page_file(tmp_path):
+    run(tmp_path, THREE)
+    assert sorted(snapshot(tmp_path)) == [
+        "2024/06/30/02-01.md", "2024/06/30/02-02.md", "2024/06/30/02-03.md", "2024/06/30/02.page.yaml"]
+    first = parse_article((tmp_path / "2024/06/30/02-01.md").read_text(encoding="utf-8"))
+    assert first.id == "2024-06-30-02-01"
+    assert (first.title, first.bylines, first.dateline, first.section) == ("梁溪河畔新添口袋公园", ("陈晓",), "本报讯", "综合")
+    assert first.body == "本报讯 市民家门口多了一处休闲去处。\n\n公园今日开放。"
+    assert first.source.file == "2024-06-30_02.txt" and first.source.lines == (3, 5, 7)
+    photo = parse_article((tmp_path / "2024/06/30/02-03.md").read_text(encoding="utf-8"))
+    assert (photo.kind, photo.title, photo.photographers, photo.review) == ("photo", None, ("宗晓东",), ("photo without a headline",))
+
+
+def test_page_file_records_credits_leftovers_source_and_the_hash_of_every_article_written(tmp_path):
+    run(tmp_path, page(story("夏粮收购开秤", "各收购点秩序井然。"),
+                       leftovers=(Leftover(40, "■广告■", "not part of any story"),)))
+    info = parse_page((tmp_path / "2024/06/30/02.page.yaml").read_text(encoding="utf-8"))
+    assert info.credits == ("本版责编：王小明",)
+    assert info.leftovers == (Leftover(40, "■广告■", "not part of any story"),)
+    assert (info.source, info.source_sha256, info.section, info.paper) == ("2024-06-30_02.txt", "ab" * 32, "综合", "无锡日报")
+    assert info.imported == {"02-01.md": sha256_bytes((tmp_path / "2024/06/30/02-01.md").read_bytes())}
+
+
+def test_written_archive_reads_back_without_problems(tmp_path):
+    run(tmp_path, THREE)
+    archive = read_archive(tmp_path)
+    assert archive.errors == ()
+    assert [a.id for a in archive.articles] == ["2024-06-30-02-01", "2024-06-30-02-02", "2024-06-30-02-03"]
+
+
+def test_importing_the_same_page_twice_gives_identical_bytes_and_touches_nothing(tmp_path):
+    run(tmp_path, THREE)
+    before = snapshot(tmp_path)
+    mtimes = {f: (tmp_path / f).stat().st_mtime_ns for f in before}
+    second = run(tmp_path, THREE)
+    assert snapshot(tmp_path) == before
+    assert second.count("write") == 0 and second.count("unchanged") == 4
+    assert {f: (tmp_path / f).stat().st_mtime_ns for f in before} == mtimes
+
+
+def test_reimport_replaces_unedited_articles_with_the_new_reading(tmp_path):
+    run(tmp_path, THREE)
+    better = page(story("梁溪河畔新添口袋公园", "本报讯 市民家门口多了一处休闲去处。公园今日开放。"), *THREE.draft.stories[1:])
+    p = run(tmp_path, better)
+    assert p.named("write") == ["2024/06/30/02-01.md", "2024/06/30/02.page.yaml"]
+    assert "公园今日开放" in (tmp_path / "2024/06/30/02-01.md").read_text(encoding="utf-8")
+
+
+def test_an_edited_article_is_never_overwritten_and_is_named(tmp_path):
+    run(tmp_path, THREE)
+    edited = tmp_path / "2024/06/30/02-02.md"
+    corrected = edited.read_text(encoding="utf-8").replace("夏粮收购开秤", "夏粮收购正式开秤")
+    edited.write_text(corrected, encoding="utf-8")
+    changed = page(*(s if s.title != "夏粮收购开秤" else story("夏粮收购开秤", "新读法。") for s in THREE.draft.stories))
+    p = run(tmp_path, changed)
+    assert p.named("skip-edited") == ["2024/06/30/02-02.md"]
+    assert edited.read_text(encoding="utf-8") == corrected
+    # Still protected on the next import: the record keeps the importer's old hash.
+    again = run(tmp_path, changed)
+    assert again.named("skip-edited") == ["2024/06/30/02-02.md"]
+    assert edited.read_text(encoding="utf-8") == corrected
+
+
+def test_force_overwrites_an_edited_article(tmp_path):
+    run(tmp_path, THREE)
+    edited = tmp_path / "2024/06/30/02-02.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("秩序井然", "秩序良好"), encoding="utf-8")
+    p = run(tmp_path, THREE, force=True)
+    assert p.named("skip-edited") == []
+    assert "秩序井然" in edited.read_text(encoding="utf-8")
+    assert run(tmp_path, THREE).count("write") == 0
+
+
+def test_a_file_the_importer_never_wrote_is_protected(tmp_path):
+    handmade = tmp_path / "2024/06/30/02-01.md"
+    handmade.parent.mkdir(parents=True)
+    handmade.write_text("---\nid: 2024-06-30-02-01\n---\n编辑手写\n", encoding="utf-8")
+    p = run(tmp_path, THREE)
+    assert p.named("skip-edited") == ["2024/06/30/02-01.md"]
+    assert handmade.read_text(encoding="utf-8").endswith("编辑手写\n")
+
+
+def test_fewer_stories_remove_stale_unedited_files_and_keep_edited_ones(tmp_path):
+    four = page(*THREE.draft.stories, story("第四篇", "第四篇正文。"))
+    run(tmp_path, four)
+    edited = tmp_path / "2024/06/30/02-04.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n编辑补充的一段。\n", encoding="utf-8")
+    p = run(tmp_path, page(THREE.draft.stories[0]))
+    assert p.named("remove") == ["2024/06/30/02-02.md", "2024/06/30/02-03.md"]
+    assert p.named("keep-edited") == ["2024/06/30/02-04.md"]
+    assert sorted(snapshot(tmp_path)) == ["2024/06/30/02-01.md", "2024/06/30/02-04.md", "2024/06/30/02.page.yaml"]
+    # The kept file stays recorded, so it is still protected (and named) next time.
+    info = parse_page((tmp_path / "2024/06/30/02.page.yaml").read_text(encoding="utf-8"))
+    assert set(info.imported) == {"02-01.md", "02-04.md"}
+    assert run(tmp_path, page(THREE.draft.stories[0])).named("keep-edited") == ["2024/06/30/02-04.md"]
+
+
+def test_two_inputs_for_the_same_page_stop_the_run(tmp_path):
+    other = write.PageImport(DAY, 2, None, None, "20240630-02.txt", None, THREE.draft)
+    with pytest.raises(write.WriteError, match="20240630-02.txt.*2024-06-30_02.txt|2024-06-30_02.txt.*20240630-02.txt"):
+        write.plan([THREE, other], tmp_path)
+
+
+def test_a_broken_page_file_stops_the_run_before_anything_is_written(tmp_path):
+    run(tmp_path, THREE)
+    page_file = tmp_path / "2024/06/30/02.page.yaml"
+    page_file.write_text("date: [broken\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    with pytest.raises(write.WriteError, match="02.page.yaml"):
+        write.plan([THREE], tmp_path)
+    assert snapshot(tmp_path) == before
+
+
+def test_dry_plan_writes_nothing(tmp_path):
+    p = write.plan([THREE], tmp_path / "articles")
+    assert p.count("write") == 4
+    assert not (tmp_path / "articles").exists()
