@@ -53,7 +53,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _errors(problems: list[Problem] | list[str]) -> int:
     for p in problems:
-        print(p if isinstance(p, str) else f"error: {p}", file=sys.stderr)
+        print(p, file=sys.stderr)
     print("nothing was written.", file=sys.stderr)
     return 1
 

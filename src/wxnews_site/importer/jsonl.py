@@ -52,8 +52,8 @@ def _caption_photographers(caption: str) -> tuple[str, ...]:
     return tuple(credit.photographers) if credit else ()
 
 
-def read_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, record) for each non-blank line; FormatError lists every bad line."""
+def read_records(data: bytes, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """(line number, record) for each non-blank line, and a problem for each line that is not a record."""
     problems: list[Problem] = []
     out: list[tuple[int, dict[str, Any]]] = []
     if data.startswith(b"\xef\xbb\xbf"):
@@ -73,9 +73,7 @@ def read_records(data: bytes, name: str) -> list[tuple[int, dict[str, Any]]]:
             problems.append(Problem(name, n, "each line must be a JSON object {date, page, title, body, ...}"))
             continue
         out.append((n, rec))
-    if problems:
-        raise FormatError(problems)
-    return out
+    return out, problems
 
 
 def _text(rec: dict, key: str) -> str | None:
@@ -131,17 +129,18 @@ def _story(rec: dict, kind: str, n: int) -> StoryDraft:
     if credit:
         parsed = _authors(credit)
         bylines, photographers, dateline = tuple(parsed.bylines), tuple(parsed.photographers), parsed.dateline
-        if not bylines and not photographers:
-            review.append(f"byline not understood: {credit}")
-    for cap in captions:
-        photographers += tuple(p for p in _caption_photographers(cap) if p not in photographers)
     if dateline is None and paragraphs:
-        # "本报北京4月26日电  （记者谷业凯）…": the dateline stays in the paragraph too.
+        # "本报北京4月26日电  （记者谷业凯）…": the dateline stays in the paragraph too,
+        # and its names stand in for an authors field that has none ("本报记者").
         lead = lead_credit(paragraphs[0])
         if lead is not None:
             dateline = lead.dateline
-            if not credit:
-                bylines, photographers = lead.bylines, lead.photographers + photographers
+            if not bylines and not photographers:
+                bylines, photographers = tuple(lead.bylines), tuple(lead.photographers)
+    if credit and not bylines and not photographers:
+        review.append(f"byline not understood: {credit}")
+    for cap in captions:
+        photographers += tuple(p for p in _caption_photographers(cap) if p not in photographers)
     title = _text(rec, "title")
     if not title and kind == "article":
         review.append("no title")
@@ -156,10 +155,13 @@ def _story(rec: dict, kind: str, n: int) -> StoryDraft:
 
 def pages_from_records(
     records: Iterable[tuple[int, dict[str, Any]]], source: str, *, config: SiteConfig,
-    paper: str | None = None, source_sha256: str | None = None,
+    paper: str | None = None, source_sha256: str | None = None, problems: list[Problem] | None = None,
 ) -> list[PageImport]:
-    """Group records by (date, page) and turn each page into a PageImport, in date and page order."""
-    problems: list[Problem] = []
+    """Group records by (date, page) and turn each page into a PageImport, in date and page order.
+
+    Raises FormatError listing every bad record, after any `problems` already found.
+    """
+    problems = list(problems or [])
     grouped: dict[tuple[dt.date, int], list[tuple[int, int, dict, str]]] = {}
     for n, rec in records:
         checked = _check(rec, source, n, problems)
@@ -200,6 +202,7 @@ def pages_from_records(
 def load_jsonl(path: Path, *, config: SiteConfig, paper: str | None = None) -> list[PageImport]:
     """Read a JSON Lines file into pages; FormatError names every bad line."""
     data = path.read_bytes()
+    records, problems = read_records(data, path.name)
     return pages_from_records(
-        read_records(data, path.name), path.name, config=config, paper=paper, source_sha256=sha256_bytes(data),
+        records, path.name, config=config, paper=paper, source_sha256=sha256_bytes(data), problems=problems,
     )
