@@ -1,0 +1,40 @@
+"""``wxnews-site build``: the article files -> the static site in build/."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, articles/)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: from site.yaml, build/)")
+    parser.add_argument("--base-url", default=None, help="public URL of the site, for feeds, sitemap and canonical links")
+    parser.add_argument("--strict", action="store_true", help="treat warnings (open review flags, raw HTML) as errors, for CI")
+    bar = parser.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..site.build import build_site  # Jinja and the theme only when building
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    result = build_site(config, articles_dir=args.articles, out_dir=args.out, base_url=args.base_url,
+                        strict=args.strict, progress=args.progress)
+    for p in result.problems:
+        print(p, file=sys.stderr)
+    if not result.ok:
+        errors = sum(p.severity == "error" for p in result.problems)
+        print(f"build failed: {errors} error(s); {result.out_dir} was left as it was", file=sys.stderr)
+        return 1
+    print(f"built {result.out_dir}: {result.rendered} page(s) rendered, {result.reused} unchanged, "
+          f"{result.written} file(s) written in {result.seconds:.2f} s", file=sys.stderr)
+    return 0

@@ -1,0 +1,364 @@
+"""The build, top to bottom: articles folder -> complete static site.
+
+1. check the output folder is one the build may replace;
+2. read every article and page file (``format.read_archive``), collecting all
+   problems at once;
+3. load the theme and compile every template;
+4. collect issues, 版, sections and people, and plan every page;
+5. stop here, before touching any file, when anything is wrong;
+6. render into ``<out>.partial``: pages whose content hash is unchanged since
+   the last build are hard-linked from the previous output, the rest are
+   rendered (on every core when there are many);
+7. feeds, sitemap, robots.txt, static files and the search index;
+8. swap the new folder in and record the manifest.
+
+A failed build leaves the previous site untouched; two builds of the same
+input are byte-identical.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import __version__
+from ..config import SiteConfig
+from ..format import Problem, read_archive
+from . import feeds, manifest, pages as plan_mod, render, urls
+from .pages import Page
+
+MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
+PARALLEL_FROM = 2000     # below this, starting worker processes costs more than it saves
+CHUNK = 400
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    ok: bool
+    problems: list[Problem]
+    rendered: int      # pages rendered from templates in this build
+    written: int       # files written anew (rendered pages, feeds, static, search)
+    seconds: float
+    out_dir: Path
+    reused: int = 0    # pages linked unchanged from the previous build
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
+               base_url: str | None = None, strict: bool = False, progress: bool | None = None) -> BuildResult:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    articles_dir = Path(articles_dir or config.articles_dir).resolve()
+    out_dir = Path(out_dir or config.output_dir).resolve()
+    base = base_url if base_url is not None else config.base_url
+    base = base + "/" if base and not base.endswith("/") else base
+    cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
+
+    def fail(problems: list[Problem]) -> BuildResult:
+        return BuildResult(False, problems, 0, 0, time.perf_counter() - started, out_dir, 0, timings)
+
+    # 1. where the site goes
+    problems = check_output(out_dir, articles_dir, config.root.resolve())
+    if problems:
+        return fail(problems)
+
+    # 2. read
+    t = time.perf_counter()
+    archive = read_archive(articles_dir)
+    problems = list(archive.problems)
+    timings["read"] = time.perf_counter() - t
+
+    # 3. theme
+    env = render.make_env(config)
+    problems += compile_templates(env)
+
+    # 4. plan
+    t = time.perf_counter()
+    site = plan_mod.collect(archive, config)
+    pages = plan_mod.plan(site, config)
+    search_page = "search.html" in env.list_templates()
+    if search_page:
+        pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
+    problems += collisions(pages)
+    timings["plan"] = time.perf_counter() - t
+
+    # 5. stop before writing anything when something is wrong
+    if strict:
+        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
+    if any(p.severity == "error" for p in problems):
+        return fail(problems)
+
+    # 6. pages
+    partial = out_dir.with_name(out_dir.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)  # left over from an interrupted build
+    partial.mkdir(parents=True)
+    try:
+        t = time.perf_counter()
+        salt = _salt(env, config, base)
+        old = manifest.load(cache_dir)
+        digests: dict[str, str] = {}
+        todo: list[Page] = []
+        folders: set[Path] = set()
+        reused = 0
+        for page in pages:
+            d = digests[page.path] = manifest.digest(page, salt)
+            if old.unchanged(out_dir, page.path, d) and _link(out_dir / page.path, urls.inside(partial, page.path), folders):
+                reused += 1
+            else:
+                todo.append(page)
+        timings["hash"] = time.perf_counter() - t
+        t = time.perf_counter()
+        render_problems = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)))
+        timings["render"] = time.perf_counter() - t
+        if render_problems:
+            shutil.rmtree(partial, ignore_errors=True)
+            return fail(problems + render_problems)
+
+        # 7. everything else
+        t = time.perf_counter()
+        extra = dict(feeds.feeds(site, config, base))
+        html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
+        extra[urls.SITEMAP] = feeds.sitemap(html, base)
+        extra[urls.ROBOTS] = feeds.robots(base)
+        extra[MARKER] = f"wxnews-site {__version__}\n".encode()
+        for path, data in extra.items():
+            _write(urls.inside(partial, path), data, folders)
+        written = len(todo) + len(extra) + copy_static(partial / "static")
+        timings["feeds"] = time.perf_counter() - t
+        t = time.perf_counter()
+        problems += write_search(site, partial, config, cache_dir)
+        timings["search"] = time.perf_counter() - t
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+    # 8. swap in
+    swap(partial, out_dir)
+    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests))
+    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings)
+
+
+# ----------------------------------------------------------------- checks
+
+def check_output(out_dir: Path, articles_dir: Path, root: Path) -> list[Problem]:
+    """Refuse output folders whose replacement would destroy something else."""
+    where = str(out_dir)
+    if out_dir == articles_dir or out_dir in articles_dir.parents:
+        return [Problem(where, 0, f"the output folder would replace the articles folder {articles_dir}")]
+    if articles_dir in out_dir.parents:
+        return [Problem(where, 0, "the output folder must not be inside the articles folder")]
+    if out_dir == root or out_dir == Path(out_dir.anchor) or out_dir == Path.home():
+        return [Problem(where, 0, "refusing to replace this folder with a built site; choose e.g. build/")]
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
+        return [Problem(where, 0, f"exists and is not a site built by wxnews-site (no {MARKER} file); "
+                                  "refusing to replace it")]
+    return []
+
+
+def compile_templates(env: jinja2.Environment) -> list[Problem]:
+    out = []
+    for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            out.append(Problem(exc.filename or name, exc.lineno or 0, f"template error: {exc.message}"))
+    return out
+
+
+def collisions(pages: list[Page]) -> list[Problem]:
+    seen: dict[str, Page] = {}
+    out = []
+    fixed = {urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER}
+    for p in pages:
+        other = seen.get(p.path)
+        if other is not None or p.path in fixed:
+            by = other.origin if other else "a file the build writes"
+            out.append(Problem(p.origin, 1, f"two outputs on one path {p.path}: {by} and {p.origin}"))
+        else:
+            seen[p.path] = p
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+def _salt(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
+    h = hashlib.sha256()
+    h.update(render.templates_digest(env).encode())
+    h.update(repr(config).encode("utf-8"))
+    h.update(base.encode("utf-8") + __version__.encode())
+    # The code that turns contexts into pages is part of every page too.
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _lastmod(p: Page) -> Any:
+    for key in ("article", "issue"):
+        v = p.context.get(key)
+        if v is not None and hasattr(v, "date"):
+            return v.date
+    return None
+
+
+def _mkdir(folder: Path, folders: set[Path]) -> None:
+    if folder not in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+
+
+def _write(target: Path, data: bytes, folders: set[Path]) -> None:
+    _mkdir(target.parent, folders)
+    with open(target, "wb") as fh:
+        fh.write(data)
+
+
+def _link(old: Path, target: Path, folders: set[Path]) -> bool:
+    """Reuse a file of the previous build: a hard link, or a copy where links fail."""
+    _mkdir(target.parent, folders)
+    try:
+        os.link(old, target)
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(old, target)
+            return True
+        except OSError:
+            return False
+
+
+# State the render workers inherit by fork instead of receiving it pickled.
+_JOB: dict[str, Any] = {}
+
+
+def _render_range(start: int, stop: int) -> tuple[int, list[Problem]]:
+    env, pages, partial, config, base = (_JOB[k] for k in ("env", "pages", "partial", "config", "base"))
+    problems: list[Problem] = []
+    folders: set[Path] = set()
+    site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
+    for page in pages[start:stop]:
+        root = page.root if page.root is not None else urls.root_for(page.path)
+        try:
+            html = env.get_template(page.template).render(page.context, root=root, path=page.path, site=site_vars)
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+            where, line = _template_frame(exc, page.template)
+            problems.append(Problem(where, line, f"rendering {page.path} ({page.origin}): {exc}"))
+            continue
+        _write(urls.inside(partial, page.path), html.encode("utf-8"), folders)
+    return stop - start, problems
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """The template file and line an error was raised at (Jinja keeps them in the traceback)."""
+    where, line = template, 0
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            where, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    return where, line
+
+
+def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, config: SiteConfig, base: str,
+                 bar: "Progress | None") -> list[Problem]:
+    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base)
+    ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
+    problems: list[Problem] = []
+    try:
+        workers = min(2, os.cpu_count() or 1)
+        if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+                for n, found in pool.map(_render_range, *zip(*ranges)):
+                    problems += found
+                    if bar:
+                        bar.advance(n)
+        else:
+            for start, stop in ranges:
+                n, found = _render_range(start, stop)
+                problems += found
+                if bar:
+                    bar.advance(n)
+    finally:
+        _JOB.clear()
+        if bar:
+            bar.close()
+    return problems
+
+
+def copy_static(target: Path) -> int:
+    source = render.PACKAGE_TEMPLATES.parent / "static"
+    count = 0
+    for f in sorted(source.rglob("*")):
+        if f.is_file() and not f.name.startswith("."):
+            dest = target / f.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+            count += 1
+    return count
+
+
+def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_dir: Path) -> list[Problem]:
+    try:
+        from ..search.index import write_index
+    except ImportError as exc:
+        return [Problem("search", 0, f"search index not built: {exc}", "warning")]
+    write_index(list(site.articles), partial, config, cache_dir, urls.article)
+    return []
+
+
+def swap(partial: Path, out_dir: Path) -> None:
+    """Put the new site in place of the old one; the old one is kept until then."""
+    old = out_dir.with_name(out_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    try:
+        os.rename(partial, out_dir)
+    except OSError:
+        if old.exists():
+            os.rename(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------- progress
+
+class Progress:
+    """A one-line bar on a terminal: \\r-redrawn, at most ten times a second."""
+
+    def __init__(self, total: int, stream: Any = None):
+        self.total, self.done, self.stream, self.shown = total, 0, stream or sys.stderr, 0.0
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.shown >= 0.1 or self.done >= self.total:
+            self.shown = now
+            width = 30
+            filled = width * self.done // max(1, self.total)
+            self.stream.write(f"\r渲染页面 [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _progress(wanted: bool | None, total: int) -> Progress | None:
+    if wanted is None:
+        wanted = sys.stderr.isatty() and not os.environ.get("CI") and total >= PARALLEL_FROM
+    return Progress(total) if wanted and total else None

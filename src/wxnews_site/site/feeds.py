@@ -1,0 +1,92 @@
+"""Atom feeds (the site's and one per section), sitemap.xml and robots.txt.
+
+Reproducible: nothing depends on the time of the build. A feed's <updated>
+is its newest article's date; entry ids are derived from article ids, so
+they stay the same however often the site is rebuilt or moved.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Iterable
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
+
+from ..config import SiteConfig
+from ..model import Article
+from . import urls
+from .pages import Entry, Site
+from .render import summary
+
+_NS = uuid.UUID("6f0c8f1e-3a53-5b2e-9d0e-7e4f3a9b1c20")
+
+
+def _stamp(d: dt.date) -> str:
+    return f"{d.isoformat()}T00:00:00+08:00"  # issues are dated in China Standard Time
+
+
+def atom(config: SiteConfig, base_url: str, title: str, feed_path: str, page_path: str,
+         entries: Iterable[Entry], articles: dict[str, Article]) -> bytes:
+    """An Atom feed. Links are absolute with a base URL, else relative to the feed."""
+    base = base_url or ""
+    feed_root = urls.root_for(feed_path)
+    rows = list(entries)[: config.pagination.feed]
+    updated = _stamp(rows[0].story.date) if rows else "1970-01-01T00:00:00+00:00"
+    feed_id = f"urn:uuid:{uuid.uuid5(_NS, config.paper + '/' + feed_path)}"
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{feed_id}</id>",
+        f"  <updated>{updated}</updated>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr((base or feed_root) + page_path)}/>',
+    ]
+    if base:
+        out.append(f'  <link rel="self" href={quoteattr(base + feed_path)}/>')
+    out.append(f"  <author><name>{escape(config.paper)}</name></author>")
+    for e in rows:
+        a = articles[e.story.id]
+        out += [
+            "  <entry>",
+            f"    <title>{escape(a.headline)}</title>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr((base or feed_root) + urls.article(a))}/>',
+            f"    <id>urn:uuid:{uuid.uuid5(_NS, config.paper + '/' + a.id)}</id>",
+            f"    <updated>{_stamp(a.date)}</updated>",
+        ]
+        out += [f"    <author><name>{escape(n)}</name></author>" for n in a.bylines + a.photographers]
+        if e.story.section:
+            out.append(f"    <category term={quoteattr(e.story.section)}/>")
+        out += [f"    <summary>{escape(summary(a))}</summary>", "  </entry>"]
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def feeds(site: Site, config: SiteConfig, base_url: str) -> dict[str, bytes]:
+    """Output path -> bytes for the site feed and every section's feed."""
+    articles = {a.id: a for a in site.articles}
+    # Newest issue first, front page first: what a reader of the feed expects.
+    everything = [Entry(site.stories[a.id]) for a in reversed(site.articles)]
+    everything.sort(key=lambda e: (-e.story.date.toordinal(), e.story.page, e.story.position))
+    out = {urls.FEED: atom(config, base_url, config.title, urls.FEED, urls.HOME, everything, articles)}
+    for name, entries in site.sections.items():
+        path = urls.section_feed(name)
+        out[path] = atom(config, base_url, f"{name} - {config.title}", path, urls.section(name), entries, articles)
+    return out
+
+
+def sitemap(paths: Iterable[tuple[str, dt.date | None]], base_url: str) -> bytes:
+    """sitemap.xml; locations are absolute only when the site's base URL is known."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in paths:
+        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        out.append(f"  <url><loc>{escape(base_url + quote(path, safe='/~'))}</loc>{mod}</url>")
+    out.append("</urlset>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def robots(base_url: str) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if base_url:
+        lines.append(f"Sitemap: {base_url}{urls.SITEMAP}")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,79 @@
+"""Content-hash manifest for incremental builds (Lektor style, not mtimes).
+
+Each page's digest is a hash of the data it shows — its template name and
+context, where a ``Story`` counts by its precomputed key and a full
+``Article`` by its fields — combined with the hash of every template and of
+the configuration. A page whose digest is unchanged since the last build is
+linked from the previous output instead of rendered. Modification times are
+never used: a CI checkout resets them all.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..format import atomic_write
+from .pages import Page, Story
+
+VERSION = 1
+
+
+def _walk(obj: Any, out: list[str]) -> None:
+    if isinstance(obj, Story):
+        out.append(obj.key)
+    elif obj is None or isinstance(obj, (str, int, float, dt.date)):
+        out.append(repr(obj))
+    elif isinstance(obj, dict):
+        out.append("{")
+        for k in sorted(obj):
+            out.append(k)
+            _walk(obj[k], out)
+        out.append("}")
+    elif isinstance(obj, (list, tuple)):
+        out.append("[")
+        for x in obj:
+            _walk(x, out)
+        out.append("]")
+    elif dataclasses.is_dataclass(obj):
+        out.append(type(obj).__name__)
+        for f in dataclasses.fields(obj):
+            _walk(getattr(obj, f.name), out)
+    else:
+        out.append(repr(obj))
+
+
+def digest(page: Page, salt: str) -> str:
+    """Hash of everything the page shows; salt covers templates, config and code."""
+    parts = [salt, page.template, page.root or ""]
+    _walk(page.context, parts)
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Manifest:
+    out_dir: str
+    pages: dict[str, str]
+
+    def unchanged(self, out_dir: Path, path: str, page_digest: str) -> bool:
+        return self.out_dir == str(out_dir) and self.pages.get(path) == page_digest
+
+
+def load(cache_dir: Path) -> Manifest:
+    """The last successful build's manifest; an empty one when missing or unreadable."""
+    try:
+        data = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))
+        if data.get("version") == VERSION:
+            return Manifest(str(data["out_dir"]), dict(data["pages"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # a damaged cache only costs a full build
+    return Manifest("", {})
+
+
+def save(cache_dir: Path, manifest: Manifest) -> None:
+    data = {"version": VERSION, "out_dir": manifest.out_dir, "pages": manifest.pages}
+    atomic_write(cache_dir / "manifest.json",
+                 json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8"))

@@ -1,0 +1,308 @@
+"""From articles to the plan of the site: what pages exist and what each shows.
+
+``collect`` turns the archive into issues, 版, sections and people; ``plan``
+turns that into ``Page`` records (output path, template, context). Contexts
+hold only plain data (``Story`` teasers, dates, names), so a page's content
+hash — the key of incremental builds — is a hash of its context.
+
+Sections and people are the same thing to the site: a named, paginated,
+newest-first list of stories. One ``listing`` generator serves both.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..config import SiteConfig
+from ..format import Archive
+from ..model import Article, PageInfo
+from . import dates, urls
+
+ROLE_LABELS = {"byline": "文", "photographer": "摄"}
+
+
+@dataclass(frozen=True)
+class Story:
+    """What a list shows of an article (no body), with a key that changes when it does."""
+
+    id: str
+    date: dt.date
+    page: int
+    position: int
+    kind: str
+    kicker: str | None
+    headline: str
+    subtitle: str | None
+    bylines: tuple[str, ...]
+    photographers: tuple[str, ...]
+    section: str | None
+    key: str = field(default="", compare=False)
+
+    @property
+    def url(self) -> str:
+        return urls.article_at(self.date, self.page, self.position)
+
+
+@dataclass(frozen=True)
+class PrintedPage:
+    """One 版 of one issue: its number, name, editor credits and stories in page order."""
+
+    date: dt.date
+    page: int
+    section: str | None
+    credits: tuple[str, ...]
+    stories: tuple[Story, ...]
+
+    @property
+    def url(self) -> str:
+        return urls.printed_page(self.date, self.page)
+
+
+@dataclass(frozen=True)
+class Issue:
+    date: dt.date
+    pages: tuple[PrintedPage, ...]
+
+    @property
+    def front(self) -> PrintedPage:
+        """头版: page 1, else the lowest page in the archive."""
+        return self.pages[0]
+
+    @property
+    def url(self) -> str:
+        return urls.issue(self.date)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row of a listing: the story and, on person pages, the role (文, 摄, 文/摄)."""
+
+    story: Story
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    prev: str | None
+    next: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    context: dict[str, Any]
+    # What made the page, for messages about two pages on one path.
+    origin: str
+    # Root prefix override (the 404 page is served from any depth).
+    root: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    articles: tuple[Article, ...]
+    stories: dict[str, Story]
+    issues: tuple[Issue, ...]
+    sections: dict[str, list[Entry]]
+    people: dict[str, list[Entry]]
+    jump_from: dict[str, str]  # continuation id -> first part id
+    jump_to: dict[str, str]    # first part id -> continuation id
+    first: dt.date | None
+    last: dt.date | None
+
+
+# ------------------------------------------------------------------ collect
+
+def _story(a: Article, section: str | None) -> Story:
+    s = Story(a.id, a.date, a.page, a.position, a.kind, a.kicker, a.headline, a.subtitle,
+              a.bylines, a.photographers, section)
+    key = hashlib.sha1(repr(s).encode("utf-8")).hexdigest()[:16]
+    return Story(*(getattr(s, f) for f in _STORY_FIELDS), key=key)
+
+
+_STORY_FIELDS = ("id", "date", "page", "position", "kind", "kicker", "headline", "subtitle",
+                 "bylines", "photographers", "section")
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    # Newest issue first; within an issue, in page order as printed.
+    out = sorted(entries, key=lambda e: (e.story.page, e.story.position))
+    out.sort(key=lambda e: e.story.date, reverse=True)
+    return out
+
+
+def collect(archive: Archive, config: SiteConfig) -> Site:
+    infos: dict[tuple[dt.date, int], PageInfo] = {(p.date, p.page): p for p in archive.pages}
+    by_page: dict[tuple[dt.date, int], list[Story]] = defaultdict(list)
+    stories: dict[str, Story] = {}
+    sections: dict[str, list[Entry]] = defaultdict(list)
+    people: dict[str, list[Entry]] = defaultdict(list)
+    for a in archive.articles:
+        info = infos.get((a.date, a.page))
+        printed = a.section or (info.section if info else None)
+        s = _story(a, config.section_for(a.date, a.page, printed))
+        stories[a.id] = s
+        by_page[(a.date, a.page)].append(s)
+        if s.section:
+            sections[s.section].append(Entry(s))
+        roles: dict[str, list[str]] = {}
+        for name, role in a.people:
+            roles.setdefault(config.canonical_person(name), []).append(ROLE_LABELS[role])
+        for name, labels in roles.items():
+            people[name].append(Entry(s, "/".join(dict.fromkeys(labels))))
+
+    issues: dict[dt.date, list[PrintedPage]] = defaultdict(list)
+    for key in sorted(set(by_page) | set(infos)):
+        date, page = key
+        info = infos.get(key)
+        page_stories = tuple(by_page.get(key, ()))
+        printed = (info.section if info else None) or next((s.section for s in page_stories if s.section), None)
+        issues[date].append(PrintedPage(date, page, config.section_for(date, page, printed),
+                                        info.credits if info else (), page_stories))
+    issue_list = tuple(Issue(d, tuple(ps)) for d, ps in sorted(issues.items()))
+    jump_from, jump_to = match_jumps(archive.articles)
+    return Site(
+        articles=archive.articles, stories=stories, issues=issue_list,
+        sections={k: newest_first(v) for k, v in sorted(sections.items())},
+        people={k: newest_first(v) for k, v in sorted(people.items())},
+        jump_from=jump_from, jump_to=jump_to,
+        first=issue_list[0].date if issue_list else None,
+        last=issue_list[-1].date if issue_list else None,
+    )
+
+
+def match_jumps(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, str]]:
+    """Pair each continuation ("上接第1版") with its first part ("下转第2版").
+
+    The first part is on the page jumped from, same date; it should say it
+    jumps to this page, and usually prints the same title. Without a title the
+    closest headline wins, so a misprint in one half still links the two.
+    """
+    by_page: dict[tuple[dt.date, int], list[Article]] = defaultdict(list)
+    for a in articles:
+        by_page[(a.date, a.page)].append(a)
+    jump_from: dict[str, str] = {}
+    jump_to: dict[str, str] = {}
+    for a in (a for page in by_page.values() for a in page):
+        if a.continued_from_page is None:
+            continue
+        candidates = [b for b in by_page.get((a.date, a.continued_from_page), ())
+                      if b.continued_to_page == a.page and b.id not in jump_to]
+        if not candidates:
+            continue
+        same = [b for b in candidates if a.title and b.title == a.title]
+        best = same[0] if same else max(
+            candidates, key=lambda b: difflib.SequenceMatcher(None, a.headline, b.headline).ratio())
+        jump_from[a.id] = best.id
+        jump_to[best.id] = a.id
+    return jump_from, jump_to
+
+
+# --------------------------------------------------------------------- plan
+
+def listing(kind: str, name: str, entries: list[Entry], per_page: int,
+            path_for: Callable[[str, int], str], extra: dict[str, Any] | None = None) -> list[Page]:
+    """The paginated list of one section or one person: ``name.html``, ``name-2.html`` ..."""
+    count = max(1, -(-len(entries) // per_page))
+    pages = []
+    for n in range(1, count + 1):
+        pager = Pager(n, count, path_for(name, n - 1) if n > 1 else None,
+                      path_for(name, n + 1) if n < count else None)
+        ctx = {"kind": kind, "name": name, "entries": entries[(n - 1) * per_page: n * per_page],
+               "total": len(entries), "pager": pager, **(extra or {})}
+        pages.append(Page(path_for(name, n), "listing.html", ctx, f"{kind} {name!r}"))
+    return pages
+
+
+def _months(site: Site) -> dict[int, tuple[dates.Month, ...]]:
+    """Calendars of every month of every archived year: days with an issue,
+    days without one, and days outside what the archive holds."""
+    assert site.first and site.last
+    have = frozenset(i.date for i in site.issues)
+    return {
+        y: tuple(dates.month_grid(y, m, have, site.first, site.last) for m in range(1, 13))
+        for y in range(site.first.year, site.last.year + 1)
+    }
+
+
+def _neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
+    return (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
+
+
+def plan(site: Site, config: SiteConfig) -> list[Page]:
+    pages: list[Page] = []
+    add = pages.append
+    if not site.issues:
+        add(Page(urls.HOME, "home.html", {"issue": None, "month": None, "years": ()}, "home page"))
+        add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
+        return pages
+    calendars = _months(site)
+    latest = site.issues[-1]
+    add(Page(urls.HOME, "home.html", {
+        "issue": latest, "month": calendars[latest.date.year][latest.date.month - 1],
+        "years": tuple((y, tuple(m for m in ms if m.issues)) for y, ms in sorted(calendars.items(), reverse=True)),
+    }, "home page"))
+    add(Page(urls.ARCHIVE, "calendars.html", {
+        "heading": "往期回顾", "years": tuple(sorted(calendars.items(), reverse=True)), "prev": None, "next": None,
+    }, "archive calendar"))
+    years = sorted(calendars)
+    for i, y in enumerate(years):
+        prev_y, next_y = _neighbours(years, i)
+        add(Page(urls.year(y), "calendars.html", {
+            "heading": f"{y}年", "years": ((y, calendars[y]),),
+            "prev": (urls.year(prev_y), f"{prev_y}年") if prev_y else None,
+            "next": (urls.year(next_y), f"{next_y}年") if next_y else None,
+        }, f"year {y}"))
+    by_month: dict[tuple[int, int], list[Issue]] = defaultdict(list)
+    for issue in site.issues:
+        by_month[(issue.date.year, issue.date.month)].append(issue)
+    months = sorted(by_month)
+    for i, (y, m) in enumerate(months):
+        prev_m, next_m = _neighbours(months, i)
+        add(Page(urls.month(y, m), "month.html", {
+            "month": calendars[y][m - 1], "issues": tuple(by_month[(y, m)]),
+            "prev": (urls.month(*prev_m), dates.cn_month(*prev_m)) if prev_m else None,
+            "next": (urls.month(*next_m), dates.cn_month(*next_m)) if next_m else None,
+        }, f"month {y}-{m:02d}"))
+
+    articles = {a.id: a for a in site.articles}
+    for i, issue in enumerate(site.issues):
+        prev_i, next_i = _neighbours(site.issues, i)
+        add(Page(urls.issue(issue.date), "issue.html", {
+            "issue": issue, "prev": prev_i and prev_i.date, "next": next_i and next_i.date,
+        }, f"issue {issue.date}"))
+        present = {p.page for p in issue.pages}
+        for j, pp in enumerate(issue.pages):
+            prev_p, next_p = _neighbours(issue.pages, j)
+            add(Page(pp.url, "page.html", {"issue": issue, "pp": pp, "prev": prev_p, "next": next_p},
+                     f"page {pp.page} of {issue.date}"))
+            for k, s in enumerate(pp.stories):
+                a = articles[s.id]
+                prev_s, next_s = _neighbours(pp.stories, k)
+                add(Page(s.url, "article.html", {
+                    "article": a, "story": s, "pp": pp, "prev": prev_s, "next": next_s,
+                    "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
+                    "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
+                    "from_page": a.continued_from_page if a.continued_from_page in present else None,
+                    "to_page": a.continued_to_page if a.continued_to_page in present else None,
+                }, a.path or a.id))
+
+    for name, entries in site.sections.items():
+        pages.extend(listing("section", name, entries, config.pagination.section, urls.section,
+                             {"feed": urls.section_feed(name)}))
+    for name, entries in site.people.items():
+        pages.extend(listing("person", name, entries, config.pagination.person, urls.person))
+    add(Page(urls.SECTIONS, "sections.html", {"sections": tuple(
+        (name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items())},
+        "section index"))
+    add(Page(urls.PEOPLE, "people.html", {"people": tuple(sorted(
+        ((name, len(es)) for name, es in site.people.items()), key=lambda x: (-x[1], x[0])))},
+        "people index"))
+    add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
+    return pages

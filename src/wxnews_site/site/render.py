@@ -1,0 +1,121 @@
+"""The Jinja environment of the theme: loaders, filters, and safe Markdown.
+
+Templates ship in the package (``wxnews_site/templates``); a ``templates/``
+folder next to site.yaml overrides any of them by file name. Autoescape is on
+for HTML and XML, so every front-matter value is text, and article bodies go
+through markdown-it-py with raw HTML off: ``<script>`` in an article is shown
+as text and never runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..config import SiteConfig
+from ..model import Article
+from . import dates, urls
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# No raw HTML; images would fetch from anywhere, so they stay text too.
+# markdown-it-py's validateLink already refuses javascript:, vbscript:, file:
+# and data: links.
+_MD = MarkdownIt("commonmark", {"html": False}).disable(["image", "html_inline", "html_block"])
+
+
+def markdown(text: str) -> Markup:
+    return Markup(_MD.render(text))
+
+
+def json_ld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json"> block that no value can close."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+def citation(a: Article, paper: str) -> str:
+    """GB/T 7714-2015 newspaper reference: 作者. 题名[N]. 报纸名, 出版日期(版次)."""
+    names = list(a.bylines or a.photographers)
+    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+    head = f"{authors}. " if authors else ""
+    return f"{head}{a.headline}[N]. {a.paper or paper}, {a.date.isoformat()}({a.page:02d})."
+
+
+def summary(a: Article, limit: int = 120) -> str:
+    """The opening of the body as plain text, for feeds and link previews."""
+    paras = [p.strip() for p in a.body.split("\n\n") if p.strip() and not p.startswith("#")]
+    text = "".join(paras[:2])
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def article_ld(a: Article, section: str | None, paper: str, base_url: str, path: str) -> dict[str, Any]:
+    """schema.org NewsArticle; URLs only when the site's public address is known."""
+    ld: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "headline": a.headline, "datePublished": a.date.isoformat(), "inLanguage": "zh-CN",
+        "publisher": {"@type": "Organization", "name": a.paper or paper},
+        "printPage": str(a.page), "description": summary(a),
+    }
+    if a.subtitle:
+        ld["alternativeHeadline"] = a.subtitle
+    if section:
+        ld["printSection"] = section
+    if a.bylines:
+        ld["author"] = [{"@type": "Person", "name": n} for n in a.bylines]
+    if a.photographers:
+        ld["contributor"] = [{"@type": "Person", "name": n} for n in a.photographers]
+    if base_url:
+        ld["url"] = ld["mainEntityOfPage"] = base_url + path
+    return ld
+
+
+def make_env(config: SiteConfig) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    override = config.root / "templates"
+    if override.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(override)))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.filters.update(
+        markdown=markdown, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day,
+        article_url=urls.article, person_url=urls.person, section_url=urls.section,
+    )
+    env.globals.update(
+        urls=urls, cn_month=dates.cn_month, weekdays=dates.WEEKDAYS,
+        canonical=config.canonical_person,
+        citation=lambda a: citation(a, config.paper),
+        summary=summary,
+        article_ld=lambda a, section, base, path: article_ld(a, section, config.paper, base, path),
+    )
+    return env
+
+
+def templates_digest(env: jinja2.Environment) -> str:
+    """One hash over every template the theme can use (overrides included).
+
+    Pages share base.html and the macros, so any template change re-renders
+    everything; hashing them all is simpler than tracking includes and costs
+    a millisecond.
+    """
+    h = hashlib.sha256()
+    assert env.loader is not None
+    for name in sorted(env.list_templates()):
+        source, filename, _ = env.loader.get_source(env, name)
+        h.update(name.encode() + b"\0" + source.encode("utf-8") + b"\0")
+    return h.hexdigest()

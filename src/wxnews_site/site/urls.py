@@ -1,0 +1,118 @@
+"""Every output path of the site is made here, and only here.
+
+Paths are relative to the site root and use "/" (they double as hrefs). A
+page links to another as ``root + path`` where ``root`` is the prefix from the
+page back to the site root (``../../../``), so the site works from file://, on
+any host and under any sub-path. Links name ``index.html`` explicitly because
+file:// has no directory index.
+
+People and sections are named by their Chinese names, never by pinyin or
+slugs; characters that could change the meaning of a path (separators, dots,
+``%``, ``#``, ``?``, spaces) are spelt ``~xx`` (UTF-8 bytes in hex), which keeps
+distinct names distinct and every path inside the output folder.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PurePosixPath
+
+from ..model import Article
+
+# Kept as they are; everything else outside letters and digits is spelt ~xx.
+_SAFE_MARKS = frozenset("-_·")
+# Names that would land on a listing's own index page.
+_RESERVED = frozenset({"index"})
+
+
+def name_part(name: str) -> str:
+    """A person or section name as one path component: readable, injective, inert."""
+    out: list[str] = []
+    for ch in name:
+        if ch.isalnum() or ch in _SAFE_MARKS:
+            out.append(ch)
+        else:
+            out.extend(f"~{b:02x}" for b in ch.encode("utf-8"))
+    part = "".join(out) or "~"
+    # "-2" ends a name's second listing page, so a name ending in -digits is
+    # spelt differently from any page of another name.
+    if part.lower() in _RESERVED or _ends_like_page_number(part):
+        part = "~" + part
+    return part
+
+
+def _ends_like_page_number(part: str) -> bool:
+    head, sep, tail = part.rpartition("-")
+    return bool(sep and head and tail.isdigit())
+
+
+# ---------------------------------------------------------------- page paths
+
+def article(a: Article) -> str:
+    return f"{a.date:%Y/%m/%d}/{a.page:02d}-{a.position:02d}.html"
+
+
+def article_at(date: dt.date, page: int, position: int) -> str:
+    return f"{date:%Y/%m/%d}/{page:02d}-{position:02d}.html"
+
+
+def printed_page(date: dt.date, page: int) -> str:
+    """The 版 page: one printed page of one issue."""
+    return f"{date:%Y/%m/%d}/{page:02d}.html"
+
+
+def issue(date: dt.date) -> str:
+    return f"{date:%Y/%m/%d}/index.html"
+
+
+def month(year: int, mon: int) -> str:
+    return f"{year:04d}/{mon:02d}/index.html"
+
+
+def year(y: int) -> str:
+    return f"{y:04d}/index.html"
+
+
+def person(name: str, page: int = 1) -> str:
+    return _listing("people", name, page)
+
+
+def section(name: str, page: int = 1) -> str:
+    return _listing("sections", name, page)
+
+
+def section_feed(name: str) -> str:
+    return f"sections/{name_part(name)}.xml"
+
+
+def _listing(folder: str, name: str, page: int) -> str:
+    suffix = "" if page <= 1 else f"-{page}"
+    return f"{folder}/{name_part(name)}{suffix}.html"
+
+
+HOME = "index.html"
+PEOPLE = "people/index.html"
+SECTIONS = "sections/index.html"
+ARCHIVE = "archive/index.html"
+SEARCH = "search/index.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+STATIC = "static/"
+
+
+# ------------------------------------------------------------------- helpers
+
+def root_for(path: str) -> str:
+    """The prefix from the page at ``path`` back to the site root."""
+    return "../" * path.count("/")
+
+
+def inside(out_dir: Path, path: str) -> Path:
+    """The file for ``path`` under out_dir; refuses any path that would leave it."""
+    p = PurePosixPath(path)
+    if p.is_absolute() or not p.parts or any(part in ("", ".", "..") for part in p.parts) or "\\" in path:
+        raise ValueError(f"refusing output path outside the site: {path!r}")
+    # A lexical check suffices: the build writes into a folder it has just
+    # created itself, so no symlink inside it can point elsewhere.
+    return out_dir.joinpath(*p.parts)
