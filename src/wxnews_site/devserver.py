@@ -1,0 +1,284 @@
+"""The editor's preview: serve the built site on 127.0.0.1, rebuild when a file changes.
+
+The watcher polls file sizes and modification times (every half second;
+tens of thousands of ``stat`` calls cost a few milliseconds), so it needs no
+dependency and works the same on every system. Each rebuild is the normal,
+incremental, atomic ``build_site``: a failed one leaves the last good site in
+place, and the server keeps serving it with the problems in a banner.
+
+Live reload is injected into HTML *responses* only, never into the built
+files: a short script polls ``/__reload`` and reloads the page when the build
+counter moves.
+"""
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import os
+import posixpath
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, TextIO
+from urllib.parse import quote, unquote, urlsplit
+
+from .config import ConfigError, SiteConfig, load_config
+from .format import Problem
+
+PACKAGE = Path(__file__).parent
+POLL_SECONDS = 0.5
+RELOAD_PATH = "/__reload"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".webp": "image/webp", ".ico": "image/x-icon", ".woff2": "font/woff2", ".map": "application/json",
+}
+_RELOAD_JS = """<script>/* wxnews-site serve: live reload */(function(){var seen=%d;
+function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.json()}).then(function(s){
+if(s.build!==seen){location.reload()}else{setTimeout(poll,600)}},function(){setTimeout(poll,2000)})}
+setTimeout(poll,600)})();</script>"""
+
+
+def content_type(path: Path) -> str:
+    return CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under roots: any edit, addition or removal changes it."""
+    out: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        if root.is_file():
+            st = root.stat()
+            out[str(root)] = (st.st_mtime_ns, st.st_size)
+            continue
+        for dirpath, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            for n in names:
+                if n.startswith(".") or n.endswith(".partial"):
+                    continue  # editors' swap files and half-written files are not changes yet
+                p = os.path.join(dirpath, n)
+                try:
+                    st = os.stat(p)
+                except FileNotFoundError:
+                    continue
+                out[p] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+@dataclass
+class State:
+    """What the request handlers read and the watcher writes."""
+
+    out_dir: Path
+    build: int = 0  # moves on every rebuild, good or bad: the browser reloads to show either
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class DevServer:
+    def __init__(self, config_path: Path | None, *, articles: Path | None = None, out: Path | None = None,
+                 host: str = "127.0.0.1", port: int = 8000, log: TextIO = sys.stdout,
+                 builder: Callable[..., object] | None = None):
+        self.config_path = config_path
+        self.articles_arg = articles
+        self.out_arg = out
+        self.log = log
+        self.config = load_config(config_path)  # a broken site.yaml stops serve before it starts
+        self.state = State(out_dir=self._out_dir())
+        self._builder = builder
+        # Binding first makes "port in use" the first thing an editor hears, not after a build.
+        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.state = self.state  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def _articles_dir(self) -> Path:
+        return (self.articles_arg or self.config.articles_dir).resolve()
+
+    def _out_dir(self) -> Path:
+        return (self.out_arg or self.config.output_dir).resolve()
+
+    def watched(self) -> list[Path]:
+        cfg_file = self.config_path or self.config.root / "site.yaml"
+        roots = [self._articles_dir(), self.config.root / "templates", self.config.root / "static",
+                 PACKAGE / "templates", PACKAGE / "static", cfg_file]
+        return [r for r in roots if r.exists()]
+
+    def say(self, text: str) -> None:
+        print(text, file=self.log, flush=True)
+
+    def rebuild(self) -> bool:
+        """Build once; on failure keep the last good site and report why."""
+        if self._builder is None:
+            from .site.build import build_site  # Jinja and the theme are loaded only now
+
+            self._builder = build_site
+        started = time.perf_counter()
+        try:
+            result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False)
+            ok, problems = bool(result.ok), list(result.problems)  # type: ignore[attr-defined]
+        except Exception as exc:  # a template bug must not take the preview down
+            ok = False
+            problems = [Problem("build", 0, f"{type(exc).__name__}: {exc}")]
+            traceback.print_exc(file=self.log)
+        with self.state.lock:
+            self.state.ok, self.state.problems = ok, problems
+            self.state.out_dir = self._out_dir()
+            self.state.build += 1
+        for p in problems:
+            self.say(str(p))
+        if ok:
+            self.say(f"built in {time.perf_counter() - started:.2f} s")
+        else:
+            self.say("build failed: still serving the last good site; fix the files above and save")
+        return ok
+
+    def reload_config(self) -> bool:
+        try:
+            self.config = load_config(self.config_path)
+            return True
+        except ConfigError as exc:
+            with self.state.lock:
+                self.state.ok, self.state.problems = False, list(exc.problems)
+                self.state.build += 1
+            for p in exc.problems:
+                self.say(str(p))
+            self.say("site.yaml has errors: still serving the last good site")
+            return False
+
+    def start(self) -> None:
+        """Serve in a background thread (after the first build)."""
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+        self._thread.start()
+
+    def watch(self, stop: threading.Event | None = None, poll: float = POLL_SECONDS) -> None:
+        """Rebuild whenever a watched file changes, until stop is set."""
+        stop = stop or self._stop
+        last = fingerprint(self.watched())
+        while not stop.wait(poll):
+            now = fingerprint(self.watched())
+            if now == last:
+                continue
+            # Let a burst of saves (an editor saving several files, a re-import) settle.
+            while not stop.wait(0.2):
+                again = fingerprint(self.watched())
+                if again == now:
+                    break
+                now = again
+            changed = sorted(set(now.items()) ^ set(last.items()))
+            names = sorted({os.path.basename(p) for p, _ in changed})
+            self.say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
+            last = now
+            if self.reload_config():
+                self.rebuild()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "wxnews-site"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the terminal is for build messages; every request would drown them
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def _send(self, status: int, body: bytes, ctype: str, send_body: bool, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a preview must never show a stale page
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if send_body:
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    def _serve(self, send_body: bool) -> None:
+        state: State = self.server.state  # type: ignore[attr-defined]
+        parts = urlsplit(self.path)
+        if parts.path == RELOAD_PATH:
+            with state.lock:
+                body = json.dumps({"build": state.build, "ok": state.ok}).encode()
+            self._send(200, body, "application/json", send_body)
+            return
+        path = unquote(parts.path, encoding="utf-8", errors="replace")
+        rel = posixpath.normpath(path.lstrip("/")) if path.strip("/") else ""
+        root = state.out_dir
+        if rel.startswith("..") or "\x00" in rel:
+            self._not_found(state, send_body)
+            return
+        target = root / rel if rel not in ("", ".") else root
+        if target.is_dir():
+            if not parts.path.endswith("/"):
+                location = quote(path + "/", safe="/") + (f"?{parts.query}" if parts.query else "")
+                self._send(301, b"", "text/plain", send_body, {"Location": location})
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            self._not_found(state, send_body)
+            return
+        try:
+            body = target.read_bytes()
+        except OSError:  # swapped out by a rebuild between the check and the read
+            self._not_found(state, send_body)
+            return
+        ctype = content_type(target)
+        if ctype.startswith("text/html"):
+            body = inject(body, state)
+        self._send(200, body, ctype, send_body)
+
+    def _not_found(self, state: State, send_body: bool) -> None:
+        page = state.out_dir / "404.html"
+        if page.is_file():
+            body = page.read_bytes()
+        elif not state.out_dir.is_dir():
+            body = b"<!doctype html><meta charset=utf-8><title>No site yet</title><h1>No site built yet</h1></body>"
+        else:
+            body = b"<!doctype html><meta charset=utf-8><title>Not found</title><h1>404 Not found</h1></body>"
+        self._send(404, inject(body, state), "text/html; charset=utf-8", send_body)
+
+
+def inject(body: bytes, state: State) -> bytes:
+    """The page as built, plus the reload script and, after a failed build, its problems."""
+    with state.lock:
+        snippet = _RELOAD_JS % (state.build, RELOAD_PATH)
+        if not state.ok:
+            worst_first = sorted(state.problems, key=lambda p: p.severity != "error")
+            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in worst_first[:20])
+            shown = "showing the last good site" if (state.out_dir / "index.html").is_file() else "no site to show yet"
+            snippet = (
+                '<div id="wxnews-build-failed" style="position:fixed;left:0;right:0;bottom:0;max-height:40vh;'
+                'overflow:auto;background:#fff3f3;color:#600;border-top:3px solid #c00;padding:.5em 1em;'
+                'font:14px/1.4 monospace;z-index:99999">'
+                f"<strong>Build failed: {shown}.</strong>"
+                f"<ul>{items}</ul></div>" + snippet
+            )
+    data = snippet.encode("utf-8")
+    at = body.rfind(b"</body>")
+    return body[:at] + data + body[at:] if at >= 0 else body + data
