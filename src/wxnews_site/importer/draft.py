@@ -26,6 +26,7 @@ class StoryDraft:
     continued_to_page: int | None = None
     lines: tuple[int, ...] = ()  # 1-based raw line numbers used
     review: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()  # jump markers as printed, "(上接第1版)", kept out of the body
 
     @property
     def body(self) -> str:

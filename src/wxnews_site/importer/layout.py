@@ -1,0 +1,627 @@
+"""A newspaper page's raw text -> stories: headlines, re-joined paragraphs, credits, jumps.
+
+Text extracted from an e-paper comes in reading order column by column, so a
+paragraph cut by a column break continues a few fragments later, after
+whatever the extractor met in between (a lead box, another story's column, a
+jump headline). Reconstruction runs in three steps:
+
+1. blocks: each non-blank line is a headline-like short line, a body
+   fragment, a credit, an editor credit or a jump marker;
+2. joints: every fragment that stops mid-sentence is paired with the fragment
+   that continues it, by a score of general signals (a dictionary word across
+   the seam, a fragment that cannot open a paragraph, adjacency, the top of a
+   column, shared vocabulary) -- never by the page's particular strings;
+3. stories: a walk in page order that opens a story at each headline or
+   "(上接第N版)", attaches jump headlines printed after a continuation's first
+   column, turns short lines inside a story into subheadings, and moves a lead
+   paragraph printed inside a cut paragraph to the front.
+
+Text is verbatim: fragments are only re-ordered and concatenated. `accounted`
+checks that every printed character ends up in exactly one place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from ..model import Leftover
+from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
+from .draft import PageDraft, StoryDraft
+from .seams import Topics, bad_start, ends_sentence, seam_word, weak_start
+
+MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
+TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
+DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
+OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
+SHORT_MAX = 40  # longest line still read as a headline or subheading
+LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
+WINDOW = 40  # how many blocks ahead a cut paragraph may continue
+
+
+@dataclass(frozen=True)
+class Block:
+    """One non-blank raw line, split into what the layout needs."""
+
+    line: int
+    raw: str  # stripped line as printed
+    kind: str  # body | short | credit | editor | marker
+    core: str  # text without leading/trailing jump markers and trailing credit
+    from_page: int | None = None
+    to_page: int | None = None
+    markers: tuple[str, ...] = ()
+    credit: Credit | None = None  # a credit line, or the trailing "(崔欣润)"
+
+    @property
+    def complete(self) -> bool:
+        return self.to_page is not None or ends_sentence(self.core)
+
+
+def _page_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text in CN_DIGITS:
+        return CN_DIGITS[text]
+    if text.startswith("十"):
+        return 10 + CN_DIGITS.get(text[1:], 0)
+    if text.endswith("十"):
+        return CN_DIGITS.get(text[0], 1) * 10
+    return CN_DIGITS.get(text[0], 0) * 10 + CN_DIGITS.get(text[-1], 0)
+
+
+def _is_short(text: str) -> bool:
+    if not text or len(text) > SHORT_MAX:
+        return False
+    if text[-1] in "，,、" or "。" in text[:-1]:
+        return False
+    if ends_sentence(text):
+        # "如何让村庄更宜居？" can be a headline; a sentence ending in 。 cannot.
+        return text[-1] in "？?！!" and len(text) <= 24
+    return True
+
+
+def classify(number: int, raw: str) -> Block:
+    text = raw.strip()
+    markers: list[str] = []
+    from_page = to_page = None
+    core = text
+    m = MARKER_RE.match(core)
+    if m:
+        markers.append(m.group(0))
+        from_page = _page_number(m.group(2)) if m.group(1) == "上" else None
+        to_page = _page_number(m.group(2)) if m.group(1) == "下" else None
+        core = core[m.end():].lstrip()
+    m = MARKER_RE.search(core)
+    if m and m.end() == len(core):
+        markers.append(m.group(0))
+        if m.group(1) == "下":
+            to_page = _page_number(m.group(2))
+        else:
+            from_page = from_page or _page_number(m.group(2))
+        core = core[: m.start()].rstrip()
+    if markers and not core:
+        return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
+    if is_editor_credit(core):
+        return Block(number, text, "editor", core)
+    credit = parse_credit(core)
+    if credit is not None and not markers:
+        return Block(number, text, "credit", "", credit=credit)
+    trailing = None
+    pm = TRAILING_PAREN.search(core)
+    if pm and pm.start() > 0:
+        before = core[: pm.start()].rstrip()
+        candidate = parse_credit(pm.group(0))
+        if candidate is not None and before and ends_sentence(before):
+            trailing, core = candidate, before
+    kind = "short" if trailing is None and not markers and _is_short(core) else "body"
+    return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
+
+
+# ------------------------------------------------------------------- joints
+
+def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
+    """Indexes of the body blocks from i in one direction, up to a boundary."""
+    out = []
+    j = i
+    while 0 <= j < len(blocks) and len(out) < limit:
+        b = blocks[j]
+        if b.kind != "body" or (j != i and b.from_page is not None):
+            break
+        out.append(j)
+        if step > 0 and j != i and not b.complete:
+            break
+        if step < 0 and b.from_page is not None:
+            break
+        j += step
+    return out
+
+
+def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], dict[int, float]]:
+    """Pair each fragment cut mid-sentence with the fragment that continues it.
+
+    Returns tail index -> head index and the score of each accepted tail.
+    A short line is a tail only when the next line plainly continues it
+    ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a headline.
+    """
+    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
+    before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
+    candidates: list[tuple[float, int, int]] = []
+    for t in tails:
+        tail = blocks[t]
+        for h in range(t + 1, min(len(blocks), t + WINDOW)):
+            head = blocks[h]
+            if head.kind not in ("body", "short") or head.from_page is not None or not head.core:
+                continue
+            if lead_credit(head.core) is not None:
+                continue
+            prev = blocks[h - 1]
+            adjacent = h == t + 1
+            top = prev.kind in ("short", "marker", "credit", "editor") or prev.from_page is not None or (
+                prev.kind == "body" and prev.credit is not None)
+            word = seam_word(tail.core, head.core)
+            cut = bad_start(head.core)
+            if head.kind == "short" and not (word or cut):
+                continue
+            if tail.kind == "short" and not (adjacent and (word or cut)):
+                continue
+            if not (adjacent or word or cut or top):
+                continue
+            score = 0.0
+            if adjacent:
+                score += 2.0
+            if word:
+                score += 2.0 + 0.5 * min(word, 4)
+            elif OPENING_RE.match(head.core):
+                score -= 1.0  # "6月28日,…" opens paragraphs far more often than it continues one
+            if cut:
+                score += 2.5
+            elif weak_start(head.core):
+                score += 0.5
+            if top:
+                score += 1.0
+            sim = topics.similarity(before_topic[t], topics.of(_run(blocks, h, 1, 4) or [h]))
+            score += 6.0 * sim
+            score -= 0.04 * (h - t)
+            if not (adjacent or word or cut) and sim < 0.05:
+                continue  # a column top with nothing in common: another story's start
+            candidates.append((score, t, h))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    pairs: dict[int, int] = {}
+    scores: dict[int, float] = {}
+    used_heads: set[int] = set()
+    for score, t, h in candidates:
+        if t in pairs or h in used_heads or score < 1.0:
+            continue
+        pairs[t] = h
+        scores[t] = score
+        used_heads.add(h)
+    return pairs, scores
+
+
+# ------------------------------------------------------------------ stories
+
+@dataclass
+class _Story:
+    headlines: list[tuple[str, int]] = field(default_factory=list)
+    paras: list[tuple[str, list[int]]] = field(default_factory=list)  # text, lines
+    credits: list[Credit] = field(default_factory=list)
+    lead: Credit | None = None
+    markers: list[str] = field(default_factory=list)
+    from_page: int | None = None
+    to_page: int | None = None
+    review: list[str] = field(default_factory=list)
+    lines: set[int] = field(default_factory=set)
+    closed: bool = False
+    photo: bool = False
+    blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
+    credits_first: bool = False  # a byline printed before the text
+
+    @property
+    def body_count(self) -> int:
+        return sum(1 for p, _ in self.paras if not p.startswith("## "))
+
+    def text(self) -> str:
+        return "".join(h for h, _ in self.headlines) + "".join(p for p, _ in self.paras[-6:])
+
+
+def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(headline lines, subheading lines): a short label after the title opens subheadings."""
+    for k in range(1, len(lines)):
+        if len(lines[k][0]) <= LABEL_MAX:
+            return lines[:k], lines[k:]
+    if len(lines) > 3:
+        return lines[:3], lines[3:]
+    return lines, []
+
+
+def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
+    """引题/主题/副题 from 1-3 headline lines."""
+    if not heads:
+        return None, None, None
+    if len(heads) == 1:
+        return None, heads[0], None
+    if len(heads) == 2:
+        if heads[0].endswith(("——", "—", "：", ":")) and not heads[1].startswith("—"):
+            return heads[0], heads[1], None
+        return None, heads[0], heads[1]
+    return heads[0], heads[1], heads[2]
+
+
+class _Walker:
+    def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics):
+        self.blocks = blocks
+        self.topics = topics
+        # Pages whose stories end with a printed credit ("(崔欣润)") mark story
+        # ends plainly; a short line inside an unsigned story there is a subheading.
+        self.closing_credits = sum(
+            1 for k, b in enumerate(blocks)
+            if (b.kind == "body" and b.credit is not None)
+            or (b.kind == "credit" and k > 0 and blocks[k - 1].kind == "body")
+        )
+        self.pairs = pairs
+        self.scores = scores
+        self.head_of = {h: t for t, h in pairs.items()}
+        self.owner: dict[int, _Story] = {}  # tail block -> story holding its paragraph
+        self.para_at: dict[int, int] = {}  # chain start block -> paragraph index
+        self.stories: list[_Story] = []
+        self.current: _Story | None = None
+        self.credits: list[str] = []
+        self.leftovers: list[Leftover] = []
+
+    # -- helpers
+    def new_story(self) -> _Story:
+        s = _Story()
+        self.stories.append(s)
+        self.current = s
+        return s
+
+    def chain(self, i: int) -> list[int]:
+        out = [i]
+        while out[-1] in self.pairs:
+            out.append(self.pairs[out[-1]])
+        return out
+
+    def add_paragraph(self, story: _Story, i: int) -> None:
+        ids = self.chain(i)
+        text = "".join(self.blocks[k].core for k in ids)
+        story.para_index = len(story.paras)  # type: ignore[attr-defined]
+        self.para_at[i] = len(story.paras)
+        story.paras.append((text, [self.blocks[k].line for k in ids]))
+        story.blocks.extend(ids)
+        for k in ids:
+            b = self.blocks[k]
+            story.lines.add(b.line)
+            self.owner[k] = story
+            if k != ids[-1] and self.scores.get(k, 99) < 3.0:
+                story.review.append(f"weak joint at line {b.line}: check that line {self.blocks[self.pairs[k]].line} continues it")
+        last = self.blocks[ids[-1]]
+        if not last.complete and last.to_page is None:
+            story.review.append(f"paragraph ends mid-sentence at line {last.line}: its continuation was not found")
+        if len(story.paras) == 1 or story.body_count == 1:
+            lc = lead_credit(text)
+            if lc is not None and story.lead is None:
+                story.lead = lc
+        for k in ids:
+            self.apply_block_meta(story, self.blocks[k], at_head=(k != ids[0]))
+
+    def apply_block_meta(self, story: _Story, b: Block, at_head: bool) -> None:
+        story.markers.extend(b.markers)
+        if b.from_page is not None and story.from_page is None:
+            story.from_page = b.from_page
+        if b.to_page is not None:
+            story.to_page = b.to_page
+        if b.credit is not None and not at_head:
+            self.take_credit(story, b.credit)
+
+    def take_credit(self, story: _Story, credit: Credit) -> None:
+        story.credits.append(credit)
+        if story.body_count:
+            story.closed = True
+        else:
+            story.credits_first = True
+
+    def next_block(self, i: int, kinds: tuple[str, ...]) -> int | None:
+        j = i
+        while j < len(self.blocks) and self.blocks[j].kind in kinds:
+            j += 1
+        return j if j < len(self.blocks) else None
+
+    # -- decisions
+    def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
+        cur = self.current
+        if cur is None or cur.closed or cur.photo or cur.body_count == 0:
+            return True
+        first = self.blocks[group[0]].core
+        if any(self.blocks[g].core.endswith("——") or self.blocks[g].core.startswith("——") for g in group):
+            return True
+        if nxt is not None:
+            nb = self.blocks[nxt]
+            if nb.kind == "credit" or nb.from_page is not None or nb.kind == "marker":
+                return True
+            if nb.kind == "body" and lead_credit(nb.core) is not None:
+                return True
+        if len(first) <= LABEL_MAX:
+            return False
+        follow = list(group)
+        if nxt is not None and self.blocks[nxt].kind == "body":
+            follow += _run(self.blocks, nxt, 1, 2)
+        sim = self.topics.similarity(self.topics.of(cur.blocks[-8:]), self.topics.of(follow))
+        score = (0.06 - sim) * 20
+        if len(group) >= 2:
+            score += 1.0
+        if cur.credits and cur.credits_first:
+            score += 1.0  # bylines under headlines: stories end with no credit
+        if self.closing_credits:
+            score -= 1.5
+        return score > 0.5
+
+    def walk(self) -> None:
+        blocks = self.blocks
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            if i in self.head_of:
+                # A fragment already joined to the paragraph it continues: the
+                # reading goes on in that story from here.
+                story = self.owner.get(self.head_of[i])
+                if story is not None:
+                    self.resume(story, i)
+                i += 1
+                continue
+            if b.kind == "editor":
+                self.credits.append(b.raw)
+                i += 1
+                continue
+            if b.kind == "marker":
+                if b.from_page is not None:
+                    s = self.new_story()
+                    s.from_page = b.from_page
+                    s.markers.extend(b.markers)
+                    s.lines.add(b.line)
+                elif self.current is not None:
+                    self.current.to_page = b.to_page
+                    self.current.markers.extend(b.markers)
+                    self.current.lines.add(b.line)
+                    self.current.closed = True
+                else:
+                    self.leftovers.append(Leftover(b.line, b.raw, "jump marker outside any article"))
+                i += 1
+                continue
+            if b.kind == "credit":
+                self.credit_line(b)
+                i += 1
+                continue
+            if b.kind == "short":
+                i = self.short_group(i)
+                continue
+            self.body(i)
+            i += 1
+
+    def resume(self, story: _Story, h: int) -> None:
+        t = self.head_of[h]
+        if self.current is story and not story.photo:
+            # Paragraphs printed between the cut and its continuation, inside
+            # the same story, were a lead box the extractor met mid-column.
+            start = self.para_at_tail(story, t)
+            if start is not None:
+                between = story.paras[start + 1:]
+                if between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2:
+                    del story.paras[start + 1:]
+                    lead_at = 0
+                    story.paras[lead_at:lead_at] = between
+                    story.review.append(
+                        f"paragraph at line {between[0][1][0]} was printed inside a cut paragraph; moved to the front"
+                    )
+                    story.lead = None
+                    for text, _ in story.paras[:1]:
+                        story.lead = lead_credit(text)
+        self.current = story
+        hb = self.blocks[h]
+        if hb.credit is not None:
+            self.take_credit(story, hb.credit)
+
+    def para_at_tail(self, story: _Story, t: int) -> int | None:
+        # the chain holding t starts at some block s with para_at[s]
+        for s, idx in self.para_at.items():
+            if t in self.chain(s) and idx < len(story.paras) and self.owner.get(s) is story:
+                return idx
+        return None
+
+    def credit_line(self, b: Block) -> None:
+        cur = self.current
+        credit = b.credit
+        assert credit is not None
+        if cur is None or cur.closed:
+            if credit.photographers and not credit.bylines and cur is not None and cur.body_count:
+                cur.credits.append(credit)
+                cur.lines.add(b.line)
+                return
+            s = self.new_story()
+            s.credits.append(credit)
+            s.lines.add(b.line)
+            return
+        if credit.photographers and not credit.bylines and cur.body_count == 1 and not cur.headlines:
+            cur.photo = True
+        cur.lines.add(b.line)
+        self.take_credit(cur, credit)
+
+    def body(self, i: int) -> None:
+        b = self.blocks[i]
+        cur = self.current
+        photo = b.credit is not None and bool(b.credit.photographers) and not b.credit.bylines
+        if photo:
+            if cur is not None and not cur.closed and cur.body_count == 0 and cur.headlines and cur.from_page is None:
+                cur.photo = True
+                self.add_paragraph(cur, i)
+                cur.closed = True
+                return
+            previous = cur
+            s = self.new_story()
+            s.photo = True
+            self.add_paragraph(s, i)
+            s.closed = True
+            # a photo printed inside an article does not end the article
+            self.current = previous if previous is not None and not previous.closed else s
+            return
+        if b.from_page is not None:
+            cur = self.new_story()
+            cur.from_page = b.from_page
+        elif cur is None or cur.closed or cur.photo:
+            cur = self.new_story()
+            if lead_credit(b.core) is None:
+                cur.review.append(f"no headline found before line {b.line}")
+        self.add_paragraph(cur, i)
+
+    def short_group(self, i: int) -> int:
+        blocks = self.blocks
+        group = []
+        j = i
+        while j < len(blocks) and blocks[j].kind == "short" and j not in self.head_of and len(group) < 6:
+            group.append(j)
+            j += 1
+        nxt = j if j < len(blocks) else None
+        cur = self.current
+        # A name alone on a line: the end of an essay, or its author under the headline.
+        if len(group) == 1 and cur is not None and not cur.closed and (cur.body_count or cur.headlines):
+            c = parse_credit(blocks[group[0]].core, bare=True)
+            if c is not None and (nxt is None or blocks[nxt].kind != "short"):
+                cur.lines.add(blocks[group[0]].line)
+                self.take_credit(cur, c)
+                return j
+        # A headline printed after a continuation's first column belongs to it.
+        if nxt is not None and nxt in self.head_of:
+            story = self.owner.get(self.head_of[nxt])
+            if story is not None and story is not cur or (story is not None and not story.headlines and story.from_page):
+                assert story is not None
+                lines = [(blocks[g].core, blocks[g].line) for g in group]
+                if not story.headlines:
+                    # lines before the jump title that read as text end the story before
+                    while len(lines) > 1 and not lines[0][0].endswith("——") and cur is not None and cur.body_count \
+                            and re.search(r"[，,、]", lines[0][0]):
+                        text, line = lines.pop(0)
+                        cur.paras.append((text, [line]))
+                        cur.lines.add(line)
+                        cur.review.append(f"short line {line} read as the end of the text; check it is not a headline")
+                    story.headlines.extend(lines)
+                    story.review.append(f"jump headline at line {lines[0][1]} printed after the first column")
+                else:
+                    story.paras.extend((f"## {t}", [ln]) for t, ln in lines)
+                for _, ln in lines:
+                    story.lines.add(ln)
+                self.current = story
+                return j
+        if self.headline_opens_story(group, nxt):
+            # Short lines with no text after them (page furniture, a lone caption
+            # title at the page's end) have no story to head.
+            if nxt is None or blocks[nxt].kind in ("editor",):
+                for g in group:
+                    self.leftovers.append(Leftover(blocks[g].line, blocks[g].raw, "short line with no article after it"))
+                return j
+            lines = [(blocks[g].core, blocks[g].line) for g in group]
+            heads, subs = _split_headlines(lines)
+            s = self.new_story()
+            s.headlines.extend(heads)
+            s.blocks.extend(group)
+            s.paras.extend((f"## {t}", [ln]) for t, ln in subs)
+            for _, ln in lines:
+                s.lines.add(ln)
+            if len(heads) > 3 or (len(heads) == 3 and not heads[0][0].endswith("——")):
+                s.review.append("headline lines guessed: check kicker, title and subtitle")
+            return j
+        assert cur is not None
+        cur.blocks.extend(group)
+        for g in group:
+            cur.paras.append((f"## {blocks[g].core}", [blocks[g].line]))
+            cur.lines.add(blocks[g].line)
+        return j
+
+
+def _finish(s: _Story) -> StoryDraft | None:
+    kicker, title, subtitle = _fields([h for h, _ in s.headlines])
+    bylines: list[str] = []
+    photographers: list[str] = []
+    if s.lead is not None:
+        bylines.extend(s.lead.bylines)
+        photographers.extend(s.lead.photographers)
+    for c in s.credits:
+        bylines.extend(c.bylines)
+        photographers.extend(c.photographers)
+    if s.from_page is not None:
+        kind = "continuation"
+    elif s.photo or (photographers and not bylines and s.body_count <= 1 and s.credits):
+        kind = "photo"
+    else:
+        kind = "article"
+    review = list(dict.fromkeys(s.review))
+    if not s.paras and not s.headlines:
+        if not s.credits and not s.markers:
+            return None
+        review.append("credit or jump marker with no article text")
+    return StoryDraft(
+        kind=kind, kicker=kicker, title=title, subtitle=subtitle,
+        paragraphs=tuple(p for p, _ in s.paras),
+        bylines=tuple(dict.fromkeys(bylines)), photographers=tuple(dict.fromkeys(photographers)),
+        credit=" ".join(c.text for c in s.credits) or None,
+        dateline=s.lead.dateline if s.lead is not None else None,
+        continued_from_page=s.from_page, continued_to_page=s.to_page,
+        lines=tuple(sorted(s.lines)), review=tuple(review), markers=tuple(s.markers),
+    )
+
+
+def _date_hint(lines: list[str]) -> str | None:
+    for line in lines[:8]:
+        m = DATE_RE.search(line)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def reconstruct(lines: list[str], source: str) -> PageDraft:
+    """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
+    blocks = [classify(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    topics = Topics([b.core or b.raw for b in blocks])
+    pairs, scores = pair_joints(blocks, topics)
+    # a short line cut mid-sentence is text, not a headline
+    blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
+    walker = _Walker(blocks, pairs, scores, topics)
+    walker.walk()
+    stories = [d for d in (_finish(s) for s in walker.stories) if d is not None]
+    return PageDraft(
+        stories=tuple(stories), credits=tuple(walker.credits), leftovers=tuple(walker.leftovers),
+        date_hint=_date_hint(lines),
+    )
+
+
+def _chars(text: str) -> Counter[str]:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+def accounted(lines: list[str], draft: PageDraft) -> tuple[Counter[str], Counter[str]]:
+    """(missing, extra): printed characters lost, and characters that appear from nowhere.
+
+    Both are empty when every non-blank character of the page is in exactly one
+    place: a headline, a paragraph, a credit, a jump marker, an editor credit or
+    a leftover.
+    """
+    have: Counter[str] = Counter()
+    for s in draft.stories:
+        for part in (s.kicker, s.title, s.subtitle, s.credit):
+            have.update(_chars(part or ""))
+        for p in s.paragraphs:
+            have.update(_chars(p[3:] if p.startswith("## ") else p))
+        for m in s.markers:
+            have.update(_chars(m))
+    for c in draft.credits:
+        have.update(_chars(c))
+    for lo in draft.leftovers:
+        have.update(_chars(lo.text))
+    want = _chars("\n".join(lines))
+    return want - have, have - want
+
+
+__all__ = ["Block", "accounted", "classify", "pair_joints", "reconstruct"]

@@ -1,0 +1,139 @@
+"""Text signals for re-joining a page's fragments: where sentences end, whether
+two fragments form a word across a column break, and how alike two texts are.
+
+Text is never changed here; full- and half-width punctuation are only compared.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from functools import lru_cache
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# A paragraph ends on one of these (a closing quote or bracket counts when a
+# sentence end is inside it: "…大文章’。”", "…开工了！”").
+FINAL = set("。！？!?…；;：:")
+CLOSERS = set("”’」』）)】》\"'")
+# Characters a paragraph cannot open with: the right half of a cut sentence.
+NO_START = set("，。、；：？！）)”’」』》】,.;:?!%％…—")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+WEAK_START = set("的了着过地得和与及或并而但却就也都又还才把被给向在从对于为以之其所者们")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends a sentence, so it needs no continuation."""
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        if t[-1] in "）)" and re.search(r"[(（][^()（）]*[)）]$", t):
+            # "…效果。(崔欣润)" style endings are judged by what precedes the bracket
+            inner_start = max(t.rfind("("), t.rfind("（"))
+            before = t[:inner_start].rstrip()
+            if not before:
+                return True
+            t = before
+            continue
+        t = t[:-1]
+        if t and t[-1] in FINAL:
+            return True
+    return bool(t) and t[-1] in FINAL
+
+
+def bad_start(text: str) -> bool:
+    """A fragment that cannot open a paragraph: it continues a cut sentence."""
+    t = text.lstrip()
+    return bool(t) and t[0] in NO_START
+
+
+def weak_start(text: str) -> bool:
+    t = text.lstrip()
+    return bool(t) and t[0] in WEAK_START
+
+
+@lru_cache(maxsize=65536)
+def seam_word(left: str, right: str) -> int:
+    """Length of a dictionary word spanning the seam left|right (0 when none).
+
+    jieba segments a few characters either side; a word crossing the cut ("自|身"
+    -> 自身, "施|工" -> 施工) is strong evidence the two halves were one sentence.
+    """
+    l, r = left.rstrip()[-4:], right.lstrip()[:4]
+    if not l or not r:
+        return 0
+    if l[-1].isdigit() and (r[0].isdigit() or r[0] == "."):
+        return 2
+    if not (CJK_RE.match(l[-1]) and CJK_RE.match(r[0])):
+        return 0
+    pos = 0
+    for tok in jieba.lcut(l + r, HMM=False):
+        start, end = pos, pos + len(tok)
+        if start < len(l) < end and len(tok) >= 2:
+            return len(tok)
+        pos = end
+    return 0
+
+
+def bigrams(text: str) -> frozenset[str]:
+    cjk = "".join(ch if CJK_RE.match(ch) else " " for ch in text)
+    out = set()
+    for chunk in cjk.split():
+        out.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
+    return frozenset(out)
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller text's character bigrams found in the other (0..1)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+STOP_WORDS = frozenset(
+    "我们 他们 你们 今年 目前 进一步 表示 一个 这个 没有 已经 可以 通过 进行 以及 同时 其中 还是 就是 但是 因为 所以 如果 "
+    "这些 那些 自己 什么 怎么 如何 这样 不断 更加 持续 推动 推进 相关 方面 工作 发展 记者 本报".split()
+)
+
+
+def words(text: str) -> frozenset[str]:
+    """Content words of a text (two characters or more), for topic comparison."""
+    return frozenset(w for w in jieba.lcut(text, HMM=False) if len(w) >= 2 and CJK_RE.match(w) and w not in STOP_WORDS)
+
+
+class Topics:
+    """Word weights for one page: a word many fragments share says little about
+    which story a fragment belongs to; a rarer shared word says much."""
+
+    def __init__(self, texts: list[str]):
+        self.sets = [words(t) for t in texts]
+        df: dict[str, int] = {}
+        for ws in self.sets:
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        n = len(texts) + 1
+        self.idf = {w: math.log(n / (c + 0.5)) + 0.1 for w, c in df.items()}
+
+    def of(self, indexes: list[int]) -> frozenset[str]:
+        out: set[str] = set()
+        for i in indexes:
+            out |= self.sets[i]
+        return frozenset(out)
+
+    def similarity(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """Weighted cosine of two word sets, 0..1."""
+        if not a or not b:
+            return 0.0
+        wa = sum(self.idf.get(w, 1.0) for w in a)
+        wb = sum(self.idf.get(w, 1.0) for w in b)
+        shared = sum(self.idf.get(w, 1.0) for w in a & b)
+        return shared / math.sqrt(wa * wb)
+
+
+def initialize() -> None:
+    """Load jieba's dictionary once, before timing or a batch import."""
+    jieba.initialize()
+
+
+__all__ = ["Topics", "words", "bad_start", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
