@@ -30,11 +30,7 @@ def articles(tmp_path: Path, monkeypatch) -> Path:
 # ------------------------------------------------------------------ articles
 
 def test_clean_archive_passes(articles, capsys):
-    for f in articles.rglob("*.md"):
-        text = f.read_text(encoding="utf-8")
-        start = text.index("review:")
-        end = text.index("---", start)
-        f.write_text(text[:start] + "review: []\n" + text[end:], encoding="utf-8")
+    clear_flags(articles)
     code, report = check(capsys)
     assert code == 0, messages(report)
     assert report["problems"] == []
@@ -220,3 +216,41 @@ def test_check_reports_broken_links_of_the_built_site(articles, tmp_path, capsys
     assert code == 1
     assert "build/2024/06/30/02-02.html:10: error: broken link '../../../sections/要闻.html': no file sections/要闻.html in the site" in messages(report)
     assert report["summary"]["links"] == "5 HTML page(s) of build checked"
+
+
+# ------------------------------------------------------------------ after a real build
+
+def clear_flags(articles: Path) -> None:
+    for f in articles.rglob("*.md"):
+        text = f.read_text(encoding="utf-8")
+        start = text.index("review:")
+        f.write_text(text[:start] + "review: []\n" + text[text.index("---", start):], encoding="utf-8")
+
+
+def test_a_fresh_build_of_a_clean_archive_passes_strict_check(articles, capsys):
+    clear_flags(articles)
+    code, report = check(capsys, "--build", "--strict")
+    assert code == 0, messages(report)
+    assert report["summary"]["links"].endswith("of a fresh build checked")
+    assert not (articles.parent / "build").exists(), "--build leaves no folder behind"
+
+
+def test_a_broken_link_in_the_built_site_is_named(articles, capsys):
+    assert main(["build", "--no-progress"]) == 0
+    built = articles.parent / "build"
+    (built / "people" / "刘泉.html").unlink()
+    code, report = check(capsys)
+    assert code == 1
+    broken = [p for p in report["problems"] if "no file people/刘泉.html" in p["message"]]
+    assert broken, messages(report)
+    assert {p["path"] for p in broken} >= {"build/2024/06/30/02-03.html", "build/2024/06/29/01-02.html"}
+    assert all(p["line"] > 1 and p["severity"] == "error" for p in broken)
+
+
+def test_one_broken_link_repeated_on_many_pages_is_shown_briefly(articles, tmp_path, capsys):
+    pages = {f"2024/06/{d:02d}/index.html": '<link rel="stylesheet" href="../../../static/gone.css">' for d in range(1, 11)}
+    out = site(tmp_path, {"index.html": "", **pages})
+    assert main(["check", "--out", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert text.count("no file static/gone.css") == 3
+    assert "... and 7 more place(s) with the same error (--format json lists them all)" in text

@@ -114,6 +114,23 @@ def _prefixed(problems: list[Problem], folder: Path) -> list[Problem]:
                     p.line, p.message, p.severity) for p in problems]
 
 
+def print_grouped(problems: list[Problem], keep: int = 3) -> None:
+    """Each problem, except that one broken template link repeated on ten thousand pages is shown thrice."""
+    def key(p: Problem) -> tuple[str, str]:
+        # '../../static/x.css' and '../static/x.css' are one link seen from different depths.
+        return p.severity, re.sub(r"'(\.\./)+", "'", p.message)
+
+    total = Counter(key(p) for p in problems)
+    shown: Counter = Counter()
+    for p in problems:
+        k = key(p)
+        shown[k] += 1
+        if shown[k] <= keep:
+            print(p)
+        if shown[k] == keep and total[k] > keep:
+            print(f"  ... and {total[k] - keep} more place(s) with the same {p.severity} (--format json lists them all)")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, else ./articles)")
     parser.add_argument("--out", type=Path, default=None, help="built site whose links to check (default: from site.yaml, else ./build)")
@@ -146,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
             from ..site.build import build_site
 
             out_dir = Path(tmp) / "site"
-            result = build_site(config, articles_dir=articles_dir, out_dir=out_dir, strict=args.strict)
+            result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
             seen = set(problems)
             problems.extend(p for p in _prefixed(list(result.problems), articles_dir) if p not in seen)
             if not result.ok:
@@ -172,8 +189,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"problems": [p.as_dict() for p in problems], "summary": summary}, ensure_ascii=False, indent=2))
     else:
-        for p in problems:
-            print(p)
+        print_grouped(problems)
         verdict = "FAILED" if failed else "ok"
         print(f"check {verdict}: {errors} error(s), {warnings} warning(s) in {len(archive.articles)} article(s) "
               f"and {len(archive.pages)} page file(s); links {links}", file=sys.stderr if failed else sys.stdout)
