@@ -51,6 +51,7 @@ class BuildResult:
     out_dir: Path
     reused: int = 0    # pages linked unchanged from the previous build
     timings: dict[str, float] = field(default_factory=dict)
+    changed: tuple[str, ...] = ()  # paths of the pages rendered, e.g. for a live-reloading server
 
 
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
@@ -145,7 +146,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # 8. swap in
     swap(partial, out_dir)
     manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests))
-    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings)
+    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
+                       tuple(p.path for p in todo))
 
 
 # ----------------------------------------------------------------- checks

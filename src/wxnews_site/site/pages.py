@@ -48,6 +48,19 @@ class Story:
 
 
 @dataclass(frozen=True)
+class PageRef:
+    """A 版 as other pages name and link it, without its stories."""
+
+    date: dt.date
+    page: int
+    section: str | None
+
+    @property
+    def url(self) -> str:
+        return urls.printed_page(self.date, self.page)
+
+
+@dataclass(frozen=True)
 class PrintedPage:
     """One 版 of one issue: its number, name, editor credits and stories in page order."""
 
@@ -61,6 +74,10 @@ class PrintedPage:
     def url(self) -> str:
         return urls.printed_page(self.date, self.page)
 
+    @property
+    def ref(self) -> PageRef:
+        return PageRef(self.date, self.page, self.section)
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -71,6 +88,23 @@ class Issue:
     def front(self) -> PrintedPage:
         """头版: page 1, else the lowest page in the archive."""
         return self.pages[0]
+
+    @property
+    def url(self) -> str:
+        return urls.issue(self.date)
+
+    @property
+    def refs(self) -> tuple[PageRef, ...]:
+        return tuple(p.ref for p in self.pages)
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """An issue as a month's list shows it: its 版 and the front page's first headlines."""
+
+    date: dt.date
+    pages: tuple[PageRef, ...]
+    headlines: tuple[Story, ...]
 
     @property
     def url(self) -> str:
@@ -239,13 +273,17 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     pages: list[Page] = []
     add = pages.append
     if not site.issues:
-        add(Page(urls.HOME, "home.html", {"issue": None, "month": None, "years": ()}, "home page"))
+        add(Page(urls.HOME, "home.html", {"date": None, "front": None, "pages": (), "month": None, "years": ()},
+                 "home page"))
         add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
         return pages
     calendars = _months(site)
     latest = site.issues[-1]
+    # Contexts name other pages by reference only (PageRef, IssueSummary), so
+    # that a story's change re-renders the pages that show it and no others.
     add(Page(urls.HOME, "home.html", {
-        "issue": latest, "month": calendars[latest.date.year][latest.date.month - 1],
+        "date": latest.date, "front": latest.front, "pages": latest.refs,
+        "month": calendars[latest.date.year][latest.date.month - 1],
         "years": tuple((y, tuple(m for m in ms if m.issues)) for y, ms in sorted(calendars.items(), reverse=True)),
     }, "home page"))
     add(Page(urls.ARCHIVE, "calendars.html", {
@@ -266,7 +304,8 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     for i, (y, m) in enumerate(months):
         prev_m, next_m = _neighbours(months, i)
         add(Page(urls.month(y, m), "month.html", {
-            "month": calendars[y][m - 1], "issues": tuple(by_month[(y, m)]),
+            "month": calendars[y][m - 1],
+            "issues": tuple(IssueSummary(i.date, i.refs, i.front.stories[:3]) for i in by_month[(y, m)]),
             "prev": (urls.month(*prev_m), dates.cn_month(*prev_m)) if prev_m else None,
             "next": (urls.month(*next_m), dates.cn_month(*next_m)) if next_m else None,
         }, f"month {y}-{m:02d}"))
@@ -280,13 +319,13 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         present = {p.page for p in issue.pages}
         for j, pp in enumerate(issue.pages):
             prev_p, next_p = _neighbours(issue.pages, j)
-            add(Page(pp.url, "page.html", {"issue": issue, "pp": pp, "prev": prev_p, "next": next_p},
+            add(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref},
                      f"page {pp.page} of {issue.date}"))
             for k, s in enumerate(pp.stories):
                 a = articles[s.id]
                 prev_s, next_s = _neighbours(pp.stories, k)
                 add(Page(s.url, "article.html", {
-                    "article": a, "story": s, "pp": pp, "prev": prev_s, "next": next_s,
+                    "article": a, "story": s, "pp": pp.ref, "prev": prev_s, "next": next_s,
                     "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
                     "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
                     "from_page": a.continued_from_page if a.continued_from_page in present else None,
