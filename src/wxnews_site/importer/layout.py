@@ -228,12 +228,12 @@ class _Story:
 
 def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(headline lines, subheading lines): a short label after the title opens subheadings."""
-    for k in range(1, len(lines)):
+    end = min(len(lines), 3)
+    for k in range(1, end):
         if len(lines[k][0]) <= LABEL_MAX:
-            return lines[:k], lines[k:]
-    if len(lines) > 3:
-        return lines[:3], lines[3:]
-    return lines, []
+            end = k
+            break
+    return lines[:end], lines[end:]
 
 
 def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Simulated raw pages from real articles: reconstruction quality and speed.
+
+Takes real printed pages (date + page) from the People's Daily corpus in
+../shared (not part of the repository), lays each page's articles out the way
+e-paper extraction does (tests/pagegen.py: column breaks, displaced leads,
+continued stories with late jump headlines, byline styles), reconstructs it
+with importer.layout.reconstruct, writes it with importer.write and scores it
+with tests/tools/score_import.py. Prints mean and minimum per metric and the
+median time per page.
+
+    python3 benchmarks/simulate_pages.py --pages 50 [--seed 1] [--worst 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import pagegen  # noqa: E402
+
+from wxnews_site.importer.layout import accounted, reconstruct  # noqa: E402
+from wxnews_site.importer.seams import initialize  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "rmrb_rss" / "rmrb_rss_corpus.jsonl"
+METRICS = ("articles", "headlines", "credits", "joints", "order", "paragraphs", "kept")
+ROLE = re.compile(r"\S*(?:记者|通讯员|实习生)\s")
+FINAL = "。！？!?…；;：:”’」』）)"
+
+
+def names_of(authors: str | None) -> list[str]:
+    """People in an authors field, by the scorer's own reading (independent of bylines.py)."""
+    if not authors:
+        return []
+    text = ROLE.sub(" ", authors.replace("\u200b", "") + " ")
+    out, pending = [], ""
+    for tok in text.split():
+        if len(tok) == 1:
+            pending += tok
+            if len(pending) == 2:
+                out.append(pending)
+                pending = ""
+        else:
+            out.append(tok)
+    return out + ([pending] if pending else [])
+
+
+def to_article(row: dict) -> dict | None:
+    paras = []
+    for line in (row.get("body") or "").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line) <= 30 and re.search(r"摄(?:[(（][^()（）]*[)）])?$", line):
+            continue  # a picture credit: the picture is not in the text
+        short = len(line) <= 30 and line[-1] not in FINAL
+        paras.append(f"## {line}" if short else line)
+    if not any(not p.startswith("## ") for p in paras):
+        return None
+    if not row.get("title"):
+        return None
+    return {"kicker": row.get("kicker"), "title": row["title"], "subtitle": row.get("subtitle"),
+            "names": names_of(row.get("authors")), "paragraphs": paras}
+
+
+def load_pages(rng: random.Random, n: int) -> list[list[dict]]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    with open(CORPUS, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("kind") == "article":
+                groups[(row["date"], row["page"])].append(row)
+    keys = sorted(k for k, v in groups.items() if len(v) >= 2)
+    rng.shuffle(keys)
+    pages = []
+    for key in keys:
+        arts = [a for a in (to_article(r) for r in sorted(groups[key], key=lambda r: r.get("order") or 0)) if a]
+        if len(arts) < 2:
+            continue
+        arts = arts[:6]
+        # Some stories jump: one continues on another page, one or two come from page 1.
+        if rng.random() < 0.3:
+            a = rng.choice(arts)
+            plain = [k for k, p in enumerate(a["paragraphs"]) if not p.startswith("## ")]
+            if len(plain) > 4:
+                a["paragraphs"] = a["paragraphs"][: plain[3] + 1]
+                a["continued_to_page"] = rng.choice([2, 4, 5])
+        for a in rng.sample(arts, k=min(len(arts) - 1, rng.choice([0, 0, 1, 2]))):
+            if a.get("continued_to_page"):
+                continue
+            plain = [p for p in a["paragraphs"] if not p.startswith("## ")]
+            if len(plain) >= 4:
+                a.update(continued_from_page=1, kicker=None, subtitle=None, names=[], paragraphs=plain[2:])
+        pages.append(arts)
+        if len(pages) == n:
+            break
+    return pages
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--worst", type=int, default=0, help="print details of the N worst pages")
+    args = ap.parse_args()
+    if not CORPUS.exists():
+        print(f"corpus not found: {CORPUS}")
+        return 1
+    rng = random.Random(args.seed)
+    pages = load_pages(rng, args.pages)
+    initialize()
+    results, times, lost_chars, failures = [], [], 0, []
+    for n, arts in enumerate(pages):
+        raw, gold = pagegen.layout(arts, seed=args.seed * 1000 + n)
+        lines = raw.split("\n")
+        t0 = time.perf_counter()
+        draft = reconstruct(lines, gold["source"])
+        times.append(time.perf_counter() - t0)
+        missing, extra = accounted(lines, draft)
+        lost_chars += sum(missing.values()) + sum(extra.values())
+        r = pagegen.score_draft(gold, raw, draft)
+        results.append(r)
+        failures.append((r["score"], n, raw, r, draft))
+    print(f"pages {len(results)}  seed {args.seed}  corpus {CORPUS.name}")
+    print(f"{'metric':11s} {'mean':>6s} {'min':>6s}")
+    for key in ("score",) + METRICS:
+        vals = [r[key] for r in results]
+        print(f"{key:11s} {statistics.mean(vals):6.3f} {min(vals):6.3f}")
+    print(f"characters not conserved: {lost_chars}")
+    print(f"reconstruct per page: median {statistics.median(times) * 1000:.1f} ms, "
+          f"max {max(times) * 1000:.1f} ms, total {sum(times):.2f} s")
+    for score, n, raw, r, draft in sorted(failures, key=lambda f: f[0])[: args.worst]:
+        print(f"\n== page {n}: score {score}")
+        print(json.dumps({k: r[k] for k in METRICS + ("headline_misses", "joint_misses", "unmatched_gold")},
+                         ensure_ascii=False, indent=1)[:3000])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
