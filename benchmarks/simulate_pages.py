@@ -55,6 +55,17 @@ def names_of(authors: str | None) -> list[str]:
     return out + ([pending] if pending else [])
 
 
+DATELINE_NAMES = re.compile(r"^\S{2,16}?[电讯]\s*[（(]([^()（）]{2,30})[)）]")
+
+
+def dateline_names(first: str) -> list[str]:
+    """Reporters named in an opening dateline: "新华社多哈6月23日电  （记者汪强）"."""
+    m = DATELINE_NAMES.match(first)
+    if not m:
+        return []
+    return [n for n in re.split(r"[、，,\s]+", re.sub(r"记者|通讯员|实习生", " ", m.group(1))) if n]
+
+
 def to_article(row: dict) -> dict | None:
     paras = []
     for line in (row.get("body") or "").split("\n"):
@@ -69,8 +80,11 @@ def to_article(row: dict) -> dict | None:
         return None
     if not row.get("title"):
         return None
+    first = next(p for p in paras if not p.startswith("## "))
+    names = names_of(row.get("authors"))
+    names += [n for n in dateline_names(first) if n not in names]
     return {"kicker": row.get("kicker"), "title": row["title"], "subtitle": row.get("subtitle"),
-            "names": names_of(row.get("authors")), "paragraphs": paras}
+            "names": names, "paragraphs": paras, "dateline_printed": bool(dateline_names(first))}
 
 
 def load_pages(rng: random.Random, n: int) -> list[list[dict]]:

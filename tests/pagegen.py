@@ -61,6 +61,8 @@ def _credit_style(a: dict, rng: random.Random) -> str:
         return rng.choice(["photo-paren", "photo-line"])
     if not a.get("names"):
         return "none"
+    if a.get("dateline_printed"):  # the text already names its reporters in a dateline
+        return rng.choice(["paren-end", "paren-line", "under-headline", "as-printed"])
     return rng.choice(["paren-end", "paren-line", "under-headline", "dateline-names", "dateline-paren", "none-dateline"])
 
 

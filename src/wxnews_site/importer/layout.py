@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
-from .seams import Topics, bad_start, ends_sentence, seam_word, weak_start
+from .seams import Topics, bad_start, ends_mid_word, ends_sentence, seam_word, weak_start
 
 MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
 TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
@@ -121,6 +121,18 @@ def classify(number: int, raw: str) -> Block:
 
 # ------------------------------------------------------------------- joints
 
+def _text_like(short: str) -> bool:
+    """A short line that reads as the start of a cut sentence, not a headline:
+    it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
+    or stops on a word that cannot end a phrase ("…绿色升级的")."""
+    if short[-1:] in "的地得和与及或把被在对从向为是了着":
+        return True
+    clauses = len(re.findall(r"[，,、；;]", short))
+    if clauses >= 2 or (clauses and OPENING_RE.match(short)):
+        return True
+    return clauses > 0 and ends_mid_word(short)
+
+
 def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
     """Indexes of the body blocks from i in one direction, up to a boundary."""
     out = []
@@ -164,7 +176,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
-            if tail.kind == "short" and not (adjacent and (word or cut)):
+            if tail.kind == "short" and not (adjacent and (word or cut or (head.kind == "body" and _text_like(tail.core)))):
                 continue
             if not (adjacent or word or cut or top):
                 continue
@@ -253,13 +265,6 @@ class _Walker:
     def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics):
         self.blocks = blocks
         self.topics = topics
-        # Pages whose stories end with a printed credit ("(崔欣润)") mark story
-        # ends plainly; a short line inside an unsigned story there is a subheading.
-        self.closing_credits = sum(
-            1 for k, b in enumerate(blocks)
-            if (b.kind == "body" and b.credit is not None)
-            or (b.kind == "credit" and k > 0 and blocks[k - 1].kind == "body")
-        )
         self.pairs = pairs
         self.scores = scores
         self.head_of = {h: t for t, h in pairs.items()}
@@ -334,7 +339,9 @@ class _Walker:
         if cur is None or cur.closed or cur.photo or cur.body_count == 0:
             return True
         first = self.blocks[group[0]].core
-        if any(self.blocks[g].core.endswith("——") or self.blocks[g].core.startswith("——") for g in group):
+        # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
+        texts = [self.blocks[g].core for g in group]
+        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(t.startswith("——") for t in texts):
             return True
         if nxt is not None:
             nb = self.blocks[nxt]
@@ -351,10 +358,8 @@ class _Walker:
         score = (0.06 - sim) * 20
         if len(group) >= 2:
             score += 1.0
-        if cur.credits and cur.credits_first:
-            score += 1.0  # bylines under headlines: stories end with no credit
-        if self.closing_credits:
-            score -= 1.5
+        if len(group) == 1 and any(p.startswith("## ") for p, _ in cur.paras):
+            score -= 1.0  # a story with subheadings has more of them
         return score > 0.5
 
     def walk(self) -> None:
@@ -442,8 +447,20 @@ class _Walker:
             s.credits.append(credit)
             s.lines.add(b.line)
             return
-        if credit.photographers and not credit.bylines and cur.body_count == 1 and not cur.headlines:
-            cur.photo = True
+        if credit.photographers and not credit.bylines:
+            if cur.body_count == 1 and not cur.headlines:
+                cur.photo = True
+            elif cur.body_count >= 2 and not cur.paras[-1][0].startswith("## ") and (
+                    "图为" in cur.paras[-1][0] or (cur.lead is not None and cur.lead.bylines)
+                    or any(c.bylines for c in cur.credits)):
+                # A caption and its photographer printed inside a signed article:
+                # the picture is a story of its own; the article goes on after it.
+                text, lines = cur.paras.pop()
+                cur.lines.difference_update(lines)
+                photo = _Story(paras=[(text, lines)], credits=[credit], photo=True, closed=True)
+                photo.lines.update(lines + [b.line])
+                self.stories.append(photo)
+                return
         cur.lines.add(b.line)
         self.take_credit(cur, credit)
 
@@ -584,6 +601,9 @@ def _date_hint(lines: list[str]) -> str | None:
 def reconstruct(lines: list[str], source: str) -> PageDraft:
     """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
     blocks = [classify(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    # the line after "(上接第1版)" is the continued text, however short
+    blocks = [replace(b, kind="body") if b.kind == "short" and i and blocks[i - 1].kind == "marker"
+              and blocks[i - 1].from_page is not None else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
     pairs, scores = pair_joints(blocks, topics)
     # a short line cut mid-sentence is text, not a headline

@@ -19,7 +19,7 @@ jieba.setLogLevel(logging.WARNING)
 FINAL = set("。！？!?…；;：:")
 CLOSERS = set("”’」』）)】》\"'")
 # Characters a paragraph cannot open with: the right half of a cut sentence.
-NO_START = set("，。、；：？！）)”’」』》】,.;:?!%％…—")
+NO_START = set("，。、；：？！）)”’」』》】,.;:?!%％…")  # "——" opens subtitles
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 WEAK_START = set("的了着过地得和与及或并而但却就也都又还才把被给向在从对于为以之其所者们")
 
@@ -45,6 +45,8 @@ def ends_sentence(text: str) -> bool:
 def bad_start(text: str) -> bool:
     """A fragment that cannot open a paragraph: it continues a cut sentence."""
     t = text.lstrip()
+    if len(t) >= 2 and CJK_RE.match(t[0]) and t[1] in "，,、" and t[0] not in "一二三四五六七八九十首其":
+        return True  # "说,新品种…": a one-character clause is the end of a cut one
     return bool(t) and t[0] in NO_START
 
 
@@ -74,6 +76,16 @@ def seam_word(left: str, right: str) -> int:
             return len(tok)
         pos = end
     return 0
+
+
+def ends_mid_word(text: str) -> bool:
+    """The text stops on a lone character that is not a word: "我国“十五五”期",
+    "三峡枢纽新". Headlines end on whole words ("…新通道", "…难题")."""
+    t = text.rstrip()
+    if not t or not CJK_RE.match(t[-1]):
+        return False
+    toks = jieba.lcut(t[-6:], HMM=False)
+    return len(toks[-1]) == 1 and not (len(toks) >= 2 and toks[-2] in ("正当", "正", "更"))
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -136,4 +148,4 @@ def initialize() -> None:
     jieba.initialize()
 
 
-__all__ = ["Topics", "words", "bad_start", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
+__all__ = ["Topics", "words", "bad_start", "ends_mid_word", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
