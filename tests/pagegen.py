@@ -56,13 +56,15 @@ class _Page:
         return len(self.lines)
 
 
-def _credit_style(a: dict, rng: random.Random) -> str:
+def _credit_style(a: dict, rng: random.Random, house: str) -> str:
     if a.get("photo"):
         return rng.choice(["photo-paren", "photo-line"])
     if not a.get("names"):
         return "none"
     if a.get("dateline_printed"):  # the text already names its reporters in a dateline
         return rng.choice(["paren-end", "paren-line", "under-headline", "as-printed"])
+    if rng.random() < 0.7:
+        return house  # a paper prints most credits on a page the same way
     return rng.choice(["paren-end", "paren-line", "under-headline", "dateline-names", "dateline-paren", "none-dateline"])
 
 
@@ -75,6 +77,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     """Lay the articles out as one page: (raw text, gold document)."""
     rng = random.Random(seed)
     page = _Page(rng, blank_lines=rng.random() < 0.8)
+    house = rng.choice(["paren-end", "paren-line", "under-headline", "dateline-names", "dateline-paren", "none-dateline"])
     gold_articles: list[dict] = []
     order_checks: list[list[str]] = []
     continuations = [a for a in articles if a.get("continued_from_page")]
@@ -137,7 +140,9 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         return printed, paras, bylines, photographers, dateline, under, closing
 
     def print_article(a: dict, gid: str) -> None:
-        style = _credit_style(a, rng)
+        style = _credit_style(a, rng, house)
+        if a.get("continued_to_page") and style in ("paren-end", "paren-line", "none-dateline"):
+            style = "under-headline"  # a closing credit is printed on the page the story jumps to
         paras, g_paras, bylines, photographers, dateline, under, closing = body_of(a, style)
         for key in ("kicker", "title", "subtitle"):
             if a.get(key):

@@ -72,6 +72,8 @@ def _page_number(text: str) -> int:
 
 
 def _is_short(text: str) -> bool:
+    if text.endswith("——") and len(text) <= 2 * SHORT_MAX:
+        return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
     if not text or len(text) > SHORT_MAX:
         return False
     if text[-1] in "，,、" or "。" in text[:-1]:
@@ -127,10 +129,10 @@ def _text_like(short: str) -> bool:
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
     if short[-1:] in "的地得和与及或把被在对从向为是了着":
         return True
-    clauses = len(re.findall(r"[，,、；;]", short))
-    if clauses >= 2 or (clauses and OPENING_RE.match(short)):
+    clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
+    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or short[-1].isdigit() or len(short) >= 26)):
         return True
-    return clauses > 0 and ends_mid_word(short)
+    return (clauses > 0 or "、" in short) and ends_mid_word(short)
 
 
 def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
@@ -159,6 +161,14 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
     """
     tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
     before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
+    # A tail in the first column of a continued story ("(上接第1版)…") goes on
+    # after a jump headline further down the page.
+    in_jump = {}
+    for i in tails:
+        run = _run(blocks, i, -1, 12)
+        start = run[-1] if run else i
+        in_jump[i] = blocks[start].from_page is not None or (
+            start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
     candidates: list[tuple[float, int, int]] = []
     for t in tails:
         tail = blocks[t]
@@ -176,8 +186,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
-            if tail.kind == "short" and not (adjacent and (word or cut or (head.kind == "body" and _text_like(tail.core)))):
-                continue
+            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and ends_mid_word(tail.core)))):
+                continue  # a headline is not text unless the next line plainly continues it
             if not (adjacent or word or cut or top):
                 continue
             score = 0.0
@@ -193,10 +203,12 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 score += 0.5
             if top:
                 score += 1.0
+                if in_jump[t] and prev.kind == "short":
+                    score += 1.0
             sim = topics.similarity(before_topic[t], topics.of(_run(blocks, h, 1, 4) or [h]))
             score += 6.0 * sim
             score -= 0.04 * (h - t)
-            if not (adjacent or word or cut) and sim < 0.05:
+            if not (adjacent or word or cut or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
                 continue  # a column top with nothing in common: another story's start
             candidates.append((score, t, h))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -265,6 +277,12 @@ class _Walker:
     def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics):
         self.blocks = blocks
         self.topics = topics
+        # Pages whose stories end with a printed credit ("(崔欣润)") mark story ends plainly.
+        self.closing_credits = sum(
+            1 for k, b in enumerate(blocks)
+            if (b.kind == "body" and b.credit is not None and not b.credit.photographers)
+            or (b.kind == "credit" and k > 0 and blocks[k - 1].kind == "body")
+        )
         self.pairs = pairs
         self.scores = scores
         self.head_of = {h: t for t, h in pairs.items()}
@@ -336,12 +354,16 @@ class _Walker:
     # -- decisions
     def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
         cur = self.current
-        if cur is None or cur.closed or cur.photo or cur.body_count == 0:
+        if cur is None or cur.closed or cur.photo:
             return True
+        if cur.body_count == 0:
+            # under a headline and its byline, before any text: "引 子", a section label
+            return not cur.headlines
         first = self.blocks[group[0]].core
         # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
         texts = [self.blocks[g].core for g in group]
-        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(t.startswith("——") for t in texts):
+        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
+                t.startswith("——") and len("".join(t.split())) > 6 for t in texts):  # not "——编者"
             return True
         if nxt is not None:
             nb = self.blocks[nxt]
@@ -358,8 +380,14 @@ class _Walker:
         score = (0.06 - sim) * 20
         if len(group) >= 2:
             score += 1.0
-        if len(group) == 1 and any(p.startswith("## ") for p, _ in cur.paras):
-            score -= 1.0  # a story with subheadings has more of them
+        if self.closing_credits >= 2 and not cur.credits:
+            score -= 1.0  # this page ends its stories with a credit, and this one has had none yet
+        subs = [p[3:] for p, _ in cur.paras if p.startswith("## ")]
+        if len(group) == 1 and subs:
+            if all(len(x) <= LABEL_MAX for x in subs) and len(first) > LABEL_MAX:
+                score += 1.0  # its subheadings are labels ("街巷"): this line is not one of them
+            else:
+                score -= 1.0  # a story with subheadings has more of them
         return score > 0.5
 
     def walk(self) -> None:
@@ -601,9 +629,11 @@ def _date_hint(lines: list[str]) -> str | None:
 def reconstruct(lines: list[str], source: str) -> PageDraft:
     """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
     blocks = [classify(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
-    # the line after "(上接第1版)" is the continued text, however short
-    blocks = [replace(b, kind="body") if b.kind == "short" and i and blocks[i - 1].kind == "marker"
-              and blocks[i - 1].from_page is not None else b for i, b in enumerate(blocks)]
+    # The line after "(上接第1版)" is the continued text, however short; so is
+    # a short line that reads as part of a sentence.
+    blocks = [replace(b, kind="body") if b.kind == "short" and (
+        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core))
+        else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
     pairs, scores = pair_joints(blocks, topics)
     # a short line cut mid-sentence is text, not a headline
