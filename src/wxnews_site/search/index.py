@@ -1,0 +1,339 @@
+"""The search index: written by the build into ``search/``, read piece by piece by ``search.js``.
+
+Layout (``N`` = article number in date order, so newer is larger)::
+
+    search/meta.json          shard counts, article count, jieba total: all the browser loads first
+    search/g/<h>.bin          n-gram shards: every character bigram and character of the
+                              normalised text -> articles containing it; the same for
+                              headlines (key prefixed \\x01), sections (\\x02) and people (\\x03)
+    search/w/<h>.bin          jieba term shards: term -> (article, BM25 weight)
+    search/k/<h>.json         dictionary shards by the term's first character: term -> jieba
+                              frequency, so the browser cuts a query with the index's vocabulary
+    search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
+    search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, text
+    search/dates.json         first article number of each issue date (date filters only)
+
+``.bin`` files are gzip (static hosts serve them as they are and the browser
+unpacks them with DecompressionStream); binary shards hold varint lists.
+Candidates come from the n-gram shards (every substring of the query of two
+characters or more has all its bigrams in an article that contains it); the
+browser then verifies each article it shows against the article's normalised
+text, so every result really contains the query. Shard ``h`` of a key is its
+FNV-1a hash (over code points) modulo the shard count.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from ..config import SiteConfig
+from ..model import Article
+from . import tokens
+from .normalize import normalize, searchable_parts, t2s_map
+
+FORMAT = 1
+HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
+# Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
+SHARD_TARGET = 12_000
+MAP_SHARDS = 64
+# BM25 parameters; headline terms count this many times.
+K1, B, HEAD_BOOST = 1.2, 0.75, 3
+WEIGHT_SCALE = 12  # weights are stored as round(w * scale), capped at 255
+DOCS_PER_DIR = 1000
+OWN_FILES = ("meta.json", "dates.json", "g", "w", "k", "m", "d")
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    documents: int
+    keys: int          # n-gram keys
+    terms: int         # jieba terms
+    files: int
+    bytes: int         # on disk, as written
+    cut: int           # articles cut by jieba in this build
+    cached: int        # articles whose terms came from the cache
+    workers: int
+    seconds: float
+
+
+def fnv1a(key: str) -> int:
+    h = 0x811C9DC5
+    for ch in key:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def varints(nums: Iterable[int], out: bytearray) -> None:
+    for x in nums:
+        while x >= 0x80:
+            out.append((x & 0x7F) | 0x80)
+            x >>= 7
+        out.append(x)
+
+
+def _deltas(docs: list[int]) -> list[int]:
+    return [docs[0]] + [b - a for a, b in zip(docs, docs[1:])] if docs else []
+
+
+def encode_docs(docs: list[int]) -> bytes:
+    """A sorted list of article numbers: varint deltas, or a bitmap where that is smaller.
+
+    The first varint is count * 2 + 1 for a bitmap (bit d of byte d // 8 set
+    when article d is in the list), count * 2 for deltas.
+    """
+    deltas = bytearray()
+    varints(_deltas(docs), deltas)
+    size = docs[-1] // 8 + 1 if docs else 0
+    out = bytearray()
+    if size < len(deltas):
+        bits = bytearray(size)
+        for d in docs:
+            bits[d >> 3] |= 1 << (d & 7)
+        varints([len(docs) * 2 + 1], out)
+        return bytes(out + bits)
+    varints([len(docs) * 2], out)
+    return bytes(out + deltas)
+
+
+def decode_docs(payload: bytes) -> list[int]:
+    """The inverse of encode_docs (search.js has the same)."""
+    head = 0
+    shift = i = 0
+    while True:
+        c = payload[i]
+        i += 1
+        head |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            break
+    if head & 1:
+        return [(j - i) * 8 + b for j in range(i, len(payload)) for b in range(8) if payload[j] >> b & 1]
+    out, doc = [], 0
+    for _ in range(head >> 1):
+        x = shift = 0
+        while True:
+            c = payload[i]
+            i += 1
+            x |= (c & 0x7F) << shift
+            shift += 7
+            if c < 0x80:
+                break
+        doc += x
+        out.append(doc)
+    return out
+
+
+def _shard_count(total_bytes: int) -> int:
+    n = 1
+    while total_bytes / n > SHARD_TARGET and n < 1 << 16:
+        n <<= 1
+    return n
+
+
+def _pack(entries: dict[str, bytes]) -> bytes:
+    """count, then (key length, key, payload length) per key, then the payloads."""
+    out = bytearray()
+    keys = sorted(entries)
+    varints([len(keys)], out)
+    for k in keys:
+        kb = k.encode("utf-8")
+        varints([len(kb)], out)
+        out += kb
+        varints([len(entries[k])], out)
+    for k in keys:
+        out += entries[k]
+    return bytes(out)
+
+
+class _Writer:
+    def __init__(self, root: Path):
+        self.root = root
+        self.files = 0
+        self.bytes = 0
+
+    def write(self, rel: str, data: bytes, compress: bool = False) -> None:
+        if compress:
+            data = gzip.compress(data, 9, mtime=0)
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+    def json(self, rel: str, value: object, compress: bool = False) -> None:
+        self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compress)
+
+    def shards(self, folder: str, payloads: dict[str, bytes]) -> int:
+        count = _shard_count(sum(len(k.encode()) + len(v) + 4 for k, v in payloads.items()))
+        groups: dict[int, dict[str, bytes]] = defaultdict(dict)
+        for key, payload in payloads.items():
+            groups[fnv1a(key) % count][key] = payload
+        for h in range(count):  # empty ones too, so no lookup ends in a 404
+            self.write(f"{folder}/{h}.bin", _pack(groups.get(h, {})), compress=True)
+        return count
+
+
+def _ngrams(text: str) -> set[str]:
+    """Every character and character bigram of text, never across a newline."""
+    keys: set[str] = set()
+    for line in text.split("\n"):
+        keys.update(line)
+        keys.update(a + b for a, b in zip(line, line[1:]))
+    return keys
+
+
+def _words_in(norm: str, keys: set[str], by_prefix: dict[str, list[str]], prefixes: frozenset[str]) -> list[str]:
+    found = []
+    for prefix in keys & prefixes:
+        found.extend(w for w in by_prefix[prefix] if w in norm)
+    return found
+
+
+def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
+    """The site's word list and every printed name, normalised: jieba's extra vocabulary."""
+    names: set[str] = set(config.search_words)
+    for a in articles:
+        names.update(a.bylines)
+        names.update(a.photographers)
+    return sorted({normalize(w) for w in names if len(w.strip()) >= 2})
+
+
+def write_index(
+    articles: Sequence[Article],
+    out_dir: Path,
+    config: SiteConfig,
+    cache_dir: Path,
+    url_for: Callable[[Article], str],
+    processes: int | None = None,
+) -> IndexStats:
+    """Write ``out_dir/search/`` for the articles (see the module docstring)."""
+    started = time.perf_counter()
+    root = out_dir / "search"
+    # Only the index's own pieces: the build renders search/index.html there too.
+    for name in OWN_FILES:
+        old = root / name
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
+    out = _Writer(root)
+    docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
+    words = site_words(docs, config)
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for w in words:
+        by_prefix[w[:2]].append(w)
+    prefixes = frozenset(by_prefix)
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    parts: list[tuple[str, str]] = []
+    present: list[list[str]] = []
+    sections: set[str] = set()
+    dates: list[tuple[str, int]] = []
+    for n, a in enumerate(docs):
+        head, rest = searchable_parts(a)
+        text = head + "\n" + rest if head and rest else head or rest
+        norm = normalize(text)
+        head_n, rest_n = norm[: len(head)], norm[len(norm) - len(rest):] if rest else ""
+        keys = _ngrams(norm)
+        for k in keys:
+            postings[k].append(n)
+        for k in _ngrams(head_n):
+            postings[HEAD + k].append(n)
+        section = config.section_for(a.date, a.page, a.section)
+        if section:
+            sections.add(section)
+            postings[SECTION + normalize(section)].append(n)
+        for name in {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}:
+            postings[PERSON + name].append(n)
+        parts.append((head_n, rest_n))
+        present.append(_words_in(norm, keys, by_prefix, prefixes))
+        day = a.date.isoformat()
+        if not dates or dates[-1][0] != day:
+            dates.append((day, n))
+        title = a.headline
+        record = {
+            "i": a.id, "u": url_for(a), "t": title, "d": day, "p": a.page, "s": section,
+            "b": [config.canonical_person(p) for p, _ in a.people], "h": len(head), "x": text,
+        }
+        if normalize(title) != title:
+            record["tn"] = normalize(title)
+        if norm != text:
+            record["y"] = norm
+        out.json(f"d/{n // DOCS_PER_DIR}/{n}.bin", record, compress=True)
+
+    g_payloads = {key: encode_docs(ds) for key, ds in postings.items()}
+    del postings
+    g_count = out.shards("g", g_payloads)
+    n_keys = len(g_payloads)
+    del g_payloads
+
+    counts, cut = tokens.cut_all(parts, present, words, cache_dir, processes)
+    w_count, k_count, n_terms, total = _write_terms(out, counts, words)
+
+    out.json("dates.json", dates)
+    _write_t2s(out)
+    meta = {
+        "format": FORMAT, "docs": len(docs), "perDir": DOCS_PER_DIR,
+        "shards": {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
+        "total": total, "scale": WEIGHT_SCALE, "sections": sorted(sections),
+        "first": dates[0][0] if dates else None, "last": dates[-1][0] if dates else None,
+    }
+    out.json("meta.json", meta)
+    return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, cut.cut, cut.cached, cut.workers,
+                      time.perf_counter() - started)
+
+
+def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[str]) -> tuple[int, int, int, int]:
+    """BM25 weights per (term, article) and the dictionary the browser cuts queries with."""
+    n_docs = len(counts)
+    lengths = [sum(h + r for h, r in c.values()) for c in counts]
+    avgdl = (sum(lengths) / n_docs) if n_docs else 1.0
+    df: dict[str, int] = defaultdict(int)
+    for c in counts:
+        for t in c:
+            df[t] += 1
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for n, c in enumerate(counts):
+        norm_len = K1 * (1 - B + B * lengths[n] / (avgdl or 1.0))
+        for t, (h, r) in c.items():
+            tf = HEAD_BOOST * h + r
+            idf = math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))
+            w = idf * tf * (K1 + 1) / (tf + norm_len)
+            postings[t].append((n, max(1, min(255, round(w * WEIGHT_SCALE)))))
+    payloads: dict[str, bytes] = {}
+    for t, pairs in postings.items():
+        buf = bytearray()
+        varints([len(pairs)], buf)
+        prev = 0
+        for n, q in pairs:
+            varints((n - prev, q), buf)
+            prev = n
+        payloads[t] = bytes(buf)
+    w_count = out.shards("w", payloads)
+
+    tk = tokens.tokenizer(words)
+    vocab: dict[str, int] = {t: tk.FREQ.get(t) or 1 for t in df}
+    size = sum(len(t.encode()) + 8 for t in vocab)
+    k_count = _shard_count(size)
+    groups: dict[int, dict[str, int]] = defaultdict(dict)
+    for t, f in vocab.items():
+        groups[fnv1a(t[0]) % k_count][t] = f
+    for h in range(k_count):
+        out.json(f"k/{h}.json", dict(sorted(groups.get(h, {}).items())))
+    return w_count, k_count, len(df), int(tk.total)
+
+
+def _write_t2s(out: _Writer) -> None:
+    groups: dict[int, dict[str, str]] = defaultdict(dict)
+    for t, s in t2s_map().items():
+        groups[ord(t) % MAP_SHARDS][t] = s
+    for h in range(MAP_SHARDS):
+        out.json(f"m/{h}.json", groups.get(h, {}))
+

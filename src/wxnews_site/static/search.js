@@ -1,0 +1,538 @@
+/* wxnews-site search: runs in the reader's browser over the index the build wrote in search/.
+ *
+ * Plain JavaScript, no build step, no external assets. Pieces of the index are
+ * fetched only when a query needs them (see search/index.py for the layout).
+ * A query finds the articles whose normalised text contains it as written:
+ * candidates come from the character n-gram shards, every article shown is
+ * verified against its own text, and jieba terms (cut with the index's own
+ * dictionary) rank them by BM25, headline matches and exact phrases first.
+ *
+ * API (on any page that loads this file):
+ *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to})
+ *     -> {total, exact, terms, results: [{id, url, href, title, date, page, section,
+ *                                         bylines, excerpt, titleParts, excerptParts}]}
+ *   await wxnewsSearch.normalize(text)   the same fold as wxnews_site.search.normalize
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var BASE = new URL((script && script.dataset.index) || "../search/", script ? script.src : location.href).href;
+  var SITE = new URL("../", BASE).href;
+  var HEAD = "\u0001", SECTION = "\u0002", PERSON = "\u0003";
+  var SPACE = " \t\n\r\f\v\u00a0";
+  var QUOTES = { "\"": "\"", "\u201c": "\u201d", "\u300c": "\u300d" };
+  var MAX_WORD = 16;  // longest dictionary word tried when cutting a query
+  var EXCERPT_BEFORE = 30, EXCERPT_AFTER = 80;
+
+  // ------------------------------------------------------------ fetching
+
+  var pieces = new Map();
+
+  function piece(path, asJson) {
+    if (!pieces.has(path)) pieces.set(path, fetchPiece(path, asJson));
+    return pieces.get(path);
+  }
+
+  async function fetchPiece(path, asJson) {
+    var res = await fetch(BASE + path);
+    if (res.status === 404) return null;  // a shard no key hashed to
+    if (!res.ok) throw new Error("search index piece " + path + ": HTTP " + res.status);
+    var bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {  // gzip, unless the host already unpacked it
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    return asJson ? JSON.parse(new TextDecoder().decode(bytes)) : bytes;
+  }
+
+  function meta() { return piece("meta.json", true); }
+
+  function fnv1a(key) {
+    var h = 0x811c9dc5;
+    for (var ch of key) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    return h >>> 0;
+  }
+
+  function Reader(bytes) { this.b = bytes; this.i = 0; }
+  Reader.prototype.next = function () {
+    var x = 0, scale = 1, byte;
+    do { byte = this.b[this.i++]; x += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
+    return x;
+  };
+
+  var shards = new Map();
+
+  // A binary shard: key -> payload bytes, parsed once.
+  function shard(folder, h) {
+    var path = folder + "/" + h + ".bin";
+    if (!shards.has(path)) {
+      shards.set(path, piece(path, false).then(function (bytes) {
+        var map = new Map();
+        if (!bytes) return map;
+        var r = new Reader(bytes), n = r.next(), dec = new TextDecoder(), heads = [];
+        for (var k = 0; k < n; k++) {
+          var len = r.next(), key = dec.decode(bytes.subarray(r.i, r.i + len));
+          r.i += len;
+          heads.push([key, r.next()]);
+        }
+        for (var [key2, size] of heads) { map.set(key2, bytes.subarray(r.i, r.i + size)); r.i += size; }
+        return map;
+      }));
+    }
+    return shards.get(path);
+  }
+
+  // Sorted article numbers holding an n-gram (or headline, section, person) key.
+  async function docsFor(key) {
+    var m = await meta();
+    var payload = (await shard("g", fnv1a(key) % m.shards.g)).get(key);
+    if (!payload) return [];
+    var r = new Reader(payload), head = r.next(), n = Math.floor(head / 2), out = new Array(n);
+    if (head % 2) {  // a bitmap: bit d of byte d / 8 marks article d
+      for (var j = r.i, k = 0; j < payload.length; j++) {
+        for (var b = 0; b < 8; b++) if (payload[j] & (1 << b)) out[k++] = (j - r.i) * 8 + b;
+      }
+      return out;
+    }
+    for (var i = 0, doc = 0; i < n; i++) { doc += r.next(); out[i] = doc; }
+    return out;
+  }
+
+  // article number -> BM25 weight of one jieba term
+  async function weightsFor(term) {
+    var m = await meta();
+    var payload = (await shard("w", fnv1a(term) % m.shards.w)).get(term);
+    var out = new Map();
+    if (!payload) return out;
+    var r = new Reader(payload), n = r.next(), doc = 0;
+    for (var i = 0; i < n; i++) { doc += r.next(); out.set(doc, r.next() / m.scale); }
+    return out;
+  }
+
+  function intersect(lists) {
+    if (!lists.length) return [];
+    lists = lists.slice().sort(function (a, b) { return a.length - b.length; });
+    var out = lists[0];
+    for (var i = 1; i < lists.length && out.length; i++) {
+      var other = new Set(lists[i]);
+      out = out.filter(function (d) { return other.has(d); });
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------- normalising
+
+  var maps = new Map(), mapShards = 64;
+
+  async function loadMaps(text) {
+    var m = await meta(), wanted = new Set();
+    mapShards = m.shards.m;
+    for (var ch of text) { var cp = ch.codePointAt(0); if (cp >= 0x2e80) wanted.add(cp % m.shards.m); }
+    await Promise.all(Array.from(wanted, async function (h) {
+      if (!maps.has(h)) maps.set(h, (await piece("m/" + h + ".json", true)) || {});
+    }));
+  }
+
+  function foldChar(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
+    else if (cp === 0x3000) ch = " ";
+    var map = maps.get(ch.codePointAt(0) % mapShards);
+    if (map && Object.prototype.hasOwnProperty.call(map, ch)) ch = map[ch];
+    if (ch.codePointAt(0) < 0x530) { var low = ch.toLowerCase(); if (low.length === 1) ch = low; }
+    return ch;
+  }
+
+  async function normalize(text) {
+    text = String(text);
+    await loadMaps(text);
+    var out = "";
+    for (var ch of text) out += foldChar(ch);
+    return out;
+  }
+
+  // Normalised terms: spaces separate ANDed terms; a quoted phrase is one term.
+  async function parseQuery(query) {
+    var q = Array.from(await normalize(query)), terms = [], i = 0;
+    while (i < q.length) {
+      var ch = q[i];
+      if (QUOTES[ch]) {
+        var end = q.indexOf(QUOTES[ch], i + 1);
+        if (end < 0) end = q.length;
+        var phrase = strip(q.slice(i + 1, end).join(""));
+        if (phrase) terms.push(phrase);
+        i = end + 1;
+      } else if (SPACE.includes(ch)) {
+        i++;
+      } else {
+        var j = i;
+        while (j < q.length && !SPACE.includes(q[j]) && !QUOTES[q[j]]) j++;
+        terms.push(q.slice(i, j).join(""));
+        i = j;
+      }
+    }
+    return Array.from(new Set(terms));
+  }
+
+  function strip(s) {
+    var a = Array.from(s), i = 0, j = a.length;
+    while (i < j && SPACE.includes(a[i])) i++;
+    while (j > i && SPACE.includes(a[j - 1])) j--;
+    return a.slice(i, j).join("");
+  }
+
+  // ---------------------------------------------------- cutting a query
+
+  var dicts = new Map();
+
+  async function dictFor(text) {
+    var m = await meta(), out = new Map();
+    await Promise.all(Array.from(new Set(Array.from(text)), async function (ch) {
+      var h = fnv1a(ch) % m.shards.k;
+      if (!dicts.has(h)) dicts.set(h, piece("k/" + h + ".json", true));
+      var d = (await dicts.get(h)) || {};
+      out.set(h, d);
+    }));
+    return function (word) {
+      var d = out.get(fnv1a(Array.from(word)[0]) % m.shards.k);
+      return d && Object.prototype.hasOwnProperty.call(d, word) ? d[word] : 0;
+    };
+  }
+
+  var JIEBA_BLOCK = /[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+/gu;
+  var ENGLISH = /^[a-zA-Z0-9]$/;
+
+  // jieba's cut_for_search without HMM, over the dictionary of the index's terms.
+  async function cutForSearch(text) {
+    var m = await meta(), freq = await dictFor(text), logTotal = Math.log(m.total), words = [];
+    for (var block of text.match(JIEBA_BLOCK) || []) {
+      var s = Array.from(block), n = s.length, route = new Array(n + 1);
+      route[n] = [0, 0];
+      for (var i = n - 1; i >= 0; i--) {
+        var best = null;
+        for (var j = i; j < Math.min(n, i + MAX_WORD); j++) {
+          var f = freq(s.slice(i, j + 1).join(""));
+          if (!f && j > i) continue;
+          var p = Math.log(f || 1) - logTotal + route[j + 1][0];
+          if (!best || p > best[0] || (p === best[0] && j > best[1])) best = [p, j];
+        }
+        route[i] = best;
+      }
+      var buf = "";
+      for (var x = 0; x < n;) {
+        var y = route[x][1] + 1, word = s.slice(x, y).join("");
+        if (y - x === 1 && ENGLISH.test(word)) { buf += word; } else {
+          if (buf) { words.push(buf); buf = ""; }
+          words.push(word);
+        }
+        x = y;
+      }
+      if (buf) words.push(buf);
+    }
+    var out = [];
+    for (var w of words) {
+      var c = Array.from(w);
+      for (var len of [2, 3]) {
+        if (c.length > len) {
+          for (var k = 0; k + len <= c.length; k++) {
+            var sub = c.slice(k, k + len).join("");
+            if (freq(sub)) out.push(sub);
+          }
+        }
+      }
+      out.push(w);
+    }
+    return Array.from(new Set(out));
+  }
+
+  // ------------------------------------------------------------ searching
+
+  function ngramKeys(term, prefix) {
+    var c = Array.from(term).filter(function (ch) { return ch !== "\n"; });
+    if (c.length === 1) return [prefix + c[0]];
+    var keys = new Set();
+    for (var i = 0; i + 1 < c.length; i++) keys.add(prefix + c[i] + c[i + 1]);
+    return Array.from(keys);
+  }
+
+  async function docsWithAll(keys) {
+    return intersect(await Promise.all(keys.map(docsFor)));
+  }
+
+  var datesPiece = null;
+
+  async function docRange(from, to) {
+    var m = await meta();
+    if (!from && !to) return [0, m.docs];
+    if (!datesPiece) datesPiece = piece("dates.json", true);
+    var dates = (await datesPiece) || [], lo = 0, hi = m.docs;
+    for (var k = 0; k < dates.length; k++) {
+      if (from && dates[k][0] < from) lo = k + 1 < dates.length ? dates[k + 1][1] : m.docs;
+      if (to && dates[k][0] > to) { hi = dates[k][1]; break; }
+    }
+    return [lo, hi];
+  }
+
+  async function record(doc) {
+    var m = await meta();
+    return piece("d/" + Math.floor(doc / m.perDir) + "/" + doc + ".bin", true);
+  }
+
+  // [text, marked] pieces of a string, marking every occurrence of the terms.
+  function markParts(original, normalised, terms) {
+    var o = Array.from(original), nrm = Array.from(normalised || original), marked = new Uint8Array(o.length);
+    for (var t of terms) {
+      var tc = Array.from(t);
+      for (var i = 0; i + tc.length <= nrm.length; i++) {
+        var k = 0;
+        while (k < tc.length && nrm[i + k] === tc[k]) k++;
+        if (k === tc.length) marked.fill(1, i, i + tc.length);
+      }
+    }
+    var parts = [];
+    for (var j = 0; j < o.length;) {
+      var e = j;
+      while (e < o.length && marked[e] === marked[j]) e++;
+      parts.push([o.slice(j, e).join(""), marked[j] === 1]);
+      j = e;
+    }
+    return parts;
+  }
+
+  function excerptParts(rec, terms) {
+    var text = Array.from(rec.x), nrm = rec.y ? Array.from(rec.y) : text, flat = nrm.join("");
+    var first = Array.from(terms[0]);
+    // Prefer a match in the body: the headline is shown anyway.
+    var at = -1, bodyFrom = rec.h;
+    for (var i = 0; i + first.length <= nrm.length; i++) {
+      var k = 0;
+      while (k < first.length && nrm[i + k] === first[k]) k++;
+      if (k === first.length) { if (i > bodyFrom || at < 0) at = i; if (i > bodyFrom) break; }
+    }
+    if (flat.length === 0) return [];
+    var start = at < 0 ? bodyFrom + 1 : Math.max(at - EXCERPT_BEFORE, at > bodyFrom ? bodyFrom + 1 : 0);
+    var end = Math.min(text.length, start + EXCERPT_BEFORE + EXCERPT_AFTER);
+    var parts = markParts(text.slice(start, end).join("").replace(/\n/g, " "), nrm.slice(start, end).join("").replace(/\n/g, " "), terms);
+    if (start > 0) parts.unshift(["…", false]);
+    if (end < text.length) parts.push(["…", false]);
+    return parts;
+  }
+
+  function result(rec, terms) {
+    var titleParts = markParts(rec.t, rec.tn, terms);
+    var ex = excerptParts(rec, terms);
+    return {
+      id: rec.i, url: rec.u, href: new URL(rec.u, SITE).href, title: rec.t, date: rec.d, page: rec.p,
+      section: rec.s, bylines: rec.b, excerpt: ex.map(function (p) { return p[0]; }).join(""),
+      titleParts: titleParts, excerptParts: ex,
+    };
+  }
+
+  async function search(query, options) {
+    var opts = options || {};
+    var limit = opts.limit == null ? 10 : Math.max(0, Math.floor(Math.min(Number(opts.limit) || 0, Number.MAX_SAFE_INTEGER)));
+    var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
+    var m = await meta();
+    var terms = await parseQuery(query);
+    if (!terms.length) return { total: 0, exact: true, terms: terms, results: [] };
+
+    var lists = await Promise.all(terms.map(function (t) { return docsWithAll(ngramKeys(t, "")); }));
+    if (opts.section) lists.push(await docsFor(SECTION + await normalize(opts.section)));
+    if (opts.person) lists.push(await docsFor(PERSON + await normalize(strip(opts.person))));
+    var range = await docRange(opts.from, opts.to);
+    var cand = intersect(lists).filter(function (d) { return d >= range[0] && d < range[1]; });
+    // A term of one or two characters is found exactly by the n-gram shards;
+    // longer ones are confirmed against each article's text before it is shown.
+    var verify = terms.some(function (t) { return Array.from(t).length > 2; });
+
+    var order;
+    if (opts.sort === "date") {
+      order = cand.slice().sort(function (a, b) { return b - a; });
+    } else {
+      order = await rank(cand, terms);
+    }
+
+    var results = [], rejected = 0, checked = 0, want = offset + limit;
+    var accepted = 0;
+    while (accepted < want && checked < order.length) {
+      var batch = order.slice(checked, checked + Math.min(64, Math.max(8, want - accepted)));
+      checked += batch.length;
+      var recs = await Promise.all(batch.map(record));
+      for (var i = 0; i < batch.length; i++) {
+        var rec = recs[i];
+        var text = rec ? rec.y || rec.x : "";
+        if (!rec || (verify && !terms.every(function (t) { return text.includes(t); }))) { rejected++; continue; }
+        if (accepted >= offset && accepted < want) results.push(result(rec, terms));
+        accepted++;
+      }
+    }
+    return {
+      total: cand.length - rejected,
+      exact: !verify || checked === order.length,
+      terms: terms,
+      results: results,
+    };
+  }
+
+  // Headline matches first, then exact phrases, then BM25 over jieba terms; newer first on ties.
+  async function rank(cand, terms) {
+    if (!cand.length) return cand;
+    var joined = terms.join("");
+    var keyed = await Promise.all([
+      Promise.all(terms.map(function (t) { return docsWithAll(ngramKeys(t, HEAD)); })),
+      terms.length > 1 ? docsWithAll(ngramKeys(joined, "")) : Promise.resolve(null),
+      Promise.all(terms.map(cutForSearch)),
+    ]);
+    var inHead = new Set(intersect(keyed[0])), phrase = keyed[1] ? new Set(keyed[1]) : null;
+    var words = Array.from(new Set([].concat.apply([], keyed[2])));
+    var weights = await Promise.all(words.map(weightsFor));
+    var score = new Map();
+    for (var d of cand) {
+      var s = 0;
+      for (var w of weights) s += w.get(d) || 0;
+      score.set(d, s);
+    }
+    function tier(d) { return (inHead.has(d) ? 2 : 0) + (!phrase || phrase.has(d) ? 1 : 0); }
+    return cand.slice().sort(function (a, b) {
+      return tier(b) - tier(a) || score.get(b) - score.get(a) || b - a;
+    });
+  }
+
+  search.normalize = normalize;
+  search.parseQuery = parseQuery;
+  search.cut = async function (text) { return cutForSearch(await normalize(text)); };
+  search.meta = meta;
+  window.wxnewsSearch = search;
+
+  // ------------------------------------------------------------ the page
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function appendParts(parent, parts) {
+    for (var p of parts) parent.appendChild(p[1] ? el("mark", null, p[0]) : document.createTextNode(p[0]));
+  }
+
+  function renderResult(r) {
+    var li = el("li", "search-result");
+    var h = el("h3", "search-result-title"), a = el("a");
+    a.href = r.href;
+    appendParts(a, r.titleParts);
+    h.appendChild(a);
+    li.appendChild(h);
+    var info = el("p", "search-result-meta");
+    var time = el("time", null, r.date);
+    time.dateTime = r.date;
+    info.appendChild(time);
+    info.appendChild(document.createTextNode(" · 第" + r.page + "版" + (r.section ? " " + r.section : "")));
+    if (r.bylines && r.bylines.length) info.appendChild(document.createTextNode(" · " + r.bylines.join(" ")));
+    li.appendChild(info);
+    var ex = el("p", "search-result-excerpt");
+    appendParts(ex, r.excerptParts);
+    li.appendChild(ex);
+    return li;
+  }
+
+  var FIELDS = ["q", "section", "person", "from", "to", "sort"];
+  var PAGE_SIZE = 10;
+
+  async function setupPage(form) {
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var more = document.getElementById("search-more");
+    var sectionSelect = form.elements.section;
+    var shown = PAGE_SIZE, current = 0;
+    form.hidden = false;
+    try {
+      var m = await meta();
+      if (sectionSelect) {
+        for (var s of m.sections) sectionSelect.appendChild(new Option(s, s));
+      }
+      if (m.first && form.elements.from) { form.elements.from.min = m.first; form.elements.to.min = m.first; }
+      if (m.last && form.elements.from) { form.elements.from.max = m.last; form.elements.to.max = m.last; }
+    } catch (err) {
+      status.textContent = "检索索引无法载入（" + err.message + "）。请通过网站地址访问本页，而不是直接打开文件。";
+      return;
+    }
+
+    function readUrl() {
+      var params = new URLSearchParams(location.search);
+      for (var f of FIELDS) if (form.elements[f]) form.elements[f].value = params.get(f) || (f === "sort" ? "relevance" : "");
+      document.querySelectorAll('form[role="search"] input[name="q"]').forEach(function (i) { i.value = params.get("q") || ""; });
+    }
+
+    function writeUrl() {
+      var params = new URLSearchParams();
+      for (var f of FIELDS) {
+        var v = form.elements[f] && form.elements[f].value.trim();
+        if (v && !(f === "sort" && v === "relevance")) params.set(f, v);
+      }
+      var url = location.pathname + (params.toString() ? "?" + params : "");
+      if (url !== location.pathname + location.search) history.pushState(null, "", url);
+    }
+
+    async function run() {
+      var run_id = ++current;
+      var q = form.elements.q.value;
+      list.replaceChildren();
+      more.hidden = true;
+      if (!q.trim()) { status.textContent = "请输入要检索的字词，例如 长三角、老旧小区。"; return; }
+      status.textContent = "正在检索……";
+      var opts = { limit: shown, sort: form.elements.sort.value };
+      for (var f of ["section", "person", "from", "to"]) if (form.elements[f] && form.elements[f].value) opts[f] = form.elements[f].value;
+      var t0 = performance.now();
+      var res;
+      try { res = await search(q, opts); } catch (err) {
+        if (run_id === current) status.textContent = "检索出错：" + err.message;
+        return;
+      }
+      if (run_id !== current) return;
+      if (!res.total) {
+        status.textContent = "没有找到包含“" + res.terms.join(" ") + "”的文章。请检查用字，或减少检索词、放宽筛选条件。";
+        return;
+      }
+      status.textContent = (res.exact ? "" : "约 ") + "共找到 " + res.total + " 篇文章" +
+        "（" + Math.round(performance.now() - t0) + " 毫秒）";
+      for (var r of res.results) list.appendChild(renderResult(r));
+      more.hidden = res.results.length >= res.total;
+    }
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      shown = PAGE_SIZE;
+      writeUrl();
+      run();
+    });
+    form.addEventListener("change", function (ev) {
+      if (ev.target.name !== "q") { shown = PAGE_SIZE; writeUrl(); run(); }
+    });
+    more.addEventListener("click", function () { shown += PAGE_SIZE; run(); });
+    window.addEventListener("popstate", function () { readUrl(); shown = PAGE_SIZE; run(); });
+    // Keyboard: "/" jumps to the box; arrow keys walk the result links.
+    document.addEventListener("keydown", function (ev) {
+      var links = Array.from(list.querySelectorAll(".search-result-title a"));
+      var at = links.indexOf(document.activeElement);
+      if (ev.key === "/" && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+        ev.preventDefault(); form.elements.q.focus();
+      } else if (ev.key === "ArrowDown" && (at >= 0 || document.activeElement === form.elements.q) && links.length) {
+        ev.preventDefault(); links[Math.min(at + 1, links.length - 1)].focus();
+      } else if (ev.key === "ArrowUp" && at >= 0) {
+        ev.preventDefault(); (at === 0 ? form.elements.q : links[at - 1]).focus();
+      }
+    });
+    readUrl();
+    await run();
+  }
+
+  function start() {
+    var form = document.getElementById("search-form");
+    if (form) setupPage(form);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

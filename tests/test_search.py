@@ -1,0 +1,275 @@
+"""Search at build time: normalising, query parsing, the sharded index and the token cache.
+
+The browser half (search.js over a built site) is in test_search_browser.py;
+both use the invented archive below.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from wxnews_site.config import SiteConfig
+from wxnews_site.format import render_article
+from wxnews_site.model import Article
+from wxnews_site.search import index as search_index
+from wxnews_site.search.normalize import normalize, parse_query, searchable_text
+
+
+def article(aid: str, title: str | None, body: str, *, kicker: str | None = None, subtitle: str | None = None,
+            section: str | None = "要闻", bylines: tuple[str, ...] = (), photographers: tuple[str, ...] = (),
+            kind: str = "article") -> Article:
+    date, page, pos = aid[:10], int(aid[11:13]), int(aid[14:16])
+    return Article(
+        id=aid, date=dt.date.fromisoformat(date), page=page, position=pos, section=section, paper="无锡日报",
+        kind=kind, kicker=kicker, title=title, subtitle=subtitle, bylines=bylines, photographers=photographers,
+        credit=None, dateline=None, continued_from_page=None, continued_to_page=None, source=None, review=(),
+        body=body, path=f"{date.replace('-', '/')}/{page:02d}-{pos:02d}.md",
+    )
+
+
+# An invented archive: each article exists to make one search behaviour visible.
+ARTICLES = (
+    article("2024-06-30-02-01", "加码无锡,“人形机器人第一股”向未来跃进",
+            "人形机器人企业在新吴区落户。\n\n今年以来，无锡加快布局具身智能产业。",
+            kicker="聚焦新质生产力", section="经济", bylines=("崔欣润",)),
+    article("2024-06-29-01-01", "长三角一体化再提速",
+            "长三角地区的港口合作更加紧密，主航道疏浚工程完工。\n\n英伟达与本地企业签约，NVIDIA芯片供货。",
+            bylines=("刘泉",)),
+    article("2024-06-28-03-01", "老旧小区加装电梯 民生实事落地",
+            "今年全市计划为老旧小区加装电梯一百台。\n\n## 居民点赞\n\n小区改造让出行更方便。",
+            section="民生", bylines=("张伟",), photographers=("宗晓东",)),
+    article("2024-06-29-03-02", "城市更新观察",
+            "一些老旧小区仍在排队。机器设备进场施工，华为捐赠了设备。",
+            section="民生", bylines=("章伟",)),
+    article("2024-06-27-04-01", "ＡＩ芯片展亮相",
+            "展会上的ＡＩ芯片来自多家企业，iPhone 用户排起长队。",
+            section="科技", bylines=("王芳",)),
+    article("2024-06-26-04-02", "两岸交流",
+            "來自臺灣的學者談到長三角與機器人產業。",
+            section="科技"),
+    article("2024-06-25-05-01", "<script>window.__pwned = 1</script>标签测试",
+            "正文里有 \"><img src=x onerror=\"window.__pwned=2\"> 这样的注入文本。",
+            section="副刊"),
+    article("2024-06-24-05-02", None,
+            "荷花盛开，游客在蠡湖边拍照。", kind="photo", section="副刊", photographers=("李伟",)),
+)
+
+
+def write_archive(folder: Path, articles=ARTICLES) -> Path:
+    """The invented articles as files, the way editors keep them."""
+    for a in articles:
+        path = folder / a.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_article(a), encoding="utf-8")
+    return folder
+
+
+# ------------------------------------------------------------ a reader for the index files
+
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    x = shift = 0
+    while True:
+        c = b[i]
+        i += 1
+        x |= (c & 0x7F) << shift
+        shift += 7
+        if c < 0x80:
+            return x, i
+
+
+class Index:
+    """Reads search/ the way search.js does, to check what the build wrote."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+
+    def _entries(self, folder: str, key: str) -> bytes | None:
+        path = self.root / folder / f"{search_index.fnv1a(key) % self.meta['shards'][folder]}.bin"
+        if not path.exists():
+            return None
+        b = gzip.decompress(path.read_bytes())
+        n, i = _varint(b, 0)
+        heads = []
+        for _ in range(n):
+            kl, i = _varint(b, i)
+            k = b[i:i + kl].decode("utf-8")
+            i += kl
+            pl, i = _varint(b, i)
+            heads.append((k, pl))
+        for k, pl in heads:
+            if k == key:
+                return b[i:i + pl]
+            i += pl
+        return None
+
+    def docs(self, key: str) -> list[int]:
+        payload = self._entries("g", key)
+        return search_index.decode_docs(payload) if payload else []
+
+    def weights(self, term: str) -> dict[int, int]:
+        payload = self._entries("w", term)
+        if payload is None:
+            return {}
+        n, i = _varint(payload, 0)
+        out, doc = {}, 0
+        for _ in range(n):
+            d, i = _varint(payload, i)
+            q, i = _varint(payload, i)
+            doc += d
+            out[doc] = q
+        return out
+
+    def record(self, n: int) -> dict:
+        path = self.root / "d" / str(n // self.meta["perDir"]) / f"{n}.bin"
+        return json.loads(gzip.decompress(path.read_bytes()))
+
+    def number_of(self, article_id: str) -> int:
+        return next(n for n in range(self.meta["docs"]) if self.record(n)["i"] == article_id)
+
+
+def url_for(a: Article) -> str:
+    return f"{a.date:%Y/%m/%d}/{a.page:02d}-{a.position:02d}.html"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Index:
+    out = tmp_path_factory.mktemp("site")
+    config = SiteConfig(search_words=("新吴区", "具身智能"))
+    search_index.write_index(ARTICLES, out, config, out / ".cache", url_for, processes=1)
+    return Index(out / "search")
+
+
+# ------------------------------------------------------------------------- normalising
+
+@pytest.mark.parametrize("text, folded", [
+    ("長三角", "长三角"),
+    ("機器人", "机器人"),
+    ("ＡＩ芯片", "ai芯片"),
+    ("ｉＰｈｏｎｅ\u3000１５", "iphone 15"),
+    ("NVIDIA", "nvidia"),
+    ("臺灣學者", "台湾学者"),
+    ("“人形机器人第一股”", "“人形机器人第一股”"),
+])
+def test_normalize_folds_width_script_and_case(text, folded):
+    assert normalize(text) == folded
+
+
+def test_normalize_keeps_every_position():
+    text = searchable_text(ARTICLES[5]) + "ＡＢＣ İstanbul ß"
+    assert len(normalize(text)) == len(text)
+
+
+@pytest.mark.parametrize("query, terms", [
+    ("老旧小区 加装电梯", ["老旧小区", "加装电梯"]),
+    ("\"老旧 小区\"", ["老旧 小区"]),
+    ("“人形机器人 第一股”  無錫", ["人形机器人 第一股", "无锡"]),
+    ("  ", []),
+    ("ＡＩ　芯片", ["ai", "芯片"]),
+    ("华为 华为", ["华为"]),
+])
+def test_parse_query_ands_words_and_keeps_quoted_phrases(query, terms):
+    assert parse_query(query) == terms
+
+
+def test_searchable_text_holds_headlines_body_and_people_but_not_markup():
+    text = searchable_text(ARTICLES[2])
+    assert text.startswith("老旧小区加装电梯 民生实事落地\n")
+    assert "居民点赞" in text and "## " not in text
+    assert "张伟" in text and "宗晓东" in text
+
+
+# ----------------------------------------------------------------------------- index
+
+def test_every_substring_is_covered_by_its_bigrams(built):
+    robot = built.number_of("2024-06-30-02-01")
+    for key in ("机器", "器人", "人形", "机", "形"):
+        assert robot in built.docs(key), key
+    delta = built.number_of("2024-06-29-01-01")
+    assert delta in built.docs("三角") and delta in built.docs("航道")
+
+
+def test_traditional_and_full_width_text_is_indexed_folded(built):
+    strait = built.number_of("2024-06-26-04-02")
+    assert strait in built.docs("长三") and strait in built.docs("机器")
+    chips = built.number_of("2024-06-27-04-01")
+    assert chips in built.docs("ai") and chips in built.docs("ph")
+
+
+def test_headlines_sections_and_people_are_filters(built):
+    old = built.number_of("2024-06-28-03-01")
+    body_only = built.number_of("2024-06-29-03-02")
+    assert old in built.docs("\x01老旧") and body_only not in built.docs("\x01老旧")
+    assert set(built.docs("\x02民生")) == {old, body_only}
+    assert built.docs("\x03张伟") == [old] and built.docs("\x03章伟") == [body_only]
+    assert built.docs("\x03宗晓东") == [old]
+
+
+def test_articles_are_numbered_oldest_first_so_newer_sorts_higher(built):
+    dates = [built.record(n)["d"] for n in range(built.meta["docs"])]
+    assert dates == sorted(dates)
+    assert built.meta["first"] == "2024-06-24" and built.meta["last"] == "2024-06-30"
+
+
+def test_records_carry_what_a_result_shows(built):
+    rec = built.record(built.number_of("2024-06-30-02-01"))
+    assert rec["u"] == "2024/06/30/02-01.html"
+    assert rec["t"] == "加码无锡,“人形机器人第一股”向未来跃进"
+    assert (rec["p"], rec["s"], rec["b"]) == (2, "经济", ["崔欣润"])
+    photo = built.record(built.number_of("2024-06-24-05-02"))
+    assert photo["t"].startswith("荷花盛开") and photo["b"] == ["李伟"]
+    strait = built.record(built.number_of("2024-06-26-04-02"))
+    assert "長三角" in strait["x"] and "长三角" in strait["y"]
+
+
+def test_site_words_and_names_join_the_jieba_vocabulary(built):
+    robot = built.number_of("2024-06-30-02-01")
+    assert robot in built.weights("具身智能")  # from site.yaml's search.words
+    assert robot in built.weights("崔欣润")  # a byline, cut whole
+    vocab = json.loads((built.root / "k" / f"{search_index.fnv1a('具') % built.meta['shards']['k']}.json").read_text("utf-8"))
+    assert "具身智能" in vocab
+
+
+def test_headline_terms_weigh_more_than_body_terms(built):
+    w = built.weights("小区")
+    assert w[built.number_of("2024-06-28-03-01")] > w[built.number_of("2024-06-29-03-02")]
+
+
+def test_sections_configured_by_page_win_over_printed_ones(tmp_path):
+    from wxnews_site.config import SectionRule
+    config = SiteConfig(sections=(SectionRule((4,), "科教"),))
+    search_index.write_index(ARTICLES, tmp_path, config, tmp_path / ".cache", url_for, processes=1)
+    idx = Index(tmp_path / "search")
+    assert "科教" in idx.meta["sections"] and "科技" not in idx.meta["sections"]
+
+
+def test_rebuild_cuts_only_changed_articles(tmp_path):
+    cache = tmp_path / ".cache"
+    first = search_index.write_index(ARTICLES, tmp_path / "a", SiteConfig(), cache, url_for, processes=1)
+    assert (first.cut, first.cached) == (len(ARTICLES), 0)
+    changed = list(ARTICLES)
+    changed[1] = article("2024-06-29-01-01", "长三角一体化再提速", "改过的正文：辋村。", bylines=("刘泉",))
+    second = search_index.write_index(changed, tmp_path / "b", SiteConfig(), cache, url_for, processes=1)
+    assert (second.cut, second.cached) == (1, len(ARTICLES) - 1)
+    idx = Index(tmp_path / "b" / "search")
+    assert idx.docs("辋村") == [idx.number_of("2024-06-29-01-01")]
+
+
+def test_a_cold_cut_uses_several_processes(tmp_path):
+    many = [article(f"2024-05-{d:02d}-01-{p:02d}", f"第{d}日第{p}篇", "老旧小区加装电梯。" * 3)
+            for d in range(1, 29) for p in range(1, 16)]
+    stats = search_index.write_index(many, tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=2)
+    assert stats.workers == 2 and stats.cut == len(many)
+    assert len(Index(tmp_path / "search").docs("电梯")) == len(many)
+
+
+def test_rebuild_replaces_the_previous_index(tmp_path):
+    search_index.write_index(ARTICLES, tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)
+    search_index.write_index(ARTICLES[:2], tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)
+    idx = Index(tmp_path / "search")
+    assert idx.meta["docs"] == 2
+    assert not (tmp_path / "search" / "d" / "0" / "2.bin").exists()

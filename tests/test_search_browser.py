@@ -1,0 +1,217 @@
+"""search.js in a real headless Chromium, over a site built from the invented archive."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from test_search import ARTICLES, write_archive
+from wxnews_site.config import SiteConfig
+from wxnews_site.search.normalize import normalize, parse_query, searchable_text
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    from wxnews_site.site.build import build_site
+
+    root = tmp_path_factory.mktemp("searchsite")
+    write_archive(root / "articles")
+    config = SiteConfig(title="测试档案", search_words=("新吴区",), root=root)
+    result = build_site(config, articles_dir=root / "articles", out_dir=root / "build")
+    assert result.ok, result.problems
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "build")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture()
+def page(browser, site_url):
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(site_url + "search/index.html")
+    pg.wait_for_function("window.wxnewsSearch !== undefined")
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def search(page, query: str, **opts) -> dict:
+    return page.evaluate("([q, o]) => wxnewsSearch(q, o)", [query, {"limit": 100, **opts}])
+
+
+def titles(res: dict) -> list[str]:
+    return [r["title"] for r in res["results"]]
+
+
+def test_query_inside_a_longer_word_is_found(page):
+    assert titles(search(page, "机器"))[:1] == ["加码无锡,“人形机器人第一股”向未来跃进"]
+    assert "长三角一体化再提速" in titles(search(page, "三角"))
+    assert titles(search(page, "航道")) == ["长三角一体化再提速"]
+
+
+def test_space_separated_terms_must_all_occur(page):
+    assert titles(search(page, "老旧小区 加装电梯")) == ["老旧小区加装电梯 民生实事落地"]
+    assert search(page, "老旧小区 英伟达")["total"] == 0
+
+
+def test_a_quoted_phrase_must_occur_exactly(page):
+    assert search(page, "小区 加装")["total"] == 1
+    assert search(page, "\"小区加装\"")["total"] == 1
+    assert search(page, "\"加装小区\"")["total"] == 0
+
+
+def test_traditional_full_width_and_capital_queries_are_folded(page):
+    delta = set(titles(search(page, "長三角")))
+    assert delta == {"长三角一体化再提速", "两岸交流"}
+    assert set(titles(search(page, "機器人"))) == {"加码无锡,“人形机器人第一股”向未来跃进", "两岸交流"}
+    assert titles(search(page, "ＡＩ芯片")) == titles(search(page, "ai芯片")) == ["ＡＩ芯片展亮相"]
+    assert titles(search(page, "nvidia")) == titles(search(page, "NVIDIA")) == ["长三角一体化再提速"]
+    assert titles(search(page, "IPHONE")) == ["ＡＩ芯片展亮相"]
+
+
+def test_no_match_gives_total_zero(page):
+    res = search(page, "辋村")
+    assert res == {"total": 0, "exact": True, "terms": ["辋村"], "results": []}
+    assert search(page, "   ")["total"] == 0
+
+
+def test_headline_matches_rank_first_then_newer(page):
+    res = search(page, "老旧小区")
+    # The body-only article is newer, but the headline match comes first.
+    assert titles(res) == ["老旧小区加装电梯 民生实事落地", "城市更新观察"]
+    assert titles(search(page, "老旧小区", sort="date")) == ["城市更新观察", "老旧小区加装电梯 民生实事落地"]
+
+
+def test_results_carry_the_api_fields(page):
+    (r,) = search(page, "人形机器人")["results"]
+    assert r["id"] == "2024-06-30-02-01" and r["url"] == "2024/06/30/02-01.html"
+    assert (r["date"], r["page"], r["section"], r["bylines"]) == ("2024-06-30", 2, "经济", ["崔欣润"])
+    assert "人形机器人" in r["excerpt"]
+    assert ["人形机器人", True] in r["titleParts"] and ["人形机器人", True] in r["excerptParts"]
+
+
+def test_limit_counts_and_total_counts_every_match(page):
+    res = search(page, "的", limit=1)
+    everything = search(page, "的", limit=1000)
+    assert len(res["results"]) == 1 and res["total"] == everything["total"] == len(everything["results"])
+
+
+def test_filters_by_section_person_and_dates(page):
+    assert titles(search(page, "小区", section="民生", person="章伟")) == ["城市更新观察"]
+    assert titles(search(page, "小区", person="张伟")) == ["老旧小区加装电梯 民生实事落地"]
+    assert titles(search(page, "小区", **{"from": "2024-06-29"})) == ["城市更新观察"]
+    assert titles(search(page, "小区", to="2024-06-28")) == ["老旧小区加装电梯 民生实事落地"]
+    assert search(page, "小区", section="科技")["total"] == 0
+
+
+def test_search_finds_exactly_what_python_finds(page):
+    """Ctrl+F semantics: the JS results are the articles whose normalised text holds every term."""
+    texts = {a.id: normalize(searchable_text(a)) for a in ARTICLES}
+    for q in ["机器", "長三角", "小区", "伟", "“人形 机器人”", "宗晓东", "ＡＩ", "两岸", "onerror", "老旧 电梯"]:
+        expected = {i for i, t in texts.items() if all(term in t for term in parse_query(q))}
+        got = {r["id"] for r in search(page, q)["results"]}
+        assert got == expected, q
+
+
+def test_js_normalize_matches_python(page):
+    table = ["長三角", "機器人產業", "ＡＩ　芯片", "NVIDIA iPhone", "İstanbul ß Σ", "臺灣學者說", "“引号”「括号」",
+             "１２３：；", "乾隆 於 麼", "\U00020000𠀀", "ｱｲｳ"]
+    got = page.evaluate("(t) => Promise.all(t.map(s => wxnewsSearch.normalize(s)))", table)
+    assert got == [normalize(s) for s in table]
+    queries = ["老旧小区 加装电梯", "\"老旧 小区\"", "“人形机器人 第一股”  無錫", "ＡＩ　芯片", "华为 华为", "\"未闭合"]
+    got = page.evaluate("(t) => Promise.all(t.map(s => wxnewsSearch.parseQuery(s)))", queries)
+    assert got == [parse_query(q) for q in queries]
+
+
+def test_query_is_cut_with_the_site_vocabulary(page):
+    assert "新吴区" in page.evaluate("wxnewsSearch.cut('人形机器人企业在新吴区落户')")
+
+
+# ----------------------------------------------------------------------- the page
+
+def test_type_in_the_search_box_and_land_on_the_article(page, site_url):
+    page.goto(site_url + "index.html")
+    box = page.locator('form[role="search"] input[name="q"]').first
+    box.fill("机器人")
+    box.press("Enter")
+    page.wait_for_url("**/search/index.html?q=*")
+    first = page.locator(".search-result-title a").first
+    first.wait_for()
+    assert first.inner_text() == "加码无锡,“人形机器人第一股”向未来跃进"
+    assert first.locator("mark").first.inner_text() == "机器人"
+    assert page.locator(".search-result-excerpt mark").first.inner_text() == "机器人"
+    first.click()
+    page.wait_for_url("**/2024/06/30/02-01.html")
+    assert "人形机器人" in page.content()
+
+
+@pytest.mark.parametrize("query, title", [
+    ("長三角", "长三角一体化再提速"),
+    ("加装电梯", "老旧小区加装电梯 民生实事落地"),
+])
+def test_the_query_in_the_url_is_searched_on_load(page, site_url, query, title):
+    page.goto(site_url + "search/index.html?q=" + query)
+    page.locator(".search-result-title a").first.wait_for()
+    assert title in page.locator(".search-result-title a").all_inner_texts()
+    assert page.locator("#search-q").input_value() == query
+    assert "共找到" in page.locator("#search-status").inner_text()
+
+
+def test_no_match_says_so(page, site_url):
+    page.goto(site_url + "search/index.html?q=辋村")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('没有找到')")
+    assert page.locator(".search-result").count() == 0
+
+
+def test_keyboard_walks_the_results(page, site_url):
+    page.goto(site_url + "search/index.html?q=小区")
+    page.locator(".search-result-title a").first.wait_for()
+    page.locator("#search-q").focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "老旧小区加装电梯 民生实事落地"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "城市更新观察"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+
+
+def test_markup_in_articles_is_shown_as_text_never_run(page, site_url):
+    for q in ["标签测试", "onerror", "script"]:
+        page.goto(site_url + "search/index.html?q=" + q)
+        page.locator(".search-result").first.wait_for()
+    page.goto(site_url + "search/index.html?q=onerror")
+    page.locator(".search-result").first.wait_for()
+    assert page.locator(".search-result img, .search-result script").count() == 0
+    assert "<img src=x onerror" in page.locator(".search-result-excerpt").first.inner_text()
+    page.goto(site_url + "search/index.html?q=标签测试")
+    page.locator(".search-result").first.wait_for()
+    assert page.locator(".search-result-title").first.inner_text().startswith("<script>")
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_without_javascript_the_page_says_so(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        pg = context.new_page()
+        pg.goto(site_url + "search/index.html")
+        assert "需要启用 JavaScript" in pg.content()
+    finally:
+        context.close()
