@@ -36,7 +36,8 @@ TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
 DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
 OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
-SHORT_MAX = 40  # longest line still read as a headline or subheading
+OPENER_RE = re.compile(r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
+SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 WINDOW = 40  # how many blocks ahead a cut paragraph may continue
 
@@ -72,6 +73,8 @@ def _page_number(text: str) -> int:
 
 
 def _is_short(text: str) -> bool:
+    if lead_credit(text) is not None:
+        return False  # "本报讯 记者 于石 当官图什么？…" opens a text
     if text.endswith("——") and len(text) <= 2 * SHORT_MAX:
         return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
     if not text or len(text) > SHORT_MAX:
@@ -132,6 +135,8 @@ def _text_like(short: str) -> bool:
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
     if clauses >= 2 or (clauses and (OPENING_RE.match(short) or short[-1].isdigit() or len(short) >= 26)):
         return True
+    if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
+        return True  # "附近居民表示,以前": a headline's halves are balanced
     return (clauses > 0 or "、" in short) and ends_mid_word(short)
 
 
@@ -195,8 +200,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 score += 2.0
             if word:
                 score += 2.0 + 0.5 * min(word, 4)
-            elif OPENING_RE.match(head.core):
-                score -= 1.0  # "6月28日,…" opens paragraphs far more often than it continues one
+            elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):
+                score -= 1.0  # "6月28日,…", "连日来,…" open paragraphs far more often than they continue one
             if cut:
                 score += 2.5
             elif weak_start(head.core):
@@ -360,26 +365,28 @@ class _Walker:
             # under a headline and its byline, before any text: "引 子", a section label
             return not cur.headlines
         first = self.blocks[group[0]].core
-        # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
-        texts = [self.blocks[g].core for g in group]
-        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
-                t.startswith("——") and len("".join(t.split())) > 6 for t in texts):  # not "——编者"
-            return True
         if nxt is not None:
             nb = self.blocks[nxt]
             if nb.kind == "credit" or nb.from_page is not None or nb.kind == "marker":
                 return True
             if nb.kind == "body" and lead_credit(nb.core) is not None:
                 return True
-        if len(first) <= LABEL_MAX:
-            return False
+        if len(first) <= LABEL_MAX and len(group) >= 2:
+            return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
+        texts = [self.blocks[g].core for g in group]
         follow = list(group)
         if nxt is not None and self.blocks[nxt].kind == "body":
             follow += _run(self.blocks, nxt, 1, 2)
         sim = self.topics.similarity(self.topics.of(cur.blocks[-8:]), self.topics.of(follow))
         score = (0.06 - sim) * 20
+        # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
+        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
+                t.startswith("——") and len("".join(t.split())) > 6 for t in texts):
+            score += 1.5
         if len(group) >= 2:
             score += 1.0
+        elif len(first) <= LABEL_MAX:
+            score -= 1.0  # a lone label ("街巷") marks a section more often than a story
         if self.closing_credits >= 2 and not cur.credits:
             score -= 1.0  # this page ends its stories with a credit, and this one has had none yet
         subs = [p[3:] for p, _ in cur.paras if p.startswith("## ")]
@@ -535,6 +542,13 @@ class _Walker:
                 cur.lines.add(blocks[group[0]].line)
                 self.take_credit(cur, c)
                 return j
+        # Short lines right before a closing credit "(吴丹)" end the text: the
+        # last paragraph "这抹红色，永远鲜艳！" is no headline.
+        if (cur is not None and not cur.closed and cur.body_count and nxt is not None
+                and blocks[nxt].kind == "credit" and blocks[nxt].raw[:1] in "(（"):
+            for g in group:
+                self.add_paragraph(cur, g)
+            return j
         # A headline printed after a continuation's first column belongs to it.
         if nxt is not None and nxt in self.head_of:
             story = self.owner.get(self.head_of[nxt])
@@ -542,9 +556,10 @@ class _Walker:
                 assert story is not None
                 lines = [(blocks[g].core, blocks[g].line) for g in group]
                 if not story.headlines:
-                    # lines before the jump title that read as text end the story before
+                    # A jump title is one line: lines before it that read as text, or
+                    # that follow another continued story's text, end the story before.
                     while len(lines) > 1 and not lines[0][0].endswith("——") and cur is not None and cur.body_count \
-                            and re.search(r"[，,、]", lines[0][0]):
+                            and (re.search(r"[，,、]", lines[0][0]) or cur.from_page is not None):
                         text, line = lines.pop(0)
                         cur.paras.append((text, [line]))
                         cur.lines.add(line)
