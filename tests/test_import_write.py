@@ -162,3 +162,22 @@ def test_dry_plan_writes_nothing(tmp_path):
     p = write.plan([THREE], tmp_path / "articles")
     assert p.count("write") == 4
     assert not (tmp_path / "articles").exists()
+
+
+def test_credits_and_leftovers_an_editor_changed_survive_a_reimport_of_the_same_source(tmp_path):
+    original = page(story("夏粮收购开秤", "各收购点秩序井然。"), leftovers=(Leftover(40, "各收购点", "not placed"),))
+    run(tmp_path, original)
+    page_path = tmp_path / "2024/06/30/02.page.yaml"
+    info = parse_page(page_path.read_text(encoding="utf-8"))
+    cleaned = page_path.read_text(encoding="utf-8").replace(
+        'leftovers:\n  - line: 40\n    text: "各收购点"\n    reason: "not placed"\n', "leftovers: []\n")
+    assert cleaned != page_path.read_text(encoding="utf-8")
+    page_path.write_text(cleaned, encoding="utf-8")
+    p = run(tmp_path, original)
+    assert p.kept_page_edits == ["2024/06/30/02.page.yaml"]
+    assert parse_page(page_path.read_text(encoding="utf-8")).leftovers == ()
+    assert parse_page(page_path.read_text(encoding="utf-8")).imported == info.imported
+    # A new version of the raw page brings its own credits and leftovers.
+    newer = write.PageImport(DAY, 2, "综合", "无锡日报", "2024-06-30_02.txt", "cd" * 32, original.draft)
+    assert run(tmp_path, newer).kept_page_edits == []
+    assert parse_page(page_path.read_text(encoding="utf-8")).leftovers == (Leftover(40, "各收购点", "not placed"),)

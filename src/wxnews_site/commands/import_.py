@@ -190,6 +190,8 @@ def _print_dry_run(plan: write.Plan) -> None:
             print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
+    for rel in plan.kept_page_edits:
+        print(f"  edited credits and leftovers kept: {base}/{rel}")
     n = len(plan.articles)
     print(f"dry run: {len(plan.pages)} page(s), {n} article(s); {plan.count('write')} file(s) would be written, "
           f"{plan.count('skip-edited')} edited kept, {plan.count('remove')} removed. Nothing was written.")
@@ -214,6 +216,8 @@ def _print_summary(plan: write.Plan) -> None:
             print(f"  {base}/{rel}")
     for rel in plan.named("remove"):
         print(f"removed (no longer produced): {base}/{rel}")
+    for rel in plan.kept_page_edits:
+        print(f"warning: kept the edited credits and leftovers of {base}/{rel} (--force replaces them)")
     written = {a.relpath for a in plan.actions if a.action in ("write", "unchanged")}
     flagged = [a for a in plan.articles if a.review and a.path in written]
     if flagged:

@@ -7,7 +7,9 @@ remove it; ``apply`` then writes. Nothing is written when planning fails.
 Edit protection: the page file's ``imported`` map records the sha256 of every
 article file the importer wrote. A file whose bytes still hash to that value is
 the importer's own output and may be replaced; any other existing file has been
-edited (or was written by hand) and is kept unless ``force`` is given.
+edited (or was written by hand) and is kept unless ``force`` is given. A page
+file's credits and leftovers edited since an import of the same source are
+kept too.
 """
 from __future__ import annotations
 
@@ -63,6 +65,8 @@ class Plan:
     pages: list[PageImport] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     actions: list[FileAction] = field(default_factory=list)
+    # Page files whose credits and leftovers an editor changed; kept as they are.
+    kept_page_edits: list[str] = field(default_factory=list)
 
     def named(self, action: str) -> list[str]:
         return [a.relpath for a in self.actions if a.action == action]
@@ -84,12 +88,12 @@ def _safe_path(root: Path, rel: str) -> Path:
     return path
 
 
-def _read_previous(path: Path, rel: str) -> dict[str, str]:
-    """The `imported` map of an existing page file; an unreadable one protects everything."""
+def _read_previous(path: Path, rel: str) -> PageInfo | None:
+    """The existing page file; an unreadable one stops the run, as edits could not be told apart."""
     if not path.exists():
-        return {}
+        return None
     try:
-        return parse_page(path.read_text(encoding="utf-8"), rel).imported
+        return parse_page(path.read_text(encoding="utf-8"), rel)
     except (FormatError, UnicodeDecodeError, ValueError) as exc:
         raise WriteError(f"{rel}: cannot read the existing page file, so edited articles cannot be told "
                          f"from imported ones; fix or remove it first:\n{exc}") from None
@@ -107,7 +111,8 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
     for p in pages:
         page_rel = page_relpath(p.date, p.page)
         page_path = _safe_path(root, page_rel)
-        previous = _read_previous(page_path, page_rel)
+        before = _read_previous(page_path, page_rel)
+        previous = before.imported if before else {}
         imported: dict[str, str] = {}
         folder = page_rel.rsplit("/", 1)[0]
         new_names: set[str] = set()
@@ -141,10 +146,16 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             else:
                 result.actions.append(FileAction(rel, "keep-edited"))
                 imported[name] = digest
+        credits, leftovers = p.draft.credits, p.draft.leftovers
+        if (before is not None and not force and before.source_sha256 == p.source_sha256
+                and (before.credits, before.leftovers) != (credits, leftovers)):
+            # The same source always gives the same credits and leftovers, so a
+            # difference is an editor's work (a leftover moved into its article).
+            credits, leftovers = before.credits, before.leftovers
+            result.kept_page_edits.append(page_rel)
         info = PageInfo(
             date=p.date, page=p.page, section=p.section, paper=p.paper, source=p.source,
-            source_sha256=p.source_sha256, credits=p.draft.credits, leftovers=p.draft.leftovers,
-            imported=imported,
+            source_sha256=p.source_sha256, credits=credits, leftovers=leftovers, imported=imported,
         )
         data = render_page(info).encode("utf-8")
         current = page_path.read_bytes() if page_path.exists() else None
