@@ -202,18 +202,17 @@ def _print_summary(plan: write.Plan) -> None:
     print(f"imported {len(plan.pages)} page(s), {len(plan.articles)} article(s) into {base}/: "
           f"{plan.count('write')} file(s) written, {plan.count('unchanged')} unchanged, "
           f"{plan.count('skip-edited')} skipped (edited), {plan.count('remove')} removed")
-    skipped = plan.named("skip-edited")
-    if skipped:
-        print(f"warning: {len(skipped)} article(s) were edited since their import and were NOT overwritten "
-              "(use --force to replace them with the new import):")
-        for rel in skipped:
-            print(f"  {base}/{rel}")
-    kept = plan.named("keep-edited")
-    if kept:
-        print(f"warning: {len(kept)} edited article(s) are no longer produced by this import and were kept; "
-              "delete them by hand if they are obsolete:")
-        for rel in kept:
-            print(f"  {base}/{rel}")
+    for action, message in (
+        ("skip-edited", "article(s) were edited since their import and were NOT overwritten "
+                        "(use --force to replace them with the new import):"),
+        ("keep-edited", "edited article(s) are no longer produced by this import and were kept; "
+                        "delete them by hand if they are obsolete:"),
+    ):
+        named = plan.named(action)
+        if named:
+            print(f"warning: {len(named)} {message}")
+            for rel in named:
+                print(f"  {base}/{rel}")
     for rel in plan.named("remove"):
         print(f"removed (no longer produced): {base}/{rel}")
     for rel in plan.kept_page_edits:
