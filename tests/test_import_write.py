@@ -181,3 +181,15 @@ def test_credits_and_leftovers_an_editor_changed_survive_a_reimport_of_the_same_
     newer = write.PageImport(DAY, 2, "综合", "无锡日报", "2024-06-30_02.txt", "cd" * 32, original.draft)
     assert run(tmp_path, newer).kept_page_edits == []
     assert parse_page(page_path.read_text(encoding="utf-8")).leftovers == (Leftover(40, "各收购点", "not placed"),)
+
+
+def test_an_article_an_editor_deleted_is_not_brought_back(tmp_path):
+    run(tmp_path, THREE)
+    merged = tmp_path / "2024/06/30/02-02.md"
+    merged.unlink()
+    p = run(tmp_path, THREE)
+    assert p.named("skip-deleted") == ["2024/06/30/02-02.md"]
+    assert not merged.exists()
+    assert run(tmp_path, THREE).named("skip-deleted") == ["2024/06/30/02-02.md"]
+    run(tmp_path, THREE, force=True)
+    assert merged.exists()

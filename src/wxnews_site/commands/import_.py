@@ -169,7 +169,7 @@ def _pad(text: str, width: int) -> str:
 
 def _print_dry_run(plan: write.Plan) -> None:
     actions = {a.relpath: a.action for a in plan.actions}
-    label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept"}
+    label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept", "skip-deleted": "DELETED, left"}
     base = display_path(plan.root)
     by_page: dict[tuple[dt.date, int], list] = {}
     for art in plan.articles:
@@ -201,12 +201,15 @@ def _print_summary(plan: write.Plan) -> None:
     base = display_path(plan.root)
     print(f"imported {len(plan.pages)} page(s), {len(plan.articles)} article(s) into {base}/: "
           f"{plan.count('write')} file(s) written, {plan.count('unchanged')} unchanged, "
-          f"{plan.count('skip-edited')} skipped (edited), {plan.count('remove')} removed")
+          f"{plan.count('skip-edited')} skipped (edited), {plan.count('skip-deleted')} left deleted, "
+          f"{plan.count('remove')} removed")
     for action, message in (
         ("skip-edited", "article(s) were edited since their import and were NOT overwritten "
                         "(use --force to replace them with the new import):"),
         ("keep-edited", "edited article(s) are no longer produced by this import and were kept; "
                         "delete them by hand if they are obsolete:"),
+        ("skip-deleted", "article(s) deleted by an editor since their import were NOT written again "
+                         "(use --force to restore them):"),
     ):
         named = plan.named(action)
         if named:

@@ -7,7 +7,8 @@ remove it; ``apply`` then writes. Nothing is written when planning fails.
 Edit protection: the page file's ``imported`` map records the sha256 of every
 article file the importer wrote. A file whose bytes still hash to that value is
 the importer's own output and may be replaced; any other existing file has been
-edited (or was written by hand) and is kept unless ``force`` is given. A page
+edited (or was written by hand) and is kept unless ``force`` is given, and an
+imported file an editor deleted stays deleted. A page
 file's credits and leftovers edited since an import of the same source are
 kept too.
 """
@@ -53,7 +54,7 @@ class PageImport:
 @dataclass(frozen=True)
 class FileAction:
     relpath: str  # relative to the articles folder
-    action: str  # write | unchanged | skip-edited | remove | keep-edited
+    action: str  # write | unchanged | skip-edited | skip-deleted | remove | keep-edited
     data: bytes | None = None
 
 
@@ -126,6 +127,11 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             if current == data:
                 result.actions.append(FileAction(art.path, "unchanged"))
                 imported[name] = sha256_bytes(data)
+            elif current is None and name in previous and not force:
+                # The importer wrote it and an editor deleted it (a story merged
+                # into another, a duplicate): a re-import must not bring it back.
+                result.actions.append(FileAction(art.path, "skip-deleted"))
+                imported[name] = previous[name]
             elif current is None or force or previous.get(name) == sha256_bytes(current):
                 result.actions.append(FileAction(art.path, "write", data))
                 imported[name] = sha256_bytes(data)
@@ -140,7 +146,7 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             rel = f"{folder}/{name}"
             path = _safe_path(root, rel)
             if not path.exists():
-                continue
+                continue  # deleted by an editor and no longer produced: nothing to protect
             if force or sha256_bytes(path.read_bytes()) == digest:
                 result.actions.append(FileAction(rel, "remove"))
             else:
