@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
-from .seams import Topics, bad_start, ends_mid_word, ends_sentence, seam_word, weak_start
+from .seams import Topics, bad_start, continues, ends_mid_word, ends_sentence, seam_word, weak_start
 
 MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
 TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
@@ -37,6 +37,8 @@ DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*�
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
 OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
 OPENER_RE = re.compile(r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
+SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
+CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 WINDOW = 40  # how many blocks ahead a cut paragraph may continue
@@ -57,7 +59,7 @@ class Block:
 
     @property
     def complete(self) -> bool:
-        return self.to_page is not None or ends_sentence(self.core)
+        return self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
 
 
 def _page_number(text: str) -> int:
@@ -120,7 +122,7 @@ def classify(number: int, raw: str) -> Block:
         candidate = parse_credit(pm.group(0))
         if candidate is not None and before and ends_sentence(before):
             trailing, core = candidate, before
-    kind = "short" if trailing is None and not markers and _is_short(core) else "body"
+    kind = "short" if trailing is None and not markers and _is_short(core) and not SIGN_OFF_RE.match(core) else "body"
     return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
 
 
@@ -133,7 +135,8 @@ def _text_like(short: str) -> bool:
     if short[-1:] in "的地得和与及或把被在对从向为是了着":
         return True
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
-    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or short[-1].isdigit() or len(short) >= 26)):
+    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit()
+                                     or len(short) >= 26)):
         return True
     if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
         return True  # "附近居民表示,以前": a headline's halves are balanced
@@ -191,7 +194,9 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
-            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and ends_mid_word(tail.core)))):
+            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and ends_mid_word(tail.core)) or (
+                    head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
+                    and not OPENING_RE.match(head.core)))):
                 continue  # a headline is not text unless the next line plainly continues it
             if not (adjacent or word or cut or top):
                 continue
@@ -213,6 +218,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             sim = topics.similarity(before_topic[t], topics.of(_run(blocks, h, 1, 4) or [h]))
             score += 6.0 * sim
             score -= 0.04 * (h - t)
+            if tail.kind == "short":
+                score -= 1.5  # it looks like a headline: a text tail competing for the head wins
             if not (adjacent or word or cut or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
                 continue  # a column top with nothing in common: another story's start
             candidates.append((score, t, h))
@@ -383,6 +390,10 @@ class _Walker:
         if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
                 t.startswith("——") and len("".join(t.split())) > 6 for t in texts):
             score += 1.5
+        if CHAPTER_RE.match(first):
+            score -= 2.0  # "第二章 监狱": the parts of one long text
+        if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
+            score += 1.5  # staff credits sit between stories, not inside them
         if len(group) >= 2:
             score += 1.0
         elif len(first) <= LABEL_MAX:

@@ -50,6 +50,23 @@ def bad_start(text: str) -> bool:
     return bool(t) and t[0] in NO_START
 
 
+CONTINUING = set("的了着过地得和与及或并而但却就也都又还才们者所之")
+
+
+def continues(text: str) -> bool:
+    """The text reads as the rest of a sentence begun elsewhere: it opens on a
+    particle ("的战略决策…") or ends its first clause within a few characters
+    ("获得感。…", "便点？…") where a paragraph would open with a full clause."""
+    t = text.lstrip()
+    if not t:
+        return False
+    if t[0] in CONTINUING:
+        return True
+    # a comma after a short opener ("近几年,…") is how paragraphs begin; a full stop is not
+    m = re.search(r"[，。；：？！,;:?!]", t[:7])
+    return bool(m) and m.group() not in "，," and 1 <= m.start() <= 5 and not t.startswith(("“", "\"", "（", "("))
+
+
 def weak_start(text: str) -> bool:
     t = text.lstrip()
     return bool(t) and t[0] in WEAK_START
@@ -148,4 +165,4 @@ def initialize() -> None:
     jieba.initialize()
 
 
-__all__ = ["Topics", "words", "bad_start", "ends_mid_word", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
+__all__ = ["Topics", "continues", "words", "bad_start", "ends_mid_word", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
