@@ -41,7 +41,7 @@ def test_clean_archive_passes(articles, capsys):
 def test_open_review_flags_are_warnings_and_fail_only_with_strict(articles, capsys):
     code, report = check(capsys)
     assert code == 0
-    assert "articles/2024/06/30/02-02.md:1: warning: open review flags: 图片说明与正文的分界不确定; 作者行无法解析" in messages(report)
+    assert "articles/2024/06/30/02-02.md:18: warning: open review flags: 图片说明与正文的分界不确定; 作者行无法解析" in messages(report)
     code, report = check(capsys, "--strict")
     assert code == 1 and report["summary"]["ok"] is False
 
@@ -107,10 +107,27 @@ def test_bylines_near_a_known_person_or_not_a_name(tmp_path, monkeypatch, capsys
     _, report = check(capsys)
     people = [m for m in messages(report) if "bylines" in m]
     assert len(people) == 3, people
-    assert ("articles/2024/07/01/01-02.md:11: warning: bylines: 崔欣闰 is one character from 崔欣润, a known person; "
+    assert ("articles/2024/07/01/01-02.md:11: warning: bylines: 崔欣闰 is one character from 崔欣润 (in site.yaml 'aliases'); "
             "if it is a misprint, add it under 崔欣润 in site.yaml 'aliases'") in people
     assert any("01-03.md:11: warning: bylines: '本报记者刘泉' does not look like a person's name (6 characters long)" in m for m in people)
     assert any("01-04.md:11: warning: bylines: '刘泉,张云河' does not look like a person's name (contains ',')" in m for m in people)
+
+
+def test_a_one_off_name_next_to_an_established_byline(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    regular = tuple(make_article("2024-07-01", 3, i, f"稿{i}", f"正文{i}。", bylines=("刘晓宇",), section="经济")
+                    for i in range(1, 11))
+    extra = (
+        make_article("2024-07-02", 3, 1, "甲", "正文甲。", bylines=("刘晓雨",), section="经济"),  # once, same section
+        make_article("2024-07-02", 1, 1, "乙", "正文乙。", bylines=("刘晓语",), section="要闻"),  # another section
+        make_article("2024-07-02", 3, 2, "丙", "正文丙。", bylines=("王彬",), section="经济"),    # two characters
+        make_article("2024-07-02", 3, 3, "丁", "正文丁。", bylines=("王丹",), section="经济"),
+    )
+    write_archive(tmp_path, regular + extra)
+    _, report = check(capsys)
+    people = [m for m in messages(report) if "bylines" in m]
+    assert people == ["articles/2024/07/02/03-01.md:11: warning: bylines: 刘晓雨 is one character from 刘晓宇 "
+                      "(10 bylines in the same section); if it is a misprint, add it under 刘晓宇 in site.yaml 'aliases'"]
 
 
 def test_leftovers_of_a_page_are_reported(articles, capsys):
