@@ -29,30 +29,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import pagegen  # noqa: E402
 
+from wxnews_site.importer.bylines import parse_authors  # noqa: E402
 from wxnews_site.importer.layout import accounted, reconstruct  # noqa: E402
 from wxnews_site.importer.seams import initialize  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "rmrb_rss" / "rmrb_rss_corpus.jsonl"
 METRICS = ("articles", "headlines", "credits", "joints", "order", "paragraphs", "kept")
-ROLE = re.compile(r"\S*(?:记者|通讯员|实习生)\s")
 FINAL = "。！？!?…；;：:”’」』）)"
-
-
-def names_of(authors: str | None) -> list[str]:
-    """People in an authors field, by the scorer's own reading (independent of bylines.py)."""
-    if not authors:
-        return []
-    text = ROLE.sub(" ", authors.replace("\u200b", "") + " ")
-    out, pending = [], ""
-    for tok in text.split():
-        if len(tok) == 1:
-            pending += tok
-            if len(pending) == 2:
-                out.append(pending)
-                pending = ""
-        else:
-            out.append(tok)
-    return out + ([pending] if pending else [])
 
 
 DATELINE_NAMES = re.compile(r"^\S{2,16}?[电讯]\s*[（(]([^()（）]{2,30})[)）]")
@@ -81,7 +64,7 @@ def to_article(row: dict) -> dict | None:
     if not row.get("title"):
         return None
     first = next(p for p in paras if not p.startswith("## "))
-    names = names_of(row.get("authors"))
+    names = list(parse_authors(row.get("authors") or "").bylines)
     names += [n for n in dateline_names(first) if n not in names]
     return {"kicker": row.get("kicker"), "title": row["title"], "subtitle": row.get("subtitle"),
             "names": names, "paragraphs": paras, "dateline_printed": bool(dateline_names(first))}
