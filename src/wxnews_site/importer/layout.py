@@ -39,6 +39,7 @@ OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五�
 OPENER_RE = re.compile(r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
 SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
 CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
+COLUMN_TAG_RE = re.compile(r"[（(][\u4e00-\u9fff·“”]{2,12}(?<![电讯])[)）]$")  # "（人民时评）", "（法治头条）"
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 WINDOW = 40  # how many blocks ahead a cut paragraph may continue
@@ -77,6 +78,8 @@ def _page_number(text: str) -> int:
 def _is_short(text: str) -> bool:
     if lead_credit(text) is not None:
         return False  # "本报讯 记者 于石 当官图什么？…" opens a text
+    if COLUMN_TAG_RE.search(text) and len(text) <= 2 * SHORT_MAX and "。" not in text:
+        return True  # "…让我找到努力方向”（稳就业·促发展）": a headline with its column's name
     if text.endswith("——") and len(text) <= 2 * SHORT_MAX:
         return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
     if not text or len(text) > SHORT_MAX:
@@ -132,6 +135,8 @@ def _text_like(short: str) -> bool:
     """A short line that reads as the start of a cut sentence, not a headline:
     it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
+    if COLUMN_TAG_RE.search(short):
+        return False
     if short[-1:] in "的地得和与及或把被在对从向为是了着":
         return True
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
