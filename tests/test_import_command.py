@@ -228,3 +228,10 @@ def test_every_raw_line_of_the_sample_is_kept_somewhere(tmp_path, sample_copy, s
     assert result["lost"] == []
     assert result["kept"] == 1.0
     assert read_archive(out).errors == ()
+
+
+def test_an_articles_path_that_is_a_file_is_refused(tmp_path, capsys):
+    src = page_file(tmp_path, "2024-06-30_02.txt")
+    (tmp_path / "articles").write_text("not a folder", encoding="utf-8")
+    assert main(["import", str(src), "--articles", str(tmp_path / "articles")]) == 1
+    assert "is a file, not an articles folder" in capsys.readouterr().err

@@ -147,3 +147,10 @@ def test_dry_run_lists_the_articles_and_writes_nothing(tmp_path, capsys):
     assert "leftover line 4: 全场八折  [advert]" in text
     assert "Nothing was written" in text
     assert not out.exists()
+
+
+def test_date_and_page_flags_do_not_apply_to_records(tmp_path, capsys):
+    src = write_jsonl(tmp_path / "export.jsonl", RECORDS)
+    assert main(["import", "--jsonl", str(src), "--date", "2025-03-04", "--articles", str(tmp_path / "a")]) == 1
+    assert "--date and --page do not apply to --jsonl" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()

@@ -105,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _errors(exc.problems)
     root = (args.articles or config.articles_dir).resolve()
+    if root.exists() and not root.is_dir():
+        return _errors([f"error: {display_path(root)} is a file, not an articles folder"])
     if args.jsonl and args.pages:
         return _errors(["error: give raw page files or --jsonl FILE, not both"])
     if not args.jsonl and not args.pages:
