@@ -137,8 +137,8 @@ def _text_like(short: str) -> bool:
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
     if COLUMN_TAG_RE.search(short):
         return False
-    if short[-1:] in "的地得和与及或把被在对从向为是了着":
-        return True
+    if short[-1:] in "的地得和与及或把被在对从向为是了着" and ends_mid_word(short):
+        return True  # a lone particle, not the end of 落地 or 存在
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
     if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit()
                                      or len(short) >= 26)):
@@ -394,13 +394,13 @@ class _Walker:
         # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
         if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
                 t.startswith("——") and len("".join(t.split())) > 6 for t in texts):
-            score += 1.5
+            score += 0.5  # weak inside a story: features print "XX项目——" over their sections too
         if CHAPTER_RE.match(first):
             score -= 2.0  # "第二章 监狱": the parts of one long text
         if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
             score += 1.5  # staff credits sit between stories, not inside them
         if len(group) >= 2:
-            score += 1.0
+            score += 0.5
         elif len(first) <= LABEL_MAX:
             score -= 1.0  # a lone label ("街巷") marks a section more often than a story
         if self.closing_credits >= 2 and not cur.credits:
