@@ -580,7 +580,9 @@ class _Walker:
                         cur.paras.append((text, [line]))
                         cur.lines.add(line)
                         cur.review.append(f"short line {line} read as the end of the text; check it is not a headline")
-                    story.headlines.extend(lines)
+                    heads, subs = _split_headlines(lines)
+                    story.headlines.extend(heads)
+                    story.paras.extend((f"## {t}", [ln]) for t, ln in subs)
                     story.review.append(f"jump headline at line {lines[0][1]} printed after the first column")
                 else:
                     story.paras.extend((f"## {t}", [ln]) for t, ln in lines)
@@ -615,7 +617,9 @@ class _Walker:
 
 
 def _finish(s: _Story) -> StoryDraft | None:
-    kicker, title, subtitle = _fields([h for h, _ in s.headlines])
+    kicker, title, subtitle = _fields([h for h, _ in s.headlines[:3]])
+    # never drop a printed line: headline lines beyond three lead the body as subheadings
+    s.paras[0:0] = [(f"## {h}", [ln]) for h, ln in s.headlines[3:]]
     bylines: list[str] = []
     photographers: list[str] = []
     if s.lead is not None:
