@@ -434,8 +434,14 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-def read_archive(root: Path) -> Archive:
-    """Read every article and page file under root, collecting all problems at once."""
+def read_archive(root: Path, memo: dict[str, Any] | None = None) -> Archive:
+    """Read every article and page file under root, collecting all problems at once.
+
+    ``memo`` (optional) maps a file's path and content hash to what parsing it
+    gave; files whose bytes are unchanged are not parsed again. On return it
+    holds exactly the files just read, so callers can keep it between builds.
+    """
+    used: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
     articles: list[Article] = []
     pages: list[PageInfo] = []
     problems: list[Problem] = []
@@ -447,6 +453,15 @@ def read_archive(root: Path) -> Archive:
         if f.suffix not in (".md",) and not f.name.endswith(".page.yaml"):
             continue
         raw = f.read_bytes()
+        key = f"{rel}\0{sha256_bytes(raw)}" if memo is not None else ""
+        hit = memo.get(key) if memo is not None else None
+        if hit is not None:
+            used[key] = hit
+            if hit[0] is not None:
+                (articles if isinstance(hit[0], Article) else pages).append(hit[0])
+            problems.extend(hit[1])
+            continue
+        start, item = len(problems), None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -455,13 +470,16 @@ def read_archive(root: Path) -> Archive:
             continue
         try:
             if f.suffix == ".md":
-                a = parse_article(text, rel)
+                item = a = parse_article(text, rel)
                 articles.append(a)
                 problems.extend(lint_article(a))
             else:
-                pages.append(parse_page(text, rel))
+                item = parse_page(text, rel)
+                pages.append(item)
         except FormatError as exc:
             problems.extend(exc.problems)
+        if memo is not None:
+            used[key] = (item, tuple(problems[start:]))
     seen: dict[str, str] = {}
     for a in articles:
         if a.id in seen:
@@ -470,6 +488,9 @@ def read_archive(root: Path) -> Archive:
             seen[a.id] = a.path
     articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
     pages.sort(key=lambda p: (p.date, p.page))
+    if memo is not None:
+        memo.clear()
+        memo.update(used)
     return Archive(tuple(articles), tuple(pages), tuple(problems))
 
 

@@ -74,7 +74,11 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 2. read
     t = time.perf_counter()
-    archive = read_archive(articles_dir)
+    memo = manifest.load_parsed(cache_dir)
+    known = set(memo)
+    archive = read_archive(articles_dir, memo)
+    if set(memo) != known:
+        manifest.save_parsed(cache_dir, memo)
     problems = list(archive.problems)
     timings["read"] = time.perf_counter() - t
 

@@ -13,10 +13,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..format import atomic_write
+from ..model import Article
 from .pages import Page, Story
 
 VERSION = 1
@@ -25,6 +28,9 @@ VERSION = 1
 def _walk(obj: Any, out: list[str]) -> None:
     if isinstance(obj, Story):
         out.append(obj.key)
+    elif isinstance(obj, Article):
+        # One C-speed repr instead of a walk over twenty fields and the body.
+        out.append(hashlib.sha1(repr(obj).encode("utf-8")).hexdigest())
     elif obj is None or isinstance(obj, (str, int, float, dt.date)):
         out.append(repr(obj))
     elif isinstance(obj, dict):
@@ -77,3 +83,32 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
     data = {"version": VERSION, "out_dir": manifest.out_dir, "pages": manifest.pages}
     atomic_write(cache_dir / "manifest.json",
                  json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8"))
+
+
+# Parsed article and page files by path and content hash (see
+# format.read_archive): a rebuild parses only the files that changed. The
+# cache is the build's own, in the project's .cache folder.
+PARSED = "parsed.pickle"
+
+
+def _parser_version() -> tuple[Any, ...]:
+    # Pickled articles are only good for the same model and parser code.
+    from .. import format as fmt, model
+    code = Path(model.__file__).read_bytes() + Path(fmt.__file__).read_bytes()
+    return (VERSION, __version__, hashlib.sha256(code).hexdigest())
+
+
+def load_parsed(cache_dir: Path) -> dict[str, Any]:
+    try:
+        with open(cache_dir / PARSED, "rb") as fh:
+            data = pickle.load(fh)
+        if isinstance(data, dict) and data.get("version") == _parser_version():
+            return dict(data["files"])
+    except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
+        pass
+    return {}
+
+
+def save_parsed(cache_dir: Path, memo: dict[str, Any]) -> None:
+    data = {"version": _parser_version(), "files": memo}
+    atomic_write(cache_dir / PARSED, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
