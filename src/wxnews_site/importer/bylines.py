@@ -20,8 +20,9 @@ NAME_RE = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}
 ROLE_NOUN = r"(?:特约|见习|实习|驻[{0}]{{1,4}})?(?:记者|通讯员|撰稿人|实习生)".format(CJK)
 ROLE_TOKEN = re.compile(rf"^(?:《[^》]{{1,12}}》|[{CJK}]{{0,8}}?)(?:{ROLE_NOUN})[:：]?$")
 ROLE_PREFIX = re.compile(rf"^(?:本报|新华社|中新社|《[^》]{{1,12}}》|[{CJK}]{{2,6}}(?:日报|晚报|时报|网|社|台))?(?:{ROLE_NOUN})[:：]?")
-PHOTO_ROLES = {"摄", "摄影", "摄影记者", "图", "图片", "本报摄影记者"}
+PHOTO_ROLES = {"摄", "摄影", "摄影记者", "图", "图片", "本报摄影记者", "供图", "制图"}
 BOTH_ROLES = {"文/图", "图/文", "文图", "图文", "文·图"}
+BULLETS = "□■◎●◆▲★☆○◇·•"
 TEXT_ROLES = {"文", "撰文", "本报讯", "作者", "口述", "整理", "文字"}
 AGENCY_TAIL = re.compile(r"\s*[（(](?:[^()（）]{2,10}发|影像中国|人民视觉|人民图片|视觉中国|新华社|资料图片|本报资料图片)[)）]\s*$")
 NUM = r"[0-9０-９一二三四五六七八九十〇]{1,3}"
@@ -102,6 +103,10 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
             if not flush():
                 return None
             mode, segment = "both", []
+            continue
+        if tok == "摄影报道":  # "本报记者 张三 摄影报道": the names before took the pictures and wrote
+            photos.extend(n for n in segment if n not in photos)
+            segment = []
             continue
         if tok in PHOTO_ROLES:
             if not flush():
@@ -189,7 +194,7 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     lead = lead_credit(printed)
     if lead is not None and lead.text == printed:
         return lead
-    core = AGENCY_TAIL.sub("", printed)
+    core = AGENCY_TAIL.sub("", printed).lstrip(BULLETS + " \u3000")
     inner = _unwrap(core)
     wrapped = inner != core.strip()
     if not inner.strip() or re.search(r"[。！？!?；;“”\"0-9]", inner):
@@ -200,7 +205,7 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     bylines, photos = found
     if not bylines and not photos:
         return None
-    marked = wrapped or any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES
+    marked = wrapped or any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES or t in TEXT_ROLES
                             or ROLE_PREFIX.match(t) for t in _tokens(inner)) or bool(photos)
     if not marked or (wrapped and not photos and not any(ROLE_PREFIX.match(t) for t in _tokens(inner))):
         # Names with no role word: "(崔欣润)" after a paragraph, or an essay's
