@@ -67,6 +67,17 @@ def test_editor_credits_go_to_the_page():
     assert conserved(lines, draft)
 
 
+def test_page_header_lines_are_left_over_not_headlines():
+    lines = ["2024年6月30日 星期日", "第2版", "城市书房开放", "本报讯 城市书房今天开放,市民可以免费借阅图书。(王伟)",
+             "责任编辑 王五  美编 赵六"]
+    draft = reconstruct(lines, "p.txt")
+    assert [s.title for s in draft.stories] == ["城市书房开放"]
+    assert [lo.line for lo in draft.leftovers] == [1, 2]
+    assert draft.credits == ("责任编辑 王五  美编 赵六",)
+    assert draft.date_hint == "2024-06-30"
+    assert conserved(lines, draft)
+
+
 def test_byline_under_headline_and_jump_to_another_page():
     lines = [
         "运河边新建三座口袋公园", "本报记者  刘  泉  张云河",

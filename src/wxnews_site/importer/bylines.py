@@ -268,9 +268,15 @@ def parse_authors(text: str) -> Credit:
     return Credit(printed, tuple(dict.fromkeys(found[0])), tuple(dict.fromkeys(found[1])), None)
 
 
+STAFF_ROLES = r"(?:责编|责任编辑|美编|美术编辑|校对|版式设计|版式|图片编辑|视觉设计|值班编辑)"
+# "责任编辑 王五  美编 赵六": roles and names with no colon, nothing else on the line
+STAFF_LINE_RE = re.compile(rf"^\s*(?:{STAFF_ROLES}\s+[{CJK}·\s]{{2,20}}?)+$")
+
+
 def is_editor_credit(line: str) -> bool:
     """本版责编：… 版式设计：… — staff lines that belong to no article."""
-    return bool(EDITOR_CREDIT_RE.match(line)) and len(line.strip()) <= 120
+    t = line.strip()
+    return (bool(EDITOR_CREDIT_RE.match(t)) or bool(STAFF_LINE_RE.match(t))) and len(t) <= 120
 
 
 __all__ = ["Credit", "is_editor_credit", "lead_credit", "parse_authors", "parse_credit", "plausible_person"]

@@ -40,6 +40,11 @@ OPENER_RE = re.compile(r"^(?:近日|日前|目前|如今|此前|当天|昨天|�
 SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
 CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
 COLUMN_TAG_RE = re.compile(r"[（(][\u4e00-\u9fff·“”]{2,12}(?<![电讯])[)）]$")  # "（人民时评）", "（法治头条）"
+# The date, weekday and page number printed in a page's header or footer.
+FURNITURE_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"
+    r"|(?:星期|周)[一二三四五六日天]|第?\s*[A-Z]?\d{1,2}\s*版|[A-Z]\d{1,2}|\d{1,3})$"
+)
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 WINDOW = 40  # how many blocks ahead a cut paragraph may continue
@@ -115,6 +120,8 @@ def classify(number: int, raw: str) -> Block:
         return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
     if is_editor_credit(core):
         return Block(number, text, "editor", core)
+    if FURNITURE_RE.match(core):
+        return Block(number, text, "furniture", core)
     credit = parse_credit(core)
     if credit is not None and not markers:
         return Block(number, text, "credit", "", credit=credit)
@@ -428,6 +435,10 @@ class _Walker:
                 continue
             if b.kind == "editor":
                 self.credits.append(b.raw)
+                i += 1
+                continue
+            if b.kind == "furniture":
+                self.leftovers.append(Leftover(b.line, b.raw, "page header or footer (date, page number)"))
                 i += 1
                 continue
             if b.kind == "marker":
