@@ -271,3 +271,13 @@ def test_one_broken_link_repeated_on_many_pages_is_shown_briefly(articles, tmp_p
     text = capsys.readouterr().out
     assert text.count("no file static/gone.css") == 3
     assert "... and 7 more place(s) with the same error (--format json lists them all)" in text
+
+
+def test_check_build_leaves_the_next_real_build_incremental(articles, capsys):
+    from wxnews_site.config import load_config
+    from wxnews_site.site.build import build_site
+
+    assert main(["build", "--no-progress"]) == 0
+    check(capsys, "--build")
+    again = build_site(load_config(), progress=False)
+    assert again.ok and again.rendered == 0 and again.reused > 0

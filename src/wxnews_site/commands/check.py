@@ -190,10 +190,17 @@ def run(args: argparse.Namespace) -> int:
     links = "not checked: no built site (run 'wxnews-site build', or 'check --build')"
     with tempfile.TemporaryDirectory(prefix="wxnews-check-") as tmp:
         if args.build and articles_dir.is_dir():
+            from ..site import manifest
             from ..site.build import build_site
 
             out_dir = Path(tmp) / "site"
+            # The build records its manifest for the folder it wrote; put back the one for
+            # build/, or the next real build would render every page again.
+            cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
+            previous = manifest.load(cache_dir)
             result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
+            if previous.out_dir:
+                manifest.save(cache_dir, previous)
             seen = set(problems)
             problems.extend(p for p in _prefixed(list(result.problems), articles_dir) if p not in seen)
             if not result.ok:
