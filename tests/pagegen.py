@@ -195,6 +195,22 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         if cut is None:
             continue
         jumps.append((a, gid, paras, split, cut))
+    if jumps and rng.random() < 0.4:
+        # The other common layout: each continued story under its own jump
+        # headline, "(上接第1版)" opening its text.
+        for a, gid, paras, split, cut in jumps:
+            page.emit(a["title"])
+            page.emit(f"(上接第{a['continued_from_page']}版)" + paras[0])
+            for p in paras[1:]:
+                c = _cut_point(p, rng) if rng.random() < 0.3 else None
+                if c is not None:
+                    cut_paragraph(gid, p, c)
+                else:
+                    page.emit(p)
+            gold_for(a, gid, paras, [], [], None)
+            for x, y in zip(paras, paras[1:]):
+                order_checks.append([x[:10], y[:10]])
+        jumps = []
     for a, gid, paras, split, cut in jumps:
         first = paras[: split - 1]
         marker = f"(上接第{a['continued_from_page']}版)"

@@ -324,6 +324,13 @@ class _Walker:
         self.current = s
         return s
 
+    def headed_or_new(self) -> _Story:
+        """The story a "(上接第1版)" opens: the headline just printed above it, if any."""
+        cur = self.current
+        if cur is not None and cur.headlines and not cur.body_count and not cur.closed and cur.from_page is None:
+            return cur
+        return self.new_story()
+
     def chain(self, i: int) -> list[int]:
         out = [i]
         while out[-1] in self.pairs:
@@ -443,7 +450,7 @@ class _Walker:
                 continue
             if b.kind == "marker":
                 if b.from_page is not None:
-                    s = self.new_story()
+                    s = self.headed_or_new()
                     s.from_page = b.from_page
                     s.markers.extend(b.markers)
                     s.lines.add(b.line)
@@ -545,7 +552,7 @@ class _Walker:
             self.current = previous if previous is not None and not previous.closed else s
             return
         if b.from_page is not None:
-            cur = self.new_story()
+            cur = self.headed_or_new()
             cur.from_page = b.from_page
         elif cur is None or cur.closed or cur.photo:
             cur = self.new_story()
