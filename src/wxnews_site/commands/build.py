@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)
-        return 1
+        return 2  # a usage error, like every command's (cli.main); 1 is a failed build
     result = build_site(config, articles_dir=args.articles, out_dir=args.out, base_url=args.base_url,
                         strict=args.strict, progress=args.progress)
     for p in result.problems:
