@@ -89,22 +89,20 @@ class Index:
         self.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
 
     def _entries(self, folder: str, key: str) -> bytes | None:
-        path = self.root / folder / f"{search_index.fnv1a(key) % self.meta['shards'][folder]}.bin"
-        if not path.exists():
-            return None
-        b = gzip.decompress(path.read_bytes())
+        count = self.meta["shards"][folder]
+        h = search_index.fnv1a(key)
+        b = gzip.decompress((self.root / folder / f"{h % count}.bin").read_bytes())
         n, i = _varint(b, 0)
-        heads = []
+        heads, acc = [], 0
         for _ in range(n):
-            kl, i = _varint(b, i)
-            k = b[i:i + kl].decode("utf-8")
-            i += kl
-            pl, i = _varint(b, i)
-            heads.append((k, pl))
-        for k, pl in heads:
-            if k == key:
-                return b[i:i + pl]
-            i += pl
+            gap, i = _varint(b, i)
+            size, i = _varint(b, i)
+            acc += gap
+            heads.append((acc, size // 2))
+        for q, size in heads:
+            if q == h // count:
+                return b[i:i + size]
+            i += size
         return None
 
     def docs(self, key: str) -> list[int]:
@@ -230,7 +228,7 @@ def test_site_words_and_names_join_the_jieba_vocabulary(built):
     robot = built.number_of("2024-06-30-02-01")
     assert robot in built.weights("具身智能")  # from site.yaml's search.words
     assert robot in built.weights("崔欣润")  # a byline, cut whole
-    vocab = json.loads((built.root / "k" / f"{search_index.fnv1a('具') % built.meta['shards']['k']}.json").read_text("utf-8"))
+    vocab = json.loads(gzip.decompress((built.root / "k" / f"{search_index.fnv1a('具') % built.meta['shards']['k']}.bin").read_bytes()))
     assert "具身智能" in vocab
 
 
@@ -273,3 +271,21 @@ def test_rebuild_replaces_the_previous_index(tmp_path):
     idx = Index(tmp_path / "search")
     assert idx.meta["docs"] == 2
     assert not (tmp_path / "search" / "d" / "0" / "2.bin").exists()
+
+
+@pytest.mark.parametrize("docs", [[], [5], list(range(0, 2000, 2)), [0, 7, 8, 300_000], list(range(64))])
+def test_article_lists_round_trip_as_gaps_or_bitmaps(docs):
+    payload = search_index.encode_docs(docs)
+    assert search_index.decode_docs(payload) == docs
+    if len(docs) >= 64 and docs[-1] < 2000:
+        assert payload[0] & 1, "a dense list is stored as a bitmap"
+
+
+def test_keys_with_one_hash_share_an_entry_that_holds_both_lists(tmp_path):
+    # Two person keys with one FNV-1a hash (found by search: short keys rarely collide).
+    a, b = "纀丷七", "耢一一"
+    assert search_index.fnv1a(search_index.PERSON + a) == search_index.fnv1a(search_index.PERSON + b)
+    docs = [article("2024-01-01-01-01", "甲", "正文", bylines=(a,)), article("2024-01-02-01-01", "乙", "正文", bylines=(b,))]
+    search_index.write_index(docs, tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)
+    idx = Index(tmp_path / "search")
+    assert idx.docs(search_index.PERSON + a) == idx.docs(search_index.PERSON + b) == [0, 1]

@@ -7,7 +7,7 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               normalised text -> articles containing it; the same for
                               headlines (key prefixed \\x01), sections (\\x02) and people (\\x03)
     search/w/<h>.bin          jieba term shards: term -> (article, BM25 weight)
-    search/k/<h>.json         dictionary shards by the term's first character: term -> jieba
+    search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
     search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, text
@@ -41,7 +41,7 @@ from .normalize import normalize, searchable_parts, t2s_map
 FORMAT = 1
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
 # Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
-SHARD_TARGET = 12_000
+SHARD_TARGET = 3_000
 MAP_SHARDS = 64
 # BM25 parameters; headline terms count this many times.
 K1, B, HEAD_BOOST = 1.2, 0.75, 3
@@ -137,18 +137,25 @@ def _shard_count(total_bytes: int) -> int:
     return n
 
 
-def _pack(entries: dict[str, bytes]) -> bytes:
-    """count, then (key length, key, payload length) per key, then the payloads."""
+def _pack(entries: dict[int, tuple[bytes, bool]], count: int) -> bytes:
+    """A shard: its entries sorted by key hash, then their payloads.
+
+    Keys are not stored, only their hashes: per entry the varint gap between
+    successive ``hash // count`` (the remainder is the shard number) and
+    ``payload length * 2 + merged``, where merged marks the rare entry that
+    holds two keys with the same hash (their lists are united, so nothing
+    is lost and the browser verifies those matches against the text).
+    """
     out = bytearray()
-    keys = sorted(entries)
-    varints([len(keys)], out)
-    for k in keys:
-        kb = k.encode("utf-8")
-        varints([len(kb)], out)
-        out += kb
-        varints([len(entries[k])], out)
-    for k in keys:
-        out += entries[k]
+    hashes = sorted(entries)
+    varints([len(hashes)], out)
+    prev = 0
+    for h in hashes:
+        payload, merged = entries[h]
+        varints((h // count - prev, len(payload) * 2 + merged), out)
+        prev = h // count
+    for h in hashes:
+        out += entries[h][0]
     return bytes(out)
 
 
@@ -170,13 +177,14 @@ class _Writer:
     def json(self, rel: str, value: object, compress: bool = False) -> None:
         self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compress)
 
-    def shards(self, folder: str, payloads: dict[str, bytes]) -> int:
-        count = _shard_count(sum(len(k.encode()) + len(v) + 4 for k, v in payloads.items()))
-        groups: dict[int, dict[str, bytes]] = defaultdict(dict)
-        for key, payload in payloads.items():
-            groups[fnv1a(key) % count][key] = payload
-        for h in range(count):  # empty ones too, so no lookup ends in a 404
-            self.write(f"{folder}/{h}.bin", _pack(groups.get(h, {})), compress=True)
+    def shards(self, folder: str, payloads: dict[int, tuple[bytes, bool]]) -> int:
+        """Write payloads keyed by key hash into shard files; returns the shard count."""
+        count = _shard_count(sum(len(v[0]) + 3 for v in payloads.values()))
+        groups: dict[int, dict[int, tuple[bytes, bool]]] = defaultdict(dict)
+        for h, entry in payloads.items():
+            groups[h % count][h] = entry
+        for n in range(count):  # empty ones too, so no lookup ends in a 404
+            self.write(f"{folder}/{n}.bin", _pack(groups.get(n, {}), count), compress=True)
         return count
 
 
@@ -268,11 +276,19 @@ def write_index(
             record["y"] = norm
         out.json(f"d/{n // DOCS_PER_DIR}/{n}.bin", record, compress=True)
 
-    g_payloads = {key: encode_docs(ds) for key, ds in postings.items()}
+    by_hash: dict[int, list[int]] = {}
+    merged: set[int] = set()
+    for key, ds in postings.items():
+        h = fnv1a(key)
+        if h in by_hash:
+            merged.add(h)
+            by_hash[h] = sorted(set(by_hash[h]) | set(ds))
+        else:
+            by_hash[h] = ds
+    n_keys = len(postings)
     del postings
-    g_count = out.shards("g", g_payloads)
-    n_keys = len(g_payloads)
-    del g_payloads
+    g_count = out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()})
+    del by_hash
 
     counts, cut = tokens.cut_all(parts, present, words, cache_dir, processes)
     w_count, k_count, n_terms, total = _write_terms(out, counts, words)
@@ -299,15 +315,19 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
     for c in counts:
         for t in c:
             df[t] += 1
+    idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for n, c in enumerate(counts):
         norm_len = K1 * (1 - B + B * lengths[n] / (avgdl or 1.0))
         for t, (h, r) in c.items():
+            # Single characters are left to the n-gram shards: as jieba terms
+            # they are mostly particles, a third of all pairs for little rank.
+            if len(t) < 2:
+                continue
             tf = HEAD_BOOST * h + r
-            idf = math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))
-            w = idf * tf * (K1 + 1) / (tf + norm_len)
+            w = idf[t] * tf * (K1 + 1) / (tf + norm_len)
             postings[t].append((n, max(1, min(255, round(w * WEIGHT_SCALE)))))
-    payloads: dict[str, bytes] = {}
+    payloads: dict[int, tuple[bytes, bool]] = {}
     for t, pairs in postings.items():
         buf = bytearray()
         varints([len(pairs)], buf)
@@ -315,7 +335,8 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
         for n, q in pairs:
             varints((n - prev, q), buf)
             prev = n
-        payloads[t] = bytes(buf)
+        # Two terms with one hash keep the first: it only affects ranking.
+        payloads.setdefault(fnv1a(t), (bytes(buf), False))
     w_count = out.shards("w", payloads)
 
     tk = tokens.tokenizer(words)
@@ -326,7 +347,7 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
     for t, f in vocab.items():
         groups[fnv1a(t[0]) % k_count][t] = f
     for h in range(k_count):
-        out.json(f"k/{h}.json", dict(sorted(groups.get(h, {}).items())))
+        out.json(f"k/{h}.bin", dict(sorted(groups.get(h, {}).items())), compress=True)
     return w_count, k_count, len(df), int(tk.total)
 
 

@@ -63,32 +63,38 @@
 
   var shards = new Map();
 
-  // A binary shard: key -> payload bytes, parsed once.
-  function shard(folder, h) {
-    var path = folder + "/" + h + ".bin";
+  // A binary shard, parsed once: (key hash / shard count) -> {payload, merged}.
+  function shard(folder, n, count) {
+    var path = folder + "/" + n + ".bin";
     if (!shards.has(path)) {
       shards.set(path, piece(path, false).then(function (bytes) {
         var map = new Map();
         if (!bytes) return map;
-        var r = new Reader(bytes), n = r.next(), dec = new TextDecoder(), heads = [];
-        for (var k = 0; k < n; k++) {
-          var len = r.next(), key = dec.decode(bytes.subarray(r.i, r.i + len));
+        var r = new Reader(bytes), size = r.next(), heads = [], h = 0;
+        for (var k = 0; k < size; k++) { h += r.next(); heads.push([h, r.next()]); }
+        for (var [key, lenFlag] of heads) {
+          var len = Math.floor(lenFlag / 2);
+          map.set(key, { payload: bytes.subarray(r.i, r.i + len), merged: lenFlag % 2 === 1 });
           r.i += len;
-          heads.push([key, r.next()]);
         }
-        for (var [key2, size] of heads) { map.set(key2, bytes.subarray(r.i, r.i + size)); r.i += size; }
         return map;
       }));
     }
     return shards.get(path);
   }
 
-  // Sorted article numbers holding an n-gram (or headline, section, person) key.
+  async function lookup(folder, key) {
+    var m = await meta(), count = m.shards[folder], h = fnv1a(key);
+    return (await shard(folder, h % count, count)).get(Math.floor(h / count)) || null;
+  }
+
+  // Sorted article numbers holding an n-gram (or headline, section, person) key;
+  // .merged when the entry shares its hash with another key (a superset then).
   async function docsFor(key) {
-    var m = await meta();
-    var payload = (await shard("g", fnv1a(key) % m.shards.g)).get(key);
-    if (!payload) return [];
-    var r = new Reader(payload), head = r.next(), n = Math.floor(head / 2), out = new Array(n);
+    var entry = await lookup("g", key);
+    if (!entry) return [];
+    var payload = entry.payload, r = new Reader(payload), head = r.next(), n = Math.floor(head / 2), out = new Array(n);
+    out.merged = entry.merged;
     if (head % 2) {  // a bitmap: bit d of byte d / 8 marks article d
       for (var j = r.i, k = 0; j < payload.length; j++) {
         for (var b = 0; b < 8; b++) if (payload[j] & (1 << b)) out[k++] = (j - r.i) * 8 + b;
@@ -101,11 +107,9 @@
 
   // article number -> BM25 weight of one jieba term
   async function weightsFor(term) {
-    var m = await meta();
-    var payload = (await shard("w", fnv1a(term) % m.shards.w)).get(term);
-    var out = new Map();
-    if (!payload) return out;
-    var r = new Reader(payload), n = r.next(), doc = 0;
+    var m = await meta(), entry = await lookup("w", term), out = new Map();
+    if (!entry) return out;
+    var r = new Reader(entry.payload), n = r.next(), doc = 0;
     for (var i = 0; i < n; i++) { doc += r.next(); out.set(doc, r.next() / m.scale); }
     return out;
   }
@@ -190,7 +194,7 @@
     var m = await meta(), out = new Map();
     await Promise.all(Array.from(new Set(Array.from(text)), async function (ch) {
       var h = fnv1a(ch) % m.shards.k;
-      if (!dicts.has(h)) dicts.set(h, piece("k/" + h + ".json", true));
+      if (!dicts.has(h)) dicts.set(h, piece("k/" + h + ".bin", true));
       var d = (await dicts.get(h)) || {};
       out.set(h, d);
     }));
@@ -257,7 +261,9 @@
   }
 
   async function docsWithAll(keys) {
-    return intersect(await Promise.all(keys.map(docsFor)));
+    var lists = await Promise.all(keys.map(docsFor)), out = intersect(lists);
+    out.merged = lists.some(function (l) { return l.merged; });
+    return out;
   }
 
   var datesPiece = null;
@@ -344,7 +350,8 @@
     var cand = intersect(lists).filter(function (d) { return d >= range[0] && d < range[1]; });
     // A term of one or two characters is found exactly by the n-gram shards;
     // longer ones are confirmed against each article's text before it is shown.
-    var verify = terms.some(function (t) { return Array.from(t).length > 2; });
+    var verify = lists.some(function (l) { return l.merged; }) ||
+      terms.some(function (t) { return Array.from(t).length > 2; });
 
     var order;
     if (opts.sort === "date") {
@@ -362,7 +369,7 @@
       for (var i = 0; i < batch.length; i++) {
         var rec = recs[i];
         var text = rec ? rec.y || rec.x : "";
-        if (!rec || (verify && !terms.every(function (t) { return text.includes(t); }))) { rejected++; continue; }
+        if (!rec || !terms.every(function (t) { return text.includes(t); })) { rejected++; continue; }
         if (accepted >= offset && accepted < want) results.push(result(rec, terms));
         accepted++;
       }

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Search benchmark: quality, size and speed of the browser search on a real archive.
+
+Imports the ``kind: article`` records of the People's Daily corpus (read from
+../shared, never copied into the repository) with ``import --jsonl``, builds
+the site cold and warm, then serves it on 127.0.0.1 and runs the real
+search.js in headless Chromium:
+
+* quality: for each query, recall and precision of ``wxnewsSearch`` against
+  the articles whose normalised searchable text contains the normalised query
+  (computed here in Python);
+* size: the index on disk, and the bytes a fresh browser downloads for a
+  first query (page, scripts, index pieces, excerpts);
+* speed: build time cold and warm, and query time once the pieces are loaded.
+
+Pagefind 1.5.2 (extended) figures on the same articles, from the issue, are
+printed alongside. Usage::
+
+    python3 benchmarks/bench_search.py [--work .cache/bench-search] [--queries 老旧小区,長三角]
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from wxnews_site.cli import main as cli
+from wxnews_site.config import load_config
+from wxnews_site.format import read_archive
+from wxnews_site.search.normalize import normalize, parse_query, searchable_text
+from wxnews_site.site.build import build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "rmrb_rss" / "rmrb_rss_corpus.jsonl"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# Names, places, terms, phrases and traditional-script forms, 2 to 8 characters.
+QUERIES = """老旧小区 加装电梯 长三角 粤港澳大湾区 英伟达 华为 民生实事 航道 小区改造 長三角 機器人
+机器人 人形机器人 人工智能 新质生产力 乡村振兴 高质量发展 一带一路 碳达峰 雄安新区 海南自贸港 数字经济
+低空经济 芯片 新能源汽车 光伏 冰雪运动 共同富裕 中国式现代化 黄河 长江经济带 京津冀 无锡 苏州 杭州
+算力 大模型 养老服务 城市更新 垃圾分类 文化遗产 非遗 敦煌 三星堆 臺灣 經濟發展 國務院 習近平 龚鸣
+关皓宇 中国人 三角 机器 主航道 大湾区 全过程人民民主 两岸 春运 稳就业""".split()
+
+PAGEFIND = {
+    "disk": "37 MB", "first query": "340 KB (median)",
+    "recall": {"老旧小区": 0.01, "长三角": 0.01, "加装电梯": 0.24, "粤港澳大湾区": 0.18},
+    "precision": {"华为": 0.06, "英伟达": 0.05},
+    "wrong": {"機器人": 4928},
+}
+
+
+def import_corpus(articles: Path) -> None:
+    if articles.is_dir() and any(articles.rglob("*.md")):
+        return
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found: {CORPUS}")
+    with tempfile.TemporaryDirectory() as tmp:
+        only = Path(tmp) / "articles.jsonl"
+        with CORPUS.open(encoding="utf-8") as src, only.open("w", encoding="utf-8") as dst:
+            for line in src:
+                if line.strip() and json.loads(line).get("kind") == "article":
+                    dst.write(line)
+        code = cli(["import", "--jsonl", str(only), "--articles", str(articles)])
+        if code:
+            sys.exit(f"import failed ({code})")
+
+
+def build(work: Path, cold: bool) -> tuple[float, float]:
+    config = load_config(root=work)
+    if cold:
+        shutil.rmtree(work / ".cache", ignore_errors=True)
+        shutil.rmtree(work / "site", ignore_errors=True)
+    result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
+    if not result.ok:
+        sys.exit("build failed:\n" + "\n".join(map(str, result.problems[:20])))
+    return result.seconds, result.timings.get("search", float("nan"))
+
+
+def disk_size(search: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for f in search.rglob("*"):
+        if f.is_file() and f.name != "index.html":
+            part = f.relative_to(search).parts[0] if len(f.relative_to(search).parts) > 1 else "meta"
+            sizes[part] = sizes.get(part, 0) + f.stat().st_size
+    return sizes
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-search")
+    ap.add_argument("--queries", help="comma-separated queries instead of the built-in set")
+    ap.add_argument("--no-build", action="store_true", help="reuse the site already built in --work")
+    args = ap.parse_args()
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    queries = args.queries.split(",") if args.queries else QUERIES
+
+    import_corpus(work / "articles")
+    archive = read_archive(work / "articles")
+    articles = archive.articles
+    print(f"corpus: {len(articles)} articles in {work / 'articles'}")
+
+    if not args.no_build:
+        cold = build(work, cold=True)
+        warm = build(work, cold=False)
+        print(f"build, cold: {cold[0]:.1f} s in all, search index {cold[1]:.1f} s")
+        print(f"build, warm (token cache): {warm[0]:.1f} s in all, search index {warm[1]:.1f} s")
+    site = work / "site"
+    sizes = disk_size(site / "search")
+    total = sum(sizes.values())
+    print(f"index on disk: {total / 1e6:.1f} MB ({', '.join(f'{k} {v / 1e6:.1f} MB' for k, v in sorted(sizes.items()))})"
+          f"   [Pagefind: {PAGEFIND['disk']}]")
+
+    texts = {a.id: normalize(searchable_text(a)) for a in articles}
+
+    from playwright.sync_api import sync_playwright
+
+    server, url = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            quality(browser, url, queries, texts)
+            size(browser, url, ["老旧小区", "长三角", "加装电梯", "华为", "機器人", "粤港澳大湾区", "英伟达"])
+            speed(browser, url, queries[:20])
+            browser.close()
+    finally:
+        server.shutdown()
+    return 0
+
+
+def quality(browser, url: str, queries: list[str], texts: dict[str, str]) -> None:
+    page = browser.new_page()
+    page.goto(url + "search/index.html")
+    page.wait_for_function("window.wxnewsSearch !== undefined")
+    print(f"\nquality: {len(queries)} queries, recall and precision against the normalised text")
+    print(f"{'query':<14}{'truth':>7}{'found':>7}{'recall':>8}{'prec.':>8}{'total@10':>10}  Pagefind")
+    worst_r = worst_p = 1.0
+    for q in queries:
+        terms = parse_query(q)
+        truth = {i for i, t in texts.items() if all(term in t for term in terms)}
+        res = page.evaluate("(q) => wxnewsSearch(q, {limit: 1e9})", q)
+        first = page.evaluate("(q) => wxnewsSearch(q, {limit: 10})", q)
+        got = {r["id"] for r in res["results"]}
+        hit = len(truth & got)
+        recall = hit / len(truth) if truth else (1.0 if not got else 0.0)
+        precision = hit / len(got) if got else (1.0 if not truth else 0.0)
+        worst_r, worst_p = min(worst_r, recall), min(worst_p, precision)
+        ref = []
+        if q in PAGEFIND["recall"]:
+            ref.append(f"recall {PAGEFIND['recall'][q]}")
+        if q in PAGEFIND["precision"]:
+            ref.append(f"precision {PAGEFIND['precision'][q]}")
+        if q in PAGEFIND["wrong"]:
+            ref.append(f"{PAGEFIND['wrong'][q]} wrong pages")
+        at10 = f"{'' if first['exact'] else '~'}{first['total']}"
+        print(f"{q:<14}{len(truth):>7}{len(got):>7}{recall:>8.3f}{precision:>8.3f}{at10:>10}  {'; '.join(ref)}")
+        if res["total"] != len(got):
+            print(f"  ! total {res['total']} but {len(got)} results")
+    print(f"lowest recall {worst_r:.3f}, lowest precision {worst_p:.3f} (bar: 0.99 each)")
+    page.close()
+
+
+def size(browser, url: str, queries: list[str]) -> None:
+    print("\nsize: bytes downloaded by a fresh browser for a first query (page, CSS, JS, index pieces, 10 excerpts)")
+    totals = []
+    for q in [None] + queries:
+        context = browser.new_context()
+        page = context.new_page()
+        got: list[int] = []
+        page.on("requestfinished", lambda req: got.append(req.sizes()["responseBodySize"]))
+        page.goto(url + "search/index.html" + (f"?q={q}" if q else ""))
+        if q:
+            page.wait_for_function("document.getElementById('search-status').textContent.includes('篇')"
+                                   " || document.getElementById('search-status').textContent.includes('没有')")
+        else:
+            page.wait_for_function("window.wxnewsSearch !== undefined")
+            page.evaluate("wxnewsSearch.meta()")
+        page.wait_for_timeout(200)
+        n = sum(got)
+        if q:
+            totals.append(n)
+        print(f"  {q or '(page, before any query)':<16}{kb(n):>10}  in {len(got)} requests")
+        context.close()
+    print(f"median first query: {kb(statistics.median(totals))}   [Pagefind: {PAGEFIND['first query']}; bar 120 KB]")
+
+
+def speed(browser, url: str, queries: list[str]) -> None:
+    page = browser.new_page()
+    page.goto(url + "search/index.html")
+    page.wait_for_function("window.wxnewsSearch !== undefined")
+    times = page.evaluate("""async (qs) => {
+        const out = [];
+        for (const q of qs) {
+            await wxnewsSearch(q, {limit: 10});
+            const t = [];
+            for (let i = 0; i < 5; i++) {
+                const t0 = performance.now();
+                await wxnewsSearch(q, {limit: 10});
+                t.push(performance.now() - t0);
+            }
+            t.sort((a, b) => a - b);
+            out.push([q, t[2]]);
+        }
+        return out;
+    }""", queries)
+    print("\nspeed: query time once its pieces are loaded (median of 5, 10 results with excerpts)")
+    print("  " + "  ".join(f"{q} {t:.1f} ms" for q, t in times))
+    print(f"median {statistics.median(t for _, t in times):.1f} ms, slowest {max(t for _, t in times):.1f} ms (bar: 100 ms)")
+    page.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
