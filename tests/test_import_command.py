@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from wxnews_site.cli import main
-from wxnews_site.format import parse_article, parse_page, read_archive
+from wxnews_site.format import parse_article, parse_page, read_archive, sha256_bytes
 from wxnews_site.importer.naming import from_name
 
 HERE = Path(__file__).parent
@@ -235,3 +235,34 @@ def test_an_articles_path_that_is_a_file_is_refused(tmp_path, capsys):
     (tmp_path / "articles").write_text("not a folder", encoding="utf-8")
     assert main(["import", str(src), "--articles", str(tmp_path / "articles")]) == 1
     assert "is a file, not an articles folder" in capsys.readouterr().err
+
+
+# ------------------------------------------------------- the committed sample
+
+ARCHIVE = HERE.parent / "articles"
+
+
+def test_the_committed_sample_articles_match_the_printed_page(sample_page, sample_gold):
+    gold = yaml.safe_load(sample_gold.read_text(encoding="utf-8"))
+    produced = [score_import.read_article(p) for p in sorted(ARCHIVE.rglob("*.md"))]
+    result = score_import.score(gold, sample_page.read_text(encoding="utf-8"), produced)
+    assert result["score"] == 1.0, result
+    archive = read_archive(ARCHIVE)
+    assert archive.problems == ()
+    assert all(a.review == () for a in archive.articles)
+
+
+def test_reimporting_the_sample_into_the_committed_archive_keeps_every_reviewed_article(tmp_path, sample_copy, capsys):
+    work = tmp_path / "articles"
+    shutil.copytree(ARCHIVE, work)
+    info = parse_page((work / "2024/06/30/02.page.yaml").read_text(encoding="utf-8"))
+    edited = sorted(f"2024/06/30/{name}" for name, digest in info.imported.items()
+                    if sha256_bytes((work / "2024/06/30" / name).read_bytes()) != digest)
+    assert edited, "the committed sample carries the editors' corrections"
+    before = all_files(work)
+    assert main(["import", str(sample_copy), "--articles", str(work)]) == 0
+    report = capsys.readouterr().out
+    for rel in edited:
+        assert (work / rel).read_bytes() == before[rel]
+        assert rel in report
+    assert f"{len(edited)} skipped (edited)" in report
