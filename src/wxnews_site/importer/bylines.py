@@ -192,12 +192,13 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     if not printed or len(printed) > 60 or EDITOR_CREDIT_RE.match(printed):
         return None
     lead = lead_credit(printed)
-    if lead is not None and lead.text == printed:
-        return lead
+    if lead is not None:
+        # "本报讯 记者 张三" alone is a credit; "本报讯 暑假里，…" opens a paragraph
+        return lead if lead.text == printed else None
     core = AGENCY_TAIL.sub("", printed).lstrip(BULLETS + " \u3000")
     inner = _unwrap(core)
     wrapped = inner != core.strip()
-    if not inner.strip() or re.search(r"[。！？!?；;“”\"0-9]", inner):
+    if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
     found = _names(inner, strict=True)
     if found is None:

@@ -221,6 +221,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 score -= 1.0  # "6月28日,…", "连日来,…" open paragraphs far more often than they continue one
             if cut:
                 score += 2.5
+            elif continues(head.core):
+                score += 1.5
             elif weak_start(head.core):
                 score += 0.5
             if top:
@@ -662,7 +664,7 @@ def _finish(s: _Story) -> StoryDraft | None:
         paragraphs=tuple(p for p, _ in s.paras),
         bylines=tuple(dict.fromkeys(bylines)), photographers=tuple(dict.fromkeys(photographers)),
         credit=" ".join(c.text for c in s.credits) or None,
-        dateline=s.lead.dateline if s.lead is not None else None,
+        dateline=next((c.dateline for c in ([s.lead] if s.lead else []) + s.credits if c.dateline), None),
         continued_from_page=s.from_page, continued_to_page=s.to_page,
         lines=tuple(sorted(s.lines)), review=tuple(review), markers=tuple(s.markers),
     )
