@@ -193,3 +193,14 @@ def test_an_article_an_editor_deleted_is_not_brought_back(tmp_path):
     assert run(tmp_path, THREE).named("skip-deleted") == ["2024/06/30/02-02.md"]
     run(tmp_path, THREE, force=True)
     assert merged.exists()
+
+
+def test_a_date_folder_linked_outside_the_archive_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    root = tmp_path / "articles"
+    (root / "2024/06").mkdir(parents=True)
+    (root / "2024/06/30").symlink_to(outside)
+    with pytest.raises(write.WriteError, match="outside"):
+        write.plan([THREE], root)
+    assert list(outside.iterdir()) == []

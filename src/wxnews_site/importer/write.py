@@ -116,6 +116,10 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
         previous = before.imported if before else {}
         imported: dict[str, str] = {}
         folder = page_rel.rsplit("/", 1)[0]
+        # A symlinked date folder would carry the writes elsewhere; refuse it.
+        real_root = root.resolve()
+        if not (root / folder).resolve().is_relative_to(real_root):
+            raise WriteError(f"refusing to write outside {root}: {folder} leads to {(root / folder).resolve()}")
         new_names: set[str] = set()
         for art in p.articles():
             result.articles.append(art)
