@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wxnews_site.cli import main
 from wxnews_site.format import parse_article, parse_page, read_archive, sha256_bytes
@@ -70,6 +72,13 @@ def sample_copy(tmp_path, sample_page) -> Path:
 ])
 def test_file_names_give_date_and_page(name, expected):
     assert from_name(name) == expected
+
+
+@given(st.dates(dt.date(1949, 10, 1), dt.date(2099, 12, 31)), st.integers(1, 999),
+       st.sampled_from(["{d:%Y-%m-%d}_{p:02d}.txt", "{d:%Y%m%d}-{p:02d}.txt", "{d:%Y-%m-%d}-p{p:02d}.txt",
+                        "wxrb_{d:%Y%m%d}_{p:02d}.txt", "{d:%Y_%m_%d}_{p}.TXT"]))
+def test_every_naming_style_round_trips(date, page, style):
+    assert from_name(style.format(d=date, p=page)) == (date, page)
 
 
 def test_the_file_name_names_the_page(tmp_path):
