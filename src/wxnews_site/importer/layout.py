@@ -210,11 +210,17 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                     head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
                     and not OPENING_RE.match(head.core)))):
                 continue  # a headline is not text unless the next line plainly continues it
-            if not (adjacent or word or cut or top):
+            # A paragraph that opens like a lead ("7月1日，…") printed inside a cut one
+            # (the seed page's a01): the cut goes on right after it.
+            over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
+                OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
+            if not (adjacent or word or cut or top or over_lead):
                 continue
             score = 0.0
             if adjacent:
                 score += 2.0
+            elif over_lead:
+                score += 1.5
             if word:
                 score += 2.0 + 0.5 * min(word, 4)
             elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):

@@ -21,6 +21,7 @@ CLOSERS = set("”’」』）)】》\"'")
 # Characters a paragraph cannot open with: the right half of a cut sentence.
 NO_START = set("，。、；：？！）)”’」』》】,.;:?!%％…")  # "——" opens subtitles
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+UNITS = set("年月日时分秒世万亿千百元角个%％米吨岁次名家件项条亩户座辆台倍度号")
 WEAK_START = set("的了着过地得和与及或并而但却就也都又还才把被给向在从对于为以之其所者们")
 
 
@@ -82,8 +83,8 @@ def seam_word(left: str, right: str) -> int:
     l, r = left.rstrip()[-4:], right.lstrip()[:4]
     if not l or not r:
         return 0
-    if l[-1].isdigit() and (r[0].isdigit() or r[0] == "."):
-        return 2
+    if l[-1].isdigit() and (r[0].isdigit() or r[0] == "." or r[0] in UNITS):
+        return 2  # "占地8|3.7亩", "20|世纪40年代"
     if not (CJK_RE.match(l[-1]) and CJK_RE.match(r[0])):
         return 0
     pos = 0
