@@ -56,7 +56,7 @@ class Block:
 
     line: int
     raw: str  # stripped line as printed
-    kind: str  # body | short | credit | editor | marker
+    kind: str  # body | short | credit | editor | marker | furniture
     core: str  # text without leading/trailing jump markers and trailing credit
     from_page: int | None = None
     to_page: int | None = None
@@ -272,14 +272,10 @@ class _Story:
     closed: bool = False
     photo: bool = False
     blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
-    credits_first: bool = False  # a byline printed before the text
 
     @property
     def body_count(self) -> int:
         return sum(1 for p, _ in self.paras if not p.startswith("## "))
-
-    def text(self) -> str:
-        return "".join(h for h, _ in self.headlines) + "".join(p for p, _ in self.paras[-6:])
 
 
 def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -348,7 +344,6 @@ class _Walker:
     def add_paragraph(self, story: _Story, i: int) -> None:
         ids = self.chain(i)
         text = "".join(self.blocks[k].core for k in ids)
-        story.para_index = len(story.paras)  # type: ignore[attr-defined]
         self.para_at[i] = len(story.paras)
         story.paras.append((text, [self.blocks[k].line for k in ids]))
         story.blocks.extend(ids)
@@ -381,14 +376,6 @@ class _Walker:
         story.credits.append(credit)
         if story.body_count:
             story.closed = True
-        else:
-            story.credits_first = True
-
-    def next_block(self, i: int, kinds: tuple[str, ...]) -> int | None:
-        j = i
-        while j < len(self.blocks) and self.blocks[j].kind in kinds:
-            j += 1
-        return j if j < len(self.blocks) else None
 
     # -- decisions
     def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
