@@ -315,7 +315,6 @@ class _Walker:
         self.scores = scores
         self.head_of = {h: t for t, h in pairs.items()}
         self.owner: dict[int, _Story] = {}  # tail block -> story holding its paragraph
-        self.para_at: dict[int, int] = {}  # chain start block -> paragraph index
         self.stories: list[_Story] = []
         self.current: _Story | None = None
         self.credits: list[str] = []
@@ -344,7 +343,6 @@ class _Walker:
     def add_paragraph(self, story: _Story, i: int) -> None:
         ids = self.chain(i)
         text = "".join(self.blocks[k].core for k in ids)
-        self.para_at[i] = len(story.paras)
         story.paras.append((text, [self.blocks[k].line for k in ids]))
         story.blocks.extend(ids)
         for k in ids:
@@ -478,8 +476,7 @@ class _Walker:
                 between = story.paras[start + 1:]
                 if between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2:
                     del story.paras[start + 1:]
-                    lead_at = 0
-                    story.paras[lead_at:lead_at] = between
+                    story.paras[0:0] = between
                     story.review.append(
                         f"paragraph at line {between[0][1][0]} was printed inside a cut paragraph; moved to the front"
                     )
@@ -492,9 +489,10 @@ class _Walker:
             self.take_credit(story, hb.credit)
 
     def para_at_tail(self, story: _Story, t: int) -> int | None:
-        # the chain holding t starts at some block s with para_at[s]
-        for s, idx in self.para_at.items():
-            if t in self.chain(s) and idx < len(story.paras) and self.owner.get(s) is story:
+        """Index of the paragraph holding block t (paragraphs may have moved)."""
+        line = self.blocks[t].line
+        for idx, (_, lines) in enumerate(story.paras):
+            if line in lines:
                 return idx
         return None
 
