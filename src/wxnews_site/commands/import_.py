@@ -58,45 +58,44 @@ def _errors(problems: list[Problem] | list[str]) -> int:
     return 1
 
 
-def _raw_pages(args: argparse.Namespace, config: SiteConfig) -> tuple[list[write.PageImport], list[str]]:
-    """Decode and reconstruct every page, collecting every error before giving up."""
+def _read_page(path: Path, flags: dict, config: SiteConfig) -> tuple[write.PageImport | None, list[str]]:
+    """Decode, name and reconstruct one raw page; errors are returned, not raised, to collect them all."""
     from ..importer.decode import DecodeError, decode
     from ..importer.layout import reconstruct
 
-    pages: list[write.PageImport] = []
-    errors: list[str] = []
-    for path in args.pages:
-        where = display_path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            errors.append(f"error: {where}: cannot read: {exc.strerror or exc}")
-            continue
-        try:
-            meta = naming.resolve(path, date=args.date, page=args.page, section=args.section, paper=args.paper)
-            text = decode(data, where)
-        except FormatError as exc:
-            errors.extend(f"error: {p}" for p in exc.problems)
-            continue
-        except DecodeError as exc:
-            errors.append(f"error: {exc}; nothing in it was imported")
-            continue
-        draft = reconstruct(text.split("\n"), path.name)
-        if meta.date is None or meta.page is None:
-            missing = " and ".join(k for k, v in (("date", meta.date), ("page", meta.page)) if v is None)
-            msg = f"error: {where}: the issue {missing} is unknown. Give --date YYYY-MM-DD --page N, " \
-                  f"a sidecar {naming.sidecar_path(path).name}, or a name like 2024-06-30_02.txt."
-            hint = draft.date_hint or naming.date_in_text(text)
-            if meta.date is None and hint:
-                msg += f" The text mentions {hint}: if that is the issue date, add --date {hint}."
-            errors.append(msg)
-            continue
-        section = meta.section or config.section_for(meta.date, meta.page, None)
-        pages.append(write.PageImport(
-            date=meta.date, page=meta.page, section=section, paper=meta.paper or config.paper,
-            source=path.name, source_sha256=sha256_bytes(data), draft=draft,
-        ))
-    return pages, errors
+    where = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [f"error: {where}: cannot read: {exc.strerror or exc}"]
+    try:
+        meta = naming.resolve(path, **flags)
+        text = decode(data, where)
+    except FormatError as exc:
+        return None, [f"error: {p}" for p in exc.problems]
+    except DecodeError as exc:
+        return None, [f"error: {exc}; nothing in it was imported"]
+    draft = reconstruct(text.split("\n"), path.name)
+    if meta.date is None or meta.page is None:
+        missing = " and ".join(k for k, v in (("date", meta.date), ("page", meta.page)) if v is None)
+        msg = f"error: {where}: the issue {missing} is unknown. Give --date YYYY-MM-DD --page N, " \
+              f"a sidecar {naming.sidecar_path(path).name}, or a name like 2024-06-30_02.txt."
+        hint = draft.date_hint or naming.date_in_text(text)
+        if meta.date is None and hint:
+            msg += f" The text mentions {hint}: if that is the issue date, add --date {hint}."
+        return None, [msg]
+    section = meta.section or config.section_for(meta.date, meta.page, None)
+    return write.PageImport(
+        date=meta.date, page=meta.page, section=section, paper=meta.paper or config.paper,
+        source=path.name, source_sha256=sha256_bytes(data), draft=draft,
+    ), []
+
+
+def _raw_pages(args: argparse.Namespace, config: SiteConfig) -> tuple[list[write.PageImport], list[str]]:
+    """Every page read before anything is written, collecting every error before giving up."""
+    flags = {"date": args.date, "page": args.page, "section": args.section, "paper": args.paper}
+    results = [_read_page(path, flags, config) for path in args.pages]
+    return [page for page, _ in results if page is not None], [e for _, errs in results for e in errs]
 
 
 def run(args: argparse.Namespace) -> int:
