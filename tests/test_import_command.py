@@ -275,3 +275,11 @@ def test_reimporting_the_sample_into_the_committed_archive_keeps_every_reviewed_
         assert (work / rel).read_bytes() == before[rel]
         assert rel in report
     assert f"{len(edited)} skipped (edited)" in report
+
+
+def test_a_folder_imports_every_page_in_it(tmp_path):
+    page_file(tmp_path, "2024-06-30_01.txt")
+    page_file(tmp_path, "2024-06-30_02.txt")
+    (tmp_path / "in" / "notes.md").write_text("not a page", encoding="utf-8")
+    assert main(["import", str(tmp_path / "in"), "--articles", str(tmp_path / "a")]) == 0
+    assert imported_pages(tmp_path / "a") == [("2024-06-30", 1, None), ("2024-06-30", 2, None)]

@@ -40,7 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "else the file name (2024-06-30_02.txt, 20240630-02.txt, wxrb_20240630_02.txt). "
         "Articles edited since their import are kept unless --force."
     )
-    parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE.txt", help="raw page text files")
+    parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE.txt",
+                        help="raw page text files, or folders of them (every *.txt inside)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="import a JSON Lines export instead of raw pages")
     parser.add_argument("--date", type=_date, help="issue date YYYY-MM-DD (for every page given)")
     parser.add_argument("--page", type=_page, help="page (版) number; only with a single page file")
@@ -106,6 +107,14 @@ def run(args: argparse.Namespace) -> int:
     root = (args.articles or config.articles_dir).resolve()
     if root.exists() and not root.is_dir():
         return _errors([f"error: {display_path(root)} is a file, not an articles folder"])
+    pages_given = []
+    for path in args.pages:
+        # A folder stands for the raw pages in it: one issue's export, say.
+        found = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        if not found:
+            return _errors([f"error: {display_path(path)}: no .txt pages in this folder"])
+        pages_given.extend(found)
+    args.pages = pages_given
     if args.jsonl and args.pages:
         return _errors(["error: give raw page files or --jsonl FILE, not both"])
     if not args.jsonl and not args.pages:
