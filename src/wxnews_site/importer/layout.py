@@ -172,6 +172,14 @@ def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
     return out
 
 
+def _in_jump_column(blocks: list[Block], i: int) -> bool:
+    """Block i is text in the first column of a continued story: "(上接第1版)…" opened its run."""
+    run = _run(blocks, i, -1, 12)
+    start = run[-1] if run else i
+    return blocks[start].from_page is not None or (
+        start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
+
+
 def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], dict[int, float]]:
     """Pair each fragment cut mid-sentence with the fragment that continues it.
 
@@ -183,12 +191,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
     before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
     # A tail in the first column of a continued story ("(上接第1版)…") goes on
     # after a jump headline further down the page.
-    in_jump = {}
-    for i in tails:
-        run = _run(blocks, i, -1, 12)
-        start = run[-1] if run else i
-        in_jump[i] = blocks[start].from_page is not None or (
-            start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
+    in_jump = {i: _in_jump_column(blocks, i) for i in tails}
     candidates: list[tuple[float, int, int]] = []
     for t in tails:
         tail = blocks[t]
@@ -220,7 +223,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             if adjacent:
                 score += 2.0
             elif over_lead:
-                score += 1.5
+                score += 2.0
             if word:
                 score += 2.0 + 0.5 * min(word, 4)
             elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):
@@ -680,6 +683,11 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core))
         else b for i, b in enumerate(blocks)]
+    # In the first columns of continued stories, a short line between text and
+    # the next headline is the column's last, cut line: jump titles stand over text.
+    blocks = [replace(b, kind="body") if b.kind == "short" and 0 < i < len(blocks) - 1
+              and blocks[i - 1].kind == "body" and _in_jump_column(blocks, i - 1)
+              and blocks[i + 1].kind in ("short", "marker") else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
     pairs, scores = pair_joints(blocks, topics)
     # a short line cut mid-sentence is text, not a headline
