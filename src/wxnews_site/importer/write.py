@@ -58,7 +58,7 @@ class FileAction:
     data: bytes | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     """Every file a run would touch; ``apply`` carries it out."""
 
