@@ -24,7 +24,7 @@ from typing import Any, Iterable
 from ..config import SiteConfig
 from ..format import FormatError, Problem, sha256_bytes
 from ..model import KINDS, Leftover
-from .bylines import lead_credit, parse_authors, parse_credit
+from .bylines import Credit, lead_credit, parse_authors, parse_credit
 from .draft import PageDraft, StoryDraft
 from .write import PageImport
 
@@ -38,7 +38,7 @@ CAPTION_TAIL_RE = re.compile(r"(?:\u3000|\s{2,})([^\u3000]{2,40})$")
 
 
 @functools.lru_cache(maxsize=65536)
-def _authors(text: str):
+def _authors(text: str) -> Credit:
     # Bylines repeat across thousands of records; parse each distinct one once.
     return parse_authors(text)
 
