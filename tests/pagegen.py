@@ -181,6 +181,18 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         if rng.random() < 0.1 and n < len(others):
             page.emit(rng.choice(["本版责编：许  诺  赵川博", "版式设计：张  三", "本期统筹：李  四  王五六"]))
 
+    def finish_continuation(a: dict, gid: str, paras: list[str], rest: list[str]) -> None:
+        """Print the rest of a continued story, some paragraphs cut, and its gold."""
+        for p in rest:
+            c = _cut_point(p, rng) if rng.random() < 0.3 else None
+            if c is not None:
+                cut_paragraph(gid, p, c)
+            else:
+                page.emit(p)
+        gold_for(a, gid, paras, [], [], None)
+        for x, y in zip(paras, paras[1:]):
+            order_checks.append([x[:10], y[:10]])
+
     # Continued stories: each one's first column (marker, text up to a cut),
     # then for each its jump headline and the rest -- as the seed page prints them.
     jumps = []
@@ -201,15 +213,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         for a, gid, paras, split, cut in jumps:
             page.emit(a["title"])
             page.emit(f"(上接第{a['continued_from_page']}版)" + paras[0])
-            for p in paras[1:]:
-                c = _cut_point(p, rng) if rng.random() < 0.3 else None
-                if c is not None:
-                    cut_paragraph(gid, p, c)
-                else:
-                    page.emit(p)
-            gold_for(a, gid, paras, [], [], None)
-            for x, y in zip(paras, paras[1:]):
-                order_checks.append([x[:10], y[:10]])
+            finish_continuation(a, gid, paras, paras[1:])
         jumps = []
     for a, gid, paras, split, cut in jumps:
         first = paras[: split - 1]
@@ -229,15 +233,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         left, right = paras[split - 1][:cut], paras[split - 1][cut:]
         page.emit(right)
         page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
-        for p in paras[split:]:
-            c = _cut_point(p, rng) if rng.random() < 0.3 else None
-            if c is not None:
-                cut_paragraph(gid, p, c)
-            else:
-                page.emit(p)
-        gold_for(a, gid, paras, [], [], None)
-        for x, y in zip(paras, paras[1:]):
-            order_checks.append([x[:10], y[:10]])
+        finish_continuation(a, gid, paras, paras[split:])
     if rng.random() < 0.5:
         page.emit("本版责编：许  诺  赵川博  版式设计：张  三")
     raw = "\n".join(page.lines) + "\n"
