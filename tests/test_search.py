@@ -221,7 +221,9 @@ def test_records_carry_what_a_result_shows(built):
     photo = built.record(built.number_of("2024-06-24-05-02"))
     assert photo["t"].startswith("荷花盛开") and photo["b"] == ["李伟"]
     strait = built.record(built.number_of("2024-06-26-04-02"))
-    assert "長三角" in strait["x"] and "长三角" in strait["y"]
+    at = strait["x"].index("長三角")
+    assert [at, "长"] in strait["z"] and [at + 1, "三"] not in strait["z"]
+    assert "z" not in rec, "full-width punctuation is folded by the browser itself"
 
 
 def test_site_words_and_names_join_the_jieba_vocabulary(built):

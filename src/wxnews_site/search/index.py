@@ -11,6 +11,7 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               frequency, so the browser cuts a query with the index's vocabulary
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
     search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, text
+                              and where its traditional characters are
     search/dates.json         first article number of each issue date (date filters only)
 
 ``.bin`` files are gzip (static hosts serve them as they are and the browser
@@ -239,6 +240,7 @@ def write_index(
         by_prefix[w[:2]].append(w)
     prefixes = frozenset(by_prefix)
 
+    t2s = t2s_map()
     postings: dict[str, list[int]] = defaultdict(list)
     parts: list[tuple[str, str]] = []
     present: list[list[str]] = []
@@ -270,10 +272,13 @@ def write_index(
             "i": a.id, "u": url_for(a), "t": title, "d": day, "p": a.page, "s": section,
             "b": [config.canonical_person(p) for p, _ in a.people], "h": len(head), "x": text,
         }
-        if normalize(title) != title:
+        # The browser folds width and case itself; it is sent only the rare
+        # traditional characters' simplified forms, by position, not a second text.
+        if any(ch in t2s for ch in title):
             record["tn"] = normalize(title)
-        if norm != text:
-            record["y"] = norm
+        changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s]
+        if changes:
+            record["z"] = changes
         out.json(f"d/{n // DOCS_PER_DIR}/{n}.bin", record, compress=True)
 
     by_hash: dict[int, list[int]] = {}

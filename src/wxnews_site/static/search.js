@@ -138,14 +138,34 @@
     }));
   }
 
+  // Width and case; traditional characters come from the loaded map shards.
   function foldChar(ch) {
     var cp = ch.codePointAt(0);
     if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
     else if (cp === 0x3000) ch = " ";
     var map = maps.get(ch.codePointAt(0) % mapShards);
-    if (map && Object.prototype.hasOwnProperty.call(map, ch)) ch = map[ch];
+    if (map && Object.prototype.hasOwnProperty.call(map, ch)) return map[ch];
     if (ch.codePointAt(0) < 0x530) { var low = ch.toLowerCase(); if (low.length === 1) ch = low; }
     return ch;
+  }
+
+  function foldWidthCase(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
+    else if (cp === 0x3000) return " ";
+    if (ch.codePointAt(0) < 0x530) { var low = ch.toLowerCase(); if (low.length === 1) ch = low; }
+    return ch;
+  }
+
+  // An article's normalised text: width and case folded here, traditional
+  // characters replaced from the record's own list (z: [position, simplified]).
+  function normText(rec) {
+    if (rec.norm === undefined) {
+      var a = Array.from(rec.x, foldWidthCase);
+      for (var [i, c] of rec.z || []) a[i] = c;
+      rec.norm = a.join("");
+    }
+    return rec.norm;
   }
 
   async function normalize(text) {
@@ -307,7 +327,7 @@
   }
 
   function excerptParts(rec, terms) {
-    var text = Array.from(rec.x), nrm = rec.y ? Array.from(rec.y) : text, flat = nrm.join("");
+    var text = Array.from(rec.x), nrm = Array.from(normText(rec)), flat = nrm.join("");
     var first = Array.from(terms[0]);
     // Prefer a match in the body: the headline is shown anyway.
     var at = -1, bodyFrom = rec.h;
@@ -326,7 +346,7 @@
   }
 
   function result(rec, terms) {
-    var titleParts = markParts(rec.t, rec.tn, terms);
+    var titleParts = markParts(rec.t, rec.tn || Array.from(rec.t, foldWidthCase).join(""), terms);
     var ex = excerptParts(rec, terms);
     return {
       id: rec.i, url: rec.u, href: new URL(rec.u, SITE).href, title: rec.t, date: rec.d, page: rec.p,
@@ -360,23 +380,26 @@
       order = await rank(cand, terms);
     }
 
-    var results = [], rejected = 0, checked = 0, want = offset + limit;
-    var accepted = 0;
+    var results = [], rejected = 0, checked = 0, accepted = 0, want = offset + limit;
     while (accepted < want && checked < order.length) {
       var batch = order.slice(checked, checked + Math.min(64, Math.max(8, want - accepted)));
       checked += batch.length;
       var recs = await Promise.all(batch.map(record));
       for (var i = 0; i < batch.length; i++) {
         var rec = recs[i];
-        var text = rec ? rec.y || rec.x : "";
+        var text = rec ? normText(rec) : "";
         if (!rec || !terms.every(function (t) { return text.includes(t); })) { rejected++; continue; }
         if (accepted >= offset && accepted < want) results.push(result(rec, terms));
         accepted++;
       }
     }
+    var exact = !verify || checked === order.length;
+    // Not every candidate checked: estimate from the share of checked ones that matched.
+    var total = checked === order.length ? accepted : !verify ? order.length - rejected :
+      accepted + Math.round((order.length - checked) * (checked ? accepted / checked : 1));
     return {
-      total: cand.length - rejected,
-      exact: !verify || checked === order.length,
+      total: total,
+      exact: exact,
       terms: terms,
       results: results,
     };
