@@ -43,16 +43,17 @@ def _cut_point(text: str, rng: random.Random) -> int | None:
 
 
 class _Page:
-    def __init__(self, rng: random.Random, blank_lines: bool):
+    def __init__(self, rng: random.Random, blank_lines: bool, indent: str):
         self.rng = rng
         self.blank_lines = blank_lines
+        self.indent = indent  # some extractions keep the paragraph indent "　　"
         self.lines: list[str] = []
         self.joints: list[dict[str, Any]] = []
 
-    def emit(self, text: str) -> int:
+    def emit(self, text: str, *, starts_paragraph: bool = False) -> int:
         if self.lines and self.blank_lines:
             self.lines.append("")
-        self.lines.append(text)
+        self.lines.append((self.indent if starts_paragraph else "") + text)
         return len(self.lines)
 
 
@@ -76,7 +77,7 @@ def _byline_line(names: list[str], rng: random.Random) -> str:
 def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple[str, dict]:
     """Lay the articles out as one page: (raw text, gold document)."""
     rng = random.Random(seed)
-    page = _Page(rng, blank_lines=rng.random() < 0.8)
+    page = _Page(rng, blank_lines=rng.random() < 0.8, indent="\u3000\u3000" if rng.random() < 0.25 else "")
     house = rng.choice(["paren-end", "paren-line", "under-headline", "dateline-names", "dateline-paren", "none-dateline"])
     gold_articles: list[dict] = []
     order_checks: list[list[str]] = []
@@ -97,9 +98,9 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     def cut_paragraph(gid: str, text: str, cut: int, between: list[str] | None = None) -> None:
         """Print text cut in two, with other lines between the halves."""
         left, right = text[:cut], text[cut:]
-        page.emit(left)
+        page.emit(left, starts_paragraph=True)
         for line in between or []:
-            page.emit(line)
+            page.emit(line, starts_paragraph=True)
         page.emit(right)
         page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
 
@@ -165,7 +166,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             elif k in cuts:
                 cut_paragraph(gid, p, cuts[k], [paras[displaced[0]]] if displaced and k == displaced[1] else None)
             else:
-                page.emit(p)
+                page.emit(p, starts_paragraph=True)
         if a.get("continued_to_page"):
             page.lines[-1] = page.lines[-1] + f"(下转第{a['continued_to_page']}版)"
         if closing:
@@ -188,7 +189,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             if c is not None:
                 cut_paragraph(gid, p, c)
             else:
-                page.emit(p)
+                page.emit(p, starts_paragraph=True)
         gold_for(a, gid, paras, [], [], None)
         for x, y in zip(paras, paras[1:]):
             order_checks.append([x[:10], y[:10]])
@@ -212,22 +213,22 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         # headline, "(上接第1版)" opening its text.
         for a, gid, paras, split, cut in jumps:
             page.emit(a["title"])
-            page.emit(f"(上接第{a['continued_from_page']}版)" + paras[0])
+            page.emit(f"(上接第{a['continued_from_page']}版)" + paras[0], starts_paragraph=True)
             finish_continuation(a, gid, paras, paras[1:])
         jumps = []
     for a, gid, paras, split, cut in jumps:
         first = paras[: split - 1]
         marker = f"(上接第{a['continued_from_page']}版)"
         if first:
-            page.emit(marker + first[0])
+            page.emit(marker + first[0], starts_paragraph=True)
             for p in first[1:]:
-                page.emit(p)
-            page.emit(paras[split - 1][:cut])
+                page.emit(p, starts_paragraph=True)
+            page.emit(paras[split - 1][:cut], starts_paragraph=True)
         elif rng.random() < 0.5:
             page.emit(marker)
-            page.emit(paras[0][:cut])
+            page.emit(paras[0][:cut], starts_paragraph=True)
         else:
-            page.emit(marker + paras[0][:cut])
+            page.emit(marker + paras[0][:cut], starts_paragraph=True)
     for a, gid, paras, split, cut in jumps:
         page.emit(a["title"])
         left, right = paras[split - 1][:cut], paras[split - 1][cut:]

@@ -62,6 +62,7 @@ class Block:
     to_page: int | None = None
     markers: tuple[str, ...] = ()
     credit: Credit | None = None  # a credit line, or the trailing "(崔欣润)"
+    indented: bool = False  # printed with a paragraph indent ("　　")
 
     @property
     def complete(self) -> bool:
@@ -98,6 +99,10 @@ def _is_short(text: str) -> bool:
 
 
 def classify(number: int, raw: str) -> Block:
+    return replace(_classify(number, raw), indented=raw[:1].isspace())
+
+
+def _classify(number: int, raw: str) -> Block:
     text = raw.strip()
     markers: list[str] = []
     from_page = to_page = None
@@ -188,6 +193,9 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
     ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a headline.
     """
     tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
+    # Where the page indents paragraph starts, an unindented text line continues one.
+    body = [b for b in blocks if b.kind == "body"]
+    indents = len(body) >= 4 and sum(b.indented for b in body) >= 0.3 * len(body)
     before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
     # A tail in the first column of a continued story ("(上接第1版)…") goes on
     # after a jump headline further down the page.
@@ -243,6 +251,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             score -= 0.04 * (h - t)
             if tail.kind == "short":
                 score -= 1.5  # it looks like a headline: a text tail competing for the head wins
+            if indents:
+                score += -2.5 if head.indented else 1.5
             if not (adjacent or word or cut or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
                 continue  # a column top with nothing in common: another story's start
             candidates.append((score, t, h))
