@@ -90,6 +90,20 @@ def test_byline_under_headline_and_jump_to_another_page():
     assert not any("paragraph ends mid-sentence" in r for r in s.review)
 
 
+def test_paragraph_indents_show_where_a_cut_paragraph_goes_on():
+    lines = [
+        "城市图书馆开放",
+        "　　本报讯 市里新建的图书馆今天开放。",
+        "　　馆内藏书",
+        "　　图书馆由老厂房改建而成,保留了红砖外墙。",
+        "二十万册,设有少儿阅览区和自习室。",
+        "　　开放首日,不少市民专程赶来。(王伟)",
+    ]
+    s = reconstruct(lines, "p.txt").stories[0]
+    assert "馆内藏书二十万册,设有少儿阅览区和自习室。" in s.paragraphs
+    assert s.paragraphs[-1] == "开放首日,不少市民专程赶来。"
+
+
 def test_dateline_with_reporters_stays_in_the_paragraph():
     lines = ["秋季培训走进田间", "本报北京5月19日电 （记者谷业凯）连日来,农技人员深入田间开展培训。", "培训将持续到下月中旬。"]
     s = reconstruct(lines, "p.txt").stories[0]

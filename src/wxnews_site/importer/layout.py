@@ -177,6 +177,12 @@ def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
     return out
 
 
+def _page_indents(blocks: list[Block]) -> bool:
+    """The extraction kept paragraph indents ("　　"): many text lines start indented."""
+    body = [b for b in blocks if b.kind == "body"]
+    return len(body) >= 4 and sum(b.indented for b in body) >= 0.3 * len(body)
+
+
 def _in_jump_column(blocks: list[Block], i: int) -> bool:
     """Block i is text in the first column of a continued story: "(上接第1版)…" opened its run."""
     run = _run(blocks, i, -1, 12)
@@ -194,8 +200,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
     """
     tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
     # Where the page indents paragraph starts, an unindented text line continues one.
-    body = [b for b in blocks if b.kind == "body"]
-    indents = len(body) >= 4 and sum(b.indented for b in body) >= 0.3 * len(body)
+    indents = _page_indents(blocks)
     before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
     # A tail in the first column of a continued story ("(上接第1版)…") goes on
     # after a jump headline further down the page.
@@ -225,7 +230,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             # (the seed page's a01): the cut goes on right after it.
             over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
                 OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
-            if not (adjacent or word or cut or top or over_lead):
+            unindented = indents and not head.indented
+            if not (adjacent or word or cut or top or over_lead or unindented):
                 continue
             score = 0.0
             if adjacent:
@@ -253,7 +259,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 score -= 1.5  # it looks like a headline: a text tail competing for the head wins
             if indents:
                 score += -2.5 if head.indented else 1.5
-            if not (adjacent or word or cut or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
+            if not (adjacent or word or cut or unindented or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
                 continue  # a column top with nothing in common: another story's start
             candidates.append((score, t, h))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -693,6 +699,8 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core))
         else b for i, b in enumerate(blocks)]
+    if _page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
+        blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
     # the next headline is the column's last, cut line: jump titles stand over text.
     blocks = [replace(b, kind="body") if b.kind == "short" and 0 < i < len(blocks) - 1
