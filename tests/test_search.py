@@ -191,6 +191,12 @@ def test_every_substring_is_covered_by_its_bigrams(built):
     assert delta in built.docs("三角") and delta in built.docs("航道")
 
 
+def test_bigrams_with_punctuation_are_left_to_verification(built):
+    delta = built.number_of("2024-06-29-01-01")
+    assert built.docs("约,") == [] and built.docs(",n") == []
+    assert delta in built.docs(",") and delta in built.docs("签约") and delta in built.docs("nv")
+
+
 def test_traditional_and_full_width_text_is_indexed_folded(built):
     strait = built.number_of("2024-06-26-04-02")
     assert strait in built.docs("长三") and strait in built.docs("机器")

@@ -46,6 +46,7 @@ SHARD_TARGET = 3_000
 MAP_SHARDS = 64
 # BM25 parameters; headline terms count this many times.
 K1, B, HEAD_BOOST = 1.2, 0.75, 3
+COMMON_FROM = 1000  # archives this large drop their most common terms' weights
 WEIGHT_SCALE = 12  # weights are stored as round(w * scale), capped at 255
 DOCS_PER_DIR = 1000
 OWN_FILES = ("meta.json", "dates.json", "g", "w", "k", "m", "d")
@@ -189,12 +190,25 @@ class _Writer:
         return count
 
 
+def is_mark(ch: str) -> bool:
+    """Spaces and punctuation (after folding): no bigram holding one is indexed.
+
+    They make a fifth of all bigrams but are rarely searched for; a query
+    holding one is answered from its other keys (every single character is
+    indexed) and checked against the text. ``isMark`` in search.js is the same.
+    """
+    cp = ord(ch)
+    return (cp <= 0x2F or 0x3A <= cp <= 0x40 or 0x5B <= cp <= 0x60 or 0x7B <= cp <= 0xBF
+            or 0x2000 <= cp <= 0x206F or 0x3000 <= cp <= 0x303F or 0xFE30 <= cp <= 0xFE4F
+            or 0xFF00 <= cp <= 0xFFEF)
+
+
 def _ngrams(text: str) -> set[str]:
-    """Every character and character bigram of text, never across a newline."""
+    """Every character, and every bigram of two non-marks, never across a newline."""
     keys: set[str] = set()
     for line in text.split("\n"):
         keys.update(line)
-        keys.update(a + b for a, b in zip(line, line[1:]))
+        keys.update(a + b for a, b in zip(line, line[1:]) if not (is_mark(a) or is_mark(b)))
     return keys
 
 
@@ -321,13 +335,17 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
         for t in c:
             df[t] += 1
     idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
+    # anything but would fill a third of the term shards; such a query ranks by
+    # headline and date.
+    common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for n, c in enumerate(counts):
         norm_len = K1 * (1 - B + B * lengths[n] / (avgdl or 1.0))
         for t, (h, r) in c.items():
             # Single characters are left to the n-gram shards: as jieba terms
             # they are mostly particles, a third of all pairs for little rank.
-            if len(t) < 2:
+            if len(t) < 2 or df[t] > common:
                 continue
             tf = HEAD_BOOST * h + r
             w = idf[t] * tf * (K1 + 1) / (tf + norm_len)

@@ -272,12 +272,29 @@
 
   // ------------------------------------------------------------ searching
 
+  // Spaces and punctuation: the index holds no bigram with one (isMark in index.py).
+  function isMark(ch) {
+    var cp = ch.codePointAt(0);
+    return cp <= 0x2f || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0xbf) ||
+      (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+      (cp >= 0xff00 && cp <= 0xffef);
+  }
+
+  // The keys every article containing term has: its bigrams without marks,
+  // else its characters. Exact (no check needed) for one character or one
+  // bigram of non-marks.
   function ngramKeys(term, prefix) {
-    var c = Array.from(term).filter(function (ch) { return ch !== "\n"; });
-    if (c.length === 1) return [prefix + c[0]];
-    var keys = new Set();
-    for (var i = 0; i + 1 < c.length; i++) keys.add(prefix + c[i] + c[i + 1]);
+    var c = Array.from(term), keys = new Set();
+    for (var i = 0; i + 1 < c.length; i++) {
+      if (!isMark(c[i]) && !isMark(c[i + 1])) keys.add(prefix + c[i] + c[i + 1]);
+    }
+    if (!keys.size) for (var ch of c) keys.add(prefix + ch);
     return Array.from(keys);
+  }
+
+  function exactByKeys(term) {
+    var c = Array.from(term);
+    return c.length === 1 || (c.length === 2 && !isMark(c[0]) && !isMark(c[1]));
   }
 
   async function docsWithAll(keys) {
@@ -368,10 +385,10 @@
     if (opts.person) lists.push(await docsFor(PERSON + await normalize(strip(opts.person))));
     var range = await docRange(opts.from, opts.to);
     var cand = intersect(lists).filter(function (d) { return d >= range[0] && d < range[1]; });
-    // A term of one or two characters is found exactly by the n-gram shards;
-    // longer ones are confirmed against each article's text before it is shown.
+    // A term of one character or one bigram is found exactly by the n-gram
+    // shards; others are confirmed against each article's text before it is shown.
     var verify = lists.some(function (l) { return l.merged; }) ||
-      terms.some(function (t) { return Array.from(t).length > 2; });
+      !terms.every(exactByKeys);
 
     var order;
     if (opts.sort === "date") {
