@@ -245,12 +245,17 @@ def lead_credit(paragraph: str) -> Credit | None:
         seen_role = False
         last_ok = 0
         chunk = ""
+        after_role = False
         for p in parts:
             tok = p.group(1)
             if ROLE_TOKEN.match(tok.strip(":：")) or tok in PHOTO_ROLES or ROLE_PREFIX.match(tok):
-                seen_role = True
+                seen_role = after_role = True
             elif not (seen_role and (_is_name(tok.rstrip("摄")) or (len(tok) == 1 and re.match(rf"[{CJK}]", tok)))):
                 break
+            elif not after_role and len(tok) > 1 and not plausible_person(tok.rstrip("摄")):
+                break  # "记者 王晓莉 运河沿…": the text goes on after the names
+            else:
+                after_role = False
             chunk = rest[: p.end()]
             pos = p.end()
         if seen_role and chunk:

@@ -416,28 +416,38 @@ class _Walker:
         if nxt is not None and self.blocks[nxt].kind == "body":
             follow += _run(self.blocks, nxt, 1, 2)
         sim = self.topics.similarity(self.topics.of(cur.blocks[-8:]), self.topics.of(follow))
-        score = (0.06 - sim) * 20
-        # An 引题 ends with "——" and has its title under it; a 副题 opens with "——".
-        if any(t.endswith("——") and len(t) > LABEL_MAX + 2 for t in texts[:-1]) or any(
-                t.startswith("——") and len("".join(t.split())) > 6 for t in texts):
-            score += 0.5  # weak inside a story: features print "XX项目——" over their sections too
+        # Log-odds of a new story, from general signals; the weights were fitted
+        # on simulated pages (benchmarks/simulate_pages.py), not on any one page.
+        score = -2.0
+        if sim < 0.02:
+            score += 1.1  # nothing in common with the story so far
+        if sim < 0.04:
+            score += 0.8
+        if sim > 0.1:
+            score -= 0.5
+        if any(COLUMN_TAG_RE.search(t) for t in texts):
+            score += 1.9  # "（人民时评）": headlines carry their column's name, subheadings do not
+        if cur.lead is not None:
+            score += 1.0  # a dated news item rarely has subheadings
+        if cur.credits:
+            score += 0.6  # its byline is printed: the story may be over
+        subs = [p[3:] for p, _ in cur.paras if p.startswith("## ")]
+        labels = bool(subs) and all(len(x) <= LABEL_MAX for x in subs)
+        if subs and not (len(group) == 1 and labels and len(first) > LABEL_MAX):
+            score -= 1.2  # a story with subheadings has more of them (unless they were labels like "街巷")
+        if labels and len(first) <= LABEL_MAX:
+            score -= 1.5  # one more label in a story marked out by labels
+        if len(group) >= 2:
+            score += 0.3
+        if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
+            score += 1.0  # staff credits sit between stories, not inside them
+        if len(first) <= LABEL_MAX:
+            score += 0.0  # "图片报道", "八方速递": a column's name over a new item
         if CHAPTER_RE.match(first):
             score -= 2.0  # "第二章 监狱": the parts of one long text
-        if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
-            score += 1.5  # staff credits sit between stories, not inside them
-        if len(group) >= 2:
-            score += 0.5
-        elif len(first) <= LABEL_MAX:
-            score -= 1.0  # a lone label ("街巷") marks a section more often than a story
         if self.closing_credits >= 2 and not cur.credits:
-            score -= 1.0  # this page ends its stories with a credit, and this one has had none yet
-        subs = [p[3:] for p, _ in cur.paras if p.startswith("## ")]
-        if len(group) == 1 and subs:
-            if all(len(x) <= LABEL_MAX for x in subs) and len(first) > LABEL_MAX:
-                score += 1.0  # its subheadings are labels ("街巷"): this line is not one of them
-            else:
-                score -= 1.0  # a story with subheadings has more of them
-        return score > 0.5
+            score -= 0.5  # this page ends its stories with a credit, and this one has had none yet
+        return score > -0.4
 
     def walk(self) -> None:
         blocks = self.blocks
