@@ -251,7 +251,9 @@ def write_index(
     words = site_words(docs, config)
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for w in words:
-        by_prefix[w[:2]].append(w)
+        # Keyed by an n-gram every article containing the word has.
+        prefix = w[:2] if not (is_mark(w[0]) or is_mark(w[1])) else w[0]
+        by_prefix[prefix].append(w)
     prefixes = frozenset(by_prefix)
 
     t2s = t2s_map()

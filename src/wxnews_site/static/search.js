@@ -467,7 +467,7 @@
 
   function renderResult(r) {
     var li = el("li", "search-result");
-    var h = el("h3", "search-result-title"), a = el("a");
+    var h = el("h2", "search-result-title"), a = el("a");
     a.href = r.href;
     appendParts(a, r.titleParts);
     h.appendChild(a);
