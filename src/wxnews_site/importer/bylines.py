@@ -132,6 +132,11 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
                 return None
             mode, segment = "text", []
             tok = tok[m.end():]
+        if len(tok) > 4 and tok.endswith("摄影报道") and _is_name(tok[:-4]):
+            # "（记者胡虎虎摄影报道）": wrote the report and took its pictures
+            bylines.append(tok[:-4])
+            photos.append(tok[:-4])
+            continue
         shot = False
         if len(tok) > 2 and tok.endswith("摄影"):
             tok, shot = tok[:-2], True
