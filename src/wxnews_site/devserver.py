@@ -1,10 +1,11 @@
 """The editor's preview: serve the built site on 127.0.0.1, rebuild when a file changes.
 
-The watcher polls file sizes and modification times (every half second;
-tens of thousands of ``stat`` calls cost a few milliseconds), so it needs no
-dependency and works the same on every system. Each rebuild is the normal,
-incremental, atomic ``build_site``: a failed one leaves the last good site in
-place, and the server keeps serving it with the problems in a banner.
+The watcher polls file sizes and modification times every half second (less
+often when one poll of a very large archive takes longer than a quarter of
+that), so it needs no dependency and works the same on every system. Each
+rebuild is the normal, incremental, atomic ``build_site``: a failed one leaves
+the last good site in place, and the server keeps serving it with the
+problems in a banner.
 
 Live reload is injected into HTML *responses* only, never into the built
 files: a short script polls ``/__reload`` and reloads the page when the build
@@ -170,8 +171,13 @@ class DevServer:
         """Rebuild whenever a watched file changes, until stop is set."""
         stop = stop or self._stop
         last = fingerprint(self.watched())
-        while not stop.wait(poll):
+        wait = poll
+        while not stop.wait(wait):
+            started = time.perf_counter()
             now = fingerprint(self.watched())
+            # On a very large archive a poll itself takes a while: keep the watcher
+            # under about a fifth of one core rather than polling back to back.
+            wait = max(poll, 4 * (time.perf_counter() - started))
             if now == last:
                 continue
             # Let a burst of saves (an editor saving several files, a re-import) settle.
