@@ -16,6 +16,7 @@ from wxnews_site.config import SiteConfig
 from wxnews_site.format import render_article
 from wxnews_site.model import Article
 from wxnews_site.search import index as search_index
+from wxnews_site.search.index import read_varint
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
 
 
@@ -70,17 +71,6 @@ def write_archive(folder: Path, articles=ARTICLES) -> Path:
 
 # ------------------------------------------------------------ a reader for the index files
 
-def _varint(b: bytes, i: int) -> tuple[int, int]:
-    x = shift = 0
-    while True:
-        c = b[i]
-        i += 1
-        x |= (c & 0x7F) << shift
-        shift += 7
-        if c < 0x80:
-            return x, i
-
-
 class Index:
     """Reads search/ the way search.js does, to check what the build wrote."""
 
@@ -92,11 +82,11 @@ class Index:
         count = self.meta["shards"][folder]
         h = search_index.fnv1a(key)
         b = gzip.decompress((self.root / folder / f"{h % count}.bin").read_bytes())
-        n, i = _varint(b, 0)
+        n, i = read_varint(b, 0)
         heads, acc = [], 0
         for _ in range(n):
-            gap, i = _varint(b, i)
-            size, i = _varint(b, i)
+            gap, i = read_varint(b, i)
+            size, i = read_varint(b, i)
             acc += gap
             heads.append((acc, size // 2))
         for q, size in heads:
@@ -113,11 +103,11 @@ class Index:
         payload = self._entries("w", term)
         if payload is None:
             return {}
-        n, i = _varint(payload, 0)
+        n, i = read_varint(payload, 0)
         out, doc = {}, 0
         for _ in range(n):
-            d, i = _varint(payload, i)
-            q, i = _varint(payload, i)
+            d, i = read_varint(payload, i)
+            q, i = read_varint(payload, i)
             doc += d
             out[doc] = q
         return out

@@ -104,30 +104,27 @@ def encode_docs(docs: list[int]) -> bytes:
     return bytes(out + deltas)
 
 
-def decode_docs(payload: bytes) -> list[int]:
-    """The inverse of encode_docs (search.js has the same)."""
-    head = 0
-    shift = i = 0
+def read_varint(data: bytes, i: int) -> tuple[int, int]:
+    """One varint at offset i: (value, offset after it)."""
+    x = shift = 0
     while True:
-        c = payload[i]
+        c = data[i]
         i += 1
-        head |= (c & 0x7F) << shift
+        x |= (c & 0x7F) << shift
         shift += 7
         if c < 0x80:
-            break
+            return x, i
+
+
+def decode_docs(payload: bytes) -> list[int]:
+    """The inverse of encode_docs (search.js has the same)."""
+    head, i = read_varint(payload, 0)
     if head & 1:
         return [(j - i) * 8 + b for j in range(i, len(payload)) for b in range(8) if payload[j] >> b & 1]
     out, doc = [], 0
     for _ in range(head >> 1):
-        x = shift = 0
-        while True:
-            c = payload[i]
-            i += 1
-            x |= (c & 0x7F) << shift
-            shift += 7
-            if c < 0x80:
-                break
-        doc += x
+        gap, i = read_varint(payload, i)
+        doc += gap
         out.append(doc)
     return out
 
