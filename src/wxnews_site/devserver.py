@@ -275,8 +275,13 @@ def inject(body: bytes, state: State) -> bytes:
     with state.lock:
         snippet = _RELOAD_JS % (state.build, RELOAD_PATH)
         if not state.ok:
-            worst_first = sorted(state.problems, key=lambda p: p.severity != "error")
-            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in worst_first[:20])
+            errors = [p for p in state.problems if p.severity == "error"]
+            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors[:20])
+            if len(errors) > 20:
+                items += f"<li>... {len(errors) - 20} more in the terminal</li>"
+            warnings = len(state.problems) - len(errors)
+            if warnings:
+                items += f"<li>({warnings} warning(s) in the terminal)</li>"
             shown = "showing the last good site" if (state.out_dir / "index.html").is_file() else "no site to show yet"
             snippet = (
                 '<div id="wxnews-build-failed" style="position:fixed;left:0;right:0;bottom:0;max-height:40vh;'
