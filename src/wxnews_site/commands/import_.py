@@ -15,6 +15,7 @@ from pathlib import Path
 from ..config import ConfigError, SiteConfig, load_config
 from ..format import FormatError, Problem, sha256_bytes
 from ..importer import naming, write
+from ..importer.naming import MAX_PAGE
 from .review import display_path
 
 REVIEW_LIST_MAX = 30  # beyond this the summary points to `wxnews-site review`
@@ -28,8 +29,8 @@ def _date(text: str) -> dt.date:
 
 
 def _page(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"bad page {text!r}: a page number of 1 or more")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+        raise argparse.ArgumentTypeError(f"bad page {text!r}: a page number from 1 to {MAX_PAGE}")
     return int(text)
 
 

@@ -26,6 +26,7 @@ from ..format import FormatError, Problem, sha256_bytes
 from ..model import KINDS, Leftover
 from .bylines import Credit, lead_credit, parse_authors, parse_credit
 from .draft import PageDraft, StoryDraft
+from .naming import MAX_PAGE
 from .write import PageImport
 
 STORY_KINDS = KINDS
@@ -99,8 +100,8 @@ def _check(rec: dict, name: str, n: int, problems: list[Problem]) -> tuple[dt.da
     page = rec.get("page")
     if isinstance(page, str) and page.strip().isdigit():
         page = int(page)
-    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-        problems.append(Problem(name, n, f"bad or missing 'page' {rec.get('page')!r}: a page number of 1 or more"))
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        problems.append(Problem(name, n, f"bad or missing 'page' {rec.get('page')!r}: a page number from 1 to {MAX_PAGE}"))
     kind = rec.get("kind") or "article"
     if kind not in ALL_KINDS:
         problems.append(Problem(name, n, f"unknown kind {kind!r}: use one of {', '.join(ALL_KINDS)}"))

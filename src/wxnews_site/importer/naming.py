@@ -18,6 +18,7 @@ import yaml
 from ..format import FormatError, Problem, near_miss
 
 SIDECAR_KEYS = ("date", "page", "section", "paper")
+MAX_PAGE = 999  # ids hold the page in two or three digits (format.ID_RE)
 # Date as 2024-06-30, 2024_06_30 or 20240630, not inside a longer number;
 # then an optional page: separators, an optional p/page/第 and up to 3 digits.
 NAME_RE = re.compile(
@@ -95,8 +96,8 @@ def read_sidecar(page_file: Path) -> dict:
             except ValueError:
                 problems.append(Problem(name, where, f"bad date {value!r}: use YYYY-MM-DD"))
         elif key == "page":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problems.append(Problem(name, where, f"bad page {value!r}: a page number of 1 or more"))
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE:
+                problems.append(Problem(name, where, f"bad page {value!r}: a page number from 1 to {MAX_PAGE}"))
             else:
                 out[key] = value
         elif isinstance(value, (str, int)) and str(value).strip():
