@@ -200,12 +200,16 @@ def is_mark(ch: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF)
 
 
+# Every mark to a newline, so that splitting on newlines leaves runs without marks.
+_MARKS_TO_NEWLINE = {cp: "\n" for cp in range(0x10000) if is_mark(chr(cp))}
+
+
 def _ngrams(text: str) -> set[str]:
-    """Every character, and every bigram of two non-marks, never across a newline."""
-    keys: set[str] = set()
-    for line in text.split("\n"):
-        keys.update(line)
-        keys.update(a + b for a, b in zip(line, line[1:]) if not (is_mark(a) or is_mark(b)))
+    """Every character but the newline, and every bigram of two non-marks."""
+    keys = set(text)
+    keys.discard("\n")
+    for run in text.translate(_MARKS_TO_NEWLINE).split("\n"):
+        keys.update(a + b for a, b in zip(run, run[1:]))
     return keys
 
 

@@ -346,15 +346,15 @@
   function excerptParts(rec, terms) {
     var text = Array.from(rec.x), nrm = Array.from(normText(rec)), flat = nrm.join("");
     var first = Array.from(terms[0]);
-    // Prefer a match in the body: the headline is shown anyway.
-    var at = -1, bodyFrom = rec.h;
-    for (var i = 0; i + first.length <= nrm.length; i++) {
+    // The first match after the headline (shown anyway), else the body's start.
+    var bodyStart = rec.h && rec.h < text.length ? rec.h + 1 : 0, at = -1;
+    for (var i = bodyStart; i + first.length <= nrm.length && at < 0; i++) {
       var k = 0;
       while (k < first.length && nrm[i + k] === first[k]) k++;
-      if (k === first.length) { if (i > bodyFrom || at < 0) at = i; if (i > bodyFrom) break; }
+      if (k === first.length) at = i;
     }
     if (flat.length === 0) return [];
-    var start = at < 0 ? bodyFrom + 1 : Math.max(at - EXCERPT_BEFORE, at > bodyFrom ? bodyFrom + 1 : 0);
+    var start = at < 0 ? bodyStart : Math.max(at - EXCERPT_BEFORE, bodyStart);
     var end = Math.min(text.length, start + EXCERPT_BEFORE + EXCERPT_AFTER);
     var parts = markParts(text.slice(start, end).join("").replace(/\n/g, " "), nrm.slice(start, end).join("").replace(/\n/g, " "), terms);
     if (start > 0) parts.unshift(["…", false]);
@@ -399,7 +399,7 @@
 
     var results = [], rejected = 0, checked = 0, accepted = 0, want = offset + limit;
     while (accepted < want && checked < order.length) {
-      var batch = order.slice(checked, checked + Math.min(64, Math.max(8, want - accepted)));
+      var batch = order.slice(checked, checked + Math.min(64, want - accepted));
       checked += batch.length;
       var recs = await Promise.all(batch.map(record));
       for (var i = 0; i < batch.length; i++) {
