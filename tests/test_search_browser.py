@@ -216,3 +216,12 @@ def test_without_javascript_the_page_says_so(browser, site_url):
         assert "需要启用 JavaScript" in pg.content()
     finally:
         context.close()
+
+
+def test_browser_cuts_queries_like_jieba_on_the_build_side(page):
+    from wxnews_site.search import tokens
+
+    tk = tokens.tokenizer(["新吴区", "崔欣润", "刘泉", "张伟", "章伟", "王芳", "宗晓东", "李伟"])
+    for q in ["长三角地区的港口合作", "老旧小区加装电梯", "人形机器人企业在新吴区落户", "英伟达与本地企业签约"]:
+        expected = {t for t in tk.cut_for_search(normalize(q), HMM=False) if any(c.isalnum() for c in t)}
+        assert set(page.evaluate("(q) => wxnewsSearch.cut(q)", q)) == expected, q
