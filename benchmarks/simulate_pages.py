@@ -127,16 +127,21 @@ def main() -> int:
         lost_chars += sum(missing.values()) + sum(extra.values())
         r = pagegen.score_draft(gold, raw, draft)
         results.append(r)
-        failures.append((r["score"], n, raw, r, draft))
+        failures.append((r["score"], n, raw, r, draft, gold["house_style"]))
     print(f"pages {len(results)}  seed {args.seed}  corpus {CORPUS.name}")
     print(f"{'metric':11s} {'mean':>6s} {'min':>6s}")
     for key in ("score",) + METRICS:
         vals = [r[key] for r in results]
         print(f"{key:11s} {statistics.mean(vals):6.3f} {min(vals):6.3f}")
+    by_style: dict[str, list[float]] = defaultdict(list)
+    for r, (_, _, _, _, _, style) in zip(results, failures):
+        by_style[style].append(r["score"])
+    print("by the page's credit style: " + ", ".join(
+        f"{k} {statistics.mean(v):.3f} ({len(v)})" for k, v in sorted(by_style.items())))
     print(f"characters not conserved: {lost_chars}")
     print(f"reconstruct per page: median {statistics.median(times) * 1000:.1f} ms, "
           f"max {max(times) * 1000:.1f} ms, total {sum(times):.2f} s")
-    for score, n, raw, r, draft in sorted(failures, key=lambda f: f[0])[: args.worst]:
+    for score, n, raw, r, draft, _ in sorted(failures, key=lambda f: f[0])[: args.worst]:
         print(f"\n== page {n}: score {score}")
         print(json.dumps({k: r[k] for k in METRICS + ("headline_misses", "joint_misses", "unmatched_gold")},
                          ensure_ascii=False, indent=1)[:3000])

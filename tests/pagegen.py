@@ -240,7 +240,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     raw = "\n".join(page.lines) + "\n"
     for g in gold_articles:
         g.pop("continued_to_page", None)
-    gold = {"source": f"simulated-{seed}.txt", "articles": gold_articles, "unassigned": [],
+    gold = {"source": f"simulated-{seed}.txt", "house_style": house, "articles": gold_articles, "unassigned": [],
             "joints": page.joints, "order_checks": order_checks}
     return raw, gold
 

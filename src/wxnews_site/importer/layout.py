@@ -152,8 +152,7 @@ def _text_like(short: str) -> bool:
     if short[-1:] in "的地得和与及或把被在对从向为是了着" and ends_mid_word(short):
         return True  # a lone particle, not the end of 落地 or 存在
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
-    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit()
-                                     or len(short) >= 26)):
+    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit())):
         return True
     if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
         return True  # "附近居民表示,以前": a headline's halves are balanced
@@ -707,8 +706,11 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     blocks = [replace(b, kind="body") if b.kind == "short" and (
-        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core))
+        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core)
+        or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
+            and blocks[i - 1].credit is None))
         else b for i, b in enumerate(blocks)]
+    # (a long line with a clause break amid text is text; at a story's start it is an 引题)
     if _page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
         blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
