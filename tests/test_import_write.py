@@ -5,6 +5,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wxnews_site.format import parse_article, parse_page, read_archive, sha256_bytes
 from wxnews_site.importer import write
@@ -204,3 +206,33 @@ def test_a_date_folder_linked_outside_the_archive_is_refused(tmp_path):
     with pytest.raises(write.WriteError, match="outside"):
         write.plan([THREE], root)
     assert list(outside.iterdir()) == []
+
+
+def numbered(n: int, version: str) -> write.PageImport:
+    return page(*(story(f"第{i}篇", f"{version}版第{i}篇正文。", lines=(i,)) for i in range(1, n + 1)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.integers(1, 5), second=st.integers(0, 6),
+       edited=st.sets(st.integers(1, 5)), deleted=st.sets(st.integers(1, 5)))
+def test_no_reimport_without_force_ever_loses_an_editors_change(tmp_path_factory, first, second, edited, deleted):
+    root = tmp_path_factory.mktemp("archive")
+    run(root, numbered(first, "旧"))
+    name = lambda i: root / f"2024/06/30/02-{i:02d}.md"  # noqa: E731
+    edited = {i for i in edited if i <= first}
+    deleted = {i for i in deleted if i <= first} - edited
+    for i in edited:
+        name(i).write_text(name(i).read_text(encoding="utf-8") + "\n编辑补充。\n", encoding="utf-8")
+    for i in deleted:
+        name(i).unlink()
+    kept = {i: name(i).read_bytes() for i in edited}
+    run(root, numbered(second, "新"))
+    for i, data in kept.items():
+        assert name(i).read_bytes() == data
+    for i in deleted:
+        assert not name(i).exists()
+    for i in range(1, second + 1):
+        if i not in edited and i not in deleted:
+            assert "新版" in name(i).read_text(encoding="utf-8")
+    for i in range(second + 1, first + 1):
+        assert name(i).exists() == (i in edited)
