@@ -24,6 +24,8 @@ import argparse
 import functools
 import http.server
 import json
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -74,15 +76,23 @@ def import_corpus(articles: Path) -> None:
             sys.exit(f"import failed ({code})")
 
 
-def build(work: Path, cold: bool) -> tuple[float, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the jieba workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def build(work: Path, cold: bool) -> tuple[float, float, float]:
+    """(wall seconds of the build, of its search stage, CPU seconds of the build)."""
     config = load_config(root=work)
     if cold:
         shutil.rmtree(work / ".cache", ignore_errors=True)
         shutil.rmtree(work / "site", ignore_errors=True)
+    cpu = cpu_seconds()
     result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
     if not result.ok:
         sys.exit("build failed:\n" + "\n".join(map(str, result.problems[:20])))
-    return result.seconds, result.timings.get("search", float("nan"))
+    return result.seconds, result.timings.get("search", float("nan")), cpu_seconds() - cpu
 
 
 def disk_size(search: Path) -> dict[str, int]:
@@ -127,8 +137,9 @@ def main() -> int:
     if not args.no_build:
         cold = build(work, cold=True)
         warm = build(work, cold=False)
-        print(f"build, cold: {cold[0]:.1f} s in all, search index {cold[1]:.1f} s")
-        print(f"build, warm (token cache): {warm[0]:.1f} s in all, search index {warm[1]:.1f} s")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work slows wall times)")
+        print(f"build, cold: {cold[0]:.1f} s in all, search index {cold[1]:.1f} s; CPU {cold[2]:.1f} s")
+        print(f"build, warm (token cache): {warm[0]:.1f} s in all, search index {warm[1]:.1f} s; CPU {warm[2]:.1f} s")
     site = work / "site"
     sizes = disk_size(site / "search")
     total = sum(sizes.values())
