@@ -47,7 +47,7 @@ FURNITURE_RE = re.compile(
 )
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
-WINDOW = 40  # how many blocks ahead a cut paragraph may continue
+WINDOW = 25  # how many blocks ahead a cut paragraph may continue
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             adjacent = h == t + 1
             top = prev.kind in ("short", "marker", "credit", "editor") or prev.from_page is not None or (
                 prev.kind == "body" and prev.credit is not None)
-            word = seam_word(tail.core, head.core)
+            word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue

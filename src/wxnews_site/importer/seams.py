@@ -87,6 +87,10 @@ def seam_word(left: str, right: str) -> int:
         return 2  # "占地8|3.7亩", "20|世纪40年代"
     if not (CJK_RE.match(l[-1]) and CJK_RE.match(r[0])):
         return 0
+    jieba.dt.check_initialized()  # FREQ is empty until the dictionary loads
+    freq = jieba.dt.FREQ
+    if not any(freq.get(l[-i:] + r[:j]) for i in range(1, len(l) + 1) for j in range(1, len(r) + 1)):
+        return 0  # no dictionary word spans the cut: spare the segmentation
     pos = 0
     for tok in jieba.lcut(l + r, HMM=False):
         start, end = pos, pos + len(tok)
