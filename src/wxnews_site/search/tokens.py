@@ -131,12 +131,16 @@ def cut_all(
     if missing:
         jobs = [docs[i] for i in missing]
         workers = max(1, min(processes or os.cpu_count() or 1, len(missing) // 200 or 1))
+        results = None
         if workers > 1:
             tokenizer(words)  # forked workers inherit the loaded dictionary
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            with multiprocessing.get_context(method).Pool(workers, _init_worker, (words,)) as pool:
-                results = pool.map(_cut_one, jobs, chunksize=32)
-        else:
+            try:
+                with multiprocessing.get_context(method).Pool(workers, _init_worker, (words,)) as pool:
+                    results = pool.map(_cut_one, jobs, chunksize=32)
+            except OSError:  # no processes allowed here (some sandboxes): cut in this one
+                workers = 1
+        if results is None:
             tk = tokenizer(words)
             results = [cut_counts(tk, h, r) for h, r in jobs]
         for i, counts in zip(missing, results):
