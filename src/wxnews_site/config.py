@@ -169,7 +169,12 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError([Problem(name, mark.line + 1 if mark else 1, f"broken YAML: {getattr(exc, 'problem', exc)}")]) from None
+        msg = f"broken YAML: {getattr(exc, 'problem', None) or exc}"
+        context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and where is not None and mark is not None and where.line != mark.line:
+            # YAML notices an unclosed [ or { only lines later; name where it was opened.
+            msg += f" ({context} that starts on line {where.line + 1})"
+        raise ConfigError([Problem(name, mark.line + 1 if mark else 1, msg)]) from None
     except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails outside its error type
         line = next((n + 1 for n, t in enumerate(text.split("\n")) if re.search(r"\d{4}-\d{2}-\d{2}", t)
                      and _bad_date(t)), 1)
