@@ -62,6 +62,14 @@ def test_not_credits(text):
     assert parse_credit(text, bare=True) is None
 
 
+@pytest.mark.parametrize("line,name", [("黑龙江佳木斯市  武鸿学", "武鸿学"), ("湖南长沙市  吴  峥", "吴峥"), ("江苏无锡  张三", None),
+                                       ("陕西西安市  冯  燮", "冯燮"), ("江苏无锡市  布点", None)])
+def test_author_with_the_place_they_write_from(line, name):
+    credit = parse_credit(line, bare=True)
+    assert (credit.bylines if credit else None) == ((name,) if name else None)
+    assert parse_credit(line) is None  # only where the layout expects an author
+
+
 def test_bare_author_line_needs_the_callers_permission_and_a_surname():
     assert parse_credit("张安宇") is None
     assert parse_credit("张安宇", bare=True).bylines == ("张安宇",)

@@ -78,6 +78,23 @@ def test_page_header_lines_are_left_over_not_headlines():
     assert conserved(lines, draft)
 
 
+def test_letters_signed_with_place_and_name():
+    lines = [
+        "优化高铁车厢", "增加大件行李空间",
+        "近日,笔者乘坐高铁列车时发现,不少旅客携带大件行李,车厢行李架放不下。",
+        "期待铁路部门关注这一情况,采取一些优化措施。",
+        "湖南长沙市  吴  峥",
+        "以村医为主力", "普及乡村急救知识",
+        "笔者最近回了一趟农村老家,目睹一位老人在田间劳作时突发疾病。",
+        "陕西西安市  冯  燮",
+    ]
+    stories = reconstruct(lines, "p.txt").stories
+    assert [(s.title, s.subtitle, s.bylines) for s in stories] == [
+        ("优化高铁车厢", "增加大件行李空间", ("吴峥",)), ("以村医为主力", "普及乡村急救知识", ("冯燮",)),
+    ]
+    assert stories[0].credit == "湖南长沙市  吴  峥"
+
+
 def test_byline_under_headline_and_jump_to_another_page():
     lines = [
         "运河边新建三座口袋公园", "本报记者  刘  泉  张云河",

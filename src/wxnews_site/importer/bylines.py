@@ -35,6 +35,9 @@ EDITOR_CREDIT_RE = re.compile(
     r"(?:责编|责任编辑|编辑|美编|美术编辑|校对|版式设计|版式|统筹|策划|设计|制图|审读|组版|邮箱|图片编辑|视觉设计|主编|监制|值班编辑)"
     r"\s*[:：]"
 )
+PLACE_NAME_RE = re.compile(
+    rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
+)
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
@@ -205,6 +208,12 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     wrapped = inner != core.strip()
     if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
+    if bare and not wrapped:
+        m = PLACE_NAME_RE.match(inner)
+        if m:  # "黑龙江佳木斯市  武鸿学", "湖南长沙市  吴  峥": a reader or essayist and where they write from
+            name = "".join(m.group(2).split())
+            if plausible_person(name):
+                return Credit(printed, (name,), (), None)
     found = _names(inner, strict=True)
     if found is None:
         return None

@@ -597,6 +597,15 @@ class _Walker:
                 cur.lines.add(blocks[group[0]].line)
                 self.take_credit(cur, c)
                 return j
+        # An author's sign-off right after the text, then the next story's headline:
+        # "湖南长沙市  吴  峥" / "以村医为主力" / …
+        if len(group) >= 2 and cur is not None and not cur.closed and cur.body_count and group[0] > 0 \
+                and blocks[group[0] - 1].kind == "body":
+            c = parse_credit(blocks[group[0]].core, bare=True)
+            if c is not None:
+                cur.lines.add(blocks[group[0]].line)
+                self.take_credit(cur, c)
+                return i + 1
         # Short lines right before a closing credit "(吴丹)" end the text: the
         # last paragraph "这抹红色，永远鲜艳！" is no headline.
         if (cur is not None and not cur.closed and cur.body_count and nxt is not None
