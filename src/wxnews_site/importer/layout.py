@@ -149,8 +149,10 @@ def _text_like(short: str) -> bool:
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
     if COLUMN_TAG_RE.search(short):
         return False
-    if short[-1:] in "的地得和与及或把被在对从向为是了着" and ends_mid_word(short):
+    if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
         return True  # a lone particle, not the end of 落地 or 存在
+    if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
+        return True  # a quotation or bracket opened and not closed: "…新农合“三保"
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
     if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit())):
         return True
@@ -221,7 +223,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
-            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and ends_mid_word(tail.core)) or (
+            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and (
+                    ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
                     head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
                     and not OPENING_RE.match(head.core)))):
                 continue  # a headline is not text unless the next line plainly continues it
