@@ -95,6 +95,30 @@ def test_letters_signed_with_place_and_name():
     assert stories[0].credit == "湖南长沙市  吴  峥"
 
 
+def test_jump_headline_printed_above_the_continued_text():
+    lines = ["社区食堂让老人吃上热乎饭", "(上接第1版)食堂每天提供三种套餐,荤素搭配,价格实惠。",
+             "负责人说,下一步将在更多社区推广这一做法。"]
+    stories = reconstruct(lines, "p.txt").stories
+    assert len(stories) == 1
+    s = stories[0]
+    assert (s.kind, s.title, s.continued_from_page) == ("continuation", "社区食堂让老人吃上热乎饭", 1)
+    assert s.paragraphs[0] == "食堂每天提供三种套餐,荤素搭配,价格实惠。" and s.markers == ("(上接第1版)",)
+
+
+def test_photo_printed_inside_a_signed_article_is_its_own_story():
+    lines = [
+        "秋季蔬菜种植技术培训走进田间", "本报记者  欧阳洁",
+        "连日来,农技推广中心组织专家深入各镇村,开展秋季蔬菜种植技术培训。",
+        "图为农技人员在示范基地讲解育苗要点。", "本报记者  宗晓东摄",
+        "据介绍,培训将持续到下月中旬,覆盖全市所有蔬菜生产基地。",
+    ]
+    stories = reconstruct(lines, "p.txt").stories
+    article, photo = stories
+    assert article.paragraphs[-1].startswith("据介绍") and article.bylines == ("欧阳洁",)
+    assert photo.kind == "photo" and photo.title is None and photo.photographers == ("宗晓东",)
+    assert photo.paragraphs == ("图为农技人员在示范基地讲解育苗要点。",)
+
+
 def test_byline_under_headline_and_jump_to_another_page():
     lines = [
         "运河边新建三座口袋公园", "本报记者  刘  泉  张云河",
