@@ -204,7 +204,8 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             continue
         split = 1 + rng.randrange(min(2, len(paras) - 1))
         last = paras[split - 1]
-        cut = _cut_point(last, rng)
+        # Mostly the first column ends mid-sentence; sometimes on a paragraph's end.
+        cut = _cut_point(last, rng) if rng.random() < 0.75 else len(last)
         if cut is None:
             continue
         jumps.append((a, gid, paras, split, cut))
@@ -232,8 +233,9 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     for a, gid, paras, split, cut in jumps:
         page.emit(a["title"])
         left, right = paras[split - 1][:cut], paras[split - 1][cut:]
-        page.emit(right)
-        page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
+        if right:
+            page.emit(right)
+            page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
         finish_continuation(a, gid, paras, paras[split:])
     if rng.random() < 0.5:
         page.emit("本版责编：许  诺  赵川博  版式设计：张  三")

@@ -397,6 +397,25 @@ class _Walker:
             story.closed = True
 
     # -- decisions
+    def untitled_continuation(self, group: list[int], nxt: int | None) -> _Story | None:
+        """The continued story a jump headline belongs to when its first column
+        ended on a paragraph's end (so no cut points at it): the page's last
+        stories are all "(上接第N版)" columns still without a title, and the
+        headline and the text under it share their words with one of them."""
+        if len(group) > 2 or nxt is None or self.blocks[nxt].kind != "body" or nxt in self.head_of:
+            return None
+        tail: list[_Story] = []
+        for s in reversed(self.stories):
+            if s.from_page is None:
+                break
+            tail.append(s)
+        orphans = [s for s in tail if not s.headlines and s.body_count]
+        if not orphans:
+            return None
+        follow = self.topics.of(list(group) + _run(self.blocks, nxt, 1, 3))
+        sim, best = max((self.topics.similarity(self.topics.of(s.blocks), follow), k) for k, s in enumerate(orphans))
+        return orphans[best] if sim >= 0.08 else None
+
     def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
         cur = self.current
         if cur is None or cur.closed or cur.photo:
@@ -641,6 +660,14 @@ class _Walker:
                     story.lines.add(ln)
                 self.current = story
                 return j
+        story = self.untitled_continuation(group, nxt)
+        if story is not None:
+            lines = [(blocks[g].core, blocks[g].line) for g in group]
+            story.headlines.extend(lines)
+            story.lines.update(ln for _, ln in lines)
+            story.review.append(f"jump headline at line {lines[0][1]} matched to this story by its words")
+            self.current = story
+            return j
         if self.headline_opens_story(group, nxt):
             # Short lines with no text after them (page furniture, a lone caption
             # title at the page's end) have no story to head.
