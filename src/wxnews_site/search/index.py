@@ -72,12 +72,22 @@ def fnv1a(key: str) -> int:
     return h
 
 
+def _varint(x: int) -> bytes:
+    out = bytearray()
+    while x >= 0x80:
+        out.append((x & 0x7F) | 0x80)
+        x >>= 7
+    out.append(x)
+    return bytes(out)
+
+
+# Encoded once: almost every number written is a small gap or count.
+_SMALL = [_varint(x) for x in range(1 << 14)]
+
+
 def varints(nums: Iterable[int], out: bytearray) -> None:
-    for x in nums:
-        while x >= 0x80:
-            out.append((x & 0x7F) | 0x80)
-            x >>= 7
-        out.append(x)
+    small = _SMALL
+    out += b"".join(small[x] if x < 16384 else _varint(x) for x in nums)
 
 
 def _deltas(docs: list[int]) -> list[int]:
@@ -356,11 +366,12 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
     payloads: dict[int, tuple[bytes, bool]] = {}
     for t, pairs in postings.items():
         buf = bytearray()
-        varints([len(pairs)], buf)
+        flat = [len(pairs)]
         prev = 0
         for n, q in pairs:
-            varints((n - prev, q), buf)
+            flat += (n - prev, q)
             prev = n
+        varints(flat, buf)
         # Two terms with one hash keep the first: it only affects ranking.
         payloads.setdefault(fnv1a(t), (bytes(buf), False))
     w_count = out.shards("w", payloads)
