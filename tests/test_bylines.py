@@ -84,6 +84,7 @@ LEADS = [
     ("本报北京5月19日电 （记者谷业凯）近日,会议召开。", "本报北京5月19日电 （记者谷业凯）", "本报北京5月19日电", ["谷业凯"]),
     ("新华社北京5月19日电（记者张三、李四）近日,会议召开。", "新华社北京5月19日电（记者张三、李四）", "新华社北京5月19日电", ["张三", "李四"]),
     ("本报南京5月8日讯 今天,会议召开。", "本报南京5月8日讯", "本报南京5月8日讯", []),
+    ("本报北京电  （记者韩鑫）交通运输部近日发布预报。", "本报北京电  （记者韩鑫）", "本报北京电", ["韩鑫"]),
 ]
 
 
@@ -98,6 +99,7 @@ def test_datelines_opening_a_paragraph(paragraph, prefix, dateline, bylines):
 
 def test_ordinary_paragraph_has_no_dateline():
     assert lead_credit("6月28日,座谈会在黄浦江畔举行。") is None
+    assert lead_credit("本报记者电话采访了多位专家。") is None
 
 
 # authors fields as exported by a CMS, in the shapes seen in practice
