@@ -62,10 +62,18 @@ class Served:
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
 
+    def drain(self) -> None:
+        while True:
+            try:
+                self.log.append(self.lines.get_nowait())
+            except queue.Empty:
+                return
+
     def eventually(self, path: str, text: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
         body = ""
         while time.monotonic() < deadline:
+            self.drain()
             _, _, body = self.get(path)
             if text in body:
                 return body
@@ -117,6 +125,20 @@ def test_a_failed_rebuild_keeps_the_last_good_site(served: Served):
     edit(served.project / f"articles/{ARTICLE}.md", "date: 2024-06-31", "date: 2024-06-30")
     served.wait_for("built in")
     assert "Build failed" not in served.get(f"{ARTICLE}.html")[2]
+
+
+def test_site_yaml_and_template_overrides_are_watched_too(served: Served):
+    (served.project / "site.yaml").write_text("title: 锡城旧报\n", encoding="utf-8")
+    served.eventually(f"{ARTICLE}.html", "锡城旧报")
+
+    # A newly created top-level templates/ folder overrides the theme from the next rebuild on.
+    import wxnews_site
+
+    theme = Path(wxnews_site.__file__).parent / "templates" / "base.html"
+    override = served.project / "templates" / "base.html"
+    override.parent.mkdir()
+    override.write_text(theme.read_text(encoding="utf-8").replace("</body>", "<p>编辑部预览</p></body>"), encoding="utf-8")
+    served.eventually(f"{ARTICLE}.html", "编辑部预览")
 
 
 def test_chinese_paths_content_types_and_folders(served: Served):

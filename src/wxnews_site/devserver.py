@@ -102,6 +102,7 @@ class DevServer:
         self.httpd.state = self.state  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
+        self._seen: dict[str, tuple[int, int]] = fingerprint(self.watched())
 
     @property
     def url(self) -> str:
@@ -129,6 +130,8 @@ class DevServer:
             from .site.build import build_site  # Jinja and the theme are loaded only now
 
             self._builder = build_site
+        # Snapshot before building: a save made while the build runs is seen as a change.
+        self._seen = fingerprint(self.watched())
         started = time.perf_counter()
         try:
             result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False)
@@ -170,7 +173,6 @@ class DevServer:
     def watch(self, stop: threading.Event | None = None, poll: float = POLL_SECONDS) -> None:
         """Rebuild whenever a watched file changes, until stop is set."""
         stop = stop or self._stop
-        last = fingerprint(self.watched())
         wait = poll
         while not stop.wait(wait):
             started = time.perf_counter()
@@ -178,7 +180,7 @@ class DevServer:
             # On a very large archive a poll itself takes a while: keep the watcher
             # under about a fifth of one core rather than polling back to back.
             wait = max(poll, 4 * (time.perf_counter() - started))
-            if now == last:
+            if now == self._seen:
                 continue
             # Let a burst of saves (an editor saving several files, a re-import) settle.
             while not stop.wait(0.2):
@@ -186,10 +188,10 @@ class DevServer:
                 if again == now:
                     break
                 now = again
-            changed = sorted(set(now.items()) ^ set(last.items()))
+            changed = sorted(set(now.items()) ^ set(self._seen.items()))
             names = sorted({os.path.basename(p) for p, _ in changed})
             self.say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
-            last = now
+            self._seen = now
             if self.reload_config():
                 self.rebuild()
 
