@@ -235,9 +235,11 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             unindented = indents and not head.indented
             if not (adjacent or word or cut or top or over_lead or unindented):
                 continue
+            if not head.core.strip("…—.。·- "):
+                continue  # "…………" marks omitted text; it continues nothing
             score = 0.0
             if adjacent:
-                score += 2.0
+                score += 3.0  # extraction reads a column top to bottom: the next line is the usual continuation
             elif over_lead:
                 score += 2.0
             if word:
