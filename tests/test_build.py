@@ -333,3 +333,19 @@ def test_the_bundled_sample_builds_with_a_page_for_every_reporter(tmp_path: Path
         assert (out / urls.person(name)).exists(), name
     assert (out / "2024/06/30/02.html").exists()
     assert check_links(out) == []
+
+
+def test_progress_bar_on_a_terminal_only_and_never_in_ci(monkeypatch):
+    import io
+
+    from wxnews_site.site import build as build_mod
+
+    monkeypatch.setenv("CI", "1")
+    assert build_mod._progress(None, 50_000) is None
+    assert build_mod._progress(False, 50_000) is None
+    stream = io.StringIO()
+    bar = build_mod.Progress(4000, stream)
+    bar.advance(400)
+    bar.advance(3600)
+    bar.close()
+    assert "\r渲染页面 [###" in stream.getvalue() and "4000/4000\n" in stream.getvalue()
