@@ -241,7 +241,7 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             if adjacent:
                 score += 3.0  # extraction reads a column top to bottom: the next line is the usual continuation
             elif over_lead:
-                score += 2.0
+                score += 2.5
             if word:
                 score += 2.0 + 0.5 * min(word, 4)
             elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):
