@@ -116,7 +116,7 @@ def test_a_failed_rebuild_keeps_the_last_good_site(served: Served):
     state = served.get("__reload")[2]
     edit(served.project / f"articles/{ARTICLE}.md", "date: 2024-06-30", "date: 2024-06-31")
     served.wait_for("build failed")
-    assert any("02-01.md:3: error: bad date" in line for line in served.log), served.log
+    assert any(line.startswith("articles/2024/06/30/02-01.md:3: error: bad date") for line in served.log), served.log
     status, _, body = served.get(f"{ARTICLE}.html")
     assert status == 200 and TITLE in body, "the last good page is still served"
     assert "Build failed" in body and "bad date" in body

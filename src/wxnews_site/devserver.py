@@ -29,6 +29,7 @@ from typing import Callable, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import ConfigError, SiteConfig, load_config
+from .commands.review import in_folder
 from .format import Problem
 
 PACKAGE = Path(__file__).parent
@@ -135,7 +136,8 @@ class DevServer:
         started = time.perf_counter()
         try:
             result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False)
-            ok, problems = bool(result.ok), list(result.problems)  # type: ignore[attr-defined]
+            ok = bool(result.ok)  # type: ignore[attr-defined]
+            problems = in_folder(result.problems, self._articles_dir())  # type: ignore[attr-defined]
         except Exception as exc:  # a template bug must not take the preview down
             ok = False
             problems = [Problem("build", 0, f"{type(exc).__name__}: {exc}")]

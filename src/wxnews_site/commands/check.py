@@ -21,7 +21,7 @@ from ..config import ConfigError, SiteConfig, load_config
 from ..format import Archive, Problem, read_archive
 from ..linkcheck import check_links
 from ..model import Article
-from .review import display_path
+from .review import display_path, in_folder
 
 # A name printed this often is an established byline. Another name one
 # character away from it, printed only once and in the same section, is worth
@@ -135,12 +135,6 @@ def leftover_problems(archive: Archive, articles_dir: Path) -> list[Problem]:
     return out
 
 
-def _prefixed(problems: list[Problem], folder: Path) -> list[Problem]:
-    base = display_path(folder)
-    return [Problem(f"{base}/{p.path}" if p.path and not p.path.startswith(base) and not Path(p.path).is_absolute() else p.path,
-                    p.line, p.message, p.severity) for p in problems]
-
-
 def print_grouped(problems: list[Problem], keep: int = 3) -> None:
     """Each problem, except that one broken template link repeated on ten thousand pages is shown thrice."""
     def key(p: Problem) -> tuple[str, str]:
@@ -185,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
                  if p.message.startswith("open review flags") else p for p in archive.problems]
         found += duplicate_stories(archive) + people_problems(archive, config, articles_dir) \
             + leftover_problems(archive, articles_dir)
-        problems.extend(_prefixed(found, articles_dir))
+        problems.extend(in_folder(found, articles_dir))
 
     links = "not checked: no built site (run 'wxnews-site build', or 'check --build')"
     with tempfile.TemporaryDirectory(prefix="wxnews-check-") as tmp:
@@ -202,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
             if previous.out_dir:
                 manifest.save(cache_dir, previous)
             seen = set(problems)
-            problems.extend(p for p in _prefixed(list(result.problems), articles_dir) if p not in seen)
+            problems.extend(p for p in in_folder(list(result.problems), articles_dir) if p not in seen)
             if not result.ok:
                 links = "not checked: the build failed"
         if out_dir.is_dir() and links.startswith("not checked: no built"):
@@ -212,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
                 # The temporary folder is gone when the report is read: name pages by their place in the site.
                 problems.extend(Problem(f"<site>/{p.path}", p.line, p.message, p.severity) for p in link_problems)
             else:
-                problems.extend(_prefixed(link_problems, out_dir))
+                problems.extend(in_folder(link_problems, out_dir))
             links = f"{pages} HTML page(s) of {'a fresh build' if args.build else display_path(out_dir)} checked"
 
     problems.sort(key=lambda p: (p.path, p.line, p.message))

@@ -11,9 +11,10 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from ..config import load_config
-from ..format import read_archive
+from ..format import Problem, read_archive
 from ..model import Article
 
 
@@ -36,6 +37,17 @@ def display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+def in_folder(problems: Iterable[Problem], folder: Path) -> list[Problem]:
+    """Problems about files of folder, renamed as the editor would open them (articles/2024/...).
+
+    Others (a template, site.yaml, an absolute path) keep their names.
+    """
+    base = display_path(folder)
+    return [Problem(f"{base}/{p.path}", p.line, p.message, p.severity)
+            if p.path and not Path(p.path).is_absolute() and (folder / p.path).exists() else p
+            for p in problems]
 
 
 def review_items(articles_dir: Path) -> tuple[list[ReviewItem], list[str]]:
