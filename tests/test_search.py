@@ -106,10 +106,9 @@ class Index:
         n, i = read_varint(payload, 0)
         out, doc = {}, 0
         for _ in range(n):
-            d, i = read_varint(payload, i)
-            q, i = read_varint(payload, i)
-            doc += d
-            out[doc] = q
+            v, i = read_varint(payload, i)
+            doc += v // 16
+            out[doc] = v % 16
         return out
 
     def record(self, n: int) -> dict:

@@ -6,7 +6,7 @@ Layout (``N`` = article number in date order, so newer is larger)::
     search/g/<h>.bin          n-gram shards: every character bigram and character of the
                               normalised text -> articles containing it; the same for
                               headlines (key prefixed \\x01), sections (\\x02) and people (\\x03)
-    search/w/<h>.bin          jieba term shards: term -> (article, BM25 weight)
+    search/w/<h>.bin          jieba term shards: term -> (article gap * 16 + BM25 weight level)
     search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
@@ -47,7 +47,10 @@ MAP_SHARDS = 64
 # BM25 parameters; headline terms count this many times.
 K1, B, HEAD_BOOST = 1.2, 0.75, 3
 COMMON_FROM = 1000  # archives this large drop their most common terms' weights
-WEIGHT_SCALE = 12  # weights are stored as round(w * scale), capped at 255
+# A weight w is stored as a level 0-15, round(2 * log2(w)) + 7, read back as
+# 2 ** ((level - 7) / 2): steps of a factor 1.4 are enough to rank, and the
+# level fits beside the article gap in one varint.
+WEIGHT_LEVELS = 16
 DOCS_PER_DIR = 1000
 OWN_FILES = ("meta.json", "dates.json", "g", "w", "k", "m", "d")
 
@@ -330,12 +333,16 @@ def write_index(
     meta = {
         "format": FORMAT, "docs": len(docs), "perDir": DOCS_PER_DIR,
         "shards": {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-        "total": total, "scale": WEIGHT_SCALE, "sections": sorted(sections),
+        "total": total, "sections": sorted(sections),
         "first": dates[0][0] if dates else None, "last": dates[-1][0] if dates else None,
     }
     out.json("meta.json", meta)
     return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, cut.cut, cut.cached, cut.workers,
                       time.perf_counter() - started)
+
+
+def weight_level(w: float) -> int:
+    return max(0, min(WEIGHT_LEVELS - 1, round(2 * math.log2(max(w, 1e-6))) + 7))
 
 
 def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[str]) -> tuple[int, int, int, int]:
@@ -362,14 +369,14 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
                 continue
             tf = HEAD_BOOST * h + r
             w = idf[t] * tf * (K1 + 1) / (tf + norm_len)
-            postings[t].append((n, max(1, min(255, round(w * WEIGHT_SCALE)))))
+            postings[t].append((n, weight_level(w)))
     payloads: dict[int, tuple[bytes, bool]] = {}
     for t, pairs in postings.items():
         buf = bytearray()
         flat = [len(pairs)]
         prev = 0
-        for n, q in pairs:
-            flat += (n - prev, q)
+        for n, level in pairs:
+            flat.append((n - prev) * WEIGHT_LEVELS + level)
             prev = n
         varints(flat, buf)
         # Two terms with one hash keep the first: it only affects ranking.

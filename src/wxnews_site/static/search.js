@@ -107,10 +107,14 @@
 
   // article number -> BM25 weight of one jieba term
   async function weightsFor(term) {
-    var m = await meta(), entry = await lookup("w", term), out = new Map();
+    var entry = await lookup("w", term), out = new Map();
     if (!entry) return out;
     var r = new Reader(entry.payload), n = r.next(), doc = 0;
-    for (var i = 0; i < n; i++) { doc += r.next(); out.set(doc, r.next() / m.scale); }
+    for (var i = 0; i < n; i++) {
+      var v = r.next();  // gap * 16 + weight level (see weight_level in index.py)
+      doc += Math.floor(v / 16);
+      out.set(doc, Math.pow(2, (v % 16 - 7) / 2));
+    }
     return out;
   }
 
