@@ -225,3 +225,16 @@ def test_browser_cuts_queries_like_jieba_on_the_build_side(page):
     for q in ["长三角地区的港口合作", "老旧小区加装电梯", "人形机器人企业在新吴区落户", "英伟达与本地企业签约"]:
         expected = {t for t in tk.cut_for_search(normalize(q), HMM=False) if any(c.isalnum() for c in t)}
         assert set(page.evaluate("(q) => wxnewsSearch.cut(q)", q)) == expected, q
+
+
+def test_filters_and_sort_live_in_the_url(page, site_url):
+    page.goto(site_url + "search/index.html?q=小区&person=章伟&sort=date")
+    page.locator(".search-result-title a").first.wait_for()
+    assert page.locator(".search-result-title a").all_inner_texts() == ["城市更新观察"]
+    assert page.locator("select[name=sort]").input_value() == "date"
+    page.locator("input[name=person]").fill("")
+    page.locator("select[name=section]").select_option("民生")
+    page.wait_for_url("**section=*")
+    page.wait_for_function("document.querySelectorAll('.search-result').length === 2")
+    assert "person=" not in page.url and "sort=date" in page.url
+    assert page.locator(".search-result-title a").all_inner_texts() == ["城市更新观察", "老旧小区加装电梯 民生实事落地"]

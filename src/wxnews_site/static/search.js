@@ -577,6 +577,7 @@
       }
     });
     readUrl();
+    if (!form.elements.q.value) form.elements.q.focus();  // autofocus does not apply to a form shown late
     await run();
   }
 
