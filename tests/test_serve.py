@@ -184,3 +184,11 @@ def test_the_open_browser_page_reloads_after_a_save(served: Served, browser):
         page.wait_for_function("document.body.innerText.includes('新吴区人才新政正式实施')", timeout=20_000)
     finally:
         page.close()
+
+
+def test_sigterm_stops_the_preview_cleanly(served: Served):
+    served.proc.terminate()
+    assert served.proc.wait(timeout=10) == 0
+    served.wait_for("stopped", timeout=5)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(served.url, timeout=2)

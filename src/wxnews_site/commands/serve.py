@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import errno
+import signal
 import sys
+import threading
 from pathlib import Path
 
 
@@ -12,6 +14,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, else ./articles)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: from site.yaml, else ./build)")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    if threading.current_thread() is threading.main_thread():
+        # `kill`, systemd and CI stop with SIGTERM: finish the same way as Ctrl+C.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.say(f"building {server.state.out_dir} ...")
         server.rebuild()
