@@ -57,7 +57,11 @@ def to_article(row: dict) -> dict | None:
             continue
         if len(line) <= 30 and re.search(r"摄(?:[(（][^()（）]*[)）])?$", line):
             continue  # a picture credit: the picture is not in the text
-        short = len(line) <= 30 and line[-1] not in FINAL
+        # In-article headings: unpunctuated short lines, a quoted phrase ("“做梦都是在一遍遍操作”"),
+        # or a short question ("青年何谓，青春何为？"), as the seed page's gold marks them.
+        short = len(line) <= 30 and "。" not in line and (
+            line[-1] not in FINAL or (line[0] == "“" and line[-1] == "”" and line.count("“") == 1)
+            or (line[-1] in "？！" and len(line) <= 24))
         paras.append(f"## {line}" if short else line)
     if not any(not p.startswith("## ") for p in paras):
         return None

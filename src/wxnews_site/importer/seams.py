@@ -48,7 +48,10 @@ def bad_start(text: str) -> bool:
     t = text.lstrip()
     if len(t) >= 2 and CJK_RE.match(t[0]) and t[1] in "，,、" and t[0] not in "一二三四五六七八九十首其":
         return True  # "说,新品种…": a one-character clause is the end of a cut one
-    return bool(t) and t[0] in NO_START
+    return bool(t) and (t[0] in NO_START or t[0] in BOUND)
+
+
+BOUND = set("的了着们之")  # particles that only ever follow a word: "的“下南洋”浪潮…"
 
 
 CONTINUING = set("的了着过地得和与及或并而但却就也都又还才们者所之")
