@@ -281,3 +281,9 @@ def test_check_build_leaves_the_next_real_build_incremental(articles, capsys):
     check(capsys, "--build")
     again = build_site(load_config(), progress=False)
     assert again.ok and again.rendered == 0 and again.reused > 0
+
+
+def test_check_build_reports_each_finding_once(articles, capsys):
+    code, report = check(capsys, "--build")
+    flagged = [m for m in messages(report) if "open review flags" in m]
+    assert code == 0 and len(flagged) == 2, flagged

@@ -195,8 +195,9 @@ def run(args: argparse.Namespace) -> int:
             result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
             if previous.out_dir:
                 manifest.save(cache_dir, previous)
-            seen = set(problems)
-            problems.extend(p for p in in_folder(list(result.problems), articles_dir) if p not in seen)
+            # The build reads the same files: report only what it adds (templates, page collisions).
+            seen = {(p.path, p.message) for p in problems}
+            problems.extend(p for p in in_folder(list(result.problems), articles_dir) if (p.path, p.message) not in seen)
             if not result.ok:
                 links = "not checked: the build failed"
         if out_dir.is_dir() and links.startswith("not checked: no built"):
