@@ -145,6 +145,14 @@ def test_paragraph_indents_show_where_a_cut_paragraph_goes_on():
     assert s.paragraphs[-1] == "开放首日,不少市民专程赶来。"
 
 
+@pytest.mark.parametrize("marker,page", [("（下转第十二版）", 12), ("(下转第2版)", 2), ("（下转第二十三版）", 23), ("(下转 A3 版)", None)])
+def test_jump_markers_in_any_numerals(marker, page):
+    lines = ["运河边新建三座口袋公园", "本报讯 运河沿岸新建的三座口袋公园近日向市民开放,园内设置了" + marker]
+    s = reconstruct(lines, "p.txt").stories[0]
+    assert s.continued_to_page == page
+    assert conserved(lines, reconstruct(lines, "p.txt"))
+
+
 def test_dateline_with_reporters_stays_in_the_paragraph():
     lines = ["秋季培训走进田间", "本报北京5月19日电 （记者谷业凯）连日来,农技人员深入田间开展培训。", "培训将持续到下月中旬。"]
     s = reconstruct(lines, "p.txt").stories[0]
