@@ -36,6 +36,7 @@ EDITOR_CREDIT_RE = re.compile(
     r"(?:责编|责任编辑|编辑|美编|美术编辑|校对|版式设计|版式|统筹|策划|设计|制图|审读|组版|邮箱|图片编辑|视觉设计|主编|监制|值班编辑)"
     r"\s*[:：]"
 )
+CONTRIBUTED_RE = re.compile(r"^(.+?)(?:参与采写|参与采访|参与报道|对本文亦有贡献)$")
 PLACE_NAME_RE = re.compile(
     rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
 )
@@ -209,6 +210,13 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     wrapped = inner != core.strip()
     if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
+    m = CONTRIBUTED_RE.match(inner)
+    if wrapped and m:
+        # "（吴思仪参与采写）": a note closing the story, kept as printed; helpers
+        # are not the story's bylines (papers list them apart from the authors).
+        found = _names(m.group(1), strict=True)
+        if found and found[0]:
+            return Credit(printed, (), (), None)
     if bare and not wrapped:
         m = PLACE_NAME_RE.match(inner)
         if m:  # "黑龙江佳木斯市  武鸿学", "湖南长沙市  吴  峥": a reader or essayist and where they write from
