@@ -252,6 +252,7 @@ def test_rebuild_cuts_only_changed_articles(tmp_path):
     assert (second.cut, second.cached) == (1, len(ARTICLES) - 1)
     idx = Index(tmp_path / "b" / "search")
     assert idx.docs("辋村") == [idx.number_of("2024-06-29-01-01")]
+    assert len(list((cache / "search-terms").glob("*/*.json"))) == len(ARTICLES), "the old version's cut is gone"
 
 
 def test_a_cold_cut_uses_several_processes(tmp_path):

@@ -99,6 +99,13 @@ def _write_cache(cache_dir: Path, key: str, counts: TermCounts) -> None:
     atomic_write(_cache_path(cache_dir, key), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Drop cuts of article versions that no longer exist, so the cache does not grow forever."""
+    for path in (cache_dir / "search-terms").glob("*/*.json"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+
+
 def _init_worker(words: tuple[str, ...]) -> None:
     tokenizer(words)
 
@@ -147,5 +154,7 @@ def cut_all(
             out[i] = counts
             if cache_dir is not None:
                 _write_cache(cache_dir, keys[i], counts)
+    if cache_dir is not None:
+        _prune(cache_dir, set(keys))
     final = [c if c is not None else {} for c in out]
     return final, CutStats(len(missing), len(docs) - len(missing), workers)
