@@ -228,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
     ap.add_argument("--no-others", action="store_true", help="skip Pelican and Hugo")
+    ap.add_argument("--no-search", action="store_true", help="only the site pages (bench_search.py times the index)")
     ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -237,10 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
     for size in sizes:
         articles = corpus(size)
-        full_cold, full_warm = ours(articles, "full", args.repeat)
         site_cold, site_warm = ours(articles, "site", args.repeat)
-        rows = [("wxnews-site, site + search", full_cold, full_warm),
-                ("wxnews-site, site pages only", site_cold, site_warm)]
+        rows = [("wxnews-site, site pages only", site_cold, site_warm)]
+        if not args.no_search:
+            rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
         if not args.no_others:
             arts = read_articles(articles)
             for name, key in (("Pelican 4.12", "pelican"), ("Hugo 0.168", "hugo")):

@@ -57,7 +57,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -434,12 +434,15 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-def read_archive(root: Path, memo: dict[str, Any] | None = None) -> Archive:
+def read_archive(root: Path, memo: dict[str, Any] | None = None,
+                 only: Callable[[str], bool] | None = None) -> Archive:
     """Read every article and page file under root, collecting all problems at once.
 
     ``memo`` (optional) maps a file's path and content hash to what parsing it
     gave; files whose bytes are unchanged are not parsed again. On return it
     holds exactly the files just read, so callers can keep it between builds.
+    ``only`` (optional) limits reading to the relative paths it accepts, so
+    several processes can each fill a memo for a share of a large archive.
     """
     used: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
     articles: list[Article] = []
@@ -451,6 +454,8 @@ def read_archive(root: Path, memo: dict[str, Any] | None = None) -> Archive:
     for f in files:
         rel = f.relative_to(root).as_posix()
         if f.suffix not in (".md",) and not f.name.endswith(".page.yaml"):
+            continue
+        if only is not None and not only(rel):
             continue
         raw = f.read_bytes()
         key = f"{rel}\0{sha256_bytes(raw)}" if memo is not None else ""

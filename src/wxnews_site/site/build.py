@@ -20,11 +20,13 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import hashlib
+import itertools
 import multiprocessing
 import os
 import shutil
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import Problem, read_archive
+from ..format import Archive, Problem, read_archive
 from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
 
@@ -75,11 +77,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 2. read
     t = time.perf_counter()
-    memo = manifest.load_parsed(cache_dir)
-    known = set(memo)
-    archive = read_archive(articles_dir, memo)
-    if set(memo) != known:
-        manifest.save_parsed(cache_dir, memo)
+    archive = read(articles_dir, cache_dir)
     problems = list(archive.problems)
     timings["read"] = time.perf_counter() - t
 
@@ -153,6 +151,33 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests))
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
+
+
+# ---------------------------------------------------------------- reading
+
+def read(articles_dir: Path, cache_dir: Path) -> Archive:
+    """read_archive with parsed files cached by content hash; a cold read of a
+    large archive parses on every core first (YAML is most of its cost)."""
+    memo = manifest.load_parsed(cache_dir)
+    known = set(memo)
+    if not memo and articles_dir.is_dir():
+        shares = min(2, os.cpu_count() or 1)
+        if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
+                sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(shares, mp_context=ctx) as pool:
+                for part in pool.map(_parse_share, [articles_dir] * shares, range(shares), [shares] * shares):
+                    memo.update(part)
+    archive = read_archive(articles_dir, memo)
+    if set(memo) != known:
+        manifest.save_parsed(cache_dir, memo)
+    return archive
+
+
+def _parse_share(root: Path, index: int, shares: int) -> dict[str, Any]:
+    memo: dict[str, Any] = {}
+    read_archive(root, memo, only=lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index)
+    return memo
 
 
 # ----------------------------------------------------------------- checks
