@@ -349,3 +349,11 @@ def test_progress_bar_on_a_terminal_only_and_never_in_ci(monkeypatch):
     bar.advance(3600)
     bar.close()
     assert "\r渲染页面 [###" in stream.getvalue() and "4000/4000\n" in stream.getvalue()
+
+
+def test_an_empty_archive_builds_a_site_whose_links_all_resolve(tmp_path: Path):
+    (tmp_path / "articles").mkdir()
+    result = build_site(load_config(root=tmp_path))
+    assert result.ok, result.problems
+    assert "档案中还没有文章" in (tmp_path / "build/index.html").read_text(encoding="utf-8")
+    assert check_links(tmp_path / "build") == []

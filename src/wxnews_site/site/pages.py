@@ -272,10 +272,19 @@ def _neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
 def plan(site: Site, config: SiteConfig) -> list[Page]:
     pages: list[Page] = []
     add = pages.append
+    # The indexes exist even for an empty archive: every page links to them.
+    add(Page(urls.SECTIONS, "sections.html", {"sections": tuple(
+        (name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items())},
+        "section index"))
+    add(Page(urls.PEOPLE, "people.html", {"people": tuple(sorted(
+        ((name, len(es)) for name, es in site.people.items()), key=lambda x: (-x[1], x[0])))},
+        "people index"))
+    add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
     if not site.issues:
         add(Page(urls.HOME, "home.html", {"date": None, "front": None, "pages": (), "month": None, "years": ()},
                  "home page"))
-        add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
+        add(Page(urls.ARCHIVE, "calendars.html", {"heading": "往期回顾", "years": (), "prev": None, "next": None},
+                 "archive calendar"))
         return pages
     calendars = _months(site)
     latest = site.issues[-1]
@@ -337,11 +346,4 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
                              {"feed": urls.section_feed(name)}))
     for name, entries in site.people.items():
         pages.extend(listing("person", name, entries, config.pagination.person, urls.person))
-    add(Page(urls.SECTIONS, "sections.html", {"sections": tuple(
-        (name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items())},
-        "section index"))
-    add(Page(urls.PEOPLE, "people.html", {"people": tuple(sorted(
-        ((name, len(es)) for name, es in site.people.items()), key=lambda x: (-x[1], x[0])))},
-        "people index"))
-    add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
     return pages
