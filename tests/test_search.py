@@ -287,3 +287,9 @@ def test_keys_with_one_hash_share_an_entry_that_holds_both_lists(tmp_path):
     search_index.write_index(docs, tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)
     idx = Index(tmp_path / "search")
     assert idx.docs(search_index.PERSON + a) == idx.docs(search_index.PERSON + b) == [0, 1]
+
+
+def test_weights_are_kept_as_sixteen_log_levels():
+    levels = [search_index.weight_level(w) for w in (0.001, 0.1, 0.5, 1.0, 2.0, 4.0, 8.0, 20.0, 1000.0)]
+    assert levels == sorted(levels) and levels[0] == 0 and levels[-1] == 15
+    assert search_index.weight_level(1.0) == 7 and search_index.weight_level(2.0) == 9

@@ -24,6 +24,7 @@ FNV-1a hash (over code points) modulo the shard count.
 """
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import math
@@ -103,6 +104,8 @@ def encode_docs(docs: list[int]) -> bytes:
     The first varint is count * 2 + 1 for a bitmap (bit d of byte d // 8 set
     when article d is in the list), count * 2 for deltas.
     """
+    if len(docs) == 1 and docs[0] < 16384:  # most keys: one article
+        return b"\x02" + _SMALL[docs[0]]
     deltas = bytearray()
     varints(_deltas(docs), deltas)
     size = docs[-1] // 8 + 1 if docs else 0
@@ -341,8 +344,13 @@ def write_index(
                       time.perf_counter() - started)
 
 
+# weight_level(w) == number of thresholds below w (bisect is one C call per weight).
+_LEVEL_STEPS = [2 ** ((level - 7.5) / 2) for level in range(1, WEIGHT_LEVELS)]
+
+
 def weight_level(w: float) -> int:
-    return max(0, min(WEIGHT_LEVELS - 1, round(2 * math.log2(max(w, 1e-6))) + 7))
+    """round(2 * log2(w)) + 7, clamped to 0-15."""
+    return bisect.bisect(_LEVEL_STEPS, w)
 
 
 def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[str]) -> tuple[int, int, int, int]:
