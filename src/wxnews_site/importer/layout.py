@@ -39,7 +39,10 @@ OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五�
 OPENER_RE = re.compile(r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
 SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
 CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
-COLUMN_TAG_RE = re.compile(r"[（(][\u4e00-\u9fff·“”]{2,12}(?<![电讯])[)）]$")  # "（人民时评）", "（法治头条）"
+# "（人民时评）", "（法治头条）", "（中国道路中国梦·青春为中国式现代化挺膺担当㊻）"; not "（新华社北京6月29日电）"
+# (a place in brackets, "（宁夏段）", "（安徽省）", names a place, not a column)
+COLUMN_TAG_RE = re.compile(
+    r"[（(](?=[^()（）]*[\u4e00-\u9fff]{2})[^()（）0-9，。、；：！？,.;:!?]{2,30}(?<![电讯段区市县省州镇乡村])[)）]$")
 # The date, weekday and page number printed in a page's header or footer.
 FURNITURE_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"
@@ -223,6 +226,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
+            if tail.kind == "short" and head.kind == "short" and not cut:
+                continue  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
             if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and (
                     ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
                     head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
@@ -602,6 +607,24 @@ class _Walker:
         elif cur is None or cur.closed or cur.photo:
             cur = self.new_story()
             if lead_credit(b.core) is None:
+                cur.review.append(f"no headline found before line {b.line}")
+        elif cur.body_count and lead_credit(b.core) is not None and not (i and self.pairs.get(i - 1, -1) > i):
+            # (a lead printed inside a cut paragraph of its own story stays there)
+            # A dateline only ever opens a story: the story before has ended, and
+            # the line just above, when it reads as one, is this story's headline.
+            previous = cur
+            cur = self.new_story()
+            last_text, last_lines = previous.paras[-1] if previous.paras else ("", [])
+            above = self.blocks[i - 1] if i else None
+            if (above is not None and len(last_lines) == 1 and above.line == last_lines[0] and above.credit is None
+                    and not above.markers and len(last_text) <= 2 * SHORT_MAX and "。" not in last_text[:-1]
+                    and last_text[-1:] not in "。；;"):
+                previous.paras.pop()
+                previous.lines.discard(above.line)
+                cur.headlines.append((last_text, above.line))
+                cur.lines.add(above.line)
+                cur.review.append(f"headline at line {above.line} read from the dateline under it")
+            else:
                 cur.review.append(f"no headline found before line {b.line}")
         self.add_paragraph(cur, i)
 
