@@ -153,6 +153,19 @@ def test_jump_markers_in_any_numerals(marker, page):
     assert conserved(lines, reconstruct(lines, "p.txt"))
 
 
+def test_a_dateline_opens_a_story_even_under_a_long_headline():
+    lines = [
+        "城市书房开放",
+        "本报讯 城市书房今天开放,市民可以免费借阅图书。",
+        "书房由社区和图书馆合办,每天开放到晚上九点。",
+        "守护空天，就是分秒必争（中国道路中国梦·青春为中国式现代化挺膺担当㊻）新一期节目今晚播出",
+        "本报讯 记者 吴晔 结束凌晨的战备值班,拉开指控方舱的门,微风裹着晨雾扑面而来。",
+    ]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs[-1].startswith("书房由社区")
+    assert second.title == lines[3] and second.bylines == ("吴晔",) and second.dateline == "本报讯"
+
+
 def test_dateline_with_reporters_stays_in_the_paragraph():
     lines = ["秋季培训走进田间", "本报北京5月19日电 （记者谷业凯）连日来,农技人员深入田间开展培训。", "培训将持续到下月中旬。"]
     s = reconstruct(lines, "p.txt").stories[0]
