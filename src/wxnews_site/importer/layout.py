@@ -609,9 +609,9 @@ class _Walker:
             if lead_credit(b.core) is None:
                 cur.review.append(f"no headline found before line {b.line}")
         elif cur.body_count and lead_credit(b.core) is not None and not (i and self.pairs.get(i - 1, -1) > i):
-            # (a lead printed inside a cut paragraph of its own story stays there)
             # A dateline only ever opens a story: the story before has ended, and
             # the line just above, when it reads as one, is this story's headline.
+            # (A lead printed inside a cut paragraph of its own story stays there.)
             previous = cur
             cur = self.new_story()
             last_text, last_lines = previous.paras[-1] if previous.paras else ("", [])
@@ -663,8 +663,7 @@ class _Walker:
         # A headline printed after a continuation's first column belongs to it.
         if nxt is not None and nxt in self.head_of:
             story = self.owner.get(self.head_of[nxt])
-            if story is not None and story is not cur or (story is not None and not story.headlines and story.from_page):
-                assert story is not None
+            if story is not None and (story is not cur or (not story.headlines and story.from_page is not None)):
                 lines = [(blocks[g].core, blocks[g].line) for g in group]
                 if not story.headlines:
                     # A jump title is one line: lines before it that read as text, or
