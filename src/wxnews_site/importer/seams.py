@@ -113,21 +113,6 @@ def ends_mid_word(text: str) -> bool:
     return len(toks[-1]) == 1 and not (len(toks) >= 2 and toks[-2] in ("正当", "正", "更"))
 
 
-def bigrams(text: str) -> frozenset[str]:
-    cjk = "".join(ch if CJK_RE.match(ch) else " " for ch in text)
-    out = set()
-    for chunk in cjk.split():
-        out.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
-    return frozenset(out)
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of the smaller text's character bigrams found in the other (0..1)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
 STOP_WORDS = frozenset(
     "我们 他们 你们 今年 目前 进一步 表示 一个 这个 没有 已经 可以 通过 进行 以及 同时 其中 还是 就是 但是 因为 所以 如果 "
     "这些 那些 自己 什么 怎么 如何 这样 不断 更加 持续 推动 推进 相关 方面 工作 发展 记者 本报".split()
@@ -173,4 +158,4 @@ def initialize() -> None:
     jieba.initialize()
 
 
-__all__ = ["Topics", "continues", "words", "bad_start", "ends_mid_word", "bigrams", "ends_sentence", "initialize", "seam_word", "similarity", "weak_start"]
+__all__ = ["Topics", "bad_start", "continues", "ends_mid_word", "ends_sentence", "initialize", "seam_word", "weak_start", "words"]
