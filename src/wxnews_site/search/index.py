@@ -28,6 +28,7 @@ import bisect
 import gzip
 import json
 import math
+import multiprocessing
 import shutil
 import time
 from collections import defaultdict
@@ -236,6 +237,41 @@ def _words_in(norm: str, keys: set[str], by_prefix: dict[str, list[str]], prefix
     return found
 
 
+def _start(out: _Writer, write: Callable[[], int], fork: bool) -> Callable[[], int]:
+    """Run write (which writes files through out) now, or in a forked process.
+
+    Returns a function that waits for it and gives its result, with out's
+    file and byte counts brought up to date.
+    """
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        result = write()
+        return lambda: result
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    files, size = out.files, out.bytes
+
+    def child() -> None:
+        send.send((write(), out.files - files, out.bytes - size))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    send.close()  # so that a child that dies shows as the end of the pipe
+
+    def wait() -> int:
+        try:
+            result, more_files, more_bytes = receive.recv()
+        except EOFError:
+            result = None
+        proc.join()
+        if result is None or proc.exitcode != 0:
+            raise RuntimeError(f"writing the search index's n-gram shards failed (exit code {proc.exitcode})")
+        out.files += more_files
+        out.bytes += more_bytes
+        return result
+
+    return wait
+
+
 def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
     """The site's word list and every printed name, normalised: jieba's extra vocabulary."""
     names: set[str] = set(config.search_words)
@@ -325,11 +361,15 @@ def write_index(
             by_hash[h] = ds
     n_keys = len(postings)
     del postings
-    g_count = out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()})
+    # The n-gram shards are written by a forked process while this one ranks
+    # terms: the two halves share nothing, and builds are mostly CPU.
+    g_job = _start(out, lambda: out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}),
+                   processes != 1)
     del by_hash
 
     counts, cut = tokens.cut_all(parts, present, words, cache_dir, processes)
     w_count, k_count, n_terms, total = _write_terms(out, counts, words)
+    g_count = g_job()
 
     out.json("dates.json", dates)
     _write_t2s(out)
