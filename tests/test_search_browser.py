@@ -1,6 +1,7 @@
 """search.js in a real headless Chromium, over a site built from the invented archive."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -20,6 +21,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def served(folder: Path):
+    """A built site on a local static server, as a reader's browser would fetch it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     from wxnews_site.site.build import build_site
@@ -29,14 +41,8 @@ def site_url(tmp_path_factory):
     config = SiteConfig(title="测试档案", search_words=("新吴区",), root=root)
     result = build_site(config, articles_dir=root / "articles", out_dir=root / "build")
     assert result.ok, result.problems
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "build")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with served(root / "build") as url:
+        yield url
 
 
 @pytest.fixture()

@@ -1,10 +1,7 @@
 """Search on the committed sample archive (the Wuxi Daily page of 2024-06-30), in headless Chromium."""
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 
 import pytest
 
@@ -13,14 +10,10 @@ from wxnews_site.format import read_archive
 from wxnews_site.search.normalize import normalize, searchable_text
 
 from conftest import ROOT
+from test_search_browser import served
 
 pytestmark = pytest.mark.browser
 ROBOT = "加码无锡,“人形机器人第一股”向未来跃进"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +25,8 @@ def sample_site(tmp_path_factory):
     shutil.copytree(ROOT / "articles", root / "articles")
     result = build_site(load_config(root / "site.yaml"), out_dir=root / "build")
     assert result.ok, result.problems
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root / "build")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", read_archive(root / "articles").articles
-    finally:
-        server.shutdown()
+    with served(root / "build") as url:
+        yield url, read_archive(root / "articles").articles
 
 
 @pytest.fixture()
