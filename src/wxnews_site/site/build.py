@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -165,19 +166,26 @@ def read(articles_dir: Path, cache_dir: Path) -> Archive:
         if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             ctx = multiprocessing.get_context("fork")
+            cache_dir.mkdir(parents=True, exist_ok=True)
             with concurrent.futures.ProcessPoolExecutor(shares, mp_context=ctx) as pool:
-                for part in pool.map(_parse_share, [articles_dir] * shares, range(shares), [shares] * shares):
-                    memo.update(part)
+                for part in pool.map(_parse_share, [articles_dir] * shares, range(shares), [shares] * shares,
+                                     [cache_dir] * shares):
+                    with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
+                        memo.update(pickle.load(fh))
+                    part.unlink()
     archive = read_archive(articles_dir, memo)
     if set(memo) != known:
         manifest.save_parsed(cache_dir, memo)
     return archive
 
 
-def _parse_share(root: Path, index: int, shares: int) -> dict[str, Any]:
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
     memo: dict[str, Any] = {}
     read_archive(root, memo, only=lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index)
-    return memo
+    out = cache_dir / f".share-{index}.pickle"
+    with open(out, "wb") as fh:
+        pickle.dump(memo, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return out
 
 
 # ----------------------------------------------------------------- checks

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -117,5 +118,10 @@ def load_parsed(cache_dir: Path) -> dict[str, Any]:
 
 
 def save_parsed(cache_dir: Path, memo: dict[str, Any]) -> None:
-    data = {"version": _parser_version(), "files": memo}
-    atomic_write(cache_dir / PARSED, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    # Streamed to the file rather than through atomic_write's bytes: for a
+    # large archive the pickle would otherwise double the build's peak memory.
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{PARSED}.partial"
+    with open(tmp, "wb") as fh:
+        pickle.dump({"version": _parser_version(), "files": memo}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, cache_dir / PARSED)
