@@ -1,35 +1,14 @@
 """search.js in a real headless Chromium, over a site built from the invented archive."""
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 
+from conftest import serve_folder
 from test_search import ARTICLES, write_archive
 from wxnews_site.config import SiteConfig
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
 
 pytestmark = pytest.mark.browser
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(folder: Path):
-    """A built site on a local static server, as a reader's browser would fetch it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +20,7 @@ def site_url(tmp_path_factory):
     config = SiteConfig(title="测试档案", search_words=("新吴区",), root=root)
     result = build_site(config, articles_dir=root / "articles", out_dir=root / "build")
     assert result.ok, result.problems
-    with served(root / "build") as url:
+    with serve_folder(root / "build") as url:
         yield url
 
 

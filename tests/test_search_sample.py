@@ -9,8 +9,7 @@ from wxnews_site.config import load_config
 from wxnews_site.format import read_archive
 from wxnews_site.search.normalize import normalize, searchable_text
 
-from conftest import ROOT
-from test_search_browser import served
+from conftest import ROOT, serve_folder
 
 pytestmark = pytest.mark.browser
 ROBOT = "加码无锡,“人形机器人第一股”向未来跃进"
@@ -25,7 +24,7 @@ def sample_site(tmp_path_factory):
     shutil.copytree(ROOT / "articles", root / "articles")
     result = build_site(load_config(root / "site.yaml"), out_dir=root / "build")
     assert result.ok, result.problems
-    with served(root / "build") as url:
+    with serve_folder(root / "build") as url:
         yield url, read_archive(root / "articles").articles
 
 
