@@ -361,7 +361,7 @@
     var start = at < 0 ? bodyStart : Math.max(at - EXCERPT_BEFORE, bodyStart);
     var end = Math.min(text.length, start + EXCERPT_BEFORE + EXCERPT_AFTER);
     var parts = markParts(text.slice(start, end).join("").replace(/\n/g, " "), nrm.slice(start, end).join("").replace(/\n/g, " "), terms);
-    if (start > 0) parts.unshift(["…", false]);
+    if (start > bodyStart) parts.unshift(["…", false]);
     if (end < text.length) parts.push(["…", false]);
     return parts;
   }
