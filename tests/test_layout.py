@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,14 @@ def conserved(lines: list[str], draft) -> bool:
     return not missing and not extra
 
 
+def each_line_once(lines: list[str], draft) -> bool:
+    """Every printed line is in exactly one story's source lines or a leftover (editor credits aside)."""
+    seen = Counter(n for s in draft.stories for n in s.lines) + Counter(lo.line for lo in draft.leftovers)
+    staff = set(draft.credits)
+    return all(seen[n] == (0 if text.strip() in staff or not text.strip() else 1)
+               for n, text in enumerate(lines, start=1))
+
+
 @pytest.fixture(scope="module")
 def seed_draft():
     return reconstruct(SEED_RAW.split("\n"), "wuxi-2024-06-30_02.txt")
@@ -34,6 +43,7 @@ def test_seed_page_scores_against_its_gold(seed_draft):
 
 def test_seed_page_keeps_every_character(seed_draft):
     assert conserved(SEED_RAW.split("\n"), seed_draft)
+    assert each_line_once(SEED_RAW.split("\n"), seed_draft)
 
 
 def test_seed_page_stories(seed_draft):
@@ -180,6 +190,7 @@ def test_simulated_pages_are_rebuilt():
         lines = raw.split("\n")
         draft = reconstruct(lines, gold["source"])
         assert conserved(lines, draft), seed
+        assert each_line_once(lines, draft), seed
         result = pagegen.score_draft(gold, raw, draft)
         assert result["kept"] == 1.0, (seed, result["lost"])
         assert result["score"] >= 0.65, (seed, result)
@@ -218,3 +229,4 @@ def test_any_text_is_conserved(lines):
     draft = reconstruct(lines, "random.txt")
     missing, extra = accounted(lines, draft)
     assert not missing and not extra
+    assert each_line_once(lines, draft)
