@@ -193,10 +193,10 @@ def test_simulated_pages_are_rebuilt():
         assert each_line_once(lines, draft), seed
         result = pagegen.score_draft(gold, raw, draft)
         assert result["kept"] == 1.0, (seed, result["lost"])
-        assert result["score"] >= 0.65, (seed, result)
+        assert result["score"] >= 0.7, (seed, result)
         scores.append(result["score"])
     # short synthetic paragraphs make harder pages than real ones: many cuts land in short lines
-    assert sum(scores) / len(scores) >= 0.85, scores
+    assert sum(scores) / len(scores) >= 0.88, scores
 
 
 def test_simulator_gold_matches_its_own_page():
