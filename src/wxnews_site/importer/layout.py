@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
-from .seams import Topics, bad_start, continues, ends_mid_word, ends_sentence, seam_word, weak_start
+from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, ends_sentence, seam_word, weak_start
 
 MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
 TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
@@ -222,15 +222,14 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 continue
             prev = blocks[h - 1]
             adjacent = h == t + 1
-            top = prev.kind in ("short", "marker", "credit", "editor") or prev.from_page is not None or (
-                prev.kind == "body" and prev.credit is not None)
+            top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)
             word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
             cut = bad_start(head.core)
             if head.kind == "short" and not (word or cut):
                 continue
             if tail.kind == "short" and head.kind == "short" and not cut:
                 continue  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
-            if tail.kind == "short" and not (adjacent and (cut or word >= 3 or (word and (
+            if tail.kind == "short" and not (adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
                     ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
                     head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
                     and not OPENING_RE.match(head.core)))):
@@ -542,10 +541,11 @@ class _Walker:
                     story.lead = None
                     for text, _ in story.paras[:1]:
                         story.lead = lead_credit(text)
-        self.current = story
         hb = self.blocks[h]
         if hb.credit is not None:
             self.take_credit(story, hb.credit)
+        if not story.photo:  # a picture cut in two does not take the reading away from the article
+            self.current = story
 
     def para_at_tail(self, story: _Story, t: int) -> int | None:
         """Index of the paragraph holding block t (paragraphs may have moved)."""
@@ -588,7 +588,8 @@ class _Walker:
     def body(self, i: int) -> None:
         b = self.blocks[i]
         cur = self.current
-        photo = b.credit is not None and bool(b.credit.photographers) and not b.credit.bylines
+        end = self.blocks[self.chain(i)[-1]]  # a caption cut in two carries its credit at the end
+        photo = end.credit is not None and bool(end.credit.photographers) and not end.credit.bylines
         if photo:
             if cur is not None and not cur.closed and cur.body_count == 0 and cur.headlines and cur.from_page is None:
                 cur.photo = True

@@ -158,4 +158,4 @@ def initialize() -> None:
     jieba.initialize()
 
 
-__all__ = ["Topics", "bad_start", "continues", "ends_mid_word", "ends_sentence", "initialize", "seam_word", "weak_start", "words"]
+__all__ = ["NO_START", "Topics", "bad_start", "continues", "ends_mid_word", "ends_sentence", "initialize", "seam_word", "weak_start", "words"]
