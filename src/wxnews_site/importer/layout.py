@@ -152,8 +152,8 @@ def _text_like(short: str) -> bool:
     """A short line that reads as the start of a cut sentence, not a headline:
     it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
-    if COLUMN_TAG_RE.search(short):
-        return False
+    if COLUMN_TAG_RE.search(short) or short.endswith("——"):
+        return False  # a headline with its column's name, or an 引题
     if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
         return True  # a lone particle, not the end of 落地 or 存在
     if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
@@ -422,7 +422,9 @@ class _Walker:
             return None
         follow = self.topics.of(list(group) + _run(self.blocks, nxt, 1, 3))
         sim, best = max((self.topics.similarity(self.topics.of(s.blocks), follow), k) for k, s in enumerate(orphans))
-        return orphans[best] if sim >= 0.08 else None
+        # right under the only untitled column, a headline needs less to claim it
+        adjacent = len(orphans) == 1 and bool(orphans[0].blocks) and orphans[0].blocks[-1] == group[0] - 1
+        return orphans[best] if sim >= (0.02 if adjacent else 0.08) else None
 
     def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
         cur = self.current
