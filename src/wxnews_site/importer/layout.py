@@ -613,10 +613,12 @@ class _Walker:
             cur = self.new_story()
             if lead_credit(b.core) is None:
                 cur.review.append(f"no headline found before line {b.line}")
-        elif cur.body_count and lead_credit(b.core) is not None and not (i and self.pairs.get(i - 1, -1) > i):
+        elif (cur.body_count >= 2 or (cur.body_count and not cur.headlines)) and lead_credit(b.core) is not None \
+                and not (i and self.pairs.get(i - 1, -1) > i):
             # A dateline only ever opens a story: the story before has ended, and
             # the line just above, when it reads as one, is this story's headline.
-            # (A lead printed inside a cut paragraph of its own story stays there.)
+            # (A lead printed inside a cut paragraph of its own story stays there, and
+            # a quotation printed between a headline and its dateline is the story's.)
             previous = cur
             cur = self.new_story()
             last_text, last_lines = previous.paras[-1] if previous.paras else ("", [])
