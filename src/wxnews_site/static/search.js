@@ -394,12 +394,9 @@
     var verify = lists.some(function (l) { return l.merged; }) ||
       !terms.every(exactByKeys);
 
-    var order;
-    if (opts.sort === "date") {
-      order = cand.slice().sort(function (a, b) { return b - a; });
-    } else {
-      order = await rank(cand, terms);
-    }
+    var ranked = opts.sort === "date" ? { order: cand.slice().sort(function (a, b) { return b - a; }), cut: null } :
+      await rank(cand, terms);
+    var order = ranked.order;
 
     var results = [], rejected = 0, checked = 0, accepted = 0, want = offset + limit;
     while (accepted < want && checked < order.length) {
@@ -415,9 +412,8 @@
       }
     }
     var exact = !verify || checked === order.length;
-    // Not every candidate checked: estimate from the share of checked ones that matched.
     var total = checked === order.length ? accepted : !verify ? order.length - rejected :
-      accepted + Math.round((order.length - checked) * (checked ? accepted / checked : 1));
+      estimate(order.slice(checked), terms, ranked.cut, accepted, checked);
     return {
       total: total,
       exact: exact,
@@ -426,9 +422,21 @@
     };
   }
 
+  // How many of the unchecked candidates match. jieba's terms are pieces of an
+  // article's text, so an article whose cut holds the very term contains it;
+  // where every term is such a jieba term, those are counted and the others
+  // not. Otherwise the share of checked candidates that matched is applied.
+  function estimate(unchecked, terms, cut, accepted, checked) {
+    var usable = cut && terms.every(function (t) { return exactByKeys(t) || (cut.has(t) && cut.get(t).size); });
+    if (!usable) return accepted + Math.round(unchecked.length * (checked ? accepted / checked : 1));
+    return accepted + unchecked.filter(function (d) {
+      return terms.every(function (t) { return exactByKeys(t) || cut.get(t).has(d); });
+    }).length;
+  }
+
   // Headline matches first, then exact phrases, then BM25 over jieba terms; newer first on ties.
   async function rank(cand, terms) {
-    if (!cand.length) return cand;
+    if (!cand.length) return { order: cand, cut: null };
     var joined = terms.join("");
     var keyed = await Promise.all([
       Promise.all(terms.map(function (t) { return docsWithAll(ngramKeys(t, HEAD)); })),
@@ -445,9 +453,10 @@
       score.set(d, s);
     }
     function tier(d) { return (inHead.has(d) ? 2 : 0) + (!phrase || phrase.has(d) ? 1 : 0); }
-    return cand.slice().sort(function (a, b) {
+    var order = cand.slice().sort(function (a, b) {
       return tier(b) - tier(a) || score.get(b) - score.get(a) || b - a;
     });
+    return { order: order, cut: new Map(words.map(function (w, i) { return [w, weights[i]]; })) };
   }
 
   search.normalize = normalize;
