@@ -5,13 +5,14 @@ paragraph cut by a column break continues a few fragments later, after
 whatever the extractor met in between (a lead box, another story's column, a
 jump headline). Reconstruction runs in three steps:
 
-1. blocks: each non-blank line is a headline-like short line, a body
-   fragment, a credit, an editor credit or a jump marker;
-2. joints: every fragment that stops mid-sentence is paired with the fragment
-   that continues it, by a score of general signals (a dictionary word across
-   the seam, a fragment that cannot open a paragraph, adjacency, the top of a
-   column, shared vocabulary) -- never by the page's particular strings;
-3. stories: a walk in page order that opens a story at each headline or
+1. blocks (`blocks.py`): each non-blank line is a headline-like short line,
+   a body fragment, a credit, an editor credit, a jump marker or furniture;
+2. joints (`joints.py`): every fragment that stops mid-sentence is paired with
+   the fragment that continues it, by a score of general signals (a dictionary
+   word across the seam, a fragment that cannot open a paragraph, the next
+   line, the top of a column, shared vocabulary) -- never by the page's
+   particular strings;
+3. stories (here): a walk in page order that opens a story at each headline or
    "(上接第N版)", attaches jump headlines printed after a continuation's first
    column, turns short lines inside a story into subheadings, and moves a lead
    paragraph printed inside a cut paragraph to the front.
@@ -27,265 +28,15 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
-from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
-from .draft import PageDraft, StoryDraft
-from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, ends_sentence, seam_word, weak_start
-
-MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
-TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
-DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
-OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
-OPENER_RE = re.compile(
-    r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|据介绍|据了解|据悉|据统计|记者了解到|记者获悉"
-    r"|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
-SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
-CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
-# "（人民时评）", "（法治头条）", "（中国道路中国梦·青春为中国式现代化挺膺担当㊻）"; not "（新华社北京6月29日电）"
-# (a place in brackets, "（宁夏段）", "（安徽省）", names a place, not a column)
-COLUMN_TAG_RE = re.compile(
-    r"[（(](?=[^()（）]*[\u4e00-\u9fff]{2})[^()（）0-9，。、；：！？,.;:!?]{2,30}(?<![电讯段区市县省州镇乡村])[)）]$")
-# The date, weekday and page number printed in a page's header or footer.
-FURNITURE_RE = re.compile(
-    r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"
-    r"|(?:星期|周)[一二三四五六日天]|第?\s*[A-Z]?\d{1,2}\s*版|[A-Z]\d{1,2}|\d{1,3})$"
+from .blocks import (
+    CHAPTER_RE, COLUMN_TAG_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, body_run, classify, in_jump_column,
+    page_indents, text_like,
 )
-SHORT_MAX = 48  # longest line still read as a headline or subheading
-LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
-WINDOW = 25  # how many blocks ahead a cut paragraph may continue
+from .bylines import Credit, lead_credit, parse_credit
+from .draft import PageDraft, StoryDraft
+from .joints import pair_joints
+from .seams import Topics
 
-
-@dataclass(frozen=True)
-class Block:
-    """One non-blank raw line, split into what the layout needs."""
-
-    line: int
-    raw: str  # stripped line as printed
-    kind: str  # body | short | credit | editor | marker | furniture
-    core: str  # text without leading/trailing jump markers and trailing credit
-    from_page: int | None = None
-    to_page: int | None = None
-    markers: tuple[str, ...] = ()
-    credit: Credit | None = None  # a credit line, or the trailing "(崔欣润)"
-    indented: bool = False  # printed with a paragraph indent ("　　")
-
-    @property
-    def complete(self) -> bool:
-        return self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
-
-
-def _page_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text in CN_DIGITS:
-        return CN_DIGITS[text]
-    if text.startswith("十"):
-        return 10 + CN_DIGITS.get(text[1:], 0)
-    if text.endswith("十"):
-        return CN_DIGITS.get(text[0], 1) * 10
-    return CN_DIGITS.get(text[0], 0) * 10 + CN_DIGITS.get(text[-1], 0)
-
-
-def _is_short(text: str) -> bool:
-    if lead_credit(text) is not None:
-        return False  # "本报讯 记者 于石 当官图什么？…" opens a text
-    if COLUMN_TAG_RE.search(text) and len(text) <= 2 * SHORT_MAX and "。" not in text:
-        return True  # "…让我找到努力方向”（稳就业·促发展）": a headline with its column's name
-    if text.endswith("——") and len(text) <= 2 * SHORT_MAX:
-        return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
-    if not text or len(text) > SHORT_MAX:
-        return False
-    if text[-1] in "，,、" or "。" in text[:-1]:
-        return False
-    if ends_sentence(text):
-        # "如何让村庄更宜居？" can be a headline; a sentence ending in 。 cannot.
-        return text[-1] in "？?！!" and len(text) <= 24
-    return True
-
-
-def classify(number: int, raw: str) -> Block:
-    return replace(_classify(number, raw), indented=raw[:1].isspace())
-
-
-def _classify(number: int, raw: str) -> Block:
-    text = raw.strip()
-    markers: list[str] = []
-    from_page = to_page = None
-    core = text
-    m = MARKER_RE.match(core)
-    if m:
-        markers.append(m.group(0))
-        from_page = _page_number(m.group(2)) if m.group(1) == "上" else None
-        to_page = _page_number(m.group(2)) if m.group(1) == "下" else None
-        core = core[m.end():].lstrip()
-    m = MARKER_RE.search(core)
-    if m and m.end() == len(core):
-        markers.append(m.group(0))
-        if m.group(1) == "下":
-            to_page = _page_number(m.group(2))
-        else:
-            from_page = from_page or _page_number(m.group(2))
-        core = core[: m.start()].rstrip()
-    if markers and not core:
-        return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
-    if is_editor_credit(core):
-        return Block(number, text, "editor", core)
-    if FURNITURE_RE.match(core):
-        return Block(number, text, "furniture", core)
-    credit = parse_credit(core)
-    if credit is not None and not markers:
-        return Block(number, text, "credit", "", credit=credit)
-    trailing = None
-    pm = TRAILING_PAREN.search(core)
-    if pm and pm.start() > 0:
-        before = core[: pm.start()].rstrip()
-        candidate = parse_credit(pm.group(0))
-        if candidate is not None and before and ends_sentence(before):
-            trailing, core = candidate, before
-    kind = "short" if trailing is None and not markers and _is_short(core) and not SIGN_OFF_RE.match(core) else "body"
-    return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
-
-
-# ------------------------------------------------------------------- joints
-
-def _text_like(short: str) -> bool:
-    """A short line that reads as the start of a cut sentence, not a headline:
-    it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
-    or stops on a word that cannot end a phrase ("…绿色升级的")."""
-    if COLUMN_TAG_RE.search(short) or short.endswith("——"):
-        return False  # a headline with its column's name, or an 引题
-    if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
-        return True  # a lone particle, not the end of 落地 or 存在
-    if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
-        return True  # a quotation or bracket opened and not closed: "…新农合“三保"
-    clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
-    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit())):
-        return True
-    if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
-        return True  # "附近居民表示,以前": a headline's halves are balanced
-    return (clauses > 0 or "、" in short) and ends_mid_word(short)
-
-
-def _run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
-    """Indexes of the body blocks from i in one direction, up to a boundary."""
-    out = []
-    j = i
-    while 0 <= j < len(blocks) and len(out) < limit:
-        b = blocks[j]
-        if b.kind != "body" or (j != i and b.from_page is not None):
-            break
-        out.append(j)
-        if step > 0 and j != i and not b.complete:
-            break
-        if step < 0 and b.from_page is not None:
-            break
-        j += step
-    return out
-
-
-def _page_indents(blocks: list[Block]) -> bool:
-    """The extraction kept paragraph indents ("　　"): many text lines start indented."""
-    body = [b for b in blocks if b.kind == "body"]
-    return len(body) >= 4 and sum(b.indented for b in body) >= 0.3 * len(body)
-
-
-def _in_jump_column(blocks: list[Block], i: int) -> bool:
-    """Block i is text in the first column of a continued story: "(上接第1版)…" opened its run."""
-    run = _run(blocks, i, -1, 12)
-    start = run[-1] if run else i
-    return blocks[start].from_page is not None or (
-        start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
-
-
-def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], dict[int, float]]:
-    """Pair each fragment cut mid-sentence with the fragment that continues it.
-
-    Returns tail index -> head index and the score of each accepted tail.
-    A short line is a tail only when the next line plainly continues it
-    ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a headline.
-    """
-    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
-    # Where the page indents paragraph starts, an unindented text line continues one.
-    indents = _page_indents(blocks)
-    before_topic = {i: topics.of(_run(blocks, i, -1, 4) or [i]) for i in tails}
-    # A tail in the first column of a continued story ("(上接第1版)…") goes on
-    # after a jump headline further down the page.
-    in_jump = {i: _in_jump_column(blocks, i) for i in tails}
-    candidates: list[tuple[float, int, int]] = []
-    for t in tails:
-        tail = blocks[t]
-        for h in range(t + 1, min(len(blocks), t + WINDOW)):
-            head = blocks[h]
-            if head.kind not in ("body", "short") or head.from_page is not None or not head.core:
-                continue
-            if lead_credit(head.core) is not None:
-                continue
-            prev = blocks[h - 1]
-            adjacent = h == t + 1
-            top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)
-            word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
-            cut = bad_start(head.core)
-            if head.kind == "short" and not (word or cut):
-                continue
-            if tail.kind == "short" and head.kind == "short" and not cut:
-                continue  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
-            if tail.kind == "short" and not (adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
-                    ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
-                    head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
-                    and not OPENING_RE.match(head.core)))):
-                continue  # a headline is not text unless the next line plainly continues it
-            # A paragraph that opens like a lead ("7月1日，…") printed inside a cut one
-            # (the seed page's a01): the cut goes on right after it.
-            over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
-                OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
-            unindented = indents and not head.indented
-            if not (adjacent or word or cut or top or over_lead or unindented):
-                continue
-            if not head.core.strip("…—.。·- "):
-                continue  # "…………" marks omitted text; it continues nothing
-            score = 0.0
-            if adjacent:
-                score += 3.0  # extraction reads a column top to bottom: the next line is the usual continuation
-            elif over_lead:
-                score += 2.5
-            if word:
-                score += 2.0 + 0.5 * min(word, 4)
-            elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):
-                score -= 1.0  # "6月28日,…", "连日来,…" open paragraphs far more often than they continue one
-            if cut:
-                score += 2.5
-            elif continues(head.core):
-                score += 1.5
-            elif weak_start(head.core):
-                score += 0.5
-            if top:
-                score += 1.0
-                if in_jump[t] and prev.kind == "short":
-                    score += 1.0
-            sim = topics.similarity(before_topic[t], topics.of(_run(blocks, h, 1, 4) or [h]))
-            score += 6.0 * sim
-            score -= 0.04 * (h - t)
-            if tail.kind == "short":
-                score -= 1.5  # it looks like a headline: a text tail competing for the head wins
-            if indents:
-                score += -2.5 if head.indented else 1.5
-            if not (adjacent or word or cut or unindented or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
-                continue  # a column top with nothing in common: another story's start
-            candidates.append((score, t, h))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    pairs: dict[int, int] = {}
-    scores: dict[int, float] = {}
-    used_heads: set[int] = set()
-    for score, t, h in candidates:
-        if t in pairs or h in used_heads or score < 1.0:
-            continue
-        pairs[t] = h
-        scores[t] = score
-        used_heads.add(h)
-    return pairs, scores
-
-
-# ------------------------------------------------------------------ stories
 
 @dataclass
 class _Story:
@@ -420,7 +171,7 @@ class _Walker:
         orphans = [s for s in tail if not s.headlines and s.body_count]
         if not orphans:
             return None
-        follow = self.topics.of(list(group) + _run(self.blocks, nxt, 1, 3))
+        follow = self.topics.of(list(group) + body_run(self.blocks, nxt, 1, 3))
         sim, best = max((self.topics.similarity(self.topics.of(s.blocks), follow), k) for k, s in enumerate(orphans))
         # right under the only untitled column, a headline needs less to claim it
         adjacent = len(orphans) == 1 and bool(orphans[0].blocks) and orphans[0].blocks[-1] == group[0] - 1
@@ -445,7 +196,7 @@ class _Walker:
         texts = [self.blocks[g].core for g in group]
         follow = list(group)
         if nxt is not None and self.blocks[nxt].kind == "body":
-            follow += _run(self.blocks, nxt, 1, 2)
+            follow += body_run(self.blocks, nxt, 1, 2)
         sim = self.topics.similarity(self.topics.of(cur.blocks[-8:]), self.topics.of(follow))
         # Log-odds of a new story, from general signals; the weights were fitted
         # on simulated pages (benchmarks/simulate_pages.py), not on any one page.
@@ -776,17 +527,17 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     blocks = [replace(b, kind="body") if b.kind == "short" and (
-        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or _text_like(b.core)
+        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or text_like(b.core)
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
             and blocks[i - 1].credit is None))
         else b for i, b in enumerate(blocks)]
     # (a long line with a clause break amid text is text; at a story's start it is an 引题)
-    if _page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
+    if page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
         blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
     # the next headline is the column's last, cut line: jump titles stand over text.
     blocks = [replace(b, kind="body") if b.kind == "short" and 0 < i < len(blocks) - 1
-              and blocks[i - 1].kind == "body" and _in_jump_column(blocks, i - 1)
+              and blocks[i - 1].kind == "body" and in_jump_column(blocks, i - 1)
               and blocks[i + 1].kind in ("short", "marker") else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
     pairs, scores = pair_joints(blocks, topics)
@@ -828,4 +579,4 @@ def accounted(lines: list[str], draft: PageDraft) -> tuple[Counter[str], Counter
     return want - have, have - want
 
 
-__all__ = ["Block", "accounted", "classify", "pair_joints", "reconstruct"]
+__all__ = ["accounted", "reconstruct"]

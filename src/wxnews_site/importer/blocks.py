@@ -1,0 +1,182 @@
+"""Raw page lines -> blocks: what each printed line is, before any story is built.
+
+A line is a short headline-like line, a body fragment, a credit, an editor
+credit, a jump marker or page furniture (date, page number). Markers and a
+trailing credit "(崔欣润)" are split off the text they are printed with, and
+kept on the block so nothing printed is lost.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
+from .seams import ends_mid_word, ends_sentence
+
+MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
+TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
+DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
+OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
+OPENER_RE = re.compile(
+    r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|据介绍|据了解|据悉|据统计|记者了解到|记者获悉"
+    r"|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
+SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
+CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
+# "（人民时评）", "（法治头条）", "（中国道路中国梦·青春为中国式现代化挺膺担当㊻）"; not "（新华社北京6月29日电）"
+# (a place in brackets, "（宁夏段）", "（安徽省）", names a place, not a column)
+COLUMN_TAG_RE = re.compile(
+    r"[（(](?=[^()（）]*[\u4e00-\u9fff]{2})[^()（）0-9，。、；：！？,.;:!?]{2,30}(?<![电讯段区市县省州镇乡村])[)）]$")
+# The date, weekday and page number printed in a page's header or footer.
+FURNITURE_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"
+    r"|(?:星期|周)[一二三四五六日天]|第?\s*[A-Z]?\d{1,2}\s*版|[A-Z]\d{1,2}|\d{1,3})$"
+)
+SHORT_MAX = 48  # longest line still read as a headline or subheading
+LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
+
+
+@dataclass(frozen=True)
+class Block:
+    """One non-blank raw line, split into what the layout needs."""
+
+    line: int
+    raw: str  # stripped line as printed
+    kind: str  # body | short | credit | editor | marker | furniture
+    core: str  # text without leading/trailing jump markers and trailing credit
+    from_page: int | None = None
+    to_page: int | None = None
+    markers: tuple[str, ...] = ()
+    credit: Credit | None = None  # a credit line, or the trailing "(崔欣润)"
+    indented: bool = False  # printed with a paragraph indent ("　　")
+
+    @property
+    def complete(self) -> bool:
+        return self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
+
+
+def _page_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text in CN_DIGITS:
+        return CN_DIGITS[text]
+    if text.startswith("十"):
+        return 10 + CN_DIGITS.get(text[1:], 0)
+    if text.endswith("十"):
+        return CN_DIGITS.get(text[0], 1) * 10
+    return CN_DIGITS.get(text[0], 0) * 10 + CN_DIGITS.get(text[-1], 0)
+
+
+def is_short(text: str) -> bool:
+    if lead_credit(text) is not None:
+        return False  # "本报讯 记者 于石 当官图什么？…" opens a text
+    if COLUMN_TAG_RE.search(text) and len(text) <= 2 * SHORT_MAX and "。" not in text:
+        return True  # "…让我找到努力方向”（稳就业·促发展）": a headline with its column's name
+    if text.endswith("——") and len(text) <= 2 * SHORT_MAX:
+        return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
+    if not text or len(text) > SHORT_MAX:
+        return False
+    if text[-1] in "，,、" or "。" in text[:-1]:
+        return False
+    if ends_sentence(text):
+        # "如何让村庄更宜居？" can be a headline; a sentence ending in 。 cannot.
+        return text[-1] in "？?！!" and len(text) <= 24
+    return True
+
+
+def classify(number: int, raw: str) -> Block:
+    return replace(_classify(number, raw), indented=raw[:1].isspace())
+
+
+def _classify(number: int, raw: str) -> Block:
+    text = raw.strip()
+    markers: list[str] = []
+    from_page = to_page = None
+    core = text
+    m = MARKER_RE.match(core)
+    if m:
+        markers.append(m.group(0))
+        from_page = _page_number(m.group(2)) if m.group(1) == "上" else None
+        to_page = _page_number(m.group(2)) if m.group(1) == "下" else None
+        core = core[m.end():].lstrip()
+    m = MARKER_RE.search(core)
+    if m and m.end() == len(core):
+        markers.append(m.group(0))
+        if m.group(1) == "下":
+            to_page = _page_number(m.group(2))
+        else:
+            from_page = from_page or _page_number(m.group(2))
+        core = core[: m.start()].rstrip()
+    if markers and not core:
+        return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
+    if is_editor_credit(core):
+        return Block(number, text, "editor", core)
+    if FURNITURE_RE.match(core):
+        return Block(number, text, "furniture", core)
+    credit = parse_credit(core)
+    if credit is not None and not markers:
+        return Block(number, text, "credit", "", credit=credit)
+    trailing = None
+    pm = TRAILING_PAREN.search(core)
+    if pm and pm.start() > 0:
+        before = core[: pm.start()].rstrip()
+        candidate = parse_credit(pm.group(0))
+        if candidate is not None and before and ends_sentence(before):
+            trailing, core = candidate, before
+    kind = "short" if trailing is None and not markers and is_short(core) and not SIGN_OFF_RE.match(core) else "body"
+    return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
+
+
+
+def text_like(short: str) -> bool:
+    """A short line that reads as the start of a cut sentence, not a headline:
+    it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
+    or stops on a word that cannot end a phrase ("…绿色升级的")."""
+    if COLUMN_TAG_RE.search(short) or short.endswith("——"):
+        return False  # a headline with its column's name, or an 引题
+    if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
+        return True  # a lone particle, not the end of 落地 or 存在
+    if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
+        return True  # a quotation or bracket opened and not closed: "…新农合“三保"
+    clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
+    if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit())):
+        return True
+    if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
+        return True  # "附近居民表示,以前": a headline's halves are balanced
+    return (clauses > 0 or "、" in short) and ends_mid_word(short)
+
+
+def body_run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
+    """Indexes of the body blocks from i in one direction, up to a boundary."""
+    out = []
+    j = i
+    while 0 <= j < len(blocks) and len(out) < limit:
+        b = blocks[j]
+        if b.kind != "body" or (j != i and b.from_page is not None):
+            break
+        out.append(j)
+        if step > 0 and j != i and not b.complete:
+            break
+        if step < 0 and b.from_page is not None:
+            break
+        j += step
+    return out
+
+
+def page_indents(blocks: list[Block]) -> bool:
+    """The extraction kept paragraph indents ("　　"): many text lines start indented."""
+    body = [b for b in blocks if b.kind == "body"]
+    return len(body) >= 4 and sum(b.indented for b in body) >= 0.3 * len(body)
+
+
+def in_jump_column(blocks: list[Block], i: int) -> bool:
+    """Block i is text in the first column of a continued story: "(上接第1版)…" opened its run."""
+    column = body_run(blocks, i, -1, 12)
+    start = column[-1] if column else i
+    return blocks[start].from_page is not None or (
+        start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
+
+
+__all__ = [
+    "Block", "classify", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+]
