@@ -49,7 +49,8 @@ def tab(browser):
     pg.seen = []  # type: ignore[attr-defined]
     pg.on("console", lambda m: m.type == "error" and pg.seen.append(f"console: {m.text}"))
     pg.on("pageerror", lambda exc: pg.seen.append(f"error: {exc}"))
-    pg.on("requestfailed", lambda r: pg.seen.append(f"failed: {r.url}"))
+    # Leaving a page aborts its late requests (the favicon): not a failure of the site.
+    pg.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "") and pg.seen.append(f"failed: {r.url}"))
     pg.on("response", lambda r: r.status >= 400 and pg.seen.append(f"{r.status}: {r.url}"))
 
     def dialog(d):
