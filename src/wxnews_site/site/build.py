@@ -113,15 +113,16 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         old = manifest.load(cache_dir)
         digests: dict[str, str] = {}
         todo: list[Page] = []
-        folders: set[Path] = set()
+        folders: set[str] = set()
         reused = 0
         for page in pages:
             d = digests[page.path] = manifest.digest(page, salt)
-            if old.unchanged(out_dir, page.path, d) and _link(out_dir / page.path, urls.inside(partial, page.path), folders):
+            if old.unchanged(out_dir, page.path, d) and \
+                    _link(os.path.join(out_dir, page.path), urls.inside(partial, page.path), folders):
                 reused += 1
             else:
                 todo.append(page)
-        timings["hash"] = time.perf_counter() - t
+        timings["hash+link"] = time.perf_counter() - t
         t = time.perf_counter()
         render_problems = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)))
         timings["render"] = time.perf_counter() - t
@@ -148,8 +149,10 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         raise
 
     # 8. swap in
+    t = time.perf_counter()
     swap(partial, out_dir)
     manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests))
+    timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
 
@@ -252,21 +255,21 @@ def _lastmod(p: Page) -> Any:
     return None
 
 
-def _mkdir(folder: Path, folders: set[Path]) -> None:
+def _mkdir(folder: str, folders: set[str]) -> None:
     if folder not in folders:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         folders.add(folder)
 
 
-def _write(target: Path, data: bytes, folders: set[Path]) -> None:
-    _mkdir(target.parent, folders)
+def _write(target: str, data: bytes, folders: set[str]) -> None:
+    _mkdir(os.path.dirname(target), folders)
     with open(target, "wb") as fh:
         fh.write(data)
 
 
-def _link(old: Path, target: Path, folders: set[Path]) -> bool:
+def _link(old: str, target: str, folders: set[str]) -> bool:
     """Reuse a file of the previous build: a hard link, or a copy where links fail."""
-    _mkdir(target.parent, folders)
+    _mkdir(os.path.dirname(target), folders)
     try:
         os.link(old, target)
         return True
@@ -287,7 +290,7 @@ _JOB: dict[str, Any] = {}
 def _render_range(start: int, stop: int) -> tuple[int, list[Problem]]:
     env, pages, partial, config, base = (_JOB[k] for k in ("env", "pages", "partial", "config", "base"))
     problems: list[Problem] = []
-    folders: set[Path] = set()
+    folders: set[str] = set()
     site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
     for page in pages[start:stop]:
         root = page.root if page.root is not None else urls.root_for(page.path)

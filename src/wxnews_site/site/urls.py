@@ -14,7 +14,8 @@ distinct names distinct and every path inside the output folder.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path, PurePosixPath
+import os
+from pathlib import Path
 
 from ..model import Article
 
@@ -108,11 +109,14 @@ def root_for(path: str) -> str:
     return "../" * path.count("/")
 
 
-def inside(out_dir: Path, path: str) -> Path:
-    """The file for ``path`` under out_dir; refuses any path that would leave it."""
-    p = PurePosixPath(path)
-    if p.is_absolute() or not p.parts or any(part in ("", ".", "..") for part in p.parts) or "\\" in path:
+def inside(out_dir: Path | str, path: str) -> str:
+    """The file for ``path`` under out_dir; refuses any path that would leave it.
+
+    A lexical check suffices: the build writes into a folder it has just
+    created itself, so no symlink inside it can point elsewhere. Strings, not
+    Path objects: this runs for every page of every build.
+    """
+    if not path or path[0] == "/" or "\\" in path or "\0" in path or \
+            any(part in ("", ".", "..") for part in path.split("/")):
         raise ValueError(f"refusing output path outside the site: {path!r}")
-    # A lexical check suffices: the build writes into a folder it has just
-    # created itself, so no symlink inside it can point elsewhere.
-    return out_dir.joinpath(*p.parts)
+    return os.path.join(out_dir, path)
