@@ -113,7 +113,7 @@ class Index:
 
     def record(self, n: int) -> dict:
         path = self.root / "d" / str(n // self.meta["perDir"]) / f"{n}.bin"
-        return json.loads(gzip.decompress(path.read_bytes()))
+        return json.loads(search_index.inflate_record((self.root / "dict.bin").read_bytes(), path.read_bytes()))
 
     def number_of(self, article_id: str) -> int:
         return next(n for n in range(self.meta["docs"]) if self.record(n)["i"] == article_id)

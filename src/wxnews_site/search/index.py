@@ -11,7 +11,8 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               frequency, so the browser cuts a query with the index's vocabulary
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
     search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, text
-                              and where its traditional characters are
+                              and where its traditional characters are (JSON, raw deflate
+                              with search/dict.bin as preset dictionary)
     search/dates.json         first article number of each issue date (date filters only)
 
 ``.bin`` files are gzip (static hosts serve them as they are and the browser
@@ -31,7 +32,8 @@ import math
 import multiprocessing
 import shutil
 import time
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -39,7 +41,7 @@ from typing import Callable, Iterable, Sequence
 from ..config import SiteConfig
 from ..model import Article
 from . import tokens
-from .normalize import normalize, searchable_parts, t2s_map
+from .normalize import normalize, searchable_parts, searchable_text, t2s_map
 
 FORMAT = 1
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
@@ -54,7 +56,9 @@ COMMON_FROM = 1000  # archives this large drop their most common terms' weights
 # level fits beside the article gap in one varint.
 WEIGHT_LEVELS = 16
 DOCS_PER_DIR = 1000
-OWN_FILES = ("meta.json", "dates.json", "g", "w", "k", "m", "d")
+OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
+DICT_BYTES = 32_000  # deflate looks back 32 KiB: the dictionary must fit in that window
+DICT_SAMPLE = 600    # articles sampled to choose it
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,53 @@ def _pack(entries: dict[int, tuple[bytes, bool]], count: int) -> bytes:
     for h in hashes:
         out += entries[h][0]
     return bytes(out)
+
+
+def record_dictionary(texts: Sequence[str]) -> bytes:
+    """A deflate preset dictionary for article records: their most common strings.
+
+    Each record is compressed on its own (the browser fetches one per result),
+    which leaves deflate nothing to refer back to at the start; strings that
+    recur across articles (common words, the record's JSON keys) give it a
+    start. Best strings go last, nearest the text, where references are cheapest.
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for n in (2, 3, 4):
+            counts.update(text[i:i + n] for i in range(len(text) - n + 1))
+    scaffold = '{"i":"","u":"","t":"","d":"","p":,"s":"","b":[""],"h":,"x":"'
+    chosen: list[bytes] = []
+    size = len(scaffold)
+    for gram, _ in sorted(counts.items(), key=lambda kv: (-kv[1] * len(kv[0].encode()), kv[0])):
+        if "\n" in gram or gram.isspace():
+            continue
+        b = gram.encode("utf-8")
+        if size + len(b) > DICT_BYTES:
+            break
+        chosen.append(b)
+        size += len(b)
+    return b"".join(reversed(chosen)) + scaffold.encode()
+
+
+def deflate_with(zdict: bytes, data: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
+    return c.compress(data) + c.flush()
+
+
+def dictionary_prefix(zdict: bytes) -> bytes:
+    """The dictionary as the unfinished start of a deflate stream, ending on a byte boundary.
+
+    The browser inflates this prefix followed by a record: the prefix fills
+    the window with the dictionary, and the record's references land in it.
+    """
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(zdict) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+def inflate_record(prefix: bytes, body: bytes) -> bytes:
+    """What the browser does with dict.bin and a record (used by tests)."""
+    zdict = zlib.decompressobj(-15).decompress(prefix)
+    return zlib.decompressobj(-15, zdict=zdict).decompress(body)
 
 
 class _Writer:
@@ -310,6 +361,9 @@ def write_index(
     prefixes = frozenset(by_prefix)
 
     t2s = t2s_map()
+    step = max(1, len(docs) // DICT_SAMPLE)
+    zdict = record_dictionary([searchable_text(a) for a in docs[::step]])
+    out.write("dict.bin", dictionary_prefix(zdict))
     postings: dict[str, list[int]] = defaultdict(list)
     parts: list[tuple[str, str]] = []
     present: list[list[str]] = []
@@ -348,7 +402,8 @@ def write_index(
         changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s]
         if changes:
             record["z"] = changes
-        out.json(f"d/{n // DOCS_PER_DIR}/{n}.bin", record, compress=True)
+        data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        out.write(f"d/{n // DOCS_PER_DIR}/{n}.bin", deflate_with(zdict, data))
 
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()
@@ -374,7 +429,7 @@ def write_index(
     out.json("dates.json", dates)
     _write_t2s(out)
     meta = {
-        "format": FORMAT, "docs": len(docs), "perDir": DOCS_PER_DIR,
+        "format": FORMAT, "docs": len(docs), "perDir": DOCS_PER_DIR, "dict": len(zdict),
         "shards": {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
         "total": total, "sections": sorted(sections),
         "first": dates[0][0] if dates else None, "last": dates[-1][0] if dates else None,

@@ -321,9 +321,21 @@
     return [lo, hi];
   }
 
-  async function record(doc) {
-    var m = await meta();
-    return piece("d/" + Math.floor(doc / m.perDir) + "/" + doc + ".bin", true);
+  var records = new Map();
+
+  // One article's record: raw deflate that refers back into dict.bin, so it is
+  // inflated after that prefix and the dictionary's bytes are cut off.
+  function record(doc) {
+    if (!records.has(doc)) {
+      records.set(doc, meta().then(async function (m) {
+        var parts = await Promise.all([piece("dict.bin", false), piece("d/" + Math.floor(doc / m.perDir) + "/" + doc + ".bin", false)]);
+        if (!parts[1]) return null;
+        var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+        var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+        return JSON.parse(new TextDecoder().decode(bytes.subarray(m.dict)));
+      }));
+    }
+    return records.get(doc);
   }
 
   // [text, marked] pieces of a string, marking every occurrence of the terms.
