@@ -57,6 +57,7 @@ ARTICLES = (
             section="副刊"),
     article("2024-06-24-05-02", None,
             "荷花盛开，游客在蠡湖边拍照。", kind="photo", section="副刊", photographers=("李伟",)),
+    article("2024-06-23-06-01", "太湖漫记", "太湖之滨。" * 700 + "\n\n蠡园深处有一座长廊。", section="副刊"),
 )
 
 
@@ -112,8 +113,22 @@ class Index:
         return out
 
     def record(self, n: int) -> dict:
-        path = self.root / "d" / str(n // self.meta["perDir"]) / f"{n}.bin"
-        return json.loads(search_index.inflate_record((self.root / "dict.bin").read_bytes(), path.read_bytes()))
+        """An article's record with its whole text, put together from its pieces."""
+        prefix = (self.root / "dict.bin").read_bytes()
+        folder = self.root / "d" / str(n // self.meta["perDir"])
+
+        def piece(k: int) -> dict:
+            path = folder / (f"{n}-{k}.bin" if k else f"{n}.bin")
+            return json.loads(search_index.inflate_record(prefix, path.read_bytes()))
+
+        rec = piece(0)
+        for k in range(1, rec["c"]):
+            more = piece(k)
+            rec["x"] += more["x"]
+            rec["z"] = rec.get("z", []) + more.get("z", [])
+        if not rec.get("z"):
+            rec.pop("z", None)
+        return rec
 
     def number_of(self, article_id: str) -> int:
         return next(n for n in range(self.meta["docs"]) if self.record(n)["i"] == article_id)
@@ -205,7 +220,7 @@ def test_headlines_sections_and_people_are_filters(built):
 def test_articles_are_numbered_oldest_first_so_newer_sorts_higher(built):
     dates = [built.record(n)["d"] for n in range(built.meta["docs"])]
     assert dates == sorted(dates)
-    assert built.meta["first"] == "2024-06-24" and built.meta["last"] == "2024-06-30"
+    assert built.meta["first"] == "2024-06-23" and built.meta["last"] == "2024-06-30"
 
 
 def test_records_carry_what_a_result_shows(built):
@@ -227,6 +242,13 @@ def test_site_words_and_names_join_the_jieba_vocabulary(built):
     assert robot in built.weights("崔欣润")  # a byline, cut whole
     vocab = json.loads(gzip.decompress((built.root / "k" / f"{search_index.fnv1a('具') % built.meta['shards']['k']}.bin").read_bytes()))
     assert "具身智能" in vocab
+
+
+def test_a_long_text_is_sent_in_pieces(built):
+    n = built.number_of("2024-06-23-06-01")
+    folder = built.root / "d" / str(n // built.meta["perDir"])
+    assert (folder / f"{n}-2.bin").exists() and not (folder / f"{n}-3.bin").exists()
+    assert built.record(n)["x"].endswith("蠡园深处有一座长廊。")
 
 
 def test_headline_terms_weigh_more_than_body_terms(built):

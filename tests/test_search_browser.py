@@ -51,6 +51,11 @@ def test_query_inside_a_longer_word_is_found(page):
     assert titles(search(page, "航道")) == ["长三角一体化再提速"]
 
 
+def test_a_match_far_into_a_long_article_is_found_and_shown(page):
+    (r,) = search(page, "蠡园深处")["results"]
+    assert r["title"] == "太湖漫记" and ["蠡园深处", True] in r["excerptParts"]
+
+
 def test_space_separated_terms_must_all_occur(page):
     assert titles(search(page, "老旧小区 加装电梯")) == ["老旧小区加装电梯 民生实事落地"]
     assert search(page, "老旧小区 英伟达")["total"] == 0

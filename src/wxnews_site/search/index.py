@@ -10,9 +10,10 @@ Layout (``N`` = article number in date order, so newer is larger)::
     search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
-    search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, text
-                              and where its traditional characters are (JSON, raw deflate
-                              with search/dict.bin as preset dictionary)
+    search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, the
+                              first 1,200 characters of its text and where its traditional
+                              characters are (JSON, raw deflate with search/dict.bin as preset
+                              dictionary); <N>-<k>.bin the text's further pieces
     search/dates.json         first article number of each issue date (date filters only)
 
 ``.bin`` files are gzip (static hosts serve them as they are and the browser
@@ -56,6 +57,7 @@ COMMON_FROM = 1000  # archives this large drop their most common terms' weights
 # level fits beside the article gap in one varint.
 WEIGHT_LEVELS = 16
 DOCS_PER_DIR = 1000
+CHUNK = 1200  # characters of text per record piece
 OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
 DICT_BYTES = 32_000  # deflate looks back 32 KiB: the dictionary must fit in that window
 DICT_SAMPLE = 600    # articles sampled to choose it
@@ -391,19 +393,27 @@ def write_index(
         if not dates or dates[-1][0] != day:
             dates.append((day, n))
         title = a.headline
-        record = {
-            "i": a.id, "u": url_for(a), "t": title, "d": day, "p": a.page, "s": section,
-            "b": [config.canonical_person(p) for p, _ in a.people], "h": len(head), "x": text,
-        }
+        # The text goes in pieces: a result needs only the first (which usually
+        # holds the match), the rest is fetched when the match is further on.
+        pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
         # The browser folds width and case itself; it is sent only the rare
         # traditional characters' simplified forms, by position, not a second text.
-        if any(ch in t2s for ch in title):
-            record["tn"] = normalize(title)
         changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s]
-        if changes:
-            record["z"] = changes
-        data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        out.write(f"d/{n // DOCS_PER_DIR}/{n}.bin", deflate_with(zdict, data))
+        for k, piece in enumerate(pieces):
+            record: dict[str, object] = {"x": piece}
+            if k == 0:
+                record = {
+                    "i": a.id, "u": url_for(a), "t": title, "d": day, "p": a.page, "s": section,
+                    "b": [config.canonical_person(p) for p, _ in a.people], "h": len(head),
+                    "c": len(pieces), "x": piece,
+                }
+                if any(ch in t2s for ch in title):
+                    record["tn"] = normalize(title)
+            z = [c for c in changes if k * CHUNK <= c[0] < (k + 1) * CHUNK]
+            if z:
+                record["z"] = z
+            data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            out.write(f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin", deflate_with(zdict, data))
 
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()

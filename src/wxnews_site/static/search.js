@@ -323,19 +323,35 @@
 
   var records = new Map();
 
-  // One article's record: raw deflate that refers back into dict.bin, so it is
-  // inflated after that prefix and the dictionary's bytes are cut off.
+  // A piece of an article's record: raw deflate that refers back into dict.bin,
+  // so it is inflated after that prefix and the dictionary's bytes are cut off.
+  async function recordPiece(doc, k) {
+    var m = await meta();
+    var path = "d/" + Math.floor(doc / m.perDir) + "/" + doc + (k ? "-" + k : "") + ".bin";
+    var parts = await Promise.all([piece("dict.bin", false), piece(path, false)]);
+    if (!parts[1]) return null;
+    var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(m.dict)));
+  }
+
+  // An article's record with the first piece of its text.
   function record(doc) {
-    if (!records.has(doc)) {
-      records.set(doc, meta().then(async function (m) {
-        var parts = await Promise.all([piece("dict.bin", false), piece("d/" + Math.floor(doc / m.perDir) + "/" + doc + ".bin", false)]);
-        if (!parts[1]) return null;
-        var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-        var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-        return JSON.parse(new TextDecoder().decode(bytes.subarray(m.dict)));
-      }));
-    }
+    if (!records.has(doc)) records.set(doc, recordPiece(doc, 0));
     return records.get(doc);
+  }
+
+  // The rest of the text, for a match that is not in the first piece.
+  async function wholeRecord(doc, rec) {
+    if (rec.c > 1 && !rec.whole) {
+      var more = await Promise.all(Array.from({ length: rec.c - 1 }, function (_, k) { return recordPiece(doc, k + 1); }));
+      if (!rec.whole) {
+        for (var p of more) { rec.x += p.x; if (p.z) rec.z = (rec.z || []).concat(p.z); }
+        rec.whole = true;
+        rec.norm = undefined;
+      }
+    }
+    return rec;
   }
 
   // [text, marked] pieces of a string, marking every occurrence of the terms.
@@ -415,10 +431,13 @@
       var batch = order.slice(checked, checked + Math.min(64, want - accepted));
       checked += batch.length;
       var recs = await Promise.all(batch.map(record));
+      var found = function (rec) { var text = normText(rec); return terms.every(function (t) { return text.includes(t); }); };
+      recs = await Promise.all(recs.map(function (rec, i) {
+        return rec && !found(rec) ? wholeRecord(batch[i], rec) : rec;
+      }));
       for (var i = 0; i < batch.length; i++) {
         var rec = recs[i];
-        var text = rec ? normText(rec) : "";
-        if (!rec || !terms.every(function (t) { return text.includes(t); })) { rejected++; continue; }
+        if (!rec || !found(rec)) { rejected++; continue; }
         if (accepted >= offset && accepted < want) results.push(result(rec, terms));
         accepted++;
       }
