@@ -3,7 +3,9 @@
 Every key is optional; a missing file gives the defaults below. An unknown key
 or a value of the wrong type is an error naming the key and its line, with a
 "did you mean" for near misses, because a silently ignored misspelling
-(``pagenation:``) is worse than a refusal.
+(``pagenation:``) is worse than a refusal. So are two section names for one
+page on one day, and a name variant listed under two people: either would
+make the site depend on the order of the file.
 
 Example::
 

@@ -288,7 +288,7 @@ def inject(body: bytes, state: State) -> bytes:
                 items += f"<li>({warnings} warning(s) in the terminal)</li>"
             shown = "showing the last good site" if (state.out_dir / "index.html").is_file() else "no site to show yet"
             snippet = (
-                '<div id="wxnews-build-failed" style="position:fixed;left:0;right:0;bottom:0;max-height:40vh;'
+                '<div id="wxnews-build-failed" role="alert" style="position:fixed;left:0;right:0;bottom:0;max-height:40vh;'
                 'overflow:auto;background:#fff3f3;color:#600;border-top:3px solid #c00;padding:.5em 1em;'
                 'font:14px/1.4 monospace;z-index:99999">'
                 f"<strong>Build failed: {shown}.</strong>"
