@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import pagegen
 from wxnews_site.importer.layout import accounted, reconstruct
+from wxnews_site.importer.printed import line_per_line
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SEED_RAW = (PAGES / "wuxi-2024-06-30_02.txt").read_text(encoding="utf-8")
@@ -155,11 +156,13 @@ def test_paragraph_indents_show_where_a_cut_paragraph_goes_on():
     assert s.paragraphs[-1] == "开放首日,不少市民专程赶来。"
 
 
-@pytest.mark.parametrize("marker,page", [("（下转第十二版）", 12), ("(下转第2版)", 2), ("（下转第二十三版）", 23), ("(下转 A3 版)", None)])
+@pytest.mark.parametrize("marker,page", [("（下转第十二版）", 12), ("(下转第2版)", 2), ("（下转第二十三版）", 23), ("(下转 A3 版)", 3), ("（下转A3版）", 3), ("(转第5版)", 5), ("下转第二版", 2), ("（下转Ｂ１２版）", 12)])
 def test_jump_markers_in_any_numerals(marker, page):
     lines = ["运河边新建三座口袋公园", "本报讯 运河沿岸新建的三座口袋公园近日向市民开放,园内设置了" + marker]
     s = reconstruct(lines, "p.txt").stories[0]
-    assert s.continued_to_page == page
+    # a section letter is printed, not stored: "A3" is page 3 of the paper's A section
+    assert s.continued_to_page == page and s.markers == (marker,)
+    assert s.paragraphs[-1].endswith("园内设置了")
     assert conserved(lines, reconstruct(lines, "p.txt"))
 
 
@@ -230,3 +233,83 @@ def test_any_text_is_conserved(lines):
     missing, extra = accounted(lines, draft)
     assert not missing and not extra
     assert each_line_once(lines, draft)
+
+
+def test_letter_page_markers_open_and_close_continued_stories():
+    lines = [
+        "（上接A1版）食堂每天提供三种套餐,荤素搭配,价格实惠。",
+        "负责人说,下一步将在更多社区推广这一做法。",
+        "运河边新建三座口袋公园",
+        "本报讯 运河沿岸新建的三座口袋公园近日向市民开放,园内设置了(下转A3版)",
+    ]
+    draft = reconstruct(lines, "p.txt")
+    first, second = draft.stories
+    assert (first.kind, first.continued_from_page, first.markers) == ("continuation", 1, ("（上接A1版）",))
+    assert first.paragraphs[0] == "食堂每天提供三种套餐,荤素搭配,价格实惠。"
+    assert (second.continued_to_page, second.markers) == (3, ("(下转A3版)",))
+    assert conserved(lines, draft)
+
+
+ADVERT = ["阳光家居博览会", "品质生活  从家开始", "地址：滨湖区湖滨路88号", "咨询热线：0510-85556666"]
+
+
+def test_an_advert_between_stories_is_left_over_not_an_article():
+    lines = [
+        "运河边新建三座口袋公园",
+        "本报讯 运河沿岸新建的三座口袋公园近日向市民开放。(王伟)",
+        *ADVERT,
+        "城市书房开放",
+        "本报讯 城市书房今天开放,市民可以免费借阅图书。(李娜)",
+    ]
+    draft = reconstruct(lines, "p.txt")
+    assert [s.title for s in draft.stories] == ["运河边新建三座口袋公园", "城市书房开放"]
+    assert [(lo.line, lo.reason) for lo in draft.leftovers] == [(n, "advert") for n in (3, 4, 5, 6)]
+    assert conserved(lines, draft) and each_line_once(lines, draft)
+
+
+def test_a_labelled_advert_at_the_page_top_is_left_over():
+    lines = ["广告", "全城热卖  买一送一", "订购电话：13912345678", *ADVERT[2:3], "城市书房开放",
+             "本报讯 城市书房今天开放,市民可以免费借阅图书。(李娜)"]
+    draft = reconstruct(lines, "p.txt")
+    assert [s.title for s in draft.stories] == ["城市书房开放"]
+    assert {lo.reason for lo in draft.leftovers} == {"advert"} and len(draft.leftovers) == 4
+
+
+def test_a_hotline_at_the_end_of_a_story_stays_in_the_story():
+    lines = ["夏令营开始报名", "本报讯 市青少年宫暑期夏令营今天开始报名,名额有限,报满为止。", "报名电话：0510-82345678"]
+    draft = reconstruct(lines, "p.txt")
+    assert not draft.leftovers and draft.stories[0].paragraphs[-1] == "报名电话：0510-82345678"
+
+
+def _printed_lines(paragraph: str, width: int, indent: str = "　　") -> list[str]:
+    """A paragraph as printed in a column `width` characters wide, indent first."""
+    text = indent + paragraph
+    return [text[k:k + width] for k in range(0, len(text), width)]
+
+
+def test_a_page_extracted_one_printed_line_per_raw_line_is_rejoined():
+    paras = [
+        "本报讯 运河沿岸新建的三座口袋公园近日向市民开放,园内设置了健身步道、儿童游乐区和休憩座椅。",
+        "公园利用闲置边角地建设,设计时保留了原有的大树,并种植了适合本地气候的花木,四季都有景可赏。",
+        "附近居民表示,以前这里堆放杂物,现在成了家门口的小花园,早晚锻炼有了好去处。(王伟)",
+    ]
+    lines = ["运河边新建三座口袋公园"] + [ln for p in paras for ln in _printed_lines(p, 13)]
+    draft = reconstruct(lines, "p.txt")
+    (s,) = draft.stories
+    assert s.title == "运河边新建三座口袋公园"
+    assert s.paragraphs == (paras[0], paras[1], paras[2].removesuffix("(王伟)"))
+    assert s.bylines == ("王伟",) and s.lines == tuple(range(1, len(lines) + 1))
+    assert conserved(lines, draft) and each_line_once(lines, draft)
+
+
+def test_unindented_printed_lines_start_a_paragraph_after_a_short_sentence_end():
+    paras = ["市里新建的图书馆今天开放,馆内藏书二十万册,设有少儿阅览区。",
+             "图书馆由老厂房改建而成,保留了红砖外墙和高大的窗户,很有年代感。",
+             "开放首日,不少市民专程赶来,在书架间流连。", "馆方说,今后还将举办读书会和展览。"]
+    lines = ["城市图书馆开放"] + [ln for p in paras for ln in _printed_lines(p, 12, indent="")]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs == tuple(paras)
+
+
+def test_ordinary_pages_are_not_rejoined():
+    assert not line_per_line(SEED_RAW.split("\n"))

@@ -13,7 +13,11 @@ from dataclasses import dataclass, replace
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
 from .seams import ends_mid_word, ends_sentence
 
-MARKER_RE = re.compile(r"[(（]\s*([上下])[接转]第?\s*([0-9一二三四五六七八九十]+)\s*版\s*[)）]")
+# "(上接第1版)", "（下转A3版）", "(转第5版)", "（接A1）"; unbracketed only with 上/下 and 版: "下转第二版".
+# Papers with sections number pages "A3": the printed marker keeps the letter, the page number is 3.
+MARKER_RE = re.compile(
+    r"[(（]\s*(?P<dir>[上下]?\s*[接转])\s*(?:第\s*)?(?P<page>[A-Za-zＡ-Ｚａ-ｚ]?\s*[0-9０-９一二三四五六七八九十]{1,3})\s*版?\s*[)）]"
+    r"|(?P<dir2>[上下]\s*[接转])\s*(?:第\s*)?(?P<page2>[A-Za-zＡ-Ｚａ-ｚ]?\s*[0-9０-９一二三四五六七八九十]{1,3})\s*版")
 TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
 DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
@@ -49,10 +53,19 @@ class Block:
     markers: tuple[str, ...] = ()
     credit: Credit | None = None  # a credit line, or the trailing "(崔欣润)"
     indented: bool = False  # printed with a paragraph indent ("　　")
+    more: tuple[int, ...] = ()  # further raw lines joined into this one (pages extracted line by line)
 
     @property
     def complete(self) -> bool:
         return self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
+
+
+def _jump(m: re.Match[str]) -> tuple[str, int]:
+    """("上" or "下", page number) of a jump marker: 接 points back, 转 forward."""
+    direction = m.group("dir") or m.group("dir2")
+    page = re.sub(r"[\sA-Za-zＡ-Ｚａ-ｚ]", "", m.group("page") or m.group("page2"))
+    page = page.translate({0xFF10 + k: str(k) for k in range(10)})
+    return ("上" if direction.endswith("接") else "下"), _page_number(page)
 
 
 def _page_number(text: str) -> int:
@@ -76,6 +89,8 @@ def is_short(text: str) -> bool:
         return True  # an 引题, however long: "…颁发不动产权证书41万本。记者探访——"
     if not text or len(text) > SHORT_MAX:
         return False
+    if PHONE_RE.search(text):
+        return False  # "报名电话：0510-82345678" is information, not a headline
     if text[-1] in "，,、" or "。" in text[:-1]:
         return False
     if ends_sentence(text):
@@ -96,16 +111,18 @@ def _classify(number: int, raw: str) -> Block:
     m = MARKER_RE.match(core)
     if m:
         markers.append(m.group(0))
-        from_page = _page_number(m.group(2)) if m.group(1) == "上" else None
-        to_page = _page_number(m.group(2)) if m.group(1) == "下" else None
+        direction, page = _jump(m)
+        from_page = page if direction == "上" else None
+        to_page = page if direction == "下" else None
         core = core[m.end():].lstrip()
-    m = MARKER_RE.search(core)
-    if m and m.end() == len(core):
+    m = next((x for x in MARKER_RE.finditer(core) if x.end() == len(core)), None)
+    if m:
         markers.append(m.group(0))
-        if m.group(1) == "下":
-            to_page = _page_number(m.group(2))
+        direction, page = _jump(m)
+        if direction == "下":
+            to_page = page
         else:
-            from_page = from_page or _page_number(m.group(2))
+            from_page = from_page or page
         core = core[: m.start()].rstrip()
     if markers and not core:
         return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
@@ -177,6 +194,51 @@ def in_jump_column(blocks: list[Block], i: int) -> bool:
         start > 0 and blocks[start - 1].kind == "marker" and blocks[start - 1].from_page is not None)
 
 
+# What only an advertisement prints on a line of its own: a phone number with
+# its label, an address, a "广告" tag. In an article these sit inside sentences.
+PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}[-－—\s]?\d{7,8}|1[3-9]\d{9}|400[-－]?\d{3}[-－]?\d{4})(?!\d)")
+ADVERT_LABEL_RE = re.compile(
+    r"^(?:广告|[(（【]?广告[)）】]|(?:咨询|服务|订购|预约|招商|报名|销售|投诉)?(?:热线|电话)[:：]|地址[:：]|网址[:：]|微信[:：]|联系人[:：])")
+ADVERT_LINE_MAX = 60  # an advert's lines are short; a sentence giving a hotline is text
+
+
+def advert_line(text: str) -> bool:
+    text = text.strip()
+    if len(text) > ADVERT_LINE_MAX or text.endswith("。"):
+        return False
+    return bool(ADVERT_LABEL_RE.match(text) or (PHONE_RE.search(text) and not re.search(r"[，,；;]", text)))
+
+
+def advert_blocks(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks of advertisements: lines only an advert prints, the
+    name and slogan lines right above them, and lines between two such lines."""
+    hits = [i for i, b in enumerate(blocks) if b.kind in ("short", "body", "furniture") and advert_line(b.raw)]
+    out: set[int] = set()
+    # runs of advert lines, with at most two short lines between them
+    runs: list[list[int]] = []
+    for i in hits:
+        if runs and i - runs[-1][-1] <= 3 and all(blocks[k].kind == "short" for k in range(runs[-1][-1] + 1, i)):
+            runs[-1].extend(range(runs[-1][-1] + 1, i + 1))
+        else:
+            runs.append([i])
+    for run in runs:
+        # the advertiser's name and slogan: short lines above, back to the text before
+        j = run[0] - 1
+        above: list[int] = []
+        while j >= 0 and len(above) < 4 and blocks[j].kind == "short" and j not in out:
+            above.append(j)
+            j -= 1
+        labelled = any(re.match(r"^[(（【]?广告[)）】]?$", blocks[k].raw) for k in run)
+        signals = sum(1 for k in run if advert_line(blocks[k].raw))
+        # One hotline line after an article's text ("报名电话：…") belongs to the article.
+        if not (labelled or signals >= 2 or above):
+            continue
+        out.update(run)
+        if j < 0 or blocks[j].kind in ("body", "credit", "editor", "marker", "furniture") or j in out:
+            out.update(above)
+    return out
+
+
 __all__ = [
-    "Block", "classify", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+    "Block", "advert_blocks", "advert_line", "classify", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
 ]

@@ -29,12 +29,13 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
 from .blocks import (
-    CHAPTER_RE, COLUMN_TAG_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, body_run, classify, in_jump_column,
-    page_indents, text_like,
+    CHAPTER_RE, COLUMN_TAG_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks, body_run, classify,
+    in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
 from .joints import pair_joints
+from .printed import rejoin
 from .seams import Topics
 
 
@@ -523,7 +524,11 @@ def _date_hint(lines: list[str]) -> str | None:
 
 def reconstruct(lines: list[str], source: str) -> PageDraft:
     """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
-    blocks = [classify(n, raw) for n, raw in enumerate(lines, start=1) if raw.strip()]
+    blocks = [replace(classify(p.numbers[0], p.text), more=p.numbers[1:]) for p in rejoin(lines)]
+    adverts = advert_blocks(blocks)
+    advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
+                        for n in (blocks[i].line,) + blocks[i].more]
+    blocks = [b for i, b in enumerate(blocks) if i not in adverts]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     blocks = [replace(b, kind="body") if b.kind == "short" and (
@@ -545,9 +550,16 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
     walker = _Walker(blocks, pairs, scores, topics)
     walker.walk()
+    # a logical line joined from several printed ones stands for all of them
+    joined = {b.line: b.more for b in blocks if b.more}
+    for s in walker.stories:
+        s.lines.update(n for ln in list(s.lines) for n in joined.get(ln, ()))
+    leftovers = [Leftover(n, lines[n - 1].strip(), lo.reason) for lo in walker.leftovers
+                 for n in ((lo.line,) + joined[lo.line] if lo.line in joined else (lo.line,))]
     stories = [d for d in (_finish(s) for s in walker.stories) if d is not None]
     return PageDraft(
-        stories=tuple(stories), credits=tuple(walker.credits), leftovers=tuple(walker.leftovers),
+        stories=tuple(stories), credits=tuple(walker.credits),
+        leftovers=tuple(sorted(leftovers + advert_leftovers, key=lambda lo: lo.line)),
         date_hint=_date_hint(lines),
     )
 
