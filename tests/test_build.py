@@ -357,3 +357,24 @@ def test_an_empty_archive_builds_a_site_whose_links_all_resolve(tmp_path: Path):
     assert result.ok, result.problems
     assert "档案中还没有文章" in (tmp_path / "build/index.html").read_text(encoding="utf-8")
     assert check_links(tmp_path / "build") == []
+
+
+def test_two_pages_on_one_output_path_are_an_error_naming_both():
+    from wxnews_site.site.build import collisions
+    from wxnews_site.site.pages import Page
+
+    found = collisions([Page("people/a.html", "listing.html", {}, "person 'a'"),
+                        Page("people/a.html", "listing.html", {}, "section 'a'"),
+                        Page("feed.xml", "listing.html", {}, "person 'feed'")])
+    assert [p.message for p in found] == [
+        "two outputs on one path people/a.html: person 'a' and section 'a'",
+        "two outputs on one path feed.xml: a file the build writes and person 'feed'",
+    ]
+
+
+def test_section_names_from_site_yaml_win_over_the_printed_ones(project: Path):
+    (project / "site.yaml").write_text("sections:\n  - {pages: [2], name: 经济, from: 2024-06-29}\n", encoding="utf-8")
+    build(project)
+    assert "第02版 · 经济" in main_text(page(project, "2024/06/30/index.html"))
+    assert "本版文章 5 篇" in page(project, "sections/经济.html")
+    assert not (project / "build/sections/综合.html").exists()
