@@ -3,9 +3,10 @@
 Layout (``N`` = article number in date order, so newer is larger)::
 
     search/meta.json          shard counts, article count, jieba total: all the browser loads first
-    search/g/<h>.bin          n-gram shards: every character bigram and character of the
-                              normalised text -> articles containing it; the same for
-                              headlines (key prefixed \\x01), sections (\\x02) and people (\\x03)
+    search/g/<h>.bin          n-gram shards: every character, and every bigram without a
+                              space or punctuation mark, of the normalised text -> articles
+                              containing it; the same for headlines (key prefixed \\x01),
+                              sections (\\x02) and people (\\x03)
     search/w/<h>.bin          jieba term shards: term -> (article gap * 16 + BM25 weight level)
     search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
@@ -16,13 +17,13 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               dictionary); <N>-<k>.bin the text's further pieces
     search/dates.json         first article number of each issue date (date filters only)
 
-``.bin`` files are gzip (static hosts serve them as they are and the browser
-unpacks them with DecompressionStream); binary shards hold varint lists.
-Candidates come from the n-gram shards (every substring of the query of two
-characters or more has all its bigrams in an article that contains it); the
-browser then verifies each article it shows against the article's normalised
-text, so every result really contains the query. Shard ``h`` of a key is its
-FNV-1a hash (over code points) modulo the shard count.
+Shards (``g``, ``w``, ``k``) are gzip (static hosts serve them as they are and
+the browser unpacks them with DecompressionStream); binary shards hold varint
+lists keyed by hash, not by key. Candidates come from the n-gram shards (an
+article that contains the query has all the query's keys); the browser then
+verifies each article it shows against the article's normalised text, so every
+result really contains the query. Shard ``h`` of a key is its FNV-1a hash (over
+code points) modulo the shard count.
 """
 from __future__ import annotations
 
