@@ -120,9 +120,10 @@ def main() -> int:
     rng = random.Random(args.seed)
     pages = load_pages(rng, args.pages)
     initialize()
-    results, times, lost_chars, failures = [], [], 0, []
+    results, times, lost_chars, failures, layouts = [], [], 0, [], []
     for n, arts in enumerate(pages):
         raw, gold = pagegen.layout(arts, seed=args.seed * 1000 + n)
+        layouts.append(gold["layout"])
         lines = raw.split("\n")
         t0 = time.perf_counter()
         draft = reconstruct(lines, gold["source"])
@@ -142,12 +143,17 @@ def main() -> int:
         by_style[style].append(r["score"])
     print("by the page's credit style: " + ", ".join(
         f"{k} {statistics.mean(v):.3f} ({len(v)})" for k, v in sorted(by_style.items())))
+    by_layout: dict[str, list[float]] = defaultdict(list)
+    for r, feats in zip(results, layouts):
+        for f in feats:
+            by_layout[f].append(r["score"])
+    print("by layout: " + ", ".join(f"{k} {statistics.mean(v):.3f} ({len(v)})" for k, v in sorted(by_layout.items())))
     print(f"characters not conserved: {lost_chars}")
     print(f"reconstruct per page: median {statistics.median(times) * 1000:.1f} ms, "
           f"max {max(times) * 1000:.1f} ms, total {sum(times):.2f} s")
     for score, n, raw, r, draft, _ in sorted(failures, key=lambda f: f[0])[: args.worst]:
         print(f"\n== page {n}: score {score}")
-        print(json.dumps({k: r[k] for k in METRICS + ("headline_misses", "joint_misses", "unmatched_gold")},
+        print(json.dumps({k: r[k] for k in METRICS + ("headline_misses", "joint_misses", "unmatched_gold", "lost")},
                          ensure_ascii=False, indent=1)[:3000])
     return 0
 

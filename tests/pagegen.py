@@ -23,6 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from wxnews_site.importer.printed import cells
+
 FINAL = set("。！？!?…；;：:”’」』）)")
 NO_CUT_NEAR = set("，。、；：？！,.;:?!“”‘’「」（）()《》—…·%％ ")
 TOOLS = Path(__file__).resolve().parent / "tools" / "score_import.py"
@@ -43,18 +45,70 @@ def _cut_point(text: str, rng: random.Random) -> int | None:
 
 
 class _Page:
-    def __init__(self, rng: random.Random, blank_lines: bool, indent: str):
+    def __init__(self, rng: random.Random, blank_lines: bool, indent: str, column: int = 0):
         self.rng = rng
         self.blank_lines = blank_lines
         self.indent = indent  # some extractions keep the paragraph indent "　　"
+        # Some extractions give each printed column line as a raw line: text is
+        # then cut every `column` characters (0: one raw line per paragraph).
+        self.column = column
         self.lines: list[str] = []
         self.joints: list[dict[str, Any]] = []
 
-    def emit(self, text: str, *, starts_paragraph: bool = False) -> int:
+    def emit(self, text: str, *, starts_paragraph: bool = False, body: bool = False) -> int:
         if self.lines and self.blank_lines:
             self.lines.append("")
-        self.lines.append((self.indent if starts_paragraph else "") + text)
+        text = (self.indent if starts_paragraph else "") + text
+        if self.column and body:
+            self.lines.extend(self.wrap(text))
+        else:
+            self.lines.append(text)
         return len(self.lines)
+
+    def wrap(self, text: str) -> list[str]:
+        """Printed column lines: `column` Chinese characters wide, where a Latin
+        letter or digit takes half a character's room."""
+        out, line, room = [], "", 2 * self.column
+        for ch in text:
+            w = cells(ch)
+            if line and room < w:
+                out.append(line)
+                line, room = "", 2 * self.column
+            line += ch
+            room -= w
+        return out + ([line] if line else [])
+
+    def snap(self, text: str, cut: int, *, starts_paragraph: bool = True) -> int:
+        """A column break falls between printed lines: move the cut to a line's end."""
+        if not self.column:
+            return cut
+        lead = len(self.indent) if starts_paragraph else 0
+        ends, total = [], 0
+        for line in self.wrap((self.indent if starts_paragraph else "") + text)[:-1]:
+            total += len(line)
+            ends.append(total - lead)
+        ends = [e for e in ends if 0 < e < len(text)]
+        return min(ends, key=lambda e: abs(e - cut)) if ends else cut
+
+
+ADVERT_NAMES = ["阳光家居博览会", "金秋惠民车展", "老字号月饼礼盒", "湖畔花园二期", "暑期游泳培训班"]
+ADVERT_SLOGANS = ["品质生活  从家开始", "全城热卖  限时优惠", "名额有限  欢迎垂询", "实惠看得见"]
+
+
+def _advert(rng: random.Random) -> list[str]:
+    """An advertisement's lines: written for the simulator, no paper's text."""
+    lines = ["广告"] if rng.random() < 0.3 else []
+    lines += [rng.choice(ADVERT_NAMES)] + ([rng.choice(ADVERT_SLOGANS)] if rng.random() < 0.7 else [])
+    road = rng.choice(["湖滨路", "人民路", "解放路", "运河东路"])
+    extra = [f"地址：{rng.choice(['滨湖区', '梁溪区', '新吴区'])}{road}{rng.randrange(1, 300)}号"] if rng.random() < 0.7 else []
+    phone = rng.choice([f"咨询热线：0510-8{rng.randrange(10**6, 10**7)}", f"订购电话：139{rng.randrange(10**7, 10**8)}"])
+    return lines + extra + [phone]
+
+
+def _marker(direction: str, page: int, letters: bool) -> str:
+    """A jump marker as the paper prints it: "(下转第2版)", or "（下转A2版）" with section letters."""
+    verb = "上接" if direction == "from" else "下转"
+    return f"（{verb}A{page}版）" if letters else f"({verb}第{page}版)"
 
 
 def _credit_style(a: dict, rng: random.Random, house: str) -> str:
@@ -77,7 +131,16 @@ def _byline_line(names: list[str], rng: random.Random) -> str:
 def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple[str, dict]:
     """Lay the articles out as one page: (raw text, gold document)."""
     rng = random.Random(seed)
+    # The layout variants draw from their own stream, so a page without them is
+    # laid out exactly as before they existed (figures stay comparable).
+    variant = random.Random(f"layout-{seed}")
     page = _Page(rng, blank_lines=rng.random() < 0.8, indent="\u3000\u3000" if rng.random() < 0.25 else "")
+    if variant.random() < 0.2:  # one raw line per printed line: no blank lines, indents often kept
+        page = _Page(rng, blank_lines=False, indent="\u3000\u3000" if variant.random() < 0.6 else "",
+                     column=variant.randrange(11, 17))
+    letters = variant.random() < 0.3  # pages of a sectioned paper: "A1", "A3"
+    adverts = variant.random() < 0.25
+    advert_lines: list[str] = []
     house = rng.choice(["paren-end", "paren-line", "under-headline", "dateline-names", "dateline-paren", "none-dateline"])
     gold_articles: list[dict] = []
     order_checks: list[list[str]] = []
@@ -97,11 +160,12 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
 
     def cut_paragraph(gid: str, text: str, cut: int, between: list[str] | None = None) -> None:
         """Print text cut in two, with other lines between the halves."""
+        cut = page.snap(text, cut)
         left, right = text[:cut], text[cut:]
-        page.emit(left, starts_paragraph=True)
+        page.emit(left, starts_paragraph=True, body=True)
         for line in between or []:
-            page.emit(line, starts_paragraph=True)
-        page.emit(right)
+            page.emit(line, starts_paragraph=True, body=True)
+        page.emit(right, body=True)
         page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
 
     def body_of(a: dict, style: str) -> tuple[list[str], list[str], list[str], list[str], str | None, str | None, str | None]:
@@ -166,9 +230,9 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             elif k in cuts:
                 cut_paragraph(gid, p, cuts[k], [paras[displaced[0]]] if displaced and k == displaced[1] else None)
             else:
-                page.emit(p, starts_paragraph=True)
+                page.emit(p, starts_paragraph=True, body=True)
         if a.get("continued_to_page"):
-            page.lines[-1] = page.lines[-1] + f"(下转第{a['continued_to_page']}版)"
+            page.lines[-1] = page.lines[-1] + _marker("to", a["continued_to_page"], letters)
         if closing:
             page.emit(closing)
         g = gold_for(a, gid, g_paras, bylines, photographers, dateline)
@@ -181,6 +245,11 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         print_article(a, f"a{n:02d}")
         if rng.random() < 0.1 and n < len(others):
             page.emit(rng.choice(["本版责编：许  诺  赵川博", "版式设计：张  三", "本期统筹：李  四  王五六"]))
+        elif adverts and n < len(others) and variant.random() < 0.5:
+            advert_lines = _advert(variant)
+            for line in advert_lines:
+                page.emit(line)
+            adverts = False
 
     def finish_continuation(a: dict, gid: str, paras: list[str], rest: list[str]) -> None:
         """Print the rest of a continued story, some paragraphs cut, and its gold."""
@@ -189,7 +258,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             if c is not None:
                 cut_paragraph(gid, p, c)
             else:
-                page.emit(p, starts_paragraph=True)
+                page.emit(p, starts_paragraph=True, body=True)
         gold_for(a, gid, paras, [], [], None)
         for x, y in zip(paras, paras[1:]):
             order_checks.append([x[:10], y[:10]])
@@ -208,33 +277,35 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         cut = _cut_point(last, rng) if rng.random() < 0.75 else len(last)
         if cut is None:
             continue
+        if cut < len(last):
+            cut = page.snap(last, cut, starts_paragraph=split > 1 or rng.random() < 0.5)
         jumps.append((a, gid, paras, split, cut))
     if jumps and rng.random() < 0.4:
         # The other common layout: each continued story under its own jump
         # headline, "(上接第1版)" opening its text.
         for a, gid, paras, split, cut in jumps:
             page.emit(a["title"])
-            page.emit(f"(上接第{a['continued_from_page']}版)" + paras[0], starts_paragraph=True)
+            page.emit(_marker("from", a["continued_from_page"], letters) + paras[0], starts_paragraph=True, body=True)
             finish_continuation(a, gid, paras, paras[1:])
         jumps = []
     for a, gid, paras, split, cut in jumps:
         first = paras[: split - 1]
-        marker = f"(上接第{a['continued_from_page']}版)"
+        marker = _marker("from", a["continued_from_page"], letters)
         if first:
-            page.emit(marker + first[0], starts_paragraph=True)
+            page.emit(marker + first[0], starts_paragraph=True, body=True)
             for p in first[1:]:
-                page.emit(p, starts_paragraph=True)
-            page.emit(paras[split - 1][:cut], starts_paragraph=True)
+                page.emit(p, starts_paragraph=True, body=True)
+            page.emit(paras[split - 1][:cut], starts_paragraph=True, body=True)
         elif rng.random() < 0.5:
             page.emit(marker)
-            page.emit(paras[0][:cut], starts_paragraph=True)
+            page.emit(paras[0][:cut], starts_paragraph=True, body=True)
         else:
-            page.emit(marker + paras[0][:cut], starts_paragraph=True)
+            page.emit(marker + paras[0][:cut], starts_paragraph=True, body=True)
     for a, gid, paras, split, cut in jumps:
         page.emit(a["title"])
         left, right = paras[split - 1][:cut], paras[split - 1][cut:]
         if right:
-            page.emit(right)
+            page.emit(right, body=True)
             page.joints.append({"article": gid, "joint": left[-4:] + right[:4]})
         finish_continuation(a, gid, paras, paras[split:])
     if rng.random() < 0.5:
@@ -242,7 +313,10 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     raw = "\n".join(page.lines) + "\n"
     for g in gold_articles:
         g.pop("continued_to_page", None)
-    gold = {"source": f"simulated-{seed}.txt", "house_style": house, "articles": gold_articles, "unassigned": [],
+    features = [name for name, on in (("line-per-line", page.column), ("letter-pages", letters and (
+        continuations or any(a.get("continued_to_page") for a in others))), ("advert", advert_lines)) if on]
+    gold = {"source": f"simulated-{seed}.txt", "house_style": house, "layout": features or ["plain"],
+            "articles": gold_articles, "unassigned": advert_lines,
             "joints": page.joints, "order_checks": order_checks}
     return raw, gold
 

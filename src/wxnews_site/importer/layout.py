@@ -35,7 +35,7 @@ from .blocks import (
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
 from .joints import pair_joints
-from .printed import rejoin
+from .printed import Printed, rejoin
 from .seams import Topics
 
 
@@ -522,9 +522,18 @@ def _date_hint(lines: list[str]) -> str | None:
     return None
 
 
+def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
+    """One block for a re-joined paragraph; its printed lines one by one when the
+    whole does not read as text (an editor credit, a byline set over two lines)."""
+    b = replace(classify(p.numbers[0], p.text), more=p.numbers[1:])
+    if len(p.numbers) == 1 or b.kind in ("body", "short"):
+        return [b]
+    return [classify(n, lines[n - 1]) for n in p.numbers]
+
+
 def reconstruct(lines: list[str], source: str) -> PageDraft:
     """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
-    blocks = [replace(classify(p.numbers[0], p.text), more=p.numbers[1:]) for p in rejoin(lines)]
+    blocks = [b for p in rejoin(lines) for b in _logical_blocks(lines, p)]
     adverts = advert_blocks(blocks)
     advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
                         for n in (blocks[i].line,) + blocks[i].more]

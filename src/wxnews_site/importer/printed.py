@@ -9,11 +9,15 @@ a line that ends a sentence short of the column's width.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .blocks import MARKER_RE
+from .bylines import is_editor_credit, parse_credit
 from .seams import ends_sentence
 
+PUNCTUATION = re.compile(r"[，。、；：？！,.;:?!“”（）()《》]")
 MIN_LINES = 8  # too few lines to tell an extraction style
 MAX_COLUMN = 64  # widest printed column, in half-width cells (32 Chinese characters)
 NEIGHBOURHOOD = 15  # stories on one page are set in columns of different widths
@@ -31,8 +35,11 @@ def width(text: str) -> int:
     """Printed width in half-width cells, the indent included: a Chinese character
     takes two, and so does punctuation (papers print "," full width even where
     the extraction gives the ASCII one); Latin letters and digits take one."""
-    text = text.rstrip()
-    return sum(1 if (ch.isascii() and ch.isalnum()) or ch == " " else 2 for ch in text)
+    return sum(cells(ch) for ch in text.rstrip())
+
+
+def cells(ch: str) -> int:
+    return 1 if (ch.isascii() and ch.isalnum()) or ch == " " else 2
 
 
 def _column(widths: list[int], k: int) -> int:
@@ -69,17 +76,38 @@ def rejoin(lines: list[str]) -> list[Printed]:
         return [Printed((n,), ln) for n, ln in numbered]
     widths = [width(ln) for _, ln in numbered]
     out: list[Printed] = []
+    headline = False  # the line above was read as a headline: nothing goes on it
     for k, (n, ln) in enumerate(numbered):
-        if out and k:
-            prev = numbered[k - 1][1].strip()
-            col = _column(widths, k - 1)
-            fills = col and col - 2 <= widths[k - 1] <= col + 2  # a wider line is a headline
-            if fills and not ln[:1].isspace() and not (ends_sentence(prev) and widths[k - 1] < col):
-                last = out[-1]
-                out[-1] = Printed(last.numbers + (n,), last.text.rstrip() + ln.strip())
-                continue
+        col = _column(widths, k - 1) if k else 0
+        prev = numbered[k - 1][1].strip() if k else ""
+        if k and not headline and _goes_on(prev, widths[k - 1], ln, widths[k], col):
+            last = out[-1]
+            out[-1] = Printed(last.numbers + (n,), last.text.rstrip() + ln.strip())
+            continue
+        # A full line without any punctuation under a sentence's end is a
+        # headline as wide as the column more often than a new paragraph.
+        headline = bool(k and col and ends_sentence(prev) and widths[k] >= col - 1 and not ln[:1].isspace()
+                        and not PUNCTUATION.search(ln))
         out.append(Printed((n,), ln))
     return out
 
 
-__all__ = ["Printed", "line_per_line", "rejoin", "width"]
+def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -> bool:
+    """`line` continues the paragraph of the printed line `prev` above it."""
+    # A line one cell short is still full: the next character did not fit. A
+    # wider line is a headline set across columns.
+    if not col or not col - 1 <= prev_width <= col + 1 or line[:1].isspace():
+        return False
+    text = line.strip()
+    if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
+        return False  # "（上接A1版）" opens a column; a credit is a line of its own
+    if ends_sentence(prev):
+        # A paragraph that ends on a full line: the next paragraph is as wide;
+        # a short line with no sentence end under it is a headline.
+        if line_width >= col - 1 and not PUNCTUATION.search(text):
+            return False  # a headline (see rejoin)
+        return line_width >= col - 1 or ends_sentence(text)
+    return True
+
+
+__all__ = ["Printed", "cells", "line_per_line", "rejoin", "width"]
