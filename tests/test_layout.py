@@ -315,3 +315,26 @@ def test_unindented_printed_lines_start_a_paragraph_after_a_short_sentence_end()
 
 def test_ordinary_pages_are_not_rejoined():
     assert not line_per_line(SEED_RAW.split("\n"))
+
+
+def test_a_feature_signed_by_its_editors_keeps_its_parts_together():
+    lines = [
+        "街巷里的烟火气（城市笔记）",
+        "老城区的街巷藏着这座城市的记忆。我们走进三条老街,听听街坊们的故事。",
+        "——编  者",
+        "清名桥老街——",
+        "百年古桥  人来人往",
+        "本报记者  王晓莉",
+        "清晨的清名桥边,早点铺子已经排起了长队,老街坊们端着碗站在桥头聊天。",
+        "小娄巷——",
+        "名人故居  书香满巷",
+        "本报记者  孙芊芊",
+        "小娄巷里的几座故居修缮一新,每到周末,来参观的学生络绎不绝。",
+        "本期统筹：许  诺",
+        "城市书房开放",
+        "本报讯 城市书房今天开放,市民可以免费借阅图书。(李娜)",
+    ]
+    feature, other = reconstruct(lines, "p.txt").stories
+    assert feature.title == "街巷里的烟火气（城市笔记）" and feature.bylines == ("王晓莉", "孙芊芊")
+    assert "## 小娄巷——" in feature.paragraphs and feature.paragraphs[-1].startswith("小娄巷里")
+    assert other.title == "城市书房开放" and other.bylines == ("李娜",)

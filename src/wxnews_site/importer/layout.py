@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
 from .blocks import (
-    CHAPTER_RE, COLUMN_TAG_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks, body_run, classify,
+    CHAPTER_RE, COLUMN_TAG_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks, body_run, classify,
     in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
@@ -52,6 +52,9 @@ class _Story:
     lines: set[int] = field(default_factory=set)
     closed: bool = False
     photo: bool = False
+    # An editor's note signed "——编  者" under the title opens a feature: the
+    # parts after it, each with its own headline and byline, are one article.
+    feature: bool = False
     blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
 
     @property
@@ -135,6 +138,8 @@ class _Walker:
         last = self.blocks[ids[-1]]
         if not last.complete and last.to_page is None:
             story.review.append(f"paragraph ends mid-sentence at line {last.line}: its continuation was not found")
+        if SIGN_OFF_RE.match(self.blocks[ids[-1]].core) and story.body_count <= 3 and story.headlines:
+            story.feature = True
         if len(story.paras) == 1 or story.body_count == 1:
             lc = lead_credit(text)
             if lc is not None and story.lead is None:
@@ -153,7 +158,7 @@ class _Walker:
 
     def take_credit(self, story: _Story, credit: Credit) -> None:
         story.credits.append(credit)
-        if story.body_count:
+        if story.body_count and not story.feature:
             story.closed = True
 
     # -- decisions
@@ -186,6 +191,10 @@ class _Walker:
             # under a headline and its byline, before any text: "引 子", a section label
             return not cur.headlines
         first = self.blocks[group[0]].core
+        if cur.feature:
+            # a feature's parts go on until the staff credit or a column's headline ends it
+            return (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
+                COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
         if nxt is not None:
             nb = self.blocks[nxt]
             if nb.kind == "credit" or nb.from_page is not None or nb.kind == "marker":
