@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .blocks import MARKER_RE
+from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN
 from .bylines import is_editor_credit, parse_credit
 from .seams import ends_sentence
 
@@ -101,6 +101,11 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     text = line.strip()
     if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
         return False  # "（上接A1版）" opens a column; a credit is a line of its own
+    if prev.endswith("——") or text.startswith("——"):
+        return False  # an 引题 "…记者探访——", a subtitle "——访…": headline lines
+    tail = TRAILING_PAREN.search(prev)
+    if tail and (COLUMN_TAG_RE.search(prev) or parse_credit(tail.group(0)) is not None):
+        return False  # "…（国际论坛）" is a headline; "…。(戴楷然)" ends a story
     if ends_sentence(prev):
         # A paragraph that ends on a full line: the next paragraph is as wide;
         # a short line with no sentence end under it is a headline.
