@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN
+from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line
 from .bylines import is_editor_credit, parse_credit
 from .seams import ends_sentence
 
@@ -101,6 +101,10 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     text = line.strip()
     if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
         return False  # "（上接A1版）" opens a column; a credit is a line of its own
+    if advert_line(prev) or advert_line(text):
+        return False  # "地址：…", "咨询热线：…" are lines of their own
+    if line_width < col - 1 and not ends_sentence(text) and text[-1:] not in ")）":
+        return False  # a paragraph's last line ends its sentence: a short line that does not is a headline
     if prev.endswith("——") or text.startswith("——"):
         return False  # an 引题 "…记者探访——", a subtitle "——访…": headline lines
     tail = TRAILING_PAREN.search(prev)
