@@ -48,8 +48,9 @@ def _column(widths: list[int], k: int) -> int:
     if not near:
         return 0
     counts = Counter(near)
-    # widths differ by a cell or two with half-width digits: count each with its neighbours
-    return max(counts, key=lambda w: (sum(counts[w + d] for d in (-1, 0, 1)), w))
+    # full lines are all exactly as wide, except one cell short where a
+    # half-width digit left no room for the next character
+    return max(counts, key=lambda w: (counts[w] + 0.5 * counts[w - 1], w))
 
 
 def line_per_line(lines: list[str]) -> bool:
