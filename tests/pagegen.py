@@ -26,6 +26,7 @@ from typing import Any
 from wxnews_site.importer.printed import cells
 
 FINAL = set("。！？!?…；;：:”’」』）)")
+NO_LINE_START = set("，。、；：？！,.;:?!”’」』）)》…")
 NO_CUT_NEAR = set("，。、；：？！,.;:?!“”‘’「」（）()《》—…·%％ ")
 TOOLS = Path(__file__).resolve().parent / "tools" / "score_import.py"
 
@@ -71,7 +72,8 @@ class _Page:
         out, line, room = [], "", 2 * self.column
         for ch in text:
             w = cells(ch)
-            if line and room < w:
+            # typesetters never start a line with "，" or "。": it hangs past the column's edge
+            if line and room < w and ch not in NO_LINE_START:
                 out.append(line)
                 line, room = "", 2 * self.column
             line += ch

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -338,3 +339,15 @@ def test_a_feature_signed_by_its_editors_keeps_its_parts_together():
     assert feature.title == "街巷里的烟火气（城市笔记）" and feature.bylines == ("王晓莉", "孙芊芊")
     assert "## 小娄巷——" in feature.paragraphs and feature.paragraphs[-1].startswith("小娄巷里")
     assert other.title == "城市书房开放" and other.bylines == ("李娜",)
+
+
+def test_printed_lines_with_punctuation_hung_past_the_column_edge_are_rejoined():
+    # typesetters never start a line with "，": it hangs after the column's last character
+    paras = ["市里新建的图书馆今天开放了，馆内藏书二十万册，设有少儿阅览区和自习室。",
+             "图书馆由老厂房改建而成，保留了红砖外墙和高大的窗户，很有年代感。",
+             "开放首日，不少市民专程赶来，在书架间流连，直到闭馆才离开。"]
+    column = pagegen._Page(random.Random(0), blank_lines=False, indent="　　", column=12)
+    printed = [ln for p in paras for ln in column.wrap("　　" + p)]
+    assert any(ln[-1] in "，。" and len(ln) == 13 for ln in printed)  # a hung comma or full stop
+    (s,) = reconstruct(["城市图书馆开放"] + printed, "p.txt").stories
+    assert s.paragraphs == tuple(paras)

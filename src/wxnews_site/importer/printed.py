@@ -97,7 +97,8 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     """`line` continues the paragraph of the printed line `prev` above it."""
     # A line one cell short is still full: the next character did not fit. A
     # wider line is a headline set across columns.
-    if not col or not col - 1 <= prev_width <= col + 1 or line[:1].isspace():
+    hanging = prev_width == col + 2 and PUNCTUATION.match(prev[-1:])  # "，" hung past the edge
+    if not col or not (col - 1 <= prev_width <= col + 1 or hanging) or line[:1].isspace():
         return False
     text = line.strip()
     if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
