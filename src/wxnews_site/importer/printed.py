@@ -100,6 +100,8 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     hanging = prev_width == col + 2 and PUNCTUATION.match(prev[-1:])  # "，" hung past the edge
     if not col or not (col - 1 <= prev_width <= col + 1 or hanging) or line[:1].isspace():
         return False
+    if line_width > col + 2:
+        return False  # wider than the column: a headline set across columns
     text = line.strip()
     if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
         return False  # "（上接A1版）" opens a column; a credit is a line of its own
