@@ -65,3 +65,33 @@ def test_duplicate_ids_and_bad_encoding(tmp_path: Path):
     errs = [str(p) for p in arc.errors]
     assert any("duplicate id 2024-06-30-02-01" in e for e in errs)
     assert any("02-03.md" in e and "not UTF-8" in e for e in errs)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from wxnews_site.format import _canonical_front_matter, split_front_matter  # noqa: E402
+
+_text = st.one_of(st.none(), st.text(min_size=0, max_size=30))
+_names = st.lists(st.text(min_size=1, max_size=6), max_size=3).map(tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_text, kicker=_text, credit=_text, bylines=_names, review=_names,
+       to_page=st.one_of(st.none(), st.integers(1, 400)))
+def test_fast_front_matter_reads_what_yaml_reads(title, kicker, credit, bylines, review, to_page):
+    """The json fast path must agree with YAML on everything render_article can write."""
+    import yaml
+
+    a = make(title=title, kicker=kicker, credit=credit, bylines=bylines, review=review, continued_to_page=to_page)
+    fm, _, _ = split_front_matter(render_article(a))
+    fast = _canonical_front_matter(fm)
+    assert fast is not None
+    assert fast == yaml.safe_load(fm)
+
+
+def test_hand_written_front_matter_falls_back_to_yaml():
+    text = "---\nid: 2024-06-30-02-01\ndate: 2024-06-30\npage: 02\nkind: article\ntitle: 无锡 # note\n---\n正文\n"
+    fm, _, _ = split_front_matter(text)
+    assert _canonical_front_matter(fm) is None
+    a = parse_article(text, "h.md")
+    assert a.title == "无锡" and a.page == 2
