@@ -351,3 +351,14 @@ def test_printed_lines_with_punctuation_hung_past_the_column_edge_are_rejoined()
     assert any(ln[-1] in "，。" and len(ln) == 13 for ln in printed)  # a hung comma or full stop
     (s,) = reconstruct(["城市图书馆开放"] + printed, "p.txt").stories
     assert s.paragraphs == tuple(paras)
+
+
+def test_a_kicker_that_opens_with_a_date_is_still_a_headline_line():
+    lines = ["运河边新建三座口袋公园。(王伟)",
+             "7月1日起，全市公园延长开放时间",
+             "夏夜纳凉有了好去处（民生关注）",
+             "本报讯 入夏以来，不少市民傍晚到公园散步纳凉。(李娜)"]
+    story = reconstruct(lines, "p.txt").stories[-1]
+    assert {story.kicker, story.title, story.subtitle} - {None} == {
+        "7月1日起，全市公园延长开放时间", "夏夜纳凉有了好去处（民生关注）"}
+    assert story.paragraphs == ("本报讯 入夏以来，不少市民傍晚到公园散步纳凉。",)

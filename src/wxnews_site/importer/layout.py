@@ -531,6 +531,16 @@ def _date_hint(lines: list[str]) -> str | None:
     return None
 
 
+def over_headline(blocks: list[Block], i: int) -> bool:
+    """Short line i stands over a headline that carries its column's name, after
+    a finished text or at the page's top: an 引题 ("7月1日起，…政策落地实施"),
+    however much it reads like a lead."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    before = blocks[i - 1] if i else None
+    return (nxt is not None and nxt.kind == "short" and bool(COLUMN_TAG_RE.search(nxt.core))
+            and (before is None or before.kind != "body" or before.complete))
+
+
 def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
     """One block for a re-joined paragraph; its printed lines one by one when the
     whole does not read as text (an editor credit, a byline set over two lines)."""
@@ -550,7 +560,8 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     blocks = [replace(b, kind="body") if b.kind == "short" and (
-        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None) or text_like(b.core)
+        (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
+        or (text_like(b.core) and not over_headline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
             and blocks[i - 1].credit is None))
         else b for i, b in enumerate(blocks)]
