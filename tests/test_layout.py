@@ -362,3 +362,9 @@ def test_a_kicker_that_opens_with_a_date_is_still_a_headline_line():
     assert {story.kicker, story.title, story.subtitle} - {None} == {
         "7月1日起，全市公园延长开放时间", "夏夜纳凉有了好去处（民生关注）"}
     assert story.paragraphs == ("本报讯 入夏以来，不少市民傍晚到公园散步纳凉。",)
+
+
+def test_a_question_headline_with_a_dotted_column_name_is_not_a_signed_sentence():
+    lines = ["城市为何更宜居？（城市更新·街巷故事）", "本报讯 老城区的街巷改造完成后，居民出行更加方便。(王伟)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.title == "城市为何更宜居？（城市更新·街巷故事）" and s.bylines == ("王伟",)

@@ -138,7 +138,10 @@ def _classify(number: int, raw: str) -> Block:
     if pm and pm.start() > 0:
         before = core[: pm.start()].rstrip()
         candidate = parse_credit(pm.group(0))
-        if candidate is not None and before and ends_sentence(before):
+        # "“中国屏”为何耀眼？（强国建设故事汇·百业千企焕新记）" is a question headline with
+        # its column's name, not a sentence signed by a person with a dotted name
+        question_headline = before[-1:] in "？?！!" and len(before) <= 24 and bool(COLUMN_TAG_RE.search(core))
+        if candidate is not None and before and ends_sentence(before) and not question_headline:
             trailing, core = candidate, before
     kind = "short" if trailing is None and not markers and is_short(core) and not SIGN_OFF_RE.match(core) else "body"
     return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
