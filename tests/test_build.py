@@ -378,3 +378,26 @@ def test_section_names_from_site_yaml_win_over_the_printed_ones(project: Path):
     assert "第02版 · 经济" in main_text(page(project, "2024/06/30/index.html"))
     assert "本版文章 5 篇" in page(project, "sections/经济.html")
     assert not (project / "build/sections/综合.html").exists()
+
+
+def test_a_page_named_only_by_its_page_file_links_no_missing_section_page(project: Path):
+    # 广告 names a 版 in its page file while no story of that 版 carries a section page.
+    date = dt.date(2024, 6, 30)
+    (project / "articles" / page_relpath(date, 3)).write_text(
+        render_page(PageInfo(date=date, page=3, section="广告", paper="无锡日报", credits=())), encoding="utf-8")
+    build(project)
+    printed = page(project, "2024/06/30/03.html")
+    assert "广告" in printed and "sections/广告.html" not in printed
+    assert check_links(project / "build") == []
+
+
+def test_github_pages_serves_the_site_as_it_is(project: Path):
+    build(project)
+    assert (project / "build/.nojekyll").read_bytes() == b""
+
+
+def test_the_404_page_links_absolutely_under_a_sub_path(project: Path):
+    build(project, base_url="https://example.org/wxrb")
+    text = page(project, "404.html")
+    assert 'href="https://example.org/wxrb/index.html"' in text
+    assert 'href="https://example.org/wxrb/static/site.css"' in text

@@ -41,6 +41,7 @@ from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
+NOJEKYLL = ".nojekyll"
 PARALLEL_FROM = 2000     # below this, starting worker processes costs more than it saves
 CHUNK = 400
 
@@ -90,6 +91,10 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     t = time.perf_counter()
     site = plan_mod.collect(archive, config)
     pages = plan_mod.plan(site, config)
+    # The 404 page is served at whatever depth the missing URL had, so its
+    # links are absolute whenever a base URL is known (also one given on the
+    # command line, and one under a sub-path without its closing slash).
+    pages = [dataclasses.replace(p, root=base or None) if p.path == urls.NOT_FOUND else p for p in pages]
     search_page = "search.html" in env.list_templates()
     if search_page:
         pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
@@ -137,6 +142,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         extra[urls.SITEMAP] = feeds.sitemap(html, base)
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
+        extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
         written = len(todo) + len(extra) + copy_static(partial / "static")
@@ -221,7 +227,7 @@ def compile_templates(env: jinja2.Environment) -> list[Problem]:
 def collisions(pages: list[Page]) -> list[Problem]:
     seen: dict[str, Page] = {}
     out = []
-    fixed = {urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER}
+    fixed = {urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER, NOJEKYLL}
     for p in pages:
         other = seen.get(p.path)
         if other is not None or p.path in fixed:

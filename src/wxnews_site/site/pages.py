@@ -328,7 +328,9 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         present = {p.page for p in issue.pages}
         for j, pp in enumerate(issue.pages):
             prev_p, next_p = _neighbours(issue.pages, j)
-            add(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref},
+            # A 版 named only by its page file (广告, say) has no section page to link to.
+            add(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref,
+                                           "section_listed": pp.section in site.sections},
                      f"page {pp.page} of {issue.date}"))
             for k, s in enumerate(pp.stories):
                 a = articles[s.id]
