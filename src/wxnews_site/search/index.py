@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import hashlib
 import json
 import math
 import multiprocessing
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..config import SiteConfig
+from ..format import atomic_write
 from ..model import Article
 from . import tokens
 from .normalize import normalize, searchable_parts, searchable_text, t2s_map
@@ -208,6 +210,26 @@ def record_dictionary(texts: Sequence[str]) -> bytes:
     return b"".join(reversed(chosen)) + scaffold.encode()
 
 
+def _cached_dictionary(sample: list[str], cache_dir: Path) -> bytes:
+    """record_dictionary, kept by the sample's hash: counting its n-grams takes seconds,
+    and a rebuild after a few changes mostly samples the same articles."""
+    h = hashlib.sha256(f"v{FORMAT} {DICT_BYTES}".encode())
+    for text in sample:
+        h.update(text.encode("utf-8"))
+        h.update(b"\0")
+    key = h.hexdigest().encode()
+    path = cache_dir / "search-dict.bin"
+    try:
+        data = path.read_bytes()
+        if data[:len(key)] == key and data[len(key):len(key) + 1] == b"\n":
+            return data[len(key) + 1:]
+    except OSError:
+        pass
+    zdict = record_dictionary(sample)
+    atomic_write(path, key + b"\n" + zdict)
+    return zdict
+
+
 def deflate_with(zdict: bytes, data: bytes) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
     return c.compress(data) + c.flush()
@@ -365,7 +387,7 @@ def write_index(
 
     t2s = t2s_map()
     step = max(1, len(docs) // DICT_SAMPLE)
-    zdict = record_dictionary([searchable_text(a) for a in docs[::step]])
+    zdict = _cached_dictionary([searchable_text(a) for a in docs[::step]], cache_dir)
     out.write("dict.bin", dictionary_prefix(zdict))
     postings: dict[str, list[int]] = defaultdict(list)
     parts: list[tuple[str, str]] = []

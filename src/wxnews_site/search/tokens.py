@@ -10,10 +10,11 @@ jieba dictionary, never to jieba's global one.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
+import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -82,28 +83,27 @@ def cache_key(head: str, rest: str, words_present: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-def _cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "search-terms" / key[:2] / f"{key}.json"
+def _store_path(cache_dir: Path) -> Path:
+    return cache_dir / "search-terms.pickle"
 
 
-def _read_cache(cache_dir: Path, key: str) -> TermCounts | None:
+def _load_store(cache_dir: Path) -> dict[str, TermCounts]:
+    """Every cached cut, from one file: ten thousand small files took seconds just to open."""
     try:
-        data = json.loads(_cache_path(cache_dir, key).read_text(encoding="utf-8"))
-        return {t: (h, r) for t, h, r in data}
-    except (OSError, ValueError, TypeError):
-        return None  # missing or damaged: cut again
+        data = pickle.loads(_store_path(cache_dir).read_bytes())
+        if isinstance(data, dict) and data.get("version") == VERSION:
+            return data["cuts"]
+    except (OSError, ValueError, TypeError, KeyError, EOFError, pickle.UnpicklingError, AttributeError):
+        pass  # missing or damaged: cut again
+    return {}
 
 
-def _write_cache(cache_dir: Path, key: str, counts: TermCounts) -> None:
-    data = [[t, h, r] for t, (h, r) in sorted(counts.items())]
-    atomic_write(_cache_path(cache_dir, key), json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-def _prune(cache_dir: Path, keep: set[str]) -> None:
-    """Drop cuts of article versions that no longer exist, so the cache does not grow forever."""
-    for path in (cache_dir / "search-terms").glob("*/*.json"):
-        if path.stem not in keep:
-            path.unlink(missing_ok=True)
+def _save_store(cache_dir: Path, cuts: dict[str, TermCounts]) -> None:
+    # Only the cuts of the articles as they are now, so the cache does not grow forever.
+    atomic_write(_store_path(cache_dir), pickle.dumps({"version": VERSION, "cuts": cuts}, pickle.HIGHEST_PROTOCOL))
+    old = cache_dir / "search-terms"  # the one-file-per-cut layout of earlier versions
+    if old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _init_worker(words: tuple[str, ...]) -> None:
@@ -130,9 +130,9 @@ def cut_all(
     words = tuple(words)
     keys = [cache_key(h, r, p) for (h, r), p in zip(docs, present)]
     out: list[TermCounts | None] = [None] * len(docs)
-    if cache_dir is not None:
-        for i, key in enumerate(keys):
-            out[i] = _read_cache(cache_dir, key)
+    store = _load_store(cache_dir) if cache_dir is not None else {}
+    for i, key in enumerate(keys):
+        out[i] = store.get(key)
     missing = [i for i, c in enumerate(out) if c is None]
     workers = 1
     if missing:
@@ -152,9 +152,7 @@ def cut_all(
             results = [cut_counts(tk, h, r) for h, r in jobs]
         for i, counts in zip(missing, results):
             out[i] = counts
-            if cache_dir is not None:
-                _write_cache(cache_dir, keys[i], counts)
-    if cache_dir is not None:
-        _prune(cache_dir, set(keys))
+    if cache_dir is not None and (missing or len(store) != len(set(keys))):
+        _save_store(cache_dir, {key: c for key, c in zip(keys, out) if c is not None})
     final = [c if c is not None else {} for c in out]
     return final, CutStats(len(missing), len(docs) - len(missing), workers)
