@@ -368,3 +368,10 @@ def test_a_question_headline_with_a_dotted_column_name_is_not_a_signed_sentence(
     lines = ["城市为何更宜居？（城市更新·街巷故事）", "本报讯 老城区的街巷改造完成后，居民出行更加方便。(王伟)"]
     (s,) = reconstruct(lines, "p.txt").stories
     assert s.title == "城市为何更宜居？（城市更新·街巷故事）" and s.bylines == ("王伟",)
+
+
+def test_a_subtitle_opening_with_a_dash_stays_a_headline_line():
+    lines = ["“把每件小事办好”", "——记社区网格员王晓莉、孙芊芊夫妇",
+             "清晨六点，王晓莉已经在小区里巡查了一圈。(李娜)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert (s.title, s.subtitle) == ("“把每件小事办好”", "——记社区网格员王晓莉、孙芊芊夫妇")

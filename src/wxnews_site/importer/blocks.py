@@ -152,8 +152,8 @@ def text_like(short: str) -> bool:
     """A short line that reads as the start of a cut sentence, not a headline:
     it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
-    if COLUMN_TAG_RE.search(short) or short.endswith("——"):
-        return False  # a headline with its column's name, or an 引题
+    if COLUMN_TAG_RE.search(short) or short.endswith("——") or short.startswith("——"):
+        return False  # a headline with its column's name, an 引题, a 副题 "——追记…"
     if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
         return True  # a lone particle, not the end of 落地 or 存在
     if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
