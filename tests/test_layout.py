@@ -375,3 +375,11 @@ def test_a_subtitle_opening_with_a_dash_stays_a_headline_line():
              "清晨六点，王晓莉已经在小区里巡查了一圈。(李娜)"]
     (s,) = reconstruct(lines, "p.txt").stories
     assert (s.title, s.subtitle) == ("“把每件小事办好”", "——记社区网格员王晓莉、孙芊芊夫妇")
+
+
+def test_a_question_under_a_column_tagged_title_is_the_first_subheading():
+    lines = ["运河边新建三座口袋公园", "让市民出门见绿（城市更新）", "边角地怎样变成小花园？",
+             "公园利用闲置边角地建设，保留了原有的大树。(王伟)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert (s.title, s.subtitle) == ("运河边新建三座口袋公园", "让市民出门见绿（城市更新）")
+    assert s.paragraphs[0] == "## 边角地怎样变成小花园？"

@@ -69,6 +69,10 @@ def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]
         if len(lines[k][0]) <= LABEL_MAX:
             end = k
             break
+        # the column's name closes the title: a question under it opens the text
+        if COLUMN_TAG_RE.search(lines[k - 1][0]) and lines[k][0][-1:] in "？?" and not lines[k][0].startswith("—"):
+            end = k
+            break
     return lines[:end], lines[end:]
 
 
