@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pagegen
+from wxnews_site.importer.blocks import classify
 from wxnews_site.importer.layout import accounted, reconstruct
 from wxnews_site.importer.printed import line_per_line
 
@@ -383,3 +384,13 @@ def test_a_question_under_a_column_tagged_title_is_the_first_subheading():
     (s,) = reconstruct(lines, "p.txt").stories
     assert (s.title, s.subtitle) == ("运河边新建三座口袋公园", "让市民出门见绿（城市更新）")
     assert s.paragraphs[0] == "## 边角地怎样变成小花园？"
+
+
+def test_a_closing_dateline_with_its_reporters_ends_the_story():
+    closing = "（本报华沙、首尔、柏林6月23日电）(王伟 李娜)"
+    block = classify(3, closing)
+    assert block.core == "（本报华沙、首尔、柏林6月23日电）" and block.credit.bylines == ("王伟", "李娜")
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。",
+             closing, "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.bylines == ("王伟", "李娜") and second.title == "城市书房开放"

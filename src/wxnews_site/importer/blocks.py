@@ -36,6 +36,7 @@ FURNITURE_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"
     r"|(?:星期|周)[一二三四五六日天]|第?\s*[A-Z]?\d{1,2}\s*版|[A-Z]\d{1,2}|\d{1,3})$"
 )
+CLOSING_DATELINE_RE = re.compile(r"[（(][^()（）]{2,30}[电讯][)）]$")
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 
@@ -141,7 +142,9 @@ def _classify(number: int, raw: str) -> Block:
         # "“中国屏”为何耀眼？（强国建设故事汇·百业千企焕新记）" is a question headline with
         # its column's name, not a sentence signed by a person with a dotted name
         question_headline = before[-1:] in "？?！!" and len(before) <= 24 and bool(COLUMN_TAG_RE.search(core))
-        if candidate is not None and before and ends_sentence(before) and not question_headline:
+        # a closing dateline "（本报华沙、首尔6月23日电）" ends a text as a sentence does
+        ended = ends_sentence(before) or bool(CLOSING_DATELINE_RE.search(before))
+        if candidate is not None and before and ended and not question_headline:
             trailing, core = candidate, before
     kind = "short" if trailing is None and not markers and is_short(core) and not SIGN_OFF_RE.match(core) else "body"
     return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
