@@ -401,3 +401,18 @@ def test_the_404_page_links_absolutely_under_a_sub_path(project: Path):
     text = page(project, "404.html")
     assert 'href="https://example.org/wxrb/index.html"' in text
     assert 'href="https://example.org/wxrb/static/site.css"' in text
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_rebuilt(project: Path):
+    # Rebuilds skip files whose stat is unchanged; an edit with its mtime put
+    # back (a restore tool, a checkout) still changes the inode's ctime.
+    import os
+    build(project)
+    path = project / "articles" / article_relpath(dt.date(2024, 6, 28), 1, 1)
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("加密巡查", "加强巡查"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    result = build(project)
+    assert "加强巡查" in page(project, urls.article_at(dt.date(2024, 6, 28), 1, 1))
+    assert result.rendered >= 1

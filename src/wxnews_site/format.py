@@ -504,7 +504,8 @@ class Archive:
 
 
 def read_archive(root: Path, memo: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None) -> Archive:
+                 only: Callable[[str], bool] | None = None,
+                 stats: dict[str, tuple[int, int, int, int, str]] | None = None) -> Archive:
     """Read every article and page file under root, collecting all problems at once.
 
     ``memo`` (optional) maps a file's path and content hash to what parsing it
@@ -512,8 +513,14 @@ def read_archive(root: Path, memo: dict[str, Any] | None = None,
     holds exactly the files just read, so callers can keep it between builds.
     ``only`` (optional) limits reading to the relative paths it accepts, so
     several processes can each fill a memo for a share of a large archive.
+    ``stats`` (optional, with ``memo``) maps a path to its size, mtime_ns,
+    inode, ctime_ns and content hash when last read: a file whose stat is
+    unchanged is not read again, so a rebuild reads only the files touched.
+    The content hash stays the truth (a fresh checkout, with new mtimes,
+    simply hashes every file once); on return it holds the files just read.
     """
     used: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
+    seen_stats: dict[str, tuple[int, int, int, int, str]] = {}
     articles: list[Article] = []
     pages: list[PageInfo] = []
     problems: list[Problem] = []
@@ -526,8 +533,21 @@ def read_archive(root: Path, memo: dict[str, Any] | None = None,
             continue
         if only is not None and not only(rel):
             continue
-        raw = f.read_bytes()
-        key = f"{rel}\0{sha256_bytes(raw)}" if memo is not None else ""
+        raw: bytes | None = None
+        if memo is not None and stats is not None:
+            st = f.stat()
+            sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+            known = stats.get(rel)
+            if known is not None and known[:4] == sig and f"{rel}\0{known[4]}" in memo:
+                digest = known[4]
+            else:
+                raw = f.read_bytes()
+                digest = sha256_bytes(raw)
+            seen_stats[rel] = (*sig, digest)
+            key = f"{rel}\0{digest}"
+        else:
+            raw = f.read_bytes()
+            key = f"{rel}\0{sha256_bytes(raw)}" if memo is not None else ""
         hit = memo.get(key) if memo is not None else None
         if hit is not None:
             used[key] = hit
@@ -536,6 +556,8 @@ def read_archive(root: Path, memo: dict[str, Any] | None = None,
             problems.extend(hit[1])
             continue
         start, item = len(problems), None
+        if raw is None:
+            raw = f.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -565,6 +587,9 @@ def read_archive(root: Path, memo: dict[str, Any] | None = None,
     if memo is not None:
         memo.clear()
         memo.update(used)
+        if stats is not None:
+            stats.clear()
+            stats.update(seen_stats)
     return Archive(tuple(articles), tuple(pages), tuple(problems))
 
 

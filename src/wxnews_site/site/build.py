@@ -168,8 +168,9 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 def read(articles_dir: Path, cache_dir: Path) -> Archive:
     """read_archive with parsed files cached by content hash; a cold read of a
     large archive parses on every core first (YAML is most of its cost)."""
-    memo = manifest.load_parsed(cache_dir)
-    known = set(memo)
+    parsed = manifest.load_parsed(cache_dir)
+    memo = parsed.memo
+    before, old_stats = set(memo), dict(parsed.stats)
     if not memo and articles_dir.is_dir():
         shares = min(2, os.cpu_count() or 1)
         if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
@@ -182,9 +183,9 @@ def read(articles_dir: Path, cache_dir: Path) -> Archive:
                     with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
                         memo.update(pickle.load(fh))
                     part.unlink()
-    archive = read_archive(articles_dir, memo)
-    if set(memo) != known:
-        manifest.save_parsed(cache_dir, memo)
+    archive = read_archive(articles_dir, memo, stats=parsed.stats)
+    if parsed.stats != old_stats or set(memo) != before:
+        manifest.save_parsed(cache_dir, parsed)
     return archive
 
 

@@ -106,22 +106,66 @@ def _parser_version() -> tuple[Any, ...]:
     return (VERSION, __version__, hashlib.sha256(code).hexdigest())
 
 
-def load_parsed(cache_dir: Path) -> dict[str, Any]:
+DELTA = "parsed-delta.pickle"
+
+
+@dataclasses.dataclass
+class Parsed:
+    """The parse cache: ``memo`` and ``stats`` as format.read_archive keeps them.
+
+    It is stored as a base pickle plus a small delta of the entries added and
+    removed since, so a rebuild after a few edits writes a few entries rather
+    than the whole archive again; the base is rewritten once the delta grows.
+    """
+    memo: dict[str, Any]
+    stats: dict[str, Any]
+    base_keys: frozenset[str] = frozenset()
+
+
+def _load(path: Path) -> Any:
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    if isinstance(data, dict) and data.get("version") == _parser_version():
+        return data
+    raise ValueError("outdated cache")
+
+
+def load_parsed(cache_dir: Path) -> Parsed:
     try:
-        with open(cache_dir / PARSED, "rb") as fh:
-            data = pickle.load(fh)
-        if isinstance(data, dict) and data.get("version") == _parser_version():
-            return dict(data["files"])
+        base = _load(cache_dir / PARSED)
+        memo, stats = dict(base["files"]), dict(base.get("stats", {}))
+        base_keys = frozenset(memo)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
+        return Parsed({}, {})
+    try:
+        delta = _load(cache_dir / DELTA)
+        if delta.get("base") == len(base_keys):
+            for k in delta["removed"]:
+                memo.pop(k, None)
+            memo.update(delta["added"])
+            stats = dict(delta["stats"])
+    except Exception:  # noqa: BLE001 - without its delta the base still holds good entries
         pass
-    return {}
+    return Parsed(memo, stats, base_keys)
 
 
-def save_parsed(cache_dir: Path, memo: dict[str, Any]) -> None:
+def _dump(path: Path, data: Any) -> None:
     # Streamed to the file rather than through atomic_write's bytes: for a
     # large archive the pickle would otherwise double the build's peak memory.
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / f".{PARSED}.partial"
+    tmp = path.with_name(f".{path.name}.partial")
     with open(tmp, "wb") as fh:
-        pickle.dump({"version": _parser_version(), "files": memo}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, cache_dir / PARSED)
+        pickle.dump({"version": _parser_version(), **data}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def save_parsed(cache_dir: Path, parsed: Parsed) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    memo, base = parsed.memo, parsed.base_keys
+    added = {k: v for k, v in memo.items() if k not in base}
+    removed = [k for k in base if k not in memo]
+    if base and len(added) + len(removed) <= max(100, len(memo) // 20):
+        # The stat table is small next to the parsed articles; it goes whole.
+        _dump(cache_dir / DELTA, {"base": len(base), "added": added, "removed": removed, "stats": parsed.stats})
+    else:
+        _dump(cache_dir / PARSED, {"files": memo, "stats": parsed.stats})
+        (cache_dir / DELTA).unlink(missing_ok=True)
