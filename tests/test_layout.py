@@ -394,3 +394,11 @@ def test_a_closing_dateline_with_its_reporters_ends_the_story():
              closing, "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
     first, second = reconstruct(lines, "p.txt").stories
     assert first.bylines == ("王伟", "李娜") and second.title == "城市书房开放"
+
+
+def test_a_note_closing_the_story_above_an_advert_stays_in_the_story():
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。",
+             "（作者为市园林局工程师，", "本报记者王伟采访整理）", *ADVERT]
+    draft = reconstruct(lines, "p.txt")
+    assert [lo.line for lo in draft.leftovers] == [5, 6, 7, 8]
+    assert 3 in draft.stories[0].lines and 4 in draft.stories[0].lines

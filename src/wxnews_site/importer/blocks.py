@@ -231,7 +231,9 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         # the advertiser's name and slogan: short lines above, back to the text before
         j = run[0] - 1
         above: list[int] = []
-        while j >= 0 and len(above) < 4 and blocks[j].kind == "short" and j not in out:
+        # (a sentence's clause or a bracketed note ending the story above is not one)
+        while j >= 0 and len(above) < 4 and blocks[j].kind == "short" and j not in out \
+                and not re.search(r"[，,。（）()]", blocks[j].core):
             above.append(j)
             j -= 1
         labelled = any(re.match(r"^[(（【]?广告[)）】]?$", blocks[k].raw) for k in run)
@@ -240,7 +242,7 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         if not (labelled or signals >= 2 or above):
             continue
         out.update(run)
-        if j < 0 or blocks[j].kind in ("body", "credit", "editor", "marker", "furniture") or j in out:
+        if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out:
             out.update(above)
     return out
 
