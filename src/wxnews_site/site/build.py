@@ -79,7 +79,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 2. read
     t = time.perf_counter()
-    archive = read(articles_dir, cache_dir)
+    archive, files = read(articles_dir, cache_dir)
     problems = list(archive.problems)
     timings["read"] = time.perf_counter() - t
 
@@ -121,7 +121,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         folders: set[str] = set()
         reused = 0
         for page in pages:
-            d = digests[page.path] = manifest.digest(page, salt)
+            d = digests[page.path] = manifest.digest(page, salt, files)
             if old.unchanged(out_dir, page.path, d) and \
                     _link(os.path.join(out_dir, page.path), urls.inside(partial, page.path), folders):
                 reused += 1
@@ -165,9 +165,10 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path) -> Archive:
+def read(articles_dir: Path, cache_dir: Path) -> tuple[Archive, dict[str, str]]:
     """read_archive with parsed files cached by content hash; a cold read of a
-    large archive parses on every core first (YAML is most of its cost)."""
+    large archive parses on every core first (YAML is most of its cost).
+    Also returns each file's content hash by its path."""
     parsed = manifest.load_parsed(cache_dir)
     memo = parsed.memo
     before, old_stats = set(memo), dict(parsed.stats)
@@ -186,7 +187,7 @@ def read(articles_dir: Path, cache_dir: Path) -> Archive:
     archive = read_archive(articles_dir, memo, stats=parsed.stats)
     if parsed.stats != old_stats or set(memo) != before:
         manifest.save_parsed(cache_dir, parsed)
-    return archive
+    return archive, {rel: st[4] for rel, st in parsed.stats.items()}
 
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
@@ -248,6 +249,8 @@ def _salt(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
     # the template hash), so moving or re-cloning it keeps the pages current.
     h.update(repr(dataclasses.replace(config, root=Path("."))).encode("utf-8"))
     h.update(base.encode("utf-8") + __version__.encode())
+    # Articles count by their files' hashes, so the parser is part of them.
+    h.update(repr(manifest.parser_version()).encode())
     # The code that turns contexts into pages is part of every page too.
     for f in sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.read_bytes())
