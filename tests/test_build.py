@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -416,3 +417,35 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_rebuilt(project:
     result = build(project)
     assert "加强巡查" in page(project, urls.article_at(dt.date(2024, 6, 28), 1, 1))
     assert result.rendered >= 1
+
+
+def test_a_chain_of_rebuilds_from_the_kept_previous_site_equals_a_clean_build(project: Path, tmp_path: Path):
+    # Each rebuild starts from the site before the current one; the current
+    # site shares its unchanged pages by hard link and must never change
+    # while the next one is made, even when that build fails.
+    build(project)
+    path = project / "articles/2024/06/30/02-02.md"
+    original = path.read_text(encoding="utf-8")
+    for n, edit in enumerate(("年中成绩单", "年中答卷二", "年中成绩单", None)):
+        path.write_text(original if edit is None else original.replace("年中答卷", edit), encoding="utf-8")
+        if n == 2:
+            gone = project / "articles/2024/06/30/02-05.md"
+            kept_text = gone.read_text(encoding="utf-8")
+            gone.unlink()
+        if n == 3:
+            gone.write_text(kept_text, encoding="utf-8")
+        current = tree(project / "build")
+        broken = project / "articles/2024/06/30/02-01.md"
+        good = broken.read_text(encoding="utf-8")
+        broken.write_text("---\nid: [unclosed\n---\n", encoding="utf-8")
+        assert not build_site(load_config(root=project)).ok
+        assert tree(project / "build") == current
+        broken.write_text(good, encoding="utf-8")
+        build(project)
+        assert (project / ".build.previous").is_dir()
+        assert build(project).rendered == 0  # and once more with nothing changed
+        clean = tmp_path / f"clean{n}"  # its own project, so its own cache
+        shutil.copytree(project / "articles", clean / "articles")
+        shutil.copy(project / "site.yaml", clean / "site.yaml")
+        build(clean)
+        assert tree(clean / "build") == tree(project / "build"), n

@@ -109,24 +109,44 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 6. pages
     partial = out_dir.with_name(out_dir.name + ".partial")
+    spare = _spare(out_dir)
+    old = manifest.load(cache_dir)
     if partial.exists():
         shutil.rmtree(partial)  # left over from an interrupted build
-    partial.mkdir(parents=True)
+    # The site before the current one, kept by the last build, becomes the new
+    # site by rewriting only what differs: a rebuild costs O(changes), not a
+    # link per page. The current site is never written to, and the pages the
+    # two share by hard link are replaced by new files, never overwritten.
+    kept: dict[str, str] = {}
+    if spare.is_dir() and old.out_dir == str(out_dir) and old.spare:
+        os.rename(spare, partial)
+        kept = _prune(partial, old.spare)
+    elif spare.exists():
+        shutil.rmtree(spare)
+    partial.mkdir(parents=True, exist_ok=True)
     try:
         t = time.perf_counter()
         salt = _salt(env, config, base)
-        old = manifest.load(cache_dir)
         digests: dict[str, str] = {}
         todo: list[Page] = []
         folders: set[str] = set()
         reused = 0
         for page in pages:
             d = digests[page.path] = manifest.digest(page, salt, files)
+            had = kept.pop(page.path, None)
+            if had == d:
+                reused += 1
+                continue
+            target = urls.inside(partial, page.path)
+            if had is not None:
+                os.unlink(target)  # may be a hard link into the current site
             if old.unchanged(out_dir, page.path, d) and \
-                    _link(os.path.join(out_dir, page.path), urls.inside(partial, page.path), folders):
+                    _link(os.path.join(out_dir, page.path), target, folders):
                 reused += 1
             else:
                 todo.append(page)
+        for path in kept:  # pages no longer in the site
+            os.unlink(urls.inside(partial, path))
         timings["hash+link"] = time.perf_counter() - t
         t = time.perf_counter()
         render_problems = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)))
@@ -156,8 +176,11 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 8. swap in
     t = time.perf_counter()
-    swap(partial, out_dir)
-    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests))
+    # No manifest while the folders move: one describing the wrong tree would
+    # reuse stale pages; none costs one full build after a crash right here.
+    manifest.forget(cache_dir)
+    swap(partial, out_dir, spare)
+    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if spare.is_dir() else {}))
     timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
@@ -374,9 +397,33 @@ def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_d
     return []
 
 
-def swap(partial: Path, out_dir: Path) -> None:
-    """Put the new site in place of the old one; the old one is kept until then."""
-    old = out_dir.with_name(out_dir.name + ".old")
+def _spare(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.previous")
+
+
+def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
+    """Keep the pages of a spare site tree that the manifest knows; delete
+    every other file (feeds, static files, search index), which the build
+    writes anew. Returns the pages found, with their digests."""
+    found: dict[str, str] = {}
+    root = str(tree)
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in names:
+            path = prefix + name
+            d = pages.get(path)
+            if d is None:
+                os.unlink(os.path.join(folder, name))
+            else:
+                found[path] = d
+    return found
+
+
+def swap(partial: Path, out_dir: Path, spare: Path | None = None) -> None:
+    """Put the new site in place of the old one; the old one is kept until then,
+    and afterwards as ``spare`` (the next build's starting point) if given."""
+    old = spare or out_dir.with_name(out_dir.name + ".old")
     if old.exists():
         shutil.rmtree(old)
     if out_dir.exists():
@@ -387,7 +434,8 @@ def swap(partial: Path, out_dir: Path) -> None:
         if old.exists():
             os.rename(old, out_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if spare is None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 # --------------------------------------------------------------- progress

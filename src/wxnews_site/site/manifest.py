@@ -84,6 +84,7 @@ def digest(page: Page, salt: str, files: dict[str, str] | None = None) -> str:
 class Manifest:
     out_dir: str
     pages: dict[str, str]
+    spare: dict[str, str] = dataclasses.field(default_factory=dict)  # the pages of the site before, kept aside
 
     def unchanged(self, out_dir: Path, path: str, page_digest: str) -> bool:
         return self.out_dir == str(out_dir) and self.pages.get(path) == page_digest
@@ -94,14 +95,18 @@ def load(cache_dir: Path) -> Manifest:
     try:
         data = json.loads((cache_dir / "manifest.json").read_text(encoding="utf-8"))
         if data.get("version") == VERSION:
-            return Manifest(str(data["out_dir"]), dict(data["pages"]))
+            return Manifest(str(data["out_dir"]), dict(data["pages"]), dict(data.get("spare", {})))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # a damaged cache only costs a full build
     return Manifest("", {})
 
 
+def forget(cache_dir: Path) -> None:
+    (cache_dir / "manifest.json").unlink(missing_ok=True)
+
+
 def save(cache_dir: Path, manifest: Manifest) -> None:
-    data = {"version": VERSION, "out_dir": manifest.out_dir, "pages": manifest.pages}
+    data = {"version": VERSION, "out_dir": manifest.out_dir, "pages": manifest.pages, "spare": manifest.spare}
     atomic_write(cache_dir / "manifest.json",
                  json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8"))
 
