@@ -340,6 +340,12 @@ def test_a_feature_signed_by_its_editors_keeps_its_parts_together():
     assert feature.title == "街巷里的烟火气（城市笔记）" and feature.bylines == ("王晓莉", "孙芊芊")
     assert "## 小娄巷——" in feature.paragraphs and feature.paragraphs[-1].startswith("小娄巷里")
     assert other.title == "城市书房开放" and other.bylines == ("李娜",)
+    # with no staff credit, a headline over a dateline still ends the feature
+    lines = lines[:11] + ["我市进入梅雨期", "需防范强降雨引发的次生灾害", "本报讯 气象部门预计，本周后期将有强降雨。"]
+    draft = reconstruct(lines, "p.txt")
+    feature, other = draft.stories
+    assert {other.title, other.subtitle} == {"我市进入梅雨期", "需防范强降雨引发的次生灾害"}
+    assert conserved(lines, draft)
 
 
 def test_printed_lines_with_punctuation_hung_past_the_column_edge_are_rejoined():

@@ -196,8 +196,9 @@ class _Walker:
             return not cur.headlines
         first = self.blocks[group[0]].core
         if cur.feature:
-            # a feature's parts go on until the staff credit or a column's headline ends it
-            return (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
+            # a feature's parts go on until the staff credit, a column's headline or a dateline ends it
+            dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
+            return dateline or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
                 COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
         if nxt is not None:
             nb = self.blocks[nxt]
@@ -393,7 +394,7 @@ class _Walker:
                     and last_text[-1:] not in "。；;"):
                 previous.paras.pop()
                 previous.lines.discard(above.line)
-                cur.headlines.append((last_text, above.line))
+                cur.headlines.append((last_text.removeprefix("## "), above.line))  # a subheading until now
                 cur.lines.add(above.line)
                 cur.review.append(f"headline at line {above.line} read from the dateline under it")
             else:
