@@ -239,6 +239,19 @@ def test_any_text_is_conserved(lines):
     assert each_line_once(lines, draft)
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LINE, min_size=1, max_size=12), st.integers(min_value=8, max_value=18), st.booleans())
+def test_any_text_printed_line_by_line_is_conserved(paragraphs, column, indent):
+    # the same property for pages extracted one printed column line per raw line
+    page = pagegen._Page(random.Random(0), blank_lines=False, indent="　　" if indent else "", column=column)
+    for p in paragraphs:
+        page.emit(p.replace("\n", " ").replace("\r", " "), starts_paragraph=True, body=True)
+    draft = reconstruct(page.lines, "random.txt")
+    missing, extra = accounted(page.lines, draft)
+    assert not missing and not extra
+    assert each_line_once(page.lines, draft)
+
+
 def test_letter_page_markers_open_and_close_continued_stories():
     lines = [
         "（上接A1版）食堂每天提供三种套餐,荤素搭配,价格实惠。",
