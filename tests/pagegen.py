@@ -60,7 +60,7 @@ class _Page:
         if self.lines and self.blank_lines:
             self.lines.append("")
         text = (self.indent if starts_paragraph else "") + text
-        if self.column and body:
+        if self.column and body:  # (a blank line, if any, only between paragraphs)
             self.lines.extend(self.wrap(text))
         else:
             self.lines.append(text)
@@ -138,7 +138,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
     variant = random.Random(f"layout-{seed}")
     page = _Page(rng, blank_lines=rng.random() < 0.8, indent="\u3000\u3000" if rng.random() < 0.25 else "")
     if variant.random() < 0.2:  # one raw line per printed line: no blank lines, indents often kept
-        page = _Page(rng, blank_lines=False, indent="\u3000\u3000" if variant.random() < 0.6 else "",
+        page = _Page(rng, blank_lines=variant.random() < 0.3, indent="\u3000\u3000" if variant.random() < 0.6 else "",
                      column=variant.randrange(11, 17))
     letters = variant.random() < 0.3  # pages of a sectioned paper: "A1", "A3"
     adverts = variant.random() < 0.25

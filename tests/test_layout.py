@@ -421,3 +421,17 @@ def test_a_note_closing_the_story_above_an_advert_stays_in_the_story():
     draft = reconstruct(lines, "p.txt")
     assert [lo.line for lo in draft.leftovers] == [5, 6, 7, 8]
     assert 3 in draft.stories[0].lines and 4 in draft.stories[0].lines
+
+
+def test_blank_lines_between_printed_paragraphs_end_them():
+    # each paragraph fills its last printed line: only the blank line says it ends there
+    text = ("市里新建的图书馆今天开放，馆内藏书二十万册，设有阅览区和自习室，图书馆由老厂房改建而成，"
+            "保留了红砖外墙和高大的窗户，很有年代感，开放首日不少市民专程赶来，在书架间流连，直到闭馆时才离开")
+    paras = [text[k * 10:k * 10 + 47] + "。" for k in range(4)]
+    column = pagegen._Page(random.Random(0), blank_lines=True, indent="", column=16)
+    column.emit("城市图书馆开放")
+    for p in paras:
+        column.emit(p, starts_paragraph=True, body=True)
+    assert line_per_line(column.lines) and len(column.lines) == 1 + 4 * 4
+    (s,) = reconstruct(column.lines, "p.txt").stories
+    assert s.paragraphs == tuple(paras)

@@ -65,8 +65,14 @@ def line_per_line(lines: list[str]) -> bool:
         if 12 <= col <= MAX_COLUMN and w >= col - 2 and w <= col + 2:
             full += 1
     ends = sum(1 for ln in text if ends_sentence(ln.strip()))
-    blank = len(lines) - len(text)
-    return full >= 0.5 * len(text) and ends <= 0.45 * len(text) and blank <= 0.2 * len(text)
+    return full >= 0.5 * len(text) and ends <= 0.45 * len(text)
+
+
+def _blank_breaks(lines: list[str], numbered: list[tuple[int, str]]) -> bool:
+    """Blank lines mark paragraph ends: some printed lines are followed by one,
+    not (as some extractions print) every line."""
+    gaps = [b - a > 1 for (a, _), (b, _) in zip(numbered, numbered[1:])]
+    return bool(gaps) and 0 < sum(gaps) < 0.8 * len(gaps)
 
 
 def rejoin(lines: list[str]) -> list[Printed]:
@@ -76,12 +82,14 @@ def rejoin(lines: list[str]) -> list[Printed]:
     if not line_per_line(lines):
         return [Printed((n,), ln) for n, ln in numbered]
     widths = [width(ln) for _, ln in numbered]
+    breaks = _blank_breaks(lines, numbered)
     out: list[Printed] = []
     headline = False  # the line above was read as a headline: nothing goes on it
     for k, (n, ln) in enumerate(numbered):
         col = _column(widths, k - 1) if k else 0
         prev = numbered[k - 1][1].strip() if k else ""
-        if k and not headline and _goes_on(prev, widths[k - 1], ln, widths[k], col):
+        after_blank = breaks and k and n - numbered[k - 1][0] > 1
+        if k and not headline and not after_blank and _goes_on(prev, widths[k - 1], ln, widths[k], col):
             last = out[-1]
             out[-1] = Printed(last.numbers + (n,), last.text.rstrip() + ln.strip())
             continue
