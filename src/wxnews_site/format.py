@@ -42,7 +42,9 @@ source_sha256``, ``credits`` (editor credit lines such as 本版责编, which
 belong to no article), ``leftovers`` (raw text the importer could not place,
 ``{line, text, reason}``), and ``imported`` (article file name -> sha256 of the
 bytes the importer wrote; a re-import overwrites only files that still hash to
-that value, so an editor's correction is never destroyed).
+that value, so an editor's correction is never destroyed; an article listed
+there but deleted by an editor stays deleted; credits and leftovers an editor
+changed are kept when the same source is imported again).
 
 The files are the source of truth: the build derives everything from them, and
 editors may change any of them by hand.
