@@ -327,9 +327,27 @@ def test_a_rebuild_after_one_change_equals_a_clean_build_byte_for_byte(tmp_path)
     search_index.write_index(ARTICLES, tmp_path / "before", SiteConfig(), cache, url_for, processes=1)
     changed = list(ARTICLES)
     changed[0] = article(ARTICLES[0].id, "改过的标题：辋村新貌", "改过的正文：辋村。長三角。", bylines=("刘泉",))
-    search_index.write_index(changed, tmp_path / "warm", SiteConfig(), cache, url_for, processes=1)
+    warm_stats = search_index.write_index(changed, tmp_path / "warm", SiteConfig(), cache, url_for, processes=2,
+                                          previous=tmp_path / "before")
+    assert warm_stats.linked > warm_stats.files / 2, "unchanged files come from the previous output"
     search_index.write_index(changed, tmp_path / "clean", SiteConfig(), tmp_path / "fresh-cache", url_for, processes=1)
     warm, clean = _files(tmp_path / "warm" / "search"), _files(tmp_path / "clean" / "search")
     assert warm.keys() == clean.keys()
     assert [name for name in warm if warm[name] != clean[name]] == []
     assert _files(tmp_path / "before" / "search") != clean, "the change reached the index"
+
+
+def test_files_are_not_linked_from_an_output_that_was_replaced_since(tmp_path):
+    cache = tmp_path / ".cache"
+    search_index.write_index(ARTICLES, tmp_path / "old", SiteConfig(), cache, url_for, processes=1)
+    # A build that never got swapped in: the state names files the folder no longer holds.
+    for f in [f for f in (tmp_path / "old" / "search").rglob("*") if f.is_file()]:
+        other = f.with_name("other")
+        other.write_bytes(f.read_bytes()[:-1] + b"?")
+        other.replace(f)
+    stats = search_index.write_index(ARTICLES, tmp_path / "new", SiteConfig(), cache, url_for, processes=1,
+                                     previous=tmp_path / "old")
+    assert stats.linked == 0
+    clean = search_index.write_index(ARTICLES, tmp_path / "clean", SiteConfig(), tmp_path / "c2", url_for,
+                                     processes=1)
+    assert _files(tmp_path / "new" / "search") == _files(tmp_path / "clean" / "search") and clean.linked == 0

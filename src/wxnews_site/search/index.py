@@ -28,18 +28,21 @@ code points) modulo the shard count.
 from __future__ import annotations
 
 import bisect
+import functools
 import gzip
 import hashlib
 import json
 import math
 import multiprocessing
+import os
+import pickle
 import shutil
 import time
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from ..config import SiteConfig
 from ..format import atomic_write
@@ -47,6 +50,7 @@ from ..model import Article
 from . import tokens
 from .normalize import normalize, searchable_parts, searchable_text, t2s_map
 
+T = TypeVar("T")
 FORMAT = 1
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
 # Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
@@ -77,6 +81,7 @@ class IndexStats:
     cached: int        # articles whose terms came from the cache
     workers: int
     seconds: float
+    linked: int = 0    # files hard-linked unchanged from the previous output
 
 
 def fnv1a(key: str) -> int:
@@ -251,20 +256,70 @@ def inflate_record(prefix: bytes, body: bytes) -> bytes:
     return zlib.decompressobj(-15, zdict=zdict).decompress(body)
 
 
+# A file written: (digest of what it was made from, inode, size, mtime in ns).
+FileState = tuple[bytes, int, int, int]
+STATE_FILE = "search-files.pickle"
+
+
 class _Writer:
-    def __init__(self, root: Path):
+    """Writes the index's files, or hard-links them from the previous output when
+    what they are made from is unchanged: here creating a file costs far more
+    than linking one, and compressing it more again."""
+
+    def __init__(self, root: Path, previous: Path | None = None, state: dict[str, FileState] | None = None):
         self.root = root
+        self.previous = previous
+        self.state = state or {}
+        self.written: dict[str, FileState] = {}
+        self.folders: set[Path] = set()
         self.files = 0
         self.bytes = 0
+        self.linked = 0
 
-    def write(self, rel: str, data: bytes, compress: bool = False) -> None:
+    def write(self, rel: str, data: bytes, compress: bool = False,
+              pack: Callable[[bytes], bytes] | None = None, salt: bytes = b"") -> None:
+        """Write pack(data) (gzip when compress) at rel; salt is whatever else pack depends on."""
+        path = self.root / rel
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        digest = hashlib.sha256(salt + b"\0" + data).digest()
+        if self.previous is not None and self._link(rel, path, digest):
+            return
         if compress:
             data = gzip.compress(data, 9, mtime=0)
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        elif pack is not None:
+            data = pack(data)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, data)
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        self._done(rel, (digest, st.st_ino, st.st_size, st.st_mtime_ns))
+
+    def _link(self, rel: str, path: Path, digest: bytes) -> bool:
+        old = self.state.get(rel)
+        if old is None or old[0] != digest:
+            return False
+        source = self.previous / rel  # type: ignore[operator]
+        try:
+            st = os.stat(source)
+            # The inode, size and time show the file is still the one recorded
+            # (a build that failed after writing its index never swapped it in).
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != old[1:]:
+                return False
+            os.link(source, path)
+        except OSError:
+            return False
+        self.linked += 1
+        self._done(rel, old)
+        return True
+
+    def _done(self, rel: str, state: FileState) -> None:
+        self.written[rel] = state
         self.files += 1
-        self.bytes += len(data)
+        self.bytes += state[2]
 
     def json(self, rel: str, value: object, compress: bool = False) -> None:
         self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compress)
@@ -313,7 +368,7 @@ def _words_in(norm: str, keys: set[str], by_prefix: dict[str, list[str]], prefix
     return found
 
 
-def _start(out: _Writer, write: Callable[[], int], fork: bool) -> Callable[[], int]:
+def _start(out: _Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     """Run write (which writes files through out) now, or in a forked process.
 
     Returns a function that waits for it and gives its result, with out's
@@ -324,18 +379,19 @@ def _start(out: _Writer, write: Callable[[], int], fork: bool) -> Callable[[], i
         return lambda: result
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    files, size = out.files, out.bytes
+    files, size, linked = out.files, out.bytes, out.linked
 
     def child() -> None:
-        send.send((write(), out.files - files, out.bytes - size))
+        out.written.clear()
+        send.send((write(), out.files - files, out.bytes - size, out.linked - linked, out.written))
 
     proc = ctx.Process(target=child)
     proc.start()
     send.close()  # so that a child that dies shows as the end of the pipe
 
-    def wait() -> int:
+    def wait() -> T:
         try:
-            result, more_files, more_bytes = receive.recv()
+            result, more_files, more_bytes, more_linked, written = receive.recv()
         except EOFError:
             result = None
         proc.join()
@@ -343,9 +399,40 @@ def _start(out: _Writer, write: Callable[[], int], fork: bool) -> Callable[[], i
             raise RuntimeError(f"writing the search index's n-gram shards failed (exit code {proc.exitcode})")
         out.files += more_files
         out.bytes += more_bytes
+        out.linked += more_linked
+        out.written.update(written)
         return result
 
     return wait
+
+
+def _write_ngrams(out: _Writer, docs: Sequence[Article], config: SiteConfig) -> tuple[int, int]:
+    """The n-gram shards: (shard count, keys)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for n, a in enumerate(docs):
+        head, rest = searchable_parts(a)
+        norm = normalize(head + "\n" + rest if head and rest else head or rest)
+        for k in _ngrams(norm):
+            postings[k].append(n)
+        for k in _ngrams(norm[: len(head)]):
+            postings[HEAD + k].append(n)
+        section = config.section_for(a.date, a.page, a.section)
+        if section:
+            postings[SECTION + normalize(section)].append(n)
+        for name in {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}:
+            postings[PERSON + name].append(n)
+    by_hash: dict[int, list[int]] = {}
+    merged: set[int] = set()
+    for key, ds in postings.items():
+        h = fnv1a(key)
+        if h in by_hash:
+            merged.add(h)
+            by_hash[h] = sorted(set(by_hash[h]) | set(ds))
+        else:
+            by_hash[h] = ds
+    n_keys = len(postings)
+    del postings
+    return out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}), n_keys
 
 
 def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
@@ -364,8 +451,14 @@ def write_index(
     cache_dir: Path,
     url_for: Callable[[Article], str],
     processes: int | None = None,
+    previous: Path | None = None,
 ) -> IndexStats:
-    """Write ``out_dir/search/`` for the articles (see the module docstring)."""
+    """Write ``out_dir/search/`` for the articles (see the module docstring).
+
+    ``previous`` is the last build's output folder (another folder than
+    out_dir): files whose makings are unchanged since the index written there
+    are hard-linked from it instead of being made again.
+    """
     started = time.perf_counter()
     root = out_dir / "search"
     # Only the index's own pieces: the build renders search/index.html there too.
@@ -375,7 +468,11 @@ def write_index(
             shutil.rmtree(old)
         elif old.exists():
             old.unlink()
-    out = _Writer(root)
+    state_path = cache_dir / STATE_FILE
+    if previous is not None and previous.resolve() != out_dir.resolve():
+        out = _Writer(root, previous / "search", _load_state(state_path))
+    else:
+        out = _Writer(root)
     docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
     words = site_words(docs, config)
     by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -389,7 +486,10 @@ def write_index(
     step = max(1, len(docs) // DICT_SAMPLE)
     zdict = _cached_dictionary([searchable_text(a) for a in docs[::step]], cache_dir)
     out.write("dict.bin", dictionary_prefix(zdict))
-    postings: dict[str, list[int]] = defaultdict(list)
+    # The n-gram shards are built and written by a forked process while this
+    # one writes the records and ranks terms: the two halves share nothing,
+    # and builds are mostly CPU.
+    g_job = _start(out, lambda: _write_ngrams(out, docs, config), processes != 1)
     parts: list[tuple[str, str]] = []
     present: list[list[str]] = []
     sections: set[str] = set()
@@ -399,19 +499,11 @@ def write_index(
         text = head + "\n" + rest if head and rest else head or rest
         norm = normalize(text)
         head_n, rest_n = norm[: len(head)], norm[len(norm) - len(rest):] if rest else ""
-        keys = _ngrams(norm)
-        for k in keys:
-            postings[k].append(n)
-        for k in _ngrams(head_n):
-            postings[HEAD + k].append(n)
         section = config.section_for(a.date, a.page, a.section)
         if section:
             sections.add(section)
-            postings[SECTION + normalize(section)].append(n)
-        for name in {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}:
-            postings[PERSON + name].append(n)
         parts.append((head_n, rest_n))
-        present.append(_words_in(norm, keys, by_prefix, prefixes))
+        present.append(_words_in(norm, _ngrams(norm), by_prefix, prefixes))
         day = a.date.isoformat()
         if not dates or dates[-1][0] != day:
             dates.append((day, n))
@@ -436,28 +528,12 @@ def write_index(
             if z:
                 record["z"] = z
             data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            out.write(f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin", deflate_with(zdict, data))
-
-    by_hash: dict[int, list[int]] = {}
-    merged: set[int] = set()
-    for key, ds in postings.items():
-        h = fnv1a(key)
-        if h in by_hash:
-            merged.add(h)
-            by_hash[h] = sorted(set(by_hash[h]) | set(ds))
-        else:
-            by_hash[h] = ds
-    n_keys = len(postings)
-    del postings
-    # The n-gram shards are written by a forked process while this one ranks
-    # terms: the two halves share nothing, and builds are mostly CPU.
-    g_job = _start(out, lambda: out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}),
-                   processes != 1)
-    del by_hash
+            out.write(f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin", data,
+                      pack=functools.partial(deflate_with, zdict), salt=zdict)
 
     counts, cut = tokens.cut_all(parts, present, words, cache_dir, processes)
     w_count, k_count, n_terms, total = _write_terms(out, counts, words)
-    g_count = g_job()
+    g_count, n_keys = g_job()
 
     out.json("dates.json", dates)
     _write_t2s(out)
@@ -468,8 +544,9 @@ def write_index(
         "first": dates[0][0] if dates else None, "last": dates[-1][0] if dates else None,
     }
     out.json("meta.json", meta)
+    atomic_write(state_path, pickle.dumps(out.written, pickle.HIGHEST_PROTOCOL))
     return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, cut.cut, cut.cached, cut.workers,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, out.linked)
 
 
 # weight_level(w) == number of thresholds below w (bisect is one C call per weight).
@@ -529,6 +606,14 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
     for h in range(k_count):
         out.json(f"k/{h}.bin", dict(sorted(groups.get(h, {}).items())), compress=True)
     return w_count, k_count, len(df), int(tk.total)
+
+
+def _load_state(path: Path) -> dict[str, FileState]:
+    try:
+        state = pickle.loads(path.read_bytes())
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError):
+        return {}  # missing or damaged: every file is made anew
 
 
 def _write_t2s(out: _Writer) -> None:
