@@ -572,26 +572,24 @@ def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[
     n_docs = len(counts)
     lengths = [sum(h + r for h, r in c.values()) for c in counts]
     avgdl = (sum(lengths) / n_docs) if n_docs else 1.0
-    df: dict[str, int] = defaultdict(int)
+    df: Counter[str] = Counter()
     for c in counts:
-        for t in c:
-            df[t] += 1
+        df.update(c.keys())
     idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
     # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
     # anything but would fill a third of the term shards; such a query ranks by
-    # headline and date.
+    # headline and date. Single characters are left to the n-gram shards: as
+    # jieba terms they are mostly particles, a third of all pairs for little rank.
     common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
+    ranked = {t for t, d in df.items() if len(t) >= 2 and d <= common}
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    level, steps = bisect.bisect, _LEVEL_STEPS
     for n, c in enumerate(counts):
         norm_len = K1 * (1 - B + B * lengths[n] / (avgdl or 1.0))
-        for t, (h, r) in c.items():
-            # Single characters are left to the n-gram shards: as jieba terms
-            # they are mostly particles, a third of all pairs for little rank.
-            if len(t) < 2 or df[t] > common:
-                continue
+        for t in [t for t in c if t in ranked]:
+            h, r = c[t]
             tf = HEAD_BOOST * h + r
-            w = idf[t] * tf * (K1 + 1) / (tf + norm_len)
-            postings[t].append((n, weight_level(w)))
+            postings[t].append((n, level(steps, idf[t] * tf * (K1 + 1) / (tf + norm_len))))
     payloads: dict[int, tuple[bytes, bool]] = {}
     for t, pairs in postings.items():
         buf = bytearray()
