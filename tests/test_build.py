@@ -449,3 +449,13 @@ def test_a_chain_of_rebuilds_from_the_kept_previous_site_equals_a_clean_build(pr
         shutil.copy(project / "site.yaml", clean / "site.yaml")
         build(clean)
         assert tree(clean / "build") == tree(project / "build"), n
+
+
+def test_a_folder_named_like_the_kept_previous_site_but_not_built_here_is_left_alone(project: Path):
+    mine = project / ".build.previous"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("我的笔记", encoding="utf-8")
+    for _ in range(3):
+        build(project)
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "我的笔记"
+    assert "页面未找到" in page(project, "404.html")

@@ -118,10 +118,11 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # link per page. The current site is never written to, and the pages the
     # two share by hard link are replaced by new files, never overwritten.
     kept: dict[str, str] = {}
-    if spare.is_dir() and old.out_dir == str(out_dir) and old.spare:
+    ours = (spare / MARKER).is_file()  # a folder of that name the build did not make is left alone
+    if ours and old.out_dir == str(out_dir) and old.spare:
         os.rename(spare, partial)
         kept = _prune(partial, old.spare)
-    elif spare.exists():
+    elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
     try:
@@ -179,8 +180,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # No manifest while the folders move: one describing the wrong tree would
     # reuse stale pages; none costs one full build after a crash right here.
     manifest.forget(cache_dir)
-    swap(partial, out_dir, spare)
-    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if spare.is_dir() else {}))
+    swap(partial, out_dir, spare if ours or not spare.exists() else None)
+    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if (spare / MARKER).is_file() else {}))
     timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
