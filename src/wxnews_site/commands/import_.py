@@ -159,18 +159,24 @@ def run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ reports
 
+def _cells(ch: str) -> int:
+    """Terminal columns of one character (wide CJK takes two)."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_cells(ch) for ch in text)
 
 
 def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
     out, w = "", 0
     for ch in text:
-        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if w + cw > width - 1 and _width(text) > width:
-            return out + "…"
-        out, w = out + ch, w + cw
-    return out
+        if w + _cells(ch) > width - 1:
+            break
+        out, w = out + ch, w + _cells(ch)
+    return out + "…"
 
 
 def _pad(text: str, width: int) -> str:
