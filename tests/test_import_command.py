@@ -208,6 +208,32 @@ def test_an_edited_article_is_skipped_and_named_and_force_overwrites_it(tmp_path
     assert target.read_text(encoding="utf-8") == original
 
 
+def test_a_section_and_credit_set_in_the_page_file_survive_a_reimport_and_force_replaces_them(tmp_path, capsys):
+    src = page_file(tmp_path, "2024-06-30_02.txt")
+    out = tmp_path / "articles"
+    assert main(["import", str(src), "--articles", str(out)]) == 0
+    page_path = out / "2024/06/30/02.page.yaml"
+    text = page_path.read_text(encoding="utf-8")
+    assert "section: null" in text and '"本版责编:王小明"' in text
+    page_path.write_text(text.replace("section: null", "section: 要闻").replace("王小明", "王晓明"), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["import", str(src), "--articles", str(out), "--dry-run"]) == 0
+    report = capsys.readouterr().out
+    assert "EDITED page file, would keep your section, credits" in report and "02.page.yaml" in report
+
+    assert main(["import", str(src), "--articles", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "kept your section, credits" in report and "--force" in report
+    kept = parse_page(page_path.read_text(encoding="utf-8"))
+    assert (kept.section, kept.credits) == ("要闻", ("本版责编:王晓明",))
+    # The page's section is the section of its articles written now.
+    assert [a.section for a in read_archive(out).articles] == ["要闻"]
+
+    assert main(["import", str(src), "--articles", str(out), "--force"]) == 0
+    assert page_path.read_text(encoding="utf-8") == text
+
+
 def test_dry_run_shows_the_table_and_writes_nothing(tmp_path, sample_copy, capsys):
     out = tmp_path / "articles"
     assert main(["import", str(sample_copy), "--articles", str(out), "--dry-run"]) == 0
@@ -266,7 +292,7 @@ def test_reimporting_the_sample_into_the_committed_archive_keeps_every_reviewed_
     shutil.copytree(ARCHIVE, work)
     info = parse_page((work / "2024/06/30/02.page.yaml").read_text(encoding="utf-8"))
     edited = sorted(f"2024/06/30/{name}" for name, digest in info.imported.items()
-                    if sha256_bytes((work / "2024/06/30" / name).read_bytes()) != digest)
+                    if name.endswith(".md") and sha256_bytes((work / "2024/06/30" / name).read_bytes()) != digest)
     assert edited, "the committed sample carries the editors' corrections"
     before = all_files(work)
     assert main(["import", str(sample_copy), "--articles", str(work)]) == 0

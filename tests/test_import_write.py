@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from wxnews_site.format import parse_article, parse_page, read_archive, sha256_bytes
 from wxnews_site.importer import write
 from wxnews_site.importer.draft import PageDraft, StoryDraft
-from wxnews_site.model import Leftover
+from wxnews_site.model import Leftover, PageInfo
 
 DAY = dt.date(2024, 6, 30)
 
@@ -67,7 +67,8 @@ def test_page_file_records_credits_leftovers_source_and_the_hash_of_every_articl
     assert info.credits == ("本版责编：王小明",)
     assert info.leftovers == (Leftover(40, "■广告■", "not part of any story"),)
     assert (info.source, info.source_sha256, info.section, info.paper) == ("2024-06-30_02.txt", "ab" * 32, "综合", "无锡日报")
-    assert info.imported == {"02-01.md": sha256_bytes((tmp_path / "2024/06/30/02-01.md").read_bytes())}
+    assert {k: v for k, v in info.imported.items() if k.endswith(".md")} == {
+        "02-01.md": sha256_bytes((tmp_path / "2024/06/30/02-01.md").read_bytes())}
 
 
 def test_written_archive_reads_back_without_problems(tmp_path):
@@ -140,7 +141,7 @@ def test_fewer_stories_remove_stale_unedited_files_and_keep_edited_ones(tmp_path
     assert sorted(snapshot(tmp_path)) == ["2024/06/30/02-01.md", "2024/06/30/02-04.md", "2024/06/30/02.page.yaml"]
     # The kept file stays recorded, so it is still protected (and named) next time.
     info = parse_page((tmp_path / "2024/06/30/02.page.yaml").read_text(encoding="utf-8"))
-    assert set(info.imported) == {"02-01.md", "02-04.md"}
+    assert {k for k in info.imported if k.endswith(".md")} == {"02-01.md", "02-04.md"}
     assert run(tmp_path, page(THREE.draft.stories[0])).named("keep-edited") == ["2024/06/30/02-04.md"]
 
 
@@ -166,23 +167,106 @@ def test_dry_plan_writes_nothing(tmp_path):
     assert not (tmp_path / "articles").exists()
 
 
+PAGE_FILE = "2024/06/30/02.page.yaml"
+
+
+def edit_page_file(root: Path, *replacements: tuple[str, str]) -> str:
+    path = root / PAGE_FILE
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def page_info(root: Path):
+    return parse_page((root / PAGE_FILE).read_text(encoding="utf-8"))
+
+
+def reprinted(imp: write.PageImport, **changes) -> write.PageImport:
+    """The same 版 read again, from a corrected raw file or by a better importer."""
+    draft = PageDraft(stories=imp.draft.stories, credits=changes.pop("credits", imp.draft.credits),
+                      leftovers=changes.pop("leftovers", imp.draft.leftovers))
+    return write.PageImport(**{"date": imp.date, "page": imp.page, "section": imp.section, "paper": imp.paper,
+                               "source": imp.source, "source_sha256": "cd" * 32, "draft": draft, **changes})
+
+
 def test_credits_and_leftovers_an_editor_changed_survive_a_reimport_of_the_same_source(tmp_path):
     original = page(story("夏粮收购开秤", "各收购点秩序井然。"), leftovers=(Leftover(40, "各收购点", "not placed"),))
     run(tmp_path, original)
-    page_path = tmp_path / "2024/06/30/02.page.yaml"
-    info = parse_page(page_path.read_text(encoding="utf-8"))
-    cleaned = page_path.read_text(encoding="utf-8").replace(
-        'leftovers:\n  - line: 40\n    text: "各收购点"\n    reason: "not placed"\n', "leftovers: []\n")
-    assert cleaned != page_path.read_text(encoding="utf-8")
-    page_path.write_text(cleaned, encoding="utf-8")
+    before = page_info(tmp_path)
+    edit_page_file(tmp_path, ('leftovers:\n  - line: 40\n    text: "各收购点"\n    reason: "not placed"\n', "leftovers: []\n"))
     p = run(tmp_path, original)
-    assert p.kept_page_edits == ["2024/06/30/02.page.yaml"]
-    assert parse_page(page_path.read_text(encoding="utf-8")).leftovers == ()
-    assert parse_page(page_path.read_text(encoding="utf-8")).imported == info.imported
-    # A new version of the raw page brings its own credits and leftovers.
-    newer = write.PageImport(DAY, 2, "综合", "无锡日报", "2024-06-30_02.txt", "cd" * 32, original.draft)
-    assert run(tmp_path, newer).kept_page_edits == []
-    assert parse_page(page_path.read_text(encoding="utf-8")).leftovers == (Leftover(40, "各收购点", "not placed"),)
+    assert p.kept_page_edits == {PAGE_FILE: ("leftovers",)}
+    assert page_info(tmp_path).leftovers == ()
+    assert page_info(tmp_path).imported == before.imported
+    # Still the editor's on the next import, even of a new version of the raw page.
+    assert run(tmp_path, reprinted(original)).kept_page_edits == {PAGE_FILE: ("leftovers",)}
+    assert page_info(tmp_path).leftovers == ()
+
+
+def test_section_paper_and_credits_an_editor_set_survive_a_reimport(tmp_path):
+    run(tmp_path, THREE)
+    edit_page_file(tmp_path, ('section: "综合"', "section: 要闻"), ('paper: "无锡日报"', "paper: 无锡日报·周末版"),
+                            ('"本版责编：王小明"', '"本版责编：王晓明"'))
+    p = run(tmp_path, THREE)
+    assert p.kept_page_edits == {PAGE_FILE: ("section", "paper", "credits")}
+    info = page_info(tmp_path)
+    assert (info.section, info.paper, info.credits) == ("要闻", "无锡日报·周末版", ("本版责编：王晓明",))
+    # The page's corrected section and paper are those of the articles it writes.
+    first = parse_article((tmp_path / "2024/06/30/02-01.md").read_text(encoding="utf-8"))
+    assert (first.section, first.paper) == ("要闻", "无锡日报·周末版")
+    assert run(tmp_path, THREE).kept_page_edits == {PAGE_FILE: ("section", "paper", "credits")}
+    assert page_info(tmp_path).section == "要闻"
+
+
+def test_fields_the_editor_left_alone_take_the_new_import_and_the_bookkeeping_follows_it(tmp_path):
+    run(tmp_path, THREE)
+    edit_page_file(tmp_path, ('section: "综合"', 'section: "要闻"'))
+    newer = reprinted(THREE, credits=("本版责编：王小明", "版式：李华"),
+                      leftovers=(Leftover(88, "（上接第一版）", "no story to attach to"),))
+    p = run(tmp_path, newer)
+    assert p.kept_page_edits == {PAGE_FILE: ("section",)}
+    info = page_info(tmp_path)
+    assert info.section == "要闻"
+    assert info.credits == ("本版责编：王小明", "版式：李华")
+    assert info.leftovers == (Leftover(88, "（上接第一版）", "no story to attach to"),)
+    assert info.source_sha256 == "cd" * 32
+    assert {k for k in info.imported if k.endswith(".md")} == {"02-01.md", "02-02.md", "02-03.md"}
+
+
+def test_force_replaces_an_edited_page_file(tmp_path):
+    run(tmp_path, THREE)
+    edit_page_file(tmp_path, ('section: "综合"', 'section: "要闻"'), ('"本版责编：王小明"', '"本版责编：王晓明"'))
+    p = run(tmp_path, THREE, force=True)
+    assert p.kept_page_edits == {}
+    info = page_info(tmp_path)
+    assert (info.section, info.credits) == ("综合", ("本版责编：王小明",))
+    assert run(tmp_path, THREE).count("write") == 0
+
+
+def test_rewriting_the_page_file_in_another_yaml_style_is_not_an_edit(tmp_path):
+    run(tmp_path, THREE)
+    edit_page_file(tmp_path, ('section: "综合"', "section: 综合"),
+                   ('credits:\n  - "本版责编：王小明"', "credits: [本版责编：王小明]  # as printed"))
+    newer = reprinted(THREE, section="经济", credits=("本版责编：张三",))
+    assert run(tmp_path, newer).kept_page_edits == {}
+    assert (page_info(tmp_path).section, page_info(tmp_path).credits) == ("经济", ("本版责编：张三",))
+
+
+def test_a_page_file_without_field_records_keeps_what_differs_from_the_import(tmp_path):
+    # Written by hand, or by an importer that did not yet record the page file's fields.
+    run(tmp_path, THREE)
+    info = page_info(tmp_path)
+    text = (tmp_path / PAGE_FILE).read_text(encoding="utf-8")
+    legacy = "\n".join(line for line in text.split("\n") if "02.page.yaml#" not in line)
+    (tmp_path / PAGE_FILE).write_text(legacy.replace('section: "综合"', 'section: "要闻"'), encoding="utf-8")
+    p = run(tmp_path, THREE)
+    assert p.kept_page_edits == {PAGE_FILE: ("section",)}
+    assert page_info(tmp_path).section == "要闻"
+    assert page_info(tmp_path).credits == info.credits
+    assert p.count("skip-edited") == 0
 
 
 def test_an_article_an_editor_deleted_is_not_brought_back(tmp_path):
@@ -236,3 +320,37 @@ def test_no_reimport_without_force_ever_loses_an_editors_change(tmp_path_factory
             assert "新版" in name(i).read_text(encoding="utf-8")
     for i in range(second + 1, first + 1):
         assert name(i).exists() == (i in edited)
+
+
+EDITS = {
+    "section": ('section: "综合"', 'section: "要闻"'),
+    "paper": ('paper: "无锡日报"', 'paper: "江南晚报"'),
+    "credits": ('"本版责编：王小明"', '"本版责编：王晓明"'),
+    "leftovers": ("leftovers: []", 'leftovers:\n  - {line: 1, text: "■广告■", reason: "advert"}'),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(edited=st.sets(st.sampled_from(sorted(EDITS))), force=st.booleans())
+def test_page_file_fields_an_editor_changed_win_and_the_others_follow_the_import(tmp_path_factory, edited, force):
+    root = tmp_path_factory.mktemp("archive")
+    run(root, THREE)
+    if edited:
+        edit_page_file(root, *(EDITS[name] for name in sorted(edited)))
+    yours = page_info(root)
+    newer = reprinted(THREE, section="经济", paper="无锡日报社", credits=("本版责编：赵六",),
+                      leftovers=(Leftover(99, "（下转第3版）", "no story to attach to"),))
+    p = run(root, newer, force=force)
+    info = page_info(root)
+    import_wrote = as_written(newer)
+    for name in EDITS:
+        expected = getattr(yours if name in edited and not force else import_wrote, name)
+        assert getattr(info, name) == expected, name
+    assert set(p.kept_page_edits.get(PAGE_FILE, ())) == (set() if force else edited)
+    assert info.source_sha256 == "cd" * 32
+
+
+def as_written(imp: write.PageImport) -> PageInfo:
+    """The page file's fields as an import with nothing to protect writes them."""
+    return PageInfo(imp.date, imp.page, imp.section, imp.paper, imp.source, imp.source_sha256,
+                          imp.draft.credits, imp.draft.leftovers)

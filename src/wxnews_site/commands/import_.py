@@ -2,7 +2,9 @@
 
 Every input is decoded and reconstructed before anything is written, so one bad
 page stops the run with nothing changed. Articles an editor has corrected since
-the last import are never overwritten without ``--force``; the summary names them.
+the last import are never overwritten without ``--force``; the summary names them,
+and names the page-file fields (section, paper, credits, leftovers) kept as an
+editor changed them.
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Turn raw e-paper pages into one Markdown file per article plus a page file per 版. "
         "Date and page come from --date/--page, else a sidecar PAGE.yaml (date, page, section, paper), "
         "else the file name (2024-06-30_02.txt, 20240630-02.txt, wxrb_20240630_02.txt). "
-        "Articles edited since their import are kept unless --force."
+        "Articles and page-file fields (section, paper, credits, leftovers) edited since their import "
+        "are kept unless --force."
     )
     parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE.txt",
                         help="raw page text files, or folders of them (every *.txt inside)")
@@ -49,7 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--section", help="版名, e.g. 要闻 (default: sidecar, else site.yaml's sections)")
     parser.add_argument("--paper", help="paper name (default: sidecar, else site.yaml's paper)")
     parser.add_argument("--articles", type=Path, metavar="DIR", help="articles folder (default: from site.yaml, else ./articles)")
-    parser.add_argument("--force", action="store_true", help="overwrite and remove articles even when editors changed them")
+    parser.add_argument("--force", action="store_true", help="overwrite and remove articles, and replace page-file fields, even when editors changed them")
     parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
 
 
@@ -207,8 +210,8 @@ def _print_dry_run(plan: write.Plan) -> None:
             print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
-    for rel in plan.kept_page_edits:
-        print(f"  edited credits and leftovers kept: {base}/{rel}")
+    for rel, fields in plan.kept_page_edits.items():
+        print(f"  EDITED page file, would keep your {', '.join(fields)} (--force replaces): {base}/{rel}")
     n = len(plan.articles)
     print(f"dry run: {len(plan.pages)} page(s), {n} article(s); {plan.count('write')} file(s) would be written, "
           f"{plan.count('skip-edited')} edited kept, {plan.count('remove')} removed. Nothing was written.")
@@ -235,8 +238,9 @@ def _print_summary(plan: write.Plan) -> None:
                 print(f"  {base}/{rel}")
     for rel in plan.named("remove"):
         print(f"removed (no longer produced): {base}/{rel}")
-    for rel in plan.kept_page_edits:
-        print(f"warning: kept the edited credits and leftovers of {base}/{rel} (--force replaces them)")
+    for rel, fields in plan.kept_page_edits.items():
+        print(f"warning: {base}/{rel} was edited since its import: kept your {', '.join(fields)} "
+              f"instead of this import's (use --force to replace them)")
     written = {a.relpath for a in plan.actions if a.action in ("write", "unchanged")}
     flagged = [a for a in plan.articles if a.review and a.path in written]
     if flagged:

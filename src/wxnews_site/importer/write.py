@@ -8,15 +8,27 @@ Edit protection: the page file's ``imported`` map records the sha256 of every
 article file the importer wrote. A file whose bytes still hash to that value is
 the importer's own output and may be replaced; any other existing file has been
 edited (or was written by hand) and is kept unless ``force`` is given, and an
-imported file an editor deleted stays deleted. A page
-file's credits and leftovers edited since an import of the same source are
-kept too.
+imported file an editor deleted stays deleted.
+
+The page file is protected the same way, field by field: its editable fields
+(``section``, ``paper``, ``credits``, ``leftovers``) are recorded in the same
+``imported`` map under ``"PP.page.yaml#field"`` with the sha256 of the value the
+importer wrote. A field whose value still hashes to its record takes the new
+import's value; a field an editor changed keeps the editor's value (and its old
+record, so it stays protected next time); a field with no record (a page file
+written by hand or by an older importer) that differs from the new import is
+kept too, since nothing shows it is the importer's. The bookkeeping fields
+(``source``, ``source_sha256``, ``imported``) always describe the latest import.
+``force`` replaces every field. Values are compared, not bytes, so reformatting
+the YAML (quotes, flow lists) is not an edit.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ..format import (
     FormatError, article_relpath, atomic_write, page_relpath, parse_page, render_article, render_page, sha256_bytes,
@@ -66,8 +78,9 @@ class Plan:
     pages: list[PageImport] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     actions: list[FileAction] = field(default_factory=list)
-    # Page files whose credits and leftovers an editor changed; kept as they are.
-    kept_page_edits: list[str] = field(default_factory=list)
+    # Page file -> the editable fields an editor changed, kept as they are
+    # (and differing from what this import would have written).
+    kept_page_edits: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def named(self, action: str) -> list[str]:
         return [a.relpath for a in self.actions if a.action == action]
@@ -100,6 +113,47 @@ def _read_previous(path: Path, rel: str) -> PageInfo | None:
                          f"from imported ones; fix or remove it first:\n{exc}") from None
 
 
+PAGE_FIELDS = ("section", "paper", "credits", "leftovers")  # what an editor may correct in a page file
+
+
+def _field_value(info: PageInfo, name: str) -> Any:
+    value = getattr(info, name)
+    if name == "leftovers":
+        return [[lo.line, lo.text, lo.reason] for lo in value]
+    return list(value) if name == "credits" else value
+
+
+def field_digest(info: PageInfo, name: str) -> str:
+    """sha256 of one editable field's value, independent of how the YAML spells it."""
+    return sha256_bytes(json.dumps(_field_value(info, name), ensure_ascii=False).encode("utf-8"))
+
+
+def field_key(page_name: str, name: str) -> str:
+    # Article names end in .md, so these keys never clash with an article's record.
+    return f"{page_name}#{name}"
+
+
+def _merge_page(new: PageInfo, before: PageInfo | None, page_name: str,
+                force: bool) -> tuple[dict[str, Any], dict[str, str], tuple[str, ...]]:
+    """Editable field values to write, their records, and the fields kept as an editor left them."""
+    values = {name: getattr(new, name) for name in PAGE_FIELDS}
+    records = {field_key(page_name, name): field_digest(new, name) for name in PAGE_FIELDS}
+    if before is None or force:
+        return values, records, ()
+    kept = []
+    for name in PAGE_FIELDS:
+        key = field_key(page_name, name)
+        ours = before.imported.get(key)
+        theirs = field_digest(before, name)
+        if theirs == records[key] or theirs == ours:
+            continue  # the same as this import, or still the importer's own value: take the new one
+        values[name] = getattr(before, name)
+        if ours is not None:
+            records[key] = ours  # keep the old record, so the edit stays protected next time
+        kept.append(name)
+    return values, records, tuple(kept)
+
+
 def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
     """Decide what to write for each page; reads existing files, writes nothing."""
     seen: dict[tuple[dt.date, int], str] = {}
@@ -108,12 +162,24 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
         if key in seen:
             raise WriteError(f"{p.source} and {seen[key]} are both {p.date} page {p.page}; import one of them")
         seen[key] = p.source
-    result = Plan(root=root, pages=list(pages))
+    result = Plan(root=root)
     for p in pages:
         page_rel = page_relpath(p.date, p.page)
         page_path = _safe_path(root, page_rel)
         before = _read_previous(page_path, page_rel)
-        previous = before.imported if before else {}
+        fresh = PageInfo(
+            date=p.date, page=p.page, section=p.section, paper=p.paper, source=p.source,
+            source_sha256=p.source_sha256, credits=p.draft.credits, leftovers=p.draft.leftovers,
+        )
+        values, records, kept = _merge_page(fresh, before, page_rel.rsplit("/", 1)[1], force)
+        if kept:
+            result.kept_page_edits[page_rel] = kept
+        # A section or paper an editor set on the page is the page's, so the
+        # articles written now carry it too.
+        p = replace(p, section=values["section"], paper=values["paper"])
+        result.pages.append(p)
+        # Only the articles' records: the page file's own field records are handled by _merge_page.
+        previous = {k: v for k, v in (before.imported if before else {}).items() if k.endswith(".md")}
         imported: dict[str, str] = {}
         folder = page_rel.rsplit("/", 1)[0]
         # A symlinked date folder would carry the writes elsewhere; refuse it.
@@ -156,16 +222,11 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             else:
                 result.actions.append(FileAction(rel, "keep-edited"))
                 imported[name] = digest
-        credits, leftovers = p.draft.credits, p.draft.leftovers
-        if (before is not None and not force and before.source_sha256 == p.source_sha256
-                and (before.credits, before.leftovers) != (credits, leftovers)):
-            # The same source always gives the same credits and leftovers, so a
-            # difference is an editor's work (a leftover moved into its article).
-            credits, leftovers = before.credits, before.leftovers
-            result.kept_page_edits.append(page_rel)
+        imported.update(records)
         info = PageInfo(
-            date=p.date, page=p.page, section=p.section, paper=p.paper, source=p.source,
-            source_sha256=p.source_sha256, credits=credits, leftovers=leftovers, imported=imported,
+            date=p.date, page=p.page, section=values["section"], paper=values["paper"], source=p.source,
+            source_sha256=p.source_sha256, credits=tuple(values["credits"]),
+            leftovers=tuple(values["leftovers"]), imported=imported,
         )
         data = render_page(info).encode("utf-8")
         current = page_path.read_bytes() if page_path.exists() else None
