@@ -27,3 +27,10 @@ def test_markup_in_a_body_is_text_and_links_cannot_run_script():
     html = str(markdown('<script>alert(1)</script>\n\n"><img src=x onerror=alert(1)>\n\n[点我](javascript:alert(1)) ![](x.png)'))
     assert "<script" not in html and "<img" not in html and "href" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_marks_inside_a_sentence_keep_the_direct_path_and_at_a_line_start_do_not():
+    body = "形成“服务+治理”的模式，2023-2024年度，A=B。\n\n## 人工智能+"
+    assert _fast_markdown(body) == "<p>形成“服务+治理”的模式，2023-2024年度，A=B。</p>\n<h2>人工智能+</h2>\n"
+    for start in ("+ 列表", "- 列表", "===", "# 标题", "~~~", "## 标题 #"):
+        assert _fast_markdown("正文。\n" + start) is None, start

@@ -34,12 +34,17 @@ _MD = MarkdownIt("commonmark", {"html": False}).disable(
 # Text free of every character Markdown gives a meaning to is rendered
 # directly, ten times faster; anything else goes through markdown-it-py.
 # tests/test_build_markdown.py checks the two agree.
-_SPECIAL = re.compile(r"[*_`<>&\\\[\]!~|#=+\-\r\0\t\u000b\u000c]")
+_SPECIAL = re.compile(r"[*_`<>&\\\[\]!\r\0\t\u000b\u000c]")
+# These mean something only where a line starts (headings, list items,
+# thematic breaks, setext underlines, fences): "人工智能+" or "2023-2024"
+# inside a sentence is plain text, and one body in eight has such a line.
+_LINE_START = frozenset("#-+=~|")
 _LIST_ITEM = re.compile(r"\d{1,9}[.)](?:\s|$)")
 
 
 def _plain(line: str) -> bool:
-    return not (line[0].isspace() or line[-1].isspace() or _SPECIAL.search(line) or _LIST_ITEM.match(line))
+    return not (line[0].isspace() or line[-1].isspace() or line[0] in _LINE_START or _SPECIAL.search(line)
+                or _LIST_ITEM.match(line))
 
 
 def _fast_markdown(text: str) -> str | None:
@@ -50,7 +55,7 @@ def _fast_markdown(text: str) -> str | None:
             if para:
                 out.append("<p>" + "\n".join(para) + "</p>\n")
                 para = []
-        elif line.startswith("## ") and len(line) > 3 and _plain(line[3:]):
+        elif line.startswith("## ") and len(line) > 3 and _plain(line[3:]) and "#" not in line[3:]:
             if para:
                 out.append("<p>" + "\n".join(para) + "</p>\n")
                 para = []
