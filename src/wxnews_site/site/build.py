@@ -37,6 +37,7 @@ import jinja2
 from .. import __version__
 from ..config import SiteConfig
 from ..format import Archive, Problem, read_archive
+from ..model import Article
 from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
 
@@ -90,15 +91,17 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # 4. plan
     t = time.perf_counter()
     site = plan_mod.collect(archive, config)
-    pages = plan_mod.plan(site, config)
-    # The 404 page is served at whatever depth the missing URL had, so its
-    # links are absolute whenever a base URL is known (also one given on the
-    # command line, and one under a sub-path without its closing slash).
-    pages = [dataclasses.replace(p, root=base or None) if p.path == urls.NOT_FOUND else p for p in pages]
-    search_page = "search.html" in env.list_templates()
-    if search_page:
-        pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
-    problems += collisions(pages)
+    salt = _salt(env, config, base)
+    old = manifest.load(cache_dir)
+    # When only article bodies changed since the last build, the plan is the
+    # same: the edited articles' pages are planned alone, and every other
+    # page keeps its digest and is linked from the last build.
+    edited = bodies_only(old, salt, out_dir, files, site.articles)
+    if edited is None:
+        pages = _plan(site, config, env, base)
+        problems += collisions(pages)
+    else:
+        pages = plan_mod.article_pages(site, edited)
     timings["plan"] = time.perf_counter() - t
 
     # 5. stop before writing anything when something is wrong
@@ -110,7 +113,6 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # 6. pages
     partial = out_dir.with_name(out_dir.name + ".partial")
     spare = _spare(out_dir)
-    old = manifest.load(cache_dir)
     if partial.exists():
         shutil.rmtree(partial)  # left over from an interrupted build
     # The site before the current one, kept by the last build, becomes the new
@@ -127,25 +129,33 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     partial.mkdir(parents=True, exist_ok=True)
     try:
         t = time.perf_counter()
-        salt = _salt(env, config, base)
-        digests: dict[str, str] = {}
+        planned = {p.path: p for p in pages}
+        if edited is None:
+            digests = {path: manifest.digest(p, salt, files) for path, p in planned.items()}
+        else:
+            digests = dict(old.pages)
+            digests.update((path, manifest.digest(p, salt, files)) for path, p in planned.items())
         todo: list[Page] = []
+        unplanned: list[str] = []  # pages to render that the short plan left out
         folders: set[str] = set()
         reused = 0
-        for page in pages:
-            d = digests[page.path] = manifest.digest(page, salt, files)
-            had = kept.pop(page.path, None)
+        for path, d in digests.items():
+            had = kept.pop(path, None)
             if had == d:
                 reused += 1
                 continue
-            target = urls.inside(partial, page.path)
+            target = urls.inside(partial, path)
             if had is not None:
                 os.unlink(target)  # may be a hard link into the current site
-            if old.unchanged(out_dir, page.path, d) and \
-                    _link(os.path.join(out_dir, page.path), target, folders):
+            if old.unchanged(out_dir, path, d) and _link(os.path.join(out_dir, path), target, folders):
                 reused += 1
+            elif path in planned:
+                todo.append(planned[path])
             else:
-                todo.append(page)
+                unplanned.append(path)  # a page of the last build gone from its folder
+        if unplanned:
+            everything = {p.path: p for p in _plan(site, config, env, base)}
+            todo += [everything[path] for path in unplanned]
         for path in kept:  # pages no longer in the site
             os.unlink(urls.inside(partial, path))
         timings["hash+link"] = time.perf_counter() - t
@@ -158,9 +168,10 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
         # 7. everything else
         t = time.perf_counter()
-        extra = dict(feeds.feeds(site, config, base))
-        html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
-        extra[urls.SITEMAP] = feeds.sitemap(html, base)
+        plan = _outputs(site, config, base, salt, files, old.plan if edited is not None else None,
+                        pages if edited is None else None, old.plan.feeds if old.plan else {})
+        extra = {path: data for path, (_key, data) in plan.feeds.items()}
+        extra[urls.SITEMAP] = plan.sitemap
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
         extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
@@ -181,7 +192,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     # reuse stale pages; none costs one full build after a crash right here.
     manifest.forget(cache_dir)
     swap(partial, out_dir, spare if ours or not spare.exists() else None)
-    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if (spare / MARKER).is_file() else {}))
+    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if (spare / MARKER).is_file() else {},
+                                               plan))
     timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
@@ -262,6 +274,66 @@ def collisions(pages: list[Page]) -> list[Problem]:
         else:
             seen[p.path] = p
     return out
+
+
+def _plan(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
+    pages = plan_mod.plan(site, config)
+    # The 404 page is served at whatever depth the missing URL had, so its
+    # links are absolute whenever a base URL is known (also one given on the
+    # command line, and one under a sub-path without its closing slash).
+    pages = [dataclasses.replace(p, root=base or None) if p.path == urls.NOT_FOUND else p for p in pages]
+    if "search.html" in env.list_templates():
+        pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
+    return pages
+
+
+def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, files: dict[str, str],
+                articles: tuple[Article, ...]) -> frozenset[str] | None:
+    """The ids of the articles edited since the last build when nothing but
+    their bodies changed (same files, same page files, same templates, config
+    and code, same shape: pages.shape); None when the site must be planned anew."""
+    last = old.plan
+    if last is None or last.salt != salt or old.out_dir != str(out_dir) or last.files.keys() != files.keys():
+        return None
+    changed = [rel for rel, h in files.items() if last.files[rel] != h]
+    if not changed:
+        return frozenset()
+    if not all(rel.endswith(".md") for rel in changed):
+        return None
+    by_path = {a.path: a for a in articles}
+    ids = []
+    for rel in changed:
+        a = by_path.get(rel)
+        if a is None or last.shapes.get(rel) != plan_mod.shape(a):
+            return None
+        ids.append(a.id)
+    return frozenset(ids)
+
+
+def _outputs(site: plan_mod.Site, config: SiteConfig, base: str, salt: str, files: dict[str, str],
+             last: manifest.Plan | None, pages: list[Page] | None,
+             cached: dict[str, tuple[str, bytes]]) -> manifest.Plan:
+    """Feeds and sitemap, and the plan record the next build starts from.
+
+    With ``last`` (only bodies changed) the sitemap and shapes are the last
+    build's; a feed is rendered again only when what it shows changed."""
+    articles = {a.id: a for a in site.articles}
+    out: dict[str, tuple[str, bytes]] = {}
+    for spec in feeds.specs(site, config):
+        h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
+        for e in spec.entries:
+            a = articles[e.story.id]
+            h.update(f"\x1f{e.story.key}\x1f{e.role}\x1f{files.get(a.path) or repr(a)}".encode("utf-8"))
+        key = h.hexdigest()
+        hit = cached.get(spec.path)
+        out[spec.path] = hit if hit is not None and hit[0] == key else \
+            (key, feeds.render_feed(spec, config, base, articles))
+    if last is not None:
+        return manifest.Plan(salt, dict(files), last.shapes, last.sitemap, out)
+    assert pages is not None
+    html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
+    shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path}
+    return manifest.Plan(salt, dict(files), shapes, feeds.sitemap(html, base), out)
 
 
 # ---------------------------------------------------------------- writing

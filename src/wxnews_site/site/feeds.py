@@ -7,7 +7,9 @@ they stay the same however often the site is rebuilt or moved.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import uuid
+from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
@@ -61,17 +63,38 @@ def atom(config: SiteConfig, base_url: str, title: str, feed_path: str, page_pat
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class FeedSpec:
+    """What one feed shows: its path, title, the page it stands for and its entries."""
+
+    path: str
+    title: str
+    page_path: str
+    entries: tuple[Entry, ...]
+
+
+def specs(site: Site, config: SiteConfig) -> list[FeedSpec]:
+    """The site feed and every section's feed, each with the entries it shows."""
+    n = config.pagination.feed
+    # Newest issue first, front page first: what a reader of the feed expects.
+    # Only the newest n are needed: a heap pick, not a sort of the archive.
+    everything = heapq.nsmallest(n, (Entry(site.stories[a.id]) for a in reversed(site.articles)),
+                                 key=lambda e: (-e.story.date.toordinal(), e.story.page, e.story.position))
+    out = [FeedSpec(urls.FEED, config.title, urls.HOME, tuple(everything))]
+    for name, entries in site.sections.items():
+        out.append(FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name),
+                            tuple(entries[:n])))
+    return out
+
+
+def render_feed(spec: FeedSpec, config: SiteConfig, base_url: str, articles: dict[str, Article]) -> bytes:
+    return atom(config, base_url, spec.title, spec.path, spec.page_path, spec.entries, articles)
+
+
 def feeds(site: Site, config: SiteConfig, base_url: str) -> dict[str, bytes]:
     """Output path -> bytes for the site feed and every section's feed."""
     articles = {a.id: a for a in site.articles}
-    # Newest issue first, front page first: what a reader of the feed expects.
-    everything = [Entry(site.stories[a.id]) for a in reversed(site.articles)]
-    everything.sort(key=lambda e: (-e.story.date.toordinal(), e.story.page, e.story.position))
-    out = {urls.FEED: atom(config, base_url, config.title, urls.FEED, urls.HOME, everything, articles)}
-    for name, entries in site.sections.items():
-        path = urls.section_feed(name)
-        out[path] = atom(config, base_url, f"{name} - {config.title}", path, urls.section(name), entries, articles)
-    return out
+    return {s.path: render_feed(s, config, base_url, articles) for s in specs(site, config)}
 
 
 def sitemap(paths: Iterable[tuple[str, dt.date | None]], base_url: str) -> bytes:

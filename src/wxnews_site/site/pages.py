@@ -154,14 +154,11 @@ class Site:
 # ------------------------------------------------------------------ collect
 
 def _story(a: Article, section: str | None) -> Story:
-    s = Story(a.id, a.date, a.page, a.position, a.kind, a.kicker, a.headline, a.subtitle,
+    # The key hashes the fields as a plain tuple: one frozen dataclass built
+    # per story, not two (this runs for every article of every build).
+    values = (a.id, a.date, a.page, a.position, a.kind, a.kicker, a.headline, a.subtitle,
               a.bylines, a.photographers, section)
-    key = hashlib.sha1(repr(s).encode("utf-8")).hexdigest()[:16]
-    return Story(*(getattr(s, f) for f in _STORY_FIELDS), key=key)
-
-
-_STORY_FIELDS = ("id", "date", "page", "position", "kind", "kicker", "headline", "subtitle",
-                 "bylines", "photographers", "section")
+    return Story(*values, key=hashlib.sha1(repr(values).encode("utf-8")).hexdigest()[:16])
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
@@ -325,7 +322,7 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         add(Page(urls.issue(issue.date), "issue.html", {
             "issue": issue, "prev": prev_i and prev_i.date, "next": next_i and next_i.date,
         }, f"issue {issue.date}"))
-        present = {p.page for p in issue.pages}
+        present = frozenset(p.page for p in issue.pages)
         for j, pp in enumerate(issue.pages):
             prev_p, next_p = _neighbours(issue.pages, j)
             # A 版 named only by its page file (广告, say) has no section page to link to.
@@ -333,15 +330,7 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
                                            "section_listed": pp.section in site.sections},
                      f"page {pp.page} of {issue.date}"))
             for k, s in enumerate(pp.stories):
-                a = articles[s.id]
-                prev_s, next_s = _neighbours(pp.stories, k)
-                add(Page(s.url, "article.html", {
-                    "article": a, "story": s, "pp": pp.ref, "prev": prev_s, "next": next_s,
-                    "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
-                    "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
-                    "from_page": a.continued_from_page if a.continued_from_page in present else None,
-                    "to_page": a.continued_to_page if a.continued_to_page in present else None,
-                }, a.path or a.id))
+                add(_article_page(site, articles[s.id], pp, k, present))
 
     for name, entries in site.sections.items():
         pages.extend(listing("section", name, entries, config.pagination.section, urls.section,
@@ -349,3 +338,42 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     for name, entries in site.people.items():
         pages.extend(listing("person", name, entries, config.pagination.person, urls.person))
     return pages
+
+
+def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: frozenset[int]) -> Page:
+    prev_s, next_s = _neighbours(pp.stories, k)
+    return Page(pp.stories[k].url, "article.html", {
+        "article": a, "story": pp.stories[k], "pp": pp.ref, "prev": prev_s, "next": next_s,
+        "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
+        "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
+        "from_page": a.continued_from_page if a.continued_from_page in present else None,
+        "to_page": a.continued_to_page if a.continued_to_page in present else None,
+    }, a.path or a.id)
+
+
+def article_pages(site: Site, ids: frozenset[str] | set[str]) -> list[Page]:
+    """The article pages of the given articles exactly as ``plan`` makes them,
+    without planning the rest of the site (a rebuild after body edits)."""
+    articles = {a.id: a for a in site.articles if a.id in ids}
+    out: list[Page] = []
+    for issue in site.issues:
+        present: frozenset[int] | None = None
+        for pp in issue.pages:
+            for k, s in enumerate(pp.stories):
+                if s.id in articles:
+                    present = present or frozenset(p.page for p in issue.pages)
+                    out.append(_article_page(site, articles[s.id], pp, k, present))
+    return out
+
+
+def shape(a: Article) -> str:
+    """A hash of everything planning uses of an article: every field but the
+    body, and the headline (derived from the body when nothing is printed).
+
+    Two versions of a file with the same shape give the same plan, so the
+    site differs only in the article's own page and the feeds that show it."""
+    values = tuple(getattr(a, f) for f in _SHAPE_FIELDS) + (a.headline,)
+    return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
+
+
+_SHAPE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "body")

@@ -1,0 +1,100 @@
+"""Incremental builds give exactly the site a clean build gives, whatever changed.
+
+A rebuild after body edits takes a short path (the plan is reused, only the
+edited articles' pages and the feeds showing them are made); every other
+change plans the site anew. Either way the output must equal, file by file,
+a clean build of the same articles in a project of its own.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from test_build import build, tree, write
+
+from wxnews_site.site import urls
+
+SITE_YAML = "title: 无锡日报数字报\npaper: 无锡日报\naliases:\n  崔欣润: [崔新润]\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    write(root / "articles")
+    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    return root
+
+
+def clean_build(project: Path, where: Path) -> dict[str, bytes]:
+    shutil.copytree(project / "articles", where / "articles")
+    shutil.copy(project / "site.yaml", where / "site.yaml")
+    build(where)
+    return tree(where / "build")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_to_body(path: Path, sentence: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + sentence + "\n", encoding="utf-8")
+
+
+A = "articles/2024/06/30/"
+
+# (what changed, the change, pages rendered when only bodies changed else None)
+CHANGES: list[tuple[str, Callable[[Path], None], int | None]] = [
+    ("a sentence added to a body", lambda p: add_to_body(p / A / "02-02.md", "群众满意。"), 1),
+    ("nothing", lambda p: None, 0),
+    ("the body of the newest front-page story, shown in every feed",
+     lambda p: edit(p / A / "01-01.md", "项目总投资十亿元", "项目总投资十二亿元"), 1),
+    ("a photo's caption after the words its headline is taken from",
+     lambda p: edit(p / A / "01-02.md", "晨练", "晨跑"), 1),
+    ("the words a photo's headline is taken from", lambda p: edit(p / A / "01-02.md", "太湖边的清晨", "太湖边的早晨"), None),
+    ("two bodies at once", lambda p: (add_to_body(p / A / "02-03.md", "又及。"),
+                                      add_to_body(p / "articles/2024/06/28/01-01.md", "又及。")), 2),
+    ("a headline", lambda p: edit(p / A / "02-02.md", "年中答卷", "年中成绩单"), None),
+    ("a byline", lambda p: edit(p / A / "02-03.md", '"徐兢辉", ', ""), None),
+    ("an article added", lambda p: (shutil.copy(p / A / "02-05.md", p / A / "02-06.md"),
+                                    edit(p / A / "02-06.md", "2024-06-30-02-05", "2024-06-30-02-06")), None),
+    ("an article removed", lambda p: (p / A / "02-05.md").unlink(), None),
+    ("a page file's editor credits", lambda p: edit(p / A / "02.page.yaml", "王  芳", "王  芬"), None),
+    ("site.yaml", lambda p: edit(p / "site.yaml", "无锡日报数字报", "无锡日报数字报档案"), None),
+    ("a body after site.yaml changed", lambda p: add_to_body(p / A / "02-04.md", "完。"), 1),
+]
+
+
+def test_every_kind_of_change_rebuilds_to_exactly_the_clean_build(project: Path, tmp_path: Path):
+    build(project)
+    for n, (what, change, rendered) in enumerate(CHANGES):
+        change(project)
+        result = build(project)
+        if rendered is not None:
+            assert result.rendered == rendered, what
+        else:
+            assert result.rendered > 1, what  # planned anew: more than the article itself
+        assert tree(project / "build") == clean_build(project, tmp_path / f"clean{n}"), what
+
+
+def test_a_body_edit_rewrites_the_feeds_that_show_the_article_and_no_page_else(project: Path):
+    build(project)
+    feed = (project / "build" / urls.FEED).read_bytes()
+    add_to_body(project / A / "01-01.md", "（本报记者核实）")
+    result = build(project)
+    assert result.changed == ("2024/06/30/01-01.html",)
+    assert (project / "build" / urls.FEED).read_bytes() != feed
+    assert "本报记者核实" in (project / "build" / urls.FEED).read_text(encoding="utf-8")
+
+
+def test_a_page_deleted_from_the_built_site_by_hand_comes_back_on_the_next_body_edit(project: Path, tmp_path: Path):
+    build(project)
+    gone = project / "build/2024/06/28/01-01.html"
+    gone.unlink()  # and no kept previous site holds it yet
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    result = build(project)
+    assert result.rendered == 2 and gone.is_file()
+    assert tree(project / "build") == clean_build(project, tmp_path / "clean")
