@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pagegen
-from wxnews_site.importer.blocks import classify
+from wxnews_site.importer.blocks import classify, text_like
 from wxnews_site.importer.layout import accounted, reconstruct
 from wxnews_site.importer.printed import line_per_line
 
@@ -435,3 +435,76 @@ def test_blank_lines_between_printed_paragraphs_end_them():
     assert line_per_line(column.lines) and len(column.lines) == 1 + 4 * 4
     (s,) = reconstruct(column.lines, "p.txt").stories
     assert s.paragraphs == tuple(paras)
+
+
+# A paragraph cut by a column break whose first part is short: the part is text, not a subheading.
+WALK = "老街区焕发新活力"
+OPENING = "城市更新项目推进会近日召开，各区负责人通报了上半年老街区改造的进展。"
+
+
+@pytest.mark.parametrize("first, rest", [
+    ("区住建局局长张明介绍，今年全区", "已完成十二条背街小巷的整治，沿街招牌统一更换。"),  # who said it
+    ("从施工进度看，十二条背街小巷", "已有九条完成整治，其余三条将在年底前完工。"),  # a point of view
+    ("今年5月，街道办牵头组织", "居民议事会，把停车位和绿化的位置交给居民商量。"),  # when it happened
+    ("改造为何先征求意见？街巷的停车位、晾衣架和绿化", "都与居民的日常生活息息相关。"),  # the answer after the question
+    ("每条街巷的改造方案，街道办都决定以", "居民议事会的方式征求意见。"),  # stops on a preposition
+])
+def test_a_short_first_part_of_a_cut_paragraph_is_text(first, rest):
+    lines = [WALK, OPENING, first, rest + "(陈晓)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs == (OPENING, first + rest) and s.bylines == ("陈晓",)
+
+
+def test_each_article_of_a_printed_law_opens_a_paragraph_of_text():
+    lines = ["城市公园管理条例", "（2025年3月1日市人民代表大会常务委员会通过）",
+             "第一条  为了加强城市公园管理，", "保障游人的合法权益，制定本条例。",
+             "第二条  本条例适用于", "本市行政区域内城市公园的规划、建设和管理。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs[-2:] == ("第一条  为了加强城市公园管理，保障游人的合法权益，制定本条例。",
+                                 "第二条  本条例适用于本市行政区域内城市公园的规划、建设和管理。")
+
+
+@pytest.mark.parametrize("note", [
+    "（作者为市园林局工程师）", "（作者单位：江南大学设计学院）", "（作者为市园林局工程师，本报记者王伟采访整理）",
+    "（《条例》全文见第三版）",
+])
+def test_a_note_printed_under_the_text_ends_the_story_and_does_not_head_the_next(note):
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。", note,
+             "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs[-1] == note
+    assert (second.kicker, second.title, second.subtitle) == (None, "城市书房开放", None)
+
+
+def test_a_credit_printed_under_an_authors_note_is_the_storys():
+    lines = ["让口袋公园多起来（城市观察）", "口袋公园不在大，贴近居民才最要紧。", "（作者为市园林局", "工程师）", "(王伟)",
+             "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs[-1] == "（作者为市园林局工程师）" and first.bylines == ("王伟",)
+    assert second.title == "城市书房开放" and second.bylines == ()
+
+
+def test_a_charts_data_source_stays_with_its_story():
+    lines = ["全市新增口袋公园三十座", "今年以来，全市新增口袋公园三十座，总面积十二万平方米。", "数据来源：市园林局",
+             "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs[-1] == "数据来源：市园林局" and second.title == "城市书房开放"
+
+
+@pytest.mark.parametrize("line, text", [
+    ("区住建局局长张明介绍，今年全区", True),  # who said it
+    ("从施工进度看，十二条背街小巷", True),  # a point of view
+    ("今年5月，街道办牵头组织", True),  # when it happened
+    ("改造为何先征求意见？街巷的停车位、晾衣架和绿化", True),  # the answer after the question
+    ("街道办都决定以", True),  # a preposition waits for its object
+    ("第十二条  商标国际", True),  # a law's article is its text
+    ("园林局工程师，本报记者王伟采访整理）", True),  # closes a bracket opened on the line above
+    ("从一条产线到一个产业", False),
+    ("守护空天，就是分秒必争", False),
+    ("一场持续十八年的人才之约", False),
+    ("警惕！暑期网络消费陷阱", False),
+    ("第三章  商标注册的申请", False),
+    ("街巷改造为何先问居民？", False),
+])
+def test_a_short_line_reads_as_text_or_as_a_heading(line, text):
+    assert text_like(line) is text

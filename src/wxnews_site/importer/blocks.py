@@ -24,7 +24,24 @@ CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
 OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
 OPENER_RE = re.compile(
     r"^(?:近日|日前|目前|如今|此前|当天|昨天|今天|近年来|连日来|今年以来|据介绍|据了解|据悉|据统计|记者了解到|记者获悉"
+    # a paragraph's connective or viewpoint: "对此，", "具体来看，", "从技术原理看，", "对初振豪来说，"
+    r"|当前|近期|对此|此外|与此同时|具体来看|具体而言|总的来看|事实上|实际上|第[一二三四五六七八九十]"
+    # a time it happened: "今年5月，", "2023年夏天，", "30年来，"
+    r"|(?:今年|去年|前年)?[0-9０-９]{1,2}月(?:份|初|中旬|下旬|底)?|[0-9０-９]{4}年(?:[0-9０-９]{1,2}月|[春夏秋冬]天|初|底)?"
+    r"|[0-9０-９一二三四五六七八九十]{1,4}年来"
     r"|[^，,。]{0,4}(?:以来|期间|时节|之际))[，,]")
+# "从技术原理看，", "对初振豪来说，": a point of view opens a sentence's clause (after
+# "但", inside a paragraph too), never a headline.
+VIEWPOINT_RE = re.compile(r"^(?:从[^，,。]{1,8}(?:看|来看)|对[^，,。]{1,8}(?:来说|而言))[，,]")
+# "欧阳钟灿认为，", "阿卜达拉说，": attributing what someone said is how running text
+# brings in a quotation or a view; a headline quotes with a colon ("外交部：…").
+SPEECH_RE = re.compile(r"^[^，,。“”]{1,10}?(?:说|表示|认为|介绍|指出|强调|坦言|告诉记者|透露)[，,]")
+# A law printed in a paper: its chapters and sections ("第三章  商标注册的申请") are
+# headings, each article ("第十二条  商标国际注册遵循…") opens a paragraph of its text.
+LAW_ARTICLE_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+条\s")
+# A question or exclamation inside the line with more text after it, which goes
+# on with clauses: "驾校培训费为啥越来越贵？并不是房租、人力…" is a paragraph's start.
+MID_END_RE = re.compile(r"[？?！!][”’」』]?(?=[^\s（(”’」』—)）])")
 SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the end of an 编者按
 CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
 # "（人民时评）", "（法治头条）", "（中国道路中国梦·青春为中国式现代化挺膺担当㊻）"; not "（新华社北京6月29日电）"
@@ -157,16 +174,37 @@ def text_like(short: str) -> bool:
     or stops on a word that cannot end a phrase ("…绿色升级的")."""
     if COLUMN_TAG_RE.search(short) or short.endswith("——") or short.startswith("——"):
         return False  # a headline with its column's name, an 引题, a 副题 "——追记…"
-    if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而" and ends_mid_word(short):
-        return True  # a lone particle, not the end of 落地 or 存在
+    if short[-1:] in "的地得和与及或把被在对从向为是了着就将仍已也都还又才并而于以近每" and ends_mid_word(short):
+        return True  # a lone particle or preposition, not the end of 落地, 存在 or 始于
+    if SPEECH_RE.match(short) or VIEWPOINT_RE.match(short) or LAW_ARTICLE_RE.match(short):
+        return True
+    mid = MID_END_RE.search(short)
+    if mid and re.search(r"[，,、；;]", short[mid.end():]):
+        return True
     if any(short.count(a) > short.count(b) for a, b in ("“”", "（）", "《》", "()")):
         return True  # a quotation or bracket opened and not closed: "…新农合“三保"
+    if any(short.count(b) > short.count(a) for a, b in ("（）", "《》", "()")):
+        return True  # one closed that it never opened: "…，本报记者杨颜菲采访整理）" ends a cut note
     clauses = len(re.findall(r"[，,；;]", short))  # "四川、陕西、甘肃" lists are common in headlines
     if clauses >= 2 or (clauses and (OPENING_RE.match(short) or OPENER_RE.match(short) or short[-1].isdigit())):
         return True
     if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
         return True  # "附近居民表示,以前": a headline's halves are balanced
     return (clauses > 0 or "、" in short) and ends_mid_word(short)
+
+
+# What a paper prints under a story's last paragraph, in brackets: the author's
+# affiliation ("（作者为中国科学技术大学副教授）", "（作者单位：…）"), who wrote it up or
+# helped ("（本报记者郑智文整理）", "（本报通讯员赵元君参与采写）"), where more is
+# printed ("（《条例》全文见第十三版）"); and a chart's source ("数据来源：水利部").
+# They end the story above; a headline never opens with them.
+CLOSING_NOTE_RE = re.compile(
+    r"^(?:[（(](?:作者为|作者单位|本文作者|[^（）()]{0,24}?(?:整理|参与采写|参与采访|参与报道|对本文亦有贡献"
+    r"|见第?\s*[A-Za-zＡ-Ｚ]?[0-9０-９一二三四五六七八九十]{1,3}\s*版))|(?:数据来源|资料来源)[:：])")
+
+
+def closing_note(text: str) -> bool:
+    return bool(CLOSING_NOTE_RE.match(text.strip()))
 
 
 def body_run(blocks: list[Block], i: int, step: int, limit: int = 3) -> list[int]:
@@ -248,5 +286,5 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
 
 
 __all__ = [
-    "Block", "advert_blocks", "advert_line", "classify", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+    "Block", "advert_blocks", "advert_line", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
 ]

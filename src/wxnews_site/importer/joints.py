@@ -6,7 +6,7 @@ never by a page's particular strings.
 """
 from __future__ import annotations
 
-from .blocks import OPENER_RE, OPENING_RE, Block, body_run, in_jump_column, page_indents
+from .blocks import OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
 from .bylines import lead_credit
 from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, seam_word, weak_start
 
@@ -34,8 +34,8 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
             head = blocks[h]
             if head.kind not in ("body", "short") or head.from_page is not None or not head.core:
                 continue
-            if lead_credit(head.core) is not None:
-                continue
+            if lead_credit(head.core) is not None or closing_note(head.core):
+                continue  # a dateline, "（作者为…）" or "数据来源：" opens a line of its own
             prev = blocks[h - 1]
             adjacent = h == t + 1
             top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .blocks import (
     CHAPTER_RE, COLUMN_TAG_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks, body_run, classify,
-    in_jump_column, page_indents, text_like,
+    closing_note, in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
@@ -55,6 +55,8 @@ class _Story:
     # An editor's note signed "——编  者" under the title opens a feature: the
     # parts after it, each with its own headline and byline, are one article.
     feature: bool = False
+    # Closed by a note such as "（作者为…）": the credit printed under it is still the story's.
+    noted: bool = False
     blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
 
     @property
@@ -327,6 +329,10 @@ class _Walker:
         cur = self.current
         credit = b.credit
         assert credit is not None
+        if cur is not None and cur.noted and not cur.credits:
+            cur.credits.append(credit)
+            cur.lines.add(b.line)
+            return
         if cur is None or cur.closed:
             if credit.photographers and not credit.bylines and cur is not None and cur.body_count:
                 cur.credits.append(credit)
@@ -375,6 +381,13 @@ class _Walker:
         if b.from_page is not None:
             cur = self.headed_or_new()
             cur.from_page = b.from_page
+        elif cur is not None and cur.body_count and not cur.photo and closing_note(b.core):
+            # "（作者为…）" under the text, even under its byline, is still the story's,
+            # and the story ends with it (a chart's "数据来源：" may have text after it)
+            self.add_paragraph(cur, i)
+            if b.core.startswith(("（", "(")) and not cur.closed:
+                cur.closed = cur.noted = True
+            return
         elif cur is None or cur.closed or cur.photo:
             cur = self.new_story()
             if lead_credit(b.core) is None:
@@ -566,6 +579,7 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # a short line that reads as part of a sentence.
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
+        or closing_note(b.core)
         or (text_like(b.core) and not over_headline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
             and blocks[i - 1].credit is None))
