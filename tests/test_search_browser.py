@@ -3,24 +3,34 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from conftest import serve_folder
-from test_search import ARTICLES, write_archive
+from test_search import ARTICLES, article, write_archive
 from wxnews_site.config import SiteConfig
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
+def build(root: Path, articles=ARTICLES) -> Path:
     from wxnews_site.site.build import build_site
 
-    root = tmp_path_factory.mktemp("searchsite")
-    write_archive(root / "articles")
+    write_archive(root / "articles", articles)
     config = SiteConfig(title="测试档案", search_words=("新吴区",), root=root)
     result = build_site(config, articles_dir=root / "articles", out_dir=root / "build")
     assert result.ok, result.problems
-    with serve_folder(root / "build") as url:
+    return root / "build"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("searchsite"))
+
+
+@pytest.fixture(scope="module")
+def site_url(site):
+    with serve_folder(site) as url:
         yield url
 
 
@@ -78,7 +88,7 @@ def test_traditional_full_width_and_capital_queries_are_folded(page):
 
 def test_no_match_gives_total_zero(page):
     res = search(page, "辋村")
-    assert res == {"total": 0, "exact": True, "terms": ["辋村"], "results": []}
+    assert (res["total"], res["exact"], res["complete"], res["terms"], res["results"]) == (0, True, True, ["辋村"], [])
     assert search(page, "   ")["total"] == 0
 
 
@@ -101,6 +111,43 @@ def test_limit_counts_and_total_counts_every_match(page):
     res = search(page, "的", limit=1)
     everything = search(page, "的", limit=1000)
     assert len(res["results"]) == 1 and res["total"] == everything["total"] == len(everything["results"])
+
+
+def truth(query: str) -> set[str]:
+    texts = {a.id: normalize(searchable_text(a)) for a in ARTICLES}
+    return {i for i, t in texts.items() if all(term in t for term in parse_query(query))}
+
+
+@pytest.mark.parametrize("query", ["老旧小区", "机器", "小区 加装", "長三角", "蠡园深处", "太湖", "\"小区加装\"", "。今"])
+def test_total_is_exact_whatever_the_limit(page, query):
+    """Terms longer than a bigram need each candidate checked: the count still is exact with limit 1."""
+    one, every = search(page, query, limit=1), search(page, query, limit=1000)
+    assert one["exact"] and every["exact"]
+    assert one["total"] == every["total"] == len(every["results"]) == len(truth(query))
+    assert one["results"] == every["results"][:1]  # the same ranking, cut shorter
+
+
+def test_results_page_by_page_are_the_ranking_cut_in_pieces(page):
+    every = search(page, "小区", limit=1000)["results"]
+    pages = [search(page, "小区", limit=1, offset=k)["results"] for k in range(len(every) + 1)]
+    assert [r for p in pages for r in p] == every and pages[-1] == []
+
+
+def test_an_estimated_count_says_so(page):
+    # 老旧小区 (four characters) is in two articles' text: with one result
+    # asked for and no exact count, the second is never checked.
+    res = search(page, "老旧小区", limit=1, exact=False)
+    assert len(res["results"]) == 1 and res["exact"] is False and res["pending"] == 1
+    # A bigram is counted exactly by the index alone, without any article.
+    assert search(page, "小区", limit=1, exact=False)["exact"] is True
+
+
+def test_a_budget_stops_the_checking_but_never_makes_up_results(page):
+    res = search(page, "老旧小区", limit=10, exact=False, budget=0)
+    assert res["results"] == [] and res["complete"] is False and res["exact"] is False
+    assert res["pending"] == 2
+    res = search(page, "小区", limit=10, exact=False, budget=0)
+    assert res["results"] == [] and res["complete"] is False and (res["exact"], res["total"]) == (True, len(truth("小区")))
 
 
 def test_filters_by_section_person_and_dates(page):
@@ -228,3 +275,61 @@ def test_filters_and_sort_live_in_the_url(page, site_url):
     page.wait_for_function("document.querySelectorAll('.search-result').length === 2")
     assert "person=" not in page.url and "sort=date" in page.url
     assert page.locator(".search-result-title a").all_inner_texts() == ["城市更新观察", "老旧小区加装电梯 民生实事落地"]
+
+
+# Fourteen articles hold 人形机器人; four more hold its every bigram but not the word.
+MANY = tuple(
+    article(f"2024-07-{d:02d}-01-01", f"第{d}期科技观察", "本期介绍" + ("人形机器人的新进展。" if d <= 14 else "人形机床与机器人。"))
+    for d in range(1, 19)
+)
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory):
+    with serve_folder(build(tmp_path_factory.mktemp("many"), MANY)) as url:
+        yield url
+
+
+def test_the_page_says_about_until_it_has_counted_then_all(browser, many_url):
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(many_url + "search/index.html?q=人形机器人")
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
+        assert pg.locator(".search-result").count() == 10
+        status = pg.locator("#search-status").inner_text()
+        assert status.startswith("约有 ") and "共" not in status
+        pg.locator("#search-count").click()
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('共找到 14 篇')")
+        assert pg.locator("#search-count").is_hidden()
+        pg.locator("#search-more").click()
+        pg.wait_for_function("document.querySelectorAll('.search-result').length === 14")
+        assert pg.locator("#search-more").is_hidden()
+    finally:
+        context.close()
+
+
+def test_the_api_counts_exactly_where_the_page_estimates(page, many_url):
+    page.goto(many_url + "search/index.html")
+    page.wait_for_function("window.wxnewsSearch !== undefined")
+    res = search(page, "人形机器人", limit=3)
+    assert (res["total"], res["exact"], len(res["results"])) == (14, True, 3)
+
+
+def test_opened_from_disk_the_search_page_says_how_to_serve_the_site(browser, site):
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.goto((site / "search" / "index.html").as_uri() + "?q=长三角")
+        notice = pg.locator("#search-offline")
+        notice.wait_for()
+        assert "file://" in notice.inner_text() and "wxnews-site serve" in notice.inner_text()
+        assert pg.locator("#search-form").is_hidden()
+        # The notice's links lead to pages that work from disk.
+        notice.get_by_role("link", name="往期回顾").click()
+        pg.wait_for_url("**/archive/index.html")
+        assert pg.locator("h1").first.is_visible() and errors == []
+    finally:
+        context.close()

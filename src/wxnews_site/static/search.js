@@ -28,6 +28,7 @@
   // ------------------------------------------------------------ fetching
 
   var pieces = new Map();
+  var loaded = 0;  // bytes of index pieces received so far: a page's budget is counted in them
 
   function piece(path, asJson) {
     if (!pieces.has(path)) pieces.set(path, fetchPiece(path, asJson));
@@ -39,6 +40,7 @@
     if (res.status === 404) return null;  // a shard no key hashed to
     if (!res.ok) throw new Error("search index piece " + path + ": HTTP " + res.status);
     var bytes = new Uint8Array(await res.arrayBuffer());
+    loaded += bytes.length;
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {  // gzip, unless the host already unpacked it
       var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
       bytes = new Uint8Array(await new Response(stream).arrayBuffer());
@@ -182,7 +184,13 @@
 
   // Normalised terms: spaces separate ANDed terms; a quoted phrase is one term.
   async function parseQuery(query) {
-    var q = Array.from(await normalize(query)), terms = [], i = 0;
+    return unique(parseTerms(Array.from(await normalize(query))));
+  }
+
+  // Spaces and quotes are untouched by the traditional map, so a query can be
+  // split into terms once width and case are folded, before any map is loaded.
+  function parseTerms(q) {
+    var terms = [], i = 0;
     while (i < q.length) {
       var ch = q[i];
       if (QUOTES[ch]) {
@@ -200,7 +208,26 @@
         i = j;
       }
     }
-    return Array.from(new Set(terms));
+    return terms;
+  }
+
+  function unique(a) { return Array.from(new Set(a)); }
+
+  // The query's normalised terms, with as few map shards as will do: the
+  // dictionary is made from folded text, so a character that begins one of
+  // its words is not traditional; where the query's cut loads that
+  // dictionary shard anyway, the character's map shard is not needed.
+  async function queryTerms(query) {
+    var raw = parseTerms(Array.from(String(query), foldWidthCase)), cut = new Set(), traditional = "";
+    for (var t of raw) for (var block of dictBlocks(t)) for (var ch of block) cut.add(ch);
+    var shards = new Map(await Promise.all(Array.from(cut, async function (ch) { return [ch, await dictShard(ch)]; })));
+    for (var t2 of raw) {
+      for (var c of t2) {
+        if (c.codePointAt(0) >= 0x2e80 && !(shards.has(c) && shards.get(c).first.has(c))) traditional += c;
+      }
+    }
+    await loadMaps(traditional);
+    return unique(raw.map(function (t) { return Array.from(t, foldChar).join(""); }));
   }
 
   function strip(s) {
@@ -214,13 +241,25 @@
 
   var dicts = new Map();
 
+  // The dictionary shard of the words that begin with ch: {words, first}
+  // (first: the characters some word in the shard begins with).
+  async function dictShard(ch) {
+    var m = await meta(), h = fnv1a(ch) % m.shards.k;
+    if (!dicts.has(h)) {
+      dicts.set(h, piece("k/" + h + ".bin", true).then(function (words) {
+        words = words || {};
+        var first = new Set();
+        for (var w in words) first.add(Array.from(w)[0]);
+        return { words: words, first: first };
+      }));
+    }
+    return dicts.get(h);
+  }
+
   async function dictFor(text) {
     var m = await meta(), out = new Map();
     await Promise.all(Array.from(new Set(Array.from(text)), async function (ch) {
-      var h = fnv1a(ch) % m.shards.k;
-      if (!dicts.has(h)) dicts.set(h, piece("k/" + h + ".bin", true));
-      var d = (await dicts.get(h)) || {};
-      out.set(h, d);
+      out.set(fnv1a(ch) % m.shards.k, (await dictShard(ch)).words);
     }));
     return function (word) {
       var d = out.get(fnv1a(Array.from(word)[0]) % m.shards.k);
@@ -231,11 +270,24 @@
   var JIEBA_BLOCK = /[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+/gu;
   var ENGLISH = /^[a-zA-Z0-9]$/;
 
-  // jieba's cut_for_search without HMM, over the dictionary of the index's terms.
-  async function cutForSearch(text) {
-    var m = await meta(), freq = await dictFor(text), logTotal = Math.log(m.total), words = [];
-    for (var block of text.match(JIEBA_BLOCK) || []) {
-      var s = Array.from(block), n = s.length, route = new Array(n + 1);
+  // The blocks of a text that jieba cuts with its dictionary: a block of one
+  // or two characters is cut the same whatever the dictionary holds, for
+  // ranking (only words of two or more characters carry weights).
+  function dictBlocks(text) {
+    return (text.match(JIEBA_BLOCK) || []).filter(function (b) { return Array.from(b).length > 2; });
+  }
+
+  // jieba's cut_for_search without HMM, over the dictionary of the index's
+  // terms, loading only the shards of the characters it cuts. With short,
+  // blocks of one or two characters are returned whole without the dictionary:
+  // as a word they are themselves, and single characters carry no weight.
+  async function cutForSearch(text, short) {
+    var blocks = text.match(JIEBA_BLOCK) || [], long = short ? dictBlocks(text) : blocks;
+    var m = await meta(), freq = await dictFor(long.join("")), logTotal = Math.log(m.total), words = [];
+    for (var block of blocks) {
+      var s = Array.from(block), n = s.length;
+      if (short && n <= 2) { words.push(block); continue; }
+      var route = new Array(n + 1);
       route[n] = [0, 0];
       for (var i = n - 1; i >= 0; i--) {
         var best = null;
@@ -271,7 +323,7 @@
       }
       out.push(w);
     }
-    return Array.from(new Set(out));
+    return unique(out);
   }
 
   // ------------------------------------------------------------ searching
@@ -335,23 +387,46 @@
     return JSON.parse(new TextDecoder().decode(bytes.subarray(m.dict)));
   }
 
-  // An article's record with the first piece of its text.
+  // An article's record with the first piece of its text (.loaded pieces so
+  // far; .whole once the text is complete; .lead the first piece normalised).
   function record(doc) {
-    if (!records.has(doc)) records.set(doc, recordPiece(doc, 0));
+    if (!records.has(doc)) {
+      records.set(doc, recordPiece(doc, 0).then(function (rec) {
+        if (rec) { rec.loaded = 1; rec.whole = !(rec.c > 1); rec.lead = normText(rec); }
+        return rec;
+      }));
+    }
     return records.get(doc);
   }
 
-  // The rest of the text, for a match that is not in the first piece.
-  async function wholeRecord(doc, rec) {
-    if (rec.c > 1 && !rec.whole) {
-      var more = await Promise.all(Array.from({ length: rec.c - 1 }, function (_, k) { return recordPiece(doc, k + 1); }));
-      if (!rec.whole) {
-        for (var p of more) { rec.x += p.x; if (p.z) rec.z = (rec.z || []).concat(p.z); }
-        rec.whole = true;
+  // The next piece of an article's text, appended to its record.
+  function more(doc, rec) {
+    if (!rec.next) {
+      rec.next = recordPiece(doc, rec.loaded).then(function (p) {
+        if (p) { rec.x += p.x; if (p.z) rec.z = (rec.z || []).concat(p.z); }
+        rec.loaded++;
+        rec.whole = !p || rec.loaded >= rec.c;
         rec.norm = undefined;
-      }
+        rec.next = null;
+      });
     }
-    return rec;
+    return rec.next;
+  }
+
+  function holdsAll(text, terms) {
+    return terms.every(function (t) { return text.includes(t); });
+  }
+
+  // Whether the article holds every term: true or false once known, null
+  // while the text loaded so far does not and more of it is to come.
+  function verdict(rec, terms) {
+    return holdsAll(normText(rec), terms) ? true : rec.whole ? false : null;
+  }
+
+  // Pieces are fetched one at a time: a match usually ends the search early.
+  async function settle(doc, rec, terms) {
+    while (verdict(rec, terms) === null) await more(doc, rec);
+    return verdict(rec, terms);
   }
 
   // [text, marked] pieces of a string, marking every occurrence of the terms.
@@ -404,78 +479,155 @@
     };
   }
 
+  function compare(a, b) {
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return 0;
+  }
+
+  var PIECE_BYTES = 1500;  // what a record piece costs, about, when a budget is planned
+  var PARALLEL = 32;       // record fetches at once when every candidate is checked
+
   async function search(query, options) {
     var opts = options || {};
     var limit = opts.limit == null ? 10 : Math.max(0, Math.floor(Math.min(Number(opts.limit) || 0, Number.MAX_SAFE_INTEGER)));
     var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
-    var m = await meta();
-    var terms = await parseQuery(query);
-    if (!terms.length) return { total: 0, exact: true, terms: terms, results: [] };
+    var budget = opts.budget == null ? Infinity : Number(opts.budget), start = loaded;
+    var terms = await queryTerms(query);
+    if (!terms.length) return { total: 0, exact: true, complete: true, terms: terms, results: [] };
 
-    var lists = await Promise.all(terms.map(function (t) { return docsWithAll(ngramKeys(t, "")); }));
-    if (opts.section) lists.push(await docsFor(SECTION + await normalize(opts.section)));
-    if (opts.person) lists.push(await docsFor(PERSON + await normalize(strip(opts.person))));
-    var range = await docRange(opts.from, opts.to);
-    var cand = intersect(lists).filter(function (d) { return d >= range[0] && d < range[1]; });
-    // A term of one character or one bigram is found exactly by the n-gram
-    // shards; others are confirmed against each article's text before it is shown.
-    var verify = lists.some(function (l) { return l.merged; }) ||
-      !terms.every(exactByKeys);
-
-    var ranked = opts.sort === "date" ? { order: cand.slice().sort(function (a, b) { return b - a; }), cut: null } :
-      await rank(cand, terms);
-    var order = ranked.order;
-
-    var results = [], rejected = 0, checked = 0, accepted = 0, want = offset + limit;
-    while (accepted < want && checked < order.length) {
-      var batch = order.slice(checked, checked + Math.min(64, want - accepted));
-      checked += batch.length;
-      var recs = await Promise.all(batch.map(record));
-      var found = function (rec) { var text = normText(rec); return terms.every(function (t) { return text.includes(t); }); };
-      recs = await Promise.all(recs.map(function (rec, i) {
-        return rec && !found(rec) ? wholeRecord(batch[i], rec) : rec;
-      }));
-      for (var i = 0; i < batch.length; i++) {
-        var rec = recs[i];
-        if (!rec || !found(rec)) { rejected++; continue; }
-        if (accepted >= offset && accepted < want) results.push(result(rec, terms));
-        accepted++;
-      }
+    // Candidates: the articles holding every key of every term (and the filters').
+    var lists = await Promise.all(terms.map(function (t) { return Promise.all(ngramKeys(t, "").map(docsFor)); }));
+    var merged = lists.some(function (ls) { return ls.some(function (l) { return l.merged; }); });
+    var sets = lists.map(intersect);
+    for (var key of [opts.section && SECTION + await normalize(opts.section), opts.person && PERSON + await normalize(strip(opts.person))]) {
+      if (!key) continue;
+      var l = await docsFor(key);
+      merged = merged || l.merged;
+      sets.push(l);
     }
-    var exact = !verify || checked === order.length;
-    var total = checked === order.length ? accepted : !verify ? order.length - rejected :
-      estimate(order.slice(checked), terms, ranked.cut, accepted, checked);
+    var range = await docRange(opts.from, opts.to);
+    var cand = intersect(sets).filter(function (d) { return d >= range[0] && d < range[1]; });
+    // A term of one character or one bigram is found exactly by the n-gram
+    // shards; otherwise each candidate is checked against its text.
+    var verify = merged || !terms.every(exactByKeys);
+
+    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, lists);
+    var bounds = new Map(cand.map(function (d) { return [d, rank.bound(d)]; }));
+    var order = cand.slice().sort(function (a, b) { return compare(bounds.get(b), bounds.get(a)); });
+
+    // Check candidates in the order of the best rank they could have until the
+    // first offset + limit matches are known to rank above every one not checked.
+    var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
+    function affordable(n) {
+      var left = budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : 16384);
+      return Math.max(0, Math.min(n, Math.floor(left / PIECE_BYTES)));
+    }
+    for (;;) {
+      found.sort(function (a, b) { return compare(b.key, a.key); });
+      var top = next < order.length ? bounds.get(order[next]) : null;
+      var ahead = [];
+      for (var f of found) {
+        if (ahead.length >= want || (top && compare(f.key, top) < 0)) break;
+        ahead.push(f);
+      }
+      var unsure = ahead.filter(function (f) { return !f.sure; });
+      if (unsure.length) {
+        if (affordable(unsure.length) < unsure.length) { stopped = true; break; }
+        var settled = await Promise.all(unsure.map(function (f) { return settle(f.doc, f.rec, terms); }));
+        unsure.forEach(function (f, i) { f.sure = settled[i]; if (!settled[i]) rejected++; });
+        found = found.filter(function (f) { return f.sure !== false; });
+        continue;
+      }
+      if (ahead.length >= want || !top) break;
+      var n = affordable(Math.min(PARALLEL, want - ahead.length));
+      if (!n) { stopped = true; break; }
+      var batch = order.slice(next, next + n);
+      next += batch.length;
+      var recs = await Promise.all(batch.map(record));
+      batch.forEach(function (d, i) {
+        var rec = recs[i], v = !rec ? false : verify ? verdict(rec, terms) : true;
+        if (v === false) { rejected++; return; }
+        found.push({ doc: d, rec: rec, key: rank.key(d, rec, terms), sure: v });
+      });
+    }
+    var shown = [];
+    for (var g of found) {
+      if (shown.length >= want || !g.sure || (next < order.length && compare(g.key, bounds.get(order[next])) < 0)) break;
+      shown.push(g);
+    }
+
+    var total = cand.length, exact = !verify;
+    if (verify && opts.exact !== false) {
+      // Every other candidate is checked too: the count is exact, whatever it costs.
+      var rest = order.slice(next).concat(found.filter(function (f) { return !f.sure; }).map(function (f) { return f.doc; }));
+      for (var i = 0; i < rest.length; i += PARALLEL) {
+        await Promise.all(rest.slice(i, i + PARALLEL).map(async function (d) {
+          var rec = await record(d);
+          if (!rec || !(await settle(d, rec, terms))) rejected++;
+        }));
+      }
+      total = cand.length - rejected;
+      exact = true;
+    } else if (verify) {
+      var sure = found.filter(function (f) { return f.sure; }).length;
+      exact = sure + rejected === cand.length;
+      total = exact ? sure : estimate(found, terms, order.length - next, next, rejected);
+    }
+    // A match beyond the first piece is fetched for the excerpt to show it.
+    var page = shown.slice(offset, want);
+    await Promise.all(page.map(function (f) { return settle(f.doc, f.rec, terms); }));
     return {
       total: total,
       exact: exact,
+      complete: !stopped,
+      pending: exact ? 0 : order.length - next + found.filter(function (f) { return !f.sure; }).length,
       terms: terms,
-      results: results,
+      results: page.map(function (f) { return result(f.rec, terms); }),
     };
   }
 
-  // How many of the unchecked candidates match. jieba's terms are pieces of an
-  // article's text, so an article whose cut holds the very term contains it;
-  // where every term is such a jieba term, those are counted and the others
-  // not. Otherwise the share of checked candidates that matched is applied.
-  function estimate(unchecked, terms, cut, accepted, checked) {
-    var usable = cut && terms.every(function (t) { return exactByKeys(t) || (cut.has(t) && cut.get(t).size); });
-    if (!usable) return accepted + Math.round(unchecked.length * (checked ? accepted / checked : 1));
-    return accepted + unchecked.filter(function (d) {
-      return terms.every(function (t) { return exactByKeys(t) || cut.get(t).has(d); });
-    }).length;
+  // How many of the candidates match, from those checked so far: a candidate
+  // whose first piece holds the query matches; of the others, as many as did
+  // among those checked to the end (half when none was).
+  function estimate(found, terms, unchecked, checked, rejected) {
+    var sure = 0, lead = 0, later = 0, open = 0;
+    for (var f of found) {
+      if (f.sure === true) sure++;
+      if (f.sure === true && holdsAll(f.rec.lead, terms)) lead++;
+      else if (f.sure === true) later++;
+      else open++;
+    }
+    var rate = later + rejected ? later / (later + rejected) : 0.5;
+    var first = checked ? (lead + (checked - lead) * rate) / checked : rate;
+    return Math.round(sure + open * rate + unchecked * first);
   }
 
-  // Headline matches first, then exact phrases, then BM25 over jieba terms; newer first on ties.
-  async function rank(cand, terms) {
-    if (!cand.length) return { order: cand, cut: null };
-    var joined = terms.join("");
-    var keyed = await Promise.all([
-      Promise.all(terms.map(function (t) { return docsWithAll(ngramKeys(t, HEAD)); })),
-      terms.length > 1 ? docsWithAll(ngramKeys(joined, "")) : Promise.resolve(null),
-      Promise.all(terms.map(cutForSearch)),
+  // Date order: newest first, nothing to load.
+  function byDate() {
+    return { bound: function (d) { return [d]; }, key: function (d) { return [d]; } };
+  }
+
+  // Headline matches first, then (for several terms) those holding the terms
+  // together as typed, then those whose first piece of text (about 1,200
+  // characters: the lead) holds the query, then BM25 over jieba terms, newer
+  // first on ties. bound(d) is the best key article d can have before its
+  // record is read; key(d, rec) its key once it is.
+  async function relevance(cand, terms, lists) {
+    // The headline keys of each term's two rarest keys give a bound; the
+    // record's headline decides.
+    var headKeys = [].concat.apply([], terms.map(function (t, i) {
+      var keys = ngramKeys(t, "");
+      return keys.map(function (k, j) { return [lists[i][j].length, k]; })
+        .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); })
+        .slice(0, 2).map(function (x) { return HEAD + x[1]; });
+    }));
+    var got = await Promise.all([
+      docsWithAll(unique(headKeys)),
+      terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
+      Promise.all(terms.map(function (t) { return cutForSearch(t, true); })),
     ]);
-    var inHead = new Set(intersect(keyed[0])), phrase = keyed[1] ? new Set(keyed[1]) : null;
-    var words = Array.from(new Set([].concat.apply([], keyed[2])));
+    var inHead = new Set(got[0]), phrase = got[1] ? new Set(got[1]) : null;
+    var words = unique([].concat.apply([], got[2])).filter(function (w) { return Array.from(w).length > 1; });
     var weights = await Promise.all(words.map(weightsFor));
     var score = new Map();
     for (var d of cand) {
@@ -483,11 +635,14 @@
       for (var w of weights) s += w.get(d) || 0;
       score.set(d, s);
     }
-    function tier(d) { return (inHead.has(d) ? 2 : 0) + (!phrase || phrase.has(d) ? 1 : 0); }
-    var order = cand.slice().sort(function (a, b) {
-      return tier(b) - tier(a) || score.get(b) - score.get(a) || b - a;
-    });
-    return { order: order, cut: new Map(words.map(function (w, i) { return [w, weights[i]]; })) };
+    function together(d) { return !phrase || phrase.has(d) ? 1 : 0; }
+    return {
+      bound: function (d) { return [inHead.has(d) ? 1 : 0, together(d), 1, score.get(d), d]; },
+      key: function (d, rec) {
+        var head = Array.from(rec.lead).slice(0, rec.h).join("");
+        return [holdsAll(head, terms) ? 1 : 0, together(d), holdsAll(rec.lead, terms) ? 1 : 0, score.get(d), d];
+      },
+    };
   }
 
   search.normalize = normalize;
@@ -531,13 +686,34 @@
 
   var FIELDS = ["q", "section", "person", "from", "to", "sort"];
   var PAGE_SIZE = 10;
+  // A first view (the page, its CSS and script, and the index pieces of the
+  // query) downloads at most this much; a later view as much again without
+  // the page. Past it the page shows what is certain and offers to go on.
+  var FIRST_VIEW = 118 * 1024, VIEW = 64 * 1024;
+
+  // Bytes of the page and all it has loaded so far.
+  function pageBytes() {
+    var n = loaded;  // index pieces, counted as they arrive
+    for (var e of performance.getEntriesByType("navigation")) n += e.encodedBodySize || 0;
+    for (var r of performance.getEntriesByType("resource")) if (r.name.indexOf(BASE) !== 0) n += r.encodedBodySize || 0;
+    return n;
+  }
+
+  // Opened from disk, the page may not fetch the index (browsers forbid it):
+  // it says so, and how to preview the site, instead of failing.
+  function fromDisk(form) {
+    form.hidden = true;
+    document.getElementById("search-offline").hidden = false;
+  }
 
   async function setupPage(form) {
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
+    var count = document.getElementById("search-count");
     var sectionSelect = form.elements.section;
-    var shown = PAGE_SIZE, current = 0;
+    var shown = PAGE_SIZE, current = 0, exact = false, views = 0;
+    if (location.protocol === "file:") { fromDisk(form); return; }
     form.hidden = false;
     try {
       var m = await meta();
@@ -547,7 +723,7 @@
       if (m.first && form.elements.from) { form.elements.from.min = m.first; form.elements.to.min = m.first; }
       if (m.last && form.elements.from) { form.elements.from.max = m.last; form.elements.to.max = m.last; }
     } catch (err) {
-      status.textContent = "检索索引无法载入（" + err.message + "）。请通过网站地址访问本页，而不是直接打开文件。";
+      status.textContent = "检索索引无法载入（" + err.message + "）。请稍后再试，或从往期回顾、版面和作者页面浏览文章。";
       return;
     }
 
@@ -567,14 +743,17 @@
       if (url !== location.pathname + location.search) history.pushState(null, "", url);
     }
 
+    // The status says only what is known: "共" for an exact count, "约" for an
+    // estimate (with the offer to count exactly).
     async function run() {
       var run_id = ++current;
       var q = form.elements.q.value;
       list.replaceChildren();
-      more.hidden = true;
+      more.hidden = count.hidden = true;
       if (!q.trim()) { status.textContent = "请输入要检索的字词，例如 长三角、老旧小区。"; return; }
-      status.textContent = "正在检索……";
-      var opts = { limit: shown, sort: form.elements.sort.value };
+      status.textContent = exact ? "正在逐篇核对……" : "正在检索……";
+      var opts = { limit: shown, sort: form.elements.sort.value, exact: exact };
+      if (!exact) opts.budget = views++ ? VIEW : FIRST_VIEW - pageBytes();
       for (var f of ["section", "person", "from", "to"]) if (form.elements[f] && form.elements[f].value) opts[f] = form.elements[f].value;
       var t0 = performance.now();
       var res;
@@ -583,27 +762,28 @@
         return;
       }
       if (run_id !== current) return;
-      if (!res.total) {
-        status.textContent = "没有找到包含“" + res.terms.join(" ") + "”的文章。请检查用字，或减少检索词、放宽筛选条件。";
+      var ms = "（" + Math.round(performance.now() - t0) + " 毫秒）", quoted = "“" + res.terms.join(" ") + "”";
+      if (res.exact && !res.total) {
+        status.textContent = "没有找到包含" + quoted + "的文章。请检查用字，或减少检索词、放宽筛选条件。";
         return;
       }
-      status.textContent = (res.exact ? "" : "约 ") + "共找到 " + res.total + " 篇文章" +
-        "（" + Math.round(performance.now() - t0) + " 毫秒）";
+      if (!res.results.length) {
+        status.textContent = "在最相关的候选文章中暂未找到包含" + quoted + "的文章；还有 " + res.pending + " 篇候选文章尚未核对。" + ms;
+      } else {
+        status.textContent = (res.exact ? "共找到 " : "约有 ") + res.total + " 篇文章" + ms;
+      }
       for (var r of res.results) list.appendChild(renderResult(r));
-      more.hidden = res.results.length >= res.total;
+      count.hidden = res.exact;
+      more.hidden = res.complete && res.results.length >= res.total;
+      more.textContent = res.complete ? "显示更多结果" : "继续核对，显示更多结果";
     }
 
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      shown = PAGE_SIZE;
-      writeUrl();
-      run();
-    });
-    form.addEventListener("change", function (ev) {
-      if (ev.target.name !== "q") { shown = PAGE_SIZE; writeUrl(); run(); }
-    });
+    function fresh() { shown = PAGE_SIZE; exact = false; writeUrl(); run(); }
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); fresh(); });
+    form.addEventListener("change", function (ev) { if (ev.target.name !== "q") fresh(); });
     more.addEventListener("click", function () { shown += PAGE_SIZE; run(); });
-    window.addEventListener("popstate", function () { readUrl(); shown = PAGE_SIZE; run(); });
+    count.addEventListener("click", function () { exact = true; run(); });
+    window.addEventListener("popstate", function () { readUrl(); shown = PAGE_SIZE; exact = false; run(); });
     // Keyboard: "/" jumps to the box; arrow keys walk the result links.
     document.addEventListener("keydown", function (ev) {
       var links = Array.from(list.querySelectorAll(".search-result-title a"));
