@@ -56,6 +56,7 @@ import difflib
 import hashlib
 import json
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -505,94 +506,162 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-def read_archive(root: Path, memo: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None,
-                 stats: dict[str, tuple[int, int, int, int, str]] | None = None) -> Archive:
+# What parsing one file gave: the article or page pickled (None when the file
+# could not be parsed), its problems, and the article's id.
+Entry = tuple["bytes | None", tuple[Problem, ...], "str | None"]
+
+
+@dataclass
+class ParseCache:
+    """Parsed files by path and content hash, kept between builds.
+
+    ``entries`` maps ``path\0sha256`` to what parsing the file gave, the item
+    still pickled: a rebuild unpickles only the files it needs (an edited
+    article's page), not the whole archive. ``stats`` maps a path to its
+    size, mtime_ns, inode, ctime_ns and content hash when last read: a file
+    whose stat is unchanged is not read again. The content hash stays the
+    truth (a fresh checkout, with new mtimes, simply hashes every file once).
+    """
+
+    entries: dict[str, Entry]
+    stats: dict[str, tuple[int, int, int, int, str]]
+
+
+class Scan:
+    """An articles folder as read: each file's content hash and problems, and
+    the parsed files, unpickled from the cache only when asked for."""
+
+    def __init__(self, files: dict[str, str], problems: tuple[Problem, ...], cache: ParseCache,
+                 fresh: dict[str, Any]):
+        self.files = files          # path -> content hash, in path order
+        self.problems = problems    # every file's, in path order, then duplicate ids
+        self.cache = cache          # exactly the files just read
+        self._fresh = fresh         # key -> item parsed in this run (not pickled yet)
+        self._archive: Archive | None = None
+
+    def item(self, rel: str) -> Any:
+        key = f"{rel}\0{self.files[rel]}"
+        if key in self._fresh:
+            return self._fresh[key]
+        blob = self.cache.entries[key][0]
+        return None if blob is None else pickle.loads(blob)
+
+    def archive(self) -> Archive:
+        if self._archive is None:
+            articles: list[Article] = []
+            pages: list[PageInfo] = []
+            for rel in self.files:
+                item = self.item(rel)
+                if item is not None:
+                    (articles if isinstance(item, Article) else pages).append(item)
+            articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
+            pages.sort(key=lambda p: (p.date, p.page))
+            self._archive = Archive(tuple(articles), tuple(pages), self.problems)
+        return self._archive
+
+    def pickle_fresh(self) -> bool:
+        """Put the files parsed in this run into the cache; whether there were any."""
+        for key, item in self._fresh.items():
+            _blob, found, aid = self.cache.entries[key]
+            blob = None if item is None else pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+            self.cache.entries[key] = (blob, found, aid)
+        return bool(self._fresh)
+
+
+def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
-    ``memo`` (optional) maps a file's path and content hash to what parsing it
-    gave; files whose bytes are unchanged are not parsed again. On return it
-    holds exactly the files just read, so callers can keep it between builds.
-    ``only`` (optional) limits reading to the relative paths it accepts, so
-    several processes can each fill a memo for a share of a large archive.
-    ``stats`` (optional, with ``memo``) maps a path to its size, mtime_ns,
-    inode, ctime_ns and content hash when last read: a file whose stat is
-    unchanged is not read again, so a rebuild reads only the files touched.
-    The content hash stays the truth (a fresh checkout, with new mtimes,
-    simply hashes every file once); on return it holds the files just read.
+    Files whose path and content hash are in ``cache`` are not parsed again
+    (nor read, when their stat is unchanged). ``only`` (optional) limits
+    reading to the relative paths it accepts, so several processes can each
+    parse a share of a large archive.
     """
-    used: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
-    seen_stats: dict[str, tuple[int, int, int, int, str]] = {}
-    articles: list[Article] = []
-    pages: list[PageInfo] = []
+    old = cache or ParseCache({}, {})
+    entries: dict[str, Entry] = {}
+    stats: dict[str, tuple[int, int, int, int, str]] = {}
+    files: dict[str, str] = {}
+    fresh: dict[str, Any] = {}
     problems: list[Problem] = []
+    ids: list[tuple[str, str]] = []
     if not root.is_dir():
-        return Archive((), (), (Problem(str(root), 0, "articles folder not found"),))
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    for f in files:
-        rel = f.relative_to(root).as_posix()
-        if f.suffix not in (".md",) and not f.name.endswith(".page.yaml"):
-            continue
+        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache({}, {}), {})
+    for rel, f in _archive_files(str(root)):
         if only is not None and not only(rel):
             continue
         raw: bytes | None = None
-        if memo is not None and stats is not None:
-            st = f.stat()
-            sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-            known = stats.get(rel)
-            if known is not None and known[:4] == sig and f"{rel}\0{known[4]}" in memo:
-                digest = known[4]
-            else:
-                raw = f.read_bytes()
-                digest = sha256_bytes(raw)
-            seen_stats[rel] = (*sig, digest)
-            key = f"{rel}\0{digest}"
+        st = f.stat()
+        sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        known = old.stats.get(rel)
+        if known is not None and known[:4] == sig and f"{rel}\0{known[4]}" in old.entries:
+            digest = known[4]
         else:
-            raw = f.read_bytes()
-            key = f"{rel}\0{sha256_bytes(raw)}" if memo is not None else ""
-        hit = memo.get(key) if memo is not None else None
-        if hit is not None:
-            used[key] = hit
-            if hit[0] is not None:
-                (articles if isinstance(hit[0], Article) else pages).append(hit[0])
-            problems.extend(hit[1])
-            continue
-        start, item = len(problems), None
-        if raw is None:
-            raw = f.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            problems.append(Problem(rel, line, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8"))
-            continue
-        try:
-            if f.suffix == ".md":
-                item = a = parse_article(text, rel)
-                articles.append(a)
-                problems.extend(lint_article(a))
-            else:
-                item = parse_page(text, rel)
-                pages.append(item)
-        except FormatError as exc:
-            problems.extend(exc.problems)
-        if memo is not None:
-            used[key] = (item, tuple(problems[start:]))
+            raw = _read(f.path)
+            digest = sha256_bytes(raw)
+        stats[rel] = (*sig, digest)
+        files[rel] = digest
+        key = f"{rel}\0{digest}"
+        hit = old.entries.get(key)
+        if hit is None:
+            item, found = _parse_file(rel, raw if raw is not None else _read(f.path))
+            fresh[key] = item
+            hit = (None, found, item.id if isinstance(item, Article) else None)
+        entries[key] = hit
+        problems.extend(hit[1])
+        if hit[2] is not None:
+            ids.append((hit[2], rel))
     seen: dict[str, str] = {}
-    for a in articles:
-        if a.id in seen:
-            problems.append(Problem(a.path, 2, f"duplicate id {a.id}: also used by {seen[a.id]}"))
+    for aid, rel in ids:
+        if aid in seen:
+            problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
         else:
-            seen[a.id] = a.path
-    articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
-    pages.sort(key=lambda p: (p.date, p.page))
-    if memo is not None:
-        memo.clear()
-        memo.update(used)
-        if stats is not None:
-            stats.clear()
-            stats.update(seen_stats)
-    return Archive(tuple(articles), tuple(pages), tuple(problems))
+            seen[aid] = rel
+    return Scan(files, tuple(problems), ParseCache(entries, stats), fresh)
+
+
+def _parse_file(rel: str, raw: bytes) -> tuple[Article | PageInfo | None, tuple[Problem, ...]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, (Problem(rel, line, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8"),)
+    try:
+        if rel.endswith(".md"):
+            a = parse_article(text, rel)
+            return a, tuple(lint_article(a))
+        return parse_page(text, rel), ()
+    except FormatError as exc:
+        return None, tuple(exc.problems)
+
+
+def read_archive(root: Path, only: Callable[[str], bool] | None = None) -> Archive:
+    """Read every article and page file under root, collecting all problems at once."""
+    return scan_archive(root, only=only).archive()
+
+
+def _archive_files(root: str) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every article and page file under root as (relative path, entry), in
+    path order. One scandir per folder instead of a Path and a stat per file:
+    a rebuild of a large archive walks it all just to see what changed."""
+    out: list[tuple[str, os.DirEntry[str]]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            entries = list(it)
+        for e in entries:
+            if e.is_dir() and not e.is_symlink():
+                walk(e.path, prefix + e.name + "/")
+            elif not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml")) \
+                    and e.is_file():
+                out.append((prefix + e.name, e))
+
+    walk(root, "")
+    out.sort(key=lambda x: x[0].split("/"))  # as pathlib orders paths: folder by folder
+    return out
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def near_miss(word: str, choices: Iterable[str]) -> str | None:
@@ -604,5 +673,6 @@ def near_miss(word: str, choices: Iterable[str]) -> str | None:
 __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
-    "read_archive", "render_article", "render_page", "sha256_bytes", "split_front_matter",
+    "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
+    "split_front_matter",
 ]

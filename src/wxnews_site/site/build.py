@@ -1,7 +1,7 @@
 """The build, top to bottom: articles folder -> complete static site.
 
 1. check the output folder is one the build may replace;
-2. read every article and page file (``format.read_archive``), collecting all
+2. read every article and page file (``format.scan_archive``), collecting all
    problems at once;
 3. load the theme and compile every template;
 4. collect issues, 版, sections and people, and plan every page;
@@ -36,7 +36,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import Archive, Problem, read_archive
+from ..format import Problem, Scan, scan_archive
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
@@ -80,8 +80,9 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 2. read
     t = time.perf_counter()
-    archive, files = read(articles_dir, cache_dir)
-    problems = list(archive.problems)
+    scan = read(articles_dir, cache_dir)
+    files = scan.files
+    problems = list(scan.problems)
     timings["read"] = time.perf_counter() - t
 
     # 3. theme
@@ -90,18 +91,22 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 4. plan
     t = time.perf_counter()
-    site = plan_mod.collect(archive, config)
     salt = _salt(env, config, base)
     old = manifest.load(cache_dir)
     # When only article bodies changed since the last build, the plan is the
-    # same: the edited articles' pages are planned alone, and every other
-    # page keeps its digest and is linked from the last build.
-    edited = bodies_only(old, salt, out_dir, files, site.articles)
-    if edited is None:
+    # same: the edited articles' pages are planned alone from the contexts the
+    # last build recorded, every other page keeps its digest and is linked
+    # from the last build, and no other article is even unpickled.
+    edited = bodies_only(old, salt, out_dir, scan)
+    site: Any
+    if edited is None or old.plan is None:
+        site = plan_mod.collect(scan.archive(), config)
         pages = _plan(site, config, env, base)
         problems += collisions(pages)
     else:
-        pages = plan_mod.article_pages(site, edited)
+        site = _LazySite(scan, config)
+        pages = [Page(path, "article.html", {"article": a, **pickle.loads(blob)}, a.path or a.id)
+                 for rel, a in edited.items() for path, blob in (old.plan.contexts[rel],)]
     timings["plan"] = time.perf_counter() - t
 
     # 5. stop before writing anything when something is wrong
@@ -168,9 +173,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
         # 7. everything else
         t = time.perf_counter()
-        plan = _outputs(site, config, base, salt, files, old.plan if edited is not None else None,
-                        pages if edited is None else None, old.plan.feeds if old.plan else {})
-        extra = {path: data for path, (_key, data) in plan.feeds.items()}
+        plan = _outputs(site, config, base, salt, scan, old.plan, pages if edited is None else None)
+        extra = {path: data for path, (_key, data, _spec, _rels) in plan.feeds.items()}
         extra[urls.SITEMAP] = plan.sitemap
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
@@ -201,14 +205,11 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path) -> tuple[Archive, dict[str, str]]:
-    """read_archive with parsed files cached by content hash; a cold read of a
-    large archive parses on every core first (YAML is most of its cost).
-    Also returns each file's content hash by its path."""
-    parsed = manifest.load_parsed(cache_dir)
-    memo = parsed.memo
-    before, old_stats = set(memo), dict(parsed.stats)
-    if not memo and articles_dir.is_dir():
+def read(articles_dir: Path, cache_dir: Path) -> Scan:
+    """scan_archive with parsed files cached by path and content hash; a cold
+    read of a large archive parses on every core first (YAML is most of its cost)."""
+    cache, base = manifest.load_parsed(cache_dir)
+    if not cache.entries and articles_dir.is_dir():
         shares = min(2, os.cpu_count() or 1)
         if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
@@ -218,21 +219,40 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Archive, dict[str, str]]:
                 for part in pool.map(_parse_share, [articles_dir] * shares, range(shares), [shares] * shares,
                                      [cache_dir] * shares):
                     with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
-                        memo.update(pickle.load(fh))
+                        share = pickle.load(fh)
+                    cache.entries.update(share.entries)
+                    cache.stats.update(share.stats)
                     part.unlink()
-    archive = read_archive(articles_dir, memo, stats=parsed.stats)
-    if parsed.stats != old_stats or set(memo) != before:
-        manifest.save_parsed(cache_dir, parsed)
-    return archive, {rel: st[4] for rel, st in parsed.stats.items()}
+    scan = scan_archive(articles_dir, cache)
+    if scan.pickle_fresh() or scan.cache.stats != cache.stats or scan.cache.entries.keys() != cache.entries.keys():
+        manifest.save_parsed(cache_dir, scan.cache, base)
+    return scan
 
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
-    memo: dict[str, Any] = {}
-    read_archive(root, memo, only=lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index)
+    scan = scan_archive(root, only=lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index)
+    scan.pickle_fresh()  # here, on this core, rather than in the build's own process
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(memo, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(scan.cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
+
+
+class _LazySite:
+    """The collected site, made only when something asks for it: after body
+    edits the build needs none of it (the search index may)."""
+
+    def __init__(self, scan: Scan, config: SiteConfig):
+        self._scan, self._config, self._site = scan, config, None
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self._scan.archive().articles  # what collect would give, without collecting
+
+    def __getattr__(self, name: str) -> Any:
+        if self._site is None:
+            self._site = plan_mod.collect(self._scan.archive(), self._config)
+        return getattr(self._site, name)
 
 
 # ----------------------------------------------------------------- checks
@@ -287,53 +307,62 @@ def _plan(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base
     return pages
 
 
-def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, files: dict[str, str],
-                articles: tuple[Article, ...]) -> frozenset[str] | None:
-    """The ids of the articles edited since the last build when nothing but
+def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan) -> dict[str, Article] | None:
+    """The articles edited since the last build, by file, when nothing but
     their bodies changed (same files, same page files, same templates, config
     and code, same shape: pages.shape); None when the site must be planned anew."""
     last = old.plan
-    if last is None or last.salt != salt or old.out_dir != str(out_dir) or last.files.keys() != files.keys():
+    if last is None or last.salt != salt or old.out_dir != str(out_dir) or last.files.keys() != scan.files.keys():
         return None
-    changed = [rel for rel, h in files.items() if last.files[rel] != h]
-    if not changed:
-        return frozenset()
-    if not all(rel.endswith(".md") for rel in changed):
+    changed = [rel for rel, h in scan.files.items() if last.files[rel] != h]
+    if not all(rel.endswith(".md") and rel in last.contexts for rel in changed):
         return None
-    by_path = {a.path: a for a in articles}
-    ids = []
+    edited: dict[str, Article] = {}
     for rel in changed:
-        a = by_path.get(rel)
-        if a is None or last.shapes.get(rel) != plan_mod.shape(a):
+        a = scan.item(rel)
+        if not isinstance(a, Article) or last.shapes.get(rel) != plan_mod.shape(a):
             return None
-        ids.append(a.id)
-    return frozenset(ids)
+        edited[rel] = a
+    return edited
 
 
-def _outputs(site: plan_mod.Site, config: SiteConfig, base: str, salt: str, files: dict[str, str],
-             last: manifest.Plan | None, pages: list[Page] | None,
-             cached: dict[str, tuple[str, bytes]]) -> manifest.Plan:
+def _outputs(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
+             last: manifest.Plan | None, pages: list[Page] | None) -> manifest.Plan:
     """Feeds and sitemap, and the plan record the next build starts from.
 
-    With ``last`` (only bodies changed) the sitemap and shapes are the last
-    build's; a feed is rendered again only when what it shows changed."""
-    articles = {a.id: a for a in site.articles}
-    out: dict[str, tuple[str, bytes]] = {}
-    for spec in feeds.specs(site, config):
+    Without ``pages`` (only bodies changed) the plan is the last build's; a
+    feed is rendered again only when the digest of what it shows changed."""
+    files = scan.files
+    cached = last.feeds if last is not None else {}
+    if pages is None:
+        assert last is not None
+        wanted = [(spec, rels) for _key, _data, spec, rels in last.feeds.values()]
+        article: Any = scan.item
+    else:
+        by_id = {a.id: a for a in site.articles}
+        wanted = [(spec, tuple(by_id[e.story.id].path for e in spec.entries)) for spec in feeds.specs(site, config)]
+        article = {a.path: a for a in site.articles}.__getitem__
+    out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
+    for spec, rels in wanted:
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
-        for e in spec.entries:
-            a = articles[e.story.id]
-            h.update(f"\x1f{e.story.key}\x1f{e.role}\x1f{files.get(a.path) or repr(a)}".encode("utf-8"))
+        for e, rel in zip(spec.entries, rels):
+            h.update(f"\x1f{e.story.key}\x1f{e.role}\x1f{rel}\x1f{files.get(rel)}".encode("utf-8"))
         key = h.hexdigest()
         hit = cached.get(spec.path)
-        out[spec.path] = hit if hit is not None and hit[0] == key else \
-            (key, feeds.render_feed(spec, config, base, articles))
-    if last is not None:
-        return manifest.Plan(salt, dict(files), last.shapes, last.sitemap, out)
-    assert pages is not None
+        if hit is not None and hit[0] == key:
+            out[spec.path] = hit
+            continue
+        shown = {e.story.id: article(rel) for e, rel in zip(spec.entries, rels)}
+        out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
+    if pages is None:
+        assert last is not None
+        return manifest.Plan(salt, dict(files), last.shapes, last.contexts, last.sitemap, out)
     html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
-    shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path}
-    return manifest.Plan(salt, dict(files), shapes, feeds.sitemap(html, base), out)
+    contexts = {p.context["article"].path: (p.path, pickle.dumps({k: v for k, v in p.context.items() if k != "article"},
+                                                                 protocol=pickle.HIGHEST_PROTOCOL))
+                for p in pages if p.template == "article.html" and "article" in p.context}
+    shapes = {a.path: plan_mod.shape(a) for a in site.articles}
+    return manifest.Plan(salt, dict(files), shapes, contexts, feeds.sitemap(html, base), out)
 
 
 # ---------------------------------------------------------------- writing

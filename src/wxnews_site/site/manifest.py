@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..format import atomic_write
+from ..format import ParseCache, atomic_write
 from ..model import Article
 from .pages import Page, Story
 
-VERSION = 1
+VERSION = 2
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -72,7 +72,7 @@ def digest(page: Page, salt: str, files: dict[str, str] | None = None) -> str:
     """Hash of everything the page shows; salt covers templates, config and code.
 
     ``files`` maps an article file's path to its content hash (see
-    format.read_archive's stats): the cheap stand-in for the parsed article.
+    format.Scan.files): the cheap stand-in for the parsed article.
     """
     parts = [salt, page.template, page.root or ""]
     _walk(page.context, parts, files or {})
@@ -83,19 +83,23 @@ def digest(page: Page, salt: str, files: dict[str, str] | None = None) -> str:
 class Plan:
     """What a rebuild after body edits needs of the last build's plan.
 
-    ``files`` holds the content hash of every article and page file the
-    site was built from, ``shapes`` each article file's planning hash
-    (pages.shape), ``sitemap`` the sitemap's bytes and ``feeds`` each feed's
-    bytes under the digest of what it shows. When only bodies changed, the
-    plan is the same, so the build re-renders the edited articles' pages
-    and the feeds that show them, and takes everything else from here.
+    ``files`` holds the content hash of every article and page file the site
+    was built from, ``shapes`` each article file's planning hash
+    (pages.shape), ``contexts`` each article file's page path and page
+    context without the article itself (pickled; unpickled only for the
+    pages rendered again), ``sitemap`` the sitemap's bytes and ``feeds`` each
+    feed's digest of what it shows, bytes, FeedSpec and article files. When
+    only bodies changed, the plan is the same: the build renders the edited
+    articles' pages and the feeds that show them, and takes the rest from here
+    without reading the other articles at all.
     """
 
     salt: str
     files: dict[str, str]
     shapes: dict[str, str]
+    contexts: dict[str, tuple[str, bytes]]
     sitemap: bytes
-    feeds: dict[str, tuple[str, bytes]]
+    feeds: dict[str, tuple[str, bytes, Any, tuple[str, ...]]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,7 +142,7 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
 
 
 # Parsed article and page files by path and content hash (see
-# format.read_archive): a rebuild parses only the files that changed. The
+# format.scan_archive): a rebuild parses only the files that changed. The
 # cache is the build's own, in the project's .cache folder.
 PARSED = "parsed.pickle"
 
@@ -152,18 +156,11 @@ def parser_version() -> tuple[Any, ...]:
 
 DELTA = "parsed-delta.pickle"
 
-
-@dataclasses.dataclass
-class Parsed:
-    """The parse cache: ``memo`` and ``stats`` as format.read_archive keeps them.
-
-    It is stored as a base pickle plus a small delta of the entries added and
-    removed since, so a rebuild after a few edits writes a few entries rather
-    than the whole archive again; the base is rewritten once the delta grows.
-    """
-    memo: dict[str, Any]
-    stats: dict[str, Any]
-    base_keys: frozenset[str] = frozenset()
+# The parse cache (format.ParseCache) is stored as a base pickle plus a small
+# delta of the entries added and removed since, so a rebuild after a few
+# edits writes a few entries rather than the whole archive again; the base is
+# rewritten once the delta grows. Entries hold their items pickled, so
+# loading the cache copies bytes and builds no articles.
 
 
 def _load(path: Path) -> Any:
@@ -174,23 +171,24 @@ def _load(path: Path) -> Any:
     raise ValueError("outdated cache")
 
 
-def load_parsed(cache_dir: Path) -> Parsed:
+def load_parsed(cache_dir: Path) -> tuple[ParseCache, frozenset[str]]:
+    """The cache and the keys of its base (see save_parsed)."""
     try:
         base = _load(cache_dir / PARSED)
-        memo, stats = dict(base["files"]), dict(base.get("stats", {}))
-        base_keys = frozenset(memo)
+        entries, stats = dict(base["entries"]), dict(base["stats"])
+        base_keys = frozenset(entries)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
-        return Parsed({}, {})
+        return ParseCache({}, {}), frozenset()
     try:
         delta = _load(cache_dir / DELTA)
         if delta.get("base") == len(base_keys):
             for k in delta["removed"]:
-                memo.pop(k, None)
-            memo.update(delta["added"])
+                entries.pop(k, None)
+            entries.update(delta["added"])
             stats = dict(delta["stats"])
     except Exception:  # noqa: BLE001 - without its delta the base still holds good entries
         pass
-    return Parsed(memo, stats, base_keys)
+    return ParseCache(entries, stats), base_keys
 
 
 def _dump(path: Path, data: Any) -> None:
@@ -202,14 +200,14 @@ def _dump(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def save_parsed(cache_dir: Path, parsed: Parsed) -> None:
+def save_parsed(cache_dir: Path, cache: ParseCache, base: frozenset[str]) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    memo, base = parsed.memo, parsed.base_keys
-    added = {k: v for k, v in memo.items() if k not in base}
-    removed = [k for k in base if k not in memo]
-    if base and len(added) + len(removed) <= max(100, len(memo) // 20):
+    entries = cache.entries
+    added = {k: v for k, v in entries.items() if k not in base}
+    removed = [k for k in base if k not in entries]
+    if base and len(added) + len(removed) <= max(100, len(entries) // 20):
         # The stat table is small next to the parsed articles; it goes whole.
-        _dump(cache_dir / DELTA, {"base": len(base), "added": added, "removed": removed, "stats": parsed.stats})
+        _dump(cache_dir / DELTA, {"base": len(base), "added": added, "removed": removed, "stats": cache.stats})
     else:
-        _dump(cache_dir / PARSED, {"files": memo, "stats": parsed.stats})
+        _dump(cache_dir / PARSED, {"entries": entries, "stats": cache.stats})
         (cache_dir / DELTA).unlink(missing_ok=True)
