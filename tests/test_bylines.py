@@ -150,3 +150,16 @@ def test_similar_names_stay_distinct():
 ])
 def test_editor_credit_lines(line, expected):
     assert is_editor_credit(line) is expected
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("(莽九晨)", "莽九晨"), ("(傅  彤)", "傅彤"), ("(萧  然)", "萧然"), ("(禤永明)", "禤永明"),
+    ("(逄  博)", "逄博"), ("(赖智慧)", "赖智慧"), ("(阎  旭)", "阎旭"),
+])
+def test_rarer_surnames_sign_a_story(printed, name):
+    assert parse_credit(printed).bylines == (name,)
+
+
+@pytest.mark.parametrize("printed", ["(经济)", "(东部)", "(鄂州)", "(红色)", "(操作)"])
+def test_a_bracketed_word_is_not_a_surname(printed):
+    assert parse_credit(printed) is None
