@@ -508,3 +508,17 @@ def test_a_charts_data_source_stays_with_its_story():
 ])
 def test_a_short_line_reads_as_text_or_as_a_heading(line, text):
     assert text_like(line) is text
+
+
+def test_a_jump_title_with_its_columns_name_is_never_the_last_line_of_the_column_above():
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道和儿童游乐区。(王伟)",
+             "(上接第1版)社区食堂每天提供三种套餐，荤素搭配，价格实惠，行动不便的老人还可以预约送餐上门。",
+             "(上接第1版)园区为企业提供从注册到开工的全程代办服务，审批时间比以往缩",
+             "社区食堂让老人吃上热乎饭（民生一线）", "受连日降雨影响",
+             "部分老人出行不便，食堂增加了送餐上门的名额，志愿者每天分两批送餐。",
+             "智能制造园区新项目签约落地", "短了一半以上，企业负责人对此赞不绝口。"]
+    _, canteen, park = reconstruct(lines, "p.txt").stories
+    assert canteen.title == "社区食堂让老人吃上热乎饭（民生一线）"
+    assert canteen.paragraphs[0].startswith("社区食堂每天提供三种套餐")
+    assert park.title == "智能制造园区新项目签约落地"
+    assert park.paragraphs == ("园区为企业提供从注册到开工的全程代办服务，审批时间比以往缩短了一半以上，企业负责人对此赞不绝口。",)

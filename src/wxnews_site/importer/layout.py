@@ -589,7 +589,10 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
         blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
     # the next headline is the column's last, cut line: jump titles stand over text.
+    # (Not one carrying its column's name, "…托底（财经深一度）": that is a jump title
+    # over a short first line of its own text.)
     blocks = [replace(b, kind="body") if b.kind == "short" and 0 < i < len(blocks) - 1
+              and not COLUMN_TAG_RE.search(b.core)
               and blocks[i - 1].kind == "body" and in_jump_column(blocks, i - 1)
               and blocks[i + 1].kind in ("short", "marker") else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
