@@ -280,7 +280,7 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
         if cut is None:
             continue
         if cut < len(last):
-            cut = page.snap(last, cut, starts_paragraph=split > 1 or rng.random() < 0.5)
+            rng.random()  # (drawn as before, so the pages stay comparable; the break is placed below)
         jumps.append((a, gid, paras, split, cut))
     if jumps and rng.random() < 0.4:
         # The other common layout: each continued story under its own jump
@@ -290,20 +290,28 @@ def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple
             page.emit(_marker("from", a["continued_from_page"], letters) + paras[0], starts_paragraph=True, body=True)
             finish_continuation(a, gid, paras, paras[1:])
         jumps = []
+    placed = []
     for a, gid, paras, split, cut in jumps:
         first = paras[: split - 1]
         marker = _marker("from", a["continued_from_page"], letters)
+        last = paras[split - 1]
+        # The column break falls at the end of a printed line of the text as
+        # printed here: indented, and after the marker when it opens the line.
         if first:
+            cut = page.snap(last, cut) if cut < len(last) else cut
             page.emit(marker + first[0], starts_paragraph=True, body=True)
             for p in first[1:]:
                 page.emit(p, starts_paragraph=True, body=True)
-            page.emit(paras[split - 1][:cut], starts_paragraph=True, body=True)
+            page.emit(last[:cut], starts_paragraph=True, body=True)
         elif rng.random() < 0.5:
+            cut = page.snap(last, cut) if cut < len(last) else cut
             page.emit(marker)
-            page.emit(paras[0][:cut], starts_paragraph=True, body=True)
+            page.emit(last[:cut], starts_paragraph=True, body=True)
         else:
-            page.emit(marker + paras[0][:cut], starts_paragraph=True, body=True)
-    for a, gid, paras, split, cut in jumps:
+            cut = page.snap(marker + last, len(marker) + cut) - len(marker) if cut < len(last) else cut
+            page.emit(marker + last[:cut], starts_paragraph=True, body=True)
+        placed.append((a, gid, paras, split, cut))
+    for a, gid, paras, split, cut in placed:
         page.emit(a["title"])
         left, right = paras[split - 1][:cut], paras[split - 1][cut:]
         if right:
