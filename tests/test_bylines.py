@@ -56,7 +56,7 @@ def test_printed_credits(text, bylines, photographers):
 
 
 @pytest.mark.parametrize("text", [
-    "布点", "聚力", "(上海)", "（大零号湾）", "本版责编：许  诺  赵  政", "(上接第1版)",
+    "布点", "聚力", "(上海)", "（大零号湾）", "本版责编：许  诺  赵  政", "(上接第1版)", "记者手记", "【记者观察】",
     "第七届过敏医学学术会议在锡举办", "截至目前,43个项目达标。", "“小上海”在“大上海”开辟窗口", "",
 ])
 def test_not_credits(text):

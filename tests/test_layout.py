@@ -522,3 +522,11 @@ def test_a_jump_title_with_its_columns_name_is_never_the_last_line_of_the_column
     assert canteen.paragraphs[0].startswith("社区食堂每天提供三种套餐")
     assert park.title == "智能制造园区新项目签约落地"
     assert park.paragraphs == ("园区为企业提供从注册到开工的全程代办服务，审批时间比以往缩短了一半以上，企业负责人对此赞不绝口。",)
+
+
+def test_a_reporters_notes_heading_is_a_subheading_not_a_byline():
+    lines = ["运河边新建三座口袋公园", "本报记者  王  伟", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。",
+             "记者手记", "口袋公园虽小，却连着民生。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.bylines == ("王伟",)
+    assert s.paragraphs[1] == "## 记者手记"

@@ -36,6 +36,8 @@ EDITOR_CREDIT_RE = re.compile(
     r"(?:责编|责任编辑|编辑|美编|美术编辑|校对|版式设计|版式|统筹|策划|设计|制图|审读|组版|邮箱|图片编辑|视觉设计|主编|监制|值班编辑)"
     r"\s*[:：]"
 )
+# "记者手记", "记者观察": a reporter's column, printed as a subheading, names nobody.
+REPORTER_COLUMN_RE = re.compile(r"^[【\[（(]?(?:本报)?记者(?:手记|观察|调查|札记|探访|笔记|日记|述评|感言|来信|体验)[】\]）)]?$")
 CONTRIBUTED_RE = re.compile(r"^(.+?)(?:参与采写|参与采访|参与报道|对本文亦有贡献)$")
 PLACE_NAME_RE = re.compile(
     rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
@@ -203,7 +205,7 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     plausible, and a bare name still needs a known surname.
     """
     printed = text.strip()
-    if not printed or len(printed) > 60 or EDITOR_CREDIT_RE.match(printed):
+    if not printed or len(printed) > 60 or EDITOR_CREDIT_RE.match(printed) or REPORTER_COLUMN_RE.match(printed):
         return None
     lead = lead_credit(printed)
     if lead is not None:
