@@ -17,11 +17,9 @@ input are byte-identical.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import hashlib
 import itertools
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -86,7 +84,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     timings["read"] = time.perf_counter() - t
 
     # 3. theme
-    env = render.make_env(config)
+    env = render.make_env(config, cache_dir / "templates")
     problems += compile_templates(env)
 
     # 4. plan
@@ -209,7 +207,10 @@ def read(articles_dir: Path, cache_dir: Path) -> Scan:
     """scan_archive with parsed files cached by path and content hash; a cold
     read of a large archive parses on every core first (YAML is most of its cost)."""
     cache, base = manifest.load_parsed(cache_dir)
-    if not cache.entries and articles_dir.is_dir():
+    stored = bool(cache.entries)
+    if not stored and articles_dir.is_dir():
+        import concurrent.futures
+        import multiprocessing  # only here and for rendering: a rebuild need not import them
         shares = min(2, os.cpu_count() or 1)
         if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
@@ -224,7 +225,8 @@ def read(articles_dir: Path, cache_dir: Path) -> Scan:
                     cache.stats.update(share.stats)
                     part.unlink()
     scan = scan_archive(articles_dir, cache)
-    if scan.pickle_fresh() or scan.cache.stats != cache.stats or scan.cache.entries.keys() != cache.entries.keys():
+    if scan.pickle_fresh() or not stored or scan.cache.stats != cache.stats or \
+            scan.cache.entries.keys() != cache.entries.keys():
         manifest.save_parsed(cache_dir, scan.cache, base)
     return scan
 
@@ -457,6 +459,8 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     problems: list[Problem] = []
     try:
+        import concurrent.futures
+        import multiprocessing
         workers = min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")

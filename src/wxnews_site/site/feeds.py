@@ -7,12 +7,11 @@ they stay the same however often the site is rebuilt or moved.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
-import uuid
 from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
 
 from ..config import SiteConfig
 from ..model import Article
@@ -20,7 +19,33 @@ from . import urls
 from .pages import Entry, Site
 from .render import summary
 
-_NS = uuid.UUID("6f0c8f1e-3a53-5b2e-9d0e-7e4f3a9b1c20")
+def escape(text: str) -> str:
+    """XML character data, as xml.sax.saxutils.escape gives it (whose import
+    pulls in urllib and http, a noticeable part of a rebuild)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """An attribute value with its quotes, as xml.sax.saxutils.quoteattr gives it."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in text:
+        if "'" in text:
+            return '"' + text.replace('"', "&quot;") + '"'
+        return "'" + text + "'"
+    return '"' + text + '"'
+
+
+_NS = bytes.fromhex("6f0c8f1e3a535b2e9d0e7e4f3a9b1c20")
+
+
+def uuid5(name: str, namespace: bytes = _NS) -> str:
+    """RFC 4122 name-based (SHA-1) UUID, as str(uuid.uuid5(...)) spells it;
+    made here because importing uuid costs a rebuild more than its feeds."""
+    h = bytearray(hashlib.sha1(namespace + name.encode("utf-8")).digest()[:16])
+    h[6] = (h[6] & 0x0F) | 0x50  # version 5
+    h[8] = (h[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = h.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def _stamp(d: dt.date) -> str:
@@ -34,7 +59,7 @@ def atom(config: SiteConfig, base_url: str, title: str, feed_path: str, page_pat
     feed_root = urls.root_for(feed_path)
     rows = list(entries)[: config.pagination.feed]
     updated = _stamp(rows[0].story.date) if rows else "1970-01-01T00:00:00+00:00"
-    feed_id = f"urn:uuid:{uuid.uuid5(_NS, config.paper + '/' + feed_path)}"
+    feed_id = f"urn:uuid:{uuid5(config.paper + '/' + feed_path)}"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
@@ -52,7 +77,7 @@ def atom(config: SiteConfig, base_url: str, title: str, feed_path: str, page_pat
             "  <entry>",
             f"    <title>{escape(a.headline)}</title>",
             f'    <link rel="alternate" type="text/html" href={quoteattr((base or feed_root) + urls.article(a))}/>',
-            f"    <id>urn:uuid:{uuid.uuid5(_NS, config.paper + '/' + a.id)}</id>",
+            f"    <id>urn:uuid:{uuid5(config.paper + '/' + a.id)}</id>",
             f"    <updated>{_stamp(a.date)}</updated>",
         ]
         out += [f"    <author><name>{escape(n)}</name></author>" for n in a.bylines + a.photographers]

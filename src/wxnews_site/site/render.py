@@ -8,14 +8,14 @@ as text and never runs.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
-import re
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..config import SiteConfig
@@ -24,10 +24,17 @@ from . import dates, urls
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
-# No raw HTML. Printed articles have no links or images, and a link or image
-# in a body could only point off-site or nowhere, so they stay text as well.
-_MD = MarkdownIt("commonmark", {"html": False}).disable(
-    ["image", "link", "autolink", "linkify", "html_inline", "html_block"], ignoreInvalid=True)
+
+@functools.cache
+def markdown_it() -> Any:
+    """The full Markdown renderer, imported only when a body needs it (its
+    import costs a rebuild more than rendering the page it changed).
+
+    No raw HTML. Printed articles have no links or images, and a link or image
+    in a body could only point off-site or nowhere, so they stay text as well."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False}).disable(
+        ["image", "link", "autolink", "linkify", "html_inline", "html_block"], ignoreInvalid=True)
 
 
 # Newspaper bodies are almost all plain paragraphs and "## " subheadings.
@@ -71,7 +78,7 @@ def _fast_markdown(text: str) -> str | None:
 
 def markdown(text: str) -> Markup:
     fast = _fast_markdown(text)
-    return Markup(fast if fast is not None else _MD.render(text))
+    return Markup(fast if fast is not None else markdown_it().render(text))
 
 
 def json_ld(data: Any) -> Markup:
@@ -122,7 +129,10 @@ def page_label(page: int, section: str | None) -> str:
     return f"第{page:02d}版 · {section}" if section else f"第{page:02d}版"
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The theme's environment; with ``bytecode_dir``, compiled templates are
+    kept there (by name and source checksum), so a rebuild does not compile
+    every template again."""
     loaders: list[jinja2.BaseLoader] = []
     override = config.root / "templates"
     if override.is_dir():
@@ -137,6 +147,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=_bytecode_cache(bytecode_dir) if bytecode_dir is not None else None,
     )
     env.filters.update(
         markdown=markdown, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day,
@@ -150,6 +161,14 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         article_ld=lambda a, section, base, path: article_ld(a, section, config.paper, base, path),
     )
     return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only project still builds, compiling as before
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def templates_digest(env: jinja2.Environment) -> str:
