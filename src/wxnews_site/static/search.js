@@ -122,11 +122,11 @@
 
   function intersect(lists) {
     if (!lists.length) return [];
-    lists = lists.slice().sort(function (a, b) { return a.length - b.length; });
+    lists = lists.slice().sort((a, b) => a.length - b.length);
     var out = lists[0];
     for (var i = 1; i < lists.length && out.length; i++) {
       var other = new Set(lists[i]);
-      out = out.filter(function (d) { return other.has(d); });
+      out = out.filter(d => other.has(d));
     }
     return out;
   }
@@ -220,14 +220,14 @@
   async function queryTerms(query) {
     var raw = parseTerms(Array.from(String(query), foldWidthCase)), cut = new Set(), traditional = "";
     for (var t of raw) for (var block of dictBlocks(t)) for (var ch of block) cut.add(ch);
-    var shards = new Map(await Promise.all(Array.from(cut, async function (ch) { return [ch, await dictShard(ch)]; })));
+    var shards = new Map(await Promise.all(Array.from(cut, async ch => [ch, await dictShard(ch)])));
     for (var t2 of raw) {
       for (var c of t2) {
         if (c.codePointAt(0) >= 0x2e80 && !(shards.has(c) && shards.get(c).first.has(c))) traditional += c;
       }
     }
     await loadMaps(traditional);
-    return unique(raw.map(function (t) { return Array.from(t, foldChar).join(""); }));
+    return unique(raw.map(t => Array.from(t, foldChar).join("")));
   }
 
   function strip(s) {
@@ -239,15 +239,23 @@
 
   // ---------------------------------------------------- cutting a query
 
-  var dicts = new Map();
+  var dicts = new Map(), loadedDicts = new Map(), dictCount = 1;
+
+  // A word's jieba frequency where its dictionary shard is loaded, else 0.
+  function knownFreq(word) {
+    var d = loadedDicts.get(fnv1a(Array.from(word)[0]) % dictCount);
+    return d && Object.prototype.hasOwnProperty.call(d, word) ? d[word] : 0;
+  }
 
   // The dictionary shard of the words that begin with ch: {words, first}
   // (first: the characters some word in the shard begins with).
   async function dictShard(ch) {
     var m = await meta(), h = fnv1a(ch) % m.shards.k;
+    dictCount = m.shards.k;
     if (!dicts.has(h)) {
       dicts.set(h, piece("k/" + h + ".bin", true).then(function (words) {
         words = words || {};
+        loadedDicts.set(h, words);
         var first = new Set();
         for (var w in words) first.add(Array.from(w)[0]);
         return { words: words, first: first };
@@ -267,6 +275,20 @@
     };
   }
 
+  // A bigram this frequent as a word (中国, 发展, 建设) is in a good share of
+  // all articles: its n-gram key hardly narrows a long term's candidates, and
+  // as a term it is too common to carry a BM25 weight (see _write_terms).
+  var COMMON_WORD = 20000;
+
+  // The keys worth loading for a term: a long term's common bigrams are left
+  // out (the candidates are checked against their text anyway), never all.
+  function usefulKeys(term) {
+    var keys = ngramKeys(term, "");
+    if (keys.length < 2) return keys;
+    var rare = keys.filter(k => knownFreq(k) < COMMON_WORD);
+    return rare.length ? rare : [keys.reduce((a, b) => knownFreq(b) < knownFreq(a) ? b : a)];
+  }
+
   var JIEBA_BLOCK = /[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+/gu;
   var ENGLISH = /^[a-zA-Z0-9]$/;
 
@@ -274,7 +296,7 @@
   // or two characters is cut the same whatever the dictionary holds, for
   // ranking (only words of two or more characters carry weights).
   function dictBlocks(text) {
-    return (text.match(JIEBA_BLOCK) || []).filter(function (b) { return Array.from(b).length > 2; });
+    return (text.match(JIEBA_BLOCK) || []).filter(b => Array.from(b).length > 2);
   }
 
   // jieba's cut_for_search without HMM, over the dictionary of the index's
@@ -355,7 +377,7 @@
 
   async function docsWithAll(keys) {
     var lists = await Promise.all(keys.map(docsFor)), out = intersect(lists);
-    out.merged = lists.some(function (l) { return l.merged; });
+    out.merged = lists.some(l => l.merged);
     return out;
   }
 
@@ -414,7 +436,7 @@
   }
 
   function holdsAll(text, terms) {
-    return terms.every(function (t) { return text.includes(t); });
+    return terms.every(t => text.includes(t));
   }
 
   // Whether the article holds every term: true or false once known, null
@@ -474,7 +496,7 @@
     var ex = excerptParts(rec, terms);
     return {
       id: rec.i, url: rec.u, href: new URL(rec.u, SITE).href, title: rec.t, date: rec.d, page: rec.p,
-      section: rec.s, bylines: rec.b, excerpt: ex.map(function (p) { return p[0]; }).join(""),
+      section: rec.s, bylines: rec.b, excerpt: ex.map(p => p[0]).join(""),
       titleParts: titleParts, excerptParts: ex,
     };
   }
@@ -496,8 +518,9 @@
     if (!terms.length) return { total: 0, exact: true, complete: true, terms: terms, results: [] };
 
     // Candidates: the articles holding every key of every term (and the filters').
-    var lists = await Promise.all(terms.map(function (t) { return Promise.all(ngramKeys(t, "").map(docsFor)); }));
-    var merged = lists.some(function (ls) { return ls.some(function (l) { return l.merged; }); });
+    var m = await meta(), keys = terms.map(usefulKeys);
+    var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(docsFor))));
+    var merged = lists.some(function (ls) { return ls.some(l => l.merged); });
     var sets = lists.map(intersect);
     for (var key of [opts.section && SECTION + await normalize(opts.section), opts.person && PERSON + await normalize(strip(opts.person))]) {
       if (!key) continue;
@@ -506,14 +529,14 @@
       sets.push(l);
     }
     var range = await docRange(opts.from, opts.to);
-    var cand = intersect(sets).filter(function (d) { return d >= range[0] && d < range[1]; });
+    var cand = intersect(sets).filter(d => d >= range[0] && d < range[1]);
     // A term of one character or one bigram is found exactly by the n-gram
     // shards; otherwise each candidate is checked against its text.
     var verify = merged || !terms.every(exactByKeys);
 
-    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, lists);
-    var bounds = new Map(cand.map(function (d) { return [d, rank.bound(d)]; }));
-    var order = cand.slice().sort(function (a, b) { return compare(bounds.get(b), bounds.get(a)); });
+    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, keys, lists, m.docs);
+    var bounds = new Map(cand.map(d => [d, rank.bound(d)]));
+    var order = cand.slice().sort((a, b) => compare(bounds.get(b), bounds.get(a)));
 
     // Check candidates in the order of the best rank they could have until the
     // first offset + limit matches are known to rank above every one not checked.
@@ -523,19 +546,19 @@
       return Math.max(0, Math.min(n, Math.floor(left / PIECE_BYTES)));
     }
     for (;;) {
-      found.sort(function (a, b) { return compare(b.key, a.key); });
+      found.sort((a, b) => compare(b.key, a.key));
       var top = next < order.length ? bounds.get(order[next]) : null;
       var ahead = [];
       for (var f of found) {
         if (ahead.length >= want || (top && compare(f.key, top) < 0)) break;
         ahead.push(f);
       }
-      var unsure = ahead.filter(function (f) { return !f.sure; });
+      var unsure = ahead.filter(f => !f.sure);
       if (unsure.length) {
         if (affordable(unsure.length) < unsure.length) { stopped = true; break; }
-        var settled = await Promise.all(unsure.map(function (f) { return settle(f.doc, f.rec, terms); }));
+        var settled = await Promise.all(unsure.map(f => settle(f.doc, f.rec, terms)));
         unsure.forEach(function (f, i) { f.sure = settled[i]; if (!settled[i]) rejected++; });
-        found = found.filter(function (f) { return f.sure !== false; });
+        found = found.filter(f => f.sure !== false);
         continue;
       }
       if (ahead.length >= want || !top) break;
@@ -559,7 +582,7 @@
     var total = cand.length, exact = !verify;
     if (verify && opts.exact !== false) {
       // Every other candidate is checked too: the count is exact, whatever it costs.
-      var rest = order.slice(next).concat(found.filter(function (f) { return !f.sure; }).map(function (f) { return f.doc; }));
+      var rest = order.slice(next).concat(found.filter(f => !f.sure).map(f => f.doc));
       for (var i = 0; i < rest.length; i += PARALLEL) {
         await Promise.all(rest.slice(i, i + PARALLEL).map(async function (d) {
           var rec = await record(d);
@@ -569,20 +592,20 @@
       total = cand.length - rejected;
       exact = true;
     } else if (verify) {
-      var sure = found.filter(function (f) { return f.sure; }).length;
+      var sure = found.filter(f => f.sure).length;
       exact = sure + rejected === cand.length;
       total = exact ? sure : estimate(found, terms, order.length - next, next, rejected);
     }
     // A match beyond the first piece is fetched for the excerpt to show it.
     var page = shown.slice(offset, want);
-    await Promise.all(page.map(function (f) { return settle(f.doc, f.rec, terms); }));
+    await Promise.all(page.map(f => settle(f.doc, f.rec, terms)));
     return {
       total: total,
       exact: exact,
       complete: !stopped,
-      pending: exact ? 0 : order.length - next + found.filter(function (f) { return !f.sure; }).length,
+      pending: exact ? 0 : order.length - next + found.filter(f => !f.sure).length,
       terms: terms,
-      results: page.map(function (f) { return result(f.rec, terms); }),
+      results: page.map(f => result(f.rec, terms)),
     };
   }
 
@@ -604,7 +627,7 @@
 
   // Date order: newest first, nothing to load.
   function byDate() {
-    return { bound: function (d) { return [d]; }, key: function (d) { return [d]; } };
+    return { bound: d => [d], key: d => [d] };
   }
 
   // Headline matches first, then (for several terms) those holding the terms
@@ -612,22 +635,25 @@
   // characters: the lead) holds the query, then BM25 over jieba terms, newer
   // first on ties. bound(d) is the best key article d can have before its
   // record is read; key(d, rec) its key once it is.
-  async function relevance(cand, terms, lists) {
+  async function relevance(cand, terms, keys, lists, docs) {
     // The headline keys of each term's two rarest keys give a bound; the
     // record's headline decides.
+    var sizes = new Map();
     var headKeys = [].concat.apply([], terms.map(function (t, i) {
-      var keys = ngramKeys(t, "");
-      return keys.map(function (k, j) { return [lists[i][j].length, k]; })
-        .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); })
-        .slice(0, 2).map(function (x) { return HEAD + x[1]; });
+      return keys[i].map(function (k, j) { sizes.set(k, lists[i][j].length); return [lists[i][j].length, k]; })
+        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+        .slice(0, 2).map(x => HEAD + x[1]);
     }));
     var got = await Promise.all([
       docsWithAll(unique(headKeys)),
       terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
-      Promise.all(terms.map(function (t) { return cutForSearch(t, true); })),
+      Promise.all(terms.map(t => cutForSearch(t, true))),
     ]);
     var inHead = new Set(got[0]), phrase = got[1] ? new Set(got[1]) : null;
-    var words = unique([].concat.apply([], got[2])).filter(function (w) { return Array.from(w).length > 1; });
+    var words = unique([].concat.apply([], got[2])).filter(function (w) {
+      var n = Array.from(w).length;
+      return n > 2 || (n === 2 && !common(w));
+    });
     var weights = await Promise.all(words.map(weightsFor));
     var score = new Map();
     for (var d of cand) {
@@ -635,9 +661,15 @@
       for (var w of weights) s += w.get(d) || 0;
       score.set(d, s);
     }
+    // A two-character word in more than two fifths of a large archive's
+    // articles (or too frequent to be loaded as a key) has no weight to fetch.
+    function common(w) {
+      if (docs < 1000) return false;
+      return sizes.has(w) ? sizes.get(w) > docs * 2 / 5 : knownFreq(w) >= COMMON_WORD;
+    }
     function together(d) { return !phrase || phrase.has(d) ? 1 : 0; }
     return {
-      bound: function (d) { return [inHead.has(d) ? 1 : 0, together(d), 1, score.get(d), d]; },
+      bound: d => [inHead.has(d) ? 1 : 0, together(d), 1, score.get(d), d],
       key: function (d, rec) {
         var head = Array.from(rec.lead).slice(0, rec.h).join("");
         return [holdsAll(head, terms) ? 1 : 0, together(d), holdsAll(rec.lead, terms) ? 1 : 0, score.get(d), d];
@@ -647,7 +679,7 @@
 
   search.normalize = normalize;
   search.parseQuery = parseQuery;
-  search.cut = async function (text) { return cutForSearch(await normalize(text)); };
+  search.cut = async text => cutForSearch(await normalize(text));
   search.meta = meta;
   window.wxnewsSearch = search;
 
