@@ -530,3 +530,28 @@ def test_a_reporters_notes_heading_is_a_subheading_not_a_byline():
     (s,) = reconstruct(lines, "p.txt").stories
     assert s.bylines == ("王伟",)
     assert s.paragraphs[1] == "## 记者手记"
+
+
+BRIEFS = ["环球扫描", "多瑙河布达佩斯段水位创新低",
+          "新华社布达佩斯6月28日电  受持续高温少雨影响，多瑙河布达佩斯段水位降至有记录以来最低。",
+          "日本熊本县发生强震",
+          "新华社东京6月28日电  日本熊本县28日发生6.2级地震，已造成数人受伤。"]
+
+
+def test_a_column_of_briefs_under_its_name_is_one_story_with_each_item_a_subheading():
+    lines = [*BRIEFS, "城市更新项目推进会召开——", "老街区焕发新活力",
+             "本报讯 城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。"]
+    briefs, town = reconstruct(lines, "p.txt").stories
+    assert briefs.title == "环球扫描" and briefs.subtitle is None
+    assert briefs.paragraphs == ("## 多瑙河布达佩斯段水位创新低", BRIEFS[2], "## 日本熊本县发生强震", BRIEFS[4])
+    assert (town.kicker, town.title) == ("城市更新项目推进会召开——", "老街区焕发新活力")
+
+
+def test_a_short_kicker_naming_a_day_or_a_place_opens_no_column():
+    lines = ["端午假期", "全社会跨区域人员流动量预计超6.5亿人次",
+             "本报北京6月1日电  端午假期，全社会跨区域人员流动量预计超6.5亿人次。",
+             "端午假期", "全国消费市场运行平稳",
+             "本报北京6月1日电  端午假期，全国消费市场运行平稳，节日商品供应充足。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert {first.title, first.subtitle} == {"端午假期", "全社会跨区域人员流动量预计超6.5亿人次"}
+    assert {second.title, second.subtitle} == {"端午假期", "全国消费市场运行平稳"}

@@ -57,6 +57,9 @@ class _Story:
     feature: bool = False
     # Closed by a note such as "（作者为…）": the credit printed under it is still the story's.
     noted: bool = False
+    # A column of news briefs under its name ("环球扫描", "八方速递"): each item's
+    # one-line headline is a subheading of the column, its dateline no new story.
+    briefs: bool = False
     blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
 
     @property
@@ -76,6 +79,15 @@ def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]
             end = k
             break
     return lines[:end], lines[end:]
+
+
+# What papers call a column of briefs: "环球扫描", "八方速递", "国内简讯", "图片报道".
+BRIEFS_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:扫描|速递|快讯|简讯|短讯|集锦|资讯|一览|速览|短波|播报|纵览|报道)$")
+
+
+def _label(text: str) -> bool:
+    """A column's name set over its items, never a kicker naming a place ("海南三亚") or a day ("端午假期")."""
+    return len(text) <= LABEL_MAX + 2 and bool(BRIEFS_RE.match(text))
 
 
 def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -164,7 +176,7 @@ class _Walker:
 
     def take_credit(self, story: _Story, credit: Credit) -> None:
         story.credits.append(credit)
-        if story.body_count and not story.feature:
+        if story.body_count and not story.feature and not story.briefs:
             story.closed = True
 
     # -- decisions
@@ -197,6 +209,13 @@ class _Walker:
             # under a headline and its byline, before any text: "引 子", a section label
             return not cur.headlines
         first = self.blocks[group[0]].core
+        if cur.briefs:
+            # the next item, unless a headline set as a story's (with a kicker or
+            # subtitle, its column's name, or another column's label) ends the column
+            nb = self.blocks[nxt] if nxt is not None else None
+            return len(group) >= 2 or bool(COLUMN_TAG_RE.search(first)) or _label(first) or first.endswith("——") \
+                or nb is None or nb.kind != "body" or nb.from_page is not None \
+                or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor")
         if cur.feature:
             # a feature's parts go on until the staff credit, a column's headline or a dateline ends it
             dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
@@ -393,7 +412,7 @@ class _Walker:
             if lead_credit(b.core) is None:
                 cur.review.append(f"no headline found before line {b.line}")
         elif (cur.body_count >= 2 or (cur.body_count and not cur.headlines)) and lead_credit(b.core) is not None \
-                and not (i and self.pairs.get(i - 1, -1) > i):
+                and not (i and self.pairs.get(i - 1, -1) > i) and not cur.briefs:
             # A dateline only ever opens a story: the story before has ended, and
             # the line just above, when it reads as one, is this story's headline.
             # (A lead printed inside a cut paragraph of its own story stays there, and
@@ -487,7 +506,12 @@ class _Walker:
                 return j
             lines = [(blocks[g].core, blocks[g].line) for g in group]
             heads, subs = _split_headlines(lines)
+            briefs = len(lines) >= 2 and _label(lines[0][0]) and not lines[1][0].endswith("——") \
+                and not COLUMN_TAG_RE.search(lines[1][0])
+            if briefs:  # "环球扫描" over its first item's headline
+                heads, subs = lines[:1], lines[1:]
             s = self.new_story()
+            s.briefs = briefs
             s.headlines.extend(heads)
             s.blocks.extend(group)
             s.paras.extend((f"## {t}", [ln]) for t, ln in subs)
