@@ -582,7 +582,16 @@
     var total = cand.length, exact = !verify;
     if (verify && opts.exact !== false) {
       // Every other candidate is checked too: the count is exact, whatever it costs.
+      // The common keys left out are loaded now: each is cheaper than the
+      // texts of the candidates it rules out.
+      var skipped = [].concat.apply([], terms.map((t, i) => ngramKeys(t, "").filter(k => !keys[i].includes(k))));
+      var holds = intersect(await Promise.all(skipped.map(docsFor)));
       var rest = order.slice(next).concat(found.filter(f => !f.sure).map(f => f.doc));
+      if (skipped.length) {
+        holds = new Set(holds);
+        rejected += rest.filter(d => !holds.has(d)).length;
+        rest = rest.filter(d => holds.has(d));
+      }
       for (var i = 0; i < rest.length; i += PARALLEL) {
         await Promise.all(rest.slice(i, i + PARALLEL).map(async function (d) {
           var rec = await record(d);
