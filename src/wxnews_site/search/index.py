@@ -24,11 +24,16 @@ article that contains the query has all the query's keys); the browser then
 verifies each article it shows against the article's normalised text, so every
 result really contains the query. Shard ``h`` of a key is its FNV-1a hash (over
 code points) modulo the shard count.
+
+A full build (this module) numbers the articles afresh; a rebuild usually
+patches the previous index instead (``patch.py``), so numbers may have holes
+(removed articles) and ``meta.json`` then counts numbers, not articles.
+``meta.json`` also names the index's build (``build``), which the next
+rebuild uses to tell what an output folder holds.
 """
 from __future__ import annotations
 
 import bisect
-import functools
 import gzip
 import hashlib
 import json
@@ -36,20 +41,21 @@ import math
 import multiprocessing
 import operator
 import os
-import pickle
+import re
 import shutil
 import time
 import zlib
-from collections import Counter, defaultdict
+from array import array
+from itertools import compress, repeat
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
 from ..config import SiteConfig
-from ..format import atomic_write
 from ..model import Article
 from . import tokens
-from .normalize import normalize, searchable_parts, searchable_text, t2s_map
+from .normalize import normalize, searchable_parts, t2s_map
 
 T = TypeVar("T")
 FORMAT = 1
@@ -69,21 +75,26 @@ CHUNK = 1200  # characters of text per record piece
 OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
 DICT_BYTES = 32_000  # deflate looks back 32 KiB: the dictionary must fit in that window
 DICT_SAMPLE = 600    # articles sampled to choose it
+GZIP_LEVEL = 9
 
 
 @dataclass(frozen=True)
 class IndexStats:
     documents: int
-    keys: int          # n-gram keys
-    terms: int         # jieba terms
-    files: int
-    bytes: int         # on disk, as written
-    cut: int           # articles cut by jieba in this build
-    cached: int        # articles whose terms came from the cache
+    keys: int          # n-gram keys (a patch: the n-gram entries it changed)
+    terms: int         # jieba terms (a patch: the term entries it changed)
+    files: int         # files written
+    bytes: int         # bytes written
+    cut: int           # texts cut by jieba in this build
+    cached: int        # articles left as they were (a patch)
     workers: int
     seconds: float
-    linked: int = 0    # files hard-linked unchanged from the previous output
+    linked: int = 0    # files hard-linked from the current output (a patch bringing the spare up to date)
+    patched: bool = False
+    removed: int = 0   # files removed (a patch)
 
+
+# ------------------------------------------------------------------ encodings
 
 def fnv1a(key: str) -> int:
     h = 0x811C9DC5
@@ -110,32 +121,6 @@ def varints(nums: Iterable[int], out: bytearray) -> None:
     out += b"".join(small[x] if x < 16384 else _varint(x) for x in nums)
 
 
-def _deltas(docs: list[int]) -> list[int]:
-    return [docs[0]] + [b - a for a, b in zip(docs, docs[1:])] if docs else []
-
-
-def encode_docs(docs: list[int]) -> bytes:
-    """A sorted list of article numbers: varint deltas, or a bitmap where that is smaller.
-
-    The first varint is count * 2 + 1 for a bitmap (bit d of byte d // 8 set
-    when article d is in the list), count * 2 for deltas.
-    """
-    if len(docs) == 1 and docs[0] < 16384:  # most keys: one article
-        return b"\x02" + _SMALL[docs[0]]
-    deltas = bytearray()
-    varints(_deltas(docs), deltas)
-    size = docs[-1] // 8 + 1 if docs else 0
-    out = bytearray()
-    if size < len(deltas):
-        bits = bytearray(size)
-        for d in docs:
-            bits[d >> 3] |= 1 << (d & 7)
-        varints([len(docs) * 2 + 1], out)
-        return bytes(out + bits)
-    varints([len(docs) * 2], out)
-    return bytes(out + deltas)
-
-
 def read_varint(data: bytes, i: int) -> tuple[int, int]:
     """One varint at offset i: (value, offset after it)."""
     x = shift = 0
@@ -148,27 +133,83 @@ def read_varint(data: bytes, i: int) -> tuple[int, int]:
             return x, i
 
 
+def read_varints(data: bytes, i: int, count: int) -> tuple[list[int], int]:
+    out = []
+    for _ in range(count):
+        x, i = read_varint(data, i)
+        out.append(x)
+    return out, i
+
+
+def encode_docs(docs: Sequence[int]) -> bytes:
+    """A sorted list of article numbers: varint deltas, or a bitmap where that is smaller.
+
+    The first varint is count * 2 + 1 for a bitmap (bit d of byte d // 8 set
+    when article d is in the list), count * 2 for deltas.
+    """
+    if len(docs) == 1 and docs[0] < 16384:  # most keys: one article
+        return b"\x02" + _SMALL[docs[0]]
+    deltas = bytearray()
+    varints(map(operator.sub, docs, [0, *docs[:-1]]) if docs else (), deltas)
+    size = docs[-1] // 8 + 1 if docs else 0
+    out = bytearray()
+    if size < len(deltas):
+        bits = bytearray(size)
+        for d in docs:
+            bits[d >> 3] |= 1 << (d & 7)
+        varints([len(docs) * 2 + 1], out)
+        return bytes(out + bits)
+    varints([len(docs) * 2], out)
+    return bytes(out + deltas)
+
+
 def decode_docs(payload: bytes) -> list[int]:
     """The inverse of encode_docs (search.js has the same)."""
     head, i = read_varint(payload, 0)
     if head & 1:
         return [(j - i) * 8 + b for j in range(i, len(payload)) for b in range(8) if payload[j] >> b & 1]
+    gaps, _ = read_varints(payload, i, head >> 1)
     out, doc = [], 0
-    for _ in range(head >> 1):
-        gap, i = read_varint(payload, i)
+    for gap in gaps:
         doc += gap
         out.append(doc)
     return out
 
 
-def _shard_count(total_bytes: int) -> int:
+def encode_weights(pairs: Sequence[tuple[int, int]]) -> bytes:
+    """(article, weight level) pairs in article order: count, then gap * 16 + level each."""
+    flat = [len(pairs)]
+    prev = 0
+    for n, level in pairs:
+        flat.append((n - prev) * WEIGHT_LEVELS + level)
+        prev = n
+    buf = bytearray()
+    varints(flat, buf)
+    return bytes(buf)
+
+
+def decode_weights(payload: bytes) -> dict[int, int]:
+    count, i = read_varint(payload, 0)
+    values, _ = read_varints(payload, i, count)
+    out, doc = {}, 0
+    for v in values:
+        doc += v >> 4
+        out[doc] = v & 15
+    return out
+
+
+def shard_count(total_bytes: int) -> int:
     n = 1
     while total_bytes / n > SHARD_TARGET and n < 1 << 16:
         n <<= 1
     return n
 
 
-def _pack(entries: dict[int, tuple[bytes, bool]], count: int) -> bytes:
+# key hash -> (payload, merged)
+Entries = dict[int, tuple[bytes, bool]]
+
+
+def pack_shard(entries: Entries, count: int) -> bytes:
     """A shard: its entries sorted by key hash, then their payloads.
 
     Keys are not stored, only their hashes: per entry the varint gap between
@@ -177,18 +218,46 @@ def _pack(entries: dict[int, tuple[bytes, bool]], count: int) -> bytes:
     holds two keys with the same hash (their lists are united, so nothing
     is lost and the browser verifies those matches against the text).
     """
-    out = bytearray()
     hashes = sorted(entries)
-    varints([len(hashes)], out)
+    flat = [len(hashes)]
     prev = 0
     for h in hashes:
         payload, merged = entries[h]
-        varints((h // count - prev, len(payload) * 2 + merged), out)
+        flat += (h // count - prev, len(payload) * 2 + merged)
         prev = h // count
-    for h in hashes:
-        out += entries[h][0]
-    return bytes(out)
+    out = bytearray()
+    varints(flat, out)
+    return bytes(out) + b"".join([entries[h][0] for h in hashes])
 
+
+def unpack_shard(data: bytes, count: int, number: int) -> Entries:
+    """The inverse of pack_shard for shard ``number``."""
+    n, i = read_varint(data, 0)
+    flat, i = read_varints(data, i, 2 * n)
+    out: Entries = {}
+    q = 0
+    for k in range(n):
+        q += flat[2 * k]
+        size = flat[2 * k + 1]
+        out[q * count + number] = (data[i:i + (size >> 1)], bool(size & 1))
+        i += size >> 1
+    return out
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, GZIP_LEVEL, mtime=0)
+
+
+def pack_vocab(vocab: dict[str, int]) -> bytes:
+    """A k/ shard: the terms whose first character hashes to it, with their frequencies."""
+    return json.dumps(dict(sorted(vocab.items())), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def vocab_shard(term: str, count: int) -> int:
+    return fnv1a(term[0]) % count
+
+
+# ------------------------------------------------------------------ records
 
 def record_dictionary(texts: Sequence[str]) -> bytes:
     """A deflate preset dictionary for article records: their most common strings.
@@ -200,40 +269,33 @@ def record_dictionary(texts: Sequence[str]) -> bytes:
     """
     counts: Counter[str] = Counter()
     for text in texts:
-        for n in (2, 3, 4):
-            counts.update(text[i:i + n] for i in range(len(text) - n + 1))
+        grams = list(map(operator.add, text, text[1:]))  # C loops: this runs over every character
+        counts.update(grams)
+        grams = list(map(operator.add, grams, text[2:]))
+        counts.update(grams)
+        counts.update(map(operator.add, grams, text[3:]))
     scaffold = '{"i":"","u":"","t":"","d":"","p":,"s":"","b":[""],"h":,"x":"'
-    chosen: list[bytes] = []
-    size = len(scaffold)
-    for gram, _ in sorted(counts.items(), key=lambda kv: (-kv[1] * len(kv[0].encode()), kv[0])):
-        if "\n" in gram or gram.isspace():
-            continue
-        b = gram.encode("utf-8")
-        if size + len(b) > DICT_BYTES:
-            break
-        chosen.append(b)
-        size += len(b)
-    return b"".join(reversed(chosen)) + scaffold.encode()
-
-
-def _cached_dictionary(sample: list[str], cache_dir: Path) -> bytes:
-    """record_dictionary, kept by the sample's hash: counting its n-grams takes seconds,
-    and a rebuild after a few changes mostly samples the same articles."""
-    h = hashlib.sha256(f"v{FORMAT} {DICT_BYTES}".encode())
-    for text in sample:
-        h.update(text.encode("utf-8"))
-        h.update(b"\0")
-    key = h.hexdigest().encode()
-    path = cache_dir / "search-dict.bin"
-    try:
-        data = path.read_bytes()
-        if data[:len(key)] == key and data[len(key):len(key) + 1] == b"\n":
-            return data[len(key) + 1:]
-    except OSError:
-        pass
-    zdict = record_dictionary(sample)
-    atomic_write(path, key + b"\n" + zdict)
-    return zdict
+    # Ranked by bytes saved, count * length; only the best few thousand can
+    # fit, so only those are sorted (sorting a million grams took seconds).
+    grams = list(counts)
+    scores = list(map(operator.mul, counts.values(), map(len, map(str.encode, grams))))
+    room = DICT_BYTES // 2
+    least = sorted(scores, reverse=True)[room] if len(scores) > room else 0
+    while True:
+        candidates = compress(zip(scores, grams), map(operator.ge, scores, repeat(least)))
+        chosen: list[bytes] = []
+        size = len(scaffold)
+        for _, gram in sorted(candidates, key=lambda sg: (-sg[0], sg[1])):
+            if "\n" in gram or gram.isspace():
+                continue
+            b = gram.encode("utf-8")
+            if size + len(b) > DICT_BYTES:
+                return b"".join(reversed(chosen)) + scaffold.encode()
+            chosen.append(b)
+            size += len(b)
+        if least <= 1:
+            return b"".join(reversed(chosen)) + scaffold.encode()
+        least = 1  # blanks took the room: all of them
 
 
 def deflate_with(zdict: bytes, data: bytes) -> bytes:
@@ -251,89 +313,64 @@ def dictionary_prefix(zdict: bytes) -> bytes:
     return c.compress(zdict) + c.flush(zlib.Z_SYNC_FLUSH)
 
 
+def dictionary_of_prefix(prefix: bytes) -> bytes:
+    return zlib.decompressobj(-15).decompress(prefix)
+
+
 def inflate_record(prefix: bytes, body: bytes) -> bytes:
     """What the browser does with dict.bin and a record (used by tests)."""
-    zdict = zlib.decompressobj(-15).decompress(prefix)
+    return inflate_with(dictionary_of_prefix(prefix), body)
+
+
+def inflate_with(zdict: bytes, body: bytes) -> bytes:
     return zlib.decompressobj(-15, zdict=zdict).decompress(body)
 
 
-# A file written: (digest of what it was made from, inode, size, mtime in ns).
-FileState = tuple[bytes, int, int, int]
-STATE_FILE = "search-files.pickle"
+def record_path(n: int, k: int = 0) -> str:
+    return f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin"
 
 
-class _Writer:
-    """Writes the index's files, or hard-links them from the previous output when
-    what they are made from is unchanged: here creating a file costs far more
-    than linking one, and compressing it more again."""
+# ------------------------------------------------------------ one article
 
-    def __init__(self, root: Path, previous: Path | None = None, state: dict[str, FileState] | None = None):
-        self.root = root
-        self.previous = previous
-        self.state = state or {}
-        self.written: dict[str, FileState] = {}
-        self.folders: set[Path] = set()
-        self.files = 0
-        self.bytes = 0
-        self.linked = 0
+@dataclass(frozen=True)
+class Doc:
+    """What the index holds of one article."""
+    text: str               # headlines, newline, the rest: as printed
+    norm: str               # the same, normalised (as long as text)
+    head: int               # length of the headlines part
+    extra: tuple[str, ...]  # section and people keys
 
-    def write(self, rel: str, data: bytes, compress: bool = False,
-              pack: Callable[[bytes], bytes] | None = None, salt: bytes = b"") -> None:
-        """Write pack(data) (gzip when compress) at rel; salt is whatever else pack depends on."""
-        path = self.root / rel
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        digest = hashlib.sha256(salt + b"\0" + data).digest()
-        if self.previous is not None and self._link(rel, path, digest):
-            return
-        if compress:
-            data = gzip.compress(data, 9, mtime=0)
-        elif pack is not None:
-            data = pack(data)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(fd, data)
-            st = os.fstat(fd)
-        finally:
-            os.close(fd)
-        self._done(rel, (digest, st.st_ino, st.st_size, st.st_mtime_ns))
+    @property
+    def head_norm(self) -> str:
+        return self.norm[:self.head]
 
-    def _link(self, rel: str, path: Path, digest: bytes) -> bool:
-        old = self.state.get(rel)
-        if old is None or old[0] != digest:
-            return False
-        source = self.previous / rel  # type: ignore[operator]
-        try:
-            st = os.stat(source)
-            # The inode, size and time show the file is still the one recorded
-            # (a build that failed after writing its index never swapped it in).
-            if (st.st_ino, st.st_size, st.st_mtime_ns) != old[1:]:
-                return False
-            os.link(source, path)
-        except OSError:
-            return False
-        self.linked += 1
-        self._done(rel, old)
-        return True
+    @property
+    def rest_norm(self) -> str:
+        return self.norm[self.head + 1:] if self.head else self.norm
 
-    def _done(self, rel: str, state: FileState) -> None:
-        self.written[rel] = state
-        self.files += 1
-        self.bytes += state[2]
 
-    def json(self, rel: str, value: object, compress: bool = False) -> None:
-        self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compress)
+def analyse(a: Article, config: SiteConfig) -> Doc:
+    head, rest = searchable_parts(a)
+    text = head + "\n" + rest if head and rest else head or rest
+    section = config.section_for(a.date, a.page, a.section)
+    extra = [SECTION + normalize(section)] if section else []
+    names = {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}
+    extra += sorted(PERSON + name for name in names)
+    return Doc(text, normalize(text), len(head), tuple(extra))
 
-    def shards(self, folder: str, payloads: dict[int, tuple[bytes, bool]]) -> int:
-        """Write payloads keyed by key hash into shard files; returns the shard count."""
-        count = _shard_count(sum(len(v[0]) + 3 for v in payloads.values()))
-        groups: dict[int, dict[int, tuple[bytes, bool]]] = defaultdict(dict)
-        for h, entry in payloads.items():
-            groups[h % count][h] = entry
-        for n in range(count):  # empty ones too, so no lookup ends in a 404
-            self.write(f"{folder}/{n}.bin", _pack(groups.get(n, {}), count), compress=True)
-        return count
+
+def doc_of_record(record: dict, extra: tuple[str, ...]) -> Doc:
+    """The Doc an article's record (all pieces joined) was made from."""
+    text = record["x"]
+    return Doc(text, normalize(text), record["h"], extra)
+
+
+def digest(a: Article, config: SiteConfig, url: str) -> bytes:
+    """Everything about an article that its index entries and record are made from."""
+    fields = (a.id, url, a.date.isoformat(), str(a.page), str(a.position), a.kicker or "", a.title or "",
+              a.subtitle or "", a.body, config.section_for(a.date, a.page, a.section) or "",
+              "\x1e".join(f"{p}\x1d{config.canonical_person(p)}" for p, _ in a.people), a.headline)
+    return hashlib.sha1("\x1f".join(fields).encode("utf-8")).digest()
 
 
 def is_mark(ch: str) -> bool:
@@ -349,34 +386,163 @@ def is_mark(ch: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF)
 
 
-# Every mark to a newline, so that splitting on newlines leaves runs without marks.
-_MARKS_TO_NEWLINE = {cp: "\n" for cp in range(0x10000) if is_mark(chr(cp))}
+# Runs of marks (the newline is one), to split a text into runs without marks.
+_MARK_RUNS = re.compile("[" + re.escape("".join(chr(cp) for cp in range(0x10000) if is_mark(chr(cp)))) + "]+")
 
 
 def _ngrams(text: str) -> set[str]:
     """Every character but the newline, and every bigram of two non-marks."""
     keys = set(text)
     keys.discard("\n")
-    for run in text.translate(_MARKS_TO_NEWLINE).split("\n"):
+    for run in _MARK_RUNS.split(text):
         keys.update(map(operator.add, run, run[1:]))  # C loops: this runs over every character
     return keys
 
 
-def _some_ngrams(text: str) -> set[str]:
-    """Every character and every bigram, marks or not: a superset of _ngrams, made faster."""
-    keys = set(text)
-    keys.update(map(operator.add, text, text[1:]))
+def ngram_keys(doc: Doc) -> set[str]:
+    """Every n-gram key of an article: text, headline (prefixed), section and people."""
+    keys = _ngrams(doc.norm)
+    keys.update(map(HEAD.__add__, _ngrams(doc.head_norm)))
+    keys.update(doc.extra)
     return keys
 
 
-def _words_in(norm: str, keys: set[str], by_prefix: dict[str, list[str]], prefixes: frozenset[str]) -> list[str]:
-    found = []
-    for prefix in keys & prefixes:
-        found.extend(w for w in by_prefix[prefix] if w in norm)
-    return found
+def term_counts(cut: tokens.Cutter, doc: Doc) -> tuple[dict[str, int], int]:
+    """An article's jieba terms with their BM25 term frequencies (a headline
+    occurrence counts HEAD_BOOST times), and its length in terms."""
+    return tokens.weighted_counts(cut, doc.head_norm, doc.rest_norm, HEAD_BOOST)
 
 
-def _start(out: _Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
+def idf(n_docs: int, df: int) -> float:
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def length_norm(dl: int, avgdl: float) -> float:
+    return K1 * (1 - B + B * dl / (avgdl or 1.0))
+
+
+# weight_level(w) == number of thresholds below w (bisect is one C call per weight).
+_LEVEL_STEPS = [2 ** ((level - 7.5) / 2) for level in range(1, WEIGHT_LEVELS)]
+
+
+def weight_level(w: float) -> int:
+    """round(2 * log2(w)) + 7, clamped to 0-15."""
+    return bisect.bisect(_LEVEL_STEPS, w)
+
+
+def bm25_level(idf_: float, tf: int, norm: float) -> int:
+    return bisect.bisect(_LEVEL_STEPS, idf_ * tf * (K1 + 1) / (tf + norm))
+
+
+def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
+    """The JSON of an article's record pieces: what a result shows, and its text."""
+    t2s = t2s_map()
+    text = doc.text
+    # The text goes in pieces: a result needs only the first (which usually
+    # holds the match), the rest is fetched when the match is further on.
+    pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+    # The browser folds width and case itself; it is sent only the rare
+    # traditional characters' simplified forms, by position, not a second text.
+    changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if not t2s.keys().isdisjoint(text) else []
+    out = []
+    for k, piece in enumerate(pieces):
+        record: dict[str, object] = {"x": piece}
+        if k == 0:
+            title = a.headline
+            record = {
+                "i": a.id, "u": url, "t": title, "d": a.date.isoformat(), "p": a.page,
+                "s": config.section_for(a.date, a.page, a.section),
+                "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head,
+                "c": len(pieces), "x": piece,
+            }
+            if any(ch in t2s for ch in title):
+                record["tn"] = normalize(title)
+        z = [c for c in changes if k * CHUNK <= c[0] < (k + 1) * CHUNK]
+        if z:
+            record["z"] = z
+        out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return out
+
+
+def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
+    """The site's word list and every printed name, normalised: jieba's extra vocabulary."""
+    names: set[str] = set(config.search_words)
+    for a in articles:
+        names.update(a.bylines)
+        names.update(a.photographers)
+    return sorted({normalize(w) for w in names if len(w.strip()) >= 2})
+
+
+def setup_key(words: Sequence[str]) -> str:
+    """What every part of the index depends on besides the articles themselves."""
+    h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {DOCS_PER_DIR}".encode())
+    h.update("\n".join(words).encode("utf-8"))
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ writing
+
+class Writer:
+    """Writes the index's files under root, counting them.
+
+    ``fresh``: the folder was emptied first. Otherwise a file is unlinked
+    before it is written: it may be a hard link shared with the current site,
+    which must never be written through.
+    """
+
+    def __init__(self, root: Path, fresh: bool):
+        self.root = root
+        self.fresh = fresh
+        self.folders: set[str] = set()
+        self.files = 0
+        self.bytes = 0
+        self.removed = 0
+        self.changed: list[str] = []  # every path written or removed, for the next build
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = os.path.join(self.root, rel)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        if not self.fresh:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        self.files += 1
+        self.bytes += len(data)
+        self.changed.append(rel)
+
+    def remove(self, rel: str) -> None:
+        try:
+            os.unlink(os.path.join(self.root, rel))
+        except FileNotFoundError:
+            return
+        self.removed += 1
+        self.changed.append(rel)
+
+    def json(self, rel: str, value: object) -> None:
+        self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def shards(self, folder: str, payloads: Entries) -> tuple[int, int]:
+        """Write payloads keyed by key hash into shard files: (shard count, total size)."""
+        size = sum(len(v[0]) + 3 for v in payloads.values())
+        count = shard_count(size)
+        groups: dict[int, Entries] = defaultdict(dict)
+        for h, entry in payloads.items():
+            groups[h % count][h] = entry
+        for n in range(count):  # empty ones too, so no lookup ends in a 404
+            self.write(f"{folder}/{n}.bin", gz(pack_shard(groups.get(n, {}), count)))
+        return count, size
+
+
+def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     """Run write (which writes files through out) now, or in a forked process.
 
     Returns a function that waits for it and gives its result, with out's
@@ -387,11 +553,11 @@ def _start(out: _Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
         return lambda: result
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    files, size, linked = out.files, out.bytes, out.linked
+    files, size = out.files, out.bytes
 
     def child() -> None:
-        out.written.clear()
-        send.send((write(), out.files - files, out.bytes - size, out.linked - linked, out.written))
+        out.changed.clear()
+        send.send((write(), out.files - files, out.bytes - size))
 
     proc = ctx.Process(target=child)
     proc.start()
@@ -399,7 +565,7 @@ def _start(out: _Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
 
     def wait() -> T:
         try:
-            result, more_files, more_bytes, more_linked, written = receive.recv()
+            result, more_files, more_bytes = receive.recv()
         except EOFError:
             result = None
         proc.join()
@@ -407,49 +573,45 @@ def _start(out: _Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
             raise RuntimeError(f"writing the search index's n-gram shards failed (exit code {proc.exitcode})")
         out.files += more_files
         out.bytes += more_bytes
-        out.linked += more_linked
-        out.written.update(written)
         return result
 
     return wait
 
 
-def _write_ngrams(out: _Writer, docs: Sequence[Article], config: SiteConfig) -> tuple[int, int]:
-    """The n-gram shards: (shard count, keys)."""
+def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig) -> tuple[int, int, int]:
+    """The n-gram shards: (shard count, total size, keys)."""
     postings: dict[str, list[int]] = defaultdict(list)
+    append = list.append
     for n, a in enumerate(docs):
-        head, rest = searchable_parts(a)
-        norm = normalize(head + "\n" + rest if head and rest else head or rest)
-        for k in _ngrams(norm):
-            postings[k].append(n)
-        for k in _ngrams(norm[: len(head)]):
-            postings[HEAD + k].append(n)
-        section = config.section_for(a.date, a.page, a.section)
-        if section:
-            postings[SECTION + normalize(section)].append(n)
-        for name in {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}:
-            postings[PERSON + name].append(n)
+        # postings[k].append(n) for every key, in C loops: a cold build does this ten million times.
+        deque(map(append, map(postings.__getitem__, ngram_keys(analyse(a, config))), repeat(n)), 0)
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()
-    for key, ds in postings.items():
+    for key in list(postings):
+        ds = postings.pop(key)  # freed as it goes
         h = fnv1a(key)
         if h in by_hash:
             merged.add(h)
             by_hash[h] = sorted(set(by_hash[h]) | set(ds))
         else:
             by_hash[h] = ds
-    n_keys = len(postings)
-    del postings
-    return out.shards("g", {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}), n_keys
+    n_keys = len(by_hash) + len(merged)
+    payloads = {h: (encode_docs(by_hash.pop(h)), h in merged) for h in list(by_hash)}
+    count, size = out.shards("g", payloads)
+    return count, size, n_keys
 
 
-def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
-    """The site's word list and every printed name, normalised: jieba's extra vocabulary."""
-    names: set[str] = set(config.search_words)
-    for a in articles:
-        names.update(a.bylines)
-        names.update(a.photographers)
-    return sorted({normalize(w) for w in names if len(w.strip()) >= 2})
+@dataclass(frozen=True)
+class Built:
+    """What a full build leaves for the patches after it (see patch.py)."""
+    digests: list[bytes]
+    extra: list[tuple[str, ...]]
+    dates: list[str]
+    lengths: array
+    shards: dict[str, int]
+    sizes: dict[str, int]
+    total: int
+    dict_len: int
 
 
 def write_index(
@@ -464,166 +626,131 @@ def write_index(
     """Write ``out_dir/search/`` for the articles (see the module docstring).
 
     ``previous`` is the last build's output folder (another folder than
-    out_dir): files whose makings are unchanged since the index written there
-    are hard-linked from it instead of being made again.
+    out_dir). When the index there is the one the cache's state describes,
+    and the articles changed in a way a patch can follow, the index is
+    patched from it instead of built anew; ``out_dir/search`` may then hold
+    an older index (the site before the previous one), which is brought up to
+    date first. Anything else is a full build.
     """
+    from . import patch
+
     started = time.perf_counter()
+    docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
+    words = site_words(docs, config)
+    setup = setup_key(words)
+    urls = [url_for(a) for a in docs]
+    digests = [digest(a, config, u) for a, u in zip(docs, urls)]
+    if previous is not None and previous.resolve() != out_dir.resolve():
+        stats = patch.try_patch(docs, urls, digests, words, setup, out_dir, previous, config, cache_dir, started)
+        if stats is not None:
+            return stats
+    patch.forget(cache_dir)  # the state is written again once the index is complete
     root = out_dir / "search"
-    # Only the index's own pieces: the build renders search/index.html there too.
-    for name in OWN_FILES:
+    for name in OWN_FILES:  # only the index's own pieces: the build renders search/index.html there too
         old = root / name
         if old.is_dir():
             shutil.rmtree(old)
         elif old.exists():
             old.unlink()
-    state_path = cache_dir / STATE_FILE
-    if previous is not None and previous.resolve() != out_dir.resolve():
-        out = _Writer(root, previous / "search", _load_state(state_path))
-    else:
-        out = _Writer(root)
-    docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
-    words = site_words(docs, config)
-    by_prefix: dict[str, list[str]] = defaultdict(list)
-    for w in words:
-        # Keyed by an n-gram every article containing the word has.
-        prefix = w[:2] if not (is_mark(w[0]) or is_mark(w[1])) else w[0]
-        by_prefix[prefix].append(w)
-    prefixes = frozenset(by_prefix)
+    out = Writer(root, fresh=True)
+    built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes)
+    build_id = patch.build_id(setup, digests)
+    _write_t2s(out)
+    write_meta(out, docs, built.dates, built.shards, built.total, built.dict_len, config, build_id)  # last
+    patch.save(cache_dir, patch.State.after_full(setup, build_id, docs, built))
+    return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, len(docs), 0, 2 if processes != 1 else 1,
+                      time.perf_counter() - started)
 
-    t2s = t2s_map()
+
+def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
+          config: SiteConfig, processes: int | None) -> tuple[Built, int, int]:
     step = max(1, len(docs) // DICT_SAMPLE)
-    zdict = _cached_dictionary([searchable_text(a) for a in docs[::step]], cache_dir)
+    zdict = record_dictionary([analyse(a, config).text for a in docs[::step]])
     out.write("dict.bin", dictionary_prefix(zdict))
     # The n-gram shards are built and written by a forked process while this
     # one writes the records and ranks terms: the two halves share nothing,
     # and builds are mostly CPU.
     g_job = _start(out, lambda: _write_ngrams(out, docs, config), processes != 1)
-    parts: list[tuple[str, str]] = []
-    present: list[list[str]] = []
-    sections: set[str] = set()
-    dates: list[tuple[str, int]] = []
+
+    cut = tokens.cutter(tuple(words))
+    # Terms as numbers, and per article compact arrays of (term, tf): a dict
+    # of counts per article for a whole archive took a gigabyte.
+    term_ids: dict[str, int] = {}
+    doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
+    extras: list[tuple[str, ...]] = []
+    dates: list[str] = []
     for n, a in enumerate(docs):
-        head, rest = searchable_parts(a)
-        text = head + "\n" + rest if head and rest else head or rest
-        norm = normalize(text)
-        head_n, rest_n = norm[: len(head)], norm[len(norm) - len(rest):] if rest else ""
-        section = config.section_for(a.date, a.page, a.section)
-        if section:
-            sections.add(section)
-        parts.append((head_n, rest_n))
-        # A superset of the keys will do: each candidate word is checked against the text.
-        present.append(_words_in(norm, _some_ngrams(norm), by_prefix, prefixes))
-        day = a.date.isoformat()
-        if not dates or dates[-1][0] != day:
-            dates.append((day, n))
-        title = a.headline
-        # The text goes in pieces: a result needs only the first (which usually
-        # holds the match), the rest is fetched when the match is further on.
-        pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
-        # The browser folds width and case itself; it is sent only the rare
-        # traditional characters' simplified forms, by position, not a second text.
-        changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if not t2s.keys().isdisjoint(text) else []
-        for k, piece in enumerate(pieces):
-            record: dict[str, object] = {"x": piece}
-            if k == 0:
-                record = {
-                    "i": a.id, "u": url_for(a), "t": title, "d": day, "p": a.page, "s": section,
-                    "b": [config.canonical_person(p) for p, _ in a.people], "h": len(head),
-                    "c": len(pieces), "x": piece,
-                }
-                if any(ch in t2s for ch in title):
-                    record["tn"] = normalize(title)
-            z = [c for c in changes if k * CHUNK <= c[0] < (k + 1) * CHUNK]
-            if z:
-                record["z"] = z
-            data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            out.write(f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin", data,
-                      pack=functools.partial(deflate_with, zdict), salt=zdict)
+        doc = analyse(a, config)
+        extras.append(doc.extra)
+        dates.append(a.date.isoformat())
+        for k, data in enumerate(records(a, doc, config, urls[n])):
+            out.write(record_path(n, k), deflate_with(zdict, data))
+        tfs, length = term_counts(cut, doc)
+        for t in tfs.keys() - term_ids.keys():
+            term_ids[t] = len(term_ids)
+        doc_terms.extend(map(term_ids.__getitem__, tfs))
+        doc_tfs.extend(tfs.values())
+        starts.append(len(doc_terms))
+        lengths.append(length)
 
-    counts, cut = tokens.cut_all(parts, present, words, cache_dir, processes)
-    w_count, k_count, n_terms, total = _write_terms(out, counts, words)
-    g_count, n_keys = g_job()
-
-    out.json("dates.json", dates)
-    _write_t2s(out)
-    meta = {
-        "format": FORMAT, "docs": len(docs), "perDir": DOCS_PER_DIR, "dict": len(zdict),
-        "shards": {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-        "total": total, "sections": sorted(sections),
-        "first": dates[0][0] if dates else None, "last": dates[-1][0] if dates else None,
-    }
-    out.json("meta.json", meta)
-    atomic_write(state_path, pickle.dumps(out.written, pickle.HIGHEST_PROTOCOL))
-    return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, cut.cut, cut.cached, cut.workers,
-                      time.perf_counter() - started, out.linked)
-
-
-# weight_level(w) == number of thresholds below w (bisect is one C call per weight).
-_LEVEL_STEPS = [2 ** ((level - 7.5) / 2) for level in range(1, WEIGHT_LEVELS)]
-
-
-def weight_level(w: float) -> int:
-    """round(2 * log2(w)) + 7, clamped to 0-15."""
-    return bisect.bisect(_LEVEL_STEPS, w)
-
-
-def _write_terms(out: _Writer, counts: list[tokens.TermCounts], words: Sequence[str]) -> tuple[int, int, int, int]:
-    """BM25 weights per (term, article) and the dictionary the browser cuts queries with."""
-    n_docs = len(counts)
-    lengths = [sum(h + r for h, r in c.values()) for c in counts]
-    avgdl = (sum(lengths) / n_docs) if n_docs else 1.0
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    idf = {t: math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    n_docs = len(docs)
+    avgdl = sum(lengths) / n_docs if n_docs else 1.0
+    terms = list(term_ids)
+    df = Counter(doc_terms)
     # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
     # anything but would fill a third of the term shards; such a query ranks by
     # headline and date. Single characters are left to the n-gram shards: as
     # jieba terms they are mostly particles, a third of all pairs for little rank.
     common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
-    ranked = {t for t, d in df.items() if len(t) >= 2 and d <= common}
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    level, steps = bisect.bisect, _LEVEL_STEPS
-    for n, c in enumerate(counts):
-        norm_len = K1 * (1 - B + B * lengths[n] / (avgdl or 1.0))
-        for t in [t for t in c if t in ranked]:
-            h, r = c[t]
-            tf = HEAD_BOOST * h + r
-            postings[t].append((n, level(steps, idf[t] * tf * (K1 + 1) / (tf + norm_len))))
-    payloads: dict[int, tuple[bytes, bool]] = {}
-    for t, pairs in postings.items():
-        buf = bytearray()
-        flat = [len(pairs)]
-        prev = 0
-        for n, level in pairs:
-            flat.append((n - prev) * WEIGHT_LEVELS + level)
-            prev = n
-        varints(flat, buf)
+    idfs = [idf(n_docs, df[tid]) if len(t) >= 2 and df[tid] <= common else 0.0 for tid, t in enumerate(terms)]
+    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for n in range(n_docs):
+        norm = length_norm(lengths[n], avgdl)
+        lo, hi = starts[n], starts[n + 1]
+        for tid, tf in zip(doc_terms[lo:hi], doc_tfs[lo:hi]):
+            w = idfs[tid]
+            if w:
+                postings[tid].append((n, bm25_level(w, tf, norm)))
+    del doc_terms, doc_tfs
+    payloads: Entries = {}
+    for tid in sorted(postings):  # in order of first use, as the archive is read
         # Two terms with one hash keep the first: it only affects ranking.
-        payloads.setdefault(fnv1a(t), (bytes(buf), False))
-    w_count = out.shards("w", payloads)
+        payloads.setdefault(fnv1a(terms[tid]), (encode_weights(postings.pop(tid)), False))
+    w_count, w_size = out.shards("w", payloads)
+    del payloads
 
-    tk = tokens.tokenizer(words)
-    vocab: dict[str, int] = {t: tk.FREQ.get(t) or 1 for t in df}
-    size = sum(len(t.encode()) + 8 for t in vocab)
-    k_count = _shard_count(size)
+    vocab = tokens.dictionary_freqs(terms, cut.freqs)
+    k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab))
     groups: dict[int, dict[str, int]] = defaultdict(dict)
     for t, f in vocab.items():
-        groups[fnv1a(t[0]) % k_count][t] = f
+        groups[vocab_shard(t, k_count)][t] = f
     for h in range(k_count):
-        out.json(f"k/{h}.bin", dict(sorted(groups.get(h, {}).items())), compress=True)
-    return w_count, k_count, len(df), int(tk.total)
+        out.write(f"k/{h}.bin", gz(pack_vocab(groups.get(h, {}))))
+    g_count, g_size, n_keys = g_job()
+    built = Built(digests, extras, dates, lengths, {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
+                  {"g": g_size, "w": w_size}, cut.total, len(zdict))
+    return built, n_keys, len(terms)
 
 
-def _load_state(path: Path) -> dict[str, FileState]:
-    try:
-        state = pickle.loads(path.read_bytes())
-        return state if isinstance(state, dict) else {}
-    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError):
-        return {}  # missing or damaged: every file is made anew
+def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None], shards: dict[str, int],
+               total: int, dict_len: int, config: SiteConfig, build_id: str) -> None:
+    """meta.json and dates.json; dates[n] is article n's date (None for a hole)."""
+    first: list[tuple[str, int]] = []
+    for n, day in enumerate(dates):
+        if day is not None and (not first or first[-1][0] != day):
+            first.append((day, n))
+    out.json("dates.json", first)
+    sections = {s for a in docs if (s := config.section_for(a.date, a.page, a.section))}
+    days = [d for d in dates if d is not None]
+    meta = {
+        "format": FORMAT, "docs": len(dates), "perDir": DOCS_PER_DIR, "dict": dict_len,
+        "shards": shards, "total": total, "sections": sorted(sections),
+        "first": days[0] if days else None, "last": days[-1] if days else None, "build": build_id,
+    }
+    out.json("meta.json", meta)
 
 
-def _write_t2s(out: _Writer) -> None:
+def _write_t2s(out: Writer) -> None:
     groups: dict[int, dict[str, str]] = defaultdict(dict)
     for t, s in t2s_map().items():
         groups[ord(t) % MAP_SHARDS][t] = s

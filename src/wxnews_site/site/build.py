@@ -504,14 +504,18 @@ def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_d
     return []
 
 
+SEARCH_FILES = "search/"  # left by _prune to write_index, but for pages (search/index.html)
+
+
 def _spare(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.previous")
 
 
 def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
     """Keep the pages of a spare site tree that the manifest knows; delete
-    every other file (feeds, static files, search index), which the build
-    writes anew. Returns the pages found, with their digests."""
+    every other file (feeds, static files), which the build writes anew, but
+    the search index's files: write_index brings those up to date itself.
+    Returns the pages found, with their digests."""
     found: dict[str, str] = {}
     root = str(tree)
     for folder, _dirs, names in os.walk(root):
@@ -520,10 +524,10 @@ def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
         for name in names:
             path = prefix + name
             d = pages.get(path)
-            if d is None:
-                os.unlink(os.path.join(folder, name))
-            else:
+            if d is not None:
                 found[path] = d
+            elif not path.startswith(SEARCH_FILES) or path.endswith(".html"):
+                os.unlink(os.path.join(folder, name))
     return found
 
 

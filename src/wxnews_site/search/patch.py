@@ -1,0 +1,474 @@
+"""A rebuild of the search index that patches the previous one: O(changes), not O(archive).
+
+The cache keeps a ``State`` of the index in the current output: per article
+number its id, content digest, date, section and people keys and jieba
+length; the BM25 globals the weights were computed with (frozen: article
+count and average length), shard counts, and the files the last build
+wrote or removed.
+
+A rebuild patches when the articles only changed in place, were appended
+after the newest (their numbers come next) or were removed (their numbers
+become holes: newer still sorts higher). For each changed article, its old
+text comes back from its record in the previous output; old and new n-gram
+keys and jieba terms are compared, and only the shard entries whose
+membership or weight level changed are rewritten (the other entries' bytes
+are kept as they are). Anything else is a full build: an article inserted
+among older dates, other site words or tokenizer, shard counts outgrown,
+the live article count or average length more than ``DRIFT`` from the
+frozen ones, a missing or inconsistent state or output.
+
+The build renders into a folder that starts as the site before the
+current one (see ``site.build``). Its ``search/`` is brought up to date
+first: the files the last build changed are linked from the current output
+(or, when which index the folder holds is unknown, every file is), and each
+file this build changes is unlinked before it is written, since it may be a
+hard link shared with the current site.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import time
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..config import SiteConfig
+from ..format import atomic_write
+from ..model import Article
+from . import tokens
+from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
+                    dictionary_of_prefix, doc_of_record, encode_docs, encode_weights, fnv1a, gz,
+                    idf, inflate_with, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
+                    deflate_with, shard_count, term_counts, unpack_shard, vocab_shard,
+                    write_meta, HEAD)
+
+STATE_FILE = "search-state.pickle"
+VERSION = 1
+DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
+PATCH_SHARE = 0.05  # more changed articles than this share of the archive: a full build is as fast
+
+
+@dataclass(frozen=True)
+class State:
+    setup: str                       # index.setup_key: words, tokenizer, format
+    build: str                       # meta.json's "build" of the index this describes
+    before: str | None               # the build before it
+    changed: tuple[str, ...] | None  # files that build wrote or removed (None: all of them)
+    ids: list[str | None]            # by article number; None for a hole
+    digests: list[bytes | None]
+    extra: list[tuple[str, ...] | None]
+    dates: list[str | None]
+    lengths: array                   # jieba terms per article (0 for a hole)
+    n_frozen: int                    # article count and average length the weights use
+    avgdl: float
+    shards: dict[str, int]
+    sizes: dict[str, int]            # payload bytes of the g and w shards, to tell when they outgrow their count
+    total: int                       # jieba total
+    dict_len: int
+    version: int = VERSION
+
+    @staticmethod
+    def after_full(setup: str, build: str, docs: Sequence[Article], built: Built) -> "State":
+        n = len(docs)
+        return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
+                     list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
+                     dict(built.sizes), built.total, built.dict_len)
+
+
+def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
+    h = hashlib.sha256(setup.encode())
+    for d in digests:
+        h.update(d or b"-")
+    return h.hexdigest()[:24]
+
+
+def load(cache_dir: Path) -> State | None:
+    try:
+        state = pickle.loads((cache_dir / STATE_FILE).read_bytes())
+    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # missing or damaged: a full build
+    return state if isinstance(state, State) and state.version == VERSION else None
+
+
+def save(cache_dir: Path, state: State) -> None:
+    atomic_write(cache_dir / STATE_FILE, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+
+
+def forget(cache_dir: Path) -> None:
+    try:
+        os.unlink(cache_dir / STATE_FILE)
+    except FileNotFoundError:
+        pass
+
+
+def _build_of(root: Path) -> str | None:
+    try:
+        return json.loads((root / "meta.json").read_bytes()).get("build")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+# ------------------------------------------------------------------ planning
+
+@dataclass(frozen=True)
+class Plan:
+    changed: list[tuple[int, Article]]  # (number, article as it is now): edited or appended
+    removed: list[int]
+    numbers: int                        # numbers in use, holes included
+
+
+def plan(state: State, docs: Sequence[Article], digests: Sequence[bytes]) -> Plan | None:
+    """What changed since the state, or None when a patch cannot follow it."""
+    number = {aid: n for n, aid in enumerate(state.ids) if aid is not None}
+    changed: list[tuple[int, Article]] = []
+    last, fresh = -1, len(state.ids)
+    for a, d in zip(docs, digests):
+        n = number.pop(a.id, None)
+        if n is None:
+            n, fresh = fresh, fresh + 1
+        if n <= last:  # inserted among older articles: the numbering must change
+            return None
+        last = n
+        if n >= len(state.ids) or state.digests[n] != d:
+            changed.append((n, a))
+    removed = sorted(number.values())
+    live = len(docs)
+    if len(changed) + len(removed) > max(20, PATCH_SHARE * live) or not live:
+        return None
+    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
+        return None
+    return Plan(changed, removed, fresh)
+
+
+# ------------------------------------------------------------------ the spare
+
+def bring_up_to_date(root: Path, current: Path, state: State) -> int | None:
+    """Make root (this build's search/) hold the index in current (the current output's);
+    returns the files linked, None when that failed."""
+    have = _build_of(root)
+    if have == state.build:
+        return 0
+    if have is not None and have == state.before and state.changed is not None:
+        paths = state.changed
+    else:
+        _clear(root)
+        paths = tuple(_all_files(current))
+    linked = 0
+    folders: set[str] = set()
+    for rel in paths:
+        target = os.path.join(root, rel)
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        try:
+            os.link(os.path.join(current, rel), target)
+        except FileNotFoundError:
+            continue  # removed by the last build
+        except OSError:
+            try:
+                shutil.copyfile(os.path.join(current, rel), target)
+            except OSError:
+                return None
+        linked += 1
+    return linked if _build_of(root) == state.build else None
+
+
+def _clear(root: Path) -> None:
+    for name in OWN_FILES:
+        old = root / name
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
+
+
+def _all_files(root: Path) -> list[str]:
+    out = []
+    base = str(root)
+    for name in OWN_FILES:
+        top = os.path.join(base, name)
+        if os.path.isfile(top):
+            out.append(name)
+            continue
+        for folder, _dirs, files in os.walk(top):
+            rel = os.path.relpath(folder, base).replace(os.sep, "/")
+            out.extend(f"{rel}/{f}" for f in files)
+    return out
+
+
+# ------------------------------------------------------------------ patching
+
+class _Shards:
+    """Shards of one folder read from the current index, changed here, written once."""
+
+    def __init__(self, current: Path, folder: str, count: int):
+        self.current, self.folder, self.count = current, folder, count
+        self.loaded: dict[int, dict] = {}
+        self.dirty: set[int] = set()
+
+    def _read(self, n: int) -> bytes:
+        return gzip.decompress((self.current / self.folder / f"{n}.bin").read_bytes())
+
+    def entries(self, h: int) -> dict:
+        n = h % self.count
+        if n not in self.loaded:
+            self.loaded[n] = self.decode(self._read(n), n)
+        return self.loaded[n]
+
+    def decode(self, data: bytes, n: int) -> dict:
+        return unpack_shard(data, self.count, n)
+
+    def touch(self, h: int) -> None:
+        self.dirty.add(h % self.count)
+
+    def write(self, out: Writer) -> None:
+        for n in sorted(self.dirty):
+            out.write(f"{self.folder}/{n}.bin", gz(self.encode(self.loaded[n])))
+
+    def encode(self, entries: dict) -> bytes:
+        return pack_shard(entries, self.count)
+
+
+class _Vocab(_Shards):
+    def entries_of(self, term: str) -> dict[str, int]:
+        n = vocab_shard(term, self.count)
+        if n not in self.loaded:
+            self.loaded[n] = json.loads(self._read(n))
+        return self.loaded[n]
+
+    def touch_term(self, term: str) -> None:
+        self.dirty.add(vocab_shard(term, self.count))
+
+    def encode(self, entries: dict) -> bytes:
+        return pack_vocab(entries)
+
+
+def _contains(doc: Doc, key: str) -> bool:
+    """Whether an article holds an n-gram key (a key as ngram_keys makes them)."""
+    if key[0] == HEAD:
+        return key[1:] in doc.head_norm
+    if key[0] < " ":
+        return key in doc.extra
+    return key in doc.norm
+
+
+def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
+              setup: str, out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
+              started: float) -> IndexStats | None:
+    """Patch the index in previous into out_dir; None when a full build is needed."""
+    state = load(cache_dir)
+    current = previous / "search"
+    if state is None or state.setup != setup or _build_of(current) != state.build:
+        return None
+    todo = plan(state, docs, digests)
+    if todo is None:
+        return None
+    root = out_dir / "search"
+    linked = bring_up_to_date(root, current, state)
+    if linked is None:
+        return None
+    out = Writer(root, fresh=False)
+    if not todo.changed and not todo.removed:
+        save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
+        return IndexStats(len(docs), 0, 0, 0, 0, 0, len(docs), 1, time.perf_counter() - started, linked, True)
+    # Written last: until then the folder names no build, so an interrupted
+    # patch is never taken for a complete index.
+    out.remove("meta.json")
+    try:
+        result = _patch(state, todo, docs, urls, digests, words, config, current, out)
+    except _Inconsistent:
+        return None
+    if result is None:
+        return None
+    new_state, keys, terms, cut = result
+    write_meta(out, docs, new_state.dates, new_state.shards, new_state.total, new_state.dict_len, config,
+               new_state.build)
+    save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
+    return IndexStats(len(docs), keys, terms, out.files, out.bytes, cut, len(docs) - len(todo.changed), 1,
+                      time.perf_counter() - started, linked, True, out.removed)
+
+
+class _Inconsistent(Exception):
+    """The previous output does not hold what the state says."""
+
+
+def _old_doc(current: Path, zdict: bytes, state: State, n: int) -> tuple[Doc, int]:
+    """Article n as the current index holds it, and its record's piece count."""
+    def piece(k: int) -> dict:
+        try:
+            return json.loads(inflate_with(zdict, (current / record_path(n, k)).read_bytes()))
+        except (OSError, ValueError) as exc:
+            raise _Inconsistent(str(exc)) from exc
+
+    rec = piece(0)
+    if rec.get("i") != state.ids[n]:
+        raise _Inconsistent(f"record {n} is not {state.ids[n]}")
+    pieces = rec["c"]
+    text = rec["x"] + "".join(piece(k)["x"] for k in range(1, pieces))
+    extra = state.extra[n]
+    return doc_of_record({"x": text, "h": rec["h"]}, extra if extra is not None else ()), pieces
+
+
+def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes],
+           words: Sequence[str], config: SiteConfig, current: Path,
+           out: Writer) -> tuple[State, int, int, int] | None:
+    zdict = dictionary_of_prefix((current / "dict.bin").read_bytes())
+    cut = tokens.cutter(tuple(words))
+    ids, dig, extra, dates = list(state.ids), list(state.digests), list(state.extra), list(state.dates)
+    lengths = array("I", state.lengths)
+    grow = todo.numbers - len(ids)
+    ids += [None] * grow
+    dig += [None] * grow
+    extra += [None] * grow
+    dates += [None] * grow
+    lengths.extend([0] * grow)
+    url_of = {id(a): u for a, u in zip(docs, urls)}
+    digest_of = {id(a): d for a, d in zip(docs, digests)}
+
+    # Per key hash: articles to add (with the key that brings each) and to drop.
+    g_add: dict[int, dict[int, str]] = defaultdict(dict)
+    g_drop: dict[int, set[int]] = defaultdict(set)
+    # Per term: article -> tf now (None: the article no longer has it).
+    w_jobs: dict[str, dict[int, int | None]] = defaultdict(dict)
+    norms: dict[int, float] = {}
+    touched = {n for n, _ in todo.changed} | set(todo.removed)
+    texts_cut = 0
+
+    def forget_old(n: int) -> tuple[set[int], set[str]]:
+        nonlocal texts_cut
+        if n >= len(state.ids) or state.ids[n] is None:
+            return set(), set()
+        old, pieces = _old_doc(current, zdict, state, n)
+        for k in range(pieces):
+            out.remove(record_path(n, k))
+        texts_cut += 1
+        return {fnv1a(k) for k in ngram_keys(old)}, set(term_counts(cut, old)[0])
+
+    for n in todo.removed:
+        old_h, old_terms = forget_old(n)
+        for h in old_h:
+            g_drop[h].add(n)
+        for t in old_terms:
+            w_jobs[t][n] = None
+        ids[n] = dig[n] = extra[n] = dates[n] = None
+        lengths[n] = 0
+
+    for n, a in todo.changed:
+        old_h, old_terms = forget_old(n)
+        doc = analyse(a, config)
+        new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
+        for h, k in new_keys.items():
+            if h not in old_h:
+                g_add[h][n] = k
+        for h in old_h - new_keys.keys():
+            g_drop[h].add(n)
+        tfs, length = term_counts(cut, doc)
+        texts_cut += 1
+        for t in old_terms - tfs.keys():
+            w_jobs[t][n] = None
+        for t, tf in tfs.items():
+            w_jobs[t][n] = tf
+        norms[n] = length_norm(length, state.avgdl)
+        for k, data in enumerate(records(a, doc, config, url_of[id(a)])):
+            out.write(record_path(n, k), deflate_with(zdict, data))
+        ids[n], dig[n], extra[n], dates[n] = a.id, digest_of[id(a)], doc.extra, a.date.isoformat()
+        lengths[n] = length
+
+    sizes = dict(state.sizes)
+    g = _Shards(current, "g", state.shards["g"])
+    zdoc: dict[int, Doc] = {}
+    for h in g_add.keys() | g_drop.keys():
+        entries = g.entries(h)
+        payload, merged = entries.get(h, (b"", False))
+        have = set(decode_docs(payload)) if payload else set()
+        adds = g_add.get(h, {})
+        if adds and not merged:
+            # A key new to an existing entry: the entry may be another key's with
+            # the same hash. One unchanged article of it tells (its text is read);
+            # two different new keys tell by themselves.
+            keys = set(adds.values())
+            others = have - touched
+            if len(keys) > 1:
+                merged = True
+            elif others:
+                d = min(others)
+                if d not in zdoc:
+                    zdoc[d] = _old_doc(current, zdict, state, d)[0]
+                merged = not _contains(zdoc[d], next(iter(keys)))
+        now = (have - g_drop.get(h, set())) | adds.keys()
+        if now == have and bool(merged) == bool(entries.get(h, (b"", False))[1]):
+            continue
+        sizes["g"] += (len(encode_docs(sorted(now))) + 3 if now else 0) - (len(payload) + 3 if payload else 0)
+        if now:
+            entries[h] = (encode_docs(sorted(now)), merged)
+        else:
+            entries.pop(h, None)
+        g.touch(h)
+    g.write(out)
+
+    w = _Shards(current, "w", state.shards["w"])
+    k = _Vocab(current, "k", state.shards["k"])
+    new_terms: list[str] = []
+    for t, jobs in w_jobs.items():
+        h = fnv1a(t)
+        entries = w.entries(h)
+        old = entries.get(h)
+        if old is None:
+            vocab = k.entries_of(t)
+            if t in vocab:
+                continue  # a common term or a single character: not ranked
+            if all(tf is None for tf in jobs.values()):
+                continue
+            new_terms.append(t)
+            if len(t) < 2:
+                continue
+            pairs: dict[int, int] = {}
+        else:
+            pairs = decode_weights(old[0])
+        before = dict(pairs)
+        for n, tf in jobs.items():
+            pairs.pop(n, None)
+        df = len(pairs) + sum(1 for tf in jobs.values() if tf is not None)
+        weight = idf(state.n_frozen, df)
+        for n, tf in jobs.items():
+            if tf is not None:
+                pairs[n] = bm25_level(weight, tf, norms[n])
+        if pairs == before:
+            continue
+        payload = encode_weights(sorted(pairs.items())) if pairs else b""
+        sizes["w"] += (len(payload) + 3 if pairs else 0) - (len(old[0]) + 3 if old else 0)
+        if pairs:
+            entries[h] = (payload, False)
+        else:
+            entries.pop(h, None)
+            vocab = k.entries_of(t)
+            if vocab.pop(t, None) is not None:  # no article has it any more
+                k.touch_term(t)
+        w.touch(h)
+    w.write(out)
+    for t, f in tokens.dictionary_freqs(new_terms, cut.freqs).items():
+        k.entries_of(t)[t] = f
+        k.touch_term(t)
+    k.write(out)
+    if shard_count(sizes["g"]) > g.count or shard_count(sizes["w"]) > w.count:
+        return None  # outgrown: a full build chooses new counts
+    live = len(docs)
+    if abs(sum(lengths) / live - state.avgdl) > DRIFT * state.avgdl:
+        return None  # the weights would drift too far from a full build's
+    new_build = build_id(state.setup + state.build, dig)
+    new_state = dataclasses.replace(state, build=new_build, before=state.build, ids=ids, digests=dig, extra=extra,
+                                    dates=dates, lengths=lengths, sizes=sizes)
+    return new_state, len(g.dirty), len(w.dirty), texts_cut

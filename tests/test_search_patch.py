@@ -1,0 +1,414 @@
+"""Rebuilds that patch the search index instead of building it anew.
+
+Each build here goes the way ``site.build`` does it: into a folder that
+starts as the site before the current one, then swapped in, the current one
+kept as the next build's starting point. After any series of rebuilds the
+index must be the one a full build of the same articles makes: the same
+n-gram lists and records, weights at most one level apart.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import jieba
+import pytest
+import rjieba
+
+from wxnews_site.config import SiteConfig
+from wxnews_site.search import index as search_index
+from wxnews_site.search import patch, tokens
+from wxnews_site.search.index import read_varint
+
+from test_search import ARTICLES, article, url_for
+
+# Invented phrases; every article is a few of them, so terms recur across articles.
+PHRASES = ("老旧小区加装电梯", "长三角一体化", "人形机器人企业落户新吴区", "太湖治理成效明显", "蠡湖边游客拍照",
+           "主航道疏浚工程完工", "社区食堂开张", "地铁三号线延伸", "高新区引进芯片项目", "市民乐享公园绿地",
+           "非遗传承人进校园", "乡村振兴示范村", "新能源汽车产业链", "养老服务中心启用", "城市更新观察",
+           "港口合作更加紧密", "物联网产业集聚", "惠山古镇游人如织", "江南大学科研成果", "春运返程高峰")
+NAMES = ("崔欣润", "刘泉", "张伟", "章伟", "王芳", "宗晓东", "李伟")
+
+
+def archive(count: int, seed: int = 7) -> list:
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        day, pos = 1 + i // 10, 1 + i % 10
+        body = "。".join(rng.sample(PHRASES, 4)) + "。\n\n" + "，".join(rng.sample(PHRASES, 3)) + "。"
+        out.append(article(f"2024-05-{day:02d}-01-{pos:02d}", rng.choice(PHRASES)[:6], body,
+                           bylines=(NAMES[i % len(NAMES)],), section=("要闻", "经济", "民生")[i % 3]))
+    return out
+
+
+def edited(a, extra: str = "（本报记者核实）"):
+    return dataclasses.replace(a, body=a.body + extra)
+
+
+class Site:
+    """An output folder with its kept previous site, built like site.build does."""
+
+    def __init__(self, root: Path, config: SiteConfig = SiteConfig()):
+        self.root, self.config = root, config
+        self.out, self.spare, self.cache = root / "site", root / ".site.previous", root / ".cache"
+
+    def build(self, articles) -> search_index.IndexStats:
+        partial = self.root / "site.partial"
+        if partial.exists():
+            shutil.rmtree(partial)
+        if self.spare.exists():
+            os.rename(self.spare, partial)
+        partial.mkdir(exist_ok=True)
+        try:
+            stats = search_index.write_index(articles, partial, self.config, self.cache, url_for, processes=1,
+                                             previous=self.out if self.out.exists() else None)
+        except BaseException:
+            shutil.rmtree(partial)
+            raise
+        if self.spare.exists():
+            shutil.rmtree(self.spare)
+        if self.out.exists():
+            os.rename(self.out, self.spare)
+        os.rename(partial, self.out)
+        return stats
+
+
+# ------------------------------------------------------------ reading an index whole
+
+def _entries(root: Path, folder: str, count: int):
+    for n in range(count):
+        b = gzip.decompress((root / folder / f"{n}.bin").read_bytes())
+        yield from search_index.unpack_shard(b, count, n).items()
+
+
+def snapshot(root: Path) -> dict:
+    """Everything an index says, with article numbers replaced by article ids."""
+    meta = json.loads((root / "meta.json").read_bytes())
+    zdict = search_index.dictionary_of_prefix((root / "dict.bin").read_bytes())
+    records, ids = {}, {}
+    for path in sorted((root / "d").rglob("*.bin")):
+        n, _, k = path.stem.partition("-")
+        rec = json.loads(search_index.inflate_with(zdict, path.read_bytes()))
+        records[(int(n), int(k or 0))] = rec
+    for (n, k), rec in records.items():
+        if k == 0:
+            ids[n] = rec["i"]
+    whole = {}
+    for n, aid in ids.items():
+        rec = dict(records[(n, 0)])
+        rec["x"] = "".join(records[(n, k)]["x"] for k in range(rec["c"]))
+        rec["z"] = [z for k in range(rec["c"]) for z in records[(n, k)].get("z", [])]
+        whole[aid] = rec
+    g = {h: ({ids[d] for d in search_index.decode_docs(p)}, merged) for h, (p, merged) in
+         _entries(root, "g", meta["shards"]["g"])}
+    w = {h: {ids[d]: level for d, level in search_index.decode_weights(p).items()} for h, (p, _) in
+         _entries(root, "w", meta["shards"]["w"])}
+    vocab = {}
+    for n in range(meta["shards"]["k"]):
+        vocab.update(json.loads(gzip.decompress((root / "k" / f"{n}.bin").read_bytes())))
+    dates = json.loads((root / "dates.json").read_bytes())
+    return {"meta": meta, "records": whole, "g": g, "w": w, "k": vocab, "ids": ids, "dates": dates}
+
+
+def assert_same_index(patched: Path, clean: Path) -> None:
+    p, c = snapshot(patched), snapshot(clean)
+    assert p["records"] == c["records"]
+    assert p["g"].keys() == c["g"].keys()
+    for h, (docs, merged) in c["g"].items():
+        assert p["g"][h][0] == docs, h
+        assert p["g"][h][1] or not merged, "a merged entry is marked merged"
+    assert p["w"].keys() == c["w"].keys()
+    for h, levels in c["w"].items():
+        assert p["w"][h].keys() == levels.keys(), h
+        assert all(abs(p["w"][h][a] - level) <= 1 for a, level in levels.items()), h
+    assert {t: f for t, f in p["k"].items() if t in c["k"]} == c["k"]
+    for key in ("sections", "total", "first", "last", "perDir", "shards"):  # dict.bin stays as it was
+        assert p["meta"][key] == c["meta"][key], key
+    # Numbers keep date order, so newer still sorts higher.
+    order = [p["ids"][n] for n in sorted(p["ids"])]
+    assert order == [c["ids"][n] for n in sorted(c["ids"])]
+    # Each date's first number, then every number up to the next date's, is that date's.
+    days = {aid: rec["d"] for aid, rec in p["records"].items()}
+    for (day, first), nxt in zip(p["dates"], p["dates"][1:] + [[None, p["meta"]["docs"]]]):
+        assert {days[p["ids"][n]] for n in range(first, nxt[1]) if n in p["ids"]} == {day}
+
+
+def clean_build(articles, folder: Path, config: SiteConfig = SiteConfig()) -> Path:
+    search_index.write_index(articles, folder, config, folder / ".cache", url_for, processes=1)
+    return folder / "search"
+
+
+# ------------------------------------------------------------------------ cutting
+
+SAMPLE_TEXTS = ("人形机器人企业在新吴区落户。今年以来，无锡加快布局具身智能产业。",
+                "长三角地区的港口合作更加紧密，主航道疏浚工程完工。英伟达与本地企业签约，nvidia芯片供货。",
+                "今年全市计划为老旧小区加装电梯一百台。居民点赞：小区改造让出行更方便。",
+                "来自台湾的学者谈到长三角与机器人产业。iphone 15 用户排起长队。崔欣润 刘泉")
+
+
+def test_rjieba_cuts_like_jieba_without_hmm():
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    plain = rjieba.Jieba()
+    for text in SAMPLE_TEXTS:
+        assert plain.cut_for_search(text, False) == list(tk.cut_for_search(text, HMM=False))
+        assert plain.cut(text, False) == list(tk.cut(text, HMM=False))
+
+
+def test_site_words_are_added_with_the_total_kept_as_jieba_plus_the_reserve():
+    words = ("崔欣润", "具身智能", "新吴区", "的的")
+    cut = tokens.Cutter(words)
+    assert cut.total == tokens.jieba_total() + tokens.RESERVE
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for w, f in cut.freqs.items():
+        tk.add_word(w, f)
+    tk.total = cut.total  # the same dictionary and total: the same cuts
+    for text in SAMPLE_TEXTS:
+        assert cut.cut_for_search(text) == list(tk.cut_for_search(text, HMM=False))
+    assert "具身智能" in cut.cut_for_search(SAMPLE_TEXTS[0])
+
+
+def test_a_new_word_changes_only_the_cuts_of_texts_that_hold_it():
+    before, after = tokens.Cutter(("崔欣润",)), tokens.Cutter(("崔欣润", "港口合作"))
+    assert before.total == after.total
+    assert before.cut_for_search(SAMPLE_TEXTS[0]) == after.cut_for_search(SAMPLE_TEXTS[0])
+    assert "港口合作" in after.cut_for_search(SAMPLE_TEXTS[1])
+
+
+def test_frequencies_come_from_jiebas_dictionary_and_the_site_words():
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    terms = ["长三角", "机器人", "的", "辋村", "nvidia"]
+    few = tokens.dictionary_freqs(terms, {"辋村": 5})
+    many = tokens.dictionary_freqs(terms * 50 + [f"词{i}" for i in range(300)], {"辋村": 5})
+    assert few == {t: many[t] for t in terms}
+    assert few == {"长三角": tk.FREQ["长三角"], "机器人": tk.FREQ["机器人"], "的": tk.FREQ["的"], "辋村": 5, "nvidia": 1}
+
+
+# ------------------------------------------------------------------------ patching
+
+def test_one_edited_article_is_patched_and_equals_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    assert not site.build(docs).patched
+    docs[37] = edited(docs[37], "辋村新貌。")
+    stats = site.build(docs)
+    assert stats.patched and stats.cut == 2 and stats.linked > 100
+    assert stats.files < 40, "a patch writes only what changed"
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+    idx = snapshot(site.out / "search")
+    assert idx["g"][search_index.fnv1a("辋村")][0] == {docs[37].id}
+
+
+def test_a_series_of_patches_stays_within_a_level_of_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    rng = random.Random(3)
+    for round_ in range(6):
+        for n in rng.sample(range(len(docs)), 3):
+            docs[n] = edited(docs[n], rng.choice(PHRASES) + f"第{round_}次。")
+        stats = site.build(docs)
+        assert stats.patched, round_
+        # The kept previous site is always a complete index too (the next build starts from it).
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_removed_and_appended_articles(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    gone = docs.pop(50)
+    stats = site.build(docs)
+    assert stats.patched and stats.removed >= 1
+    idx = snapshot(site.out / "search")
+    assert gone.id not in idx["records"] and idx["meta"]["docs"] == 200, "its number stays a hole"
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean1"))
+    new = article("2024-06-30-01-01", "新的一天", "蠡园深处有一座长廊。辋村。", bylines=("刘泉",))
+    docs.append(new)
+    stats = site.build(docs)
+    assert stats.patched
+    idx = snapshot(site.out / "search")
+    assert max(idx["ids"]) == 200 and idx["ids"][200] == new.id and idx["meta"]["last"] == "2024-06-30"
+    assert idx["dates"][-1] == ["2024-06-30", 200]
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean2"))
+
+
+def test_an_article_inserted_among_older_dates_renumbers_by_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    docs.insert(0, article("2024-04-01-01-01", "旧闻", "补录的旧文章。", bylines=("刘泉",)))
+    assert not site.build(docs).patched
+    assert snapshot(site.out / "search")["ids"][0] == "2024-04-01-01-01"
+
+
+def test_a_new_site_word_or_name_is_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    site.config = SiteConfig(search_words=("港口合作",))
+    assert not site.build(docs).patched
+    docs[3] = dataclasses.replace(docs[3], bylines=("辋川",))
+    assert not site.build(docs).patched
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean", site.config))
+
+
+def test_the_weights_drifting_from_the_frozen_ones_bring_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    for n in range(0, 8):
+        docs[n] = edited(docs[n], "很长的补充。" * 200)
+    assert not site.build(docs).patched, "the average length moved more than 2%"
+
+
+def test_two_rebuilds_in_a_row_bring_the_kept_site_up_to_date_by_links(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    docs[1] = edited(docs[1])
+    site.build(docs)  # the first rebuild: the previous site is unknown, every file is linked
+    docs[2] = edited(docs[2])
+    stats = site.build(docs)  # starts from the first build's site: only what the last build changed is linked
+    assert stats.patched and 0 < stats.linked < 40
+    docs[1] = edited(docs[1], "再改一次。")
+    stats = site.build(docs)
+    assert stats.patched and 0 < stats.linked < 40
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+    assert_same_index(site.spare / "search", clean_build(docs[:1] + [edited(archive(200)[1])] + docs[2:],
+                                                         tmp_path / "clean-before"))
+
+
+def _interrupt(monkeypatch, after: int):
+    calls = {"n": 0}
+    real = search_index.Writer.write
+
+    def write(self, rel, data):
+        calls["n"] += 1
+        if calls["n"] > after:
+            raise KeyboardInterrupt("stopped mid-way")
+        real(self, rel, data)
+
+    monkeypatch.setattr(search_index.Writer, "write", write)
+
+
+@pytest.mark.parametrize("after", [0, 2, 4])
+def test_an_interrupted_patch_then_a_rebuild_is_correct(tmp_path, monkeypatch, after):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    docs[5] = edited(docs[5])
+    site.build(docs)
+    docs[6] = edited(docs[6], "辋村。")
+    with monkeypatch.context() as m:
+        _interrupt(m, after)
+        with pytest.raises(KeyboardInterrupt):
+            site.build(docs)
+    stats = site.build(docs)
+    assert stats.patched
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_an_interrupted_patch_left_in_place_is_never_taken_for_an_index(tmp_path, monkeypatch):
+    docs = archive(200)
+    cache = tmp_path / ".cache"
+    search_index.write_index(docs, tmp_path / "a", SiteConfig(), cache, url_for, processes=1)
+    docs[5] = edited(docs[5], "辋村。")
+    with monkeypatch.context() as m:
+        _interrupt(m, 3)
+        with pytest.raises(KeyboardInterrupt):
+            search_index.write_index(docs, tmp_path / "b", SiteConfig(), cache, url_for, processes=1,
+                                     previous=tmp_path / "a")
+    stats = search_index.write_index(docs, tmp_path / "b", SiteConfig(), cache, url_for, processes=1,
+                                     previous=tmp_path / "a")
+    assert stats.patched
+    assert_same_index(tmp_path / "b" / "search", clean_build(docs, tmp_path / "clean"))
+
+
+@pytest.mark.parametrize("lose", ["state", "spare", "output", "record"])
+def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    docs[8] = edited(docs[8])
+    site.build(docs)
+    docs[9] = edited(docs[9], "辋村。")
+    if lose == "state":
+        (site.cache / patch.STATE_FILE).unlink()
+    elif lose == "spare":
+        shutil.rmtree(site.spare)
+    elif lose == "output":
+        shutil.rmtree(site.out)
+    else:  # the current output's record of an article the patch reads
+        n = snapshot(site.out / "search")["ids"]
+        number = next(k for k, v in n.items() if v == docs[9].id)
+        (site.out / "search" / search_index.record_path(number)).write_bytes(b"\0")
+    stats = site.build(docs)
+    assert stats.patched == (lose == "spare")
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_nothing_changed_writes_nothing(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    site.build(docs)
+    stats = site.build(docs)
+    assert stats.patched and stats.files == 0
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_a_patch_never_writes_through_a_link_into_the_current_site(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    docs[1] = edited(docs[1])
+    site.build(docs)
+    before = {p: p.read_bytes() for p in (site.out / "search").rglob("*") if p.is_file()}
+    docs[2] = edited(docs[2], "辋村。")
+    partial = tmp_path / "elsewhere"
+    os.rename(site.spare, partial)
+    search_index.write_index(docs, partial, SiteConfig(), site.cache, url_for, processes=1, previous=site.out)
+    assert {p: p.read_bytes() for p in (site.out / "search").rglob("*") if p.is_file()} == before
+
+
+def test_hash_collisions_stay_marked_when_patched(tmp_path):
+    # Two person keys with one FNV-1a hash (see test_search).
+    a, b = "纀丷七", "耢一一"
+    docs = archive(200)
+    docs[0] = dataclasses.replace(docs[0], bylines=(a,))
+    docs[1] = dataclasses.replace(docs[1], bylines=(b,))
+    site = Site(tmp_path, SiteConfig(search_words=("辋川",)))
+    site.build(docs)
+    h = search_index.fnv1a(search_index.PERSON + a)
+    assert snapshot(site.out / "search")["g"][h] == ({docs[0].id, docs[1].id}, True)
+    docs[1] = edited(docs[1])
+    assert site.build(docs).patched
+    assert snapshot(site.out / "search")["g"][h] == ({docs[0].id, docs[1].id}, True)
+
+
+def test_a_key_patched_into_another_keys_entry_marks_it_merged(tmp_path, monkeypatch):
+    real = search_index.fnv1a
+
+    def fnv1a(key: str) -> int:  # 辋村 collides with 长三, which many articles hold
+        return real("长三" if key == "辋村" else key)
+
+    monkeypatch.setattr(search_index, "fnv1a", fnv1a)
+    monkeypatch.setattr(patch, "fnv1a", fnv1a)
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    h = fnv1a("长三")
+    holders, merged = snapshot(site.out / "search")["g"][h]
+    assert not merged and docs[37].id not in holders
+    docs[37] = edited(docs[37], "辋村新貌。")
+    assert site.build(docs).patched
+    assert snapshot(site.out / "search")["g"][h] == (holders | {docs[37].id}, True)
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
