@@ -98,7 +98,14 @@ def citation(a: Article, paper: str) -> str:
 
 def summary(a: Article, limit: int = 120) -> str:
     """The opening of the body as plain text, for feeds and link previews."""
-    paras = [p.strip() for p in a.body.split("\n\n") if p.strip() and not p.startswith("#")]
+    return _summary(a.body, limit)
+
+
+# An article page shows its summary three times (description, Open Graph,
+# JSON-LD); the body's hash is computed once and kept by the string.
+@functools.lru_cache(maxsize=64)
+def _summary(body: str, limit: int) -> str:
+    paras = [p.strip() for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
     text = "".join(paras[:2])
     return text[:limit] + ("…" if len(text) > limit else "")
 
