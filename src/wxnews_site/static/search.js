@@ -555,9 +555,13 @@
       }
       var unsure = ahead.filter(f => !f.sure);
       if (unsure.length) {
+        // One more piece of each, then look again: each round keeps to the budget.
         if (affordable(unsure.length) < unsure.length) { stopped = true; break; }
-        var settled = await Promise.all(unsure.map(f => settle(f.doc, f.rec, terms)));
-        unsure.forEach(function (f, i) { f.sure = settled[i]; if (!settled[i]) rejected++; });
+        await Promise.all(unsure.map(f => more(f.doc, f.rec)));
+        for (var u of unsure) {
+          u.sure = verdict(u.rec, terms);
+          if (u.sure === false) rejected++;
+        }
         found = found.filter(f => f.sure !== false);
         continue;
       }
@@ -605,9 +609,12 @@
       exact = sure + rejected === cand.length;
       total = exact ? sure : estimate(found, terms, order.length - next, next, rejected);
     }
-    // A match beyond the first piece is fetched for the excerpt to show it.
-    var page = shown.slice(offset, want);
-    await Promise.all(page.map(f => settle(f.doc, f.rec, terms)));
+    // A match beyond the first piece is fetched for the excerpt to show it
+    // (within the budget; else the excerpt is the text's start).
+    var page = shown.slice(offset, want), far = page;
+    while ((far = far.filter(f => !f.rec.whole && !holdsAll(normText(f.rec), terms))).length && affordable(far.length) === far.length) {
+      await Promise.all(far.map(f => more(f.doc, f.rec)));
+    }
     return {
       total: total,
       exact: exact,
