@@ -555,3 +555,13 @@ def test_a_short_kicker_naming_a_day_or_a_place_opens_no_column():
     first, second = reconstruct(lines, "p.txt").stories
     assert {first.title, first.subtitle} == {"端午假期", "全社会跨区域人员流动量预计超6.5亿人次"}
     assert {second.title, second.subtitle} == {"端午假期", "全国消费市场运行平稳"}
+
+
+def test_a_title_with_a_dash_subtitle_opens_a_story_even_on_the_same_subject():
+    lines = ["老街区焕发新活力", "本报讯 城市更新项目推进会近日召开，各区通报了老街区改造的进展。",
+             "改造过程中，施工单位坚持先征求意见再动工，老街区的居民议事会开了十几次。",
+             "“老街区改造，要听居民的”", "——访市住建局局长张明",
+             "老街区改造为什么要先开居民议事会？记者近日专访了市住建局局长张明。", "张明说，老街区的居民最清楚街巷缺什么。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert (second.title, second.subtitle) == ("“老街区改造，要听居民的”", "——访市住建局局长张明")
+    assert first.paragraphs[-1].startswith("改造过程中")

@@ -257,6 +257,10 @@ class _Walker:
             score -= 1.5  # one more label in a story marked out by labels
         if len(group) >= 2:
             score += 0.3
+            if any(t.startswith("——") for t in texts[1:]):
+                # a 副题 "——访…" is set under a story's title; a section of a story has at
+                # most a label over its subheading ("奥姆布鲁储能项目——" / "“…”")
+                score += 2.0
         if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
             score += 1.0  # staff credits sit between stories, not inside them
         if len(first) <= LABEL_MAX:
