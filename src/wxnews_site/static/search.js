@@ -3,14 +3,18 @@
  * Plain JavaScript, no build step, no external assets. Pieces of the index are
  * fetched only when a query needs them (see search/index.py for the layout).
  * A query finds the articles whose normalised text contains it as written:
- * candidates come from the character n-gram shards, every article shown is
- * verified against its own text, and jieba terms (cut with the index's own
- * dictionary) rank them by BM25, headline matches and exact phrases first.
+ * candidates come from the character n-gram shards; unless every term is one
+ * character or one bigram (then the candidates are the matches), each is
+ * checked against its own text before it is shown or counted. Ranking:
+ * headline, terms together as typed, the lead holding the query, BM25 over
+ * jieba terms (cut with the index's own dictionary), newer first.
  *
  * API (on any page that loads this file):
- *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to})
- *     -> {total, exact, terms, results: [{id, url, href, title, date, page, section,
- *                                         bylines, excerpt, titleParts, excerptParts}]}
+ *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to, exact, budget})
+ *     -> {total, exact, complete, pending, terms,
+ *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}]}
+ *     total is exact unless {exact: false}; budget (bytes of index) stops the checking early,
+ *     returning only results whose rank is certain (complete: false).
  *   await wxnewsSearch.normalize(text)   the same fold as wxnews_site.search.normalize
  */
 (function () {
@@ -144,24 +148,24 @@
     }));
   }
 
-  // Width and case; traditional characters come from the loaded map shards.
+  // Width, traditional characters (from the loaded map shards), case.
   function foldChar(ch) {
-    var cp = ch.codePointAt(0);
-    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
-    else if (cp === 0x3000) ch = " ";
+    ch = foldWidth(ch);
     var map = maps.get(ch.codePointAt(0) % mapShards);
-    if (map && Object.prototype.hasOwnProperty.call(map, ch)) return map[ch];
-    if (ch.codePointAt(0) < 0x530) { var low = ch.toLowerCase(); if (low.length === 1) ch = low; }
-    return ch;
+    return map && Object.prototype.hasOwnProperty.call(map, ch) ? map[ch] : foldCase(ch);
   }
 
-  function foldWidthCase(ch) {
+  function foldWidth(ch) {
     var cp = ch.codePointAt(0);
-    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
-    else if (cp === 0x3000) return " ";
-    if (ch.codePointAt(0) < 0x530) { var low = ch.toLowerCase(); if (low.length === 1) ch = low; }
-    return ch;
+    return cp >= 0xff01 && cp <= 0xff5e ? String.fromCodePoint(cp - 0xfee0) : cp === 0x3000 ? " " : ch;
   }
+
+  function foldCase(ch) {
+    var low = ch.codePointAt(0) < 0x530 ? ch.toLowerCase() : ch;
+    return low.length === 1 ? low : ch;
+  }
+
+  function foldWidthCase(ch) { return foldCase(foldWidth(ch)); }
 
   // An article's normalised text: width and case folded here, traditional
   // characters replaced from the record's own list (z: [position, simplified]).
@@ -264,15 +268,10 @@
     return dicts.get(h);
   }
 
+  // Word frequencies for cutting text: its characters' shards loaded first.
   async function dictFor(text) {
-    var m = await meta(), out = new Map();
-    await Promise.all(Array.from(new Set(Array.from(text)), async function (ch) {
-      out.set(fnv1a(ch) % m.shards.k, (await dictShard(ch)).words);
-    }));
-    return function (word) {
-      var d = out.get(fnv1a(Array.from(word)[0]) % m.shards.k);
-      return d && Object.prototype.hasOwnProperty.call(d, word) ? d[word] : 0;
-    };
+    await Promise.all(Array.from(new Set(Array.from(text)), dictShard));
+    return knownFreq;
   }
 
   // A bigram this frequent as a word (中国, 发展, 建设) is in a good share of
