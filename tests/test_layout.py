@@ -565,3 +565,16 @@ def test_a_title_with_a_dash_subtitle_opens_a_story_even_on_the_same_subject():
     first, second = reconstruct(lines, "p.txt").stories
     assert (second.title, second.subtitle) == ("“老街区改造，要听居民的”", "——访市住建局局长张明")
     assert first.paragraphs[-1].startswith("改造过程中")
+
+
+def test_a_dateline_with_its_reporters_filling_a_printed_line_opens_the_paragraph_under_it():
+    first = "本报北京5月5日电  （记者吴储岐）记者从民政部获悉：民政部等11部门近日联合印发《关于推进互助性养老服务发展的意见》，明确互助性养老服务的定义。"
+    second = "意见要求，建立完善互助服务模式，发展社区支持的居家互助服务，因地制宜开展农村互助服务，积极探索互助服务新模式。"
+    column = pagegen._Page(random.Random(0), blank_lines=False, indent="", column=16)
+    column.emit("推进互助性养老服务发展")
+    column.emit(first, starts_paragraph=True, body=True)
+    column.emit(second, starts_paragraph=True, body=True)
+    assert column.lines[1] == "本报北京5月5日电  （记者吴储岐）" and line_per_line(column.lines)
+    (s,) = reconstruct(column.lines, "p.txt").stories
+    assert s.paragraphs == (first, second)
+    assert s.bylines == ("吴储岐",) and s.dateline == "本报北京5月5日电"

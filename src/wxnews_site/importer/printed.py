@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line
-from .bylines import is_editor_credit, parse_credit
+from .bylines import is_editor_credit, lead_credit, parse_credit
 from .seams import ends_sentence
 
 PUNCTUATION = re.compile(r"[，。、；：？！,.;:?!“”（）()《》]")
@@ -119,6 +119,9 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
         return False  # a paragraph's last line ends its sentence: a short line that does not is a headline
     if prev.endswith("——") or text.startswith("——"):
         return False  # an 引题 "…记者探访——", a subtitle "——访…": headline lines
+    lead = lead_credit(prev)
+    if lead is not None and lead.text == prev and line_width >= col - 1:
+        return True  # "本报北京5月5日电  （记者吴储岐）" filling a line opens the paragraph under it
     tail = TRAILING_PAREN.search(prev)
     if tail and (COLUMN_TAG_RE.search(prev) or parse_credit(tail.group(0)) is not None):
         return False  # "…（国际论坛）" is a headline; "…。(戴楷然)" ends a story
