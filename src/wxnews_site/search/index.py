@@ -686,7 +686,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         for k, data in enumerate(records(a, doc, config, urls[n])):
             out.write(record_path(n, k), deflate_with(zdict, data))
         tfs, length = term_counts(cut, doc)
-        for t in tfs.keys() - term_ids.keys():
+        for t in [t for t in tfs if t not in term_ids]:  # (dict_keys - dict_keys walks all of term_ids)
             term_ids[t] = len(term_ids)
         doc_terms.extend(map(term_ids.__getitem__, tfs))
         doc_tfs.extend(tfs.values())

@@ -89,7 +89,8 @@ def weighted_counts(tk: Cutter, head: str, rest: str, head_weight: int) -> tuple
     counts = Counter(rest_terms)
     if head_terms:
         counts.update(head_terms * head_weight)
-    for t in counts.keys() - _KEPT - _DROPPED:
+    # One look-up per term of the text ("-" on sets may walk all of _KEPT).
+    for t in [t for t in counts if t not in _KEPT and t not in _DROPPED]:
         (_KEPT if _keep(t) else _DROPPED).add(t)
     length = len(head_terms) + len(rest_terms)
     dropped = counts.keys() & _DROPPED
