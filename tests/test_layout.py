@@ -578,3 +578,12 @@ def test_a_dateline_with_its_reporters_filling_a_printed_line_opens_the_paragrap
     (s,) = reconstruct(column.lines, "p.txt").stories
     assert s.paragraphs == (first, second)
     assert s.bylines == ("吴储岐",) and s.dateline == "本报北京5月5日电"
+
+
+def test_a_photo_report_column_opens_its_own_story_after_an_unsigned_text():
+    lines = ["老街区焕发新活力", "城市更新项目推进会近日召开，各区负责人通报了上半年老街区改造的进展。",
+             "先问居民再动工", "改造过程中，施工单位坚持先征求意见再动工，老街区新建了口袋公园。", "图片报道",
+             "6月3日，市民在老街区新建的口袋公园里散步。图为公园一角。"]
+    town, photos = reconstruct(lines, "p.txt").stories
+    assert town.paragraphs[-1] == "改造过程中，施工单位坚持先征求意见再动工，老街区新建了口袋公园。"
+    assert photos.title == "图片报道" and photos.paragraphs == (lines[-1],)

@@ -227,6 +227,8 @@ class _Walker:
                 return True
             if nb.kind == "body" and lead_credit(nb.core) is not None:
                 return True
+        if _label(first):
+            return True  # "图片报道", "八方速递": a column's name heads its own items, never a section
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
         texts = [self.blocks[g].core for g in group]
