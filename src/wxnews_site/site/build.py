@@ -28,7 +28,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 
@@ -133,15 +133,21 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     try:
         t = time.perf_counter()
         planned = {p.path: p for p in pages}
-        if edited is None:
-            digests = {path: manifest.digest(p, salt, files) for path, p in planned.items()}
-        else:
-            digests = dict(old.pages)
-            digests.update((path, manifest.digest(p, salt, files)) for path, p in planned.items())
+        # Nothing to reuse (a first build, or one into another folder): every
+        # page is rendered, and the workers hash what they render.
+        first = edited is None and not kept and (old.out_dir != str(out_dir) or not old.pages)
+        digests: dict[str, str] = {}
         todo: list[Page] = []
         unplanned: list[str] = []  # pages to render that the short plan left out
         folders: set[str] = set()
         reused = 0
+        if first:
+            todo = list(pages)
+        elif edited is None:
+            digests = {path: manifest.digest(p, salt, files) for path, p in planned.items()}
+        else:
+            digests = dict(old.pages)
+            digests.update((path, manifest.digest(p, salt, files)) for path, p in planned.items())
         for path, d in digests.items():
             had = kept.pop(path, None)
             if had == d:
@@ -163,15 +169,26 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
             os.unlink(urls.inside(partial, path))
         timings["hash+link"] = time.perf_counter() - t
         t = time.perf_counter()
-        render_problems = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)))
+        # Feeds and sitemap are made while the workers render.
+        done = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)),
+                            account=(salt, files) if first else None,
+                            meanwhile=lambda: _feeds_and_sitemap(site, config, base, salt, scan, old.plan,
+                                                                 pages if edited is None else None))
         timings["render"] = time.perf_counter() - t
-        if render_problems:
+        if done.problems:
             shutil.rmtree(partial, ignore_errors=True)
-            return fail(problems + render_problems)
+            return fail(problems + done.problems)
 
         # 7. everything else
         t = time.perf_counter()
-        plan = _outputs(site, config, base, salt, scan, old.plan, pages if edited is None else None)
+        digests.update(done.digests)
+        feed_files, sitemap = done.meanwhile
+        if edited is None:
+            plan = manifest.Plan(salt, dict(files), {a.path: plan_mod.shape(a) for a in site.articles},
+                                 _contexts(pages, digests, done.contexts, old), sitemap, feed_files)
+        else:
+            assert old.plan is not None
+            plan = dataclasses.replace(old.plan, files=dict(files), feeds=feed_files)
         extra = {path: data for path, (_key, data, _spec, _rels) in plan.feeds.items()}
         extra[urls.SITEMAP] = plan.sitemap
         extra[urls.ROBOTS] = feeds.robots(base)
@@ -328,12 +345,13 @@ def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan) ->
     return edited
 
 
-def _outputs(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-             last: manifest.Plan | None, pages: list[Page] | None) -> manifest.Plan:
-    """Feeds and sitemap, and the plan record the next build starts from.
+def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
+                       last: manifest.Plan | None, pages: list[Page] | None
+                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes]:
+    """Every feed, under the digest of what it shows, and the sitemap.
 
-    Without ``pages`` (only bodies changed) the plan is the last build's; a
-    feed is rendered again only when the digest of what it shows changed."""
+    Without ``pages`` (only bodies changed) the feeds and the sitemap are the
+    last build's; a feed is rendered again only when what it shows changed."""
     files = scan.files
     cached = last.feeds if last is not None else {}
     if pages is None:
@@ -358,13 +376,33 @@ def _outputs(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if pages is None:
         assert last is not None
-        return manifest.Plan(salt, dict(files), last.shapes, last.contexts, last.sitemap, out)
+        return out, last.sitemap
     html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
-    contexts = {p.context["article"].path: (p.path, pickle.dumps({k: v for k, v in p.context.items() if k != "article"},
-                                                                 protocol=pickle.HIGHEST_PROTOCOL))
-                for p in pages if p.template == "article.html" and "article" in p.context}
-    shapes = {a.path: plan_mod.shape(a) for a in site.articles}
-    return manifest.Plan(salt, dict(files), shapes, contexts, feeds.sitemap(html, base), out)
+    return out, feeds.sitemap(html, base)
+
+
+def _context(page: Page) -> bytes:
+    """An article page's context without the article, as the next build's short plan takes it."""
+    return pickle.dumps({k: v for k, v in page.context.items() if k != "article"}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, bytes]],
+              old: manifest.Manifest) -> dict[str, tuple[str, bytes]]:
+    """Every article page's recorded context: made by the render workers, the
+    last build's where the page's digest is unchanged, else pickled here."""
+    last = old.plan.contexts if old.plan is not None else {}
+    out: dict[str, tuple[str, bytes]] = {}
+    for p in pages:
+        if p.template != "article.html" or "article" not in p.context:
+            continue
+        rel = p.context["article"].path
+        got = made.get(rel)
+        if got is None:
+            had = last.get(rel)
+            got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
+                else (p.path, _context(p))
+        out[rel] = got
+    return out
 
 
 # ---------------------------------------------------------------- writing
@@ -424,9 +462,20 @@ def _link(old: str, target: str, folders: set[str]) -> bool:
 _JOB: dict[str, Any] = {}
 
 
-def _render_range(start: int, stop: int) -> tuple[int, list[Problem]]:
-    env, pages, partial, config, base = (_JOB[k] for k in ("env", "pages", "partial", "config", "base"))
+@dataclass(frozen=True)
+class Rendered:
+    problems: list[Problem]
+    digests: dict[str, str]                    # with an account: each page's digest
+    contexts: dict[str, tuple[str, bytes]]     # and each article page's context (see _context)
+    meanwhile: Any = None                      # what the main process made while the workers rendered
+
+
+def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str], dict[str, tuple[str, bytes]]]:
+    env, pages, partial, config, base, account = (
+        _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account"))
     problems: list[Problem] = []
+    digests: dict[str, str] = {}
+    contexts: dict[str, tuple[str, bytes]] = {}
     folders: set[str] = set()
     site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
     for page in pages[start:stop]:
@@ -438,7 +487,11 @@ def _render_range(start: int, stop: int) -> tuple[int, list[Problem]]:
             problems.append(Problem(where, line, f"rendering {page.path} ({page.origin}): {exc}"))
             continue
         _write(urls.inside(partial, page.path), html.encode("utf-8"), folders)
-    return stop - start, problems
+        if account is not None:
+            digests[page.path] = manifest.digest(page, *account)
+            if page.template == "article.html" and "article" in page.context:
+                contexts[page.context["article"].path] = (page.path, _context(page))
+    return stop - start, problems, digests, contexts
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
@@ -454,10 +507,16 @@ def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
 
 
 def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, config: SiteConfig, base: str,
-                 bar: "Progress | None") -> list[Problem]:
-    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base)
+                 bar: "Progress | None", account: tuple[str, dict[str, str]] | None = None,
+                 meanwhile: Callable[[], Any] | None = None) -> Rendered:
+    """Render the pages into partial, on every core when there are many.
+
+    With ``account`` (salt, file hashes) the workers also hash each page and
+    record each article page's context; ``meanwhile`` runs in this process
+    while they work."""
+    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account)
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
-    problems: list[Problem] = []
+    done = Rendered([], {}, {})
     try:
         import concurrent.futures
         import multiprocessing
@@ -465,21 +524,28 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
         if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                for n, found in pool.map(_render_range, *zip(*ranges)):
-                    problems += found
+                results = pool.map(_render_range, *zip(*ranges))
+                side = meanwhile() if meanwhile else None
+                for n, found, digests, contexts in results:
+                    done.problems.extend(found)
+                    done.digests.update(digests)
+                    done.contexts.update(contexts)
                     if bar:
                         bar.advance(n)
         else:
+            side = meanwhile() if meanwhile else None
             for start, stop in ranges:
-                n, found = _render_range(start, stop)
-                problems += found
+                n, found, digests, contexts = _render_range(start, stop)
+                done.problems.extend(found)
+                done.digests.update(digests)
+                done.contexts.update(contexts)
                 if bar:
                     bar.advance(n)
     finally:
         _JOB.clear()
         if bar:
             bar.close()
-    return problems
+    return dataclasses.replace(done, meanwhile=side)
 
 
 def copy_static(target: Path) -> int:
