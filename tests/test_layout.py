@@ -587,3 +587,11 @@ def test_a_photo_report_column_opens_its_own_story_after_an_unsigned_text():
     town, photos = reconstruct(lines, "p.txt").stories
     assert town.paragraphs[-1] == "改造过程中，施工单位坚持先征求意见再动工，老街区新建了口袋公园。"
     assert photos.title == "图片报道" and photos.paragraphs == (lines[-1],)
+
+
+def test_credits_printed_one_under_another_sign_one_story():
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。",
+             "（李娜参与采写）", "(王伟)", "城市书房开放", "城市书房今天开放，市民可以免费借阅图书。"]
+    park, library = reconstruct(lines, "p.txt").stories
+    assert park.bylines == ("王伟",) and park.credit == "（李娜参与采写） (王伟)"
+    assert library.title == "城市书房开放" and library.bylines == ()

@@ -310,7 +310,7 @@ class _Walker:
                 i += 1
                 continue
             if b.kind == "credit":
-                self.credit_line(b)
+                self.credit_line(i)
                 i += 1
                 continue
             if b.kind == "short":
@@ -350,11 +350,16 @@ class _Walker:
                 return idx
         return None
 
-    def credit_line(self, b: Block) -> None:
+    def credit_line(self, i: int) -> None:
+        b = self.blocks[i]
         cur = self.current
         credit = b.credit
         assert credit is not None
-        if cur is not None and cur.noted and not cur.credits:
+        # Credits printed one under another ("（王巨川参与采写）" / "(丁雅诵)") sign one story;
+        # so does one under a note ending it ("（作者为…）").
+        after_credit = i > 0 and self.blocks[i - 1].kind == "credit" and cur is not None \
+            and self.blocks[i - 1].line in cur.lines and cur.body_count > 0
+        if cur is not None and ((cur.noted and not cur.credits) or after_credit):
             cur.credits.append(credit)
             cur.lines.add(b.line)
             return
