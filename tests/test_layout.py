@@ -595,3 +595,11 @@ def test_credits_printed_one_under_another_sign_one_story():
     park, library = reconstruct(lines, "p.txt").stories
     assert park.bylines == ("王伟",) and park.credit == "（李娜参与采写） (王伟)"
     assert library.title == "城市书房开放" and library.bylines == ()
+
+
+def test_a_pages_first_line_over_another_headline_line_is_a_kicker_however_it_reads():
+    lines = ["2024年6月30日  星期日", "城市更新治难点、补短板、强弱项", "老街区改造全面提速",
+             "本报讯 城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert {s.kicker, s.title, s.subtitle} - {None} == {"城市更新治难点、补短板、强弱项", "老街区改造全面提速"}
+    assert s.review == ()

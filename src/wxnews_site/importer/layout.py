@@ -590,6 +590,10 @@ def over_headline(blocks: list[Block], i: int) -> bool:
     however much it reads like a lead."""
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
     before = blocks[i - 1] if i else None
+    if nxt is not None and nxt.kind == "short" and all(b.kind == "furniture" for b in blocks[:i]):
+        # A page opens with a headline: text carried over from another page opens
+        # with its jump marker, so a first line over another headline line is an 引题.
+        return True
     return (nxt is not None and nxt.kind == "short" and bool(COLUMN_TAG_RE.search(nxt.core))
             and (before is None or before.kind != "body" or before.complete))
 
