@@ -35,7 +35,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WORK = ROOT / ".cache" / "bench"
+CORPORA = ROOT / ".cache" / "bench"
+WORK = CORPORA  # where the builds happen; --work moves them (several people benchmarking at once)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def median(runs: list[Run]) -> Run:
 # ------------------------------------------------------------------ inputs
 
 def corpus(size: int) -> Path:
-    folder = WORK / f"articles-{size}"
+    folder = CORPORA / f"articles-{size}"
     if not (folder / ".complete").exists():
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--articles", str(size), "--out", str(folder)],
@@ -237,7 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-others", action="store_true", help="skip Pelican and Hugo")
     ap.add_argument("--no-search", action="store_true", help="only the site pages (bench_search.py times the index)")
     ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
+    ap.add_argument("--work", type=Path, help=f"folder for the builds (default {CORPORA})")
     args = ap.parse_args(argv)
+    if args.work:
+        global WORK
+        WORK = args.work.resolve()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.profile:
         profile(corpus(sizes[0]))

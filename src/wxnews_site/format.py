@@ -536,13 +536,13 @@ class Scan:
         self.files = files          # path -> content hash, in path order
         self.problems = problems    # every file's, in path order, then duplicate ids
         self.cache = cache          # exactly the files just read
-        self._fresh = fresh         # key -> item parsed in this run (not pickled yet)
+        self.parsed = fresh         # key -> item parsed in this run (not pickled yet)
         self._archive: Archive | None = None
 
     def item(self, rel: str) -> Any:
         key = f"{rel}\0{self.files[rel]}"
-        if key in self._fresh:
-            return self._fresh[key]
+        if key in self.parsed:
+            return self.parsed[key]
         blob = self.cache.entries[key][0]
         return None if blob is None else pickle.loads(blob)
 
@@ -561,20 +561,22 @@ class Scan:
 
     def pickle_fresh(self) -> bool:
         """Put the files parsed in this run into the cache; whether there were any."""
-        for key, item in self._fresh.items():
+        for key, item in self.parsed.items():
             _blob, found, aid = self.cache.entries[key]
             blob = None if item is None else pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
             self.cache.entries[key] = (blob, found, aid)
-        return bool(self._fresh)
+        return bool(self.parsed)
 
 
-def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None) -> Scan:
+def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
+                 only: Callable[[str], bool] | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
-    (nor read, when their stat is unchanged). ``only`` (optional) limits
-    reading to the relative paths it accepts, so several processes can each
-    parse a share of a large archive.
+    (nor read, when their stat is unchanged); ``parsed`` holds the items of
+    cache entries not pickled yet (an earlier scan's ``parsed``). ``only``
+    (optional) limits reading to the relative paths it accepts, so several
+    processes can each parse a share of a large archive.
     """
     old = cache or ParseCache({}, {})
     entries: dict[str, Entry] = {}
@@ -601,7 +603,9 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
         files[rel] = digest
         key = f"{rel}\0{digest}"
         hit = old.entries.get(key)
-        if hit is None:
+        if hit is not None and parsed is not None and key in parsed:
+            fresh[key] = parsed[key]
+        elif hit is None:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path))
             fresh[key] = item
             hit = (None, found, item.id if isinstance(item, Article) else None)

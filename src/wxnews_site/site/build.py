@@ -68,7 +68,11 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     base = base + "/" if base and not base.endswith("/") else base
     cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
 
+    def save_parsed() -> None:  # replaced once the archive is read
+        pass
+
     def fail(problems: list[Problem]) -> BuildResult:
+        save_parsed()
         return BuildResult(False, problems, 0, 0, time.perf_counter() - started, out_dir, 0, timings)
 
     # 1. where the site goes
@@ -78,7 +82,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
     # 2. read
     t = time.perf_counter()
-    scan = read(articles_dir, cache_dir)
+    scan, save_parsed = read(articles_dir, cache_dir)
     files = scan.files
     problems = list(scan.problems)
     timings["read"] = time.perf_counter() - t
@@ -172,8 +176,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         # Feeds and sitemap are made while the workers render.
         done = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)),
                             account=(salt, files) if first else None,
-                            meanwhile=lambda: _feeds_and_sitemap(site, config, base, salt, scan, old.plan,
-                                                                 pages if edited is None else None))
+                            meanwhile=lambda: (save_parsed(), _feeds_and_sitemap(
+                                site, config, base, salt, scan, old.plan, pages if edited is None else None))[1])
         timings["render"] = time.perf_counter() - t
         if done.problems:
             shutil.rmtree(partial, ignore_errors=True)
@@ -220,36 +224,51 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path) -> Scan:
-    """scan_archive with parsed files cached by path and content hash; a cold
-    read of a large archive parses on every core first (YAML is most of its cost)."""
+def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]:
+    """scan_archive with parsed files cached by path and content hash, and the
+    function that saves the cache (the build calls it while rendering). A cold
+    read of a large archive parses half the files in a second process
+    (YAML is most of its cost); this process keeps its own half as parsed."""
     cache, base = manifest.load_parsed(cache_dir)
     stored = bool(cache.entries)
+    parsed: dict[str, Any] = {}
     if not stored and articles_dir.is_dir():
         import concurrent.futures
         import multiprocessing  # only here and for rendering: a rebuild need not import them
-        shares = min(2, os.cpu_count() or 1)
-        if shares > 1 and "fork" in multiprocessing.get_all_start_methods() and \
+        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
-            ctx = multiprocessing.get_context("fork")
             cache_dir.mkdir(parents=True, exist_ok=True)
-            with concurrent.futures.ProcessPoolExecutor(shares, mp_context=ctx) as pool:
-                for part in pool.map(_parse_share, [articles_dir] * shares, range(shares), [shares] * shares,
-                                     [cache_dir] * shares):
-                    with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
-                        share = pickle.load(fh)
-                    cache.entries.update(share.entries)
-                    cache.stats.update(share.stats)
-                    part.unlink()
-    scan = scan_archive(articles_dir, cache)
-    if scan.pickle_fresh() or not stored or scan.cache.stats != cache.stats or \
-            scan.cache.entries.keys() != cache.entries.keys():
-        manifest.save_parsed(cache_dir, scan.cache, base)
-    return scan
+            ctx = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir)
+                mine = scan_archive(articles_dir, only=_share(0, 2))
+                part = theirs.result()
+            with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
+                share = pickle.load(fh)
+            part.unlink()
+            for got in (share, mine.cache):
+                cache.entries.update(got.entries)
+                cache.stats.update(got.stats)
+            parsed = mine.parsed
+    scan = scan_archive(articles_dir, cache, parsed)
+    saved = False
+
+    def save() -> None:
+        nonlocal saved
+        if not saved and (scan.pickle_fresh() or not stored or scan.cache.stats != cache.stats
+                          or scan.cache.entries.keys() != cache.entries.keys()):
+            manifest.save_parsed(cache_dir, scan.cache, base)
+        saved = True
+
+    return scan, save
+
+
+def _share(index: int, shares: int) -> Callable[[str], bool]:
+    return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
-    scan = scan_archive(root, only=lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index)
+    scan = scan_archive(root, only=_share(index, shares))
     scan.pickle_fresh()  # here, on this core, rather than in the build's own process
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
