@@ -603,3 +603,18 @@ def test_a_pages_first_line_over_another_headline_line_is_a_kicker_however_it_re
     (s,) = reconstruct(lines, "p.txt").stories
     assert {s.kicker, s.title, s.subtitle} - {None} == {"城市更新治难点、补短板、强弱项", "老街区改造全面提速"}
     assert s.review == ()
+
+
+def test_a_lone_short_line_inside_a_text_that_stops_mid_sentence_goes_on_below():
+    lines = ["老街区焕发新活力", "城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。",
+             "街道办接到居民的来信", "后，即刻安排专人上门查看，三天内修好了漏水的管道。",
+             "居民们说，老街区的事有人管了。(王伟)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs[1] == "街道办接到居民的来信后，即刻安排专人上门查看，三天内修好了漏水的管道。"
+
+
+def test_a_lone_subheading_over_a_new_sentence_stays_a_subheading():
+    lines = ["老街区焕发新活力", "城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。",
+             "老街区的新生活", "居民们说，老街区的事有人管了。(王伟)"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs[1] == "## 老街区的新生活"

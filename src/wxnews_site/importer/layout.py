@@ -29,14 +29,14 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
 from .blocks import (
-    CHAPTER_RE, COLUMN_TAG_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks, body_run, classify,
-    closing_note, in_jump_column, page_indents, text_like,
+    CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks,
+    body_run, classify, closing_note, in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
 from .joints import pair_joints
 from .printed import Printed, rejoin
-from .seams import Topics
+from .seams import Topics, ends_mid_word, ends_sentence, seam_word
 
 
 @dataclass
@@ -539,6 +539,46 @@ class _Walker:
         return j
 
 
+PARTICLE_ENDS = set("的地得和与及或把被在对从向为是了着将于以等")  # a phrase cannot stop on these
+FOLLOWERS = set("的了着过地得们后里内中间时等及和与或并")  # a paragraph does not open on these
+
+
+def _lone_subheading_is_text(s: _Story) -> None:
+    """A story's only "subheading", set between two paragraphs, that reads like the
+    first part of a sentence goes on in the paragraph under it.
+
+    Subheadings come in sets: a story is divided into two parts or more, each
+    under its own heading. One short line alone inside a text is far more often
+    a paragraph cut by a column break whose first part is short ("小恒山派出所接到
+    协调通知" / "后，即刻安排专人查阅户籍档案…") than a story's single section.
+    """
+    subs = [k for k, (p, _) in enumerate(s.paras) if p.startswith("## ")]
+    if len(subs) != 1 or s.feature or s.briefs:
+        return
+    k = subs[0]
+    if not 0 < k < len(s.paras) - 1 or s.paras[k - 1][0].startswith("## "):
+        return
+    text, lines = s.paras[k][0][3:], s.paras[k][1]
+    after, after_lines = s.paras[k + 1]
+    heading = (len(text) < 8 or ends_sentence(text) or bool(COLUMN_TAG_RE.search(text)) or text.startswith(("——", "“", "【", "（", "("))
+               or text.endswith(("——", "”", "：", ":")) or bool(CHAPTER_RE.match(text)) or _label(text)
+               or parse_credit(text, bare=True) is not None)
+    opens = bool(OPENING_RE.match(after) or OPENER_RE.match(after) or lead_credit(after)) or after[:1] in "“\"（(《【"
+    if heading or opens or after.startswith("## "):
+        return
+    # and something says the sentence goes on: a word across the seam, a line
+    # stopping mid-word or on a particle, a paragraph opening with the end of a
+    # clause ("后，即刻…", "降雨影响，…") or with a word that follows another ("里", "的")
+    first_clause = re.match(r"[^，。、；：？！,;:?!]*", after)
+    goes_on = (seam_word(text[-4:], after[:4]) >= 2 or ends_mid_word(text) or text[-1:] in PARTICLE_ENDS
+               or (first_clause is not None and len(first_clause.group()) <= 4 and len(after) > len(first_clause.group()))
+               or after[:1] in FOLLOWERS)
+    if not goes_on:
+        return
+    s.paras[k:k + 2] = [(text + after, lines + after_lines)]
+    s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
+
+
 def _finish(s: _Story) -> StoryDraft | None:
     kicker, title, subtitle = _fields([h for h, _ in s.headlines[:3]])
     # never drop a printed line: headline lines beyond three lead the body as subheadings
@@ -640,6 +680,8 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
     walker = _Walker(blocks, pairs, scores, topics)
     walker.walk()
+    for s in walker.stories:
+        _lone_subheading_is_text(s)
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:
