@@ -133,6 +133,21 @@ def test_results_page_by_page_are_the_ranking_cut_in_pieces(page):
     assert [r for p in pages for r in p] == every and pages[-1] == []
 
 
+def test_a_query_ranks_the_same_whatever_was_searched_before(browser, site_url, page):
+    queries = ["企业在新吴区落户", "无锡加快布局", "小区 改造", "长三角地区的港口"]
+    before = [search(page, q) for q in queries]
+    context = browser.new_context()
+    try:
+        for q, expected in zip(queries, before):
+            fresh = context.new_page()
+            fresh.goto(site_url + "search/index.html")
+            fresh.wait_for_function("window.wxnewsSearch !== undefined")
+            assert search(fresh, q) == expected, q
+            fresh.close()
+    finally:
+        context.close()
+
+
 def test_an_estimated_count_says_so(page):
     # 老旧小区 (four characters) is in two articles' text: with one result
     # asked for and no exact count, the second is never checked.

@@ -220,10 +220,12 @@
   // The query's normalised terms, with as few map shards as will do: the
   // dictionary is made from folded text, so a character that begins one of
   // its words is not traditional; where the query's cut loads that
-  // dictionary shard anyway, the character's map shard is not needed.
-  async function queryTerms(query) {
+  // dictionary shard anyway, the character's map shard is not needed (in
+  // date order nothing is cut). known: the characters whose words' frequencies
+  // this query has loaded, the same whatever was searched before.
+  async function queryTerms(query, ranked) {
     var raw = parseTerms(Array.from(String(query), foldWidthCase)), cut = new Set(), traditional = "";
-    for (var t of raw) for (var block of dictBlocks(t)) for (var ch of block) cut.add(ch);
+    if (ranked) for (var t of raw) for (var block of dictBlocks(t)) for (var ch of block) cut.add(ch);
     var shards = new Map(await Promise.all(Array.from(cut, async ch => [ch, await dictShard(ch)])));
     for (var t2 of raw) {
       for (var c of t2) {
@@ -231,7 +233,8 @@
       }
     }
     await loadMaps(traditional);
-    return unique(raw.map(t => Array.from(t, foldChar).join("")));
+    var known = new Set(Array.from(cut).filter(c => c.codePointAt(0) < 0x2e80 || shards.get(c).first.has(c)));
+    return { terms: unique(raw.map(t => Array.from(t, foldChar).join(""))), known: known };
   }
 
   function strip(s) {
@@ -281,11 +284,11 @@
 
   // The keys worth loading for a term: a long term's common bigrams are left
   // out (the candidates are checked against their text anyway), never all.
-  function usefulKeys(term) {
-    var keys = ngramKeys(term, "");
+  function usefulKeys(term, known) {
+    var keys = ngramKeys(term, ""), freq = k => known.has(Array.from(k)[0]) ? knownFreq(k) : 0;
     if (keys.length < 2) return keys;
-    var rare = keys.filter(k => knownFreq(k) < COMMON_WORD);
-    return rare.length ? rare : [keys.reduce((a, b) => knownFreq(b) < knownFreq(a) ? b : a)];
+    var rare = keys.filter(k => freq(k) < COMMON_WORD);
+    return rare.length ? rare : [keys.reduce((a, b) => freq(b) < freq(a) ? b : a)];
   }
 
   var JIEBA_BLOCK = /[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+/gu;
@@ -513,11 +516,11 @@
     var limit = opts.limit == null ? 10 : Math.max(0, Math.floor(Math.min(Number(opts.limit) || 0, Number.MAX_SAFE_INTEGER)));
     var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
     var budget = opts.budget == null ? Infinity : Number(opts.budget), start = loaded;
-    var terms = await queryTerms(query);
+    var parsed = await queryTerms(query, opts.sort !== "date"), terms = parsed.terms;
     if (!terms.length) return { total: 0, exact: true, complete: true, terms: terms, results: [] };
 
     // Candidates: the articles holding every key of every term (and the filters').
-    var m = await meta(), keys = terms.map(usefulKeys);
+    var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
     var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(docsFor))));
     var merged = lists.some(function (ls) { return ls.some(l => l.merged); });
     var sets = lists.map(intersect);
@@ -533,7 +536,7 @@
     // shards; otherwise each candidate is checked against its text.
     var verify = merged || !terms.every(exactByKeys);
 
-    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, keys, lists, m.docs);
+    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, keys, lists, m.docs, parsed.known);
     var bounds = new Map(cand.map(d => [d, rank.bound(d)]));
     var order = cand.slice().sort((a, b) => compare(bounds.get(b), bounds.get(a)));
 
@@ -650,7 +653,7 @@
   // characters: the lead) holds the query, then BM25 over jieba terms, newer
   // first on ties. bound(d) is the best key article d can have before its
   // record is read; key(d, rec) its key once it is.
-  async function relevance(cand, terms, keys, lists, docs) {
+  async function relevance(cand, terms, keys, lists, docs, known) {
     // The headline keys of each term's two rarest keys give a bound; the
     // record's headline decides.
     var sizes = new Map();
@@ -680,7 +683,8 @@
     // articles (or too frequent to be loaded as a key) has no weight to fetch.
     function common(w) {
       if (docs < 1000) return false;
-      return sizes.has(w) ? sizes.get(w) > docs * 2 / 5 : knownFreq(w) >= COMMON_WORD;
+      if (sizes.has(w)) return sizes.get(w) > docs * 2 / 5;
+      return known.has(Array.from(w)[0]) && knownFreq(w) >= COMMON_WORD;
     }
     function together(d) { return !phrase || phrase.has(d) ? 1 : 0; }
     return {
