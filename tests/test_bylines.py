@@ -163,3 +163,8 @@ def test_rarer_surnames_sign_a_story(printed, name):
 @pytest.mark.parametrize("printed", ["(经济)", "(东部)", "(鄂州)", "(红色)", "(操作)"])
 def test_a_bracketed_word_is_not_a_surname(printed):
     assert parse_credit(printed) is None
+
+
+def test_a_padded_name_signing_wen_wrote_the_text():
+    assert parse_credit("廖  沅文", bare=True).bylines == ("廖沅",)
+    assert parse_credit("人文", bare=True) is None

@@ -618,3 +618,11 @@ def test_a_lone_subheading_over_a_new_sentence_stays_a_subheading():
              "老街区的新生活", "居民们说，老街区的事有人管了。(王伟)"]
     (s,) = reconstruct(lines, "p.txt").stories
     assert s.paragraphs[1] == "## 老街区的新生活"
+
+
+def test_an_essays_signature_name_wen_ends_it_and_does_not_head_the_next_story():
+    lines = ["让口袋公园多起来（纵横）", "口袋公园不在大，贴近居民才最要紧。", "这正是：", "寻幽赴远乡，山川送清凉。",
+             "廖  沅文", "城市书房开放（民生一线）", "城市书房今天开放，市民可以免费借阅图书。"]
+    essay, library = reconstruct(lines, "p.txt").stories
+    assert essay.bylines == ("廖沅",) and essay.credit == "廖  沅文"
+    assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)

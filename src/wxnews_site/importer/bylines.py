@@ -47,7 +47,7 @@ SURNAMES = set(
     # from the 百家姓 and other surnames printed in bylines (莽, 禤, 笪 ...); characters
     # that often open an ordinary word or a place ("(经济)", "(东部)", "(鄂州)") are left
     # out, since a bracketed word after a sentence would then read as its author
-    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚"
+    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚郅"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "端木", "西门", "澹台", "轩辕", "呼延", "南宫")
 
@@ -155,6 +155,10 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
             tok, shot = tok[:-1], True
         if shot and pending and len(tok) == 1:  # "张  茂摄": padded name, then 摄
             tok, pending = pending + tok, ""
+        if not shot and len(pending) == 1 and len(tok) == 2 and tok.endswith("文"):
+            add(pending + tok[0])  # "廖  沅文": a padded name signing "文", written by
+            pending = ""
+            continue
         if len(tok) == 1 and re.match(rf"[{CJK}]", tok) and not shot:
             pending += tok
             if len(pending) == 2:
