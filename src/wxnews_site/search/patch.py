@@ -47,7 +47,7 @@ from . import tokens
 from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     dictionary_of_prefix, doc_of_record, encode_docs, encode_weights, fnv1a, gz,
                     idf, inflate_with, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
-                    deflate_with, shard_count, term_counts, unpack_shard, vocab_shard,
+                    deflate_with, read_varint, shard_count, term_counts, unpack_shard, vocab_shard,
                     write_meta, HEAD)
 
 STATE_FILE = "search-state.pickle"
@@ -341,28 +341,31 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     # Per key hash: articles to add (with the key that brings each) and to drop.
     g_add: dict[int, dict[int, str]] = defaultdict(dict)
     g_drop: dict[int, set[int]] = defaultdict(set)
-    # Per term: article -> tf now (None: the article no longer has it).
-    w_jobs: dict[str, dict[int, int | None]] = defaultdict(dict)
-    norms: dict[int, float] = {}
+    # Per term: article -> (tf before, tf now), None where it has not the term.
+    w_jobs: dict[str, dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    norms: dict[int, tuple[float, float]] = {}  # article -> length norm before and now
     touched = {n for n, _ in todo.changed} | set(todo.removed)
     texts_cut = 0
 
-    def forget_old(n: int) -> tuple[set[int], set[str]]:
+    def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
         nonlocal texts_cut
         if n >= len(state.ids) or state.ids[n] is None:
-            return set(), set()
+            norms[n] = (0.0, 0.0)
+            return set(), {}
         old, pieces = _old_doc(current, zdict, state, n)
         for k in range(pieces):
             out.remove(record_path(n, k))
         texts_cut += 1
-        return {fnv1a(k) for k in ngram_keys(old)}, set(term_counts(cut, old)[0])
+        tfs, length = term_counts(cut, old)
+        norms[n] = (length_norm(length, state.avgdl), 0.0)
+        return {fnv1a(k) for k in ngram_keys(old)}, tfs
 
     for n in todo.removed:
         old_h, old_terms = forget_old(n)
         for h in old_h:
             g_drop[h].add(n)
-        for t in old_terms:
-            w_jobs[t][n] = None
+        for t, tf in old_terms.items():
+            w_jobs[t][n] = (tf, None)
         ids[n] = dig[n] = extra[n] = dates[n] = None
         lengths[n] = 0
 
@@ -377,11 +380,11 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             g_drop[h].add(n)
         tfs, length = term_counts(cut, doc)
         texts_cut += 1
-        for t in old_terms - tfs.keys():
-            w_jobs[t][n] = None
+        for t, tf in old_terms.items():
+            w_jobs[t][n] = (tf, None)
         for t, tf in tfs.items():
-            w_jobs[t][n] = tf
-        norms[n] = length_norm(length, state.avgdl)
+            w_jobs[t][n] = (old_terms.get(t), tf)
+        norms[n] = (norms[n][0], length_norm(length, state.avgdl))
         for k, data in enumerate(records(a, doc, config, url_of[id(a)])):
             out.write(record_path(n, k), deflate_with(zdict, data))
         ids[n], dig[n], extra[n], dates[n] = a.id, digest_of[id(a)], doc.extra, a.date.isoformat()
@@ -426,26 +429,34 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         h = fnv1a(t)
         entries = w.entries(h)
         old = entries.get(h)
+        gained = sum((now is not None) - (was is not None) for was, now in jobs.values())
         if old is None:
             vocab = k.entries_of(t)
             if t in vocab:
                 continue  # a common term or a single character: not ranked
-            if all(tf is None for tf in jobs.values()):
+            if not gained:
                 continue
             new_terms.append(t)
             if len(t) < 2:
                 continue
             pairs: dict[int, int] = {}
+            df = gained
         else:
+            df = read_varint(old[0], 0)[0] + gained
+            if not gained:
+                # Most terms of an edited article keep their count and level: their
+                # entries (the long ones above all) are not even decoded.
+                weight = idf(state.n_frozen, df)
+                if all(was == now and bm25_level(weight, was, norms[n][0]) == bm25_level(weight, now, norms[n][1])
+                       for n, (was, now) in jobs.items() if was is not None):
+                    continue
             pairs = decode_weights(old[0])
         before = dict(pairs)
-        for n, tf in jobs.items():
-            pairs.pop(n, None)
-        df = len(pairs) + sum(1 for tf in jobs.values() if tf is not None)
         weight = idf(state.n_frozen, df)
-        for n, tf in jobs.items():
+        for n, (_, tf) in jobs.items():
+            pairs.pop(n, None)
             if tf is not None:
-                pairs[n] = bm25_level(weight, tf, norms[n])
+                pairs[n] = bm25_level(weight, tf, norms[n][1])
         if pairs == before:
             continue
         payload = encode_weights(sorted(pairs.items())) if pairs else b""
