@@ -161,13 +161,31 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
         article_url=urls.article, person_url=urls.person, section_url=urls.section,
     )
     env.globals.update(
-        urls=urls, cn_month=dates.cn_month, weekdays=dates.WEEKDAYS,
+        chrome=Chrome(env), urls=urls, cn_month=dates.cn_month, weekdays=dates.WEEKDAYS,
         canonical=config.canonical_person,
         citation=lambda a: citation(a, config.paper),
         summary=summary, page_label=page_label,
         article_ld=lambda a, section, base, path: article_ld(a, section, config.paper, base, path),
     )
     return env
+
+
+class Chrome:
+    """Parts of the page frame that change only with the page's depth (its
+    root prefix) and the site's settings: rendered once per depth and
+    reused, instead of once per page (their links are most of a page's
+    escaping). ``{{ chrome("_masthead.html", root, site) }}``."""
+
+    def __init__(self, env: jinja2.Environment):
+        self._env = env
+        self._made: dict[tuple[Any, ...], Markup] = {}
+
+    def __call__(self, template: str, root: str, site: dict[str, Any]) -> Markup:
+        key = (template, root, *site.items())
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = Markup(self._env.get_template(template).render(root=root, site=site))
+        return made
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
