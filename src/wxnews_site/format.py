@@ -59,6 +59,7 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -109,7 +110,8 @@ class FormatError(Exception):
 # --------------------------------------------------------------------- paths
 
 def article_relpath(date: dt.date, page: int, position: int) -> str:
-    return f"{date:%Y/%m/%d}/{page:02d}-{position:02d}.md"
+    # Field by field: strftime costs more than the rest (the year unpadded, as glibc prints %Y).
+    return f"{date.year}/{date.month:02d}/{date.day:02d}/{page:02d}-{position:02d}.md"
 
 
 def page_relpath(date: dt.date, page: int) -> str:
@@ -210,12 +212,18 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
         text = text[1:]
     if not text.startswith("---"):
         raise ValueError("the file must start with a '---' line opening the front matter")
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    # Line by line up to the closing '---' only: the body is never split.
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).strip() != "---":
         raise ValueError("the first line must be exactly '---'")
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    start, n = end + 1, 1
+    while end >= 0:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip() in ("---", "..."):
+            return text[text.index("\n") + 1:max(start - 1, text.index("\n") + 1)], \
+                ("" if end < 0 else text[end + 1:]), n + 2
+        start, n = end + 1, n + 1
     raise ValueError("the front matter is not closed by a '---' line")
 
 
@@ -274,12 +282,25 @@ _CANON_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CANON_SOURCE = re.compile(r'^\{file: ("(?:[^"\\]|\\.)*"), lines: ("(?:[^"\\]|\\.)*")\}$')
 
 
+_JSON = json.JSONDecoder()
+
+
+def _json_string(v: str) -> str:
+    """json.loads of a JSON string, without its three Python frames per value."""
+    out, end = _scanstring(v, 1)
+    if v[end:].strip(" \t\n\r"):
+        raise ValueError(v)
+    return out
+
+
 def _canonical_value(v: str) -> Any:
     """One value as render_article writes it; raises ValueError for anything else."""
     if v == "null":
         return None
-    if v.startswith('"') or v.startswith("["):
-        out = json.loads(v)
+    if v.startswith('"'):
+        return _json_string(v)
+    if v.startswith("["):
+        out = _JSON.decode(v)
         if isinstance(out, list) and not all(isinstance(x, str) for x in out):
             raise ValueError(v)
         return out
@@ -293,7 +314,7 @@ def _canonical_value(v: str) -> Any:
     raise ValueError(v)
 
 
-def _canonical_front_matter(fm: str) -> dict[str, Any] | None:
+def _canonical_front_matter(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Read front matter exactly as render_article writes it, else None.
 
     Why: libyaml costs ~0.16 ms for an article's front matter, a third of a
@@ -301,14 +322,17 @@ def _canonical_front_matter(fm: str) -> dict[str, Any] | None:
     line, which json reads with the same meaning as YAML does. Anything an
     editor wrote differently (plain scalars, comments, block lists other than
     review) returns None, and the caller parses the text with YAML as before.
+       Also returns each key's line in the file (as _key_lines would).
     """
     meta: dict[str, Any] = {}
+    where: dict[str, int] = {}
     lines = fm.split("\n")
     i = 0
     try:
         while i < len(lines):
             line = lines[i]
             if line == "review:":
+                where["review"] = i + 2
                 items = []
                 while i + 1 < len(lines) and lines[i + 1].startswith("  - "):
                     i += 1
@@ -324,10 +348,11 @@ def _canonical_front_matter(fm: str) -> dict[str, Any] | None:
                 if not m or m.group(1) in meta:
                     return None
                 meta[m.group(1)] = _canonical_value(m.group(2))
+                where[m.group(1)] = i + 2
             i += 1
     except ValueError:
         return None
-    return meta
+    return meta, where
 
 
 def parse_article(text: str, path: str = "<string>") -> Article:
@@ -336,9 +361,10 @@ def parse_article(text: str, path: str = "<string>") -> Article:
         fm, body, body_line = split_front_matter(text)
     except ValueError as exc:
         raise FormatError([Problem(path, 1, str(exc))]) from None
-    meta = _canonical_front_matter(fm)
+    canonical = _canonical_front_matter(fm)
+    meta, where = canonical if canonical is not None else (None, None)
     try:
-        if meta is None:
+        if canonical is None:
             meta = yaml.load(fm, Loader=_Loader)
     except yaml.YAMLError as exc:
         msg = " ".join(str(getattr(exc, "problem", "") or exc).split())
@@ -350,7 +376,8 @@ def parse_article(text: str, path: str = "<string>") -> Article:
         meta = {}
     if not isinstance(meta, dict):
         raise FormatError([Problem(path, 2, "front matter must be a mapping of keys to values")])
-    where = _key_lines(fm, 2)
+    if where is None:
+        where = _key_lines(fm, 2)
     problems: list[Problem] = []
     for key in meta:
         if key not in ARTICLE_KEYS:
