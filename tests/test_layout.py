@@ -626,3 +626,15 @@ def test_an_essays_signature_name_wen_ends_it_and_does_not_head_the_next_story()
     essay, library = reconstruct(lines, "p.txt").stories
     assert essay.bylines == ("廖沅",) and essay.credit == "廖  沅文"
     assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)
+
+
+def test_a_story_in_parts_set_alike_keeps_each_part_and_its_reporters():
+    lines = ["守护历史真相（铭记历史）", "——东京审判开庭八十周年的回望与启示",
+             "东京审判中，中国法官和检察官为追究罪责据理力争。",
+             "中国法官梅汝璈——", "“忘记过去的苦难可能招致未来的灾祸”", "牛志远  许陈静",
+             "1946年3月20日，梅汝璈的名字传遍了大江南北。",
+             "中国检察官向哲濬——", "“我们都要为历史作证”", "本报记者  冯群星",
+             "向哲濬最小的孩子向隆万已85岁，他拿出了父亲当年的照片。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert "冯群星" in s.bylines
+    assert s.paragraphs[-3:] == ("## 中国检察官向哲濬——", "## “我们都要为历史作证”", lines[-1])

@@ -221,6 +221,11 @@ class _Walker:
             dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
             return dateline or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
                 COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
+        if first.endswith("——") and len(group) >= 2 and not COLUMN_TAG_RE.search(self.blocks[group[1]].core) \
+                and any(p.startswith("## ") and p.endswith("——") for p, _ in cur.paras):
+            # a story in parts set alike ("中国法官梅汝璈——" / "“…”" / its reporters):
+            # one more part, even under its own byline
+            return False
         if nxt is not None:
             nb = self.blocks[nxt]
             if nb.kind == "credit" or nb.from_page is not None or nb.kind == "marker":
@@ -387,6 +392,9 @@ class _Walker:
                 self.stories.append(photo)
                 return
         cur.lines.add(b.line)
+        if cur.paras and cur.paras[-1][0].startswith("## ") and credit.bylines:
+            cur.credits.append(credit)  # under a part's heading: the part's reporters, not the story's end
+            return
         self.take_credit(cur, credit)
 
     def body(self, i: int) -> None:
