@@ -512,6 +512,7 @@
   // planned with it never goes past a budget, and rounds go on while one fits.
   var PIECE_BYTES = 2300;
   var PARALLEL = 32;       // record fetches at once when every candidate is checked
+  var counts = new Map();  // exact totals of the queries counted so far
 
   async function search(query, options) {
     var opts = options || {};
@@ -588,7 +589,11 @@
     }
 
     var total = cand.length, exact = !verify;
-    if (verify && opts.exact !== false) {
+    var counted = JSON.stringify([terms, opts.section, opts.person, range]);
+    if (verify && counts.has(counted)) {
+      total = counts.get(counted);
+      exact = true;
+    } else if (verify && opts.exact !== false) {
       // Every other candidate is checked too: the count is exact, whatever it costs.
       // The common keys left out are loaded now: each is cheaper than the
       // texts of the candidates it rules out.
@@ -608,6 +613,7 @@
       }
       total = cand.length - rejected;
       exact = true;
+      counts.set(counted, total);  // the next page of the same query counts nothing again
     } else if (verify) {
       var sure = found.filter(f => f.sure).length;
       exact = sure + rejected === cand.length;
