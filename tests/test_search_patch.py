@@ -412,3 +412,12 @@ def test_a_key_patched_into_another_keys_entry_marks_it_merged(tmp_path, monkeyp
     assert site.build(docs).patched
     assert snapshot(site.out / "search")["g"][h] == (holders | {docs[37].id}, True)
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_a_rebuild_cuts_with_only_the_dictionary_words_its_texts_hold(tmp_path):
+    words = ("崔欣润", "具身智能", "新吴区", "港口合作")
+    full = tokens.Cutter(words)
+    few = tokens.TextCutter(SAMPLE_TEXTS, full.freqs, full.total, tmp_path)
+    for text in SAMPLE_TEXTS:
+        assert few.cut_for_search(text) == full.cut_for_search(text)
+    assert (tmp_path / "search-jieba-index-v2.pickle").exists(), "the dictionary's index is kept in the cache"

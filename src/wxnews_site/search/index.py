@@ -578,8 +578,10 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig) -> tuple[int, int, int]:
-    """The n-gram shards: (shard count, total size, keys)."""
+def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cache_dir: Path) -> tuple[int, int, int]:
+    """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
+    index for the rebuilds' cuts, if the cache has none yet."""
+    tokens.dictionary_index(cache_dir)
     postings: dict[str, list[int]] = defaultdict(list)
     append = list.append
     for n, a in enumerate(docs):
@@ -612,6 +614,7 @@ class Built:
     sizes: dict[str, int]
     total: int
     dict_len: int
+    word_freqs: dict[str, int]
 
 
 def write_index(
@@ -641,7 +644,7 @@ def write_index(
     urls = [url_for(a) for a in docs]
     digests = [digest(a, config, u) for a, u in zip(docs, urls)]
     if previous is not None and previous.resolve() != out_dir.resolve():
-        stats = patch.try_patch(docs, urls, digests, words, setup, out_dir, previous, config, cache_dir, started)
+        stats = patch.try_patch(docs, urls, digests, setup, out_dir, previous, config, cache_dir, started)
         if stats is not None:
             return stats
     patch.forget(cache_dir)  # the state is written again once the index is complete
@@ -653,7 +656,7 @@ def write_index(
         elif old.exists():
             old.unlink()
     out = Writer(root, fresh=True)
-    built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes)
+    built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes, cache_dir)
     build_id = patch.build_id(setup, digests)
     _write_t2s(out)
     write_meta(out, docs, built.dates, built.shards, built.total, built.dict_len, config, build_id)  # last
@@ -663,14 +666,14 @@ def write_index(
 
 
 def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
-          config: SiteConfig, processes: int | None) -> tuple[Built, int, int]:
+          config: SiteConfig, processes: int | None, cache_dir: Path) -> tuple[Built, int, int]:
     step = max(1, len(docs) // DICT_SAMPLE)
     zdict = record_dictionary([analyse(a, config).text for a in docs[::step]])
     out.write("dict.bin", dictionary_prefix(zdict))
     # The n-gram shards are built and written by a forked process while this
     # one writes the records and ranks terms: the two halves share nothing,
     # and builds are mostly CPU.
-    g_job = _start(out, lambda: _write_ngrams(out, docs, config), processes != 1)
+    g_job = _start(out, lambda: _write_ngrams(out, docs, config, cache_dir), processes != 1)
 
     cut = tokens.cutter(tuple(words))
     # Terms as numbers, and per article compact arrays of (term, tf): a dict
@@ -728,7 +731,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         out.write(f"k/{h}.bin", gz(pack_vocab(groups.get(h, {}))))
     g_count, g_size, n_keys = g_job()
     built = Built(digests, extras, dates, lengths, {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-                  {"g": g_size, "w": w_size}, cut.total, len(zdict))
+                  {"g": g_size, "w": w_size}, cut.total, len(zdict), cut.freqs)
     return built, n_keys, len(terms)
 
 

@@ -51,7 +51,7 @@ from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_lev
                     write_meta, HEAD)
 
 STATE_FILE = "search-state.pickle"
-VERSION = 1
+VERSION = 2
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 PATCH_SHARE = 0.05  # more changed articles than this share of the archive: a full build is as fast
 
@@ -73,6 +73,7 @@ class State:
     sizes: dict[str, int]            # payload bytes of the g and w shards, to tell when they outgrow their count
     total: int                       # jieba total
     dict_len: int
+    word_freqs: dict[str, int]       # the site words' jieba frequencies
     version: int = VERSION
 
     @staticmethod
@@ -80,7 +81,7 @@ class State:
         n = len(docs)
         return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
                      list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
-                     dict(built.sizes), built.total, built.dict_len)
+                     dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs))
 
 
 def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
@@ -265,8 +266,7 @@ def _contains(doc: Doc, key: str) -> bool:
     return key in doc.norm
 
 
-def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
-              setup: str, out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
+def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], setup: str, out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
               started: float) -> IndexStats | None:
     """Patch the index in previous into out_dir; None when a full build is needed."""
     state = load(cache_dir)
@@ -288,7 +288,7 @@ def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes]
     # patch is never taken for a complete index.
     out.remove("meta.json")
     try:
-        result = _patch(state, todo, docs, urls, digests, words, config, current, out)
+        result = _patch(state, todo, docs, urls, digests, config, current, out, cache_dir)
     except _Inconsistent:
         return None
     if result is None:
@@ -323,10 +323,15 @@ def _old_doc(current: Path, zdict: bytes, state: State, n: int) -> tuple[Doc, in
 
 
 def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes],
-           words: Sequence[str], config: SiteConfig, current: Path,
-           out: Writer) -> tuple[State, int, int, int] | None:
+           config: SiteConfig, current: Path, out: Writer, cache_dir: Path) -> tuple[State, int, int, int] | None:
     zdict = dictionary_of_prefix((current / "dict.bin").read_bytes())
-    cut = tokens.cutter(tuple(words))
+    old_docs: dict[int, tuple[Doc, int]] = {}
+    for n in [*todo.removed, *(n for n, _ in todo.changed)]:
+        if n < len(state.ids) and state.ids[n] is not None:
+            old_docs[n] = _old_doc(current, zdict, state, n)
+    new_docs = {n: analyse(a, config) for n, a in todo.changed}
+    texts = [t for d in [*(d for d, _ in old_docs.values()), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
+    cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
     ids, dig, extra, dates = list(state.ids), list(state.digests), list(state.extra), list(state.dates)
     lengths = array("I", state.lengths)
     grow = todo.numbers - len(ids)
@@ -349,10 +354,10 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
 
     def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
         nonlocal texts_cut
-        if n >= len(state.ids) or state.ids[n] is None:
+        if n not in old_docs:
             norms[n] = (0.0, 0.0)
             return set(), {}
-        old, pieces = _old_doc(current, zdict, state, n)
+        old, pieces = old_docs[n]
         for k in range(pieces):
             out.remove(record_path(n, k))
         texts_cut += 1
@@ -371,7 +376,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
 
     for n, a in todo.changed:
         old_h, old_terms = forget_old(n)
-        doc = analyse(a, config)
+        doc = new_docs[n]
         new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
         for h, k in new_keys.items():
             if h not in old_h:
