@@ -76,11 +76,12 @@ class TextCutter:
     def __init__(self, texts: Sequence[str], freqs: dict[str, int], total: int, cache_dir: Path):
         self.freqs, self.total = freqs, total
         index = dictionary_index(cache_dir)
-        words: dict[str, int] = {}
-        for text in texts:
-            words.update(_words_in(text, index))
+        # One text: no word holds a newline, and an edited article's texts before
+        # and after share most of their characters.
+        joined = "\n".join(texts)
+        words = dict(_words_in(joined, index))
         for w, f in freqs.items():
-            if w not in words and any(w in text for text in texts):
+            if w not in words and w in joined:
                 words[w] = f
         jb = rjieba.Jieba.empty()
         for w, f in words.items():
