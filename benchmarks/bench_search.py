@@ -278,9 +278,31 @@ def size(browser, url: str, queries: list[str]) -> None:
             totals.append(n)
         records = sum(1 for u, _ in got if "/search/d/" in u)
         print(f"  {q or '(page, before any query)':<16}{kb(n):>10}  in {len(got):>3} requests ({records:>2} records) {shown}  {status}")
+        if q:
+            print("  " + " " * 16 + "  ".join(f"{k} {v[0]}/{kb(v[1])}" for k, v in sorted(where(got).items())))
         context.close()
     print(f"first query: median {kb(statistics.median(totals))}, max {kb(max(totals))}"
           f"   [Pagefind: {PAGEFIND['first query']}; bar: max 120 KB]")
+
+
+def where(got: list[tuple[str, int]]) -> dict[str, list[int]]:
+    """Requests and bytes by kind: the page (HTML, CSS, JS), meta, n-gram (g), term (w), dictionary (k)
+    and map (m) shards, the record dictionary, records' first pieces (d) and further pieces (d+)."""
+    kinds: dict[str, list[int]] = {}
+    for url, size in got:
+        path = url.split("/search/", 1)[1].split("?")[0] if "/search/" in url else ""
+        if path.startswith("d/"):
+            kind = "d+" if "-" in path.rsplit("/", 1)[1] else "d"
+        elif "/" in path:
+            kind = path.split("/", 1)[0]
+        elif path and path != "index.html":
+            kind = path.split(".")[0]
+        else:
+            kind = "page"
+        entry = kinds.setdefault(kind, [0, 0])
+        entry[0] += 1
+        entry[1] += size
+    return kinds
 
 
 def speed(browser, url: str, queries: list[str]) -> None:
