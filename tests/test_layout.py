@@ -638,3 +638,19 @@ def test_a_story_in_parts_set_alike_keeps_each_part_and_its_reporters():
     (s,) = reconstruct(lines, "p.txt").stories
     assert "冯群星" in s.bylines
     assert s.paragraphs[-3:] == ("## 中国检察官向哲濬——", "## “我们都要为历史作证”", lines[-1])
+
+
+def test_a_line_between_a_title_and_the_dateline_is_a_subtitle_not_text():
+    lines = ["全市托育机构开展安全检查", "涵盖公办、民办类",
+             "本报无锡6月29日电  （记者王伟）市卫健委近日组织开展托育机构安全检查，覆盖全市所有托育机构。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert (s.title, s.subtitle) == ("全市托育机构开展安全检查", "涵盖公办、民办类")
+
+
+def test_a_cut_sentence_does_not_go_on_in_the_headline_over_a_dateline():
+    # "当|日政" reads as 当日 across the seam, yet the line over a dateline is a headline
+    lines = ["运河公园今天开园", "运河公园今天正式向市民开放，园内保留了老码头和纤道。沿岸的居民早早赶来，把开园当",
+             "日政要参观运河公园", "新华社无锡6月29日电  （记者王伟）日本政要代表团今天来到运河公园参观。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs == (lines[1],)
+    assert second.title == "日政要参观运河公园"

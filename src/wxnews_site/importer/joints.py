@@ -36,6 +36,9 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
                 continue
             if lead_credit(head.core) is not None or closing_note(head.core):
                 continue  # a dateline, "（作者为…）" or "数据来源：" opens a line of its own
+            if head.kind == "short" and h + 1 < len(blocks) and blocks[h + 1].kind == "body" \
+                    and lead_credit(blocks[h + 1].core) is not None:
+                continue  # the line over a dateline is the story's headline
             prev = blocks[h - 1]
             adjacent = h == t + 1
             top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)

@@ -646,6 +646,15 @@ def over_headline(blocks: list[Block], i: int) -> bool:
             and (before is None or before.kind != "body" or before.complete))
 
 
+def under_headline_over_dateline(blocks: list[Block], i: int) -> bool:
+    """Short line i stands between a headline line and the dateline opening a text
+    ("覆盖学科类、非学科类" / "本报呼和浩特7月15日电…"): a 副题, not text, since a
+    text opens with its dateline."""
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return (i > 0 and blocks[i - 1].kind == "short" and nxt is not None and nxt.kind == "body"
+            and lead_credit(nxt.core) is not None and not re.search(r"[，,；;]", blocks[i].core))
+
+
 def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
     """One block for a re-joined paragraph; its printed lines one by one when the
     whole does not read as text (an editor credit, a byline set over two lines)."""
@@ -667,7 +676,7 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
         or closing_note(b.core)
-        or (text_like(b.core) and not over_headline(blocks, i))
+        or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
             and blocks[i - 1].credit is None))
         else b for i, b in enumerate(blocks)]
