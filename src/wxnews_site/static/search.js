@@ -749,6 +749,7 @@
   // query) downloads at most this much; a later view as much again without
   // the page. Past it the page shows what is certain and offers to go on.
   var FIRST_VIEW = 119 * 1024, VIEW = 64 * 1024;
+  var LEAST = 24 * 1024;  // a heavier theme still gets the record dictionary and a few records
 
   // Bytes of the page and all it has loaded so far.
   function pageBytes() {
@@ -812,7 +813,7 @@
       if (!q.trim()) { status.textContent = "请输入要检索的字词，例如 长三角、老旧小区。"; return; }
       status.textContent = exact ? "正在逐篇核对……" : "正在检索……";
       var opts = { limit: shown, sort: form.elements.sort.value, exact: exact };
-      if (!exact) opts.budget = views++ ? VIEW : FIRST_VIEW - pageBytes();
+      if (!exact) opts.budget = views++ ? VIEW : Math.max(LEAST, FIRST_VIEW - pageBytes());
       for (var f of ["section", "person", "from", "to"]) if (form.elements[f] && form.elements[f].value) opts[f] = form.elements[f].value;
       var t0 = performance.now();
       var res;
