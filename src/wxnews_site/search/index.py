@@ -34,6 +34,7 @@ rebuild uses to tell what an output folder holds.
 from __future__ import annotations
 
 import bisect
+import functools
 import gzip
 import hashlib
 import json
@@ -582,12 +583,13 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cach
     """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
     index for the rebuilds' cuts, if the cache has none yet."""
     tokens.dictionary_index(cache_dir)
-    postings: dict[str, list[int]] = defaultdict(list)
-    append = list.append
+    # Article numbers as 4-byte arrays, not lists: a cold build holds ten million.
+    postings: dict[str, array] = defaultdict(functools.partial(array, "I"))
+    append = array.append
     for n, a in enumerate(docs):
         # postings[k].append(n) for every key, in C loops: a cold build does this ten million times.
         deque(map(append, map(postings.__getitem__, ngram_keys(analyse(a, config))), repeat(n)), 0)
-    by_hash: dict[int, list[int]] = {}
+    by_hash: dict[int, Sequence[int]] = {}
     merged: set[int] = set()
     for key in list(postings):
         ds = postings.pop(key)  # freed as it goes
@@ -706,19 +708,28 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     # jieba terms they are mostly particles, a third of all pairs for little rank.
     common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
     idfs = [idf(n_docs, df[tid]) if len(t) >= 2 and df[tid] <= common else 0.0 for tid, t in enumerate(terms)]
-    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    # Each term's pairs are encoded as they come (as encode_weights does them):
+    # a list of (article, level) tuples per term took a hundred megabytes.
+    encoded: dict[int, bytearray] = {}
+    last = array("I", bytes(4 * len(terms)))
+    small = _SMALL
     for n in range(n_docs):
         norm = length_norm(lengths[n], avgdl)
         lo, hi = starts[n], starts[n + 1]
         for tid, tf in zip(doc_terms[lo:hi], doc_tfs[lo:hi]):
             w = idfs[tid]
             if w:
-                postings[tid].append((n, bm25_level(w, tf, norm)))
+                v = (n - last[tid]) * WEIGHT_LEVELS + bm25_level(w, tf, norm)
+                last[tid] = n
+                buf = encoded.get(tid)
+                if buf is None:
+                    buf = encoded[tid] = bytearray()
+                buf += small[v] if v < 16384 else _varint(v)
     del doc_terms, doc_tfs
     payloads: Entries = {}
-    for tid in sorted(postings):  # in order of first use, as the archive is read
+    for tid in sorted(encoded):  # in order of first use, as the archive is read
         # Two terms with one hash keep the first: it only affects ranking.
-        payloads.setdefault(fnv1a(terms[tid]), (encode_weights(postings.pop(tid)), False))
+        payloads.setdefault(fnv1a(terms[tid]), (_varint(df[tid]) + encoded.pop(tid), False))
     w_count, w_size = out.shards("w", payloads)
     del payloads
 
