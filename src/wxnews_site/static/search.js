@@ -662,13 +662,14 @@
   // first on ties. bound(d) is the best key article d can have before its
   // record is read; key(d, rec) its key once it is.
   async function relevance(cand, terms, keys, lists, docs, known) {
-    // The headline keys of each term's two rarest keys give a bound; the
-    // record's headline decides.
+    // The headline keys of each term's two rarest keys (one each for several
+    // terms: together they are rare enough) give a bound; the record's
+    // headline decides.
     var sizes = new Map();
     var headKeys = [].concat.apply([], terms.map(function (t, i) {
       return keys[i].map(function (k, j) { sizes.set(k, lists[i][j].length); return [lists[i][j].length, k]; })
         .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
-        .slice(0, 2).map(x => HEAD + x[1]);
+        .slice(0, terms.length > 1 ? 1 : 2).map(x => HEAD + x[1]);
     }));
     var got = await Promise.all([
       docsWithAll(unique(headKeys)),
