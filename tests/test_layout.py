@@ -654,3 +654,12 @@ def test_a_cut_sentence_does_not_go_on_in_the_headline_over_a_dateline():
     first, second = reconstruct(lines, "p.txt").stories
     assert first.paragraphs == (lines[1],)
     assert second.title == "日政要参观运河公园"
+
+
+def test_an_authors_note_cut_in_two_ends_its_story_and_heads_nothing():
+    lines = ["让口袋公园多起来（城市观察）", "口袋公园不在大，贴近居民才最要紧。", "（作者为江南大学",
+             "设计学院副教授、市园林学会理事）", "城市书房开放（民生一线）",
+             "本报讯 城市书房今天开放，市民可以免费借阅图书。"]
+    essay, library = reconstruct(lines, "p.txt").stories
+    assert essay.paragraphs[-1] == "（作者为江南大学设计学院副教授、市园林学会理事）"
+    assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)

@@ -75,7 +75,15 @@ class Block:
 
     @property
     def complete(self) -> bool:
-        return self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
+        return (self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
+                or closes_note(self.core))
+
+
+def closes_note(text: str) -> bool:
+    """The last part of a bracketed note cut in two: it ends on the bracket it
+    closes ("…研究院院长）"), as the whole note "（作者为…）" ends its story."""
+    t = text.rstrip()
+    return t[-1:] in "）)" and t.count("）") + t.count(")") > t.count("（") + t.count("(")
 
 
 def _jump(m: re.Match[str]) -> tuple[str, int]:

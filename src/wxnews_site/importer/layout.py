@@ -673,9 +673,10 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [b for i, b in enumerate(blocks) if i not in adverts]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
+    # (a note under a story's text first, so the line after it is judged as after text)
+    blocks = [replace(b, kind="body") if b.kind == "short" and closing_note(b.core) else b for b in blocks]
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
-        or closing_note(b.core)
         or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
             and blocks[i - 1].credit is None))
