@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import gzip
 import hashlib
 import json
@@ -637,6 +638,20 @@ def write_index(
     an older index (the site before the previous one), which is brought up to
     date first. Anything else is a full build.
     """
+    # The index makes millions of short-lived containers and no cycles; with
+    # the build's whole site in memory every collection of the cyclic garbage
+    # collector walked it all (and, in the forked process, copied its pages).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_index(articles, out_dir, config, cache_dir, url_for, processes, previous)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig, cache_dir: Path,
+                 url_for: Callable[[Article], str], processes: int | None, previous: Path | None) -> IndexStats:
     from . import patch
 
     started = time.perf_counter()
