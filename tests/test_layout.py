@@ -663,3 +663,15 @@ def test_an_authors_note_cut_in_two_ends_its_story_and_heads_nothing():
     essay, library = reconstruct(lines, "p.txt").stories
     assert essay.paragraphs[-1] == "（作者为江南大学设计学院副教授、市园林学会理事）"
     assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)
+
+
+def test_a_jump_title_belongs_to_the_continued_column_still_waiting_for_one():
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道和儿童游乐区。(王伟)",
+             "(上接第1版)各地还开通了绿色通道，确保补贴第一时间发放到位。",
+             "(上接第1版)园区为企业提供从注册到开工的全程代办服务，审批时间比以往缩",
+             "灾后重建有了“定心丸”", "连日来，银行网点延长营业时间，方便居民办理业务。",
+             "智能制造园区新项目签约落地", "短了一半以上，企业负责人对此赞不绝口。"]
+    _, relief, park = reconstruct(lines, "p.txt").stories
+    assert relief.title == "灾后重建有了“定心丸”"
+    assert relief.paragraphs[0].startswith("各地还开通了绿色通道")
+    assert park.title == "智能制造园区新项目签约落地"

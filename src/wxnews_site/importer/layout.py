@@ -193,13 +193,17 @@ class _Walker:
                 break
             tail.append(s)
         orphans = [s for s in tail if not s.headlines and s.body_count]
-        if not orphans:
+        # A column whose cut sentence goes on further down goes on under its own
+        # jump headline, further down too: this one is not its.
+        waiting = [s for s in orphans if not any(self.pairs.get(k, -1) > group[-1] for k in s.blocks)]
+        if not waiting:
             return None
         follow = self.topics.of(list(group) + body_run(self.blocks, nxt, 1, 3))
-        sim, best = max((self.topics.similarity(self.topics.of(s.blocks), follow), k) for k, s in enumerate(orphans))
-        # right under the only untitled column, a headline needs less to claim it
+        sim, best = max((self.topics.similarity(self.topics.of(s.blocks), follow), k) for k, s in enumerate(waiting))
+        # right under the only untitled column, or the only one still waiting, a headline needs less to claim it
         adjacent = len(orphans) == 1 and bool(orphans[0].blocks) and orphans[0].blocks[-1] == group[0] - 1
-        return orphans[best] if sim >= (0.02 if adjacent else 0.08) else None
+        alone = len(waiting) == 1 and len(orphans) > 1
+        return waiting[best] if sim >= (0.0 if alone else 0.02 if adjacent else 0.08) else None
 
     def headline_opens_story(self, group: list[int], nxt: int | None) -> bool:
         cur = self.current
