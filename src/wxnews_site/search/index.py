@@ -436,6 +436,17 @@ def bm25_level(idf_: float, tf: int, norm: float) -> int:
     return bisect.bisect(_LEVEL_STEPS, idf_ * tf * (K1 + 1) / (tf + norm))
 
 
+# Any traditional character: most texts hold none, and a regex finds that in C.
+_TRADITIONAL = None
+
+
+def _has_traditional(text: str) -> bool:
+    global _TRADITIONAL
+    if _TRADITIONAL is None:
+        _TRADITIONAL = re.compile("[" + re.escape("".join(sorted(t2s_map()))) + "]")
+    return _TRADITIONAL.search(text) is not None
+
+
 def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
     """The JSON of an article's record pieces: what a result shows, and its text."""
     t2s = t2s_map()
@@ -445,7 +456,7 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
     pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
     # The browser folds width and case itself; it is sent only the rare
     # traditional characters' simplified forms, by position, not a second text.
-    changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if not t2s.keys().isdisjoint(text) else []
+    changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if _has_traditional(text) else []
     out = []
     for k, piece in enumerate(pieces):
         record: dict[str, object] = {"x": piece}
@@ -706,7 +717,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         for k, data in enumerate(records(a, doc, config, urls[n])):
             out.write(record_path(n, k), deflate_with(zdict, data))
         tfs, length = term_counts(cut, doc)
-        for t in [t for t in tfs if t not in term_ids]:  # (dict_keys - dict_keys walks all of term_ids)
+        for t in set(tfs).difference(term_ids):  # (dict_keys - dict_keys would walk all of term_ids)
             term_ids[t] = len(term_ids)
         doc_terms.extend(map(term_ids.__getitem__, tfs))
         doc_tfs.extend(tfs.values())
@@ -727,14 +738,14 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     # a list of (article, level) tuples per term took a hundred megabytes.
     encoded: dict[int, bytearray] = {}
     last = array("I", bytes(4 * len(terms)))
-    small = _SMALL
+    small, level, steps, k1 = _SMALL, bisect.bisect, _LEVEL_STEPS, K1 + 1
     for n in range(n_docs):
         norm = length_norm(lengths[n], avgdl)
         lo, hi = starts[n], starts[n + 1]
         for tid, tf in zip(doc_terms[lo:hi], doc_tfs[lo:hi]):
             w = idfs[tid]
-            if w:
-                v = (n - last[tid]) * WEIGHT_LEVELS + bm25_level(w, tf, norm)
+            if w:  # bm25_level, inlined: this runs for every (term, article)
+                v = (n - last[tid]) * WEIGHT_LEVELS + level(steps, w * tf * k1 / (tf + norm))
                 last[tid] = n
                 buf = encoded.get(tid)
                 if buf is None:

@@ -22,6 +22,7 @@ import importlib.util
 import operator
 import os
 import pickle
+import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -163,19 +164,19 @@ def weighted_counts(tk: Cutter, head: str, rest: str, head_weight: int) -> tuple
     the number of terms in the text (punctuation and spaces are no terms)."""
     head_terms, rest_terms = tk.cut_for_search(head), tk.cut_for_search(rest)
     counts = Counter(rest_terms)
-    if head_terms:
-        counts.update(head_terms * head_weight)
-    # One look-up per term of the text ("-" on sets may walk all of _KEPT).
-    for t in [t for t in counts if t not in _KEPT and t not in _DROPPED]:
-        (_KEPT if _keep(t) else _DROPPED).add(t)
+    heads = Counter(head_terms)
+    # set.difference walks the text's terms ("-" on sets, or several arguments, walks all of _KEPT).
+    for t in set(counts).difference(_KEPT).difference(_DROPPED).union(set(heads).difference(_KEPT)):
+        if t not in _DROPPED:
+            (_KEPT if _keep(t) else _DROPPED).add(t)
     length = len(head_terms) + len(rest_terms)
-    dropped = counts.keys() & _DROPPED
-    if dropped:
-        plain = Counter(rest_terms)
-        plain.update(head_terms)
-        for t in dropped:
-            del counts[t]
-            length -= plain[t]
+    for t in counts.keys() & _DROPPED:
+        length -= counts.pop(t)
+    for t, c in heads.items():
+        if t in _DROPPED:
+            length -= c
+        else:
+            counts[t] += head_weight * c
     return counts, length
 
 
@@ -225,13 +226,9 @@ def dictionary_freqs(terms: Iterable[str], words: dict[str, int]) -> dict[str, i
     data = _dict_bytes()
     out: dict[str, int] = {}
     if len(terms) > 200:  # many: read the whole dictionary once
-        table = {}
-        for line in data.decode("utf-8").splitlines():
-            parts = line.split(" ")
-            if len(parts) >= 2:
-                table[parts[0]] = int(parts[1])
+        table = dict(re.findall(r"^(\S+) (\d+)", data.decode("utf-8"), re.M))
         for t in terms:
-            out[t] = words.get(t) or table.get(t) or 1
+            out[t] = words.get(t) or int(table.get(t) or 1)
         return out
     for t in terms:  # a few: find each one's line, no table
         f = words.get(t)
