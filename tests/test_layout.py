@@ -675,3 +675,11 @@ def test_a_jump_title_belongs_to_the_continued_column_still_waiting_for_one():
     assert relief.title == "灾后重建有了“定心丸”"
     assert relief.paragraphs[0].startswith("各地还开通了绿色通道")
     assert park.title == "智能制造园区新项目签约落地"
+
+
+def test_a_helpers_note_cut_in_two_above_the_next_title_stays_with_its_story():
+    lines = ["运河边新建三座口袋公园", "运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道。",
+             "（本报记者李娜参与", "采写）", "城市书房开放（民生一线）", "城市书房今天开放，市民可以免费借阅图书。"]
+    park, library = reconstruct(lines, "p.txt").stories
+    assert park.paragraphs[-1] == "（本报记者李娜参与采写）"
+    assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .blocks import (
     CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks,
-    body_run, classify, closing_note, in_jump_column, page_indents, text_like,
+    body_run, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
@@ -423,7 +423,8 @@ class _Walker:
         if b.from_page is not None:
             cur = self.headed_or_new()
             cur.from_page = b.from_page
-        elif cur is not None and cur.body_count and not cur.photo and closing_note(b.core):
+        elif cur is not None and cur.body_count and not cur.photo \
+                and closing_note("".join(self.blocks[k].core for k in self.chain(i))):
             # "（作者为…）" under the text, even under its byline, is still the story's,
             # and the story ends with it (a chart's "数据来源：" may have text after it)
             self.add_paragraph(cur, i)
@@ -678,7 +679,8 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     # (a note under a story's text first, so the line after it is judged as after text)
-    blocks = [replace(b, kind="body") if b.kind == "short" and closing_note(b.core) else b for b in blocks]
+    blocks = [replace(b, kind="body") if b.kind == "short" and (closing_note(b.core) or closes_note(b.core)) else b
+              for b in blocks]
     blocks = [replace(b, kind="body") if b.kind == "short" and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
         or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
