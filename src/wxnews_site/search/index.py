@@ -118,9 +118,15 @@ def _varint(x: int) -> bytes:
 _SMALL = [_varint(x) for x in range(1 << 14)]
 
 
+_ONE = [b"\x02" + b for b in _SMALL]  # encode_docs([d])
+
+
 def varints(nums: Iterable[int], out: bytearray) -> None:
-    small = _SMALL
-    out += b"".join(small[x] if x < 16384 else _varint(x) for x in nums)
+    nums = list(nums)
+    try:
+        out += b"".join(map(_SMALL.__getitem__, nums))  # all small, the usual case: C loops only
+    except IndexError:
+        out += b"".join(_SMALL[x] if x < 16384 else _varint(x) for x in nums)
 
 
 def read_varint(data: bytes, i: int) -> tuple[int, int]:
@@ -150,7 +156,7 @@ def encode_docs(docs: Sequence[int]) -> bytes:
     when article d is in the list), count * 2 for deltas.
     """
     if len(docs) == 1 and docs[0] < 16384:  # most keys: one article
-        return b"\x02" + _SMALL[docs[0]]
+        return _ONE[docs[0]]
     deltas = bytearray()
     varints(map(operator.sub, docs, [0, *docs[:-1]]) if docs else (), deltas)
     size = docs[-1] // 8 + 1 if docs else 0
