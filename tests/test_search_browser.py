@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+import random
 from pathlib import Path
 
 from conftest import serve_folder
@@ -346,5 +347,46 @@ def test_opened_from_disk_the_search_page_says_how_to_serve_the_site(browser, si
         notice.get_by_role("link", name="往期回顾").click()
         pg.wait_for_url("**/archive/index.html")
         assert pg.locator("h1").first.is_visible() and errors == []
+    finally:
+        context.close()
+
+
+def noise(seed: int, length: int) -> str:
+    """Text that compresses like news, without any character of 人形机器人."""
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 200) if chr(c) not in "人形机器"]
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+# Sixty long articles hold every bigram of 人形机器人 far apart, never the word:
+# checking them all costs more than a first view may download.
+FAR_APART = tuple(
+    article(f"2024-08-{1 + n // 10:02d}-01-{1 + n % 10:02d}", f"第{n}号",
+            "人形" + noise(n, 3000) + "形机" + noise(n + 100, 3000) + "机器人")
+    for n in range(60)
+)
+
+
+@pytest.fixture(scope="module")
+def far_url(tmp_path_factory):
+    with serve_folder(build(tmp_path_factory.mktemp("far"), FAR_APART)) as url:
+        yield url
+
+
+def test_the_page_says_no_match_only_once_every_candidate_is_checked(browser, far_url):
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        got: list[int] = []
+        pg.on("requestfinished", lambda req: got.append(req.sizes()["responseBodySize"]))
+        pg.goto(far_url + "search/index.html?q=人形机器人")
+        status = pg.locator("#search-status")
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
+        pg.wait_for_timeout(200)
+        assert "尚未核对" in status.inner_text() and "没有找到" not in status.inner_text()
+        assert sum(got) <= 120 * 1024
+        pg.locator("#search-count").click()
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('没有找到')")
+        assert pg.locator(".search-result").count() == 0
     finally:
         context.close()
