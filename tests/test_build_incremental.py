@@ -102,3 +102,21 @@ def test_a_page_deleted_from_the_built_site_by_hand_comes_back_on_the_next_body_
     result = build(project)
     assert result.rendered == 2 and gone.is_file()
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_build_on_every_core_equals_one_in_a_single_process(project: Path, tmp_path: Path, monkeypatch):
+    # Large archives are parsed and rendered by forked workers, which also
+    # hash the pages they render; here the small project takes that path too.
+    from wxnews_site.site import build as build_mod
+
+    single = tmp_path / "single"
+    shutil.copytree(project, single)
+    build(single)
+    monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_mod, "CHUNK", 3)
+    build(project)
+    assert _pages(tree(project / "build")) == _pages(tree(single / "build"))
+    assert build(project).rendered == 0  # the workers' digests are the ones a rebuild computes
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    assert build(project).rendered == 1
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

@@ -2,18 +2,24 @@
 
 1. check the output folder is one the build may replace;
 2. read every article and page file (``format.scan_archive``), collecting all
-   problems at once;
-3. load the theme and compile every template;
-4. collect issues, 版, sections and people, and plan every page;
+   problems at once: only files whose stat changed are read, only files
+   whose content hash is new are parsed (a first build parses half the
+   archive in a second process);
+3. load the theme and compile every template (compiled code is cached);
+4. collect issues, 版, sections and people, and plan every page; when only
+   article bodies changed since the last build, plan just those articles'
+   pages from the contexts the manifest recorded;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``: pages whose content hash is unchanged since
    the last build are hard-linked from the previous output, the rest are
-   rendered (on every core when there are many);
-7. feeds, sitemap, robots.txt, static files and the search index;
-8. swap the new folder in and record the manifest.
+   rendered (on every core when there are many), while this process saves
+   the parse cache and makes feeds and sitemap;
+7. robots.txt, static files and the search index;
+8. swap the new folder in and record the manifest (digests and plan).
 
 A failed build leaves the previous site untouched; two builds of the same
-input are byte-identical.
+input are byte-identical, and an incremental build gives exactly the tree a
+clean build gives (tests/test_build_incremental.py).
 """
 from __future__ import annotations
 
