@@ -520,7 +520,7 @@
     var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
     var budget = opts.budget == null ? Infinity : Number(opts.budget), start = loaded;
     var parsed = await queryTerms(query, opts.sort !== "date"), terms = parsed.terms;
-    if (!terms.length) return { total: 0, exact: true, complete: true, terms: terms, results: [] };
+    if (!terms.length) return { total: 0, exact: true, complete: true, pending: 0, terms: terms, results: [] };
 
     // Candidates: the articles holding every key of every term (and the filters').
     var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
