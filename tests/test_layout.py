@@ -683,3 +683,11 @@ def test_a_helpers_note_cut_in_two_above_the_next_title_stays_with_its_story():
     park, library = reconstruct(lines, "p.txt").stories
     assert park.paragraphs[-1] == "（本报记者李娜参与采写）"
     assert (library.title, library.subtitle) == ("城市书房开放（民生一线）", None)
+
+
+def test_the_next_heading_of_a_numbered_series_stays_in_its_story():
+    lines = ["防溺水，这样做！（服务窗）", "本报记者  王  伟", "暑期来临，孩子们玩水的机会多了。",
+             "误区要破除", "会游泳并不等于不会溺水，水下情况往往比想象的复杂。", "第一步“喊”", "发现有人落水，先大声呼救。", "第二步“叫”",
+             "立即拨打110、119、120", "等电话求助，清晰告知事发地点。", "第三步“抛”", "把救生圈、木板等漂浮物抛给落水者。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert [p for p in s.paragraphs if p.startswith("## 第")] == ["## 第一步“喊”", "## 第二步“叫”", "## 第三步“抛”"]

@@ -85,6 +85,16 @@ def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]
 BRIEFS_RE = re.compile(r"^[\u4e00-\u9fff]{0,4}(?:扫描|速递|快讯|简讯|短讯|集锦|资讯|一览|速览|短波|播报|纵览|报道)$")
 
 
+ORDINAL_RE = re.compile(r"^(?:第[一二三四五六七八九十]{1,3}[步部章节点是]|[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十]{1,3}[)）]"
+                        r"|[\u4e00-\u9fff]{0,4}[①②③④⑤⑥⑦⑧⑨⑩])")
+
+
+def _ordinal(text: str) -> str | None:
+    """The shape of a numbered heading ("第二步…" -> "第#步", "误区③：…" -> "误区#"), or None."""
+    m = ORDINAL_RE.match(text)
+    return re.sub(r"[一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩]+", "#", m.group()) if m else None
+
+
 def _label(text: str) -> bool:
     """A column's name set over its items, never a kicker naming a place ("海南三亚") or a day ("端午假期")."""
     return len(text) <= LABEL_MAX + 2 and bool(BRIEFS_RE.match(text))
@@ -225,6 +235,9 @@ class _Walker:
             dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
             return dateline or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
                 COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
+        shape = _ordinal(first)
+        if shape and any(_ordinal(p[3:]) == shape for p, _ in cur.paras if p.startswith("## ")):
+            return False  # "第二步“叫”" after "第一步…", "误区②" after "误区①": the next of a numbered series
         if first.endswith("——") and len(group) >= 2 and not COLUMN_TAG_RE.search(self.blocks[group[1]].core) \
                 and any(p.startswith("## ") and p.endswith("——") for p, _ in cur.paras):
             # a story in parts set alike ("中国法官梅汝璈——" / "“…”" / its reporters):
