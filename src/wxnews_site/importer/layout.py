@@ -569,6 +569,26 @@ PARTICLE_ENDS = set("的地得和与及或把被在对从向为是了着将于�
 FOLLOWERS = set("的了着过地得们后里内中间时等及和与或并")  # a paragraph does not open on these
 
 
+def _reads_as_heading(text: str) -> bool:
+    return (len(text) < 8 or ends_sentence(text) or bool(COLUMN_TAG_RE.search(text))
+            or text.startswith(("——", "“", "【", "（", "(")) or text.endswith(("——", "”", "：", ":"))
+            or bool(CHAPTER_RE.match(text)) or _label(text) or parse_credit(text, bare=True) is not None)
+
+
+def _goes_on(text: str, after: str) -> bool:
+    """The short line `text` and the paragraph `after` under it read as one sentence
+    cut in two: the paragraph does not open like one, and a word crosses the seam,
+    the line stops mid-word or on a particle, the paragraph opens with the end of a
+    clause ("后，即刻…", "降雨影响，…") or with a word that follows another ("里", "的")."""
+    if after.startswith("## ") or bool(OPENING_RE.match(after) or OPENER_RE.match(after) or lead_credit(after)) \
+            or after[:1] in "“\"（(《【":
+        return False
+    first_clause = re.match(r"[^，。、；：？！,;:?!]*", after)
+    return (seam_word(text[-4:], after[:4]) >= 2 or ends_mid_word(text) or text[-1:] in PARTICLE_ENDS
+            or (first_clause is not None and len(first_clause.group()) <= 4 and len(after) > len(first_clause.group()))
+            or after[:1] in FOLLOWERS)
+
+
 def _lone_subheading_is_text(s: _Story) -> None:
     """A story's only "subheading", set between two paragraphs, that reads like the
     first part of a sentence goes on in the paragraph under it.
@@ -586,20 +606,7 @@ def _lone_subheading_is_text(s: _Story) -> None:
         return
     text, lines = s.paras[k][0][3:], s.paras[k][1]
     after, after_lines = s.paras[k + 1]
-    heading = (len(text) < 8 or ends_sentence(text) or bool(COLUMN_TAG_RE.search(text)) or text.startswith(("——", "“", "【", "（", "("))
-               or text.endswith(("——", "”", "：", ":")) or bool(CHAPTER_RE.match(text)) or _label(text)
-               or parse_credit(text, bare=True) is not None)
-    opens = bool(OPENING_RE.match(after) or OPENER_RE.match(after) or lead_credit(after)) or after[:1] in "“\"（(《【"
-    if heading or opens or after.startswith("## "):
-        return
-    # and something says the sentence goes on: a word across the seam, a line
-    # stopping mid-word or on a particle, a paragraph opening with the end of a
-    # clause ("后，即刻…", "降雨影响，…") or with a word that follows another ("里", "的")
-    first_clause = re.match(r"[^，。、；：？！,;:?!]*", after)
-    goes_on = (seam_word(text[-4:], after[:4]) >= 2 or ends_mid_word(text) or text[-1:] in PARTICLE_ENDS
-               or (first_clause is not None and len(first_clause.group()) <= 4 and len(after) > len(first_clause.group()))
-               or after[:1] in FOLLOWERS)
-    if not goes_on:
+    if _reads_as_heading(text) or not _goes_on(text, after):
         return
     s.paras[k:k + 2] = [(text + after, lines + after_lines)]
     s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
