@@ -55,9 +55,11 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import mmap
 import os
 import pickle
 import re
+import time
 from dataclasses import dataclass
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -539,9 +541,10 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-# What parsing one file gave: the article or page pickled (None when the file
-# could not be parsed), its problems, and the article's id.
-Entry = tuple["bytes | None", tuple[Problem, ...], "str | None"]
+# What parsing one file gave: where the item is (None when the file could not
+# be parsed, its pickle, or (segment file, offset, length) of its pickle in
+# the cache folder), its problems, and the article's id.
+Entry = tuple[Any, tuple[Problem, ...], "str | None"]
 
 
 @dataclass
@@ -549,15 +552,35 @@ class ParseCache:
     """Parsed files by path and content hash, kept between builds.
 
     ``entries`` maps ``path\0sha256`` to what parsing the file gave, the item
-    still pickled: a rebuild unpickles only the files it needs (an edited
-    article's page), not the whole archive. ``stats`` maps a path to its
-    size, mtime_ns, inode, ctime_ns and content hash when last read: a file
-    whose stat is unchanged is not read again. The content hash stays the
-    truth (a fresh checkout, with new mtimes, simply hashes every file once).
+    left pickled in a segment file of ``folder``: a rebuild unpickles only
+    the files it needs (an edited article's page), and holds neither the
+    archive nor its pickles in memory. ``stats`` maps a path to its size,
+    mtime_ns, inode, ctime_ns and content hash when last read: a file whose
+    stat is unchanged is not read again. The content hash stays the truth (a
+    fresh checkout, with new mtimes, simply hashes every file once).
     """
 
     entries: dict[str, Entry]
     stats: dict[str, tuple[int, int, int, int, str]]
+    folder: Path | None = None
+
+
+def write_segment(folder: Path, items: Iterable[tuple[str, Any]]) -> dict[str, tuple[str, int, int]]:
+    """Pickle items one after another into a new segment file of folder;
+    where each one went. Streamed: no pickle is kept once written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
+    out: dict[str, tuple[str, int, int]] = {}
+    offset = 0
+    with open(folder / name, "wb") as fh:
+        for key, item in items:
+            blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(blob)
+            out[key] = (name, offset, len(blob))
+            offset += len(blob)
+    if not out:
+        (folder / name).unlink()
+    return out
 
 
 class Scan:
@@ -569,15 +592,30 @@ class Scan:
         self.files = files          # path -> content hash, in path order
         self.problems = problems    # every file's, in path order, then duplicate ids
         self.cache = cache          # exactly the files just read
-        self.parsed = fresh         # key -> item parsed in this run (not pickled yet)
+        self.parsed = fresh         # key -> item parsed in this run (not in the cache's segments yet)
         self._archive: Archive | None = None
+        self._segments: dict[str, Any] = {}
 
     def item(self, rel: str) -> Any:
         key = f"{rel}\0{self.files[rel]}"
         if key in self.parsed:
             return self.parsed[key]
-        blob = self.cache.entries[key][0]
-        return None if blob is None else pickle.loads(blob)
+        where = self.cache.entries[key][0]
+        if where is None:
+            return None
+        if isinstance(where, bytes):
+            return pickle.loads(where)
+        name, offset, length = where
+        return pickle.loads(self.segment(name)[offset:offset + length])
+
+    def segment(self, name: str) -> Any:
+        """A segment file of the cache, mapped (a rebuild reads a few pages of it)."""
+        seg = self._segments.get(name)
+        if seg is None:
+            assert self.cache.folder is not None
+            with open(self.cache.folder / name, "rb") as fh:
+                seg = self._segments[name] = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return seg
 
     def archive(self) -> Archive:
         if self._archive is None:
@@ -591,14 +629,6 @@ class Scan:
             pages.sort(key=lambda p: (p.date, p.page))
             self._archive = Archive(tuple(articles), tuple(pages), self.problems)
         return self._archive
-
-    def pickle_fresh(self) -> bool:
-        """Put the files parsed in this run into the cache; whether there were any."""
-        for key, item in self.parsed.items():
-            _blob, found, aid = self.cache.entries[key]
-            blob = None if item is None else pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-            self.cache.entries[key] = (blob, found, aid)
-        return bool(self.parsed)
 
 
 def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
@@ -652,7 +682,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
             problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
         else:
             seen[aid] = rel
-    return Scan(files, tuple(problems), ParseCache(entries, stats), fresh)
+    return Scan(files, tuple(problems), ParseCache(entries, stats, old.folder), fresh)
 
 
 def _parse_file(rel: str, raw: bytes) -> tuple[Article | PageInfo | None, tuple[Problem, ...]]:
@@ -718,5 +748,5 @@ __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
     "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
-    "split_front_matter",
+    "split_front_matter", "write_segment",
 ]

@@ -41,7 +41,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import Problem, Scan, scan_archive
+from ..format import ParseCache, Problem, Scan, scan_archive, write_segment
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
@@ -251,7 +251,7 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
     (YAML is most of its cost); this process keeps its own half as parsed."""
-    cache, base = manifest.load_parsed(cache_dir)
+    cache = manifest.load_parsed(cache_dir)
     stored = bool(cache.entries)
     parsed: dict[str, Any] = {}
     if not stored and articles_dir.is_dir():
@@ -265,7 +265,7 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
                 theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir)
                 mine = scan_archive(articles_dir, only=_share(0, 2))
                 part = theirs.result()
-            with open(part, "rb") as fh:  # streamed: no second copy of the share in memory
+            with open(part, "rb") as fh:
                 share = pickle.load(fh)
             part.unlink()
             for got in (share, mine.cache):
@@ -277,9 +277,9 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
 
     def save() -> None:
         nonlocal saved
-        if not saved and (scan.pickle_fresh() or not stored or scan.cache.stats != cache.stats
+        if not saved and (scan.parsed or not stored or scan.cache.stats != cache.stats
                           or scan.cache.entries.keys() != cache.entries.keys()):
-            manifest.save_parsed(cache_dir, scan.cache, base)
+            manifest.save_parsed(cache_dir, scan)
         saved = True
 
     return scan, save
@@ -291,10 +291,14 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
     scan = scan_archive(root, only=_share(index, shares))
-    scan.pickle_fresh()  # here, on this core, rather than in the build's own process
+    # Pickled here, on this core, straight into a segment of the cache.
+    entries = scan.cache.entries
+    for key, where in write_segment(cache_dir / manifest.PARSED,
+                                    ((k, item) for k, item in scan.parsed.items() if item is not None)).items():
+        entries[key] = (where, *entries[key][1:])
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(scan.cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(ParseCache(entries, scan.cache.stats), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 

@@ -14,11 +14,12 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..format import ParseCache, atomic_write
+from ..format import ParseCache, Scan, atomic_write, write_segment
 from ..model import Article
 from .pages import Page, Story
 
@@ -143,8 +144,15 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
 
 # Parsed article and page files by path and content hash (see
 # format.scan_archive): a rebuild parses only the files that changed. The
-# cache is the build's own, in the project's .cache folder.
-PARSED = "parsed.pickle"
+# cache is the build's own, in the project's .cache folder: an index (every
+# entry and stat, small) and segment files holding the pickled items, which
+# a build maps and unpickles only as needed. A build appends the files it
+# parsed as a new segment and rewrites the index; segments no entry uses are
+# deleted, and once most of the segments' bytes are stale the live pickles
+# are copied into one.
+PARSED = "parsed"
+INDEX = "index.pickle"
+OLD_FILES = ("parsed.pickle", "parsed-delta.pickle")  # written by earlier versions
 
 
 def parser_version() -> tuple[Any, ...]:
@@ -154,60 +162,63 @@ def parser_version() -> tuple[Any, ...]:
     return (VERSION, __version__, hashlib.sha256(code).hexdigest())
 
 
-DELTA = "parsed-delta.pickle"
-
-# The parse cache (format.ParseCache) is stored as a base pickle plus a small
-# delta of the entries added and removed since, so a rebuild after a few
-# edits writes a few entries rather than the whole archive again; the base is
-# rewritten once the delta grows. Entries hold their items pickled, so
-# loading the cache copies bytes and builds no articles.
-
-
-def _load(path: Path) -> Any:
-    with open(path, "rb") as fh:
-        data = pickle.load(fh)
-    if isinstance(data, dict) and data.get("version") == parser_version():
-        return data
-    raise ValueError("outdated cache")
-
-
-def load_parsed(cache_dir: Path) -> tuple[ParseCache, frozenset[str]]:
-    """The cache and the keys of its base (see save_parsed)."""
+def load_parsed(cache_dir: Path) -> ParseCache:
+    folder = cache_dir / PARSED
     try:
-        base = _load(cache_dir / PARSED)
-        entries, stats = dict(base["entries"]), dict(base["stats"])
-        base_keys = frozenset(entries)
+        with open(folder / INDEX, "rb") as fh:
+            data = pickle.load(fh)
+        if isinstance(data, dict) and data.get("version") == parser_version():
+            return ParseCache(dict(data["entries"]), dict(data["stats"]), folder)
     except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
-        return ParseCache({}, {}), frozenset()
-    try:
-        delta = _load(cache_dir / DELTA)
-        if delta.get("base") == len(base_keys):
-            for k in delta["removed"]:
-                entries.pop(k, None)
-            entries.update(delta["added"])
-            stats = dict(delta["stats"])
-    except Exception:  # noqa: BLE001 - without its delta the base still holds good entries
         pass
-    return ParseCache(entries, stats), base_keys
+    return ParseCache({}, {}, folder)
 
 
 def _dump(path: Path, data: Any) -> None:
-    # Streamed to the file rather than through atomic_write's bytes: for a
-    # large archive the pickle would otherwise double the build's peak memory.
+    # Streamed to the file rather than through atomic_write's bytes: no second
+    # copy of a large index in memory.
     tmp = path.with_name(f".{path.name}.partial")
     with open(tmp, "wb") as fh:
         pickle.dump({"version": parser_version(), **data}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 
-def save_parsed(cache_dir: Path, cache: ParseCache, base: frozenset[str]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    entries = cache.entries
-    added = {k: v for k, v in entries.items() if k not in base}
-    removed = [k for k in base if k not in entries]
-    if base and len(added) + len(removed) <= max(100, len(entries) // 20):
-        # The stat table is small next to the parsed articles; it goes whole.
-        _dump(cache_dir / DELTA, {"base": len(base), "added": added, "removed": removed, "stats": cache.stats})
-    else:
-        _dump(cache_dir / PARSED, {"entries": entries, "stats": cache.stats})
-        (cache_dir / DELTA).unlink(missing_ok=True)
+def save_parsed(cache_dir: Path, scan: Scan) -> None:
+    """Record what the scan read: its new items go to a new segment."""
+    folder = cache_dir / PARSED
+    entries = dict(scan.cache.entries)
+    fresh = [(k, item) for k, item in scan.parsed.items() if item is not None and k in entries]
+    fresh += [(k, pickle.loads(e[0])) for k, e in entries.items() if isinstance(e[0], bytes)]
+    for key, where in write_segment(folder, fresh).items():
+        entries[key] = (where, *entries[key][1:])
+    live: dict[str, int] = {}
+    for where, _found, _aid in entries.values():
+        if isinstance(where, tuple):
+            live[where[0]] = live.get(where[0], 0) + where[2]
+    on_disk = {f.name: f.stat().st_size for f in folder.glob("seg-*.bin")}
+    stale = sum(size for name, size in on_disk.items() if name in live) - sum(live.values())
+    if stale > sum(live.values()) or len(live) > 64:
+        # Copy the live pickles into one segment, then the old ones can go.
+        entries = _compacted(scan, entries)
+    _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats})
+    used = {where[0] for where, _found, _aid in entries.values() if isinstance(where, tuple)}
+    for name in on_disk:
+        if name not in used:
+            (folder / name).unlink(missing_ok=True)
+    for old in OLD_FILES:
+        (cache_dir / old).unlink(missing_ok=True)
+
+
+def _compacted(scan: Scan, entries: dict[str, Any]) -> dict[str, Any]:
+    assert scan.cache.folder is not None
+    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
+    moved: dict[str, Any] = {}
+    offset = 0
+    with open(scan.cache.folder / name, "wb") as fh:
+        for key, (where, found, aid) in entries.items():
+            if isinstance(where, tuple):
+                seg, start, length = where
+                fh.write(scan.segment(seg)[start:start + length])
+                moved[key] = ((name, offset, length), found, aid)
+                offset += length
+    return {**entries, **moved}
