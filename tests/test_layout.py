@@ -691,3 +691,13 @@ def test_the_next_heading_of_a_numbered_series_stays_in_its_story():
              "立即拨打110、119、120", "等电话求助，清晰告知事发地点。", "第三步“抛”", "把救生圈、木板等漂浮物抛给落水者。"]
     (s,) = reconstruct(lines, "p.txt").stories
     assert [p for p in s.paragraphs if p.startswith("## 第")] == ["## 第一步“喊”", "## 第二步“叫”", "## 第三步“抛”"]
+
+
+def test_the_credit_after_a_note_cut_in_two_signs_the_story():
+    closing = "园林学会理事，李娜对本文亦有贡献）(王伟)"
+    block = classify(4, closing)
+    assert block.core == "园林学会理事，李娜对本文亦有贡献）" and block.credit.bylines == ("王伟",)
+    lines = ["让口袋公园多起来（城市观察）", "口袋公园不在大，贴近居民才最要紧。", "（作者为江南大学设计学院副教授、市",
+             closing, "城市书房开放（民生一线）", "本报讯 城市书房今天开放，市民可以免费借阅图书。"]
+    essay, library = reconstruct(lines, "p.txt").stories
+    assert essay.bylines == ("王伟",) and library.bylines == ()

@@ -168,7 +168,8 @@ def _classify(number: int, raw: str) -> Block:
         # its column's name, not a sentence signed by a person with a dotted name
         question_headline = before[-1:] in "？?！!" and len(before) <= 24 and bool(COLUMN_TAG_RE.search(core))
         # a closing dateline "（本报华沙、首尔6月23日电）" ends a text as a sentence does
-        ended = ends_sentence(before) or bool(CLOSING_DATELINE_RE.search(before))
+        # (and so does the last part of a note cut in two, "…对本文亦有贡献）(李泓)")
+        ended = ends_sentence(before) or bool(CLOSING_DATELINE_RE.search(before)) or closes_note(before)
         if candidate is not None and before and ended and not question_headline:
             trailing, core = candidate, before
     kind = "short" if trailing is None and not markers and is_short(core) and not SIGN_OFF_RE.match(core) else "body"
