@@ -120,3 +120,19 @@ def test_a_build_on_every_core_equals_one_in_a_single_process(project: Path, tmp
     add_to_body(project / A / "02-02.md", "群众满意。")
     assert build(project).rendered == 1
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_the_parse_cache_stays_a_few_segment_files_through_many_edits(project: Path, tmp_path: Path, monkeypatch):
+    from wxnews_site.site import manifest
+
+    monkeypatch.setattr(manifest, "COMPACT_AFTER", 2)
+    build(project)
+    segments = project / ".cache/wxnews-site" / manifest.PARSED
+    for n in range(5):
+        add_to_body(project / A / f"02-0{n % 3 + 1}.md", f"第{n}次补充。")
+        assert build(project).rendered == 1
+        assert len(list(segments.glob("seg-*.bin"))) <= 3
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+    edit(project / A / "02.page.yaml", "王  芳", "王  芬")  # planned anew: every article from the compacted cache
+    assert build(project).rendered > 1
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")

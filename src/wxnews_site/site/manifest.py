@@ -153,6 +153,7 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
 PARSED = "parsed"
 INDEX = "index.pickle"
 OLD_FILES = ("parsed.pickle", "parsed-delta.pickle")  # written by earlier versions
+COMPACT_AFTER = 64  # segments, each of a few edited files
 
 
 def parser_version() -> tuple[Any, ...]:
@@ -197,7 +198,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
             live[where[0]] = live.get(where[0], 0) + where[2]
     on_disk = {f.name: f.stat().st_size for f in folder.glob("seg-*.bin")}
     stale = sum(size for name, size in on_disk.items() if name in live) - sum(live.values())
-    if stale > sum(live.values()) or len(live) > 64:
+    if stale > sum(live.values()) or len(live) > COMPACT_AFTER:
         # Copy the live pickles into one segment, then the old ones can go.
         entries = _compacted(scan, entries)
     _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats})
