@@ -701,3 +701,11 @@ def test_the_credit_after_a_note_cut_in_two_signs_the_story():
              closing, "城市书房开放（民生一线）", "本报讯 城市书房今天开放，市民可以免费借阅图书。"]
     essay, library = reconstruct(lines, "p.txt").stories
     assert essay.bylines == ("王伟",) and library.bylines == ()
+
+
+def test_a_title_with_its_columns_name_never_runs_on_into_the_text():
+    lines = ["辽宁凌源市万元店镇——", "20万吨钢渣露天堆放（来信调查）", "编辑同志：",
+             "我们村附近的河沟里堆满了钢渣，希望有关部门尽快处理。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert (s.kicker, s.title) == ("辽宁凌源市万元店镇——", "20万吨钢渣露天堆放（来信调查）")
+    assert s.paragraphs[0] == "编辑同志："

@@ -6,7 +6,7 @@ never by a page's particular strings.
 """
 from __future__ import annotations
 
-from .blocks import OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
+from .blocks import COLUMN_TAG_RE, OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
 from .bylines import lead_credit
 from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, seam_word, weak_start
 
@@ -20,7 +20,9 @@ def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], di
     A short line is a tail only when the next line plainly continues it
     ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a headline.
     """
-    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core]
+    # (a headline carrying its column's name, "…堆放（来信调查）", stops nowhere mid-sentence)
+    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core
+             and not (b.kind == "short" and COLUMN_TAG_RE.search(b.core))]
     # Where the page indents paragraph starts, an unindented text line continues one.
     indents = page_indents(blocks)
     before_topic = {i: topics.of(body_run(blocks, i, -1, 4) or [i]) for i in tails}
