@@ -390,3 +390,42 @@ def test_the_page_says_no_match_only_once_every_candidate_is_checked(browser, fa
         assert pg.locator(".search-result").count() == 0
     finally:
         context.close()
+
+
+# A theme's own search.html written before the exact count and the file:// notice.
+OLDER_SEARCH_PAGE = """{% extends "base.html" %}
+{% block content %}
+<h1>检索</h1>
+<form id="search-form" role="search" action="index.html" method="get" hidden>
+  <input id="search-q" type="search" name="q"><button type="submit">检索</button>
+  <select name="section"><option value="">全部</option></select>
+  <input type="text" name="person"><input type="date" name="from"><input type="date" name="to">
+  <select name="sort"><option value="relevance">相关度</option><option value="date">日期</option></select>
+</form>
+<p id="search-status" role="status"></p>
+<ol id="search-results"></ol>
+<button id="search-more" type="button" hidden>显示更多结果</button>
+{% endblock %}
+{% block scripts %}<script src="{{ root }}static/search.js" defer></script>{% endblock %}
+"""
+
+
+def test_a_theme_s_older_search_page_still_works(browser, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "search.html").write_text(OLDER_SEARCH_PAGE, encoding="utf-8")
+    site = build(tmp_path, MANY)
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        with serve_folder(site) as url:
+            pg.goto(url + "search/index.html?q=人形机器人")
+            pg.wait_for_function("document.getElementById('search-status').textContent.includes('约有')")
+            pg.locator("#search-count").click()
+            pg.wait_for_function("document.getElementById('search-status').textContent.includes('共找到 14 篇')")
+        pg.goto((site / "search" / "index.html").as_uri())
+        assert "wxnews-site serve" in pg.locator("#search-status").inner_text()
+        assert errors == []
+    finally:
+        context.close()

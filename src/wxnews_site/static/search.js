@@ -762,9 +762,12 @@
 
   // Opened from disk, the page may not fetch the index (browsers forbid it):
   // it says so, and how to preview the site, instead of failing.
-  function fromDisk(form) {
+  function fromDisk(form, status) {
     form.hidden = true;
-    document.getElementById("search-offline").hidden = false;
+    var notice = document.getElementById("search-offline");
+    if (notice) notice.hidden = false;  // a search.html of an older theme has none
+    else status.textContent = "检索需要通过网址（http 或 https）访问本站：直接从磁盘打开（file://）的网页无法读取检索索引。" +
+      "预览时请在存档目录运行 wxnews-site serve，再打开它给出的地址。";
   }
 
   async function setupPage(form) {
@@ -772,9 +775,15 @@
     var list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
     var count = document.getElementById("search-count");
+    if (!count) {  // a search.html of an older theme has no such button
+      count = el("button", "search-count", "逐篇核对，统计确切篇数");
+      count.type = "button";
+      count.id = "search-count";
+      status.after(count);
+    }
     var sectionSelect = form.elements.section;
     var shown = PAGE_SIZE, current = 0, exact = false, views = 0;
-    if (location.protocol === "file:") { fromDisk(form); return; }
+    if (location.protocol === "file:") { fromDisk(form, status); return; }
     form.hidden = false;
     try {
       var m = await meta();
