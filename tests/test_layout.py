@@ -709,3 +709,14 @@ def test_a_title_with_its_columns_name_never_runs_on_into_the_text():
     (s,) = reconstruct(lines, "p.txt").stories
     assert (s.kicker, s.title) == ("辽宁凌源市万元店镇——", "20万吨钢渣露天堆放（来信调查）")
     assert s.paragraphs[0] == "编辑同志："
+
+
+def test_a_title_carrying_its_columns_name_opens_a_story_even_inside_a_story_with_subheadings():
+    lines = ["城市更新项目推进会召开", "城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。",
+             "从背街小巷到老旧小区", "今年以来，全市已完成十二条背街小巷的整治，老旧小区改造同步推进。",
+             "从一条街到一片城", "改造让老街区焕发了新的活力，沿街的小店也多了起来。",
+             "双江口水电站首台机组并网发电", "高山峡谷间建起世界第一高坝（探访全球第一）",
+             "双江口水电站首台机组日前并网发电，改造后的老街区、背街小巷和老旧小区都用上了清洁电。"]
+    town, dam = reconstruct(lines, "p.txt").stories
+    assert town.paragraphs[-1].startswith("改造让老街区焕发了新的活力")
+    assert {dam.title, dam.subtitle} == {"双江口水电站首台机组并网发电", "高山峡谷间建起世界第一高坝（探访全球第一）"}

@@ -254,6 +254,8 @@ class _Walker:
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
         texts = [self.blocks[g].core for g in group]
+        if any(COLUMN_TAG_RE.search(t) for t in texts):
+            return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
         follow = list(group)
         if nxt is not None and self.blocks[nxt].kind == "body":
             follow += body_run(self.blocks, nxt, 1, 2)
@@ -267,8 +269,6 @@ class _Walker:
             score += 0.8
         if sim > 0.1:
             score -= 0.5
-        if any(COLUMN_TAG_RE.search(t) for t in texts):
-            score += 1.9  # "（人民时评）": headlines carry their column's name, subheadings do not
         if cur.lead is not None:
             score += 1.0  # a dated news item rarely has subheadings
         if cur.credits:
