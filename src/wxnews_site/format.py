@@ -55,7 +55,6 @@ import datetime as dt
 import difflib
 import hashlib
 import json
-import mmap
 import os
 import pickle
 import re
@@ -594,7 +593,7 @@ class Scan:
         self.cache = cache          # exactly the files just read
         self.parsed = fresh         # key -> item parsed in this run (not in the cache's segments yet)
         self._archive: Archive | None = None
-        self._segments: dict[str, Any] = {}
+        self._segments: dict[str, int] = {}  # open segment files
 
     def item(self, rel: str) -> Any:
         key = f"{rel}\0{self.files[rel]}"
@@ -606,16 +605,25 @@ class Scan:
         if isinstance(where, bytes):
             return pickle.loads(where)
         name, offset, length = where
-        return pickle.loads(self.segment(name)[offset:offset + length])
+        return pickle.loads(self.blob(name, offset, length))
 
-    def segment(self, name: str) -> Any:
-        """A segment file of the cache, mapped (a rebuild reads a few pages of it)."""
-        seg = self._segments.get(name)
-        if seg is None:
+    def blob(self, segment: str, offset: int, length: int) -> bytes:
+        """Bytes of a segment file of the cache: read where they are (not
+        mapped: a first build reads a whole segment, which a mapping would
+        count in the build's resident memory)."""
+        fd = self._segments.get(segment)
+        if fd is None:
             assert self.cache.folder is not None
-            with open(self.cache.folder / name, "rb") as fh:
-                seg = self._segments[name] = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        return seg
+            fd = self._segments[segment] = os.open(self.cache.folder / segment, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        return os.pread(fd, length, offset)
+
+    def close(self) -> None:
+        for fd in self._segments.values():
+            os.close(fd)
+        self._segments.clear()
+
+    def __del__(self) -> None:
+        self.close()
 
     def archive(self) -> Archive:
         if self._archive is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..format import ParseCache, Scan, atomic_write, write_segment
+from ..format import ParseCache, Scan, write_segment
 from ..model import Article
 from .pages import Page, Story
 
@@ -139,7 +139,11 @@ def forget(cache_dir: Path) -> None:
 def save(cache_dir: Path, manifest: Manifest) -> None:
     data = {"version": (VERSION, __version__), "out_dir": manifest.out_dir, "pages": manifest.pages,
             "spare": manifest.spare, "plan": manifest.plan}
-    atomic_write(cache_dir / MANIFEST, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{MANIFEST}.partial"
+    with open(tmp, "wb") as fh:  # streamed: no copy of the whole pickle in memory
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, cache_dir / MANIFEST)
 
 
 # Parsed article and page files by path and content hash (see
@@ -219,7 +223,7 @@ def _compacted(scan: Scan, entries: dict[str, Any]) -> dict[str, Any]:
         for key, (where, found, aid) in entries.items():
             if isinstance(where, tuple):
                 seg, start, length = where
-                fh.write(scan.segment(seg)[start:start + length])
+                fh.write(scan.blob(seg, start, length))
                 moved[key] = ((name, offset, length), found, aid)
                 offset += length
     return {**entries, **moved}
