@@ -720,3 +720,14 @@ def test_a_title_carrying_its_columns_name_opens_a_story_even_inside_a_story_wit
     town, dam = reconstruct(lines, "p.txt").stories
     assert town.paragraphs[-1].startswith("改造让老街区焕发了新的活力")
     assert {dam.title, dam.subtitle} == {"双江口水电站首台机组并网发电", "高山峡谷间建起世界第一高坝（探访全球第一）"}
+
+
+def test_a_title_over_a_dash_subtitle_is_a_headline_however_long_its_columns_name():
+    title = "以城市更新推动老街区焕发新活力（深入学习贯彻城市工作会议精神·《城市更新条例》解读与实践系列报道之一）"
+    lines = [title, "——写在全市城市更新项目推进会召开之际",
+             "本报讯 （记者王伟）城市更新项目推进会近日召开，各区负责人通报了老街区改造的进展。",
+             "今年以来，全市已完成十二条背街小巷的整治。"]
+    assert len(title) > 48
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert (s.title, s.subtitle) == (title, "——写在全市城市更新项目推进会召开之际")
+    assert s.bylines == ("王伟",) and len(s.paragraphs) == 2

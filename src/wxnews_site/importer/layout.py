@@ -698,6 +698,14 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     blocks = [b for i, b in enumerate(blocks) if i not in adverts]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
+    # A line over a dash subtitle ("——学习《…》第一至五卷") is a title, however long
+    # its column's name makes it, when it does not go on from the text above.
+    blocks = [replace(b, kind="short") if b.kind == "body" and not b.markers and b.credit is None
+              and i + 1 < len(blocks) and blocks[i + 1].kind == "short" and blocks[i + 1].core.startswith("——")
+              and not SIGN_OFF_RE.match(blocks[i + 1].core) and len(b.core) <= 3 * SHORT_MAX
+              and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
+              and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
+              else b for i, b in enumerate(blocks)]
     # (a note under a story's text first, so the line after it is judged as after text)
     blocks = [replace(b, kind="body") if b.kind == "short" and (closing_note(b.core) or closes_note(b.core)) else b
               for b in blocks]
