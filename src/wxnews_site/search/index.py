@@ -589,7 +589,7 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
             result = None
         proc.join()
         if result is None or proc.exitcode != 0:
-            raise RuntimeError(f"writing the search index's n-gram shards failed (exit code {proc.exitcode})")
+            raise RuntimeError(f"a process writing part of the search index failed (exit code {proc.exitcode})")
         out.files += more_files
         out.bytes += more_bytes
         return result
@@ -621,6 +621,17 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cach
     payloads = {h: (encode_docs(by_hash.pop(h)), h in merged) for h in list(by_hash)}
     count, size = out.shards("g", payloads)
     return count, size, n_keys
+
+
+def _write_records(out: Writer, docs: Sequence[Article], urls: Sequence[str], config: SiteConfig) -> int:
+    """dict.bin and every article's record; returns the dictionary's length."""
+    step = max(1, len(docs) // DICT_SAMPLE)
+    zdict = record_dictionary([analyse(a, config).text for a in docs[::step]])
+    out.write("dict.bin", dictionary_prefix(zdict))
+    for n, a in enumerate(docs):
+        for k, data in enumerate(records(a, analyse(a, config), config, urls[n])):
+            out.write(record_path(n, k), deflate_with(zdict, data))
+    return len(zdict)
 
 
 @dataclass(frozen=True)
@@ -701,13 +712,11 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
 
 def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
           config: SiteConfig, processes: int | None, cache_dir: Path) -> tuple[Built, int, int]:
-    step = max(1, len(docs) // DICT_SAMPLE)
-    zdict = record_dictionary([analyse(a, config).text for a in docs[::step]])
-    out.write("dict.bin", dictionary_prefix(zdict))
-    # The n-gram shards are built and written by a forked process while this
-    # one writes the records and ranks terms: the two halves share nothing,
-    # and builds are mostly CPU.
+    # The n-gram shards and the records are made by two forked processes while
+    # this one ranks terms: the three share nothing, builds are mostly CPU, and
+    # three processes keep both cores busy to the end better than two halves.
     g_job = _start(out, lambda: _write_ngrams(out, docs, config, cache_dir), processes != 1)
+    d_job = _start(out, lambda: _write_records(out, docs, urls, config), processes != 1)
 
     cut = tokens.cutter(tuple(words))
     # Terms as numbers, and per article compact arrays of (term, tf): a dict
@@ -720,8 +729,6 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         doc = analyse(a, config)
         extras.append(doc.extra)
         dates.append(a.date.isoformat())
-        for k, data in enumerate(records(a, doc, config, urls[n])):
-            out.write(record_path(n, k), deflate_with(zdict, data))
         tfs, length = term_counts(cut, doc)
         for t in set(tfs).difference(term_ids):  # (dict_keys - dict_keys would walk all of term_ids)
             term_ids[t] = len(term_ids)
@@ -773,8 +780,9 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     for h in range(k_count):
         out.write(f"k/{h}.bin", gz(pack_vocab(groups.get(h, {}))))
     g_count, g_size, n_keys = g_job()
+    dict_len = d_job()
     built = Built(digests, extras, dates, lengths, {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-                  {"g": g_size, "w": w_size}, cut.total, len(zdict), cut.freqs)
+                  {"g": g_size, "w": w_size}, cut.total, dict_len, cut.freqs)
     return built, n_keys, len(terms)
 
 
