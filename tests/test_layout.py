@@ -731,3 +731,12 @@ def test_a_title_over_a_dash_subtitle_is_a_headline_however_long_its_columns_nam
     (s,) = reconstruct(lines, "p.txt").stories
     assert (s.title, s.subtitle) == (title, "——写在全市城市更新项目推进会召开之际")
     assert s.bylines == ("王伟",) and len(s.paragraphs) == 2
+
+
+def test_a_place_over_a_title_with_its_columns_name_opens_a_story_not_a_section():
+    lines = ["我国红树林面积持续增加（美丽中国）", "红树林面积较本世纪初增加四成。", "保护修复",
+             "各地因地制宜，不断筑牢红树林保护屏障。", "广东深圳", "红树林，在城市中心深呼吸（美丽中国）",
+             "深圳湾畔，红树林郁郁葱葱，白鹭在林间起落，红树林保护修复成效明显。"]
+    first, second = reconstruct(lines, "p.txt").stories
+    assert first.paragraphs[-1] == "各地因地制宜，不断筑牢红树林保护屏障。"
+    assert {second.kicker, second.title, second.subtitle} - {None} == {"广东深圳", "红树林，在城市中心深呼吸（美丽中国）"}

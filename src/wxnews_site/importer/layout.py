@@ -251,11 +251,11 @@ class _Walker:
                 return True
         if _label(first):
             return True  # "图片报道", "八方速递": a column's name heads its own items, never a section
+        if any(COLUMN_TAG_RE.search(self.blocks[g].core) for g in group):
+            return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
         texts = [self.blocks[g].core for g in group]
-        if any(COLUMN_TAG_RE.search(t) for t in texts):
-            return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
         follow = list(group)
         if nxt is not None and self.blocks[nxt].kind == "body":
             follow += body_run(self.blocks, nxt, 1, 2)
