@@ -505,6 +505,7 @@ def test_a_charts_data_source_stays_with_its_story():
     ("警惕！暑期网络消费陷阱", False),
     ("第三章  商标注册的申请", False),
     ("街巷改造为何先问居民？", False),
+    ("山洪汇流速度快，避险时间短", False),  # a one-character predicate ends a balanced headline
 ])
 def test_a_short_line_reads_as_text_or_as_a_heading(line, text):
     assert text_like(line) is text

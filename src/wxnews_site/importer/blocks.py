@@ -177,6 +177,9 @@ def _classify(number: int, raw: str) -> Block:
 
 
 
+PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
+
+
 def text_like(short: str) -> bool:
     """A short line that reads as the start of a cut sentence, not a headline:
     it has clause punctuation inside and stops mid-word ("…，包含三峡枢纽新"),
@@ -199,7 +202,8 @@ def text_like(short: str) -> bool:
         return True
     if clauses and len(re.split(r"[，,；;]", short)[-1]) <= 3:
         return True  # "附近居民表示,以前": a headline's halves are balanced
-    return (clauses > 0 or "、" in short) and ends_mid_word(short)
+    # (a one-character predicate ends a balanced headline: "山洪汇流速度快，避险时间短")
+    return (clauses > 0 or "、" in short) and ends_mid_word(short) and short[-1] not in PREDICATE_ENDS
 
 
 # What a paper prints under a story's last paragraph, in brackets: the author's
