@@ -15,7 +15,12 @@ jump headline). Reconstruction runs in three steps:
 3. stories (here): a walk in page order that opens a story at each headline or
    "(上接第N版)", attaches jump headlines printed after a continuation's first
    column, turns short lines inside a story into subheadings, and moves a lead
-   paragraph printed inside a cut paragraph to the front.
+   paragraph printed inside a cut paragraph to the front. What decides is how
+   papers are printed: a dateline opens a text and the lines over it are its
+   headline; a title carries its column's name ("（人民时评）") and a subheading
+   never does; a note in brackets ("（作者为…）") ends a story; a column of
+   briefs ("环球扫描") is one story; subheadings come in sets, so a story's only
+   "subheading" that stops mid-sentence is a cut paragraph's first part.
 
 Text is verbatim: fragments are only re-ordered and concatenated. `accounted`
 checks that every printed character ends up in exactly one place.
