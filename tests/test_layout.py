@@ -741,3 +741,17 @@ def test_a_place_over_a_title_with_its_columns_name_opens_a_story_not_a_section(
     first, second = reconstruct(lines, "p.txt").stories
     assert first.paragraphs[-1] == "各地因地制宜，不断筑牢红树林保护屏障。"
     assert {second.kicker, second.title, second.subtitle} - {None} == {"广东深圳", "红树林，在城市中心深呼吸（美丽中国）"}
+
+
+def test_an_authors_note_on_a_page_extracted_line_by_line_is_a_paragraph_of_its_own():
+    text = "城市更新要从居民最关心的小事做起把边角地变成家门口的小花园见绿。"  # two full printed lines
+    note = "（作者为江南大学设计学院副教授、市园林学会理事）"
+    column = pagegen._Page(random.Random(0), blank_lines=False, indent="", column=16)
+    column.emit("让口袋公园多起来（城市观察）")
+    column.emit(text, starts_paragraph=True, body=True)  # a paragraph ending on a full line
+    column.emit(note, starts_paragraph=True, body=True)
+    column.emit("城市书房开放（民生一线）")
+    column.emit("本报讯 城市书房今天开放，市民可以免费借阅图书，馆内设有阅览区和自习室。", starts_paragraph=True, body=True)
+    assert line_per_line(column.lines) and column.lines[2].endswith("见绿。")
+    essay, library = reconstruct(column.lines, "p.txt").stories
+    assert essay.paragraphs == (text, note)

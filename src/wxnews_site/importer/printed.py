@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line
+from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line, closing_note
 from .bylines import is_editor_credit, lead_credit, parse_credit
 from .seams import ends_sentence
 
@@ -111,8 +111,8 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     if line_width > col + 2:
         return False  # wider than the column: a headline set across columns
     text = line.strip()
-    if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text):
-        return False  # "（上接A1版）" opens a column; a credit is a line of its own
+    if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text) or closing_note(text):
+        return False  # "（上接A1版）" opens a column; a credit and a note "（作者为…）" are lines of their own
     if advert_line(prev) or advert_line(text):
         return False  # "地址：…", "咨询热线：…" are lines of their own
     if line_width < col - 1 and not ends_sentence(text) and text[-1:] not in ")）":
