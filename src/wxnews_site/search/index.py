@@ -52,8 +52,9 @@ from itertools import compress, repeat
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
+from .. import format as format_module, model
 from ..config import SiteConfig
 from ..model import Article
 from . import tokens
@@ -373,11 +374,20 @@ def doc_of_record(record: dict, extra: tuple[str, ...]) -> Doc:
     return Doc(text, normalize(text), record["h"], extra)
 
 
-def digest(a: Article, config: SiteConfig, url: str) -> bytes:
-    """Everything about an article that its index entries and record are made from."""
-    fields = (a.id, url, a.date.isoformat(), str(a.page), str(a.position), a.kicker or "", a.title or "",
-              a.subtitle or "", a.body, config.section_for(a.date, a.page, a.section) or "",
-              "\x1e".join(f"{p}\x1d{config.canonical_person(p)}" for p, _ in a.people), a.headline)
+def digest(a: Article, config: SiteConfig, url: str, source: str | None = None) -> bytes:
+    """Everything about an article that its index entries and record are made from.
+
+    ``source`` is the content hash of the article's file, when the caller has
+    it: an article is what its file parses to (the parser's code is in
+    setup_key), so the hash stands for every field read from the file.
+    """
+    people = "\x1e".join(f"{p}\x1d{config.canonical_person(p)}" for p, _ in a.people)
+    section = config.section_for(a.date, a.page, a.section) or ""
+    if source is not None:
+        fields: tuple[str, ...] = (source, a.id, url, section, people)
+    else:
+        fields = (a.id, url, a.date.isoformat(), str(a.page), str(a.position), a.kicker or "", a.title or "",
+                  a.subtitle or "", a.body, section, people, a.headline)
     return hashlib.sha1("\x1f".join(fields).encode("utf-8")).digest()
 
 
@@ -495,6 +505,8 @@ def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
 def setup_key(words: Sequence[str]) -> str:
     """What every part of the index depends on besides the articles themselves."""
     h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {DOCS_PER_DIR}".encode())
+    # The parser's code: articles may count by their files' hashes (see digest).
+    h.update(Path(model.__file__).read_bytes() + Path(format_module.__file__).read_bytes())
     h.update("\n".join(words).encode("utf-8"))
     return h.hexdigest()
 
@@ -656,6 +668,7 @@ def write_index(
     url_for: Callable[[Article], str],
     processes: int | None = None,
     previous: Path | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> IndexStats:
     """Write ``out_dir/search/`` for the articles (see the module docstring).
 
@@ -664,7 +677,8 @@ def write_index(
     and the articles changed in a way a patch can follow, the index is
     patched from it instead of built anew; ``out_dir/search`` may then hold
     an older index (the site before the previous one), which is brought up to
-    date first. Anything else is a full build.
+    date first. Anything else is a full build. ``sources`` (article file path
+    -> content hash, as the build has them) spares hashing every article's text.
     """
     # The index makes millions of short-lived containers and no cycles; with
     # the build's whole site in memory every collection of the cyclic garbage
@@ -672,14 +686,15 @@ def write_index(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _write_index(articles, out_dir, config, cache_dir, url_for, processes, previous)
+        return _write_index(articles, out_dir, config, cache_dir, url_for, processes, previous, sources)
     finally:
         if enabled:
             gc.enable()
 
 
 def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig, cache_dir: Path,
-                 url_for: Callable[[Article], str], processes: int | None, previous: Path | None) -> IndexStats:
+                 url_for: Callable[[Article], str], processes: int | None, previous: Path | None,
+                 sources: Mapping[str, str] | None) -> IndexStats:
     from . import patch
 
     started = time.perf_counter()
@@ -687,7 +702,8 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
     words = site_words(docs, config)
     setup = setup_key(words)
     urls = [url_for(a) for a in docs]
-    digests = [digest(a, config, u) for a, u in zip(docs, urls)]
+    files = sources or {}
+    digests = [digest(a, config, u, files.get(a.path) if a.path else None) for a, u in zip(docs, urls)]
     if previous is not None and previous.resolve() != out_dir.resolve():
         stats = patch.try_patch(docs, urls, digests, setup, out_dir, previous, config, cache_dir, started)
         if stats is not None:

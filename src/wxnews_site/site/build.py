@@ -225,7 +225,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         written = len(todo) + len(extra) + copy_static(partial / "static")
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
-        problems += write_search(site, partial, config, cache_dir, previous=out_dir)
+        problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files)
         timings["search"] = time.perf_counter() - t
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -626,12 +626,12 @@ def copy_static(target: Path) -> int:
 
 
 def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_dir: Path,
-                 previous: Path | None = None) -> list[Problem]:
+                 previous: Path | None = None, sources: dict[str, str] | None = None) -> list[Problem]:
     try:
         from ..search.index import write_index
     except ImportError as exc:
         return [Problem("search", 0, f"search index not built: {exc}", "warning")]
-    write_index(list(site.articles), partial, config, cache_dir, urls.article, previous=previous)
+    write_index(list(site.articles), partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
 
