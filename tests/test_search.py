@@ -342,3 +342,9 @@ def test_an_output_replaced_since_the_state_was_saved_is_not_patched(tmp_path):
     clean = search_index.write_index(ARTICLES, tmp_path / "clean", SiteConfig(), tmp_path / "c2", url_for,
                                      processes=1)
     assert _files(tmp_path / "new" / "search") == _files(tmp_path / "clean" / "search") and clean.linked == 0
+
+
+def test_runs_without_marks_split_exactly_at_marks():
+    marks = {chr(cp) for cp in range(0x10000) if search_index.is_mark(chr(cp))}
+    split = {chr(cp) for cp in range(0x10000) if search_index._MARK_RUNS.fullmatch(chr(cp))}
+    assert split == marks

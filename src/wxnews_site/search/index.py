@@ -405,7 +405,8 @@ def is_mark(ch: str) -> bool:
 
 
 # Runs of marks (the newline is one), to split a text into runs without marks.
-_MARK_RUNS = re.compile("[" + re.escape("".join(chr(cp) for cp in range(0x10000) if is_mark(chr(cp)))) + "]+")
+# (is_mark's ranges as a character class: listing them char by char took 0.1 s at every start.)
+_MARK_RUNS = re.compile("[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xbf\u2000-\u206f\u3000-\u303f\ufe30-\ufe4f\uff00-\uffef]+")
 
 
 def _ngrams(text: str) -> set[str]:
