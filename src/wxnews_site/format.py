@@ -543,7 +543,7 @@ class Archive:
 # What parsing one file gave: where the item is (None when the file could not
 # be parsed, its pickle, or (segment file, offset, length) of its pickle in
 # the cache folder), its problems, and the article's id.
-Entry = tuple[Any, tuple[Problem, ...], "str | None"]
+CacheEntry = tuple[Any, tuple[Problem, ...], "str | None"]
 
 
 @dataclass
@@ -559,7 +559,7 @@ class ParseCache:
     fresh checkout, with new mtimes, simply hashes every file once).
     """
 
-    entries: dict[str, Entry]
+    entries: dict[str, CacheEntry]
     stats: dict[str, tuple[int, int, int, int, str]]
     folder: Path | None = None
 
@@ -650,7 +650,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
     processes can each parse a share of a large archive.
     """
     old = cache or ParseCache({}, {})
-    entries: dict[str, Entry] = {}
+    entries: dict[str, CacheEntry] = {}
     stats: dict[str, tuple[int, int, int, int, str]] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}

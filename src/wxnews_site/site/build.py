@@ -90,8 +90,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     base = base + "/" if base and not base.endswith("/") else base
     cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
 
-    def save_parsed() -> None:  # replaced once the archive is read
-        pass
+    save_parsed: Callable[[], None] = lambda: None  # the parse cache's, once the archive is read
 
     def fail(problems: list[Problem]) -> BuildResult:
         save_parsed()
