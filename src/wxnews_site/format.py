@@ -43,8 +43,11 @@ belong to no article), ``leftovers`` (raw text the importer could not place,
 ``{line, text, reason}``), and ``imported`` (article file name -> sha256 of the
 bytes the importer wrote; a re-import overwrites only files that still hash to
 that value, so an editor's correction is never destroyed; an article listed
-there but deleted by an editor stays deleted; credits and leftovers an editor
-changed are kept when the same source is imported again).
+there but deleted by an editor stays deleted). The page file's own editable
+fields are kept the same way, under keys ``PP.page.yaml#section``,
+``#paper``, ``#credits`` and ``#leftovers`` (sha256 of the value the importer
+wrote): a field an editor changed is kept when the same page is imported
+again, the others follow the new import.
 
 The files are the source of truth: the build derives everything from them, and
 editors may change any of them by hand.

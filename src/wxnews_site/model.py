@@ -93,7 +93,8 @@ class PageInfo:
     source_sha256: str | None = None
     credits: tuple[str, ...] = ()
     leftovers: tuple[Leftover, ...] = ()
-    # Article file name -> sha256 of the bytes the importer wrote, so that a
+    # Article file name -> sha256 of the bytes the importer wrote, and
+    # "PP.page.yaml#<field>" -> sha256 of a page field's value, so that a
     # re-import can tell an editor's correction from its own output.
     imported: dict[str, str] = field(default_factory=dict)
     path: str = ""
