@@ -103,11 +103,16 @@ def save(cache_dir: Path, state: State) -> None:
     atomic_write(cache_dir / STATE_FILE, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
 
 
+# Caches of earlier versions of the index (cuts, file digests, record dictionary).
+LEGACY = ("search-terms.pickle", "search-files.pickle", "search-dict.bin")
+
+
 def forget(cache_dir: Path) -> None:
-    try:
-        os.unlink(cache_dir / STATE_FILE)
-    except FileNotFoundError:
-        pass
+    for name in (STATE_FILE, *LEGACY):
+        try:
+            os.unlink(cache_dir / name)
+        except FileNotFoundError:
+            pass
 
 
 def _build_of(root: Path) -> str | None:
