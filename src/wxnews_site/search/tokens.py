@@ -32,9 +32,6 @@ from typing import Iterable, Sequence
 
 from ..format import atomic_write
 
-# term -> (count in headlines, count in the rest)
-TermCounts = dict[str, tuple[int, int]]
-
 PLACEHOLDER = "\ufdd0"  # a noncharacter: no text holds it, so no cut passes through it
 RESERVE = 1_000_000     # frequency the site words draw on; 3,194 names at 30,000 articles take 3,710
 
@@ -200,19 +197,6 @@ def weighted_counts(tk: Cutter, head: str, rest: str, head_weight: int) -> tuple
         else:
             counts[t] += head_weight * c
     return counts, length
-
-
-def cut_counts(tk: Cutter, head: str, rest: str) -> TermCounts:
-    """term -> (count in the headlines, count in the rest)."""
-    counts: dict[str, list[int]] = {}
-    for field, text in ((0, head), (1, rest)):
-        for term in tk.cut_for_search(text):
-            if _keep(term):
-                c = counts.get(term)
-                if c is None:
-                    c = counts[term] = [0, 0]
-                c[field] += 1
-    return {t: (c[0], c[1]) for t, c in counts.items()}
 
 
 def version() -> str:
