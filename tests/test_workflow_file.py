@@ -63,6 +63,11 @@ def test_it_tests_checks_builds_strictly_and_deploys_to_pages():
     assert "wxnews-site check" in runs
     assert "wxnews-site build --strict" in runs
     assert "touch build/.nojekyll" in runs
-    assert uses == ["actions/checkout", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert uses == ["actions/checkout", "actions/configure-pages", "actions/cache", "actions/upload-pages-artifact",
+                    "actions/deploy-pages"]
+    cached = next(s for s in build if s.get("uses", "").startswith("actions/cache"))
+    # The build's own caches and both kept sites, restored before the build step: a rebuild, not a cold build.
+    assert set(cached["with"]["path"].split()) == {".cache/wxnews-site", "build", ".build.previous"}
+    assert build.index(cached) < next(i for i, s in enumerate(build) if "wxnews-site build" in s.get("run", ""))
     assert runs.index("scripts/test") < runs.index("wxnews-site build"), "nothing is published before the tests pass"
     assert flow["jobs"]["deploy"]["needs"] == "build"
