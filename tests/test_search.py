@@ -266,10 +266,14 @@ def test_sections_configured_by_page_win_over_printed_ones(tmp_path):
 
 def test_a_rebuild_cuts_only_the_changed_article(tmp_path):
     cache = tmp_path / ".cache"
-    first = search_index.write_index(ARTICLES, tmp_path / "a", SiteConfig(), cache, url_for, processes=1)
-    assert (first.cut, first.patched) == (len(ARTICLES), False)
-    changed = list(ARTICLES)
-    changed[1] = article("2024-06-29-01-01", "长三角一体化再提速", "改过的正文：辋村。", bylines=("刘泉",))
+    # Older issues around the sample, so that one changed article moves no word's weight far.
+    older = [article(f"2024-05-{d:02d}-01-{p:02d}", f"第{d}日第{p}篇", "老旧小区加装电梯，长三角航道通航。")
+             for d in range(1, 11) for p in range(1, 7)]
+    docs = older + list(ARTICLES)
+    first = search_index.write_index(docs, tmp_path / "a", SiteConfig(), cache, url_for, processes=1)
+    assert (first.cut, first.patched) == (len(docs), False)
+    changed = list(docs)
+    changed[len(older) + 1] = article("2024-06-29-01-01", "长三角一体化再提速", "改过的正文：辋村。", bylines=("刘泉",))
     second = search_index.write_index(changed, tmp_path / "b", SiteConfig(), cache, url_for, processes=1,
                                       previous=tmp_path / "a")
     assert second.patched and second.cut == 2, "its text as it was, and as it is"

@@ -421,3 +421,17 @@ def test_a_rebuild_cuts_with_only_the_dictionary_words_its_texts_hold(tmp_path):
     for text in SAMPLE_TEXTS:
         assert few.cut_for_search(text) == full.cut_for_search(text)
     assert (tmp_path / "search-jieba-index-v2.pickle").exists(), "the dictionary's index is kept in the cache"
+
+
+def test_a_word_spreading_in_a_small_archive_stays_within_a_level(tmp_path):
+    # In the nine articles of the bundled sample, one more article holding a word
+    # moves its idf so far that the untouched articles' levels of it would lag a
+    # full build's by two levels: such a patch must give way to a full build.
+    from wxnews_site.format import read_archive
+    docs = sorted(read_archive(Path(__file__).resolve().parents[1] / "articles").articles, key=lambda a: a.id)
+    site = Site(tmp_path)
+    site.build(docs)
+    for round_, (n, extra) in enumerate(((1, "附加一句。"), (3, "再加一句。"))):
+        docs[n] = edited(docs[n], extra)
+        site.build(docs)
+        assert_same_index(site.out / "search", clean_build(docs, tmp_path / f"clean{round_}"))

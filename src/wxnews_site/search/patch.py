@@ -51,8 +51,12 @@ from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_lev
                     write_meta, HEAD)
 
 STATE_FILE = "search-state.pickle"
-VERSION = 2
+VERSION = 3
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
+# A term's idf may move by this factor from the one its other articles' weights were made
+# with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
+# full build's. In a small archive one more article holding a rare term moves it further.
+IDF_DRIFT = 1.25
 PATCH_SHARE = 0.05  # more changed articles than this share of the archive: a full build is as fast
 
 
@@ -74,6 +78,9 @@ class State:
     total: int                       # jieba total
     dict_len: int
     word_freqs: dict[str, int]       # the site words' jieba frequencies
+    # Terms whose article count patches changed -> their count at the last full build,
+    # which the levels of their untouched articles were made with.
+    df_frozen: dict[str, int] = dataclasses.field(default_factory=dict)
     version: int = VERSION
 
     @staticmethod
@@ -435,6 +442,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     w = _Shards(current, "w", state.shards["w"])
     k = _Vocab(current, "k", state.shards["k"])
     new_terms: list[str] = []
+    df_frozen = dict(state.df_frozen)
     for t, jobs in w_jobs.items():
         h = fnv1a(t)
         entries = w.entries(h)
@@ -461,6 +469,10 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
                        for n, (was, now) in jobs.items() if was is not None):
                     continue
             pairs = decode_weights(old[0])
+            if gained and df:  # (at 0 the entry goes, and no article's level lags behind)
+                then, now_ = idf(state.n_frozen, df_frozen.setdefault(t, df - gained)), idf(state.n_frozen, df)
+                if then <= 0 or not then / IDF_DRIFT < now_ < then * IDF_DRIFT:
+                    return None  # the term's other articles' levels would drift too far from a full build's
         before = dict(pairs)
         weight = idf(state.n_frozen, df)
         for n, (_, tf) in jobs.items():
@@ -491,5 +503,5 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         return None  # the weights would drift too far from a full build's
     new_build = build_id(state.setup + state.build, dig)
     new_state = dataclasses.replace(state, build=new_build, before=state.build, ids=ids, digests=dig, extra=extra,
-                                    dates=dates, lengths=lengths, sizes=sizes)
+                                    dates=dates, lengths=lengths, sizes=sizes, df_frozen=df_frozen)
     return new_state, len(g.dirty), len(w.dirty), texts_cut
