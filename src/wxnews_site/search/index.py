@@ -683,17 +683,23 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cach
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
     hashes = list(map(fnv1a, _code_keys(keys[starts], list(extra_ids))))
     bounds = [*starts.tolist(), len(keys)]
-    flat = numbers.tolist()
-    del keys, numbers
+    del keys
     lists: dict[int, list[int]] = {}
     merged: set[int] = set()
-    for h, lo, hi in zip(hashes, bounds, bounds[1:]):
-        ds = flat[lo:hi]
-        if h in lists:
-            merged.add(h)
-            ds = sorted(set(lists[h]) | set(ds))
-        lists[h] = ds
-    del flat
+    # Python lists of the article numbers a block of keys at a time: all ten
+    # million at once took 400 MB.
+    block = 1 << 16
+    for first in range(0, len(hashes), block):
+        base = bounds[first]
+        flat = numbers[base:bounds[min(first + block, len(hashes))]].tolist()
+        ends = bounds[first + 1:first + block + 1]
+        for h, lo, hi in zip(hashes[first:first + block], bounds[first:first + block], ends):
+            ds = flat[lo - base:hi - base]
+            if h in lists:
+                merged.add(h)
+                ds = sorted(set(lists[h]) | set(ds))
+            lists[h] = ds
+    del numbers
     payloads = {h: (encode_docs(lists.pop(h)), h in merged) for h in list(lists)}
     count, size = out.shards("g", payloads)
     return count, size, len(hashes)
