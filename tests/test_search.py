@@ -352,26 +352,3 @@ def test_runs_without_marks_split_exactly_at_marks():
     marks = {chr(cp) for cp in range(0x10000) if search_index.is_mark(chr(cp))}
     split = {chr(cp) for cp in range(0x10000) if search_index._MARK_RUNS.fullmatch(chr(cp))}
     assert split == marks
-
-
-def test_ngram_shards_hold_every_key_of_every_article_as_ngram_keys_makes_them(tmp_path):
-    # Keys counted one by one in Python, against the shards the build sorts out in bulk:
-    # marks around and between characters, a character beyond the BMP, an empty headline.
-    docs = sorted([*ARTICLES,
-                   article("2024-07-01-01-01", "𠀋字「测试」", "甲、乙 丙\n\n𠀋𠀌——ＡＢ！", bylines=("崔欣润", "王𠀋")),
-                   article("2024-07-01-01-02", None, "图片新闻", kind="photo", section=None)],
-                  key=lambda a: (a.date, a.page, a.position, a.id))
-    config = SiteConfig()
-    search_index.write_index(docs, tmp_path, config, tmp_path / ".cache", url_for, processes=1)
-    expected: dict[int, set[int]] = {}
-    for n, a in enumerate(docs):
-        for key in search_index.ngram_keys(search_index.analyse(a, config)):
-            expected.setdefault(search_index.fnv1a(key), set()).add(n)
-    meta = json.loads((tmp_path / "search" / "meta.json").read_text())
-    count = meta["shards"]["g"]
-    found = {}
-    for number in range(count):
-        data = gzip.decompress((tmp_path / "search" / "g" / f"{number}.bin").read_bytes())
-        for h, (payload, _) in search_index.unpack_shard(data, count, number).items():
-            found[h] = set(search_index.decode_docs(payload))
-    assert found == expected

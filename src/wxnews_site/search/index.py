@@ -34,6 +34,7 @@ rebuild uses to tell what an output folder holds.
 from __future__ import annotations
 
 import bisect
+import functools
 import gc
 import gzip
 import hashlib
@@ -48,12 +49,10 @@ import time
 import zlib
 from array import array
 from itertools import compress, repeat
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence, TypeVar
-
-import numpy as np
 
 from .. import format as format_module, model
 from ..config import SiteConfig
@@ -611,98 +610,30 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-# An n-gram key as one integer, so that a cold build's ten million (key,
-# article) pairs are sorted and grouped by numpy rather than appended one by
-# one to Python lists: a character is its code point, a bigram c1 << 21 | c2
-# (c1 is no mark, so >= 0x30: never a character's code), a headline key has
-# bit 42 set, and a section or person key is bit 43 plus its number in a table.
-_BIGRAM_FROM = np.uint64(1 << 21)
-_HEAD_BIT = np.uint64(1 << 42)
-_EXTRA_BIT = np.uint64(1 << 43)
-# is_mark's ranges, for arrays of code points.
-_MARK_RANGES = ((0x3A, 0x40), (0x5B, 0x60), (0x7B, 0xBF), (0x2000, 0x206F), (0x3000, 0x303F), (0xFE30, 0xFE4F),
-                (0xFF00, 0xFFEF))
-
-
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-
-
-def _ngram_codes(text: str) -> np.ndarray:
-    """_ngrams(text) as key codes (with repeats)."""
-    cps = _code_points(text)
-    marks = cps <= 0x2F
-    for lo, hi in _MARK_RANGES:
-        marks |= (cps >= lo) & (cps <= hi)
-    both = ~(marks[:-1] | marks[1:])
-    return np.concatenate((cps[cps != 10], (cps[:-1][both] << np.uint64(21)) | cps[1:][both]))
-
-
-def _key_codes(doc: Doc, extra_ids: dict[str, int]) -> np.ndarray:
-    """ngram_keys(doc) as sorted unique key codes; extra_ids numbers the section and people keys."""
-    extra = np.array([extra_ids.setdefault(k, len(extra_ids)) for k in doc.extra], dtype=np.uint64)
-    codes = np.sort(np.concatenate((_ngram_codes(doc.norm), _ngram_codes(doc.head_norm) | _HEAD_BIT,
-                                    extra | _EXTRA_BIT)))
-    # (np.unique hashes first: for a few thousand codes, sorting alone is faster)
-    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
-
-
-def _code_keys(codes: np.ndarray, extras: Sequence[str]) -> list[str]:
-    """The keys of sorted unique key codes (the inverse of _key_codes), made in bulk:
-    their code points, each key ended by a NUL, decoded as one string and split."""
-    extra = codes >= _EXTRA_BIT
-    plain = codes[~extra]
-    head = (plain & _HEAD_BIT) != 0
-    body = plain & (_HEAD_BIT - np.uint64(1))
-    bigram = body >= _BIGRAM_FROM
-    points = np.zeros((len(plain), 4), dtype=np.uint32)
-    points[:, 0] = np.where(head, ord(HEAD), 0)
-    points[:, 1] = (body >> np.uint64(21)).astype(np.uint32)
-    points[:, 2] = (body & (_BIGRAM_FROM - np.uint64(1))).astype(np.uint32)
-    flat = points.ravel()
-    keep = flat != 0
-    keep[3::4] = True  # the NUL that ends each key
-    keys = flat[keep].tobytes().decode("utf-32-le").split("\x00")[:-1] if len(plain) else []
-    # Extra keys have the largest codes, so they come last in sorted order.
-    return keys + [extras[int(c)] for c in (codes[extra] - _EXTRA_BIT).tolist()]
-
-
 def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cache_dir: Path) -> tuple[int, int, int]:
     """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
     index for the rebuilds' cuts, if the cache has none yet."""
     tokens.dictionary_index(cache_dir)
-    extra_ids: dict[str, int] = {}
-    codes = [_key_codes(analyse(a, config), extra_ids) for a in docs]
-    numbers = np.repeat(np.arange(len(docs), dtype=np.uint32), [len(c) for c in codes])
-    keys = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint64)
-    del codes
-    # A stable sort keeps each key's articles in article order.
-    order = np.argsort(keys, kind="stable")
-    keys, numbers = keys[order], numbers[order]
-    del order
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.int64)
-    hashes = list(map(fnv1a, _code_keys(keys[starts], list(extra_ids))))
-    bounds = [*starts.tolist(), len(keys)]
-    del keys
-    lists: dict[int, list[int]] = {}
+    # Article numbers as 4-byte arrays, not lists: a cold build holds ten million.
+    postings: dict[str, array] = defaultdict(functools.partial(array, "I"))
+    append = array.append
+    for n, a in enumerate(docs):
+        # postings[k].append(n) for every key, in C loops: a cold build does this ten million times.
+        deque(map(append, map(postings.__getitem__, ngram_keys(analyse(a, config))), repeat(n)), 0)
+    by_hash: dict[int, Sequence[int]] = {}
     merged: set[int] = set()
-    # Python lists of the article numbers a block of keys at a time: all ten
-    # million at once took 400 MB.
-    block = 1 << 16
-    for first in range(0, len(hashes), block):
-        base = bounds[first]
-        flat = numbers[base:bounds[min(first + block, len(hashes))]].tolist()
-        ends = bounds[first + 1:first + block + 1]
-        for h, lo, hi in zip(hashes[first:first + block], bounds[first:first + block], ends):
-            ds = flat[lo - base:hi - base]
-            if h in lists:
-                merged.add(h)
-                ds = sorted(set(lists[h]) | set(ds))
-            lists[h] = ds
-    del numbers
-    payloads = {h: (encode_docs(lists.pop(h)), h in merged) for h in list(lists)}
+    for key in list(postings):
+        ds = postings.pop(key)  # freed as it goes
+        h = fnv1a(key)
+        if h in by_hash:
+            merged.add(h)
+            by_hash[h] = sorted(set(by_hash[h]) | set(ds))
+        else:
+            by_hash[h] = ds
+    n_keys = len(by_hash) + len(merged)
+    payloads = {h: (encode_docs(by_hash.pop(h)), h in merged) for h in list(by_hash)}
     count, size = out.shards("g", payloads)
-    return count, size, len(hashes)
+    return count, size, n_keys
 
 
 def _write_records(out: Writer, docs: Sequence[Article], urls: Sequence[str], config: SiteConfig) -> int:
