@@ -52,13 +52,16 @@ from itertools import compress, repeat
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from .. import format as format_module, model
 from ..config import SiteConfig
 from ..model import Article
 from . import tokens
 from .normalize import normalize, searchable_parts, t2s_map
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T")
 FORMAT = 1
@@ -610,7 +613,8 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cache_dir: Path) -> tuple[int, int, int]:
+def _write_ngrams(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], config: SiteConfig,
+                  cache_dir: Path) -> tuple[int, int, int]:
     """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
     index for the rebuilds' cuts, if the cache has none yet."""
     tokens.dictionary_index(cache_dir)
@@ -619,7 +623,7 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cach
     append = array.append
     for n, a in enumerate(docs):
         # postings[k].append(n) for every key, in C loops: a cold build does this ten million times.
-        deque(map(append, map(postings.__getitem__, ngram_keys(analyse(a, config))), repeat(n)), 0)
+        deque(map(append, map(postings.__getitem__, ngram_keys(analysed[n])), repeat(n)), 0)
     by_hash: dict[int, Sequence[int]] = {}
     merged: set[int] = set()
     for key in list(postings):
@@ -636,16 +640,17 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], config: SiteConfig, cach
     return count, size, n_keys
 
 
-def _write_records(out: Writer, docs: Sequence[Article], urls: Sequence[str], config: SiteConfig) -> int:
+def _write_records(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], urls: Sequence[str],
+                   config: SiteConfig) -> int:
     """dict.bin and every article's record; returns the dictionary's length."""
     step = max(1, len(docs) // DICT_SAMPLE)
-    zdict = record_dictionary([analyse(a, config).text for a in docs[::step]])
+    zdict = record_dictionary([doc.text for doc in analysed[::step]])
     out.write("dict.bin", dictionary_prefix(zdict))
     # Copies of one compressor primed with the dictionary: priming each
     # record's own (what deflate_with does) hashed the 32 KiB every time.
     primed = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
     for n, a in enumerate(docs):
-        for k, data in enumerate(records(a, analyse(a, config), config, urls[n])):
+        for k, data in enumerate(records(a, analysed[n], config, urls[n])):
             c = primed.copy()
             out.write(record_path(n, k), c.compress(data) + c.flush())
     return len(zdict)
@@ -731,13 +736,62 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
                       time.perf_counter() - started)
 
 
+def varint_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Many varints at once: (the bytes of all, each value's first byte's offset),
+    as _varint writes them one by one."""
+    import numpy as np
+
+    v = values.astype(np.uint64)
+    size = np.ones(len(v), np.int64)
+    for bits in (7, 14, 21, 28, 35):
+        size += v >= (1 << bits)
+    offsets = np.cumsum(size) - size
+    out = np.zeros(int(size.sum()), np.uint8)
+    for j in range(int(size.max(initial=0))):
+        at = size > j
+        byte = (v[at] >> np.uint64(7 * j)) & np.uint64(0x7F)
+        out[offsets[at] + j] = byte | np.where(size[at] > j + 1, 0x80, 0).astype(np.uint64)
+    return out, offsets
+
+
+def _weight_lists(doc_terms: array, doc_tfs: array, starts: array, lengths: array, avgdl: float,
+                  idfs: Sequence[float]) -> dict[int, bytes]:
+    """Each ranked term's (article gap * 16 + BM25 level) varints, as encode_weights
+    writes them (without the count): numpy does the arithmetic of all
+    (term, article) pairs at once, three million in a cold build of 10,000 articles."""
+    import numpy as np
+
+    tids = np.frombuffer(doc_terms, np.uint32)
+    tfs = np.frombuffer(doc_tfs, np.uint32).astype(np.float64)
+    per_doc = np.diff(np.frombuffer(starts, np.uint32).astype(np.int64))
+    ns = np.repeat(np.arange(len(per_doc), dtype=np.int64), per_doc)
+    norms = K1 * (1 - B + B * np.frombuffer(lengths, np.uint32).astype(np.float64) / (avgdl or 1.0))
+    w = np.asarray(idfs, np.float64)[tids]
+    keep = w != 0
+    tids, ns = tids[keep], ns[keep]
+    levels = np.searchsorted(np.asarray(_LEVEL_STEPS), w[keep] * tfs[keep] * (K1 + 1) / (tfs[keep] + norms[ns]),
+                             side="right")
+    order = np.argsort(tids, kind="stable")  # pairs come in article order: stable keeps it within a term
+    tids, ns, levels = tids[order], ns[order], levels[order]
+    first = np.ones(len(tids), bool)
+    first[1:] = tids[1:] != tids[:-1]
+    gaps = ns - np.where(first, 0, np.concatenate(([0], ns[:-1])))
+    data, offsets = varint_bytes(gaps * WEIGHT_LEVELS + levels)
+    heads = np.flatnonzero(first)
+    bounds = np.append(offsets[heads], len(data)).tolist()
+    raw = data.tobytes()
+    return {tid: raw[bounds[i]:bounds[i + 1]] for i, tid in enumerate(tids[heads].tolist())}
+
+
 def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
           config: SiteConfig, processes: int | None, cache_dir: Path) -> tuple[Built, int, int]:
+    # Every process needs the normalised texts: made once here, the forks inherit them.
+    analysed = [analyse(a, config) for a in docs]
     # The n-gram shards and the records are made by two forked processes while
     # this one ranks terms: the three share nothing, builds are mostly CPU, and
     # three processes keep both cores busy to the end better than two halves.
-    g_job = _start(out, lambda: _write_ngrams(out, docs, config, cache_dir), processes != 1)
-    d_job = _start(out, lambda: _write_records(out, docs, urls, config), processes != 1)
+    g_job = _start(out, lambda: _write_ngrams(out, docs, analysed, config, cache_dir), processes != 1)
+    d_job = _start(out, lambda: _write_records(out, docs, analysed, urls, config), processes != 1)
 
     cut = tokens.cutter(tuple(words))
     # Terms as numbers, and per article compact arrays of (term, tf): a dict
@@ -746,8 +800,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
     extras: list[tuple[str, ...]] = []
     dates: list[str] = []
-    for n, a in enumerate(docs):
-        doc = analyse(a, config)
+    for a, doc in zip(docs, analysed):
         extras.append(doc.extra)
         dates.append(a.date.isoformat())
         tfs, length = term_counts(cut, doc)
@@ -757,6 +810,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         doc_tfs.extend(tfs.values())
         starts.append(len(doc_terms))
         lengths.append(length)
+    del analysed  # (the forks keep their own)
 
     n_docs = len(docs)
     avgdl = sum(lengths) / n_docs if n_docs else 1.0
@@ -768,23 +822,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     # jieba terms they are mostly particles, a third of all pairs for little rank.
     common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
     idfs = [idf(n_docs, df[tid]) if len(t) >= 2 and df[tid] <= common else 0.0 for tid, t in enumerate(terms)]
-    # Each term's pairs are encoded as they come (as encode_weights does them):
-    # a list of (article, level) tuples per term took a hundred megabytes.
-    encoded: dict[int, bytearray] = {}
-    last = array("I", bytes(4 * len(terms)))
-    small, level, steps, k1 = _SMALL, bisect.bisect, _LEVEL_STEPS, K1 + 1
-    for n in range(n_docs):
-        norm = length_norm(lengths[n], avgdl)
-        lo, hi = starts[n], starts[n + 1]
-        for tid, tf in zip(doc_terms[lo:hi], doc_tfs[lo:hi]):
-            w = idfs[tid]
-            if w:  # bm25_level, inlined: this runs for every (term, article)
-                v = (n - last[tid]) * WEIGHT_LEVELS + level(steps, w * tf * k1 / (tf + norm))
-                last[tid] = n
-                buf = encoded.get(tid)
-                if buf is None:
-                    buf = encoded[tid] = bytearray()
-                buf += small[v] if v < 16384 else _varint(v)
+    encoded = _weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
     del doc_terms, doc_tfs
     payloads: Entries = {}
     for tid in sorted(encoded):  # in order of first use, as the archive is read

@@ -1,0 +1,51 @@
+"""The term shards' arithmetic, done for all (term, article) pairs at once, against
+the one-at-a-time definitions it stands for."""
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+from hypothesis import given, strategies as st
+
+from wxnews_site.search import index as ix
+
+
+@given(st.lists(st.integers(0, 2**40), max_size=50))
+def test_varints_at_once_are_the_varints_one_by_one(values):
+    data, offsets = ix.varint_bytes(np.array(values, np.uint64))
+    assert data.tobytes() == b"".join(ix._varint(v) for v in values)
+    assert offsets.tolist() == [sum(len(ix._varint(v)) for v in values[:i]) for i in range(len(values))]
+
+
+def reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
+    """encode_weights' lists, term by term and article by article."""
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    for n in range(len(lengths)):
+        norm = ix.length_norm(lengths[n], avgdl)
+        for tid, tf in zip(doc_terms[starts[n]:starts[n + 1]], doc_tfs[starts[n]:starts[n + 1]]):
+            if idfs[tid]:
+                pairs.setdefault(tid, []).append((n, ix.bm25_level(idfs[tid], tf, norm)))
+    return {tid: ix.encode_weights(p)[len(ix._varint(len(p))):] for tid, p in pairs.items()}
+
+
+@given(st.lists(st.dictionaries(st.integers(0, 9), st.integers(1, 40), max_size=6), min_size=1, max_size=30),
+       st.lists(st.sampled_from([0.0, 0.01, 0.7, 2.5, 9.0]), min_size=10, max_size=10))
+def test_bm25_levels_of_an_archive_at_once(articles, idfs):
+    doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
+    for counts in articles:
+        doc_terms.extend(counts)
+        doc_tfs.extend(counts.values())
+        starts.append(len(doc_terms))
+        lengths.append(sum(counts.values()) + 3)
+    avgdl = sum(lengths) / len(lengths)
+    assert ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == \
+        reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
+
+
+def test_a_gap_beyond_two_bytes():
+    # Article 0 and article 2000 share a rare term: the gap * 16 + level needs three varint bytes.
+    doc_terms, doc_tfs = array("I", [0] + [1] * 1999 + [0]), array("I", [1] * 2001)
+    starts, lengths = array("I", range(2002)), array("I", [1] * 2001)
+    got = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
+    assert got == reference(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
+    assert len(got[0]) == 1 + 3
