@@ -95,3 +95,29 @@ def test_hand_written_front_matter_falls_back_to_yaml():
     assert _canonical_front_matter(fm) is None
     a = parse_article(text, "h.md")
     assert a.title == "无锡" and a.page == 2
+
+
+from wxnews_site.format import _read_canonical_page, parse_page, render_page  # noqa: E402
+from wxnews_site.model import Leftover, PageInfo  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(section=_text, source=_text, credits=_names,
+       leftovers=st.lists(st.tuples(st.integers(0, 99999), st.text(max_size=20), st.text(max_size=8)), max_size=3),
+       imported=st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=10), max_size=3))
+def test_fast_page_file_reads_what_yaml_reads(section, source, credits, leftovers, imported):
+    """The page file's json fast path must agree with YAML on everything render_page can write."""
+    import yaml
+
+    p = PageInfo(D, 2, section, "无锡日报", source, None, credits, tuple(Leftover(*x) for x in leftovers), imported)
+    text = render_page(p)
+    fast = _read_canonical_page(text)
+    assert fast is not None
+    assert fast == yaml.safe_load(text)
+
+
+def test_hand_written_page_file_falls_back_to_yaml():
+    text = "date: 2024-06-30\npage: 02  # 要闻\nsection: 要闻\ncredits:\n- 本版责编：王 强\n"
+    assert _read_canonical_page(text) is None
+    p = parse_page(text, "02.page.yaml")
+    assert (p.page, p.section, p.credits) == (2, "要闻", ("本版责编：王 强",))
