@@ -24,6 +24,7 @@ from wxnews_site.config import SiteConfig
 from wxnews_site.search import index as search_index
 from wxnews_site.search import patch, tokens
 from wxnews_site.search.index import read_varint
+from wxnews_site.search.records import Codec
 
 from test_search import ARTICLES, article, url_for
 
@@ -89,11 +90,11 @@ def _entries(root: Path, folder: str, count: int):
 def snapshot(root: Path) -> dict:
     """Everything an index says, with article numbers replaced by article ids."""
     meta = json.loads((root / "meta.json").read_bytes())
-    zdict = search_index.dictionary_of_prefix((root / "dict.bin").read_bytes())
+    codec = Codec.read((root / "dict.bin").read_bytes())
     records, ids = {}, {}
     for path in sorted((root / "d").rglob("*.bin")):
         n, _, k = path.stem.partition("-")
-        rec = json.loads(search_index.inflate_with(zdict, path.read_bytes()))
+        rec = codec.unpack(path.read_bytes())
         records[(int(n), int(k or 0))] = rec
     for (n, k), rec in records.items():
         if k == 0:

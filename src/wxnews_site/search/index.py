@@ -13,8 +13,11 @@ Layout (``N`` = article number in date order, so newer is larger)::
     search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
     search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, the
                               first 1,200 characters of its text and where its traditional
-                              characters are (JSON, raw deflate with search/dict.bin as preset
-                              dictionary); <N>-<k>.bin the text's further pieces
+                              characters are (JSON in the ranked code of search/dict.bin, raw
+                              deflate primed with dict.bin); <N>-<k>.bin the text's further pieces
+    search/dict.bin           the records' code book (the 240 most common characters one byte
+                              each, 15 pages of 256 two bytes, any other four) and their preset
+                              dictionary, as the start of a raw deflate stream (see records.py)
     search/dates.json         first article number of each issue date (date filters only)
 
 Shards (``g``, ``w``, ``k``) are gzip (static hosts serve them as they are and
@@ -46,9 +49,8 @@ import os
 import re
 import shutil
 import time
-import zlib
 from array import array
-from itertools import compress, repeat
+from itertools import repeat
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,12 +61,13 @@ from ..config import SiteConfig
 from ..model import Article
 from . import tokens
 from .normalize import normalize, searchable_parts, t2s_map
+from .records import Codec
 
 if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
 # Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
 SHARD_TARGET = 3_000
@@ -79,8 +82,7 @@ WEIGHT_LEVELS = 16
 DOCS_PER_DIR = 1000
 CHUNK = 1200  # characters of text per record piece
 OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
-DICT_BYTES = 32_000  # deflate looks back 32 KiB: the dictionary must fit in that window
-DICT_SAMPLE = 600    # articles sampled to choose it
+DICT_SAMPLE = 600    # articles sampled to choose the records' code and dictionary (records.py)
 GZIP_LEVEL = 9
 
 
@@ -271,71 +273,9 @@ def vocab_shard(term: str, count: int) -> int:
 
 # ------------------------------------------------------------------ records
 
-def record_dictionary(texts: Sequence[str]) -> bytes:
-    """A deflate preset dictionary for article records: their most common strings.
-
-    Each record is compressed on its own (the browser fetches one per result),
-    which leaves deflate nothing to refer back to at the start; strings that
-    recur across articles (common words, the record's JSON keys) give it a
-    start. Best strings go last, nearest the text, where references are cheapest.
-    """
-    counts: Counter[str] = Counter()
-    for text in texts:
-        grams = list(map(operator.add, text, text[1:]))  # C loops: this runs over every character
-        counts.update(grams)
-        grams = list(map(operator.add, grams, text[2:]))
-        counts.update(grams)
-        counts.update(map(operator.add, grams, text[3:]))
-    scaffold = '{"i":"","u":"","t":"","d":"","p":,"s":"","b":[""],"h":,"x":"'
-    # Ranked by bytes saved, count * length; only the best few thousand can
-    # fit, so only those are sorted (sorting a million grams took seconds).
-    grams = list(counts)
-    scores = list(map(operator.mul, counts.values(), map(len, map(str.encode, grams))))
-    room = DICT_BYTES // 2
-    least = sorted(scores, reverse=True)[room] if len(scores) > room else 0
-    while True:
-        candidates = compress(zip(scores, grams), map(operator.ge, scores, repeat(least)))
-        chosen: list[bytes] = []
-        size = len(scaffold)
-        for _, gram in sorted(candidates, key=lambda sg: (-sg[0], sg[1])):
-            if "\n" in gram or gram.isspace():
-                continue
-            b = gram.encode("utf-8")
-            if size + len(b) > DICT_BYTES:
-                return b"".join(reversed(chosen)) + scaffold.encode()
-            chosen.append(b)
-            size += len(b)
-        if least <= 1:
-            return b"".join(reversed(chosen)) + scaffold.encode()
-        least = 1  # blanks took the room: all of them
-
-
-def deflate_with(zdict: bytes, data: bytes) -> bytes:
-    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
-    return c.compress(data) + c.flush()
-
-
-def dictionary_prefix(zdict: bytes) -> bytes:
-    """The dictionary as the unfinished start of a deflate stream, ending on a byte boundary.
-
-    The browser inflates this prefix followed by a record: the prefix fills
-    the window with the dictionary, and the record's references land in it.
-    """
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return c.compress(zdict) + c.flush(zlib.Z_SYNC_FLUSH)
-
-
-def dictionary_of_prefix(prefix: bytes) -> bytes:
-    return zlib.decompressobj(-15).decompress(prefix)
-
-
 def inflate_record(prefix: bytes, body: bytes) -> bytes:
-    """What the browser does with dict.bin and a record (used by tests)."""
-    return inflate_with(dictionary_of_prefix(prefix), body)
-
-
-def inflate_with(zdict: bytes, body: bytes) -> bytes:
-    return zlib.decompressobj(-15, zdict=zdict).decompress(body)
+    """What the browser does with dict.bin and a record file: the record's JSON (used by tests)."""
+    return Codec.read(prefix).unpack_text(body).encode("utf-8")
 
 
 def record_path(n: int, k: int = 0) -> str:
@@ -456,18 +396,7 @@ def bm25_level(idf_: float, tf: int, norm: float) -> int:
     return bisect.bisect(_LEVEL_STEPS, idf_ * tf * (K1 + 1) / (tf + norm))
 
 
-# Any traditional character: most texts hold none, and a regex finds that in C.
-_TRADITIONAL = None
-
-
-def _has_traditional(text: str) -> bool:
-    global _TRADITIONAL
-    if _TRADITIONAL is None:
-        _TRADITIONAL = re.compile("[" + re.escape("".join(sorted(t2s_map()))) + "]")
-    return _TRADITIONAL.search(text) is not None
-
-
-def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
+def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[str]:
     """The JSON of an article's record pieces: what a result shows, and its text."""
     t2s = t2s_map()
     text = doc.text
@@ -476,7 +405,8 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
     pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
     # The browser folds width and case itself; it is sent only the rare
     # traditional characters' simplified forms, by position, not a second text.
-    changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if _has_traditional(text) else []
+    # (Most texts hold none, which the set of their characters tells at once.)
+    changes = [[i, t2s[ch]] for i, ch in enumerate(text) if ch in t2s] if not t2s.keys().isdisjoint(text) else []
     out = []
     for k, piece in enumerate(pieces):
         record: dict[str, object] = {"x": piece}
@@ -488,12 +418,12 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str) -> list[bytes]:
                 "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head,
                 "c": len(pieces), "x": piece,
             }
-            if any(ch in t2s for ch in title):
+            if not t2s.keys().isdisjoint(title):
                 record["tn"] = normalize(title)
         z = [c for c in changes if k * CHUNK <= c[0] < (k + 1) * CHUNK]
         if z:
             record["z"] = z
-        out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     return out
 
 
@@ -642,18 +572,15 @@ def _write_ngrams(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc],
 
 def _write_records(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], urls: Sequence[str],
                    config: SiteConfig) -> int:
-    """dict.bin and every article's record; returns the dictionary's length."""
+    """dict.bin and every article's record; returns dict.bin's inflated length."""
     step = max(1, len(docs) // DICT_SAMPLE)
-    zdict = record_dictionary([doc.text for doc in analysed[::step]])
-    out.write("dict.bin", dictionary_prefix(zdict))
-    # Copies of one compressor primed with the dictionary: priming each
-    # record's own (what deflate_with does) hashed the 32 KiB every time.
-    primed = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict)
+    codec = Codec.choose([r for n in range(0, len(docs), step) for r in records(docs[n], analysed[n], config, urls[n])])
+    out.write("dict.bin", codec.prefix())
+    pack = codec.pack
     for n, a in enumerate(docs):
         for k, data in enumerate(records(a, analysed[n], config, urls[n])):
-            c = primed.copy()
-            out.write(record_path(n, k), c.compress(data) + c.flush())
-    return len(zdict)
+            out.write(record_path(n, k), pack(data))
+    return codec.prefix_length
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,11 @@ from ..format import atomic_write
 from ..model import Article
 from . import tokens
 from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
-                    dictionary_of_prefix, doc_of_record, encode_docs, encode_weights, fnv1a, gz,
-                    idf, inflate_with, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
-                    deflate_with, read_varint, shard_count, term_counts, unpack_shard, vocab_shard,
+                    doc_of_record, encode_docs, encode_weights, fnv1a, gz,
+                    idf, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
+                    read_varint, shard_count, term_counts, unpack_shard, vocab_shard,
                     write_meta, HEAD)
+from .records import Codec
 
 STATE_FILE = "search-state.pickle"
 VERSION = 3
@@ -317,11 +318,11 @@ class _Inconsistent(Exception):
     """The previous output does not hold what the state says."""
 
 
-def _old_doc(current: Path, zdict: bytes, state: State, n: int) -> tuple[Doc, int]:
+def _old_doc(current: Path, codec: Codec, state: State, n: int) -> tuple[Doc, int]:
     """Article n as the current index holds it, and its record's piece count."""
     def piece(k: int) -> dict:
         try:
-            return json.loads(inflate_with(zdict, (current / record_path(n, k)).read_bytes()))
+            return codec.unpack((current / record_path(n, k)).read_bytes())
         except (OSError, ValueError) as exc:
             raise _Inconsistent(str(exc)) from exc
 
@@ -336,11 +337,14 @@ def _old_doc(current: Path, zdict: bytes, state: State, n: int) -> tuple[Doc, in
 
 def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes],
            config: SiteConfig, current: Path, out: Writer, cache_dir: Path) -> tuple[State, int, int, int] | None:
-    zdict = dictionary_of_prefix((current / "dict.bin").read_bytes())
+    try:
+        codec = Codec.read((current / "dict.bin").read_bytes())
+    except (OSError, ValueError) as exc:
+        raise _Inconsistent(str(exc)) from exc
     old_docs: dict[int, tuple[Doc, int]] = {}
     for n in [*todo.removed, *(n for n, _ in todo.changed)]:
         if n < len(state.ids) and state.ids[n] is not None:
-            old_docs[n] = _old_doc(current, zdict, state, n)
+            old_docs[n] = _old_doc(current, codec, state, n)
     new_docs = {n: analyse(a, config) for n, a in todo.changed}
     texts = [t for d in [*(d for d, _ in old_docs.values()), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
     cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
@@ -403,7 +407,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             w_jobs[t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, state.avgdl))
         for k, data in enumerate(records(a, doc, config, url_of[id(a)])):
-            out.write(record_path(n, k), deflate_with(zdict, data))
+            out.write(record_path(n, k), codec.pack(data))
         ids[n], dig[n], extra[n], dates[n] = a.id, digest_of[id(a)], doc.extra, a.date.isoformat()
         lengths[n] = length
 
@@ -426,7 +430,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             elif others:
                 d = min(others)
                 if d not in zdoc:
-                    zdoc[d] = _old_doc(current, zdict, state, d)[0]
+                    zdoc[d] = _old_doc(current, codec, state, d)[0]
                 merged = not _contains(zdoc[d], next(iter(keys)))
         now = (have - g_drop.get(h, set())) | adds.keys()
         if now == have and bool(merged) == bool(entries.get(h, (b"", False))[1]):

@@ -399,16 +399,54 @@
 
   var records = new Map();
 
+  async function inflateRaw(parts) {
+    var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  // The records' code book (see search/records.py): dict.bin inflated holds
+  // the characters of each tier (tier 0: one byte each; tier p: byte 239 + p,
+  // then the place in the tier), then the preset dictionary. dict.bin is an
+  // unfinished deflate stream: an empty final block (3, 0) ends it here.
+  var codeBook = null;
+  function codes() {
+    if (!codeBook) {
+      codeBook = piece("dict.bin", false).then(async function (prefix) {
+        var bytes = await inflateRaw([prefix, new Uint8Array([3, 0])]);
+        var r = new Reader(bytes), tiers = [], count = r.next();
+        for (var t = 0; t < count; t++) {
+          var n = r.next(), chars = new Array(n), cp = 0;
+          for (var i = 0; i < n; i++) { cp += r.next(); chars[i] = String.fromCodePoint(cp); }
+          tiers.push(chars);
+        }
+        return { prefix: prefix, length: bytes.length, one: tiers[0] || [], pages: tiers.slice(1) };
+      });
+    }
+    return codeBook;
+  }
+
+  // Ranked code to text: byte < 240 one character, 240-254 and one more byte a
+  // character of a page, 255 and three bytes a code point.
+  function decodeRanked(bytes, book) {
+    var out = [], one = book.one, pages = book.pages, n = bytes.length;
+    for (var i = 0; i < n;) {
+      var b = bytes[i];
+      if (b < 240) { out.push(one[b]); i++; }
+      else if (b < 255) { out.push(pages[b - 240][bytes[i + 1]]); i += 2; }
+      else { out.push(String.fromCodePoint(bytes[i + 1] << 16 | bytes[i + 2] << 8 | bytes[i + 3])); i += 4; }
+    }
+    return out.join("");
+  }
+
   // A piece of an article's record: raw deflate that refers back into dict.bin,
-  // so it is inflated after that prefix and the dictionary's bytes are cut off.
+  // so it is inflated after that prefix and the prefix's bytes are cut off.
   async function recordPiece(doc, k) {
     var m = await meta();
     var path = "d/" + Math.floor(doc / m.perDir) + "/" + doc + (k ? "-" + k : "") + ".bin";
-    var parts = await Promise.all([piece("dict.bin", false), piece(path, false)]);
+    var parts = await Promise.all([codes(), piece(path, false)]);
     if (!parts[1]) return null;
-    var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    var bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    return JSON.parse(new TextDecoder().decode(bytes.subarray(m.dict)));
+    var bytes = await inflateRaw([parts[0].prefix, parts[1]]);
+    return JSON.parse(decodeRanked(bytes.subarray(parts[0].length), parts[0]));
   }
 
   // An article's record with the first piece of its text (.loaded pieces so
