@@ -136,3 +136,24 @@ def test_the_parse_cache_stays_a_few_segment_files_through_many_edits(project: P
     edit(project / A / "02.page.yaml", "王  芳", "王  芬")  # planned anew: every article from the compacted cache
     assert build(project).rendered > 1
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")
+
+
+def test_a_body_edit_patches_the_search_index_without_reading_the_archive(project: Path, tmp_path: Path, monkeypatch):
+    # A mark changed: no term or length moves (in an archive of nine articles a
+    # new sentence moves the average length past what a patch may drift), so
+    # the index is patched from the edited article alone.
+    from wxnews_site.search import index as index_mod
+    from wxnews_site.site import build as build_mod
+
+    build(project)
+    build(project)  # (the site before the current one is kept from the second build on)
+    edit(project / A / "02-02.md", "进展顺利。", "进展顺利！")
+
+    def no_full_look(*args, **kwargs):
+        raise AssertionError("the whole archive was handed to the index")
+
+    monkeypatch.setattr(index_mod, "write_index", no_full_look)
+    monkeypatch.setattr(build_mod._LazySite, "articles", property(no_full_look))
+    assert build(project).rendered == 1
+    monkeypatch.undo()
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

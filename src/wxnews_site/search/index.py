@@ -658,7 +658,7 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
     build_id = patch.build_id(setup, digests)
     _write_t2s(out)
     write_meta(out, docs, built.dates, built.shards, built.total, built.dict_len, config, build_id)  # last
-    patch.save(cache_dir, patch.State.after_full(setup, build_id, docs, built))
+    patch.save(cache_dir, patch.State.after_full(setup, build_id, docs, built, words))
     return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, len(docs), 0, 2 if processes != 1 else 1,
                       time.perf_counter() - started)
 
@@ -773,18 +773,20 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
 
 
 def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None], shards: dict[str, int],
-               total: int, dict_len: int, config: SiteConfig, build_id: str) -> None:
-    """meta.json and dates.json; dates[n] is article n's date (None for a hole)."""
+               total: int, dict_len: int, config: SiteConfig, build_id: str,
+               sections: Iterable[str] = ()) -> None:
+    """meta.json and dates.json; dates[n] is article n's date (None for a hole).
+    The section filter lists the docs' sections and ``sections``."""
     first: list[tuple[str, int]] = []
     for n, day in enumerate(dates):
         if day is not None and (not first or first[-1][0] != day):
             first.append((day, n))
     out.json("dates.json", first)
-    sections = {s for a in docs if (s := config.section_for(a.date, a.page, a.section))}
+    in_docs = {s for a in docs if (s := config.section_for(a.date, a.page, a.section))}
     days = [d for d in dates if d is not None]
     meta = {
         "format": FORMAT, "docs": len(dates), "perDir": DOCS_PER_DIR, "dict": dict_len,
-        "shards": shards, "total": total, "sections": sorted(sections),
+        "shards": shards, "total": total, "sections": sorted(in_docs.union(sections)),
         "first": days[0] if days else None, "last": days[-1] if days else None, "build": build_id,
     }
     out.json("meta.json", meta)

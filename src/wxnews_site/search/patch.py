@@ -38,7 +38,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..format import atomic_write
@@ -46,13 +46,13 @@ from ..model import Article
 from . import tokens
 from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     doc_of_record, encode_docs, encode_weights, fnv1a, gz,
-                    idf, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
-                    read_varint, shard_count, term_counts, unpack_shard, vocab_shard,
+                    digest, idf, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
+                    read_varint, setup_key, shard_count, term_counts, unpack_shard, vocab_shard,
                     write_meta, HEAD)
 from .records import Codec
 
 STATE_FILE = "search-state.pickle"
-VERSION = 3
+VERSION = 4
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
@@ -82,14 +82,15 @@ class State:
     # Terms whose article count patches changed -> their count at the last full build,
     # which the levels of their untouched articles were made with.
     df_frozen: dict[str, int] = dataclasses.field(default_factory=dict)
+    words: tuple[str, ...] = ()      # the site words setup was made with
     version: int = VERSION
 
     @staticmethod
-    def after_full(setup: str, build: str, docs: Sequence[Article], built: Built) -> "State":
+    def after_full(setup: str, build: str, docs: Sequence[Article], built: Built, words: Sequence[str]) -> "State":
         n = len(docs)
         return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
                      list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
-                     dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs))
+                     dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs), words=tuple(words))
 
 
 def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
@@ -314,6 +315,64 @@ def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes]
                       time.perf_counter() - started, linked, True, out.removed)
 
 
+def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str], sources: Mapping[str, str],
+                out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path) -> IndexStats | None:
+    """Patch the index after articles were edited in place and nothing else changed
+    (the site build knows: same files, same fields but the body, same config);
+    None when a full look at the archive is needed.
+
+    Every other article is as the state records it, so the archive is not
+    read: a rebuild after one edit costs the edit, not ten thousand unpickled
+    articles and their digests.
+    """
+    started = time.perf_counter()
+    state = load(cache_dir)
+    current = previous / "search"
+    if state is None or previous.resolve() == out_dir.resolve() or not edited:
+        return None
+    # The site words are the state's: the same config and the same names, or this is no body edit.
+    if setup_key(state.words) != state.setup or _build_of(current) != state.build:
+        return None
+    try:
+        meta = json.loads((current / "meta.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    number = {aid: n for n, aid in enumerate(state.ids) if aid is not None}
+    urls = [url_for(a) for a in edited]
+    digests = [digest(a, config, u, sources.get(a.path) if a.path else None) for a, u in zip(edited, urls)]
+    changed: list[tuple[int, Article]] = []
+    for a, d in zip(edited, digests):
+        n = number.get(a.id)
+        if n is None or state.dates[n] != a.date.isoformat():
+            return None
+        if state.digests[n] != d:
+            changed.append((n, a))
+    if len(changed) > max(20, PATCH_SHARE * len(number)):
+        return None
+    root = out_dir / "search"
+    linked = bring_up_to_date(root, current, state)
+    if linked is None:
+        return None
+    out = Writer(root, fresh=False)
+    if not changed:
+        save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
+        return IndexStats(len(number), 0, 0, 0, 0, 0, len(number), 1, time.perf_counter() - started, linked, True)
+    out.remove("meta.json")  # written last (see try_patch)
+    try:
+        result = _patch(state, Plan(changed, [], len(state.ids)), edited, urls, digests, config, current, out,
+                        cache_dir)
+    except _Inconsistent:
+        return None
+    if result is None:
+        return None
+    new_state, keys, terms, cut = result
+    write_meta(out, (), new_state.dates, new_state.shards, new_state.total, new_state.dict_len, config,
+               new_state.build, sections=meta.get("sections", []))
+    save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
+    return IndexStats(len(number), keys, terms, out.files, out.bytes, cut, len(number) - len(changed), 1,
+                      time.perf_counter() - started, linked, True, out.removed)
+
+
 class _Inconsistent(Exception):
     """The previous output does not hold what the state says."""
 
@@ -502,7 +561,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     k.write(out)
     if shard_count(sizes["g"]) > g.count or shard_count(sizes["w"]) > w.count:
         return None  # outgrown: a full build chooses new counts
-    live = len(docs)
+    live = len(ids) - ids.count(None)
     if abs(sum(lengths) / live - state.avgdl) > DRIFT * state.avgdl:
         return None  # the weights would drift too far from a full build's
     new_build = build_id(state.setup + state.build, dig)

@@ -35,7 +35,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import jinja2
 
@@ -224,7 +224,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         written = len(todo) + len(extra) + copy_static(partial / "static")
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
-        problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files)
+        problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files,
+                                 edited=edited.values() if edited else ())
         timings["search"] = time.perf_counter() - t
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -625,11 +626,19 @@ def copy_static(target: Path) -> int:
 
 
 def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_dir: Path,
-                 previous: Path | None = None, sources: dict[str, str] | None = None) -> list[Problem]:
+                 previous: Path | None = None, sources: dict[str, str] | None = None,
+                 edited: Iterable[Article] = ()) -> list[Problem]:
+    """The search index; ``edited``: the articles whose bodies alone changed
+    since the last build, when nothing else did (see bodies_only)."""
     try:
         from ..search.index import write_index
+        from ..search.patch import patch_edits
     except ImportError as exc:
         return [Problem("search", 0, f"search index not built: {exc}", "warning")]
+    edited = list(edited)
+    if edited and previous is not None and \
+            patch_edits(edited, urls.article, sources or {}, partial, previous, config, cache_dir) is not None:
+        return []
     write_index(list(site.articles), partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
