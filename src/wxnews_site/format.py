@@ -324,7 +324,54 @@ def _canonical_front_matter(fm: str) -> dict[str, Any] | None:
     return read[0] if read is not None else None
 
 
+# The front matter render_article writes when no string needs an escape (most
+# articles): one match instead of a regex and a json call per line. A JSON
+# string with no backslash and no control character means the text between
+# its quotes, to json and YAML alike.
+_S = r'"[^"\\\x00-\x1f]*"'
+_SN = rf"(?:{_S}|null)"
+_IN = r"(?:0|[1-9][0-9]{0,8}|null)"
+_LIST = r"\[[^\n]*\]"
+_CANON_ARTICLE = re.compile(
+    rf"id: ({_S})\ndate: (\d{{4}}-\d{{2}}-\d{{2}})\npage: (0|[1-9][0-9]{{0,8}})\nsection: ({_SN})\n"
+    rf"paper: ({_SN})\nkind: ({_S})\nkicker: ({_SN})\ntitle: ({_SN})\nsubtitle: ({_SN})\nbylines: ({_LIST})\n"
+    rf"photographers: ({_LIST})\ncredit: ({_SN})\ndateline: ({_SN})\ncontinued_from_page: ({_IN})\n"
+    rf"continued_to_page: ({_IN})\nsource: (\{{file: {_S}, lines: {_S}\}}|null)\n"
+    rf"review:(?: (\[\])|((?:\n  - {_S})+))\Z")
+_CANON_WHERE = {key: n + 2 for n, key in enumerate(ARTICLE_KEYS)}
+
+
+def _text_or_null(v: str) -> str | None:
+    return None if v == "null" else v[1:-1]
+
+
+def _int_or_null(v: str) -> int | None:
+    return None if v == "null" else int(v)
+
+
 def _read_canonical(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """Read front matter exactly as render_article writes it, else None (see _read_canonical_lines)."""
+    m = _CANON_ARTICLE.match(fm)
+    if m is None:
+        return _read_canonical_lines(fm)
+    g = m.groups()
+    try:
+        date = dt.date.fromisoformat(g[1])
+    except ValueError:
+        return None
+    meta = {
+        "id": g[0][1:-1], "date": date, "page": int(g[2]), "section": _text_or_null(g[3]),
+        "paper": _text_or_null(g[4]), "kind": g[5][1:-1], "kicker": _text_or_null(g[6]),
+        "title": _text_or_null(g[7]), "subtitle": _text_or_null(g[8]), "bylines": _canonical_value(g[9]),
+        "photographers": _canonical_value(g[10]), "credit": _text_or_null(g[11]), "dateline": _text_or_null(g[12]),
+        "continued_from_page": _int_or_null(g[13]), "continued_to_page": _int_or_null(g[14]),
+        "source": _canonical_value(g[15]),
+        "review": [] if g[16] is not None else [item[5:-1] for item in g[17].split("\n")[1:]],
+    }
+    return meta, dict(_CANON_WHERE)
+
+
+def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
     """Read front matter exactly as render_article writes it, else None.
 
     Why: libyaml costs ~0.16 ms for an article's front matter, a third of a
@@ -478,7 +525,7 @@ def parse_article(text: str, path: str = "<string>") -> Article:
 def lint_article(a: Article) -> list[Problem]:
     """Warnings that do not stop a build (``--strict`` makes them errors)."""
     out: list[Problem] = []
-    for n, line in enumerate(a.body.split("\n")):
+    for n, line in enumerate(a.body.split("\n") if "<" in a.body else ()):  # every tag HTML_RE finds has one
         if HTML_RE.search(line):
             out.append(Problem(a.path, a.body_line + n, "raw HTML in Markdown is shown as text, not rendered", "warning"))
     for k in ("kicker", "title", "subtitle"):

@@ -56,14 +56,17 @@ _LIST_ITEM = re.compile(r"\d{1,9}[.)](?:\s|$)")
 
 
 def _plain(line: str) -> bool:
-    return not (line[0].isspace() or line[-1].isspace() or line[0] in _LINE_START or _SPECIAL.search(line)
-                or _LIST_ITEM.match(line))
+    """A non-empty line of a body free of _SPECIAL means nothing to Markdown."""
+    c = line[0]
+    return not (c.isspace() or line[-1].isspace() or c in _LINE_START or (c.isdigit() and _LIST_ITEM.match(line)))
 
 
 def _fast_markdown(text: str) -> str | None:
+    if _SPECIAL.search(text):  # once over the body, not once a line
+        return None
     out: list[str] = []
     para: list[str] = []
-    for line in text.split("\n"):
+    for line in text.replace('"', "&quot;").split("\n"):
         if not line:
             if para:
                 out.append("<p>" + "\n".join(para) + "</p>\n")
@@ -72,9 +75,9 @@ def _fast_markdown(text: str) -> str | None:
             if para:
                 out.append("<p>" + "\n".join(para) + "</p>\n")
                 para = []
-            out.append("<h2>" + line[3:].replace('"', "&quot;") + "</h2>\n")
+            out.append("<h2>" + line[3:] + "</h2>\n")
         elif _plain(line):
-            para.append(line.replace('"', "&quot;"))
+            para.append(line)
         else:
             return None
     if para:
@@ -187,9 +190,12 @@ def _text(value: Any) -> str:
     """What ``{{ value }}`` writes with autoescape on: markupsafe.escape's
     text, without the Markup object made around it (an article page writes
     some 45 values; making their Markups was a tenth of its rendering)."""
-    if value.__class__ is str and _escape_inner is not None:
+    if _escape_inner is None:
+        return escape(value)
+    if value.__class__ is str:
         return _escape_inner(value)
-    return escape(value)
+    html = getattr(value, "__html__", None)  # Markup (a body, the page frame) as it is, not copied
+    return html() if html is not None else _escape_inner(str(value))
 
 
 class _CodeGenerator(CodeGenerator):
