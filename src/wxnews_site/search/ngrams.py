@@ -1,0 +1,328 @@
+"""The n-gram shards (``search/g/``) of a full build, made with numpy.
+
+The shards hold, for every key ``index.ngram_keys`` gives an article, the
+sorted list of articles holding it (see ``index`` for the format). A cold
+build has about a thousand (key, article) pairs per article, ten million at
+10,000 articles: one Python operation per pair was the longest part of a
+cold build, so here every step runs over arrays.
+
+A key is first an integer code: a character is its code point, a bigram
+``c1 << 21 | c2`` (c1 is no mark, so >= 0x30: never a character's code), a
+headline key has bit 42 set, a section or person key is bit 43 plus its
+number in a table. Articles are read in batches; each batch's (code,
+article) pairs are packed into one integer, sorted and made unique, and
+split by the code's low bits into partitions, so that the final sort and
+grouping runs over one partition at a time (memory is the packed pairs plus
+one partition's copy). Codes are hashed (FNV-1a, as ``index.fnv1a``) only
+once they are keys; keys whose hashes collide share an entry, as ever.
+
+``patch.py`` changes single entries with the scalar functions of ``index``
+(``ngram_keys``, ``encode_docs``, ``pack_shard``); what this module writes is
+byte for byte what those give (``tests/test_search_ngrams.py``).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .index import _MARK_RUNS, Doc, Writer, decode_docs, encode_docs, fnv1a, gz, shard_count, varint_bytes
+
+CODE_BITS = 44  # a code is below 1 << 44
+BIGRAM_SHIFT = 21
+HEAD_BIT = 1 << 42
+EXTRA_BIT = 1 << 43
+FNV_OFFSET, FNV_PRIME, MASK32 = 0x811C9DC5, 0x01000193, 0xFFFFFFFF
+BATCH_CHARS = 1 << 18  # characters per batch: its arrays take some ten megabytes
+BATCH_DOCS = 1 << 12   # at most this many articles per batch (their local number has 12 bits)
+TABLE_LIMIT = 1 << 24  # articles x characters of a batch marked in a table (bytes)
+U64 = np.uint64
+PACK_GROUP = 256  # shards packed at a time
+PARTITION_BITS = 6  # pairs are sorted and grouped in 64 partitions, one at a time
+
+
+@functools.lru_cache(maxsize=1)
+def _marks() -> np.ndarray:
+    """is_mark for every code point, from the mark runs' character class."""
+    table = np.zeros(0x110000, dtype=np.bool_)
+    every = "".join(map(chr, range(0x10000)))
+    for m in _MARK_RUNS.finditer(every):
+        table[m.start():m.end()] = True
+    return table
+
+
+def _step(h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return ((h ^ c) * U64(FNV_PRIME)) & U64(MASK32)
+
+
+def _hashes(codes: np.ndarray, extra_hashes: np.ndarray) -> np.ndarray:
+    """index.fnv1a of each key code's key, as uint64."""
+    extra = codes >= U64(EXTRA_BIT)
+    head = (codes & U64(HEAD_BIT)) != 0
+    c1 = (codes >> U64(BIGRAM_SHIFT)) & U64(0x1FFFFF)
+    c2 = codes & U64(0x1FFFFF)
+    bigram = c1 != 0
+    h = np.where(head, U64(fnv1a("\x01")), U64(FNV_OFFSET))
+    h = _step(h, np.where(bigram, c1, c2))
+    h = np.where(bigram, _step(h, c2), h)
+    if extra.any():
+        h[extra] = extra_hashes[(codes[extra] - U64(EXTRA_BIT)).astype(np.int64)]
+    return h
+
+
+def _code_points(segments: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The segments' code points, each segment ended by a newline (a mark, so no bigram
+    spans two of them), and whose each is (owners[i] for segments[i])."""
+    lens = np.fromiter(map(len, segments), dtype=np.int64, count=len(segments)) + 1
+    cps = np.frombuffer("\n".join(segments).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return cps, np.repeat(owners, lens)[:len(cps)]
+
+
+def _bigrams(segments: list[str], owners: np.ndarray, flag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the segments' bigrams without a mark (with repeats), and whose each is."""
+    cps, owner = _code_points(segments, owners)
+    plain = ~_marks()[cps]
+    at = np.flatnonzero(plain[:-1] & plain[1:])
+    codes = (cps[at].astype(U64) << U64(BIGRAM_SHIFT)) | cps[at + 1]
+    if flag:
+        codes |= U64(flag)
+    return codes, owner[at]
+
+
+class _Pairs:
+    """The unique (key code, article) pairs of all articles, by partition.
+
+    A pair is kept as ``(code >> k) << doc_bits | article`` in partition
+    ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits.
+    """
+
+    def __init__(self, n_docs: int):
+        self.doc_bits = max(1, (n_docs - 1).bit_length())
+        self.k = max(PARTITION_BITS, self.doc_bits - (64 - CODE_BITS))
+        self.parts: list[list[np.ndarray]] = [[] for _ in range(1 << self.k)]
+        self.extra_ids: dict[str, int] = {}
+        # Every character met so far by number, in the order met: a batch's
+        # (article, character) pairs are made unique by marking a table of
+        # articles x characters, not by sorting them.
+        self.char_ids = np.full(0x110000, -1, dtype=np.int64)
+        self.chars = np.zeros(0, dtype=np.uint32)
+
+    def _characters(self, segments: list[str], owners: np.ndarray, flag: int) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of the characters but the newline of each segment, each once per owner; and whose each is."""
+        cps, owner = _code_points(segments, owners)
+        keep = cps != 10
+        cps, owner = cps[keep], owner[keep]
+        ids = self.char_ids[cps]
+        if len(ids) and ids.min() < 0:
+            new = np.unique(cps[ids < 0])
+            self.char_ids[new] = np.arange(len(self.chars), len(self.chars) + len(new))
+            self.chars = np.concatenate((self.chars, new))
+            ids = self.char_ids[cps]
+        width = len(self.chars)
+        pairs = owner.astype(np.int64) * width + ids
+        if len(owners) * width <= TABLE_LIMIT:
+            seen = np.zeros(len(owners) * width, dtype=np.bool_)
+            seen[pairs] = True
+            pairs = np.flatnonzero(seen)
+        else:  # (a batch of many articles and characters)
+            pairs = np.unique(pairs)
+        codes = self.chars[pairs % width].astype(U64)
+        if flag:
+            codes |= U64(flag)
+        return codes, (pairs // width).astype(np.uint32)
+
+    def add_batch(self, first: int, docs: Sequence[Doc]) -> None:
+        """Articles first, first + 1, ..."""
+        owners = np.arange(len(docs), dtype=np.uint32)
+        texts = [d.norm for d in docs]
+        heads = [d.head_norm for d in docs]
+        parts = [_bigrams(texts, owners, 0), _bigrams(heads, owners, HEAD_BIT),
+                 self._characters(texts, owners, 0), self._characters(heads, owners, HEAD_BIT)]
+        extra = [(EXTRA_BIT | self.extra_ids.setdefault(key, len(self.extra_ids)), i)
+                 for i, d in enumerate(docs) for key in d.extra]
+        parts.append((np.array([c for c, _ in extra], dtype=U64), np.array([i for _, i in extra], dtype=np.uint32)))
+        codes = np.concatenate([c for c, _ in parts])
+        owner = np.concatenate([o for _, o in parts]).astype(U64)
+        del parts
+        # Sorted by partition, then code, then article: one sort both makes
+        # the pairs unique and splits them into partitions.
+        k, low = self.k, (1 << self.k) - 1
+        local_bits = BATCH_DOCS.bit_length() - 1
+        packed = ((((codes & U64(low)) << U64(CODE_BITS - k)) | (codes >> U64(k))) << U64(local_bits)) | owner
+        del codes, owner
+        packed.sort()
+        if len(packed):
+            packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+        part = packed >> U64(CODE_BITS - k + local_bits)
+        bounds = np.searchsorted(part, np.arange(low + 2, dtype=U64)).tolist()
+        del part
+        code_hi = (packed >> U64(local_bits)) & U64((1 << (CODE_BITS - k)) - 1)
+        kept = (code_hi << U64(self.doc_bits)) | ((packed & U64(BATCH_DOCS - 1)) + U64(first))
+        for p in range(low + 1):
+            if bounds[p + 1] > bounds[p]:
+                # A copy, not a view: the batch's array is freed, and each partition's as it is done.
+                self.parts[p].append(kept[bounds[p]:bounds[p + 1]].copy())
+
+    def keys(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Partition p's keys, freeing its pairs: (codes, first pair of each, articles)."""
+        pairs = np.concatenate(self.parts[p]) if self.parts[p] else np.zeros(0, dtype=U64)
+        self.parts[p] = []
+        # Each batch's pairs are sorted already: a merge sort only merges those runs.
+        pairs.sort(kind="stable")
+        docs = (pairs & U64((1 << self.doc_bits) - 1)).astype(np.int64)
+        code_hi = pairs >> U64(self.doc_bits)
+        del pairs
+        starts = np.flatnonzero(np.concatenate(([True], code_hi[1:] != code_hi[:-1]))) if len(code_hi) else \
+            np.zeros(0, dtype=np.int64)
+        codes = (code_hi[starts] << U64(self.k)) | U64(p)
+        return codes, starts, docs
+
+
+def encode_lists(starts: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """index.encode_docs of every list at once: the lists are docs[starts[i]:starts[i + 1]],
+    each sorted. Returns (the payloads one after another, each one's length)."""
+    n_lists = len(starts)
+    if not n_lists:
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    counts = np.diff(np.append(starts, len(docs)))
+    gaps = np.diff(docs, prepend=0)
+    gaps[starts] = docs[starts]
+    gap_bytes, gap_at = varint_bytes(gaps)
+    gap_ends = np.append(gap_at[starts[1:]], len(gap_bytes))
+    delta_bytes = gap_ends - gap_at[starts]
+    last = docs[np.append(starts[1:], len(docs)) - 1]
+    bitmap_bytes = last // 8 + 1
+    bitmap = bitmap_bytes < delta_bytes
+    head_bytes, head_at = varint_bytes(counts * 2 + bitmap)
+    hlen = np.diff(np.append(head_at, len(head_bytes)))
+    lengths = hlen + np.where(bitmap, bitmap_bytes, delta_bytes)
+    offsets = np.cumsum(lengths) - lengths
+    buf = np.zeros(int(lengths.sum()), dtype=np.uint8)
+    buf[np.repeat(offsets - head_at, hlen) + np.arange(len(head_bytes))] = head_bytes
+    # The gap lists' bytes moved after their heads; the bitmaps' gaps left out.
+    moved = np.repeat(offsets + hlen - gap_at[starts], delta_bytes) + np.arange(len(gap_bytes))
+    keep = np.repeat(~bitmap, delta_bytes)
+    buf[moved[keep]] = gap_bytes[keep]
+    del moved, keep, gap_bytes
+    in_bitmap = np.repeat(bitmap, counts)
+    body = np.repeat(offsets + hlen, counts)  # where each doc's list starts its body
+    at = body[in_bitmap] + (docs[in_bitmap] >> 3)
+    if len(at):
+        bits = (1 << (docs[in_bitmap] & 7)).astype(np.uint8)
+        # A list's articles are unique and sorted: bits of one byte come together, and are distinct.
+        runs = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
+        buf[at[runs]] = np.add.reduceat(bits, runs)
+    return buf, lengths
+
+
+def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, merged: np.ndarray,
+                payloads: np.ndarray, count: int) -> Iterator[bytes]:
+    """index.pack_shard of every shard, in shard order: entry i has hash hashes[i], flag
+    merged[i] and payload payloads[starts[i]:starts[i] + lengths[i]]."""
+    shard = hashes % U64(count)
+    order = np.argsort((shard << U64(32)) | hashes, kind="stable")
+    was = starts[order]
+    hashes, lengths, merged, shard = hashes[order], lengths[order], merged[order], shard[order]
+    del order
+    bounds = np.searchsorted(shard, np.arange(count + 1, dtype=U64)).tolist()
+    # A group of shards at a time: at once, the index of every payload byte
+    # took eight times the payloads' memory.
+    for s0 in range(0, count, PACK_GROUP):
+        s1 = min(s0 + PACK_GROUP, count)
+        e0, e1 = bounds[s0], bounds[s1]
+        per_shard = np.diff(bounds[s0:s1 + 1])
+        first = np.array(bounds[s0:s1]) - e0
+        q = (hashes[e0:e1] // U64(count)).astype(np.int64)
+        gaps = np.diff(q, prepend=0)
+        gaps[first[per_shard > 0]] = q[first[per_shard > 0]]
+        # Per shard: its entry count, then (gap, length * 2 + merged) per entry.
+        values = np.empty(s1 - s0 + 2 * (e1 - e0), dtype=np.int64)
+        heads_at = np.arange(s1 - s0) + 2 * first
+        values[heads_at] = per_shard
+        entry_at = (shard[e0:e1] - U64(s0)).astype(np.int64) + 1 + 2 * np.arange(e1 - e0)
+        sizes = lengths[e0:e1]
+        values[entry_at] = gaps
+        values[entry_at + 1] = sizes * 2 + merged[e0:e1]
+        header, value_at = varint_bytes(values)
+        header_bytes = header.tobytes()
+        header_ends = np.append(value_at[heads_at[1:]], len(header)).tolist()
+        starts = np.cumsum(sizes) - sizes
+        group = payloads[np.repeat(was[e0:e1] - starts, sizes) + np.arange(int(sizes.sum()))].tobytes()
+        payload_ends = np.append(starts, int(sizes.sum()))[np.array(bounds[s0 + 1:s1 + 1]) - e0].tolist()
+        h0 = p0 = 0
+        for h1, p1 in zip(header_ends, payload_ends):
+            yield header_bytes[h0:h1] + group[p0:p1]
+            h0, p0 = h1, p1
+
+
+def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int]:
+    """Write the g/ shards of the articles (numbered in order): (shard count, total size, keys)."""
+    pairs = _Pairs(len(docs))
+    first = chars = 0
+    for n, d in enumerate(docs):
+        chars += len(d.norm)
+        if chars >= BATCH_CHARS or n + 1 - first == BATCH_DOCS or n + 1 == len(docs):
+            pairs.add_batch(first, docs[first:n + 1])
+            first, chars = n + 1, 0
+    extra_hashes = np.array([fnv1a(k) for k in pairs.extra_ids], dtype=U64)
+
+    all_hashes, all_lengths, all_payloads = [], [], []
+    for p in range(len(pairs.parts)):
+        codes, starts, numbers = pairs.keys(p)
+        payloads, lengths = encode_lists(starts, numbers)
+        del numbers
+        all_hashes.append(_hashes(codes, extra_hashes))
+        all_lengths.append(lengths)
+        all_payloads.append(payloads)
+    hashes = np.concatenate(all_hashes)
+    lengths = np.concatenate(all_lengths)
+    del all_hashes, all_lengths
+    hashes, starts, lengths, merged, payloads, n_keys = _merge_collisions(hashes, lengths, all_payloads)
+    del all_payloads
+    count = shard_count(int(lengths.sum()) + 3 * len(lengths))
+    for n, data in enumerate(pack_shards(hashes, starts, lengths, merged, payloads, count)):
+        out.write(f"g/{n}.bin", gz(data))
+    return count, int(lengths.sum()) + 3 * len(lengths), n_keys
+
+
+def _merge_collisions(hashes: np.ndarray, lengths: np.ndarray, parts: list[np.ndarray]
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Keys with one hash become one entry holding the union of their lists, marked
+    merged (a few dozen at 10,000 articles). The payloads are parts one after another.
+    Returns the entries (hashes, payload starts, lengths, merged flags), all payloads
+    and the key count as the build counts it (entries plus merged ones)."""
+    starts = np.cumsum(lengths) - lengths
+    order = np.argsort(hashes, kind="stable")
+    same = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
+    merged = np.zeros(len(hashes), dtype=np.bool_)
+    if not len(same):
+        return hashes, starts, lengths, merged, np.concatenate(parts), len(hashes)
+    groups: dict[int, list[int]] = {}
+    for j in same.tolist():
+        groups.setdefault(int(hashes[order[j]]), [int(order[j])]).append(int(order[j + 1]))
+    part_ends = np.cumsum([len(p) for p in parts])
+
+    def payload(i: int) -> bytes:
+        k = int(np.searchsorted(part_ends, starts[i], side="right"))
+        at = int(starts[i]) - (int(part_ends[k - 1]) if k else 0)
+        return parts[k][at:at + int(lengths[i])].tobytes()
+
+    keep = np.ones(len(hashes), dtype=np.bool_)
+    new_payloads, new_hashes, new_lengths = [], [], []
+    for h, members in groups.items():
+        docs: set[int] = set()
+        for i in members:
+            docs.update(decode_docs(payload(i)))
+            keep[i] = False
+        new_payloads.append(encode_docs(sorted(docs)))
+        new_hashes.append(h)
+        new_lengths.append(len(new_payloads[-1]))
+    total = int(part_ends[-1])
+    new_lengths_a = np.array(new_lengths, dtype=np.int64)
+    hashes = np.concatenate((hashes[keep], np.array(new_hashes, dtype=U64)))
+    starts = np.concatenate((starts[keep], total + np.cumsum(new_lengths_a) - new_lengths_a))
+    lengths = np.concatenate((lengths[keep], new_lengths_a))
+    merged = np.concatenate((merged[keep], np.ones(len(new_hashes), dtype=np.bool_)))
+    payloads = np.concatenate([*parts, np.frombuffer(b"".join(new_payloads), dtype=np.uint8)])
+    return hashes, starts, lengths, merged, payloads, len(hashes) + len(new_hashes)
