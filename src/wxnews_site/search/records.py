@@ -51,6 +51,9 @@ PAGE = 256
 # Daily articles: 32 KB made the records 2% smaller than 8 KB, but dict.bin
 # 18 KB larger, which every first search downloads.
 DICT_ROOM = 8_000
+# Its strings are counted in every third record piece of the sample: at 10,000
+# articles that took 0.6 CPU s instead of 1.8, for records 0.3% larger.
+GRAM_EVERY = 3
 LEVEL = 9
 
 
@@ -94,11 +97,12 @@ class Codec:
         counts: Counter[str] = Counter()
         for text in sample:
             counts.update(text)
-        ranked = sorted(counts, key=lambda ch: (-counts[ch], ch))
+        # (Characters beyond the BMP are always escaped: the code table is a list of 65,536.)
+        ranked = sorted((ch for ch in counts if ch <= "\uffff"), key=lambda ch: (-counts[ch], ch))
         tiers = [ranked[:ONE]]
         tiers += [ranked[i:i + PAGE] for i in range(ONE, min(len(ranked), ONE + PAGES * PAGE), PAGE)]
         codec = Codec(tuple("".join(sorted(t)) for t in tiers), b"")
-        return Codec(codec.tiers, codec._dictionary(sample))
+        return Codec(codec.tiers, codec._dictionary(sample[::GRAM_EVERY]))
 
     def _dictionary(self, sample: Sequence[str]) -> bytes:
         """The sample's most common strings of 2-4 characters, by bytes saved
@@ -129,8 +133,14 @@ class Codec:
     # ------------------------------------------------------------ the code
 
     @functools.cached_property
-    def _table(self) -> dict[int, str]:
-        table = {cp: _escape(chr(cp)) for cp in range(256)}  # a Latin-1 character outside the tiers
+    def _table(self) -> list[str]:
+        """str.translate's table: each BMP character's code as Latin-1 characters.
+
+        A list, not a dict: translate looks up every character, and indexing a
+        list is the quicker lookup. Characters beyond it are left as they are
+        (encode escapes them).
+        """
+        table = list(map(_escape, map(chr, range(0x10000))))
         for ch, code in zip(self.tiers[0], range(ONE)):
             table[ord(ch)] = chr(code)
         for p, tier in enumerate(self.tiers[1:]):
@@ -142,7 +152,7 @@ class Codec:
         coded = text.translate(self._table)
         try:
             return coded.encode("latin-1")
-        except UnicodeEncodeError:  # characters outside the tiers (they are left as they were)
+        except UnicodeEncodeError:  # characters beyond the BMP (left as they were)
             return _OUTSIDE.sub(lambda m: _escape(m.group()), coded).encode("latin-1")
 
     def decode(self, data: bytes) -> str:
@@ -212,6 +222,8 @@ class Codec:
             for _ in range(size):
                 gap, i = _read_varint(data, i)
                 cp += gap
+                if cp > 0xFFFF:
+                    raise ValueError("dict.bin: not a record code book")
                 chars.append(chr(cp))
             tiers.append("".join(chars))
         return Codec(tuple(tiers), data[i:])
