@@ -21,7 +21,7 @@ from typing import Any
 from .. import __version__
 from ..format import ParseCache, Scan, write_segment
 from ..model import Article
-from .pages import Page, Story
+from .pages import Entry, Page, Story
 
 VERSION = 2
 
@@ -36,6 +36,9 @@ def _walk(obj: Any, out: list[str], files: dict[str, str]) -> None:
         out.append(repr(obj))
     elif t is Story:
         out.append(obj.key)
+    elif t is Entry:  # a listing's row: 50 a page
+        out.append(obj.story.key)
+        out.append(repr(obj.role))
     elif t is Article:
         # An article is what its file's bytes parse to (the parser's own code
         # is in the salt), so the file's content hash stands for all of it.

@@ -46,6 +46,15 @@ class Story:
     def url(self) -> str:
         return urls.article_at(self.date, self.page, self.position)
 
+    # A story list shows Stories or Entries: a Story is its own story, with no role.
+    @property
+    def story(self) -> Story:
+        return self
+
+    @property
+    def role(self) -> str:
+        return ""
+
 
 @dataclass(frozen=True)
 class PageRef:

@@ -90,9 +90,12 @@ def markdown(text: str) -> Markup:
     return Markup(fast if fast is not None else markdown_it().render(text))
 
 
+_JSON_LD = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # made once, not per page as json.dumps would
+
+
 def json_ld(data: Any) -> Markup:
     """JSON for a <script type="application/ld+json"> block that no value can close."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    text = _JSON_LD.encode(data)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 
@@ -140,6 +143,14 @@ def article_ld(a: Article, section: str | None, paper: str, base_url: str, path:
     return ld
 
 
+def separated(items: Any, sep: str) -> list[tuple[Any, str]]:
+    """Each item with what follows it: ``sep``, nothing after the last.
+    ``{% for n, after in names|separated(" ") %}`` needs no ``loop`` object,
+    which Jinja would make for every loop around it too."""
+    last = len(items) - 1
+    return [(x, sep if i < last else "") for i, x in enumerate(items)]
+
+
 def page_label(page: int, section: str | None) -> str:
     """'第02版 · 综合': a 版 as the paper names it."""
     return f"第{page:02d}版 · {section}" if section else f"第{page:02d}版"
@@ -177,7 +188,7 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
         article_url=urls.article, person_url=urls.person, section_url=urls.section, issue_url=urls.issue,
         page_url=urls.printed_page, month_url=urls.month, year_url=urls.year,
         canonical=config.canonical_person, page_label=page_label, summary=summary, citation=cite,
-        article_ld=ld, chrome=chrome,
+        article_ld=ld, chrome=chrome, separated=separated,
     )
     env.globals.update(
         chrome=chrome, urls=urls, cn_month=dates.cn_month, weekdays=dates.WEEKDAYS,
