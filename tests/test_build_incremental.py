@@ -157,3 +157,25 @@ def test_a_body_edit_patches_the_search_index_without_reading_the_archive(projec
     assert build(project).rendered == 1
     monkeypatch.undo()
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_search_index_failing_in_its_own_process_leaves_the_site_as_it_was(project: Path, monkeypatch):
+    from wxnews_site.search import index as index_mod
+    from wxnews_site.site import build as build_mod
+
+    build(project)
+    before = tree(project / "build")
+    monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)  # pages on workers, the index in a process of its own
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full while writing search/g/7.bin")
+
+    monkeypatch.setattr(index_mod, "write_index", broken)
+    edit(project / A / "02-02.md", "年中答卷", "年中成绩单")  # planned anew: the index is forked
+    with pytest.raises(OSError, match="disk full"):
+        build(project)
+    assert tree(project / "build") == before
+    assert not (project / "build.partial").exists()
+    monkeypatch.undo()
+    build(project)
+    assert "年中成绩单" in (project / "build" / "2024/06/30/02-02.html").read_text(encoding="utf-8")

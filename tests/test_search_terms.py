@@ -49,3 +49,19 @@ def test_a_gap_beyond_two_bytes():
     got = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert got == reference(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert len(got[0]) == 1 + 3
+
+
+def test_blocks_of_pairs_and_terms_give_the_same_lists(monkeypatch):
+    doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
+    for n in range(300):
+        counts = {t: 1 + (n * t) % 5 for t in range(n % 7, 300, 3 + n % 4)}
+        doc_terms.extend(counts)
+        doc_tfs.extend(counts.values())
+        starts.append(len(doc_terms))
+        lengths.append(sum(counts.values()))
+    idfs = [0.0 if t % 11 == 0 else 0.3 + t / 50 for t in range(300)]
+    avgdl = sum(lengths) / len(lengths)
+    whole = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
+    monkeypatch.setattr(ix, "_BLOCK", 128)  # two terms per block of terms, 128 pairs per block of levels
+    assert ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == whole
+    assert whole == reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)

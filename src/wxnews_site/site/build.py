@@ -42,6 +42,7 @@ import jinja2
 from .. import __version__
 from ..config import SiteConfig
 from ..format import ParseCache, Problem, Scan, scan_archive, write_segment
+from ..forks import Forked
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, render, urls
 from .pages import Page
@@ -155,6 +156,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
+    search: Forked[list[Problem]] | None = None
     try:
         t = time.perf_counter()
         planned = {p.path: p for p in pages}
@@ -194,6 +196,11 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
             os.unlink(urls.inside(partial, path))
         timings["hash+link"] = time.perf_counter() - t
         t = time.perf_counter()
+        # A planned build may have to index the whole archive, the longest part
+        # of a cold build: it runs in a process of its own while the pages
+        # render. Body edits patch the index in a moment, after the pages.
+        search = Forked(lambda: write_search(site, partial, config, cache_dir, previous=out_dir, sources=files),
+                        fork=len(todo) >= PARALLEL_FROM) if edited is None else None
         # Feeds and sitemap are made while the workers render.
         done = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)),
                             account=(salt, files) if first else None,
@@ -201,6 +208,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
                                                          pages if edited is None else None))
         timings["render"] = time.perf_counter() - t
         if done.problems:
+            if search is not None:
+                search.cancel()
             shutil.rmtree(partial, ignore_errors=True)
             return fail(problems + done.problems)
 
@@ -224,10 +233,15 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         written = len(todo) + len(extra) + copy_static(partial / "static")
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
-        problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files,
-                                 edited=edited.values() if edited else ())
-        timings["search"] = time.perf_counter() - t
+        if search is None:
+            problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files,
+                                     edited=edited.values() if edited else ())
+        else:
+            problems += search.result()
+        timings["search"] = time.perf_counter() - t  # (what was left of it after the pages)
     except BaseException:
+        if search is not None:
+            search.cancel()
         shutil.rmtree(partial, ignore_errors=True)
         raise
 
