@@ -42,7 +42,6 @@ import gzip
 import hashlib
 import json
 import math
-import multiprocessing
 import operator
 import os
 import re
@@ -56,6 +55,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from .. import format as format_module, model
 from ..config import SiteConfig
+from ..forks import Forked, can_fork
 from ..model import Article
 from . import tokens
 from .normalize import normalize, searchable_parts, t2s_map
@@ -513,29 +513,19 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     Returns a function that waits for it and gives its result, with out's
     file and byte counts brought up to date.
     """
-    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or not can_fork():
         result = write()
         return lambda: result
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
     files, size = out.files, out.bytes
 
-    def child() -> None:
+    def child() -> tuple[T, int, int]:
         out.changed.clear()
-        send.send((write(), out.files - files, out.bytes - size))
+        return write(), out.files - files, out.bytes - size
 
-    proc = ctx.Process(target=child)
-    proc.start()
-    send.close()  # so that a child that dies shows as the end of the pipe
+    job = Forked(child)
 
     def wait() -> T:
-        try:
-            result, more_files, more_bytes = receive.recv()
-        except EOFError:
-            result = None
-        proc.join()
-        if result is None or proc.exitcode != 0:
-            raise RuntimeError(f"a process writing part of the search index failed (exit code {proc.exitcode})")
+        result, more_files, more_bytes = job.result()
         out.files += more_files
         out.bytes += more_bytes
         return result
