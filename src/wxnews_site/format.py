@@ -827,7 +827,10 @@ def _archive_files(root: str) -> list[tuple[str, os.DirEntry[str]]]:
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as it:
-            entries = list(it)
+            # Each folder's entries by name, each subfolder walked in its
+            # place: path order (as pathlib orders paths, folder by folder)
+            # without sorting all the paths by their parts at the end.
+            entries = sorted(it, key=lambda e: e.name)
         for e in entries:
             if e.is_dir() and not e.is_symlink():
                 walk(e.path, prefix + e.name + "/")
@@ -836,7 +839,6 @@ def _archive_files(root: str) -> list[tuple[str, os.DirEntry[str]]]:
                 out.append((prefix + e.name, e))
 
     walk(root, "")
-    out.sort(key=lambda x: x[0].split("/"))  # as pathlib orders paths: folder by folder
     return out
 
 
