@@ -117,8 +117,13 @@ def summary(a: Article, limit: int = 120) -> str:
 # JSON-LD); the body's hash is computed once and kept by the string.
 @functools.lru_cache(maxsize=64)
 def _summary(body: str, limit: int) -> str:
-    paras = [p.strip() for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
-    text = "".join(paras[:2])
+    paras: list[str] = []
+    for p in body.split("\n\n"):
+        if not p.startswith("#") and (text := p.strip()):
+            paras.append(text)
+            if len(paras) == 2:  # the rest of a long body is never looked at
+                break
+    text = "".join(paras)
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
