@@ -352,3 +352,8 @@ def test_runs_without_marks_split_exactly_at_marks():
     marks = {chr(cp) for cp in range(0x10000) if search_index.is_mark(chr(cp))}
     split = {chr(cp) for cp in range(0x10000) if search_index._MARK_RUNS.fullmatch(chr(cp))}
     assert split == marks
+
+
+def test_normalize_folds_traditional_characters_beyond_the_basic_plane():
+    # 𩅙 (U+29159) folds to 𫕨; the basic plane's folds go through a faster table.
+    assert normalize("長三角𩅙ＡＢ　𠮷") == "长三角𫕨ab 𠮷"

@@ -726,9 +726,16 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         extras.append(doc.extra)
         dates.append(a.date.isoformat())
         tfs, length = term_counts(cut, doc)
-        for t in set(tfs).difference(term_ids):  # (dict_keys - dict_keys would walk all of term_ids)
-            term_ids[t] = len(term_ids)
-        doc_terms.extend(map(term_ids.__getitem__, tfs))
+        ids = list(map(term_ids.get, tfs))
+        if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
+            keys, at = list(tfs), -1
+            try:
+                while True:
+                    at = ids.index(None, at + 1)
+                    ids[at] = term_ids[keys[at]] = len(term_ids)
+            except ValueError:
+                pass
+        doc_terms.extend(ids)
         doc_tfs.extend(tfs.values())
         starts.append(len(doc_terms))
         lengths.append(length)

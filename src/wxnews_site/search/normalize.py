@@ -17,6 +17,7 @@ two against each other on a table of strings.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -65,9 +66,25 @@ def _table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _bmp_table() -> list[int | str]:
+    # str.translate looks each character up in the table: in a dict, every
+    # character that does not change raised and dropped a KeyError (half of
+    # a cold build's normalising); in a list of the plane's code points none does.
+    table: list[int | str] = list(range(0x10000))
+    for cp, folded in _table().items():
+        if cp < 0x10000:
+            table[cp] = folded
+    return table
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def normalize(text: str) -> str:
     """Fold width, script and case; the result has exactly as many characters as text."""
-    return text.translate(_table())
+    out = text.translate(_bmp_table())  # (characters past the list are left as they are)
+    return out.translate(_table()) if _ASTRAL.search(out) else out
 
 
 def _body_text(body: str) -> str:
