@@ -125,3 +125,11 @@ def test_the_browser_decodes_characters_the_code_book_lacks(tmp_path, browser):
         context.close()
     assert ODD_LINE in result["excerpt"]
     assert ["英伟达", True] in result["excerptParts"]
+
+
+def test_a_full_build_tells_texts_with_traditional_characters_as_the_map_does():
+    from wxnews_site.search.normalize import t2s_map
+
+    flags = search_index.has_traditional(ODD)
+    assert flags == [any(ch in t2s_map() for ch in text) for text in ODD]
+    assert flags[2] and not flags[3], "臺灣 is traditional, 𠮷 is not"
