@@ -3,8 +3,9 @@
 
 Analyses the articles once (as the build does before it forks), then runs
 each pass in a forked process of its own and prints, side by side, its CPU
-seconds (user + system, median over --repeat runs) and how much the
-process's peak memory (ru_maxrss) grew over what it inherited. The reference
+seconds (user + system, median over --repeat runs; system time is mostly
+writing the shard files and varies with the machine's load) and how much
+the process's peak memory (ru_maxrss) grew over what it inherited. The reference
 is the one tests/test_search_ngrams.py compares with; both must write the
 same bytes, which the benchmark checks too.
 
@@ -31,8 +32,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from bench_build import corpus, read_articles  # noqa: E402
 
 
-def measure(job) -> tuple[float, float]:
-    """(CPU seconds, peak memory growth in MB) of job() in a forked process."""
+def measure(job) -> tuple[float, float, float]:
+    """(user CPU s, system CPU s, peak memory growth in MB) of job() in a forked process."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -40,14 +41,14 @@ def measure(job) -> tuple[float, float]:
         start = resource.getrusage(resource.RUSAGE_SELF)
         job()
         end = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = end.ru_utime + end.ru_stime - start.ru_utime - start.ru_stime
-        os.write(write, f"{cpu} {(end.ru_maxrss - start.ru_maxrss) / 1024}".encode())
+        os.write(write, f"{end.ru_utime - start.ru_utime} {end.ru_stime - start.ru_stime} "
+                        f"{(end.ru_maxrss - start.ru_maxrss) / 1024}".encode())
         os._exit(0)
     os.close(write)
     data = os.read(read, 100).decode()
     os.waitpid(pid, 0)
-    cpu, mb = data.split()
-    return float(cpu), float(mb)
+    user, system, mb = map(float, data.split())
+    return user, system, mb
 
 
 def main() -> int:
@@ -69,7 +70,6 @@ def main() -> int:
         started = time.process_time()
         docs = [analyse(a, config) for a in articles]
         analysed = time.process_time() - started
-        ngrams._marks()  # (built once per process, before the build forks)
         out_new, out_ref = args.work / "numpy", args.work / "reference"
 
         def run_numpy() -> None:
@@ -83,12 +83,16 @@ def main() -> int:
             shutil.rmtree(out_new, ignore_errors=True)
             runs.append(measure(run_numpy))
         print(f"{size:,} articles, {sum(len(d.norm) for d in docs):,} characters (analysed once: {analysed:.2f} CPU s)")
-        print(f"  {'pass':<12}{'CPU s':>8}{'peak growth MB':>16}")
-        print(f"  {'numpy':<12}{statistics.median(r[0] for r in runs):>8.2f}{statistics.median(r[1] for r in runs):>16.1f}")
+        print(f"  {'pass':<12}{'CPU s':>8}{'user':>8}{'system':>8}{'peak growth MB':>16}")
+
+        def row(name: str, runs: list[tuple[float, float, float]]) -> None:
+            user, system, mb = (statistics.median(r[i] for r in runs) for i in range(3))
+            print(f"  {name:<12}{statistics.median(r[0] + r[1] for r in runs):>8.2f}{user:>8.2f}{system:>8.2f}{mb:>16.1f}")
+
+        row("numpy", runs)
         if not args.no_reference:
             shutil.rmtree(out_ref, ignore_errors=True)
-            cpu, mb = measure(run_reference)
-            print(f"  {'reference':<12}{cpu:>8.2f}{mb:>16.1f}")
+            row("reference", [measure(run_reference)])
             same = files(out_new) == files(out_ref)
             print(f"  shards byte-identical: {'yes' if same else 'NO'}")
             if not same:

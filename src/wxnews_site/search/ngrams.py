@@ -22,8 +22,10 @@ byte for byte what those give (``tests/test_search_ngrams.py``).
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -95,17 +97,23 @@ class _Pairs:
 
     A pair is kept as ``(code >> k) << doc_bits | article`` in partition
     ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits.
+    All are kept in one array, each batch's after the last's, sorted by
+    partition: as many small arrays, the freed batches' arrays between them
+    left holes that added a third to the memory. ``capacity`` is at least the
+    number of pairs (only the part of the array that is written takes memory).
     """
 
-    def __init__(self, n_docs: int):
+    def __init__(self, n_docs: int, capacity: int):
         self.doc_bits = max(1, (n_docs - 1).bit_length())
         self.k = max(PARTITION_BITS, self.doc_bits - (64 - CODE_BITS))
-        self.parts: list[list[np.ndarray]] = [[] for _ in range(1 << self.k)]
+        self.store = np.empty(capacity, dtype=U64)
+        self.used = 0
+        self.parts: list[list[tuple[int, int]]] = [[] for _ in range(1 << self.k)]  # ranges of store
         self.extra_ids: dict[str, int] = {}
         # Every character met so far by number, in the order met: a batch's
         # (article, character) pairs are made unique by marking a table of
         # articles x characters, not by sorting them.
-        self.char_ids = np.full(0x110000, -1, dtype=np.int64)
+        self.char_ids = np.full(0x110000, -1, dtype=np.int32)
         self.chars = np.zeros(0, dtype=np.uint32)
 
     def _characters(self, segments: list[str], owners: np.ndarray, flag: int) -> tuple[np.ndarray, np.ndarray]:
@@ -159,15 +167,15 @@ class _Pairs:
         del part
         code_hi = (packed >> U64(local_bits)) & U64((1 << (CODE_BITS - k)) - 1)
         kept = (code_hi << U64(self.doc_bits)) | ((packed & U64(BATCH_DOCS - 1)) + U64(first))
+        self.store[self.used:self.used + len(kept)] = kept
         for p in range(low + 1):
             if bounds[p + 1] > bounds[p]:
-                # A copy, not a view: the batch's array is freed, and each partition's as it is done.
-                self.parts[p].append(kept[bounds[p]:bounds[p + 1]].copy())
+                self.parts[p].append((self.used + bounds[p], self.used + bounds[p + 1]))
+        self.used += len(kept)
 
     def keys(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Partition p's keys, freeing its pairs: (codes, first pair of each, articles)."""
-        pairs = np.concatenate(self.parts[p]) if self.parts[p] else np.zeros(0, dtype=U64)
-        self.parts[p] = []
+        pairs = np.concatenate([self.store[a:b] for a, b in self.parts[p]] or [np.zeros(0, dtype=U64)])
         # Each batch's pairs are sorted already: a merge sort only merges those runs.
         pairs.sort(kind="stable")
         docs = (pairs & U64((1 << self.doc_bits) - 1)).astype(np.int64)
@@ -258,7 +266,41 @@ def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mer
 
 def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int]:
     """Write the g/ shards of the articles (numbered in order): (shard count, total size, keys)."""
-    pairs = _Pairs(len(docs))
+    with _heap_kept() as release:
+        return _write_ngrams(out, docs, release)
+
+
+@contextlib.contextmanager
+def _heap_kept() -> Iterator[Callable[[], None]]:
+    """glibc's malloc kept from handing freed memory back to the system while the pass
+    runs; gives a function that hands it back (between the pass's phases).
+
+    Each batch makes and frees some tens of megabytes of arrays; by default
+    glibc maps each large one afresh and unmaps it when freed, and touching
+    the new pages again cost more system time than the pass's own work
+    (300,000 page faults at 10,000 articles). Arrays above 32 MB (the pairs'
+    store) are still mapped on their own. Afterwards the defaults come back.
+    """
+    try:
+        libc = ctypes.CDLL(None)  # the symbols already loaded: the C library's among them
+        mallopt, trim = libc.mallopt, libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        yield lambda: None
+        return
+    mmap_threshold, trim_threshold = -3, -1  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+    mallopt(mmap_threshold, 1 << 25)
+    mallopt(trim_threshold, 1 << 30)
+    try:
+        yield lambda: trim(0)
+    finally:
+        mallopt(mmap_threshold, 128 * 1024)
+        mallopt(trim_threshold, 128 * 1024)
+        trim(0)
+
+
+def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int]:
+    # Each article has at most as many keys as its text and headlines have characters, twice, and its extra keys.
+    pairs = _Pairs(len(docs), sum(2 * (len(d.norm) + d.head) + len(d.extra) for d in docs))
     first = chars = 0
     for n, d in enumerate(docs):
         chars += len(d.norm)
@@ -266,17 +308,21 @@ def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int]:
             pairs.add_batch(first, docs[first:n + 1])
             first, chars = n + 1, 0
     extra_hashes = np.array([fnv1a(k) for k in pairs.extra_ids], dtype=U64)
+    # The last batch's arrays are free: their memory goes back before the
+    # partitions' keys, the lists and their hashes, gather beside the pairs.
+    release()
 
     all_hashes, all_lengths, all_payloads = [], [], []
     for p in range(len(pairs.parts)):
         codes, starts, numbers = pairs.keys(p)
         payloads, lengths = encode_lists(starts, numbers)
         del numbers
-        all_hashes.append(_hashes(codes, extra_hashes))
-        all_lengths.append(lengths)
+        all_hashes.append(_hashes(codes, extra_hashes).astype(np.uint32))
+        all_lengths.append(lengths.astype(np.uint32))
         all_payloads.append(payloads)
-    hashes = np.concatenate(all_hashes)
-    lengths = np.concatenate(all_lengths)
+    del pairs  # (its memory serves what follows)
+    hashes = np.concatenate(all_hashes).astype(U64)
+    lengths = np.concatenate(all_lengths).astype(np.int64)
     del all_hashes, all_lengths
     hashes, starts, lengths, merged, payloads, n_keys = _merge_collisions(hashes, lengths, all_payloads)
     del all_payloads
