@@ -69,7 +69,9 @@ def test_duplicate_ids_and_bad_encoding(tmp_path: Path):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from wxnews_site.format import _canonical_front_matter, split_front_matter  # noqa: E402
+from wxnews_site.format import (  # noqa: E402
+    _CANON_ARTICLE, _canonical_front_matter, _read_canonical, _read_canonical_lines, split_front_matter,
+)
 
 _text = st.one_of(st.none(), st.text(min_size=0, max_size=30))
 _names = st.lists(st.text(min_size=1, max_size=6), max_size=3).map(tuple)
@@ -87,6 +89,10 @@ def test_fast_front_matter_reads_what_yaml_reads(title, kicker, credit, bylines,
     fast = _canonical_front_matter(fm)
     assert fast is not None
     assert fast == yaml.safe_load(fm)
+    # Read at once (one match) or line by line, the same values and keys' lines.
+    assert _read_canonical(fm) == _read_canonical_lines(fm)
+    if "\\" not in fm:  # no string needed an escape: the one-match reader takes it
+        assert _CANON_ARTICLE.match(fm) is not None
 
 
 def test_hand_written_front_matter_falls_back_to_yaml():
@@ -121,17 +127,3 @@ def test_hand_written_page_file_falls_back_to_yaml():
     assert _read_canonical_page(text) is None
     p = parse_page(text, "02.page.yaml")
     assert (p.page, p.section, p.credits) == (2, "要闻", ("本版责编：王 强",))
-
-
-@settings(max_examples=200, deadline=None)
-@given(title=_text, kicker=_text, credit=_text, bylines=_names, review=_names,
-       from_page=st.one_of(st.none(), st.integers(1, 400)))
-def test_front_matter_read_at_once_as_line_by_line(title, kicker, credit, bylines, review, from_page):
-    """The whole-block match must give what reading line by line gives, keys' lines included."""
-    from wxnews_site.format import _CANON_ARTICLE, _read_canonical, _read_canonical_lines
-
-    a = make(title=title, kicker=kicker, credit=credit, bylines=bylines, review=review, continued_from_page=from_page)
-    fm, _, _ = split_front_matter(render_article(a))
-    assert _read_canonical(fm) == _read_canonical_lines(fm)
-    if "\\" not in fm:  # no string needed an escape
-        assert _CANON_ARTICLE.match(fm) is not None
