@@ -102,7 +102,7 @@ def test_article_numbers_past_a_million_keep_their_keys():
     # Pairs pack a key's code and an article number into 64 bits; past 2**20
     # articles the partitions take more of the code's bits.
     n_docs = (1 << 22) + 5
-    pairs = ngrams._Pairs(n_docs, 1000)
+    pairs = ngrams._Pairs(n_docs)
     docs = [doc("长三角一体化", 3, (search_index.PERSON + "刘泉",)), doc("长江", 0), doc("江南大学", 2)]
     first = n_docs - len(docs)
     pairs.add_batch(first, docs)

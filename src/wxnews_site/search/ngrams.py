@@ -36,12 +36,13 @@ BIGRAM_SHIFT = 21
 HEAD_BIT = 1 << 42
 EXTRA_BIT = 1 << 43
 FNV_OFFSET, FNV_PRIME, MASK32 = 0x811C9DC5, 0x01000193, 0xFFFFFFFF
-BATCH_CHARS = 1 << 18  # characters per batch: its arrays take some ten megabytes
+BATCH_CHARS = 1 << 17  # characters per batch: its arrays take some ten megabytes
 BATCH_DOCS = 1 << 12   # at most this many articles per batch (their local number has 12 bits)
 TABLE_LIMIT = 1 << 24  # articles x characters of a batch marked in a table (bytes)
 U64 = np.uint64
 PACK_GROUP = 256  # shards packed at a time
-PARTITION_BITS = 6  # pairs are sorted and grouped in 64 partitions, one at a time
+PARTITION_BITS = 7  # pairs are sorted and grouped in at least 128 partitions, one at a time
+GROUPS = 8  # partitions whose pairs are kept and freed together
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,18 +98,19 @@ class _Pairs:
 
     A pair is kept as ``(code >> k) << doc_bits | article`` in partition
     ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits.
-    All are kept in one array, each batch's after the last's, sorted by
-    partition: as many small arrays, the freed batches' arrays between them
-    left holes that added a third to the memory. ``capacity`` is at least the
-    number of pairs (only the part of the array that is written takes memory).
+    Each batch's pairs of a group of partitions are kept in one array (64
+    small arrays a batch left holes between them that added a third to the
+    memory); a group's arrays are freed once its partitions are done.
     """
 
-    def __init__(self, n_docs: int, capacity: int):
+    def __init__(self, n_docs: int):
         self.doc_bits = max(1, (n_docs - 1).bit_length())
-        self.k = max(PARTITION_BITS, self.doc_bits - (64 - CODE_BITS))
-        self.store = np.empty(capacity, dtype=U64)
-        self.used = 0
-        self.parts: list[list[tuple[int, int]]] = [[] for _ in range(1 << self.k)]  # ranges of store
+        # About 128 articles' pairs (150,000) a partition, so its arrays stay small.
+        self.k = max(PARTITION_BITS, (n_docs >> 7).bit_length(), self.doc_bits - (64 - CODE_BITS))
+        self.per_group = (1 << self.k) // GROUPS
+        self.chunks: list[list[np.ndarray]] = [[] for _ in range(GROUPS)]
+        # Per partition: (its group's array, from, to) for each batch.
+        self.parts: list[list[tuple[int, int, int]]] = [[] for _ in range(1 << self.k)]
         self.extra_ids: dict[str, int] = {}
         # Every character met so far by number, in the order met: a batch's
         # (article, character) pairs are made unique by marking a table of
@@ -167,15 +169,20 @@ class _Pairs:
         del part
         code_hi = (packed >> U64(local_bits)) & U64((1 << (CODE_BITS - k)) - 1)
         kept = (code_hi << U64(self.doc_bits)) | ((packed & U64(BATCH_DOCS - 1)) + U64(first))
-        self.store[self.used:self.used + len(kept)] = kept
-        for p in range(low + 1):
-            if bounds[p + 1] > bounds[p]:
-                self.parts[p].append((self.used + bounds[p], self.used + bounds[p + 1]))
-        self.used += len(kept)
+        for g, chunks in enumerate(self.chunks):
+            first, end = g * self.per_group, (g + 1) * self.per_group
+            if bounds[end] > bounds[first]:
+                chunks.append(kept[bounds[first]:bounds[end]].copy())
+                for p in range(first, end):
+                    if bounds[p + 1] > bounds[p]:
+                        self.parts[p].append((len(chunks) - 1, bounds[p] - bounds[first], bounds[p + 1] - bounds[first]))
 
     def keys(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Partition p's keys, freeing its pairs: (codes, first pair of each, articles)."""
-        pairs = np.concatenate([self.store[a:b] for a, b in self.parts[p]] or [np.zeros(0, dtype=U64)])
+        chunks = self.chunks[p // self.per_group]
+        pairs = np.concatenate([chunks[i][a:b] for i, a, b in self.parts[p]] or [np.zeros(0, dtype=U64)])
+        if (p + 1) % self.per_group == 0:
+            chunks.clear()  # the group is done
         # Each batch's pairs are sorted already: a merge sort only merges those runs.
         pairs.sort(kind="stable")
         docs = (pairs & U64((1 << self.doc_bits) - 1)).astype(np.int64)
@@ -299,8 +306,7 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
 
 
 def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int]:
-    # Each article has at most as many keys as its text and headlines have characters, twice, and its extra keys.
-    pairs = _Pairs(len(docs), sum(2 * (len(d.norm) + d.head) + len(d.extra) for d in docs))
+    pairs = _Pairs(len(docs))
     first = chars = 0
     for n, d in enumerate(docs):
         chars += len(d.norm)
@@ -320,7 +326,9 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
         all_hashes.append(_hashes(codes, extra_hashes).astype(np.uint32))
         all_lengths.append(lengths.astype(np.uint32))
         all_payloads.append(payloads)
-    del pairs  # (its memory serves what follows)
+        if (p + 1) % pairs.per_group == 0:
+            release()  # a group of partitions' pairs were freed
+    del pairs
     hashes = np.concatenate(all_hashes).astype(U64)
     lengths = np.concatenate(all_lengths).astype(np.int64)
     del all_hashes, all_lengths
