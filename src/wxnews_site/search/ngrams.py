@@ -12,8 +12,9 @@ headline key has bit 42 set, a section or person key is bit 43 plus its
 number in a table. Articles are read in batches; each batch's (code,
 article) pairs are packed into one integer, sorted and made unique, and
 split by the code's low bits into partitions, so that the final sort and
-grouping runs over one partition at a time (memory is the packed pairs plus
-one partition's copy). Codes are hashed (FNV-1a, as ``index.fnv1a``) only
+grouping runs over one partition at a time (memory is the packed pairs, 8
+bytes each, freed a group of partitions at a time, plus one partition's
+arrays). Codes are hashed (FNV-1a, as ``index.fnv1a``) only
 once they are keys; keys whose hashes collide share an entry, as ever.
 
 ``patch.py`` changes single entries with the scalar functions of ``index``
@@ -285,13 +286,15 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
     Each batch makes and frees some tens of megabytes of arrays; by default
     glibc maps each large one afresh and unmaps it when freed, and touching
     the new pages again cost more system time than the pass's own work
-    (300,000 page faults at 10,000 articles). Arrays above 32 MB (the pairs'
-    store) are still mapped on their own. Afterwards the defaults come back.
+    (300,000 page faults at 10,000 articles). Arrays above 32 MB are still
+    mapped on their own. Afterwards the defaults come back (fixed ones: glibc
+    cannot turn its adaptive threshold back on, which matters only when the
+    pass runs in the build's own process, for small archives).
     """
     try:
         libc = ctypes.CDLL(None)  # the symbols already loaded: the C library's among them
         mallopt, trim = libc.mallopt, libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to tune
+    except (OSError, AttributeError, TypeError):  # not glibc (or no C library by that name): nothing to tune
         yield lambda: None
         return
     mmap_threshold, trim_threshold = -3, -1  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
