@@ -5,7 +5,10 @@ For each archive size it prints, side by side: full cold build (site pages and
 search index), the site pages alone, a rebuild after one article changed,
 ms per article, peak memory (ru_maxrss of the build's process tree, from
 wait4) and CPU seconds (user + system; the machine may be shared, CPU time is
-the steadier figure), as medians over --repeat runs. Pelican and Hugo build
+the steadier figure; "sys s" is the kernel's part of the cold build's, mostly
+creating some forty thousand files, which on a shared virtual disk varies
+from run to run more than anything the builders do), as medians over
+--repeat runs. Pelican and Hugo build
 their own article, category (版名) and author pages from the same articles,
 converted once into their content formats.
 
@@ -44,6 +47,7 @@ class Run:
     seconds: float
     cpu: float
     peak_mb: float
+    sys: float = 0.0  # of cpu, the kernel's: mostly creating files, which varies a lot on a shared disk
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -57,11 +61,11 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, usage.ru_stime)
 
 
 def median(runs: list[Run]) -> Run:
-    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("seconds", "cpu", "peak_mb")))
+    return Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("seconds", "cpu", "peak_mb", "sys")))
 
 
 # ------------------------------------------------------------------ inputs
@@ -263,11 +267,11 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     rows.append((name, res[0], res[1], res[1]))
         print(f"\n{size:,} articles")
-        print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'peak MB':>8} {'rebuild1 s':>10} "
+        print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
               f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'vs ours':>8}")
         for name, cold, first, warm in rows:
             ratio = cold.seconds / site_cold.seconds
-            print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} "
+            print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
                   f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
                   f"{warm.peak_mb:8.0f} {ratio:7.2f}x")
     return 0
