@@ -62,6 +62,6 @@ def test_blocks_of_pairs_and_terms_give_the_same_lists(monkeypatch):
     idfs = [0.0 if t % 11 == 0 else 0.3 + t / 50 for t in range(300)]
     avgdl = sum(lengths) / len(lengths)
     whole = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
-    monkeypatch.setattr(ix, "_BLOCK", 128)  # two terms per block of terms, 128 pairs per block of levels
+    monkeypatch.setattr(ix, "_BLOCK", 128)  # blocks of 128 pairs, cut at the end of a term
     assert ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == whole
     assert whole == reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)

@@ -667,42 +667,54 @@ def varint_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _weight_lists(doc_terms: array, doc_tfs: array, starts: array, lengths: array, avgdl: float,
                   idfs: Sequence[float]) -> dict[int, bytes]:
     """Each ranked term's (article gap * 16 + BM25 level) varints, as encode_weights
-    writes them (without the count): numpy does the arithmetic of three million
-    (term, article) pairs in a cold build of 10,000 articles, a block at a time
-    (all at once, its float temporaries took 200 MB)."""
+    writes them (without the count), by numpy: a cold build of 10,000 articles
+    has three million (term, article) pairs.
+
+    Each pair becomes one integer, term << 36 | article << 4 | level, made a
+    block at a time; sorting those integers orders the pairs by term, then
+    article. (Index arrays and float temporaries of all pairs at once took
+    several hundred megabytes at 30,000 articles.)
+    """
     import numpy as np
 
     tids = np.frombuffer(doc_terms, np.uint32)
     tfs = np.frombuffer(doc_tfs, np.uint32)
-    ns = np.repeat(np.arange(len(lengths), dtype=np.uint32), np.diff(np.frombuffer(starts, np.uint32)))
+    firsts = np.frombuffer(starts, np.uint32)
     norms = K1 * (1 - B + B * np.frombuffer(lengths, np.uint32).astype(np.float64) / (avgdl or 1.0))
     weights = np.asarray(idfs, np.float64)
+    ranked = weights != 0
     steps = np.asarray(_LEVEL_STEPS)
-    levels = np.empty(len(tids), np.uint8)
+    keys = np.empty(int(np.count_nonzero(ranked[tids])), np.uint64)
+    at = 0
     for lo in range(0, len(tids), _BLOCK):
         t, tf = tids[lo:lo + _BLOCK], tfs[lo:lo + _BLOCK]
-        levels[lo:lo + _BLOCK] = np.searchsorted(steps, weights[t] * tf * (K1 + 1) / (tf + norms[ns[lo:lo + _BLOCK]]),
-                                                 side="right")
-    ranked = np.flatnonzero((weights != 0)[tids])
-    order = ranked[np.argsort(tids[ranked], kind="stable")]  # pairs come in article order: stable keeps it per term
-    del ranked
-    tids, ns, levels = tids[order], ns[order], levels[order]
-    del order
-    heads = np.flatnonzero(np.concatenate(([True], tids[1:] != tids[:-1]))) if len(tids) else np.zeros(0, np.int64)
+        ns = np.searchsorted(firsts, np.arange(lo, lo + len(t), dtype=np.uint32), side="right") - 1
+        keep = ranked[t]
+        t, tf, ns = t[keep], tf[keep], ns[keep]
+        levels = np.searchsorted(steps, weights[t] * tf * (K1 + 1) / (tf + norms[ns]), side="right")
+        keys[at:at + len(t)] = t.astype(np.uint64) << 36 | ns.astype(np.uint64) << 4 | levels.astype(np.uint64)
+        at += len(t)
+    keys.sort()
     out: dict[int, bytes] = {}
-    for lo in range(0, len(heads), _BLOCK // 64):  # blocks of whole terms
-        a = int(heads[lo])
-        b = int(heads[lo + _BLOCK // 64]) if lo + _BLOCK // 64 < len(heads) else len(tids)
-        gaps = ns[a:b].astype(np.int64)
-        gaps[1:] -= ns[a:b - 1]
-        gaps[heads[lo:lo + _BLOCK // 64] - a] = ns[heads[lo:lo + _BLOCK // 64]]  # a term's first: its number
-        data, offsets = varint_bytes(gaps * WEIGHT_LEVELS + levels[a:b])
-        bounds = np.append(offsets[heads[lo:lo + _BLOCK // 64] - a], len(data)).tolist()
+    lo = 0
+    while lo < len(keys):  # blocks of whole terms
+        hi = min(lo + _BLOCK, len(keys))
+        if hi < len(keys):  # on to the end of the block's last term
+            hi = int(np.searchsorted(keys, np.uint64((int(keys[hi - 1]) >> 36) + 1 << 36)))
+        block = keys[lo:hi]
+        terms = block >> np.uint64(36)
+        numbers = (block >> np.uint64(4)).astype(np.int64) & 0xFFFFFFFF
+        heads = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+        gaps = numbers.copy()
+        gaps[1:] -= numbers[:-1]
+        gaps[heads] = numbers[heads]  # a term's first: its article number
+        data, offsets = varint_bytes(gaps * WEIGHT_LEVELS + (block & np.uint64(15)).astype(np.int64))
+        bounds = np.append(offsets[heads], len(data)).tolist()
         raw = data.tobytes()
-        for i, tid in enumerate(tids[heads[lo:lo + _BLOCK // 64]].tolist()):
-            out[tid] = raw[bounds[i]:bounds[i + 1]]
+        for k, tid in enumerate(terms[heads].tolist()):
+            out[tid] = raw[bounds[k]:bounds[k + 1]]
+        lo = hi
     return out
-
 
 _BLOCK = 1 << 18  # (term, article) pairs per block of _weight_lists
 
