@@ -290,6 +290,14 @@ def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes]
     todo = plan(state, docs, digests)
     if todo is None:
         return None
+    return _apply(state, todo, docs, urls, digests, config, out_dir, current, cache_dir, started, len(docs), ())
+
+
+def _apply(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: Sequence[bytes],
+           config: SiteConfig, out_dir: Path, current: Path, cache_dir: Path, started: float, live: int,
+           sections: Sequence[str]) -> IndexStats | None:
+    """Bring out_dir's index to the current one, then patch it as todo says (docs:
+    at least the changed articles; sections: the section filter's besides theirs)."""
     root = out_dir / "search"
     linked = bring_up_to_date(root, current, state)
     if linked is None:
@@ -297,7 +305,7 @@ def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes]
     out = Writer(root, fresh=False)
     if not todo.changed and not todo.removed:
         save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
-        return IndexStats(len(docs), 0, 0, 0, 0, 0, len(docs), 1, time.perf_counter() - started, linked, True)
+        return IndexStats(live, 0, 0, 0, 0, 0, live, 1, time.perf_counter() - started, linked, True)
     # Written last: until then the folder names no build, so an interrupted
     # patch is never taken for a complete index.
     out.remove("meta.json")
@@ -309,9 +317,9 @@ def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes]
         return None
     new_state, keys, terms, cut = result
     write_meta(out, docs, new_state.dates, new_state.shards, new_state.total, new_state.dict_len, config,
-               new_state.build)
+               new_state.build, sections=sections)
     save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
-    return IndexStats(len(docs), keys, terms, out.files, out.bytes, cut, len(docs) - len(todo.changed), 1,
+    return IndexStats(live, keys, terms, out.files, out.bytes, cut, live - len(todo.changed), 1,
                       time.perf_counter() - started, linked, True, out.removed)
 
 
@@ -349,28 +357,9 @@ def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str], so
             changed.append((n, a))
     if len(changed) > max(20, PATCH_SHARE * len(number)):
         return None
-    root = out_dir / "search"
-    linked = bring_up_to_date(root, current, state)
-    if linked is None:
-        return None
-    out = Writer(root, fresh=False)
-    if not changed:
-        save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
-        return IndexStats(len(number), 0, 0, 0, 0, 0, len(number), 1, time.perf_counter() - started, linked, True)
-    out.remove("meta.json")  # written last (see try_patch)
-    try:
-        result = _patch(state, Plan(changed, [], len(state.ids)), edited, urls, digests, config, current, out,
-                        cache_dir)
-    except _Inconsistent:
-        return None
-    if result is None:
-        return None
-    new_state, keys, terms, cut = result
-    write_meta(out, (), new_state.dates, new_state.shards, new_state.total, new_state.dict_len, config,
-               new_state.build, sections=meta.get("sections", []))
-    save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
-    return IndexStats(len(number), keys, terms, out.files, out.bytes, cut, len(number) - len(changed), 1,
-                      time.perf_counter() - started, linked, True, out.removed)
+    # The edited articles' sections are those they had: the section filter is the current one.
+    return _apply(state, Plan(changed, [], len(state.ids)), edited, urls, digests, config, out_dir, current,
+                  cache_dir, started, len(number), meta.get("sections", []))
 
 
 class _Inconsistent(Exception):
