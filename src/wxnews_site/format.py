@@ -220,13 +220,13 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     end = text.find("\n")
     if (text if end < 0 else text[:end]).strip() != "---":
         raise ValueError("the first line must be exactly '---'")
-    start, n = end + 1, 1
+    first = start = end + 1
+    n = 1
     while end >= 0:
         end = text.find("\n", start)
         line = text[start:] if end < 0 else text[start:end]
         if line.rstrip() in ("---", "..."):
-            return text[text.index("\n") + 1:max(start - 1, text.index("\n") + 1)], \
-                ("" if end < 0 else text[end + 1:]), n + 2
+            return text[first:max(start - 1, first)], ("" if end < 0 else text[end + 1:]), n + 2
         start, n = end + 1, n + 1
     raise ValueError("the front matter is not closed by a '---' line")
 
@@ -379,8 +379,7 @@ def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | No
     line, which json reads with the same meaning as YAML does. Anything an
     editor wrote differently (plain scalars, comments, block lists other than
     review) returns None, and the caller parses the text with YAML as before.
-       Also returns each key's line in the file (as _key_lines would).
-    """
+    Also returns each key's line in the file (as _key_lines would)."""
     meta: dict[str, Any] = {}
     where: dict[str, int] = {}
     lines = fm.split("\n")

@@ -533,8 +533,7 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], config: SiteConfig,
-                  cache_dir: Path) -> tuple[int, int, int]:
+def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int]:
     """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
     index for the rebuilds' cuts, if the cache has none yet."""
     from . import ngrams  # (numpy: a patch never loads it)
@@ -716,6 +715,7 @@ def _weight_lists(doc_terms: array, doc_tfs: array, starts: array, lengths: arra
         lo = hi
     return out
 
+
 _BLOCK = 1 << 18  # (term, article) pairs per block of _weight_lists
 
 
@@ -726,7 +726,7 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     # The n-gram shards and the records are made by two forked processes while
     # this one ranks terms: the three share nothing, builds are mostly CPU, and
     # three processes keep both cores busy to the end better than two halves.
-    g_job = _start(out, lambda: _write_ngrams(out, docs, analysed, config, cache_dir), processes != 1)
+    g_job = _start(out, lambda: _write_ngrams(out, analysed, cache_dir), processes != 1)
     d_job = _start(out, lambda: _write_records(out, docs, analysed, urls, config), processes != 1)
 
     cut = tokens.cutter(tuple(words))
