@@ -13,10 +13,19 @@ search.js in headless Chromium:
   first query (page, scripts, index pieces, excerpts);
 * speed: build time cold and warm, and query time once the pieces are loaded.
 
-Pagefind 1.5.2 (extended) figures on the same articles, from the issue, are
-printed alongside. Usage::
+Pagefind 1.5.2 (extended) runs side by side when its ``pagefind`` module is
+importable here (``pip install -e '.[bench]'``): it indexes the 8,263 article
+pages of a hard-linked copy of the built site in a temporary folder (removed
+afterwards), and its index time (wall and CPU seconds) is printed beside ours.
+Both indexes, ``site/search/`` (without its ``index.html``) and Pagefind's
+``pagefind/``, are then measured three ways, with the ratio ours/Pagefind:
+bytes (sum of file sizes), disk use (the files' allocated blocks, as ``du``) and
+file count, by part too (ours: d, g, k, m, w, meta; Pagefind: fragment, index,
+other). Without Pagefind, or with ``--no-pagefind``, its figures from the issue
+are quoted instead; its recall, precision and first-query bytes always are
+(its JS search is not run here). Usage::
 
-    python3 benchmarks/bench_search.py [--work .cache/bench-search] [--queries 老旧小区,長三角] [--no-build]
+    python3 benchmarks/bench_search.py [--work .cache/bench-search] [--queries 老旧小区,長三角] [--no-build] [--no-pagefind]
 
 ``--no-build`` reuses the site already built in ``--work`` (the builds take minutes).
 """
@@ -25,16 +34,21 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import importlib.metadata
+import importlib.util
 import json
 import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from wxnews_site.cli import main as cli
 from wxnews_site.config import load_config
@@ -58,6 +72,7 @@ SIZE_QUERIES = ["老旧小区", "长三角", "加装电梯", "华为", "機器�
 # Long queries of common parts: many articles hold every bigram but not the whole.
 LONG_QUERIES = ["中国式现代化建设", "全过程人民民主", "高质量发展新质生产力", "推动经济社会发展"]
 
+# From the issue; "disk" is bytes (sum of sizes) in MiB, as du -sh --apparent-size prints them.
 PAGEFIND = {
     "disk": "37 MB", "first query": "340 KB (median)",
     "recall": {"老旧小区": 0.01, "长三角": 0.01, "加装电梯": 0.24, "粤港澳大湾区": 0.18},
@@ -136,13 +151,120 @@ def change_one_article(articles: Path) -> tuple[Path, bytes]:
     return path, data
 
 
-def disk_size(search: Path) -> dict[str, int]:
-    sizes: dict[str, int] = {}
-    for f in search.rglob("*"):
-        if f.is_file() and f.name != "index.html":
-            part = f.relative_to(search).parts[0] if len(f.relative_to(search).parts) > 1 else "meta"
-            sizes[part] = sizes.get(part, 0) + f.stat().st_size
-    return sizes
+@dataclass
+class Size:
+    """Bytes (sum of file sizes), disk use (allocated 512-byte blocks, as du) and file count."""
+    bytes: int = 0
+    disk: int = 0
+    files: int = 0
+
+    def add(self, st: os.stat_result) -> None:
+        self.bytes += st.st_size
+        self.disk += st.st_blocks * 512
+        self.files += 1
+
+
+@dataclass
+class FolderSize:
+    total: Size = field(default_factory=Size)
+    parts: dict[str, Size] = field(default_factory=dict)
+
+
+def our_part(rel: Path) -> str:
+    return rel.parts[0] if len(rel.parts) > 1 else "meta"
+
+
+def pagefind_part(rel: Path) -> str:
+    return rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in ("fragment", "index") else "other"
+
+
+def folder_size(folder: Path, part_of: Callable[[Path], str], skip: frozenset[str] = frozenset()) -> FolderSize:
+    """Sizes of the files under folder (but those named in skip), in all and by part."""
+    out = FolderSize()
+    seen: set[tuple[int, int]] = set()
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file() or f.name in skip:
+            continue
+        st = f.stat()
+        # du counts a file hard-linked twice in the folder once; so do the three figures.
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        out.total.add(st)
+        out.parts.setdefault(part_of(f.relative_to(folder)), Size()).add(st)
+    return out
+
+
+@dataclass
+class PagefindRun:
+    version: str
+    seconds: float
+    cpu: float
+    size: FolderSize
+
+
+PAGEFIND_GLOB = "20*/**/*-*.html"  # the article pages only, like 2026/06/08/02-04.html
+
+
+def run_pagefind(site: Path) -> PagefindRun | None:
+    """Index the built site's article pages with Pagefind, if installed here; None if not (or it failed).
+
+    It runs on a hard-linked copy, so that its pagefind/ folder never lands
+    in (or, through a shared inode, overwrites a file of) the built site.
+    """
+    if importlib.util.find_spec("pagefind") is None:
+        print("Pagefind: not installed in this interpreter, so its figures quoted from the issue are used;"
+              " to run it side by side: pip install -e '.[bench]'")
+        return None
+    # Beside the site, so that the hard links stay on one file system.
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as tmp:
+        copy = Path(tmp) / "site"
+        shutil.copytree(site, copy, copy_function=os.link,
+                        ignore=lambda d, names: {"pagefind"} if Path(d) == site else set())
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--glob", PAGEFIND_GLOB],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode or not (copy / "pagefind").is_dir():
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-10:])
+            print(f"Pagefind failed ({done.returncode}), its figures quoted from the issue are used:\n{tail}")
+            return None
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        size = folder_size(copy / "pagefind", pagefind_part)
+        return PagefindRun(importlib.metadata.version("pagefind"), seconds, cpu, size)
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:.1f}"
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "-"
+
+
+def print_sizes(ours: FolderSize, pagefind: PagefindRun | None) -> None:
+    """Both indexes side by side: bytes and disk use in MiB (2^20 bytes, as du -h), files."""
+    row = "  {:<24}{:>11}{:>11}{:>9}"
+    print("\nindex on disk (MiB = 2^20 bytes; disk = the files' allocated blocks, as du without the folders' own)")
+    print(row.format("", "bytes MiB", "disk MiB", "files"))
+
+    def block(name: str, size: FolderSize) -> None:
+        print(row.format(name, mib(size.total.bytes), mib(size.total.disk), f"{size.total.files:,}"))
+        for part, s in sorted(size.parts.items()):
+            print(row.format(f"  {part}", mib(s.bytes), mib(s.disk), f"{s.files:,}"))
+
+    block("ours (search/)", ours)
+    if pagefind is None:
+        print(row.format("Pagefind (issue, quoted)", PAGEFIND["disk"].split()[0], "?", "?"))
+        quoted = float(PAGEFIND["disk"].split()[0]) * 2**20
+        print(row.format("ours/Pagefind", ratio(ours.total.bytes, quoted), "-", "-"))
+        return
+    block("Pagefind (pagefind/)", pagefind.size)
+    theirs = pagefind.size.total
+    print(row.format("ours/Pagefind", ratio(ours.total.bytes, theirs.bytes), ratio(ours.total.disk, theirs.disk),
+                     ratio(ours.total.files, theirs.files)))
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -166,6 +288,8 @@ def main() -> int:
     ap.add_argument("--queries", help="comma-separated queries instead of the built-in set")
     ap.add_argument("--no-build", action="store_true", help="reuse the site already built in --work")
     ap.add_argument("--repeat", type=int, default=1, help="times to repeat the cold, warm, one-changed builds")
+    ap.add_argument("--no-pagefind", action="store_true",
+                    help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -194,10 +318,12 @@ def main() -> int:
             print(f"  {name:<14}{med[0]:>8.1f}{med[1]:>10.1f}{med[2]:>8.1f}{med[3]:>9.0f}")
         print("  bars on 10,000 articles: cold 19 s in all (search under ~12 s), one changed under 1 s, peak 500 MB")
     site = work / "site"
-    sizes = disk_size(site / "search")
-    total = sum(sizes.values())
-    print(f"index on disk: {total / 1e6:.1f} MB ({', '.join(f'{k} {v / 1e6:.1f} MB' for k, v in sorted(sizes.items()))})"
-          f"   [Pagefind: {PAGEFIND['disk']}]")
+    pagefind = None if args.no_pagefind else run_pagefind(site)
+    if pagefind:
+        # Pagefind only indexes pages already built: compare with a build's search stage, not the whole build.
+        print(f"  Pagefind {pagefind.version} index of the {len(articles)} built article pages: "
+              f"{pagefind.seconds:.1f} s wall, {pagefind.cpu:.1f} s CPU (one run, after the site build)")
+    print_sizes(folder_size(site / "search", our_part, skip=frozenset({"index.html"})), pagefind)
 
     texts = {a.id: normalize(searchable_text(a)) for a in articles}
 
