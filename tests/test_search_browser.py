@@ -429,3 +429,34 @@ def test_a_theme_s_older_search_page_still_works(browser, tmp_path):
         assert errors == []
     finally:
         context.close()
+
+
+# ------------------------------------------------------ rare keys in buckets
+
+@pytest.fixture(scope="module")
+def bucket_url(tmp_path_factory):
+    """The same archive indexed as a large one is: keys of a few articles share buckets."""
+    from wxnews_site.search import index as search_index
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_index, "BUCKETS_FROM", 0)
+        site = build(tmp_path_factory.mktemp("bucketsite"))
+    meta = __import__("json").loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["shards"]["buckets"] > 0
+    with serve_folder(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("query", ["小区", "辋村", "航道", "老旧小区", "長三角", "机器人", "小区 加装", "的", "无此词"])
+def test_rare_keys_in_buckets_find_exactly_what_the_text_holds(browser, bucket_url, query):
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(bucket_url + "search/index.html")
+        pg.wait_for_function("window.wxnewsSearch !== undefined")
+        one, every = search(pg, query, limit=1), search(pg, query, limit=1000)
+        assert {r["id"] for r in every["results"]} == truth(query)
+        assert one["exact"] and one["total"] == every["total"] == len(truth(query))
+        assert one["results"] == every["results"][:1]
+    finally:
+        context.close()

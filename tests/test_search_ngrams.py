@@ -42,6 +42,9 @@ def varied_docs() -> list[Doc]:
         doc(f"标题{BIGRAM_B}\n正文", 4, (search_index.PERSON + PERSON_B, search_index.SECTION + "要闻")),
         doc("标题\n" + "太湖之滨。" * 300, 2, (search_index.PERSON + "崔欣润", search_index.PERSON + "张伟")),
     ]
+    # One of the colliding bigrams in more articles than a bucket takes: the
+    # rare one joins its entry.
+    docs += [doc(f"{BIGRAM_B}项目第{i}个", 0) for i in range(search_index.RARE + 1)]
     # A common character in many articles (a bitmap), a rare one far apart (gaps).
     docs += [doc(f"第{i}篇：共同的字" + ("稀" if i % 37 == 0 else ""), 0) for i in range(300)]
     return docs
@@ -51,24 +54,42 @@ def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, set[int]]:
-    """The n-gram shards key by key, as the build made them before numpy."""
+def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, set[int]]:
+    """The n-gram shards key by key: rare keys' articles in buckets, every
+    other key's list in its entry (united with any other key of its hash)."""
     postings: dict[str, list[int]] = defaultdict(list)
     for n, d in enumerate(docs):
         for key in ngram_keys(d):
             postings[key].append(n)
+    own = {key: ds for key, ds in postings.items() if not search_index.is_rare(key, len(ds), len(docs))}
+    rare = {key: ds for key, ds in postings.items() if key not in own}
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()
-    for key, ds in postings.items():
+    for key, ds in [*own.items(), *((k, ds) for k, ds in rare.items() if fnv1a(k) in {fnv1a(o) for o in own})]:
         h = fnv1a(key)
         if h in by_hash:
             merged.add(h)
             by_hash[h] = sorted(set(by_hash[h]) | set(ds))
         else:
             by_hash[h] = ds
+    in_buckets = {k: ds for k, ds in rare.items() if fnv1a(k) not in by_hash}
     payloads = {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}
-    count, size = Writer(root, fresh=True).shards("g", payloads)
-    return count, size, len(by_hash) + len(merged), merged
+    pairs = sum(map(len, in_buckets.values()))
+    size = sum(len(v[0]) + 3 for v in payloads.values()) + search_index.RARE_BYTES * pairs
+    count = search_index.shard_count(size, search_index.NGRAM_SHARD_TARGET)
+    buckets = search_index.bucket_count(pairs, count)
+    shards: dict[int, tuple[dict, list[set[int]]]] = {}
+    for n in range(count):
+        shards[n] = ({}, [set() for _ in range(buckets)])
+    for h, entry in payloads.items():
+        shards[h % count][0][h] = entry
+    for key, ds in in_buckets.items():
+        h = fnv1a(key)
+        shards[h % count][1][search_index.bucket_of(h, count, buckets)].update(ds)
+    out = Writer(root, fresh=True)
+    for n, (entries, lists) in shards.items():
+        out.write(f"g/{n}.bin", search_index.gz(search_index.pack_ngram_shard(entries, count, lists)))
+    return count, buckets, size, len(postings), merged
 
 
 def test_colliding_keys_are_real_collisions():
@@ -76,8 +97,11 @@ def test_colliding_keys_are_real_collisions():
     assert fnv1a(BIGRAM_A) == fnv1a(BIGRAM_B)
 
 
+@pytest.mark.parametrize("buckets", [True, False], ids=["rare keys in buckets", "every key its entry"])
 @pytest.mark.parametrize("small", [False, True], ids=["as built", "tiny batches and groups"])
-def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path, monkeypatch, small):
+def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path, monkeypatch, small, buckets):
+    if buckets:  # (as in an archive of a thousand articles or more)
+        monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
     if small:  # many batches, partitions and shard groups; characters made unique by sorting
         monkeypatch.setattr(ngrams, "BATCH_CHARS", 40)
         monkeypatch.setattr(ngrams, "BATCH_DOCS", 8)
@@ -85,16 +109,17 @@ def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path
         monkeypatch.setattr(ngrams, "TABLE_LIMIT", 0)
     docs = varied_docs()
     expected = reference(docs, tmp_path / "reference")
-    count, size, keys, merged = expected
+    count, n_buckets, size, keys, merged = expected
     assert len(merged) == 2, "both collisions are in the archive"
+    assert (n_buckets > 0) == buckets
     got = ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), docs)
-    assert got == (count, size, keys)
+    assert got == (count, n_buckets, size, keys)
     assert count > 1
     assert files(tmp_path / "numpy") == files(tmp_path / "reference")
 
 
 def test_an_empty_archive_has_one_empty_shard(tmp_path):
-    assert ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), []) == reference([], tmp_path / "ref")[:3]
+    assert ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), []) == reference([], tmp_path / "ref")[:4]
     assert files(tmp_path / "numpy") == files(tmp_path / "ref") != {}
 
 
@@ -134,14 +159,16 @@ def test_lists_are_encoded_as_encode_docs_does_each(lists, dense):
     assert lengths.tolist() == [len(encode_docs(x)) for x in lists]
 
 
-def test_a_full_build_writes_the_reference_shards(tmp_path):
+def test_a_full_build_writes_the_reference_shards(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
     # Through write_index, with the articles as the build analyses them.
     config = SiteConfig()
     docs = sorted(ARTICLES, key=lambda a: (a.date, a.page, a.position, a.id))
     docs.append(article("2024-07-01-01-01", f"{BIGRAM_A}见闻", f"外资{BIGRAM_B}。", bylines=(PERSON_A, PERSON_B)))
+    docs += [article(f"2024-07-02-01-0{i + 1}", "招商", f"{BIGRAM_B}项目。") for i in range(search_index.RARE + 1)]
     search_index.write_index(docs, tmp_path / "site", config, tmp_path / ".cache", lambda a: f"/a/{a.id}/",
                              processes=1)
-    count, _, _, merged = reference([analyse(a, config) for a in docs], tmp_path / "ref")
+    count, _, _, _, merged = reference([analyse(a, config) for a in docs], tmp_path / "ref")
     assert len(merged) == 2
     built = {k: v for k, v in files(tmp_path / "site" / "search").items() if k.startswith("g/")}
     assert len(built) == count

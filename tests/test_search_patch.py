@@ -36,6 +36,13 @@ PHRASES = ("老旧小区加装电梯", "长三角一体化", "人形机器人企
 NAMES = ("崔欣润", "刘泉", "张伟", "章伟", "王芳", "宗晓东", "李伟")
 
 
+@pytest.fixture(autouse=True)
+def buckets(monkeypatch):
+    """Rare keys in buckets, as in archives of a thousand articles and more
+    (the builds' tests patch small archives, where every key has its entry)."""
+    monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
+
+
 def archive(count: int, seed: int = 7) -> list:
     rng = random.Random(seed)
     out = []
@@ -87,6 +94,26 @@ def _entries(root: Path, folder: str, count: int):
         yield from search_index.unpack_shard(b, count, n).items()
 
 
+def _buckets(root: Path, count: int, buckets: int) -> list[list[list[int]]]:
+    return [search_index.unpack_ngram_shard(gzip.decompress((root / "g" / f"{n}.bin").read_bytes()), count, n,
+                                            buckets)[1] for n in range(count)]
+
+
+def find(index: dict, key: str | int) -> tuple[set[str], bool]:
+    """The articles the browser takes for a key (or key hash), and whether exactly
+    those hold it: a merged entry or a bucket is a superset, checked against the text."""
+    h = key if isinstance(key, int) else search_index.fnv1a(key)
+    if h in index["g"]:
+        docs, merged = index["g"][h]
+        return docs, not merged
+    count, buckets = index["meta"]["shards"]["g"], index["meta"]["shards"]["buckets"]
+    if not buckets:
+        return set(), True
+    docs = {index["ids"][d] for d in index["buckets"][h % count][search_index.bucket_of(h, count, buckets)]
+            if d in index["ids"]}
+    return docs, not docs
+
+
 def snapshot(root: Path) -> dict:
     """Everything an index says, with article numbers replaced by article ids."""
     meta = json.loads((root / "meta.json").read_bytes())
@@ -107,29 +134,45 @@ def snapshot(root: Path) -> dict:
         whole[aid] = rec
     g = {h: ({ids[d] for d in search_index.decode_docs(p)}, merged) for h, (p, merged) in
          _entries(root, "g", meta["shards"]["g"])}
+    buckets = _buckets(root, meta["shards"]["g"], meta["shards"]["buckets"])
     w = {h: {ids[d]: level for d, level in search_index.decode_weights(p).items()} for h, (p, _) in
          _entries(root, "w", meta["shards"]["w"])}
     vocab = {}
     for n in range(meta["shards"]["k"]):
         vocab.update(json.loads(gzip.decompress((root / "k" / f"{n}.bin").read_bytes())))
     dates = json.loads((root / "dates.json").read_bytes())
-    return {"meta": meta, "records": whole, "g": g, "w": w, "k": vocab, "ids": ids, "dates": dates}
+    return {"meta": meta, "records": whole, "g": g, "buckets": buckets, "w": w, "k": vocab, "ids": ids,
+            "dates": dates}
 
 
 def assert_same_index(patched: Path, clean: Path) -> None:
     p, c = snapshot(patched), snapshot(clean)
     assert p["records"] == c["records"]
-    assert p["g"].keys() == c["g"].keys()
-    for h, (docs, merged) in c["g"].items():
-        assert p["g"][h][0] == docs, h
-        assert p["g"][h][1] or not merged, "a merged entry is marked merged"
+    # Every key finds at least the articles holding it, and exactly those when
+    # its lookup says it is exact. (A patch keeps a rare key in its bucket
+    # however many articles gain it, and an edited article that lost one
+    # stays in its bucket: supersets, checked against the text.)
+    truth: dict[str, set[str]] = {}
+    for aid, rec in c["records"].items():
+        for key in search_index.ngram_keys(search_index.doc_of_record(rec, ())):
+            truth.setdefault(key, set()).add(aid)
+    for key, holders in truth.items():
+        for index in (p, c):
+            found, exact = find(index, key)
+            assert holders <= found and (found == holders or not exact), key
+    for h, (docs, merged) in c["g"].items():  # sections and people among them
+        found, exact = find(p, h)
+        assert docs <= found and (found == docs or not exact), h
+        assert not exact or not merged, "a merged entry is marked merged"
     assert p["w"].keys() == c["w"].keys()
     for h, levels in c["w"].items():
         assert p["w"][h].keys() == levels.keys(), h
         assert all(abs(p["w"][h][a] - level) <= 1 for a, level in levels.items()), h
     assert {t: f for t, f in p["k"].items() if t in c["k"]} == c["k"]
-    for key in ("sections", "total", "first", "last", "perDir", "shards"):  # dict.bin stays as it was
+    for key in ("sections", "total", "first", "last", "perDir"):  # dict.bin stays as it was
         assert p["meta"][key] == c["meta"][key], key
+    # (A patch keeps the buckets it found: a full build may choose more.)
+    assert {**p["meta"]["shards"], "buckets": 0} == {**c["meta"]["shards"], "buckets": 0}
     # Numbers keep date order, so newer still sorts higher.
     order = [p["ids"][n] for n in sorted(p["ids"])]
     assert order == [c["ids"][n] for n in sorted(c["ids"])]
@@ -204,7 +247,8 @@ def test_one_edited_article_is_patched_and_equals_a_full_build(tmp_path):
     assert stats.files < 40, "a patch writes only what changed"
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
     idx = snapshot(site.out / "search")
-    assert idx["g"][search_index.fnv1a("辋村")][0] == {docs[37].id}
+    found, _ = find(idx, "辋村")
+    assert docs[37].id in found and len(found) <= 2 * search_index.BUCKET_DOCS, "a bucket holds a few articles"
 
 
 def test_a_series_of_patches_stays_within_a_level_of_a_full_build(tmp_path):

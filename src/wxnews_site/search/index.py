@@ -6,7 +6,7 @@ Layout (``N`` = article number in date order, so newer is larger)::
     search/g/<h>.bin          n-gram shards: every character, and every bigram without a
                               space or punctuation mark, of the normalised text -> articles
                               containing it; the same for headlines (key prefixed \\x01),
-                              sections (\\x02) and people (\\x03)
+                              sections (\\x02) and people (\\x03); rare keys share buckets
     search/w/<h>.bin          jieba term shards: term -> (article gap * 16 + BM25 weight level)
     search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
@@ -19,6 +19,17 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               each, 15 pages of 256 two bytes, any other four) and their preset
                               dictionary, as the start of a raw deflate stream (see records.py)
     search/dates.json         first article number of each issue date (date filters only)
+
+In an archive of ``BUCKETS_FROM`` articles or more, a key that at most
+``RARE`` articles hold (half of all keys: most bigrams that cross a word
+boundary) has no entry of its own: its articles go into
+one of ``meta.shards.buckets`` buckets at the end of its shard, chosen by
+its hash, and the browser takes a bucket (a few articles of several rare
+keys) as a superset to verify, as it does a merged entry. An entry cost
+three bytes of header before its list; a bucket's articles cost a varint
+gap each: 11.2 -> 9.5 MiB of n-gram shards at 8,263 articles. Section
+and people keys always have their own entries, since
+filters are not checked against the text.
 
 Shards (``g``, ``w``, ``k``) are gzip (static hosts serve them as they are and
 the browser unpacks them with DecompressionStream); binary shards hold varint
@@ -40,6 +51,7 @@ import bisect
 import gc
 import gzip
 import hashlib
+import itertools
 import json
 import math
 import operator
@@ -65,10 +77,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
-FORMAT = 2
+FORMAT = 3
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
 # Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
 SHARD_TARGET = 3_000
+# The n-gram shards' target is half: their buckets' gaps hardly compress, and
+# a first query loads four to nine of them (at 3,000 bytes a long query
+# loaded 8 KB more and had room to show fewer results).
+NGRAM_SHARD_TARGET = 1_500
 MAP_SHARDS = 64
 # BM25 parameters; headline terms count this many times.
 K1, B, HEAD_BOOST = 1.2, 0.75, 3
@@ -82,6 +98,10 @@ CHUNK = 1200  # characters of text per record piece
 OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
 DICT_SAMPLE = 600    # articles sampled to choose the records' code and dictionary (records.py)
 GZIP_LEVEL = 9
+RARE = 4          # keys of at most this many articles go into buckets
+BUCKETS_FROM = 1000  # in archives this large: a small one's index is small anyway, and exact
+BUCKET_DOCS = 8   # articles per bucket on average: what a rare key's query verifies
+RARE_BYTES = 2    # a bucket's article, on average, in a shard's size
 
 
 @dataclass(frozen=True)
@@ -210,9 +230,9 @@ def decode_weights(payload: bytes) -> dict[int, int]:
     return out
 
 
-def shard_count(total_bytes: int) -> int:
+def shard_count(total_bytes: int, target: int = SHARD_TARGET) -> int:
     n = 1
-    while total_bytes / n > SHARD_TARGET and n < 1 << 16:
+    while total_bytes / n > target and n < 1 << 16:
         n <<= 1
     return n
 
@@ -244,6 +264,10 @@ def pack_shard(entries: Entries, count: int) -> bytes:
 
 def unpack_shard(data: bytes, count: int, number: int) -> Entries:
     """The inverse of pack_shard for shard ``number``."""
+    return _unpack(data, count, number)[0]
+
+
+def _unpack(data: bytes, count: int, number: int) -> tuple[Entries, int]:
     n, i = read_varint(data, 0)
     flat, i = read_varints(data, i, 2 * n)
     out: Entries = {}
@@ -253,7 +277,50 @@ def unpack_shard(data: bytes, count: int, number: int) -> Entries:
         size = flat[2 * k + 1]
         out[q * count + number] = (data[i:i + (size >> 1)], bool(size & 1))
         i += size >> 1
-    return out
+    return out, i
+
+
+def rare_limit(n_docs: int) -> int:
+    """Keys of at most this many articles go into buckets, in an archive of n_docs."""
+    return RARE if n_docs >= BUCKETS_FROM else 0
+
+
+def is_rare(key: str, articles: int, n_docs: int) -> bool:
+    """Whether a key's articles go into a bucket rather than an entry of its own."""
+    return articles <= rare_limit(n_docs) and key[0] not in (SECTION, PERSON)
+
+
+def bucket_count(rare_pairs: int, count: int) -> int:
+    """Buckets per shard for this many (rare key, article) pairs in ``count`` shards
+    (none without any: every key then has its entry, in patches too)."""
+    return -(-rare_pairs // (BUCKET_DOCS * count))
+
+
+def bucket_of(h: int, count: int, buckets: int) -> int:
+    """The bucket, in its shard (h % count), of a key with hash h."""
+    return h // count % buckets
+
+
+def pack_ngram_shard(entries: Entries, count: int, buckets: Sequence[Iterable[int]]) -> bytes:
+    """An n-gram shard: pack_shard's entries, then each bucket as its article
+    count and the articles' varint gaps."""
+    out = bytearray(pack_shard(entries, count))
+    for docs in buckets:
+        docs = sorted(docs)
+        varints([len(docs)], out)
+        varints(map(operator.sub, docs, [0, *docs[:-1]]), out)
+    return bytes(out)
+
+
+def unpack_ngram_shard(data: bytes, count: int, number: int, buckets: int) -> tuple[Entries, list[list[int]]]:
+    """The inverse of pack_ngram_shard."""
+    entries, i = _unpack(data, count, number)
+    lists = []
+    for _ in range(buckets):
+        n, i = read_varint(data, i)
+        gaps, i = read_varints(data, i, n)
+        lists.append(list(itertools.accumulate(gaps)))
+    return entries, lists
 
 
 def gz(data: bytes) -> bytes:
@@ -533,8 +600,8 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int]:
-    """The n-gram shards: (shard count, total size, keys); and jieba's dictionary
+def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int, int]:
+    """The n-gram shards: (shard count, buckets per shard, total size, keys); and jieba's dictionary
     index for the rebuilds' cuts, if the cache has none yet."""
     from . import ngrams  # (numpy: a patch never loads it)
 
@@ -781,9 +848,10 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
         groups[vocab_shard(t, k_count)][t] = f
     for h in range(k_count):
         out.write(f"k/{h}.bin", gz(pack_vocab(groups.get(h, {}))))
-    g_count, g_size, n_keys = g_job()
+    g_count, buckets, g_size, n_keys = g_job()
     dict_len = d_job()
-    built = Built(digests, extras, dates, lengths, {"g": g_count, "w": w_count, "k": k_count, "m": MAP_SHARDS},
+    built = Built(digests, extras, dates, lengths,
+                  {"g": g_count, "buckets": buckets, "w": w_count, "k": k_count, "m": MAP_SHARDS},
                   {"g": g_size, "w": w_size}, cut.total, dict_len, cut.freqs)
     return built, n_keys, len(terms)
 

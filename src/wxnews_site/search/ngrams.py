@@ -30,7 +30,8 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .index import _MARK_RUNS, Doc, Writer, decode_docs, encode_docs, fnv1a, gz, shard_count, varint_bytes
+from .index import (_MARK_RUNS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs, encode_docs, fnv1a, gz,
+                    rare_limit, shard_count, varint_bytes)
 
 CODE_BITS = 44  # a code is below 1 << 44
 BIGRAM_SHIFT = 21
@@ -272,8 +273,9 @@ def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mer
             h0, p0 = h1, p1
 
 
-def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int]:
-    """Write the g/ shards of the articles (numbered in order): (shard count, total size, keys)."""
+def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int, int]:
+    """Write the g/ shards of the articles (numbered in order):
+    (shard count, buckets per shard, total size, keys)."""
     with _heap_kept() as release:
         return _write_ngrams(out, docs, release)
 
@@ -308,7 +310,7 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
         trim(0)
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int]:
+def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int, int]:
     pairs = _Pairs(len(docs))
     first = chars = 0
     for n, d in enumerate(docs):
@@ -322,11 +324,25 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
     release()
 
     all_hashes, all_lengths, all_payloads = [], [], []
+    rare_hashes, rare_docs = [], []
+    limit = rare_limit(len(docs))
+    n_keys = 0
     for p in range(len(pairs.parts)):
         codes, starts, numbers = pairs.keys(p)
+        n_keys += len(codes)
+        hashes = _hashes(codes, extra_hashes).astype(np.uint32)
+        counts = np.diff(np.append(starts, len(numbers)))
+        rare = (counts <= limit) & (codes < U64(EXTRA_BIT))  # index.is_rare
+        if rare.any():
+            each = np.repeat(rare, counts)
+            rare_hashes.append(np.repeat(hashes[rare], counts[rare]))
+            rare_docs.append(numbers[each])
+            numbers, counts, hashes = numbers[~each], counts[~rare], hashes[~rare]
+            starts = np.cumsum(counts) - counts
+        del codes
         payloads, lengths = encode_lists(starts, numbers)
         del numbers
-        all_hashes.append(_hashes(codes, extra_hashes).astype(np.uint32))
+        all_hashes.append(hashes)
         all_lengths.append(lengths.astype(np.uint32))
         all_payloads.append(payloads)
         if (p + 1) % pairs.per_group == 0:
@@ -335,12 +351,59 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
     hashes = np.concatenate(all_hashes).astype(U64)
     lengths = np.concatenate(all_lengths).astype(np.int64)
     del all_hashes, all_lengths
-    hashes, starts, lengths, merged, payloads, n_keys = _merge_collisions(hashes, lengths, all_payloads)
+    r_hashes = np.concatenate(rare_hashes).astype(U64) if rare_hashes else np.zeros(0, dtype=U64)
+    r_docs = np.concatenate(rare_docs) if rare_docs else np.zeros(0, dtype=np.int64)
+    del rare_hashes, rare_docs
+    # A rare key whose hash is an entry's would be looked up there and never
+    # reach its bucket: it joins that entry (marked merged) instead.
+    clash = np.isin(r_hashes, hashes)
+    if clash.any():
+        lists: dict[int, set[int]] = {}
+        for h, d in zip(r_hashes[clash].tolist(), r_docs[clash].tolist()):
+            lists.setdefault(h, set()).add(d)
+        extra = [encode_docs(sorted(ds)) for ds in lists.values()]
+        hashes = np.concatenate((hashes, np.array(list(lists), dtype=U64)))
+        lengths = np.concatenate((lengths, np.array([len(e) for e in extra], dtype=np.int64)))
+        all_payloads.append(np.frombuffer(b"".join(extra), dtype=np.uint8))
+        r_hashes, r_docs = r_hashes[~clash], r_docs[~clash]
+    hashes, starts, lengths, merged, payloads, _ = _merge_collisions(hashes, lengths, all_payloads)
     del all_payloads
-    count = shard_count(int(lengths.sum()) + 3 * len(lengths))
+    size = int(lengths.sum()) + 3 * len(lengths) + RARE_BYTES * len(r_hashes)
+    count = shard_count(size, NGRAM_SHARD_TARGET)
+    buckets = bucket_count(len(r_hashes), count)
+    tails = _bucket_bytes(r_hashes, r_docs, count, buckets)
+    del r_hashes, r_docs
     for n, data in enumerate(pack_shards(hashes, starts, lengths, merged, payloads, count)):
-        out.write(f"g/{n}.bin", gz(data))
-    return count, int(lengths.sum()) + 3 * len(lengths), n_keys
+        out.write(f"g/{n}.bin", gz(data + tails[n]))
+    return count, buckets, size, n_keys
+
+
+def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int) -> list[bytes]:
+    """Each shard's buckets as index.pack_ngram_shard writes them after its entries."""
+    if not buckets:
+        return [b""] * count
+    n_buckets = count * buckets
+    if len(hashes):
+        slot = (hashes % U64(count)) * U64(buckets) + hashes // U64(count) % U64(buckets)
+        packed = np.unique((slot << U64(32)) | docs.astype(U64))  # sorted and unique: each bucket a set
+        slot, docs = (packed >> U64(32)).astype(np.int64), (packed & U64(MASK32)).astype(np.int64)
+        del packed
+    else:
+        slot, docs = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sizes = np.bincount(slot, minlength=n_buckets)
+    # Per bucket its size, then its articles' gaps (the first from 0).
+    before = np.cumsum(sizes) - sizes
+    head_at = np.arange(n_buckets) + before
+    values = np.empty(n_buckets + len(docs), dtype=np.int64)
+    values[head_at] = sizes
+    gaps = np.diff(docs, prepend=0)
+    starts = before[sizes > 0]
+    gaps[starts] = docs[starts]
+    values[np.repeat(head_at + 1, sizes) + np.arange(len(docs)) - np.repeat(before, sizes)] = gaps
+    data, value_at = varint_bytes(values)
+    raw = data.tobytes()
+    ends = np.append(value_at[head_at[::buckets]], len(data)).tolist()
+    return [raw[a:b] for a, b in zip(ends, ends[1:])]
 
 
 def _merge_collisions(hashes: np.ndarray, lengths: np.ndarray, parts: list[np.ndarray]

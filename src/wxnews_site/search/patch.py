@@ -46,13 +46,13 @@ from ..model import Article
 from . import tokens
 from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     doc_of_record, encode_docs, encode_weights, fnv1a, gz,
-                    digest, idf, length_norm, ngram_keys, pack_shard, pack_vocab, record_path, records,
-                    read_varint, setup_key, shard_count, term_counts, unpack_shard, vocab_shard,
-                    write_meta, HEAD)
+                    digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, record_path,
+                    records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard, unpack_shard,
+                    vocab_shard, write_meta, bucket_of, HEAD, NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
 
 STATE_FILE = "search-state.pickle"
-VERSION = 4
+VERSION = 5
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
@@ -255,6 +255,24 @@ class _Shards:
 
     def encode(self, entries: dict) -> bytes:
         return pack_shard(entries, self.count)
+
+
+class _NgramShards(_Shards):
+    """The g/ shards: entries, and each shard's buckets as sets."""
+
+    def __init__(self, current: Path, count: int, buckets: int):
+        super().__init__(current, "g", count)
+        self.buckets = buckets
+
+    def decode(self, data: bytes, n: int) -> dict:
+        entries, lists = unpack_ngram_shard(data, self.count, n, self.buckets)
+        return {"entries": entries, "buckets": [set(b) for b in lists]}
+
+    def encode(self, shard: dict) -> bytes:
+        return pack_ngram_shard(shard["entries"], self.count, shard["buckets"])
+
+    def bucket(self, h: int) -> set[int]:
+        return self.entries(h)["buckets"][bucket_of(h, self.count, self.buckets)]
 
 
 class _Vocab(_Shards):
@@ -460,10 +478,25 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         lengths[n] = length
 
     sizes = dict(state.sizes)
-    g = _Shards(current, "g", state.shards["g"])
+    g = _NgramShards(current, state.shards["g"], state.shards["buckets"])
+    removed = set(todo.removed)
     zdoc: dict[int, Doc] = {}
     for h in g_add.keys() | g_drop.keys():
-        entries = g.entries(h)
+        entries = g.entries(h)["entries"]
+        if h not in entries and g.buckets:
+            # A rare key (or one no article had): its bucket gains the articles
+            # that have it now. An edited article that lost it stays in the
+            # bucket until the next full build (a bucket is checked against
+            # the text anyway); a removed one leaves.
+            bucket = g.bucket(h)
+            gone = bucket & g_drop.get(h, set()) & removed
+            new = g_add.get(h, {}).keys() - bucket
+            if gone or new:
+                bucket -= gone
+                bucket |= new
+                sizes["g"] += RARE_BYTES * (len(new) - len(gone))
+                g.touch(h)
+            continue
         payload, merged = entries.get(h, (b"", False))
         have = set(decode_docs(payload)) if payload else set()
         adds = g_add.get(h, {})
@@ -548,7 +581,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         k.entries_of(t)[t] = f
         k.touch_term(t)
     k.write(out)
-    if shard_count(sizes["g"]) > g.count or shard_count(sizes["w"]) > w.count:
+    if shard_count(sizes["g"], NGRAM_SHARD_TARGET) > g.count or shard_count(sizes["w"]) > w.count:
         return None  # outgrown: a full build chooses new counts
     live = len(ids) - ids.count(None)
     if abs(sum(lengths) / live - state.avgdl) > DRIFT * state.avgdl:

@@ -69,12 +69,14 @@
 
   var shards = new Map();
 
-  // A binary shard, parsed once: (key hash / shard count) -> {payload, merged}.
-  function shard(folder, n, count) {
+  // A binary shard, parsed once: (key hash / shard count) -> {payload, merged};
+  // an n-gram shard's buckets (see index.py) in .buckets, each a sorted list.
+  function shard(folder, n, count, buckets) {
     var path = folder + "/" + n + ".bin";
     if (!shards.has(path)) {
       shards.set(path, piece(path, false).then(function (bytes) {
         var map = new Map();
+        map.buckets = [];
         if (!bytes) return map;
         var r = new Reader(bytes), size = r.next(), heads = [], h = 0;
         for (var k = 0; k < size; k++) { h += r.next(); heads.push([h, r.next()]); }
@@ -82,6 +84,11 @@
           var len = Math.floor(lenFlag / 2);
           map.set(key, { payload: bytes.subarray(r.i, r.i + len), merged: lenFlag % 2 === 1 });
           r.i += len;
+        }
+        for (var b = 0; b < (buckets || 0); b++) {
+          var docs = new Array(r.next());
+          for (var i = 0, doc = 0; i < docs.length; i++) { doc += r.next(); docs[i] = doc; }
+          map.buckets.push(docs);
         }
         return map;
       }));
@@ -91,14 +98,22 @@
 
   async function lookup(folder, key) {
     var m = await meta(), count = m.shards[folder], h = fnv1a(key);
-    return (await shard(folder, h % count, count)).get(Math.floor(h / count)) || null;
+    var found = await shard(folder, h % count, count, folder === "g" ? m.shards.buckets : 0);
+    var entry = found.get(Math.floor(h / count));
+    if (entry || folder !== "g" || !m.shards.buckets) return entry || null;
+    return { bucket: found.buckets[Math.floor(h / count) % m.shards.buckets] };
   }
 
   // Sorted article numbers holding an n-gram (or headline, section, person) key;
-  // .merged when the entry shares its hash with another key (a superset then).
+  // .merged when they may be a superset: the entry shares its hash with another
+  // key, or the key is rare and its articles share a bucket with other keys'.
   async function docsFor(key) {
     var entry = await lookup("g", key);
-    if (!entry) return [];
+    if (!entry || entry.bucket) {
+      var some = entry && entry.bucket ? entry.bucket.slice() : [];
+      some.merged = some.length > 0;
+      return some;
+    }
     var payload = entry.payload, r = new Reader(payload), head = r.next(), n = Math.floor(head / 2), out = new Array(n);
     out.merged = entry.merged;
     if (head % 2) {  // a bitmap: bit d of byte d / 8 marks article d
