@@ -65,7 +65,8 @@ def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, set[int]
     rare = {key: ds for key, ds in postings.items() if key not in own}
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()
-    for key, ds in [*own.items(), *((k, ds) for k, ds in rare.items() if fnv1a(k) in {fnv1a(o) for o in own})]:
+    own_hashes = {fnv1a(key) for key in own}
+    for key, ds in [*own.items(), *((k, ds) for k, ds in rare.items() if fnv1a(k) in own_hashes)]:
         h = fnv1a(key)
         if h in by_hash:
             merged.add(h)

@@ -30,8 +30,8 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .index import (_MARK_RUNS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs, encode_docs, fnv1a, gz,
-                    rare_limit, shard_count, varint_bytes)
+from .index import (_MARK_RUNS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs,
+                    encode_docs, fnv1a, gz, rare_limit, shard_count, varint_bytes)
 
 CODE_BITS = 44  # a code is below 1 << 44
 BIGRAM_SHIFT = 21
@@ -366,7 +366,7 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
         lengths = np.concatenate((lengths, np.array([len(e) for e in extra], dtype=np.int64)))
         all_payloads.append(np.frombuffer(b"".join(extra), dtype=np.uint8))
         r_hashes, r_docs = r_hashes[~clash], r_docs[~clash]
-    hashes, starts, lengths, merged, payloads, _ = _merge_collisions(hashes, lengths, all_payloads)
+    hashes, starts, lengths, merged, payloads = _merge_collisions(hashes, lengths, all_payloads)
     del all_payloads
     size = int(lengths.sum()) + 3 * len(lengths) + RARE_BYTES * len(r_hashes)
     count = shard_count(size, NGRAM_SHARD_TARGET)
@@ -407,17 +407,16 @@ def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int
 
 
 def _merge_collisions(hashes: np.ndarray, lengths: np.ndarray, parts: list[np.ndarray]
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Keys with one hash become one entry holding the union of their lists, marked
     merged (a few dozen at 10,000 articles). The payloads are parts one after another.
-    Returns the entries (hashes, payload starts, lengths, merged flags), all payloads
-    and the key count as the build counts it (entries plus merged ones)."""
+    Returns the entries (hashes, payload starts, lengths, merged flags) and all payloads."""
     starts = np.cumsum(lengths) - lengths
     order = np.argsort(hashes, kind="stable")
     same = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
     merged = np.zeros(len(hashes), dtype=np.bool_)
     if not len(same):
-        return hashes, starts, lengths, merged, np.concatenate(parts), len(hashes)
+        return hashes, starts, lengths, merged, np.concatenate(parts)
     groups: dict[int, list[int]] = {}
     for j in same.tolist():
         groups.setdefault(int(hashes[order[j]]), [int(order[j])]).append(int(order[j + 1]))
@@ -445,4 +444,4 @@ def _merge_collisions(hashes: np.ndarray, lengths: np.ndarray, parts: list[np.nd
     lengths = np.concatenate((lengths[keep], new_lengths_a))
     merged = np.concatenate((merged[keep], np.ones(len(new_hashes), dtype=np.bool_)))
     payloads = np.concatenate([*parts, np.frombuffer(b"".join(new_payloads), dtype=np.uint8)])
-    return hashes, starts, lengths, merged, payloads, len(hashes) + len(new_hashes)
+    return hashes, starts, lengths, merged, payloads
