@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import importlib.metadata
 import importlib.util
@@ -52,6 +53,7 @@ from typing import Callable
 
 from wxnews_site.cli import main as cli
 from wxnews_site.config import load_config
+from wxnews_site.devserver import StaticHandler
 from wxnews_site.format import read_archive
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
 from wxnews_site.site.build import build_site
@@ -267,13 +269,29 @@ def print_sizes(ours: FolderSize, pagefind: PagefindRun | None) -> None:
                      ratio(ours.total.files, theirs.files)))
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+class Compressing(StaticHandler):
+    """As GitHub Pages, Netlify or Cloudflare serve a site: text (HTML, CSS, JS,
+    JSON) gzipped for a browser that accepts it, byte ranges honoured."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        text = path.suffix in (".html", ".css", ".js", ".json", ".xml", ".svg")
+        if "Range" in self.headers or "gzip" not in self.headers.get("Accept-Encoding", "") or not text \
+                or not path.is_file():
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+def serve(folder: Path, handler=StaticHandler) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """The site on a static server that honours byte ranges, as GitHub Pages, Netlify or S3 do."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -330,15 +348,19 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     server, url = serve(site)
+    gzipped, gz_url = serve(site, Compressing)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
             quality(browser, url, queries, texts)
-            size(browser, url, SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"])
+            first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
+            size(browser, url, first, "served uncompressed (the most a host can make it)")
+            size(browser, gz_url, first, "text gzipped as hosts serve it (index pieces are compressed already)")
             speed(browser, url, queries[:20])
             browser.close()
     finally:
         server.shutdown()
+        gzipped.shutdown()
     return 0
 
 
@@ -378,15 +400,17 @@ def quality(browser, url: str, queries: list[str], texts: dict[str, str]) -> Non
     page.close()
 
 
-def size(browser, url: str, queries: list[str]) -> None:
+def size(browser, url: str, queries: list[str], how: str) -> None:
     """Bytes a fresh browser downloads to show the search page's first view of each query."""
-    print("\nsize: bytes downloaded by a fresh browser for a first query (page, CSS, JS, index pieces, excerpts)")
+    print("\nsize: bytes downloaded by a fresh browser for a first query (page, CSS, JS, index pieces, excerpts),")
+    print(f"the site {how}")
     totals: dict[str, int] = {}
     for q in [None] + queries:
         context = browser.new_context()
         page = context.new_page()
-        got: list[tuple[str, int]] = []
-        page.on("requestfinished", lambda req: got.append((req.url, req.sizes()["responseBodySize"])))
+        got: list[tuple[str, int, str]] = []
+        page.on("requestfinished", lambda req: got.append((req.url, req.sizes()["responseBodySize"],
+                                                           req.headers.get("range", ""))))
         page.goto(url + "search/index.html" + (f"?q={q}" if q else ""))
         shown, status = "", ""
         if q:
@@ -399,10 +423,10 @@ def size(browser, url: str, queries: list[str]) -> None:
         if q:
             status = page.locator("#search-status").inner_text()
             shown = f"{page.locator('.search-result').count():>3} shown"
-        n = sum(size for _, size in got)
+        n = sum(size for _, size, _ in got)
         if q:
             totals[q] = n
-        records = sum(1 for u, _ in got if "/search/d/" in u)
+        records = sum(1 for u, _, r in got if "/search/d/" in u and not r.startswith("bytes=0-"))
         print(f"  {q or '(page, before any query)':<16}{kb(n):>10}  in {len(got):>3} requests ({records:>2} records) {shown}  {status}")
         if q:
             print("  " + " " * 16 + "  ".join(f"{k} {v[0]}/{kb(v[1])}" for k, v in sorted(where(got).items())))
@@ -413,14 +437,15 @@ def size(browser, url: str, queries: list[str]) -> None:
           f"   [Pagefind: {PAGEFIND['first query']}; bar: max 120 KB]")
 
 
-def where(got: list[tuple[str, int]]) -> dict[str, list[int]]:
+def where(got: list[tuple[str, int, str]]) -> dict[str, list[int]]:
     """Requests and bytes by kind: the page (HTML, CSS, JS), meta, n-gram (g), term (w), dictionary (k)
-    and map (m) shards, the record dictionary, records' first pieces (d) and further pieces (d+)."""
+    and map (m) shards, the record dictionary, records (d), and the packs' headers (hdr: the range
+    at a pack's start that tells where its pieces are)."""
     kinds: dict[str, list[int]] = {}
-    for url, size in got:
+    for url, size, asked in got:
         path = url.split("/search/", 1)[1].split("?")[0] if "/search/" in url else ""
-        if path.startswith("d/"):
-            kind = "d+" if "-" in path.rsplit("/", 1)[1] else "d"
+        if asked.startswith("bytes=0-"):
+            kind = "hdr"
         elif "/" in path:
             kind = path.split("/", 1)[0]
         elif path and path != "index.html":

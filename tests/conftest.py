@@ -50,15 +50,19 @@ def browser():
             b.close()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _NoRangesHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path):
-    """A built site on a local static server at 127.0.0.1, as a reader's browser fetches it."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+def serve_folder(folder: Path, ranges: bool = True):
+    """A built site on a local static server at 127.0.0.1, as a reader's browser fetches it:
+    one that honours byte ranges like most hosts, or (ranges=False) one that ignores them."""
+    from wxnews_site.devserver import StaticHandler
+
+    handler = StaticHandler if ranges else _NoRangesHandler
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

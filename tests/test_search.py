@@ -6,7 +6,6 @@ both use the invented archive below.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 from pathlib import Path
 
@@ -15,9 +14,10 @@ import pytest
 from wxnews_site.config import SiteConfig
 from wxnews_site.format import render_article
 from wxnews_site.model import Article
-from wxnews_site.search import index as search_index
+from wxnews_site.search import index as search_index, packs
 from wxnews_site.search.index import read_varint
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
+from wxnews_site.search.records import Codec
 
 
 def article(aid: str, title: str | None, body: str, *, kicker: str | None = None, subtitle: str | None = None,
@@ -82,7 +82,9 @@ class Index:
     def _entries(self, folder: str, key: str) -> bytes | None:
         count = self.meta["shards"][folder]
         h = search_index.fnv1a(key)
-        b = gzip.decompress((self.root / folder / f"{h % count}.bin").read_bytes())
+        b = self.shard(folder, h % count)
+        if not b:
+            return None
         n, i = read_varint(b, 0)
         heads, acc = [], 0
         for _ in range(n):
@@ -96,6 +98,9 @@ class Index:
             i += size
         return None
 
+    def shard(self, kind: str, n: int) -> bytes:
+        return search_index.read_shard(self.root, kind, n, self.meta["packs"][kind])
+
     def docs(self, key: str) -> list[int]:
         """The articles the browser takes for a key: its entry's, else its bucket's (a superset)."""
         payload = self._entries("g", key)
@@ -105,7 +110,7 @@ class Index:
         if not buckets:
             return []
         h = search_index.fnv1a(key)
-        b = gzip.decompress((self.root / "g" / f"{h % count}.bin").read_bytes())
+        b = self.shard("g", h % count)
         return search_index.unpack_ngram_shard(b, count, h % count, buckets)[1][search_index.bucket_of(h, count, buckets)]
 
     def weights(self, term: str) -> dict[int, int]:
@@ -121,22 +126,12 @@ class Index:
         return out
 
     def record(self, n: int) -> dict:
-        """An article's record with its whole text, put together from its pieces."""
-        prefix = (self.root / "dict.bin").read_bytes()
-        folder = self.root / "d" / str(n // self.meta["perDir"])
+        """An article's record with its whole text, put together from its parts."""
+        codec = Codec.read((self.root / "dict.bin").read_bytes())
+        return search_index.read_record(codec, self.piece("d", n))
 
-        def piece(k: int) -> dict:
-            path = folder / (f"{n}-{k}.bin" if k else f"{n}.bin")
-            return json.loads(search_index.inflate_record(prefix, path.read_bytes()))
-
-        rec = piece(0)
-        for k in range(1, rec["c"]):
-            more = piece(k)
-            rec["x"] += more["x"]
-            rec["z"] = rec.get("z", []) + more.get("z", [])
-        if not rec.get("z"):
-            rec.pop("z", None)
-        return rec
+    def piece(self, kind: str, n: int) -> tuple[bytes, int]:
+        return packs.read_piece(self.root, kind, n, self.meta["packs"][kind])
 
     def number_of(self, article_id: str) -> int:
         return next(n for n in range(self.meta["docs"]) if self.record(n)["i"] == article_id)
@@ -253,14 +248,16 @@ def test_site_words_and_names_join_the_jieba_vocabulary(built):
     robot = built.number_of("2024-06-30-02-01")
     assert robot in built.weights("具身智能")  # from site.yaml's search.words
     assert robot in built.weights("崔欣润")  # a byline, cut whole
-    vocab = json.loads(gzip.decompress((built.root / "k" / f"{search_index.fnv1a('具') % built.meta['shards']['k']}.bin").read_bytes()))
+    vocab = json.loads(built.shard("k", search_index.fnv1a("具") % built.meta["shards"]["k"]))
     assert "具身智能" in vocab
 
 
-def test_a_long_text_is_sent_in_pieces(built):
+def test_a_long_text_is_sent_in_parts(built):
     n = built.number_of("2024-06-23-06-01")
-    folder = built.root / "d" / str(n // built.meta["perDir"])
-    assert (folder / f"{n}-2.bin").exists() and not (folder / f"{n}-3.bin").exists()
+    data, first = built.piece("d", n)
+    codec = Codec.read((built.root / "dict.bin").read_bytes())
+    sizes = codec.unpack(data[:first])["n"]
+    assert len(sizes) == 2 and first + sum(sizes) == len(data), "three parts, each fetched alone"
     assert built.record(n)["x"].endswith("蠡园深处有一座长廊。")
 
 
@@ -308,7 +305,7 @@ def test_rebuild_replaces_the_previous_index(tmp_path):
     search_index.write_index(ARTICLES[:2], tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)
     idx = Index(tmp_path / "search")
     assert idx.meta["docs"] == 2
-    assert not (tmp_path / "search" / "d" / "0" / "2.bin").exists()
+    assert idx.piece("d", 2) == packs.EMPTY
 
 
 @pytest.mark.parametrize("docs", [[], [5], list(range(0, 2000, 2)), [0, 7, 8, 300_000], list(range(64))])

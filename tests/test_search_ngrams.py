@@ -54,7 +54,7 @@ def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, set[int]]:
+def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, int, set[int]]:
     """The n-gram shards key by key: rare keys' articles in buckets, every
     other key's list in its entry (united with any other key of its hash)."""
     postings: dict[str, list[int]] = defaultdict(list)
@@ -88,9 +88,9 @@ def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, set[int]
         h = fnv1a(key)
         shards[h % count][1][search_index.bucket_of(h, count, buckets)].update(ds)
     out = Writer(root, fresh=True)
-    for n, (entries, lists) in shards.items():
-        out.write(f"g/{n}.bin", search_index.gz(search_index.pack_ngram_shard(entries, count, lists)))
-    return count, buckets, size, len(postings), merged
+    out.pieces("g", [search_index.deflate(search_index.pack_ngram_shard(shards[n][0], count, shards[n][1]))
+                     for n in range(count)], count)
+    return count, buckets, size, len(postings), out.packs.per["g"], merged
 
 
 def test_colliding_keys_are_real_collisions():
@@ -110,17 +110,17 @@ def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path
         monkeypatch.setattr(ngrams, "TABLE_LIMIT", 0)
     docs = varied_docs()
     expected = reference(docs, tmp_path / "reference")
-    count, n_buckets, size, keys, merged = expected
+    count, n_buckets, size, keys, per, merged = expected
     assert len(merged) == 2, "both collisions are in the archive"
     assert (n_buckets > 0) == buckets
     got = ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), docs)
-    assert got == (count, n_buckets, size, keys)
+    assert got == (count, n_buckets, size, keys, per)
     assert count > 1
     assert files(tmp_path / "numpy") == files(tmp_path / "reference")
 
 
 def test_an_empty_archive_has_one_empty_shard(tmp_path):
-    assert ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), []) == reference([], tmp_path / "ref")[:4]
+    assert ngrams.write_ngrams(Writer(tmp_path / "numpy", fresh=True), []) == reference([], tmp_path / "ref")[:5]
     assert files(tmp_path / "numpy") == files(tmp_path / "ref") != {}
 
 
@@ -169,8 +169,8 @@ def test_a_full_build_writes_the_reference_shards(tmp_path, monkeypatch):
     docs += [article(f"2024-07-02-01-0{i + 1}", "招商", f"{BIGRAM_B}项目。") for i in range(search_index.RARE + 1)]
     search_index.write_index(docs, tmp_path / "site", config, tmp_path / ".cache", lambda a: f"/a/{a.id}/",
                              processes=1)
-    count, _, _, _, merged = reference([analyse(a, config) for a in docs], tmp_path / "ref")
+    count, _, _, _, per, merged = reference([analyse(a, config) for a in docs], tmp_path / "ref")
     assert len(merged) == 2
     built = {k: v for k, v in files(tmp_path / "site" / "search").items() if k.startswith("g/")}
-    assert len(built) == count
+    assert len(built) == count // per
     assert built == files(tmp_path / "ref")

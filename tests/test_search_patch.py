@@ -9,7 +9,6 @@ n-gram lists and records, weights at most one level apart.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import json
 import os
 import random
@@ -22,7 +21,7 @@ import rjieba
 
 from wxnews_site.config import SiteConfig
 from wxnews_site.search import index as search_index
-from wxnews_site.search import patch, tokens
+from wxnews_site.search import packs, patch, tokens
 from wxnews_site.search.index import read_varint
 from wxnews_site.search.records import Codec
 
@@ -88,15 +87,19 @@ class Site:
 
 # ------------------------------------------------------------ reading an index whole
 
-def _entries(root: Path, folder: str, count: int):
+def _shard(root: Path, meta: dict, kind: str, n: int) -> bytes:
+    return search_index.read_shard(root, kind, n, meta["packs"][kind])
+
+
+def _entries(root: Path, meta: dict, kind: str):
+    count = meta["shards"][kind]
     for n in range(count):
-        b = gzip.decompress((root / folder / f"{n}.bin").read_bytes())
-        yield from search_index.unpack_shard(b, count, n).items()
+        yield from search_index.unpack_shard(_shard(root, meta, kind, n), count, n).items()
 
 
-def _buckets(root: Path, count: int, buckets: int) -> list[list[list[int]]]:
-    return [search_index.unpack_ngram_shard(gzip.decompress((root / "g" / f"{n}.bin").read_bytes()), count, n,
-                                            buckets)[1] for n in range(count)]
+def _buckets(root: Path, meta: dict) -> list[list[list[int]]]:
+    count, buckets = meta["shards"]["g"], meta["shards"]["buckets"]
+    return [search_index.unpack_ngram_shard(_shard(root, meta, "g", n), count, n, buckets)[1] for n in range(count)]
 
 
 def find(index: dict, key: str | int) -> tuple[set[str], bool]:
@@ -118,28 +121,21 @@ def snapshot(root: Path) -> dict:
     """Everything an index says, with article numbers replaced by article ids."""
     meta = json.loads((root / "meta.json").read_bytes())
     codec = Codec.read((root / "dict.bin").read_bytes())
-    records, ids = {}, {}
-    for path in sorted((root / "d").rglob("*.bin")):
-        n, _, k = path.stem.partition("-")
-        rec = codec.unpack(path.read_bytes())
-        records[(int(n), int(k or 0))] = rec
-    for (n, k), rec in records.items():
-        if k == 0:
+    ids, whole = {}, {}
+    for n in range(meta["docs"]):
+        piece = packs.read_piece(root, "d", n, meta["packs"]["d"])
+        if piece[0]:
+            rec = search_index.read_record(codec, piece)
+            rec.setdefault("z", [])
             ids[n] = rec["i"]
-    whole = {}
-    for n, aid in ids.items():
-        rec = dict(records[(n, 0)])
-        rec["x"] = "".join(records[(n, k)]["x"] for k in range(rec["c"]))
-        rec["z"] = [z for k in range(rec["c"]) for z in records[(n, k)].get("z", [])]
-        whole[aid] = rec
-    g = {h: ({ids[d] for d in search_index.decode_docs(p)}, merged) for h, (p, merged) in
-         _entries(root, "g", meta["shards"]["g"])}
-    buckets = _buckets(root, meta["shards"]["g"], meta["shards"]["buckets"])
+            whole[rec["i"]] = rec
+    g = {h: ({ids[d] for d in search_index.decode_docs(p)}, merged) for h, (p, merged) in _entries(root, meta, "g")}
+    buckets = _buckets(root, meta)
     w = {h: {ids[d]: level for d, level in search_index.decode_weights(p).items()} for h, (p, _) in
-         _entries(root, "w", meta["shards"]["w"])}
+         _entries(root, meta, "w")}
     vocab = {}
     for n in range(meta["shards"]["k"]):
-        vocab.update(json.loads(gzip.decompress((root / "k" / f"{n}.bin").read_bytes())))
+        vocab.update(json.loads(_shard(root, meta, "k", n) or b"{}"))
     dates = json.loads((root / "dates.json").read_bytes())
     return {"meta": meta, "records": whole, "g": g, "buckets": buckets, "w": w, "k": vocab, "ids": ids,
             "dates": dates}
@@ -169,7 +165,7 @@ def assert_same_index(patched: Path, clean: Path) -> None:
         assert p["w"][h].keys() == levels.keys(), h
         assert all(abs(p["w"][h][a] - level) <= 1 for a, level in levels.items()), h
     assert {t: f for t, f in p["k"].items() if t in c["k"]} == c["k"]
-    for key in ("sections", "total", "first", "last", "perDir"):  # dict.bin stays as it was
+    for key in ("sections", "total", "first", "last", "packs"):  # dict.bin stays as it was
         assert p["meta"][key] == c["meta"][key], key
     # (A patch keeps the buckets it found: a full build may choose more.)
     assert {**p["meta"]["shards"], "buckets": 0} == {**c["meta"]["shards"], "buckets": 0}
@@ -242,9 +238,10 @@ def test_one_edited_article_is_patched_and_equals_a_full_build(tmp_path):
     site = Site(tmp_path)
     assert not site.build(docs).patched
     docs[37] = edited(docs[37], "辋村新貌。")
+    files = sum(1 for f in (site.out / "search").rglob("*") if f.is_file())
     stats = site.build(docs)
-    assert stats.patched and stats.cut == 2 and stats.linked > 100
-    assert stats.files < 40, "a patch writes only what changed"
+    assert stats.patched and stats.cut == 2 and stats.linked == files, "the spare had no index: all linked"
+    assert stats.files < 10, "a patch writes only the packs that changed"
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
     idx = snapshot(site.out / "search")
     found, _ = find(idx, "辋村")
@@ -392,9 +389,10 @@ def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
     elif lose == "output":
         shutil.rmtree(site.out)
     else:  # the current output's record of an article the patch reads
-        n = snapshot(site.out / "search")["ids"]
-        number = next(k for k, v in n.items() if v == docs[9].id)
-        (site.out / "search" / search_index.record_path(number)).write_bytes(b"\0")
+        index = snapshot(site.out / "search")
+        number = next(k for k, v in index["ids"].items() if v == docs[9].id)
+        pack, _ = packs.where("d", number, index["meta"]["packs"]["d"])
+        (site.out / "search" / pack).write_bytes(b"\0")
     stats = site.build(docs)
     assert stats.patched == (lose == "spare")
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))

@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 from test_search import ARTICLES
 from test_search_browser import build, search
 from conftest import serve_folder
-from wxnews_site.search import index as search_index
+from wxnews_site.search import index as search_index, packs
 from wxnews_site.search.normalize import searchable_text
 from wxnews_site.search.records import ESCAPE, ONE, Codec
 
@@ -94,7 +94,7 @@ def test_a_built_index_s_records_hold_each_article_s_text_exactly(tmp_path):
     texts = {a.id: searchable_text(a) for a in ARTICLES}
     got = {index.record(n)["i"]: index.record(n)["x"] for n in range(index.meta["docs"])}
     assert got == texts
-    assert index.meta["format"] == search_index.FORMAT == 3
+    assert index.meta["format"] == search_index.FORMAT == 4
 
 
 # ------------------------------------------------------------ in the browser
@@ -109,13 +109,18 @@ def test_the_browser_decodes_characters_the_code_book_lacks(tmp_path, browser):
     site = build(tmp_path)
     root = site / "search"
     codec = Codec.read((root / "dict.bin").read_bytes())
-    n = next(n for n in range(len(ARTICLES)) if codec.unpack((root / search_index.record_path(n)).read_bytes())["t"]
+    per = json.loads((root / "meta.json").read_bytes())["packs"]["d"]
+    n = next(n for n in range(len(ARTICLES)) if search_index.read_record(codec, packs.read_piece(root, "d", n, per))["t"]
              == "长三角一体化再提速")
-    path = root / search_index.record_path(n)
-    record = codec.unpack(path.read_bytes())
+    pack, _ = packs.where("d", n, per)
+    pieces = packs.split((root / pack).read_bytes(), per, packs.CUTS["d"])
+    data, first = pieces[n % per]
+    record = codec.unpack(data[:first])
     record["x"] = record["x"].replace("英伟达与本地企业签约", "英伟达与本地企业签约" + ODD_LINE)
     assert ODD_LINE in record["x"] and "𠮷" not in "".join(codec.tiers)
-    path.write_bytes(codec.pack(json.dumps(record, ensure_ascii=False)))
+    first_part = codec.pack(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    pieces[n % per] = (first_part + data[first:], len(first_part))
+    (root / pack).write_bytes(packs.build(pieces, per, packs.CUTS["d"]))
     with serve_folder(site) as url:
         context = browser.new_context()
         page = context.new_page()

@@ -10,6 +10,9 @@ problems in a banner.
 Live reload is injected into HTML *responses* only, never into the built
 files: a short script polls ``/__reload`` and reloads the page when the build
 counter moves.
+
+Byte ranges are honoured as static hosts do (the search index is read in
+ranges of its pack files); ``StaticHandler`` is the same for a plain folder.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, TextIO
 from urllib.parse import quote, unquote, urlsplit
@@ -216,6 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=True)
 
     def _send(self, status: int, body: bytes, ctype: str, send_body: bool, extra: dict[str, str] | None = None) -> None:
+        if status == 200 and not ctype.startswith("text/html"):
+            status, body, extra = _ranged(self.headers.get("Range"), body, extra or {})
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -272,6 +277,65 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             body = b"<!doctype html><meta charset=utf-8><title>Not found</title><h1>404 Not found</h1></body>"
         self._send(404, inject(body, state), "text/html; charset=utf-8", send_body)
+
+
+def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The byte range a ``Range`` header asks of a body of this size, as (start,
+    end) with end exclusive; None for no range or one not served as such
+    (several ranges, other units: the whole body is the answer); ValueError
+    when it asks for nothing inside the body (416)."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[6:].strip().partition("-")
+    try:
+        if not first:  # the last N bytes
+            start, end = max(0, size - int(last)), size
+        else:
+            start, end = int(first), min(size, int(last) + 1) if last else size
+    except ValueError:
+        return None
+    if start >= end:
+        raise ValueError(f"range {header} of {size} bytes")
+    return start, end
+
+
+def _ranged(header: str | None, body: bytes, extra: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+    """(status, body, headers) of a 200 answer to a request that may ask for a range."""
+    extra = {**extra, "Accept-Ranges": "bytes"}
+    try:
+        wanted = requested_range(header, len(body))
+    except ValueError:
+        return 416, b"", {**extra, "Content-Range": f"bytes */{len(body)}"}
+    if wanted is None:
+        return 200, body, extra
+    start, end = wanted
+    return 206, body[start:end], {**extra, "Content-Range": f"bytes {start}-{end - 1}/{len(body)}"}
+
+
+class StaticHandler(SimpleHTTPRequestHandler):
+    """A plain static host for a folder that honours single byte ranges, as
+    GitHub Pages, Netlify, S3 and most web servers do (the standard library's
+    handler sends the whole file)."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:
+        if "Range" not in self.headers:
+            super().do_GET()
+            return
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            super().do_GET()
+            return
+        status, body, extra = _ranged(self.headers["Range"], path.read_bytes(), {})
+        self.send_response(status)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def inject(body: bytes, state: State) -> bytes:

@@ -2,23 +2,27 @@
 
 Layout (``N`` = article number in date order, so newer is larger)::
 
-    search/meta.json          shard counts, article count, jieba total: all the browser loads first
-    search/g/<h>.bin          n-gram shards: every character, and every bigram without a
+    search/meta.json          shard counts, pieces per pack, article count, jieba total: all the
+                              browser loads first
+    search/g/<j>.bin          packs of n-gram shards: every character, and every bigram without a
                               space or punctuation mark, of the normalised text -> articles
                               containing it; the same for headlines (key prefixed \\x01),
                               sections (\\x02) and people (\\x03); rare keys share buckets
-    search/w/<h>.bin          jieba term shards: term -> (article gap * 16 + BM25 weight level)
-    search/k/<h>.bin          dictionary shards by the term's first character: term -> jieba
+    search/w/<j>.bin          packs of jieba term shards: term -> (article gap * 16 + BM25 weight level)
+    search/k/<j>.bin          packs of dictionary shards by the term's first character: term -> jieba
                               frequency, so the browser cuts a query with the index's vocabulary
-    search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
-    search/d/<N/1000>/<N>.bin one article: id, url, headline, date, 版, section, people, the
-                              first 1,200 characters of its text and where its traditional
+    search/d/<j>.bin          packs of article records: id, url, headline, date, 版, section, people,
+                              the first 1,200 characters of its text and where its traditional
                               characters are (JSON in the ranked code of search/dict.bin, raw
-                              deflate primed with dict.bin); <N>-<k>.bin the text's further pieces
+                              deflate primed with dict.bin), then the text's further parts
+    search/m/<h>.json         traditional -> simplified map by code point, loaded for a query's characters
     search/dict.bin           the records' code book (the 240 most common characters one byte
                               each, 15 pages of 256 two bytes, any other four) and their preset
                               dictionary, as the start of a raw deflate stream (see records.py)
     search/dates.json         first article number of each issue date (date filters only)
+
+Shard ``s`` of a kind and article ``N``'s record are pieces of packs
+(``packs.py``): ``P`` of them to a pack file, read by range requests.
 
 In an archive of ``BUCKETS_FROM`` articles or more, a key that at most
 ``RARE`` articles hold (half of all keys: most bigrams that cross a word
@@ -31,8 +35,8 @@ gap each: 11.2 -> 9.5 MiB of n-gram shards at 8,263 articles. Section
 and people keys always have their own entries, since
 filters are not checked against the text.
 
-Shards (``g``, ``w``, ``k``) are gzip (static hosts serve them as they are and
-the browser unpacks them with DecompressionStream); binary shards hold varint
+Shards (``g``, ``w``, ``k``) are raw deflate (the browser inflates them with
+DecompressionStream); binary shards hold varint
 lists keyed by hash, not by key. Candidates come from the n-gram shards (an
 article that contains the query has all the query's keys); the browser then
 verifies each article it shows against the article's normalised text, so every
@@ -49,7 +53,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import gzip
 import hashlib
 import itertools
 import json
@@ -59,6 +62,7 @@ import os
 import re
 import shutil
 import time
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -70,6 +74,7 @@ from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import tokens
+from . import packs
 from .normalize import normalize, searchable_parts, t2s_map
 from .records import Codec
 
@@ -77,7 +82,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
-FORMAT = 3
+FORMAT = 4
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
 # Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
 SHARD_TARGET = 3_000
@@ -93,11 +98,10 @@ COMMON_FROM = 1000  # archives this large drop their most common terms' weights
 # 2 ** ((level - 7) / 2): steps of a factor 1.4 are enough to rank, and the
 # level fits beside the article gap in one varint.
 WEIGHT_LEVELS = 16
-DOCS_PER_DIR = 1000
 CHUNK = 1200  # characters of text per record piece
 OWN_FILES = ("meta.json", "dates.json", "dict.bin", "g", "w", "k", "m", "d")
 DICT_SAMPLE = 600    # articles sampled to choose the records' code and dictionary (records.py)
-GZIP_LEVEL = 9
+DEFLATE_LEVEL = 9
 RARE = 4          # keys of at most this many articles go into buckets
 BUCKETS_FROM = 1000  # in archives this large: a small one's index is small anyway, and exact
 BUCKET_DOCS = 8   # articles per bucket on average: what a rare key's query verifies
@@ -323,8 +327,20 @@ def unpack_ngram_shard(data: bytes, count: int, number: int, buckets: int) -> tu
     return entries, lists
 
 
-def gz(data: bytes) -> bytes:
-    return gzip.compress(data, GZIP_LEVEL, mtime=0)
+def deflate(data: bytes) -> bytes:
+    """A shard as a pack holds it: raw deflate (a gzip header and trailer would add 18 bytes to each)."""
+    c = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def inflate(data: bytes) -> bytes:
+    return zlib.decompress(data, -15) if data else b""
+
+
+def read_shard(root: Path, kind: str, n: int, per: int) -> bytes:
+    """Shard n of a kind under root (a search folder), inflated as the browser does
+    (b"" for an empty one); OSError, ValueError or zlib.error if unreadable."""
+    return inflate(packs.read_piece(root, kind, n, per)[0])
 
 
 def pack_vocab(vocab: dict[str, int]) -> bytes:
@@ -339,12 +355,36 @@ def vocab_shard(term: str, count: int) -> int:
 # ------------------------------------------------------------------ records
 
 def inflate_record(prefix: bytes, body: bytes) -> bytes:
-    """What the browser does with dict.bin and a record file: the record's JSON (used by tests)."""
+    """What the browser does with dict.bin and a record's first part: its JSON (used by tests)."""
     return Codec.read(prefix).unpack_text(body).encode("utf-8")
 
 
-def record_path(n: int, k: int = 0) -> str:
-    return f"d/{n // DOCS_PER_DIR}/{n}{f'-{k}' if k else ''}.bin"
+def record_parts(codec: Codec, parts: Sequence[str]) -> list[bytes]:
+    """An article's record as its pack holds it: each part of ``records`` packed, the
+    first told the further parts' sizes (``"n"``), so the browser fetches any one alone."""
+    rest = [codec.pack(p) for p in parts[1:]]
+    first = parts[0]
+    if rest:  # (the first part's JSON ends with its closing brace)
+        first = first[:-1] + ',"n":' + json.dumps([len(r) for r in rest], separators=(",", ":")) + "}"
+    return [codec.pack(first), *rest]
+
+
+def read_record(codec: Codec, piece: packs.Piece) -> dict:
+    """A record piece of a pack back as one record: the first part's fields, the
+    whole text in ``x`` and every traditional character's place in ``z``;
+    ValueError if it is not one."""
+    data, first = piece
+    rec = codec.unpack(data[:first])
+    at = first
+    for size in rec.pop("n", []):
+        part = codec.unpack(data[at:at + size])
+        rec["x"] += part["x"]
+        if part.get("z"):
+            rec["z"] = rec.get("z", []) + part["z"]
+        at += size
+    if at != len(data):
+        raise ValueError("a record's parts do not fill its piece")
+    return rec
 
 
 # ------------------------------------------------------------ one article
@@ -462,11 +502,11 @@ def bm25_level(idf_: float, tf: int, norm: float) -> int:
 
 
 def records(a: Article, doc: Doc, config: SiteConfig, url: str, traditional: bool | None = None) -> list[str]:
-    """The JSON of an article's record pieces: what a result shows, and its text.
+    """The JSON of an article's record parts: what a result shows, and its text.
     ``traditional``: whether the text holds traditional characters, when the caller knows."""
     t2s = t2s_map()
     text = doc.text
-    # The text goes in pieces: a result needs only the first (which usually
+    # The text goes in parts: a result needs only the first (which usually
     # holds the match), the rest is fetched when the match is further on.
     pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
     # The browser folds width and case itself; it is sent only the rare
@@ -482,8 +522,7 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str, traditional: boo
             record = {
                 "i": a.id, "u": url, "t": title, "d": a.date.isoformat(), "p": a.page,
                 "s": config.section_for(a.date, a.page, a.section),
-                "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head,
-                "c": len(pieces), "x": piece,
+                "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head, "x": piece,
             }
             if not t2s.keys().isdisjoint(title):
                 record["tn"] = normalize(title)
@@ -505,7 +544,7 @@ def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
 
 def setup_key(words: Sequence[str]) -> str:
     """What every part of the index depends on besides the articles themselves."""
-    h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {DOCS_PER_DIR}".encode())
+    h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {packs.PACK_TARGET}".encode())
     # The parser's code: articles may count by their files' hashes (see digest).
     h.update(Path(model.__file__).read_bytes() + Path(format_module.__file__).read_bytes())
     h.update("\n".join(words).encode("utf-8"))
@@ -522,7 +561,7 @@ class Writer:
     which must never be written through.
     """
 
-    def __init__(self, root: Path, fresh: bool):
+    def __init__(self, root: Path, fresh: bool, per: Mapping[str, int] | None = None):
         self.root = root
         self.fresh = fresh
         self.folders: set[str] = set()
@@ -530,6 +569,22 @@ class Writer:
         self.bytes = 0
         self.removed = 0
         self.changed: list[str] = []  # every path written or removed, for the next build
+        # Pieces of packs: a patch keeps the unchanged pieces of each pack it rewrites.
+        self.packs = packs.Packer(self.write, dict(per or {}), None if fresh else root)
+
+    def piece(self, kind: str, n: int, data: bytes, first: int | None = None) -> None:
+        """Piece n of a kind (packs.py); written with its pack, at the latest by flush."""
+        self.packs.set(kind, n, data, first)
+
+    def flush(self, kinds: Sequence[str]) -> None:
+        self.packs.flush(kinds)
+
+    def pieces(self, kind: str, data: Sequence[bytes], limit: int) -> None:
+        """All pieces of a kind, in packs sized by their average (at most ``limit`` a pack)."""
+        self.packs.per[kind] = packs.per_pack(sum(map(len, data)) / max(1, len(data)), limit)
+        for n, piece in enumerate(data):
+            self.piece(kind, n, piece)
+        self.flush([kind])
 
     def write(self, rel: str, data: bytes) -> None:
         path = os.path.join(self.root, rel)
@@ -563,14 +618,13 @@ class Writer:
         self.write(rel, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def shards(self, folder: str, payloads: Entries) -> tuple[int, int]:
-        """Write payloads keyed by key hash into shard files: (shard count, total size)."""
+        """Write payloads keyed by key hash as shards: (shard count, total size)."""
         size = sum(len(v[0]) + 3 for v in payloads.values())
         count = shard_count(size)
         groups: dict[int, Entries] = defaultdict(dict)
         for h, entry in payloads.items():
             groups[h % count][h] = entry
-        for n in range(count):  # empty ones too, so no lookup ends in a 404
-            self.write(f"{folder}/{n}.bin", gz(pack_shard(groups.get(n, {}), count)))
+        self.pieces(folder, [deflate(pack_shard(groups.get(n, {}), count)) for n in range(count)], count)
         return count, size
 
 
@@ -600,9 +654,9 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int, int]:
-    """The n-gram shards: (shard count, buckets per shard, total size, keys); and jieba's dictionary
-    index for the rebuilds' cuts, if the cache has none yet."""
+def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int, int, int]:
+    """The n-gram shards: (shard count, buckets per shard, total size, keys, shards per pack); and
+    jieba's dictionary index for the rebuilds' cuts, if the cache has none yet."""
     from . import ngrams  # (numpy: a patch never loads it)
 
     tokens.dictionary_index(cache_dir)
@@ -610,16 +664,20 @@ def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tupl
 
 
 def _write_records(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], urls: Sequence[str],
-                   config: SiteConfig) -> int:
-    """dict.bin and every article's record; returns dict.bin's inflated length."""
+                   config: SiteConfig) -> tuple[int, int]:
+    """dict.bin and every article's record; returns dict.bin's inflated length and records per pack."""
     step = max(1, len(docs) // DICT_SAMPLE)
-    codec = Codec.choose([r for n in range(0, len(docs), step) for r in records(docs[n], analysed[n], config, urls[n])])
+    sample = [records(docs[n], analysed[n], config, urls[n]) for n in range(0, len(docs), step)]
+    codec = Codec.choose([r for parts in sample for r in parts])
     out.write("dict.bin", codec.prefix())
-    pack = codec.pack
+    # Packs sized by the sample's records (the whole archive's are not all held at once).
+    sizes = [sum(map(len, record_parts(codec, parts))) for parts in sample[::4]]
+    out.packs.per["d"] = packs.per_pack(sum(sizes) / max(1, len(sizes)))
     for n, (a, traditional) in enumerate(zip(docs, has_traditional([doc.text for doc in analysed]))):
-        for k, data in enumerate(records(a, analysed[n], config, urls[n], traditional)):
-            out.write(record_path(n, k), pack(data))
-    return codec.prefix_length
+        parts = record_parts(codec, records(a, analysed[n], config, urls[n], traditional))
+        out.piece("d", n, b"".join(parts), len(parts[0]))
+    out.flush(["d"])
+    return codec.prefix_length, out.packs.per["d"]
 
 
 def has_traditional(texts: Sequence[str]) -> list[bool]:
@@ -644,6 +702,7 @@ class Built:
     total: int
     dict_len: int
     word_freqs: dict[str, int]
+    packs: dict[str, int]
 
 
 def write_index(
@@ -706,7 +765,8 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
     built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes, cache_dir)
     build_id = patch.build_id(setup, digests)
     _write_t2s(out)
-    write_meta(out, docs, built.dates, built.shards, built.total, built.dict_len, config, build_id)  # last
+    write_meta(out, docs, built.dates, built.shards, built.packs, built.total, built.dict_len, config,
+               build_id)  # last
     patch.save(cache_dir, patch.State.after_full(setup, build_id, docs, built, words))
     return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, len(docs), 0, 2 if processes != 1 else 1,
                       time.perf_counter() - started)
@@ -846,18 +906,18 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     groups: dict[int, dict[str, int]] = defaultdict(dict)
     for t, f in vocab.items():
         groups[vocab_shard(t, k_count)][t] = f
-    for h in range(k_count):
-        out.write(f"k/{h}.bin", gz(pack_vocab(groups.get(h, {}))))
-    g_count, buckets, g_size, n_keys = g_job()
-    dict_len = d_job()
+    out.pieces("k", [deflate(pack_vocab(groups.get(h, {}))) for h in range(k_count)], k_count)
+    g_count, buckets, g_size, n_keys, g_per = g_job()
+    dict_len, d_per = d_job()
     built = Built(digests, extras, dates, lengths,
                   {"g": g_count, "buckets": buckets, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-                  {"g": g_size, "w": w_size}, cut.total, dict_len, cut.freqs)
+                  {"g": g_size, "w": w_size}, cut.total, dict_len, cut.freqs,
+                  {"g": g_per, "w": out.packs.per["w"], "k": out.packs.per["k"], "d": d_per})
     return built, n_keys, len(terms)
 
 
 def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None], shards: dict[str, int],
-               total: int, dict_len: int, config: SiteConfig, build_id: str,
+               per: dict[str, int], total: int, dict_len: int, config: SiteConfig, build_id: str,
                sections: Iterable[str] = ()) -> None:
     """meta.json and dates.json; dates[n] is article n's date (None for a hole).
     The section filter lists the docs' sections and ``sections``."""
@@ -869,8 +929,8 @@ def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None]
     in_docs = {s for a in docs if (s := config.section_for(a.date, a.page, a.section))}
     days = [d for d in dates if d is not None]
     meta = {
-        "format": FORMAT, "docs": len(dates), "perDir": DOCS_PER_DIR, "dict": dict_len,
-        "shards": shards, "total": total, "sections": sorted(in_docs.union(sections)),
+        "format": FORMAT, "docs": len(dates), "dict": dict_len,
+        "shards": shards, "packs": per, "total": total, "sections": sorted(in_docs.union(sections)),
         "first": days[0] if days else None, "last": days[-1] if days else None, "build": build_id,
     }
     out.json("meta.json", meta)

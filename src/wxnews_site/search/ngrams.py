@@ -31,7 +31,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from .index import (_MARK_RUNS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs,
-                    encode_docs, fnv1a, gz, rare_limit, shard_count, varint_bytes)
+                    deflate, encode_docs, fnv1a, rare_limit, shard_count, varint_bytes)
 
 CODE_BITS = 44  # a code is below 1 << 44
 BIGRAM_SHIFT = 21
@@ -273,9 +273,9 @@ def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mer
             h0, p0 = h1, p1
 
 
-def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int, int]:
+def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int, int, int]:
     """Write the g/ shards of the articles (numbered in order):
-    (shard count, buckets per shard, total size, keys)."""
+    (shard count, buckets per shard, total size, keys, shards per pack)."""
     with _heap_kept() as release:
         return _write_ngrams(out, docs, release)
 
@@ -310,7 +310,7 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
         trim(0)
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int, int]:
+def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int, int, int]:
     pairs = _Pairs(len(docs))
     first = chars = 0
     for n, d in enumerate(docs):
@@ -373,9 +373,10 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
     buckets = bucket_count(len(r_hashes), count)
     tails = _bucket_bytes(r_hashes, r_docs, count, buckets)
     del r_hashes, r_docs
-    for n, data in enumerate(pack_shards(hashes, starts, lengths, merged, payloads, count)):
-        out.write(f"g/{n}.bin", gz(data + tails[n]))
-    return count, buckets, size, n_keys
+    shards = [deflate(data + tails[n]) for n, data in enumerate(pack_shards(hashes, starts, lengths, merged,
+                                                                             payloads, count))]
+    out.pieces("g", shards, count)
+    return count, buckets, size, n_keys, out.packs.per["g"]
 
 
 def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int) -> list[bytes]:

@@ -27,13 +27,13 @@ hard link shared with the current site.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 import json
 import os
 import pickle
 import shutil
 import time
+import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
@@ -43,16 +43,16 @@ from typing import Callable, Mapping, Sequence
 from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
-from . import tokens
+from . import packs, tokens
 from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
-                    doc_of_record, encode_docs, encode_weights, fnv1a, gz,
-                    digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, record_path,
-                    records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard, unpack_shard,
-                    vocab_shard, write_meta, bucket_of, HEAD, NGRAM_SHARD_TARGET, RARE_BYTES)
+                    deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
+                    digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
+                    record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
+                    unpack_shard, vocab_shard, write_meta, bucket_of, HEAD, NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
 
 STATE_FILE = "search-state.pickle"
-VERSION = 5
+VERSION = 6
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
@@ -75,6 +75,7 @@ class State:
     n_frozen: int                    # article count and average length the weights use
     avgdl: float
     shards: dict[str, int]
+    packs: dict[str, int]            # pieces per pack of each kind (packs.py)
     sizes: dict[str, int]            # payload bytes of the g and w shards, to tell when they outgrow their count
     total: int                       # jieba total
     dict_len: int
@@ -90,7 +91,7 @@ class State:
         n = len(docs)
         return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
                      list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
-                     dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs), words=tuple(words))
+                     dict(built.packs), dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs), words=tuple(words))
 
 
 def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
@@ -227,15 +228,18 @@ def _all_files(root: Path) -> list[str]:
 # ------------------------------------------------------------------ patching
 
 class _Shards:
-    """Shards of one folder read from the current index, changed here, written once."""
+    """Shards of one kind read from the current index, changed here, written once."""
 
-    def __init__(self, current: Path, folder: str, count: int):
-        self.current, self.folder, self.count = current, folder, count
+    def __init__(self, current: Path, folder: str, count: int, per: int):
+        self.current, self.folder, self.count, self.per = current, folder, count, per
         self.loaded: dict[int, dict] = {}
         self.dirty: set[int] = set()
 
     def _read(self, n: int) -> bytes:
-        return gzip.decompress((self.current / self.folder / f"{n}.bin").read_bytes())
+        try:
+            return read_shard(self.current, self.folder, n, self.per)
+        except (OSError, ValueError, zlib.error) as exc:
+            raise _Inconsistent(f"{self.folder} shard {n}: {exc}") from exc
 
     def entries(self, h: int) -> dict:
         n = h % self.count
@@ -251,7 +255,7 @@ class _Shards:
 
     def write(self, out: Writer) -> None:
         for n in sorted(self.dirty):
-            out.write(f"{self.folder}/{n}.bin", gz(self.encode(self.loaded[n])))
+            out.piece(self.folder, n, deflate(self.encode(self.loaded[n])))
 
     def encode(self, entries: dict) -> bytes:
         return pack_shard(entries, self.count)
@@ -260,8 +264,8 @@ class _Shards:
 class _NgramShards(_Shards):
     """The g/ shards: entries, and each shard's buckets as sets."""
 
-    def __init__(self, current: Path, count: int, buckets: int):
-        super().__init__(current, "g", count)
+    def __init__(self, current: Path, count: int, buckets: int, per: int):
+        super().__init__(current, "g", count, per)
         self.buckets = buckets
 
     def decode(self, data: bytes, n: int) -> dict:
@@ -320,7 +324,7 @@ def _apply(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     linked = bring_up_to_date(root, current, state)
     if linked is None:
         return None
-    out = Writer(root, fresh=False)
+    out = Writer(root, fresh=False, per=state.packs)
     if not todo.changed and not todo.removed:
         save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
         return IndexStats(live, 0, 0, 0, 0, 0, live, 1, time.perf_counter() - started, linked, True)
@@ -334,8 +338,9 @@ def _apply(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     if result is None:
         return None
     new_state, keys, terms, cut = result
-    write_meta(out, docs, new_state.dates, new_state.shards, new_state.total, new_state.dict_len, config,
-               new_state.build, sections=sections)
+    out.flush(list(packs.CUTS))
+    write_meta(out, docs, new_state.dates, new_state.shards, new_state.packs, new_state.total, new_state.dict_len,
+               config, new_state.build, sections=sections)
     save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
     return IndexStats(live, keys, terms, out.files, out.bytes, cut, live - len(todo.changed), 1,
                       time.perf_counter() - started, linked, True, out.removed)
@@ -384,21 +389,16 @@ class _Inconsistent(Exception):
     """The previous output does not hold what the state says."""
 
 
-def _old_doc(current: Path, codec: Codec, state: State, n: int) -> tuple[Doc, int]:
-    """Article n as the current index holds it, and its record's piece count."""
-    def piece(k: int) -> dict:
-        try:
-            return codec.unpack((current / record_path(n, k)).read_bytes())
-        except (OSError, ValueError) as exc:
-            raise _Inconsistent(str(exc)) from exc
-
-    rec = piece(0)
+def _old_doc(current: Path, codec: Codec, state: State, n: int) -> Doc:
+    """Article n as the current index holds it."""
+    try:
+        rec = read_record(codec, packs.read_piece(current, "d", n, state.packs["d"]))
+    except (OSError, ValueError, KeyError) as exc:
+        raise _Inconsistent(f"record {n}: {exc}") from exc
     if rec.get("i") != state.ids[n]:
         raise _Inconsistent(f"record {n} is not {state.ids[n]}")
-    pieces = rec["c"]
-    text = rec["x"] + "".join(piece(k)["x"] for k in range(1, pieces))
     extra = state.extra[n]
-    return doc_of_record({"x": text, "h": rec["h"]}, extra if extra is not None else ()), pieces
+    return doc_of_record({"x": rec["x"], "h": rec["h"]}, extra if extra is not None else ())
 
 
 def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes],
@@ -407,12 +407,12 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         codec = Codec.read((current / "dict.bin").read_bytes())
     except (OSError, ValueError) as exc:
         raise _Inconsistent(str(exc)) from exc
-    old_docs: dict[int, tuple[Doc, int]] = {}
+    old_docs: dict[int, Doc] = {}
     for n in [*todo.removed, *(n for n, _ in todo.changed)]:
         if n < len(state.ids) and state.ids[n] is not None:
             old_docs[n] = _old_doc(current, codec, state, n)
     new_docs = {n: analyse(a, config) for n, a in todo.changed}
-    texts = [t for d in [*(d for d, _ in old_docs.values()), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
+    texts = [t for d in [*old_docs.values(), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
     cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
     ids, dig, extra, dates = list(state.ids), list(state.digests), list(state.extra), list(state.dates)
     lengths = array("I", state.lengths)
@@ -439,9 +439,8 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         if n not in old_docs:
             norms[n] = (0.0, 0.0)
             return set(), {}
-        old, pieces = old_docs[n]
-        for k in range(pieces):
-            out.remove(record_path(n, k))
+        old = old_docs[n]
+        out.piece("d", n, b"")
         texts_cut += 1
         tfs, length = term_counts(cut, old)
         norms[n] = (length_norm(length, state.avgdl), 0.0)
@@ -472,13 +471,13 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         for t, tf in tfs.items():
             w_jobs[t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, state.avgdl))
-        for k, data in enumerate(records(a, doc, config, url_of[id(a)])):
-            out.write(record_path(n, k), codec.pack(data))
+        parts = record_parts(codec, records(a, doc, config, url_of[id(a)]))
+        out.piece("d", n, b"".join(parts), len(parts[0]))
         ids[n], dig[n], extra[n], dates[n] = a.id, digest_of[id(a)], doc.extra, a.date.isoformat()
         lengths[n] = length
 
     sizes = dict(state.sizes)
-    g = _NgramShards(current, state.shards["g"], state.shards["buckets"])
+    g = _NgramShards(current, state.shards["g"], state.shards["buckets"], state.packs["g"])
     removed = set(todo.removed)
     zdoc: dict[int, Doc] = {}
     for h in g_add.keys() | g_drop.keys():
@@ -511,7 +510,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             elif others:
                 d = min(others)
                 if d not in zdoc:
-                    zdoc[d] = _old_doc(current, codec, state, d)[0]
+                    zdoc[d] = _old_doc(current, codec, state, d)
                 merged = not _contains(zdoc[d], next(iter(keys)))
         now = (have - g_drop.get(h, set())) | adds.keys()
         if now == have and bool(merged) == bool(entries.get(h, (b"", False))[1]):
@@ -524,8 +523,8 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         g.touch(h)
     g.write(out)
 
-    w = _Shards(current, "w", state.shards["w"])
-    k = _Vocab(current, "k", state.shards["k"])
+    w = _Shards(current, "w", state.shards["w"], state.packs["w"])
+    k = _Vocab(current, "k", state.shards["k"], state.packs["k"])
     new_terms: list[str] = []
     df_frozen = dict(state.df_frozen)
     for t, jobs in w_jobs.items():

@@ -34,6 +34,7 @@
   var pieces = new Map();
   var loaded = 0;  // bytes of index pieces received so far: a page's budget is counted in them
 
+  // A whole small file of the index (meta.json, dates.json, dict.bin, m/).
   function piece(path, asJson) {
     if (!pieces.has(path)) pieces.set(path, fetchPiece(path, asJson));
     return pieces.get(path);
@@ -41,15 +42,73 @@
 
   async function fetchPiece(path, asJson) {
     var res = await fetch(BASE + path);
-    if (res.status === 404) return null;  // a shard no key hashed to
+    if (res.status === 404) return null;
     if (!res.ok) throw new Error("search index piece " + path + ": HTTP " + res.status);
     var bytes = new Uint8Array(await res.arrayBuffer());
     loaded += bytes.length;
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {  // gzip, unless the host already unpacked it
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    }
     return asJson ? JSON.parse(new TextDecoder().decode(bytes)) : bytes;
+  }
+
+  // Shards and records are pieces of packs (see search/packs.py): a pack's
+  // header, P * cuts + 1 little-endian offsets, then its pieces. Each is read
+  // with a range request; a host that ignores Range sends the whole pack,
+  // which is then kept and cut up here.
+  var CUTS = { g: 1, w: 1, k: 1, d: 2 };
+  var packs = new Map();
+
+  async function range(pack, from, to) {
+    if (to <= from) return new Uint8Array(0);
+    if (pack.whole) return pack.whole.subarray(from, to);
+    var res = await fetch(BASE + pack.path, { headers: { Range: "bytes=" + from + "-" + (to - 1) } });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error("search index pack " + pack.path + ": HTTP " + res.status);
+    var bytes = new Uint8Array(await res.arrayBuffer());
+    loaded += bytes.length;
+    if (res.status === 206) {
+      if (bytes.length !== to - from) throw new Error("search index pack " + pack.path + ": short range");
+      return bytes;
+    }
+    // The host ignored Range: the whole pack came. (Its header must be the one
+    // read before, if any: else the site was published anew while this page was open.)
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (pack.known && pack.known.some((o, i) => 4 * i + 4 > bytes.length || view.getUint32(4 * i, true) !== o)) {
+      throw new Error("the search index was published anew: reload the page");
+    }
+    pack.whole = bytes;
+    return bytes.subarray(from, to);
+  }
+
+  function packOf(kind, j, per) {
+    var path = kind + "/" + j + ".bin";
+    if (!packs.has(path)) {
+      var pack = { path: path, whole: null }, n = per * CUTS[kind] + 1;
+      pack.offsets = range(pack, 0, 4 * n).then(function (bytes) {
+        if (!bytes) return null;
+        var view = new DataView(bytes.buffer, bytes.byteOffset, 4 * n), out = new Array(n);
+        for (var i = 0; i < n; i++) out[i] = view.getUint32(4 * i, true);
+        return (pack.known = out);
+      });
+      packs.set(path, pack);
+    }
+    return packs.get(path);
+  }
+
+  // Where piece n of a kind is: {pack, start, first, end} (first: the end of a
+  // record's first part), or null when its pack is missing.
+  async function place(kind, n) {
+    var m = await meta(), per = m.packs[kind], cuts = CUTS[kind];
+    var pack = packOf(kind, Math.floor(n / per), per), off = await pack.offsets, i = n % per;
+    if (!off) return null;
+    var end = off[(i + 1) * cuts];
+    return { pack: pack, start: off[i * cuts], first: cuts === 2 ? off[i * 2 + 1] : end, end: end };
+  }
+
+  // A shard (g, w, k), inflated; null when it is empty.
+  async function shardBytes(kind, n) {
+    var p = await place(kind, n);
+    if (!p || p.start === p.end) return null;
+    var bytes = await range(p.pack, p.start, p.end);
+    return bytes && inflateRaw([bytes]);
   }
 
   function meta() { return piece("meta.json", true); }
@@ -72,9 +131,9 @@
   // A binary shard, parsed once: (key hash / shard count) -> {payload, merged};
   // an n-gram shard's buckets (see index.py) in .buckets, each a sorted list.
   function shard(folder, n, count, buckets) {
-    var path = folder + "/" + n + ".bin";
+    var path = folder + "/" + n;
     if (!shards.has(path)) {
-      shards.set(path, piece(path, false).then(function (bytes) {
+      shards.set(path, shardBytes(folder, n).then(function (bytes) {
         var map = new Map();
         map.buckets = [];
         if (!bytes) return map;
@@ -275,8 +334,8 @@
     var m = await meta(), h = fnv1a(ch) % m.shards.k;
     dictCount = m.shards.k;
     if (!dicts.has(h)) {
-      dicts.set(h, piece("k/" + h + ".bin", true).then(function (words) {
-        words = words || {};
+      dicts.set(h, shardBytes("k", h).then(function (bytes) {
+        var words = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : {};
         loadedDicts.set(h, words);
         var first = new Set();
         for (var w in words) first.add(Array.from(w)[0]);
@@ -453,36 +512,45 @@
     return out.join("");
   }
 
-  // A piece of an article's record: raw deflate that refers back into dict.bin,
+  // A part of an article's record: raw deflate that refers back into dict.bin,
   // so it is inflated after that prefix and the prefix's bytes are cut off.
-  async function recordPiece(doc, k) {
-    var m = await meta();
-    var path = "d/" + Math.floor(doc / m.perDir) + "/" + doc + (k ? "-" + k : "") + ".bin";
-    var parts = await Promise.all([codes(), piece(path, false)]);
-    if (!parts[1]) return null;
+  async function recordPart(pack, from, to) {
+    var parts = await Promise.all([codes(), range(pack, from, to)]);
+    if (!parts[1] || !parts[1].length) return null;
     var bytes = await inflateRaw([parts[0].prefix, parts[1]]);
     return JSON.parse(decodeRanked(bytes.subarray(parts[0].length), parts[0]));
   }
 
-  // An article's record with the first piece of its text (.loaded pieces so
-  // far; .whole once the text is complete; .lead the first piece normalised).
+  // An article's record with the first part of its text (.loaded parts so
+  // far, of 1 + .n.length; .whole once the text is complete; .lead the first
+  // part normalised; .pack and .at where its next part starts).
   function record(doc) {
     if (!records.has(doc)) {
-      records.set(doc, recordPiece(doc, 0).then(function (rec) {
-        if (rec) { rec.loaded = 1; rec.whole = !(rec.c > 1); rec.lead = normText(rec); }
+      records.set(doc, place("d", doc).then(async function (p) {
+        var rec = p && await recordPart(p.pack, p.start, p.first);
+        if (rec) {
+          rec.n = rec.n || [];
+          rec.pack = p.pack;
+          rec.at = p.first;
+          rec.loaded = 1;
+          rec.whole = !rec.n.length;
+          rec.lead = normText(rec);
+        }
         return rec;
       }));
     }
     return records.get(doc);
   }
 
-  // The next piece of an article's text, appended to its record.
+  // The next part of an article's text, appended to its record.
   function more(doc, rec) {
     if (!rec.next) {
-      rec.next = recordPiece(doc, rec.loaded).then(function (p) {
+      var size = rec.n[rec.loaded - 1];
+      rec.next = recordPart(rec.pack, rec.at, rec.at + size).then(function (p) {
         if (p) { rec.x += p.x; if (p.z) rec.z = (rec.z || []).concat(p.z); }
+        rec.at += size;
         rec.loaded++;
-        rec.whole = !p || rec.loaded >= rec.c;
+        rec.whole = !p || rec.loaded > rec.n.length;
         rec.norm = undefined;
         rec.next = null;
       });
@@ -561,10 +629,9 @@
     return 0;
   }
 
-  // A record piece is 0.9 KB on average, rarely over this (the largest of
-  // 13,959 People's Daily pieces: 1.7 KB): a round of fetches planned with it
-  // never goes past a budget, and rounds go on while one fits.
-  var PIECE_BYTES = 1800;
+  // A record's first part, about (0.9 KB for People's Daily): how many packs'
+  // headers to read ahead to learn the exact sizes a budget is planned with.
+  var RECORD_BYTES = 1000;
   var DICT_BYTES = 12 * 1024;  // dict.bin, before it is loaded (10.5 KB for People's Daily)
   var PARALLEL = 32;       // record fetches at once when every candidate is checked
   var counts = new Map();  // exact totals of the queries counted so far
@@ -601,9 +668,33 @@
     // Check candidates in the order of the best rank they could have until the
     // first offset + limit matches are known to rank above every one not checked.
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
-    function affordable(n) {
-      var left = budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
-      return Math.max(0, Math.min(n, Math.floor(left / PIECE_BYTES)));
+    function left() { return budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES); }
+    // How many of these candidates (in order) can have their record's first
+    // part fetched within the budget: the sizes come from their packs'
+    // headers, read for as many as headers and average records leave room for.
+    async function affordable(docs) {
+      if (budget === Infinity) return docs.length;
+      var per = m.packs.d, header = 4 * (2 * per + 1), room = left(), take = [], seen = new Set();
+      for (var d of docs) {
+        var path = "d/" + Math.floor(d / per) + ".bin";
+        var cost = records.has(d) ? 0 : (seen.has(path) || packs.has(path) ? 0 : header) + RECORD_BYTES;
+        if (cost > room) break;
+        room -= cost;
+        seen.add(path);
+        take.push(d);
+      }
+      var places = await Promise.all(take.map(d => records.has(d) ? null : place("d", d)));
+      room = left();
+      for (var i = 0; i < take.length; i++) {
+        var size = places[i] ? places[i].first - places[i].start : 0;
+        if (size > room) return i;
+        room -= size;
+      }
+      return take.length;
+    }
+    // Whether the next part of each of these results' texts fits within the budget.
+    function affordMore(list) {
+      return list.reduce((sum, f) => sum + (f.rec.n[f.rec.loaded - 1] || 0), 0) <= left();
     }
     for (;;) {
       found.sort((a, b) => compare(b.key, a.key));
@@ -615,8 +706,8 @@
       }
       var unsure = ahead.filter(f => !f.sure);
       if (unsure.length) {
-        // One more piece of each, then look again: each round keeps to the budget.
-        if (affordable(unsure.length) < unsure.length) { stopped = true; break; }
+        // One more part of each, then look again: each round keeps to the budget.
+        if (!affordMore(unsure)) { stopped = true; break; }
         await Promise.all(unsure.map(f => more(f.doc, f.rec)));
         for (var u of unsure) {
           u.sure = verdict(u.rec, terms);
@@ -626,7 +717,7 @@
         continue;
       }
       if (ahead.length >= want || !top) break;
-      var n = affordable(Math.min(PARALLEL, want - ahead.length));
+      var n = await affordable(order.slice(next, next + Math.min(PARALLEL, want - ahead.length)));
       if (!n) { stopped = true; break; }
       var batch = order.slice(next, next + n);
       next += batch.length;
@@ -677,7 +768,7 @@
     // A match beyond the first piece is fetched for the excerpt to show it
     // (within the budget; else the excerpt is the text's start).
     var page = shown.slice(offset, want), far = page;
-    while ((far = far.filter(f => !f.rec.whole && !holdsAll(normText(f.rec), terms))).length && affordable(far.length) === far.length) {
+    while ((far = far.filter(f => !f.rec.whole && !holdsAll(normText(f.rec), terms))).length && affordMore(far)) {
       await Promise.all(far.map(f => more(f.doc, f.rec)));
     }
     return {
