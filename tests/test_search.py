@@ -248,7 +248,7 @@ def test_site_words_and_names_join_the_jieba_vocabulary(built):
     robot = built.number_of("2024-06-30-02-01")
     assert robot in built.weights("具身智能")  # from site.yaml's search.words
     assert robot in built.weights("崔欣润")  # a byline, cut whole
-    vocab = json.loads(built.shard("k", search_index.fnv1a("具") % built.meta["shards"]["k"]))
+    vocab = json.loads(built.shard("k", search_index.vocab_shard("具身智能", built.meta["shards"]["k"])))
     assert "具身智能" in vocab
 
 

@@ -198,6 +198,23 @@ def test_query_is_cut_with_the_site_vocabulary(page):
     assert "新吴区" in page.evaluate("wxnewsSearch.cut('人形机器人企业在新吴区落户')")
 
 
+def test_the_browser_cuts_the_archive_s_own_phrases_as_jieba_does(page):
+    # Over the index's vocabulary (its dictionary shards, loaded by characters
+    # and pairs of neighbours) the browser's cut of a phrase the archive holds
+    # is jieba's cut_for_search of it: the same words, so the same weights.
+    import re
+
+    from wxnews_site.search import index as search_index, tokens
+
+    config = SiteConfig(search_words=("新吴区",))
+    cutter = tokens.Cutter(search_index.site_words(ARTICLES, config))
+    phrases = sorted({p for a in ARTICLES for p in re.findall(r"[\u4e00-\u9fd5]{3,}", normalize(searchable_text(a)))})
+    got = page.evaluate("(ps) => Promise.all(ps.map(p => wxnewsSearch.cut(p)))", phrases)
+    assert len(phrases) > 30
+    for phrase, words in zip(phrases, got):
+        assert set(words) == set(cutter.cut_for_search(phrase)), phrase
+
+
 # ----------------------------------------------------------------------- the page
 
 def test_type_in_the_search_box_and_land_on_the_article(page, site_url):

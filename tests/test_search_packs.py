@@ -43,10 +43,11 @@ def test_pieces_per_pack_fill_about_the_target_within_the_shard_count():
     assert packs.per_pack(1_000) == 16
     assert packs.per_pack(1_000, limit=4) == 4
     assert packs.per_pack(50_000) == 1, "a big piece is a pack of its own"
-    assert packs.per_pack(1) == packs.MAX_PER_PACK
-    for avg in (10, 700, 1_500, 3_000, 9_000):
+    assert packs.per_pack(1) == 1, "pieces of a byte or two: a header would outweigh them"
+    for avg in (10, 250, 700, 1_500, 3_000, 9_000):
         p = packs.per_pack(avg)
         assert p & (p - 1) == 0 and p * avg <= 1.5 * packs.PACK_TARGET
+        assert packs.header_size(p, 1) <= avg / 2 + 4 or p == 1, "the header read before a piece is at most half one"
 
 
 def test_a_patch_rewrites_only_the_packs_it_touched_and_keeps_their_other_pieces(tmp_path):

@@ -9,8 +9,10 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               containing it; the same for headlines (key prefixed \\x01),
                               sections (\\x02) and people (\\x03); rare keys share buckets
     search/w/<j>.bin          packs of jieba term shards: term -> (article gap * 16 + BM25 weight level)
-    search/k/<j>.bin          packs of dictionary shards by the term's first character: term -> jieba
-                              frequency, so the browser cuts a query with the index's vocabulary
+    search/k/<j>.bin          packs of dictionary shards by the term's first two characters: term ->
+                              jieba frequency, so the browser cuts a query with the index's
+                              vocabulary; a character's own shard has it if some term begins
+                              with it
     search/d/<j>.bin          packs of article records: id, url, headline, date, 版, section, people,
                               the first 1,200 characters of its text and where its traditional
                               characters are (JSON in the ranked code of search/dict.bin, raw
@@ -90,6 +92,9 @@ SHARD_TARGET = 3_000
 # a first query loads four to nine of them (at 3,000 bytes a long query
 # loaded 8 KB more and had room to show fewer results).
 NGRAM_SHARD_TARGET = 1_500
+# A query loads a dictionary shard for each character and pair of neighbours in
+# it: a few hundred bytes each (with packs, small pieces cost no files).
+VOCAB_SHARD_TARGET = 500
 MAP_SHARDS = 64
 # BM25 parameters; headline terms count this many times.
 K1, B, HEAD_BOOST = 1.2, 0.75, 3
@@ -344,12 +349,23 @@ def read_shard(root: Path, kind: str, n: int, per: int) -> bytes:
 
 
 def pack_vocab(vocab: dict[str, int]) -> bytes:
-    """A k/ shard: the terms whose first character hashes to it, with their frequencies."""
+    """A k/ shard: the terms whose first two characters hash to it, with their frequencies."""
     return json.dumps(dict(sorted(vocab.items())), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def vocab_shard(term: str, count: int) -> int:
-    return fnv1a(term[0]) % count
+    """A term's dictionary shard: by its first two characters, which the browser
+    loads for each pair of neighbours in a query (by the first alone, its
+    shard would hold every word beginning with 中 or 发: kilobytes a character)."""
+    return fnv1a(term[:2]) % count
+
+
+def with_first_characters(terms: Iterable[str]) -> list[str]:
+    """The terms and every character some term begins with: the browser takes a
+    character without an entry for traditional, and cuts with each one's jieba
+    frequency as jieba does (whether or not the archive has it as a word alone)."""
+    terms = list(terms)
+    return terms + sorted({t[0] for t in terms}.difference(terms))
 
 
 # ------------------------------------------------------------------ records
@@ -901,8 +917,8 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
     w_count, w_size = out.shards("w", payloads)
     del payloads
 
-    vocab = tokens.dictionary_freqs(terms, cut.freqs)
-    k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab))
+    vocab = tokens.dictionary_freqs(with_first_characters(terms), cut.freqs)
+    k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab), VOCAB_SHARD_TARGET)
     groups: dict[int, dict[str, int]] = defaultdict(dict)
     for t, f in vocab.items():
         groups[vocab_shard(t, k_count)][t] = f

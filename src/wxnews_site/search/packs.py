@@ -46,9 +46,11 @@ EMPTY: Piece = (b"", 0)
 def per_pack(average: float, limit: int = MAX_PER_PACK) -> int:
     """Pieces a pack holds, for pieces of this average size: the power of two
     nearest ``PACK_TARGET / average``, at most ``limit`` (a power of two too:
-    shard counts are, and their packs divide them)."""
+    shard counts are, and their packs divide them), and few enough that the
+    header the browser reads before a piece is at most half a piece."""
     p = 1
-    while p * 2 <= min(limit, MAX_PER_PACK) and p * 1.5 * max(average, 1.0) <= PACK_TARGET:
+    average = max(average, 1.0)
+    while p * 2 <= min(limit, MAX_PER_PACK) and p * 1.5 * average <= PACK_TARGET and 8 * p * 2 <= average:
         p *= 2
     return p
 

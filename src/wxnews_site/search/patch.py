@@ -576,7 +576,9 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
                 k.touch_term(t)
         w.touch(h)
     w.write(out)
-    for t, f in tokens.dictionary_freqs(new_terms, cut.freqs).items():
+    # (A character stays in the dictionary once some term began with it.)
+    firsts = [c for c in dict.fromkeys(t[0] for t in new_terms) if c not in k.entries_of(c)]
+    for t, f in tokens.dictionary_freqs(new_terms + firsts, cut.freqs).items():
         k.entries_of(t)[t] = f
         k.touch_term(t)
     k.write(out)

@@ -298,16 +298,15 @@
   // date order nothing is cut). known: the characters whose words' frequencies
   // this query has loaded, the same whatever was searched before.
   async function queryTerms(query, ranked) {
-    var raw = parseTerms(Array.from(String(query), foldWidthCase)), cut = new Set(), traditional = "";
-    if (ranked) for (var t of raw) for (var block of dictBlocks(t)) for (var ch of block) cut.add(ch);
-    var shards = new Map(await Promise.all(Array.from(cut, async ch => [ch, await dictShard(ch)])));
+    var raw = parseTerms(Array.from(String(query), foldWidthCase)), traditional = "";
+    var blocks = ranked ? [].concat.apply([], raw.map(dictBlocks)) : [];
+    await dictFor(blocks);
+    var cut = new Set(Array.from(blocks.join("")));
     for (var t2 of raw) {
-      for (var c of t2) {
-        if (c.codePointAt(0) >= 0x2e80 && !(shards.has(c) && shards.get(c).first.has(c))) traditional += c;
-      }
+      for (var c of t2) if (c.codePointAt(0) >= 0x2e80 && !(cut.has(c) && begins(c))) traditional += c;
     }
     await loadMaps(traditional);
-    var known = new Set(Array.from(cut).filter(c => c.codePointAt(0) < 0x2e80 || shards.get(c).first.has(c)));
+    var known = new Set(Array.from(cut).filter(c => c.codePointAt(0) < 0x2e80 || begins(c)));
     return { terms: unique(raw.map(t => Array.from(t, foldChar).join(""))), known: known };
   }
 
@@ -320,34 +319,50 @@
 
   // ---------------------------------------------------- cutting a query
 
+  // The dictionary (see search/index.py): shards by a word's first two
+  // characters; a character's own shard holds it if some word begins with it.
   var dicts = new Map(), loadedDicts = new Map(), dictCount = 1;
+
+  function dictKey(word) { return Array.from(word).slice(0, 2).join(""); }
+
+  function loadedFor(word) { return loadedDicts.get(fnv1a(dictKey(word)) % dictCount); }
 
   // A word's jieba frequency where its dictionary shard is loaded, else 0.
   function knownFreq(word) {
-    var d = loadedDicts.get(fnv1a(Array.from(word)[0]) % dictCount);
+    var d = loadedFor(word);
     return d && Object.prototype.hasOwnProperty.call(d, word) ? d[word] : 0;
   }
 
-  // The dictionary shard of the words that begin with ch: {words, first}
-  // (first: the characters some word in the shard begins with).
-  async function dictShard(ch) {
-    var m = await meta(), h = fnv1a(ch) % m.shards.k;
+  // Whether some word begins with ch (its shard loaded): else ch is no
+  // simplified character the archive knows, and may be a traditional one.
+  function begins(ch) {
+    var d = loadedFor(ch);
+    return !!d && Object.prototype.hasOwnProperty.call(d, ch);
+  }
+
+  async function dictShard(key) {
+    var m = await meta(), h = fnv1a(key) % m.shards.k;
     dictCount = m.shards.k;
     if (!dicts.has(h)) {
       dicts.set(h, shardBytes("k", h).then(function (bytes) {
-        var words = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : {};
-        loadedDicts.set(h, words);
-        var first = new Set();
-        for (var w in words) first.add(Array.from(w)[0]);
-        return { words: words, first: first };
+        loadedDicts.set(h, bytes ? JSON.parse(new TextDecoder().decode(bytes)) : {});
       }));
     }
     return dicts.get(h);
   }
 
-  // Word frequencies for cutting text: its characters' shards loaded first.
-  async function dictFor(text) {
-    await Promise.all(Array.from(new Set(Array.from(text)), dictShard));
+  // Word frequencies for cutting blocks of text: the shards of their
+  // characters and of each pair of neighbours loaded first.
+  async function dictFor(blocks) {
+    var keys = new Set();
+    for (var b of blocks) {
+      var c = Array.from(b);
+      for (var i = 0; i < c.length; i++) {
+        keys.add(c[i]);
+        if (i + 1 < c.length) keys.add(c[i] + c[i + 1]);
+      }
+    }
+    await Promise.all(Array.from(keys, dictShard));
     return knownFreq;
   }
 
@@ -381,7 +396,7 @@
   // as a word they are themselves, and single characters carry no weight.
   async function cutForSearch(text, short) {
     var blocks = text.match(JIEBA_BLOCK) || [], long = short ? dictBlocks(text) : blocks;
-    var m = await meta(), freq = await dictFor(long.join("")), logTotal = Math.log(m.total), words = [];
+    var m = await meta(), freq = await dictFor(long), logTotal = Math.log(m.total), words = [];
     for (var block of blocks) {
       var s = Array.from(block), n = s.length;
       if (short && n <= 2) { words.push(block); continue; }
