@@ -11,7 +11,8 @@ search.js in headless Chromium:
   (computed here in Python);
 * size: the index on disk, and the bytes a fresh browser downloads for a
   first query (page, scripts, index pieces, excerpts);
-* speed: build time cold and warm, and query time once the pieces are loaded.
+* speed: build time cold and warm, and query time once the pieces are loaded;
+* latency: a first query's time when every fetch waits a simulated round trip.
 
 Pagefind 1.5.2 (extended) runs side by side when its ``pagefind`` module is
 importable here (``pip install -e '.[bench]'``): it indexes the 8,263 article
@@ -357,6 +358,7 @@ def main() -> int:
             size(browser, url, first, "served uncompressed (the most a host can make it)")
             size(browser, gz_url, first, "text gzipped as hosts serve it (index pieces are compressed already)")
             speed(browser, url, queries[:20])
+            latency(browser, url, SIZE_QUERIES)
             browser.close()
     finally:
         server.shutdown()
@@ -481,6 +483,35 @@ def speed(browser, url: str, queries: list[str]) -> None:
     print("  " + "  ".join(f"{q} {t:.1f} ms" for q, t in times))
     print(f"median {statistics.median(t for _, t in times):.1f} ms, slowest {max(t for _, t in times):.1f} ms (bar: 100 ms)")
     page.close()
+
+
+ROUND_TRIP_MS = 40
+# Every fetch of the index (not the page itself) waits a round trip first, as
+# over a network: what a first query then takes is mostly the fetches that
+# wait on one another.
+SLOW_FETCH = """(() => { const f = window.fetch;
+  window.fetch = async (...a) => { await new Promise(r => setTimeout(r, %d)); return f(...a); }; })();"""
+
+
+def latency(browser, url: str, queries: list[str]) -> None:
+    times = []
+    for q in queries:
+        runs = []
+        for _ in range(3):
+            context = browser.new_context()
+            page = context.new_page()
+            page.add_init_script(SLOW_FETCH % ROUND_TRIP_MS)
+            page.goto(url + "search/index.html")
+            page.wait_for_function("window.wxnewsSearch !== undefined")
+            runs.append(page.evaluate("""async (q) => { const t0 = performance.now();
+                await wxnewsSearch(q, {limit: 10, exact: false, budget: 60000}); return performance.now() - t0; }""", q))
+            context.close()
+        times.append((q, statistics.median(runs)))
+    print(f"\nlatency: a fresh browser's first query, {ROUND_TRIP_MS} ms added to every index fetch"
+          " (median of 3; the first view's budget)")
+    print("  " + "  ".join(f"{q} {t:.0f} ms" for q, t in times))
+    print(f"median {statistics.median(t for _, t in times):.0f} ms, "
+          f"{statistics.median(t for _, t in times) / ROUND_TRIP_MS:.1f} round trips")
 
 
 if __name__ == "__main__":

@@ -300,6 +300,8 @@
   async function queryTerms(query, ranked) {
     var raw = parseTerms(Array.from(String(query), foldWidthCase)), traditional = "";
     var blocks = ranked ? [].concat.apply([], raw.map(dictBlocks)) : [];
+    var keys = [].concat.apply([], raw.map(t => ngramKeys(t, "")));
+    prefetch("g", ranked ? keys.concat(keys.map(k => HEAD + k), ngramKeys(raw.join(""), "")) : keys);
     await dictFor(blocks);
     var cut = new Set(Array.from(blocks.join("")));
     for (var t2 of raw) {
@@ -307,7 +309,23 @@
     }
     await loadMaps(traditional);
     var known = new Set(Array.from(cut).filter(c => c.codePointAt(0) < 0x2e80 || begins(c)));
-    return { terms: unique(raw.map(t => Array.from(t, foldChar).join(""))), known: known };
+    var terms = unique(raw.map(t => Array.from(t, foldChar).join("")));
+    if (ranked) {
+      Promise.all(terms.map(t => cutForSearch(t, true))).then(function (words) {
+        prefetch("w", [].concat.apply([], words).filter(w => Array.from(w).length > 1));
+      }, function () {});
+    }
+    return { terms: terms, known: known };
+  }
+
+  // The headers of the packs holding these keys' shards, asked for now: the
+  // search reads them a step later (n-gram keys once the dictionary is in,
+  // terms' weights once the candidates are), and each would cost a round trip then.
+  function prefetch(kind, keys) {
+    meta().then(function (m) {
+      var count = m.shards[kind], per = m.packs[kind];
+      for (var key of keys) packOf(kind, Math.floor(fnv1a(key) % count / per), per).offsets.catch(function () {});
+    }, function () {});
   }
 
   function strip(s) {
@@ -527,6 +545,11 @@
     return out.join("");
   }
 
+  // The headers of these articles' record packs, asked for ahead of need.
+  function warm(docs) {
+    meta().then(m => docs.forEach(d => packOf("d", Math.floor(d / m.packs.d), m.packs.d).offsets.catch(() => {})));
+  }
+
   // A part of an article's record: raw deflate that refers back into dict.bin,
   // so it is inflated after that prefix and the prefix's bytes are cut off.
   async function recordPart(pack, from, to) {
@@ -661,6 +684,9 @@
 
     // Candidates: the articles holding every key of every term (and the filters').
     var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
+    if (opts.sort !== "date") {  // headline keys relevance() is sure to take, fetched with the rest
+      keys.forEach(ks => ks.length <= (terms.length > 1 ? 1 : 2) && ks.forEach(k => docsFor(HEAD + k).catch(() => {})));
+    }
     var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(docsFor))));
     var merged = lists.some(function (ls) { return ls.some(l => l.merged); });
     var sets = lists.map(intersect);
@@ -676,7 +702,8 @@
     // shards; otherwise each candidate is checked against its text.
     var verify = merged || !terms.every(exactByKeys);
 
-    var rank = opts.sort === "date" || !cand.length ? byDate() : await relevance(cand, terms, keys, lists, m.docs, parsed.known);
+    var rank = opts.sort === "date" || !cand.length ? byDate()
+      : await relevance(cand, terms, keys, lists, m.docs, parsed.known, offset + limit);
     var bounds = new Map(cand.map(d => [d, rank.bound(d)]));
     var order = cand.slice().sort((a, b) => compare(bounds.get(b), bounds.get(a)));
 
@@ -736,6 +763,7 @@
       if (!n) { stopped = true; break; }
       var batch = order.slice(next, next + n);
       next += batch.length;
+      warm(order.slice(next, next + Math.ceil(n / 2)));  // the next round's headers, while this one's records come
       var recs = await Promise.all(batch.map(record));
       batch.forEach(function (d, i) {
         var rec = recs[i], v = !rec ? false : verify ? verdict(rec, terms) : true;
@@ -822,7 +850,7 @@
   // characters: the lead) holds the query, then BM25 over jieba terms, newer
   // first on ties. bound(d) is the best key article d can have before its
   // record is read; key(d, rec) its key once it is.
-  async function relevance(cand, terms, keys, lists, docs, known) {
+  async function relevance(cand, terms, keys, lists, docs, known, want) {
     // The headline keys of each term's two rarest keys (one each for several
     // terms: together they are rare enough) give a bound; the record's
     // headline decides.
@@ -832,17 +860,25 @@
         .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
         .slice(0, terms.length > 1 ? 1 : 2).map(x => HEAD + x[1]);
     }));
-    var got = await Promise.all([
-      docsWithAll(unique(headKeys)),
-      terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
-      Promise.all(terms.map(t => cutForSearch(t, true))),
-    ]);
-    var inHead = new Set(got[0]), phrase = got[1] ? new Set(got[1]) : null;
-    var words = unique([].concat.apply([], got[2])).filter(function (w) {
+    var words = unique([].concat.apply([], await Promise.all(terms.map(t => cutForSearch(t, true))))).filter(function (w) {
       var n = Array.from(w).length;
       return n > 2 || (n === 2 && !common(w));
     });
-    var weights = await Promise.all(words.map(weightsFor));
+    // Headline keys, the phrase's keys and the terms' weights come at once;
+    // with the headline matches in, the records likely shown first have their
+    // packs' headers asked for while the weights are still coming.
+    var heads = docsWithAll(unique(headKeys));
+    heads.then(function (inHead) {
+      var first = new Set(inHead), newest = cand.slice().reverse();
+      var likely = newest.filter(d => first.has(d)).concat(newest.filter(d => !first.has(d)));
+      warm(likely.length <= 4 * want ? likely : likely.slice(0, want));
+    }, function () {});
+    var got = await Promise.all([
+      heads,
+      terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
+      Promise.all(words.map(weightsFor)),
+    ]);
+    var inHead = new Set(got[0]), phrase = got[1] ? new Set(got[1]) : null, weights = got[2];
     var score = new Map();
     for (var d of cand) {
       var s = 0;
