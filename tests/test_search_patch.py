@@ -374,7 +374,7 @@ def test_an_interrupted_patch_left_in_place_is_never_taken_for_an_index(tmp_path
     assert_same_index(tmp_path / "b" / "search", clean_build(docs, tmp_path / "clean"))
 
 
-@pytest.mark.parametrize("lose", ["state", "spare", "output", "record"])
+@pytest.mark.parametrize("lose", ["state", "spare", "output", "record", "shard pack", "garbled shard"])
 def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
     docs = archive(200)
     site = Site(tmp_path)
@@ -388,6 +388,17 @@ def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
         shutil.rmtree(site.spare)
     elif lose == "output":
         shutil.rmtree(site.out)
+    elif lose != "record":  # the n-gram shard the patch reads for the new word: gone, or its piece garbled
+        index = snapshot(site.out / "search")
+        meta = index["meta"]
+        n = search_index.fnv1a("辋村") % meta["shards"]["g"]
+        pack, i = packs.where("g", n, meta["packs"]["g"])
+        if lose == "shard pack":
+            (site.out / "search" / pack).unlink()
+        else:
+            pieces = packs.split((site.out / "search" / pack).read_bytes(), meta["packs"]["g"], 1)
+            pieces[i] = (search_index.deflate(b"\xff\xff"), 0)
+            (site.out / "search" / pack).write_bytes(packs.build(pieces, meta["packs"]["g"], 1))
     else:  # the current output's record of an article the patch reads
         index = snapshot(site.out / "search")
         number = next(k for k, v in index["ids"].items() if v == docs[9].id)

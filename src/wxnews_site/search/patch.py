@@ -237,14 +237,23 @@ class _Shards:
 
     def _read(self, n: int) -> bytes:
         try:
-            return read_shard(self.current, self.folder, n, self.per)
+            data = read_shard(self.current, self.folder, n, self.per)
         except (OSError, ValueError, zlib.error) as exc:
             raise _Inconsistent(f"{self.folder} shard {n}: {exc}") from exc
+        if not data:  # (a full build writes every shard, empty ones too: its pack is missing)
+            raise _Inconsistent(f"{self.folder} shard {n} is missing")
+        return data
 
     def entries(self, h: int) -> dict:
-        n = h % self.count
+        return self.load(h % self.count)
+
+    def load(self, n: int) -> dict:
         if n not in self.loaded:
-            self.loaded[n] = self.decode(self._read(n), n)
+            data = self._read(n)
+            try:
+                self.loaded[n] = self.decode(data, n)
+            except (IndexError, ValueError) as exc:  # (a bad JSON or UTF-8 text is a ValueError)
+                raise _Inconsistent(f"{self.folder} shard {n}: {exc}") from exc
         return self.loaded[n]
 
     def decode(self, data: bytes, n: int) -> dict:
@@ -281,10 +290,10 @@ class _NgramShards(_Shards):
 
 class _Vocab(_Shards):
     def entries_of(self, term: str) -> dict[str, int]:
-        n = vocab_shard(term, self.count)
-        if n not in self.loaded:
-            self.loaded[n] = json.loads(self._read(n))
-        return self.loaded[n]
+        return self.load(vocab_shard(term, self.count))
+
+    def decode(self, data: bytes, n: int) -> dict:
+        return json.loads(data)
 
     def touch_term(self, term: str) -> None:
         self.dirty.add(vocab_shard(term, self.count))
