@@ -112,6 +112,21 @@ def test_an_edited_article_shows_in_the_served_page(served: Served):
     assert "__reload" not in (served.project / "build" / f"{ARTICLE}.html").read_text(encoding="utf-8")
 
 
+def test_the_search_index_is_served_in_ranges_as_hosts_serve_it(served: Served):
+    pack = served.project / "build" / "search" / "d" / "0.bin"
+    data = pack.read_bytes()
+    req = urllib.request.Request(served.url + "search/d/0.bin", headers={"Range": "bytes=4-11"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 206 and r.headers["Content-Range"] == f"bytes 4-11/{len(data)}"
+        assert r.read() == data[4:12]
+    req = urllib.request.Request(served.url + "search/d/0.bin", headers={"Range": f"bytes={len(data)}-"})
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        raise AssertionError("a range past the end is answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 416 and e.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
 def test_a_failed_rebuild_keeps_the_last_good_site(served: Served):
     state = served.get("__reload")[2]
     edit(served.project / f"articles/{ARTICLE}.md", "date: 2024-06-30", "date: 2024-06-31")
