@@ -290,6 +290,15 @@ class Compressing(StaticHandler):
         self.wfile.write(body)
 
 
+class NoRanges(Compressing):
+    """A host that answers every request with the whole file (Cloudflare Pages, python3 -m http.server)."""
+
+    def do_GET(self) -> None:
+        if "Range" in self.headers:
+            del self.headers["Range"]
+        super().do_GET()
+
+
 def serve(folder: Path, handler=StaticHandler) -> tuple[http.server.ThreadingHTTPServer, str]:
     """The site on a static server that honours byte ranges, as GitHub Pages, Netlify or S3 do."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
@@ -350,6 +359,7 @@ def main() -> int:
 
     server, url = serve(site)
     gzipped, gz_url = serve(site, Compressing)
+    whole, whole_url = serve(site, NoRanges)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
@@ -357,12 +367,14 @@ def main() -> int:
             first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
             size(browser, url, first, "served uncompressed (the most a host can make it)")
             size(browser, gz_url, first, "text gzipped as hosts serve it (index pieces are compressed already)")
+            size(browser, whole_url, SIZE_QUERIES, "gzipped by a host that ignores Range (each piece costs its pack)")
             speed(browser, url, queries[:20])
             latency(browser, url, SIZE_QUERIES)
             browser.close()
     finally:
         server.shutdown()
         gzipped.shutdown()
+        whole.shutdown()
     return 0
 
 
@@ -442,11 +454,12 @@ def size(browser, url: str, queries: list[str], how: str) -> None:
 def where(got: list[tuple[str, int, str]]) -> dict[str, list[int]]:
     """Requests and bytes by kind: the page (HTML, CSS, JS), meta, n-gram (g), term (w), dictionary (k)
     and map (m) shards, the record dictionary, records (d), and the packs' headers (hdr: the range
-    at a pack's start that tells where its pieces are)."""
+    at a pack's start that tells where its pieces are; a whole pack, from a host ignoring Range,
+    counts as its kind)."""
     kinds: dict[str, list[int]] = {}
     for url, size, asked in got:
         path = url.split("/search/", 1)[1].split("?")[0] if "/search/" in url else ""
-        if asked.startswith("bytes=0-"):
+        if asked.startswith("bytes=0-") and size == int(asked.split("-")[1]) + 1:  # (not a whole pack)
             kind = "hdr"
         elif "/" in path:
             kind = path.split("/", 1)[0]

@@ -143,3 +143,23 @@ def test_search_reads_ranges_of_packs_and_a_host_without_ranges_gives_the_same_a
     # Without ranges each pack comes whole, once, and is cut up in the browser.
     whole_packs = [u for u, _, _ in got_whole if "/search/" in u and u.split("/search/")[1][:2] in ("g/", "w/", "k/", "d/")]
     assert len(whole_packs) == len(set(whole_packs))
+
+
+@pytest.mark.browser
+def test_a_host_ignoring_ranges_gets_results_not_a_budget_it_cannot_keep(tmp_path, browser):
+    # The page's first view keeps to a byte budget. Where each piece costs its
+    # whole pack, no budget can hold: the results are shown all the same.
+    from test_search_browser import MANY
+
+    site = build(tmp_path, MANY)
+    shown = {}
+    for ranges in (True, False):
+        with serve_folder(site, ranges=ranges) as url:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(url + "search/index.html")
+            page.wait_for_function("window.wxnewsSearch !== undefined")
+            shown[ranges] = search(page, "人形机器人", limit=10, exact=False, budget=1500)
+            context.close()
+    assert not shown[True]["complete"] and len(shown[True]["results"]) < 10
+    assert shown[False]["complete"] and len(shown[False]["results"]) == 10

@@ -55,6 +55,7 @@
   // which is then kept and cut up here.
   var CUTS = { g: 1, w: 1, k: 1, d: 2 };
   var packs = new Map();
+  var wholePacks = false;  // the host ignores Range: no byte budget can hold, none is kept
 
   async function range(pack, from, to) {
     if (to <= from) return new Uint8Array(0);
@@ -75,6 +76,7 @@
       throw new Error("the search index was published anew: reload the page");
     }
     pack.whole = bytes;
+    wholePacks = true;
     return bytes.subarray(from, to);
   }
 
@@ -710,12 +712,14 @@
     // Check candidates in the order of the best rank they could have until the
     // first offset + limit matches are known to rank above every one not checked.
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
-    function left() { return budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES); }
+    function left() {
+      return wholePacks ? Infinity : budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
+    }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
     // headers, read for as many as headers and average records leave room for.
     async function affordable(docs) {
-      if (budget === Infinity) return docs.length;
+      if (left() === Infinity) return docs.length;
       var per = m.packs.d, header = 4 * (2 * per + 1), room = left(), take = [], seen = new Set();
       for (var d of docs) {
         var path = "d/" + Math.floor(d / per) + ".bin";
