@@ -700,6 +700,7 @@
     }
     var range = await docRange(opts.from, opts.to);
     var cand = intersect(sets).filter(d => d >= range[0] && d < range[1]);
+    if (cand.length <= 4 * (offset + limit)) warm(cand);  // few: their records' headers now, while ranking
     // A term of one character or one bigram is found exactly by the n-gram
     // shards; otherwise each candidate is checked against its text.
     var verify = merged || !terms.every(exactByKeys);
@@ -869,14 +870,15 @@
       return n > 2 || (n === 2 && !common(w));
     });
     // Headline keys, the phrase's keys and the terms' weights come at once;
-    // with the headline matches in, the records likely shown first have their
-    // packs' headers asked for while the weights are still coming.
+    // with the headline matches in, the records likely shown first (of many
+    // candidates) have their packs' headers asked for while the weights come.
     var heads = docsWithAll(unique(headKeys));
-    heads.then(function (inHead) {
-      var first = new Set(inHead), newest = cand.slice().reverse();
-      var likely = newest.filter(d => first.has(d)).concat(newest.filter(d => !first.has(d)));
-      warm(likely.length <= 4 * want ? likely : likely.slice(0, want));
-    }, function () {});
+    if (cand.length > 4 * want) {  // (fewer are asked for already)
+      heads.then(function (inHead) {
+        var first = new Set(inHead), newest = cand.slice().reverse();
+        warm(newest.filter(d => first.has(d)).concat(newest.filter(d => !first.has(d))).slice(0, want));
+      }, function () {});
+    }
     var got = await Promise.all([
       heads,
       terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
