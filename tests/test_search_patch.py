@@ -409,6 +409,19 @@ def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
 
 
+def test_a_damaged_pack_read_only_to_be_rewritten_brings_a_full_build(tmp_path):
+    docs = archive(203)
+    site = Site(tmp_path)
+    site.build(docs)
+    meta = snapshot(site.out / "search")["meta"]
+    assert meta["docs"] % meta["packs"]["d"], "the last records' pack has room"
+    pack, _ = packs.where("d", meta["docs"], meta["packs"]["d"])
+    (site.out / "search" / pack).write_bytes(b"\0" * 3)
+    docs.append(article("2024-12-31-01-01", "年终特稿", "辋村新貌。"))  # (its record goes into that pack)
+    assert not site.build(docs).patched
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
 def test_nothing_changed_writes_nothing(tmp_path):
     docs = archive(200)
     site = Site(tmp_path)

@@ -347,7 +347,10 @@ def _apply(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     if result is None:
         return None
     new_state, keys, terms, cut = result
-    out.flush(list(packs.CUTS))
+    try:
+        out.flush(list(packs.CUTS))  # (a pack rewritten keeps its other pieces: it is read now)
+    except ValueError:
+        return None  # a damaged pack: a full build
     write_meta(out, docs, new_state.dates, new_state.shards, new_state.packs, new_state.total, new_state.dict_len,
                config, new_state.build, sections=sections)
     save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
