@@ -17,7 +17,7 @@ sizes are in the first part, see ``index.record_parts``).
 Why packs: one file a piece made some 25,000 files of about a kilobyte for
 8,263 articles, each taking a whole disk block (99 MiB on disk for 26 MiB of
 index), and a host stores, counts and uploads every file. Packs of about
-``PACK_TARGET`` bytes make that some 1,400 files whose disk use is their size.
+``PACK_TARGET`` bytes make that some 2,100 files whose disk use is their size.
 
 The browser reads a piece with two range requests: the pack's header (shared
 by its ``P`` pieces, so kept once fetched), then the piece. A host that
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 # Pieces of each kind, and the cuts each has in its pack's header.
 CUTS = {"g": 1, "w": 1, "k": 1, "d": 2}
@@ -121,7 +121,7 @@ class Packer:
     soon as all its pieces are set (a full build sets them in order).
     """
 
-    def __init__(self, write, per: dict[str, int], base: Path | None):
+    def __init__(self, write: Callable[[str, bytes], None], per: dict[str, int], base: Path | None):
         self._write = write
         self.per = per
         self.base = base

@@ -536,7 +536,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     g.write(out)
 
     w = _Shards(current, "w", state.shards["w"], state.packs["w"])
-    k = _Vocab(current, "k", state.shards["k"], state.packs["k"])
+    dictionary = _Vocab(current, "k", state.shards["k"], state.packs["k"])
     new_terms: list[str] = []
     df_frozen = dict(state.df_frozen)
     for t, jobs in w_jobs.items():
@@ -545,7 +545,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         old = entries.get(h)
         gained = sum((now is not None) - (was is not None) for was, now in jobs.values())
         if old is None:
-            vocab = k.entries_of(t)
+            vocab = dictionary.entries_of(t)
             if t in vocab:
                 continue  # a common term or a single character: not ranked
             if not gained:
@@ -583,17 +583,17 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             entries[h] = (payload, False)
         else:
             entries.pop(h, None)
-            vocab = k.entries_of(t)
+            vocab = dictionary.entries_of(t)
             if vocab.pop(t, None) is not None:  # no article has it any more
-                k.touch_term(t)
+                dictionary.touch_term(t)
         w.touch(h)
     w.write(out)
     # (A character stays in the dictionary once some term began with it.)
-    firsts = [c for c in dict.fromkeys(t[0] for t in new_terms) if c not in k.entries_of(c)]
+    firsts = [c for c in dict.fromkeys(t[0] for t in new_terms) if c not in dictionary.entries_of(c)]
     for t, f in tokens.dictionary_freqs(new_terms + firsts, cut.freqs).items():
-        k.entries_of(t)[t] = f
-        k.touch_term(t)
-    k.write(out)
+        dictionary.entries_of(t)[t] = f
+        dictionary.touch_term(t)
+    dictionary.write(out)
     if shard_count(sizes["g"], NGRAM_SHARD_TARGET) > g.count or shard_count(sizes["w"]) > w.count:
         return None  # outgrown: a full build chooses new counts
     live = len(ids) - ids.count(None)
