@@ -163,3 +163,41 @@ def test_a_host_ignoring_ranges_gets_results_not_a_budget_it_cannot_keep(tmp_pat
             context.close()
     assert not shown[True]["complete"] and len(shown[True]["results"]) < 10
     assert shown[False]["complete"] and len(shown[False]["results"]) == 10
+
+
+@pytest.mark.browser
+def test_a_pack_published_anew_mid_search_is_told_not_misread(tmp_path, browser):
+    # The header came in a range; then the host (its cache refreshed by a new
+    # publication) sends the whole file, another one: the search says so
+    # rather than cutting pieces at the old offsets.
+    import functools
+    import http.server
+    import threading
+
+    from wxnews_site.devserver import StaticHandler
+
+    class Republished(StaticHandler):
+        def do_GET(self) -> None:
+            asked = self.headers.get("Range", "")
+            if "/search/d/" in self.path and asked and not asked.startswith("bytes=0-"):
+                body = b"\x07" * 4096  # (another pack: its header is not the one read)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    site = build(tmp_path)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Republished, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/index.html")
+        page.wait_for_function("window.wxnewsSearch !== undefined")
+        told = page.evaluate("wxnewsSearch('机器人').then(() => 'answered', e => e.message)")
+        context.close()
+    finally:
+        server.shutdown()
+    assert "刷新" in told

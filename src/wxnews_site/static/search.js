@@ -73,7 +73,7 @@
     // read before, if any: else the site was published anew while this page was open.)
     var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (pack.known && pack.known.some((o, i) => 4 * i + 4 > bytes.length || view.getUint32(4 * i, true) !== o)) {
-      throw new Error("the search index was published anew: reload the page");
+      throw new Error("网站刚刚更新过，请刷新本页再检索");  // (the page shows it to the reader)
     }
     pack.whole = bytes;
     wholePacks = true;
