@@ -75,8 +75,7 @@ from .. import format as format_module, model
 from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
-from . import tokens
-from . import packs
+from . import packs, tokens
 from .normalize import normalize, searchable_parts, t2s_map
 from .records import Codec
 
@@ -86,7 +85,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 FORMAT = 4
 HEAD, SECTION, PERSON = "\x01", "\x02", "\x03"
-# Shards are sized to about this many bytes (before gzip), so a query's pieces stay small.
+# Shards are sized to about this many bytes (before deflate), so a query's pieces stay small.
 SHARD_TARGET = 3_000
 # The n-gram shards' target is half: their buckets' gaps hardly compress, and
 # a first query loads four to nine of them (at 3,000 bytes a long query
@@ -369,11 +368,6 @@ def with_first_characters(terms: Iterable[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------ records
-
-def inflate_record(prefix: bytes, body: bytes) -> bytes:
-    """What the browser does with dict.bin and a record's first part: its JSON (used by tests)."""
-    return Codec.read(prefix).unpack_text(body).encode("utf-8")
-
 
 def record_parts(codec: Codec, parts: Sequence[str]) -> list[bytes]:
     """An article's record as its pack holds it: each part of ``records`` packed, the

@@ -91,7 +91,8 @@ class State:
         n = len(docs)
         return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
                      list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
-                     dict(built.packs), dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs), words=tuple(words))
+                     dict(built.packs), dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs),
+                     words=tuple(words))
 
 
 def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
