@@ -320,13 +320,17 @@
     return { terms: terms, known: known };
   }
 
-  // The headers of the packs holding these keys' shards, asked for now: the
-  // search reads them a step later (n-gram keys once the dictionary is in,
-  // terms' weights once the candidates are), and each would cost a round trip then.
+  // The headers of the packs holding these pieces (keys' shards, or articles'
+  // records by number), asked for now: the search reads them a step later
+  // (n-gram keys once the dictionary is in, terms' weights once the candidates
+  // are, records once they are ranked), and each would cost a round trip then.
   function prefetch(kind, keys) {
     meta().then(function (m) {
-      var count = m.shards[kind], per = m.packs[kind];
-      for (var key of keys) packOf(kind, Math.floor(fnv1a(key) % count / per), per).offsets.catch(function () {});
+      var per = m.packs[kind];
+      for (var key of keys) {
+        var n = typeof key === "number" ? key : fnv1a(key) % m.shards[kind];
+        packOf(kind, Math.floor(n / per), per).offsets.catch(function () {});
+      }
     }, function () {});
   }
 
@@ -547,11 +551,6 @@
     return out.join("");
   }
 
-  // The headers of these articles' record packs, asked for ahead of need.
-  function warm(docs) {
-    meta().then(m => docs.forEach(d => packOf("d", Math.floor(d / m.packs.d), m.packs.d).offsets.catch(() => {})));
-  }
-
   // A part of an article's record: raw deflate that refers back into dict.bin,
   // so it is inflated after that prefix and the prefix's bytes are cut off.
   async function recordPart(pack, from, to) {
@@ -700,7 +699,7 @@
     }
     var range = await docRange(opts.from, opts.to);
     var cand = intersect(sets).filter(d => d >= range[0] && d < range[1]);
-    if (cand.length <= 4 * (offset + limit)) warm(cand);  // few: their records' headers now, while ranking
+    if (cand.length <= 4 * (offset + limit)) prefetch("d", cand);  // few: their records' headers now, while ranking
     // A term of one character or one bigram is found exactly by the n-gram
     // shards; otherwise each candidate is checked against its text.
     var verify = merged || !terms.every(exactByKeys);
@@ -768,7 +767,7 @@
       if (!n) { stopped = true; break; }
       var batch = order.slice(next, next + n);
       next += batch.length;
-      warm(order.slice(next, next + Math.ceil(n / 2)));  // the next round's headers, while this one's records come
+      prefetch("d", order.slice(next, next + Math.ceil(n / 2)));  // the next round's headers, while this one's records come
       var recs = await Promise.all(batch.map(record));
       batch.forEach(function (d, i) {
         var rec = recs[i], v = !rec ? false : verify ? verdict(rec, terms) : true;
@@ -876,7 +875,7 @@
     if (cand.length > 4 * want) {  // (fewer are asked for already)
       heads.then(function (inHead) {
         var first = new Set(inHead), newest = cand.slice().reverse();
-        warm(newest.filter(d => first.has(d)).concat(newest.filter(d => !first.has(d))).slice(0, want));
+        prefetch("d", newest.filter(d => first.has(d)).concat(newest.filter(d => !first.has(d))).slice(0, want));
       }, function () {});
     }
     var got = await Promise.all([
