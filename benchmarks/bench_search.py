@@ -27,12 +27,14 @@ are quoted instead; its recall, precision and first-query bytes always are
 (its JS search is not run here). Usage::
 
     python3 benchmarks/bench_search.py [--work .cache/bench-search] [--queries 老旧小区,長三角] [--no-build] [--no-pagefind]
+                                       [--no-ranges]
 
 ``--no-build`` reuses the site already built in ``--work`` (the builds take minutes).
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import gzip
 import http.server
@@ -106,7 +108,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def build(work: Path, cold: bool) -> tuple[float, float, float, float]:
+def build(work: Path, cold: bool, ranges: bool = True) -> tuple[float, float, float, float]:
     """(wall seconds of the build, of its search stage, CPU seconds, peak memory in MB of the build).
 
     Each build runs in a child process, so that its peak resident memory
@@ -122,8 +124,8 @@ def build(work: Path, cold: bool) -> tuple[float, float, float, float]:
         os.close(read)
         code = 0
         try:
-            result = build_site(load_config(root=work), articles_dir=work / "articles", out_dir=work / "site",
-                                progress=False)
+            config = dataclasses.replace(load_config(root=work), search_ranges=ranges)
+            result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
             if not result.ok:
                 print("build failed:\n" + "\n".join(map(str, result.problems[:20])), file=sys.stderr)
                 code = 1
@@ -316,6 +318,8 @@ def main() -> int:
     ap.add_argument("--queries", help="comma-separated queries instead of the built-in set")
     ap.add_argument("--no-build", action="store_true", help="reuse the site already built in --work")
     ap.add_argument("--repeat", type=int, default=1, help="times to repeat the cold, warm, one-changed builds")
+    ap.add_argument("--no-ranges", action="store_true",
+                    help="build as for a host that ignores byte ranges (search.ranges: false): a file per piece")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
@@ -331,11 +335,11 @@ def main() -> int:
     if not args.no_build:
         runs: dict[str, list[tuple[float, float, float, float]]] = {"cold": [], "warm": [], "one changed": []}
         for _ in range(args.repeat):
-            runs["cold"].append(build(work, cold=True))
-            runs["warm"].append(build(work, cold=False))
+            runs["cold"].append(build(work, cold=True, ranges=not args.no_ranges))
+            runs["warm"].append(build(work, cold=False, ranges=not args.no_ranges))
             path, data = change_one_article(work / "articles")
             try:
-                runs["one changed"].append(build(work, cold=False))
+                runs["one changed"].append(build(work, cold=False, ranges=not args.no_ranges))
             finally:
                 path.write_bytes(data)
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work slows wall times)")

@@ -35,6 +35,13 @@ search:
     assert cfg.section_for(dt.date(2025, 6, 30), 3, "要闻") == "要闻"
     assert cfg.canonical_person("崔新润") == "崔欣润"
     assert cfg.search_words == ("辋村", "新吴区")
+    assert cfg.search_ranges, "hosts answer byte ranges unless site.yaml says not"
+
+
+def test_a_host_without_ranges_is_said_with_a_boolean(tmp_path: Path):
+    assert load_config(write(tmp_path, "search:\n  ranges: false\n")).search_ranges is False
+    (p,) = problems(tmp_path, "search:\n  ranges: no-thanks\n")
+    assert p.line == 2 and "search.ranges" in p.message
 
 
 def test_unknown_key_with_suggestion_and_line(tmp_path: Path):

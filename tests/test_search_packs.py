@@ -205,3 +205,26 @@ def test_a_pack_published_anew_mid_search_is_told_not_misread(tmp_path, browser)
     finally:
         server.shutdown()
     assert "刷新" in told
+
+
+@pytest.mark.browser
+def test_for_a_host_without_ranges_every_piece_is_a_file_of_its_own(tmp_path, browser):
+    # search.ranges: false. Each pack holds one piece, so where the host sends
+    # whole files a piece costs itself alone, in one request.
+    from test_search import write_archive
+    from wxnews_site.site.build import build_site
+
+    write_archive(tmp_path / "articles", ARTICLES)
+    config = SiteConfig(title="测试档案", search_words=("新吴区",), search_ranges=False, root=tmp_path)
+    assert build_site(config, articles_dir=tmp_path / "articles", out_dir=tmp_path / "build").ok
+    root = tmp_path / "build" / "search"
+    meta = json.loads((root / "meta.json").read_bytes())
+    assert set(meta["packs"].values()) == {1}
+    assert len(list((root / "d").iterdir())) == meta["docs"]
+    with serve_folder(tmp_path / "build", ranges=False) as url:
+        alone, got = answers(url, browser)
+    with serve_folder(build(tmp_path / "packed")) as url:
+        packed, _ = answers(url, browser)
+    assert alone == packed
+    pack_requests = [u for u, _, _ in got if is_pack(u)]
+    assert len(pack_requests) == len(set(pack_requests)), "one request a piece"

@@ -21,6 +21,7 @@ Example::
       崔欣润: [崔新润]
     search:
       words: [新吴区, 锡山, 辋村]
+      ranges: true           # false for a host that ignores byte ranges (Cloudflare Pages)
     pagination: {section: 50, person: 50}
 """
 from __future__ import annotations
@@ -78,6 +79,9 @@ class SiteConfig:
     sections: tuple[SectionRule, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     search_words: tuple[str, ...] = ()
+    # The host answers byte ranges (GitHub Pages, S3, nginx...): the search index's pieces go
+    # many to a file. False: one piece a file, for a host that sends whole files only.
+    search_ranges: bool = True
     pagination: Pagination = Pagination()
     # Folder the file was read from; relative paths above resolve against it.
     root: Path = Path(".")
@@ -115,7 +119,7 @@ _TOP: dict[str, tuple[Any, str]] = {
     "language": (str, "a language tag such as zh-CN"), "articles": (str, "a folder"),
     "output": (str, "a folder"), "sections": (list, "a list of {pages, name, from, until}"),
     "aliases": (dict, "a mapping of name to a list of variants"),
-    "search": (dict, "a mapping with 'words'"), "pagination": (dict, "a mapping of page kind to size"),
+    "search": (dict, "a mapping with 'words' and 'ranges'"), "pagination": (dict, "a mapping of page kind to size"),
 }
 _SECTION_KEYS = ("pages", "page", "name", "from", "until")
 _PAGINATION_KEYS = ("section", "person", "archive", "feed")
@@ -264,13 +268,16 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
     words: tuple[str, ...] = ()
     search = ok.get("search") or {}
     _, srch = _find(tree, "search")
-    unknown(search, ("words",), srch, "search.")
+    unknown(search, ("words", "ranges"), srch, "search.")
     if "words" in search:
         w = search["words"]
         if not isinstance(w, list) or not all(isinstance(x, str) for x in w):
             err(_find(srch, "words")[1], "'search.words' must be a list of words")
         else:
             words = tuple(x.strip() for x in w if x.strip())
+    ranges = search.get("ranges", True)
+    if not isinstance(ranges, bool):
+        err(_find(srch, "ranges")[1], "'search.ranges' must be true or false")
 
     pag = ok.get("pagination") or {}
     _, pnode = _find(tree, "pagination")
@@ -299,6 +306,7 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
         sections=tuple(sections),
         aliases=aliases,
         search_words=words,
+        search_ranges=ranges is not False,
         pagination=Pagination(**sizes),
         root=base,
     )

@@ -552,9 +552,11 @@ def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
     return sorted({normalize(w) for w in names if len(w.strip()) >= 2})
 
 
-def setup_key(words: Sequence[str]) -> str:
-    """What every part of the index depends on besides the articles themselves."""
-    h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {packs.PACK_TARGET}".encode())
+def setup_key(words: Sequence[str], ranges: bool = True) -> str:
+    """What every part of the index depends on besides the articles themselves
+    (``ranges``: site.yaml's search.ranges, whether pieces go many to a pack)."""
+    h = hashlib.sha256(f"format {FORMAT} {tokens.version()} {K1} {B} {HEAD_BOOST} {CHUNK} {packs.PACK_TARGET} "
+                       f"{ranges}".encode())
     # The parser's code: articles may count by their files' hashes (see digest).
     h.update(Path(model.__file__).read_bytes() + Path(format_module.__file__).read_bytes())
     h.update("\n".join(words).encode("utf-8"))
@@ -571,7 +573,8 @@ class Writer:
     which must never be written through.
     """
 
-    def __init__(self, root: Path, fresh: bool, per: Mapping[str, int] | None = None):
+    def __init__(self, root: Path, fresh: bool, per: Mapping[str, int] | None = None,
+                 most: int = packs.MAX_PER_PACK):
         self.root = root
         self.fresh = fresh
         self.folders: set[str] = set()
@@ -581,6 +584,7 @@ class Writer:
         self.changed: list[str] = []  # every path written or removed, for the next build
         # Pieces of packs: a patch keeps the unchanged pieces of each pack it rewrites.
         self.packs = packs.Packer(self.write, dict(per or {}), None if fresh else root)
+        self.most = most  # pieces a pack may hold (1 for a host that ignores byte ranges)
 
     def piece(self, kind: str, n: int, data: bytes, first: int | None = None) -> None:
         """Piece n of a kind (packs.py); written with its pack, at the latest by flush."""
@@ -591,7 +595,7 @@ class Writer:
 
     def pieces(self, kind: str, data: Sequence[bytes], limit: int) -> None:
         """All pieces of a kind, in packs sized by their average (at most ``limit`` a pack)."""
-        self.packs.per[kind] = packs.per_pack(sum(map(len, data)) / max(1, len(data)), limit)
+        self.packs.per[kind] = packs.per_pack(sum(map(len, data)) / max(1, len(data)), min(limit, self.most))
         for n, piece in enumerate(data):
             self.piece(kind, n, piece)
         self.flush([kind])
@@ -682,7 +686,7 @@ def _write_records(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc]
     out.write("dict.bin", codec.prefix())
     # Packs sized by the sample's records (the whole archive's are not all held at once).
     sizes = [sum(map(len, record_parts(codec, parts))) for parts in sample[::4]]
-    out.packs.per["d"] = packs.per_pack(sum(sizes) / max(1, len(sizes)))
+    out.packs.per["d"] = packs.per_pack(sum(sizes) / max(1, len(sizes)), out.most)
     for n, (a, traditional) in enumerate(zip(docs, has_traditional([doc.text for doc in analysed]))):
         parts = record_parts(codec, records(a, analysed[n], config, urls[n], traditional))
         out.piece("d", n, b"".join(parts), len(parts[0]))
@@ -755,7 +759,7 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
     started = time.perf_counter()
     docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
     words = site_words(docs, config)
-    setup = setup_key(words)
+    setup = setup_key(words, config.search_ranges)
     urls = [url_for(a) for a in docs]
     files = sources or {}
     digests = [digest(a, config, u, files.get(a.path) if a.path else None) for a, u in zip(docs, urls)]
@@ -771,7 +775,7 @@ def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig,
             shutil.rmtree(old)
         elif old.exists():
             old.unlink()
-    out = Writer(root, fresh=True)
+    out = Writer(root, fresh=True, most=packs.MAX_PER_PACK if config.search_ranges else 1)
     built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes, cache_dir)
     build_id = patch.build_id(setup, digests)
     _write_t2s(out)

@@ -375,7 +375,7 @@ def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str], so
     if state is None or previous.resolve() == out_dir.resolve() or not edited:
         return None
     # The site words are the state's: the same config and the same names, or this is no body edit.
-    if setup_key(state.words) != state.setup or _build_of(current) != state.build:
+    if setup_key(state.words, config.search_ranges) != state.setup or _build_of(current) != state.build:
         return None
     try:
         meta = json.loads((current / "meta.json").read_bytes())

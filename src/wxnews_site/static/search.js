@@ -55,7 +55,10 @@
   // which is then kept and cut up here.
   var CUTS = { g: 1, w: 1, k: 1, d: 2 };
   var packs = new Map();
-  var wholePacks = false;  // the host ignores Range: no byte budget can hold, none is kept
+  // The host ignores Range: nothing is fetched ahead (a header asked for would
+  // bring its whole pack), and where records come many to a pack no byte
+  // budget can hold, so none is kept.
+  var ignoresRange = false;
 
   async function range(pack, from, to) {
     if (to <= from) return new Uint8Array(0);
@@ -76,7 +79,7 @@
       throw new Error("网站刚刚更新过，请刷新本页再检索");  // (the page shows it to the reader)
     }
     pack.whole = bytes;
-    wholePacks = true;
+    ignoresRange = true;
     return bytes.subarray(from, to);
   }
 
@@ -325,6 +328,7 @@
   // (n-gram keys once the dictionary is in, terms' weights once the candidates
   // are, records once they are ranked), and each would cost a round trip then.
   function prefetch(kind, keys) {
+    if (ignoresRange) return;
     meta().then(function (m) {
       var per = m.packs[kind];
       for (var key of keys) {
@@ -713,7 +717,8 @@
     // first offset + limit matches are known to rank above every one not checked.
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
     function left() {
-      return wholePacks ? Infinity : budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
+      if (ignoresRange && m.packs.d > 1) return Infinity;
+      return budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
     }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
@@ -731,8 +736,8 @@
       }
       var places = await Promise.all(take.map(d => records.has(d) ? null : place("d", d)));
       room = left();
-      for (var i = 0; i < take.length; i++) {
-        var size = places[i] ? places[i].first - places[i].start : 0;
+      for (var i = 0; i < take.length; i++) {  // (a pack that came whole costs nothing more)
+        var size = places[i] && !places[i].pack.whole ? places[i].first - places[i].start : 0;
         if (size > room) return i;
         room -= size;
       }
@@ -740,7 +745,7 @@
     }
     // Whether the next part of each of these results' texts fits within the budget.
     function affordMore(list) {
-      return list.reduce((sum, f) => sum + (f.rec.n[f.rec.loaded - 1] || 0), 0) <= left();
+      return list.reduce((sum, f) => sum + (f.rec.pack.whole ? 0 : f.rec.n[f.rec.loaded - 1] || 0), 0) <= left();
     }
     for (;;) {
       found.sort((a, b) => compare(b.key, a.key));
