@@ -314,7 +314,7 @@ def _ranged(header: str | None, body: bytes, extra: dict[str, str]) -> tuple[int
 
 class StaticHandler(SimpleHTTPRequestHandler):
     """A plain static host for a folder that honours single byte ranges, as
-    GitHub Pages, Netlify, S3 and most web servers do (the standard library's
+    GitHub Pages, S3, nginx and Apache do (the standard library's
     handler sends the whole file)."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002

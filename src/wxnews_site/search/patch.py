@@ -48,7 +48,8 @@ from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_lev
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
-                    unpack_shard, vocab_shard, write_meta, bucket_of, HEAD, NGRAM_SHARD_TARGET, RARE_BYTES)
+                    unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, HEAD,
+                    NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
 
 STATE_FILE = "search-state.pickle"
@@ -590,8 +591,8 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         w.touch(h)
     w.write(out)
     # (A character stays in the dictionary once some term began with it.)
-    firsts = [c for c in dict.fromkeys(t[0] for t in new_terms) if c not in dictionary.entries_of(c)]
-    for t, f in tokens.dictionary_freqs(new_terms + firsts, cut.freqs).items():
+    new_words = [t for t in with_first_characters(new_terms) if t not in dictionary.entries_of(t)]
+    for t, f in tokens.dictionary_freqs(new_words, cut.freqs).items():
         dictionary.entries_of(t)[t] = f
         dictionary.touch_term(t)
     dictionary.write(out)
