@@ -37,8 +37,10 @@ from .blocks import (
     CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks,
     body_run, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
+from . import confidence
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
+from .fitted import STORY_START, Decision
 from .joints import pair_joints
 from .printed import Printed, rejoin
 from .seams import Topics, ends_mid_word, ends_sentence, seam_word
@@ -66,6 +68,8 @@ class _Story:
     # one-line headline is a subheading of the column, its dateline no new story.
     briefs: bool = False
     blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
+    # How far from the line each learnt decision about its boundaries fell (|logit|)
+    margins: list[float] = field(default_factory=list)
 
     @property
     def body_count(self) -> int:
@@ -119,8 +123,10 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
 
 
 class _Walker:
-    def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics):
+    def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics,
+                 trace: list[Decision] | None = None):
         self.blocks = blocks
+        self.trace = trace
         self.topics = topics
         # Pages whose stories end with a printed credit ("(崔欣润)") mark story ends plainly.
         self.closing_credits = sum(
@@ -136,10 +142,14 @@ class _Walker:
         self.current: _Story | None = None
         self.credits: list[str] = []
         self.leftovers: list[Leftover] = []
+        self.opening_margin: float | None = None  # of the decision that opened the next story
 
     # -- helpers
     def new_story(self) -> _Story:
         s = _Story()
+        if self.opening_margin is not None:
+            s.margins.append(self.opening_margin)
+            self.opening_margin = None
         self.stories.append(s)
         self.current = s
         return s
@@ -260,45 +270,61 @@ class _Walker:
             return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
+        features = self.story_start_features(group, nxt)
+        z = STORY_START.logit(features)
+        decision = z > 0
+        cur.margins.append(abs(z))
+        self.opening_margin = abs(z) if decision else None
+        if self.trace is not None:
+            self.trace.append(Decision("story_start", features, decision,
+                                       tuple(b.line for b in map(self.blocks.__getitem__, group)),
+                                       tuple(ln for p, lns in cur.paras if not p.startswith("## ") for ln in lns)[-6:]))
+        return decision
+
+    def story_start_features(self, group: list[int], nxt: int | None) -> dict[str, float]:
+        """General signals that a headline-like block opens a new story rather than
+        a section of the open one; `fitted.STORY_START` weighs them."""
+        cur = self.current
+        assert cur is not None
+        first = self.blocks[group[0]].core
         texts = [self.blocks[g].core for g in group]
         follow = list(group)
-        if nxt is not None and self.blocks[nxt].kind == "body":
+        nb = self.blocks[nxt] if nxt is not None else None
+        if nb is not None and nb.kind == "body":
             follow += body_run(self.blocks, nxt, 1, 2)
         sim = self.topics.similarity(self.topics.of(cur.blocks[-8:]), self.topics.of(follow))
-        # Log-odds of a new story, from general signals; the weights were fitted
-        # on simulated pages (benchmarks/simulate_pages.py), not on any one page.
-        score = -2.0
-        if sim < 0.02:
-            score += 1.1  # nothing in common with the story so far
-        if sim < 0.04:
-            score += 0.8
-        if sim > 0.1:
-            score -= 0.5
-        if cur.lead is not None:
-            score += 1.0  # a dated news item rarely has subheadings
-        if cur.credits:
-            score += 0.6  # its byline is printed: the story may be over
         subs = [p[3:] for p, _ in cur.paras if p.startswith("## ")]
         labels = bool(subs) and all(len(x) <= LABEL_MAX for x in subs)
-        if subs and not (len(group) == 1 and labels and len(first) > LABEL_MAX):
-            score -= 1.2  # a story with subheadings has more of them (unless they were labels like "街巷")
-        if labels and len(first) <= LABEL_MAX:
-            score -= 1.5  # one more label in a story marked out by labels
-        if len(group) >= 2:
-            score += 0.3
-            if any(t.startswith("——") for t in texts[1:]):
-                # a 副题 "——访…" is set under a story's title; a section of a story has at
-                # most a label over its subheading ("奥姆布鲁储能项目——" / "“…”")
-                score += 2.0
-        if group[0] > 0 and self.blocks[group[0] - 1].kind == "editor":
-            score += 1.0  # staff credits sit between stories, not inside them
-        if len(first) <= LABEL_MAX:
-            score += 0.0  # "图片报道", "八方速递": a column's name over a new item
-        if CHAPTER_RE.match(first):
-            score -= 2.0  # "第二章 监狱": the parts of one long text
-        if self.closing_credits >= 2 and not cur.credits:
-            score -= 0.5  # this page ends its stories with a credit, and this one has had none yet
-        return score > -0.4
+        last_text = next((p for p, _ in reversed(cur.paras) if not p.startswith("## ")), "")
+        return {
+            "sim": sim,
+            "sim_below_002": float(sim < 0.02),  # nothing in common with the story so far
+            "sim_below_004": float(sim < 0.04),
+            "sim_above_01": float(sim > 0.1),
+            "dated_lead": float(cur.lead is not None),  # a dated news item rarely has subheadings
+            "credited": float(bool(cur.credits)),  # its byline is printed: the story may be over
+            # a story with subheadings has more of them (unless they were labels like "街巷")
+            "has_subheadings": float(bool(subs) and not (len(group) == 1 and labels and len(first) > LABEL_MAX)),
+            "one_more_label": float(labels and len(first) <= LABEL_MAX),
+            "several_lines": float(len(group) >= 2),
+            # a 副题 "——访…" is set under a story's title; a section of a story has at
+            # most a label over its subheading ("奥姆布鲁储能项目——" / "“…”")
+            "dash_subtitle": float(len(group) >= 2 and any(t.startswith("——") for t in texts[1:])),
+            # staff credits sit between stories, not inside them
+            "after_editor_line": float(group[0] > 0 and self.blocks[group[0] - 1].kind == "editor"),
+            "chapter": float(bool(CHAPTER_RE.match(first))),  # "第二章 监狱": the parts of one long text
+            # this page ends its stories with a credit, and this one has had none yet
+            "credit_still_due": float(self.closing_credits >= 2 and not cur.credits),
+            "text_finished": float(ends_sentence(last_text)),
+            "kicker_mark": float(first.endswith(("——", "—", "：", ":", "？", "?"))),
+            "title_punctuation": float(bool(re.search(r"[，,！!]", first))),
+            "headline_length": min(len(first), 60) / 30,
+            "story_length": min(cur.body_count, 20) / 10,
+            "lead_under": float(nb is not None and nb.kind == "body" and bool(OPENING_RE.match(nb.core) or OPENER_RE.match(nb.core))),
+            "long_text_under": float(nb is not None and nb.kind == "body" and len(nb.core) >= 80),
+            "ordinal": float(_ordinal(first) is not None),
+            "quoted": float(first.startswith(("“", "\"")) and first.endswith(("”", "\""))),
+        }
 
     def walk(self) -> None:
         blocks = self.blocks
@@ -694,8 +720,10 @@ def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
     return [classify(n, lines[n - 1]) for n in p.numbers]
 
 
-def reconstruct(lines: list[str], source: str) -> PageDraft:
-    """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
+def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None = None) -> PageDraft:
+    """Rebuild a page's stories from its raw lines (line numbers are index + 1).
+
+    With `trace`, every learnt decision is appended to it (`benchmarks/fit_import.py`)."""
     blocks = [b for p in rejoin(lines) for b in _logical_blocks(lines, p)]
     adverts = advert_blocks(blocks)
     advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
@@ -735,7 +763,7 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     pairs, scores = pair_joints(blocks, topics)
     # a short line cut mid-sentence is text, not a headline
     blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
-    walker = _Walker(blocks, pairs, scores, topics)
+    walker = _Walker(blocks, pairs, scores, topics, trace)
     walker.walk()
     for s in walker.stories:
         _lone_subheading_is_text(s)
@@ -745,7 +773,15 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
         s.lines.update(n for ln in list(s.lines) for n in joined.get(ln, ()))
     leftovers = [Leftover(n, lines[n - 1].strip(), lo.reason) for lo in walker.leftovers
                  for n in ((lo.line,) + joined[lo.line] if lo.line in joined else (lo.line,))]
-    stories = [d for d in (_finish(s) for s in walker.stories) if d is not None]
+    stories = []
+    for s in walker.stories:
+        d = _finish(s)
+        if d is None:
+            continue
+        margin = min(s.margins, default=9.0)
+        if trace is not None:
+            trace.append(Decision("wrong", confidence.features(d, margin), False, d.lines, ()))
+        stories.append(confidence.flag(d, margin))
     return PageDraft(
         stories=tuple(stories), credits=tuple(walker.credits),
         leftovers=tuple(sorted(leftovers + advert_leftovers, key=lambda lo: lo.line)),

@@ -1,0 +1,77 @@
+"""How sure the importer is of each story: review flags an editor can trust.
+
+A reconstruction step that had to guess leaves a reason on its story ("weak
+joint at line 40 …"). Alone, those reasons both miss wrong stories and flag
+right ones. Here a learnt model (`fitted.WRONG`, fitted by
+`benchmarks/fit_import.py` on generated pages of the fit seeds) weighs them
+together with the story's shape and with how narrowly its boundaries were
+decided, and only a story likely to be wrong keeps its reasons: an editor who
+reviews the flagged stories finds most mistakes, and few flags are false alarms.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .draft import StoryDraft
+from .fitted import WRONG, WRONG_THRESHOLD
+
+# The step that left a reason, from its wording (numbers stripped).
+REASONS = (
+    ("weak_joint", re.compile(r"^weak joint")),
+    ("unfinished_paragraph", re.compile(r"^paragraph ends mid-sentence")),
+    ("moved_lead", re.compile(r"^paragraph at line \d+ was printed inside")),
+    ("no_headline", re.compile(r"^no headline found")),
+    ("headline_from_dateline", re.compile(r"^headline at line \d+ read from the dateline")),
+    ("short_line_as_end", re.compile(r"^short line \d+ read as the end")),
+    ("short_line_as_start", re.compile(r"^short line \d+ read as the start")),
+    ("jump_headline_late", re.compile(r"^jump headline at line \d+ printed after")),
+    ("jump_headline_by_words", re.compile(r"^jump headline at line \d+ matched")),
+    ("headlines_guessed", re.compile(r"^headline lines guessed")),
+    ("no_text", re.compile(r"^credit or jump marker with no article text")),
+)
+UNSURE_BOUNDARY = "where this story starts or ends was a close call: check its first and last paragraphs against the page"
+
+
+def reason_key(reason: str) -> str:
+    return next((key for key, pattern in REASONS if pattern.match(reason)), "other_reason")
+
+
+def features(s: StoryDraft, margin: float) -> dict[str, float]:
+    """What tells a story that is probably wrong from one that is probably right."""
+    out: dict[str, float] = {}
+    for reason in s.review:
+        key = "reason_" + reason_key(reason)
+        out[key] = min(3.0, out.get(key, 0.0) + 1.0)
+    body = [p for p in s.paragraphs if not p.startswith("## ")]
+    subs = len(s.paragraphs) - len(body)
+    heads = sum(1 for h in (s.kicker, s.title, s.subtitle) if h)
+    out.update({
+        "close_boundary": max(0.0, 2.0 - margin) / 2.0,
+        "no_headline": float(heads == 0),
+        "three_headlines": float(heads == 3),
+        "no_credit": float(not s.bylines and not s.photographers and s.kind == "article"),
+        "many_credits": float(len(s.bylines) + len(s.photographers) >= 3),
+        "one_paragraph": float(len(body) <= 1),
+        "subheadings": min(subs, 6) / 3,
+        "lone_subheading": float(subs == 1),
+        "continuation": float(s.kind == "continuation"),
+        "photo": float(s.kind == "photo"),
+        "short_paragraphs": min(sum(1 for p in body if len(p) < 20), 4) / 2,
+        "long_headline": float(len(s.title or "") > 30),
+        "paragraphs": min(len(body), 30) / 10,
+    })
+    return out
+
+
+def flag(s: StoryDraft, margin: float) -> StoryDraft:
+    """The story with its reasons kept when it is likely wrong, and dropped when not."""
+    p = WRONG.probability(features(s, margin))
+    if p < WRONG_THRESHOLD:
+        return replace(s, review=()) if s.review else s
+    if s.review:
+        return s
+    return replace(s, review=(UNSURE_BOUNDARY,))
+
+
+__all__ = ["REASONS", "features", "flag", "reason_key"]

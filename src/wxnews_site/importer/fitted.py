@@ -1,0 +1,61 @@
+"""Decisions the importer learnt from generated pages, as small logistic models.
+
+Where printing conventions settle a question (a dateline opens a text, a
+title carries its column's name), `layout.py` decides by rule. Where several
+weak signals have to be weighed against each other -- does this headline-like
+block open a new story, or is it a subheading of the one above? -- the weights
+are learnt, not tuned by hand: `benchmarks/fit_import.py` runs the importer over
+generated pages of the FIT seeds only (both page sources), labels each decision
+from the pages' gold, fits an L2-regularised logistic regression in numpy and
+rewrites the block between the markers below. The REPORT seeds, which
+`benchmarks/import_quality.py` prints apart, are never seen by the fit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Model:
+    """A linear score over named features; a decision is `logit(x) > 0`."""
+
+    weights: tuple[tuple[str, float], ...]
+    bias: float
+
+    def logit(self, features: dict[str, float]) -> float:
+        return self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights)
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.logit(features)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One learnt decision as the importer took it, for fitting and for tests:
+    the features it saw, what it decided, the raw lines it was about and the
+    story's latest body lines at that moment."""
+
+    kind: str
+    features: dict[str, float]
+    decided: bool
+    lines: tuple[int, ...]
+    context: tuple[int, ...]
+
+
+# BEGIN FITTED (written by benchmarks/fit_import.py; do not edit by hand)
+# Hand-set weights, as the importer carried them before any fit.
+STORY_START = Model(bias=-1.6, weights=(
+    ("sim_below_002", 1.1), ("sim_below_004", 0.8), ("sim_above_01", -0.5),
+    ("dated_lead", 1.0), ("credited", 0.6), ("has_subheadings", -1.2), ("one_more_label", -1.5),
+    ("several_lines", 0.3), ("dash_subtitle", 2.0), ("after_editor_line", 1.0), ("chapter", -2.0),
+    ("credit_still_due", -0.5),
+))
+# Before any fit: a story is flagged exactly when some step left a reason on it.
+WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (
+    "weak_joint", "unfinished_paragraph", "moved_lead", "no_headline", "headline_from_dateline", "short_line_as_end",
+    "short_line_as_start", "jump_headline_late", "jump_headline_by_words", "headlines_guessed", "no_text",
+    "other_reason")))
+WRONG_THRESHOLD = 0.5
+# END FITTED
