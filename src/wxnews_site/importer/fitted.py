@@ -52,6 +52,7 @@ STORY_START = Model(bias=-1.6, weights=(
     ("several_lines", 0.3), ("dash_subtitle", 2.0), ("after_editor_line", 1.0), ("chapter", -2.0),
     ("credit_still_due", -0.5),
 ))
+INTERLEAVED = Model(bias=-4.5, weights=(("sim_gain", 12.0), ("current_closed", 1.5), ("current_headed", -1.0), ("blocks_since", -0.5)))
 # Before any fit: a story is flagged exactly when some step left a reason on it.
 WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (
     "weak_joint", "unfinished_paragraph", "moved_lead", "no_headline", "headline_from_dateline", "short_line_as_end",

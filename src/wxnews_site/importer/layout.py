@@ -40,7 +40,7 @@ from .blocks import (
 from . import confidence
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
-from .fitted import STORY_START, Decision
+from .fitted import INTERLEAVED, STORY_START, Decision
 from .joints import pair_joints
 from .printed import Printed, rejoin
 from .seams import Topics, ends_mid_word, ends_sentence, seam_word
@@ -196,6 +196,7 @@ class _Walker:
             story.from_page = b.from_page
         if b.to_page is not None:
             story.to_page = b.to_page
+            story.closed = True  # "（下转第3版）" ends the story's text on this page: what follows is another's
         if b.credit is not None and not at_head:
             self.take_credit(story, b.credit)
 
@@ -476,6 +477,11 @@ class _Walker:
                 cur.closed = cur.noted = True
             return
         elif cur is None or cur.closed or cur.photo:
+            resumed = self.interleaved_owner(i, cur) if lead_credit(b.core) is None else None
+            if resumed is not None:
+                self.current = resumed
+                self.add_paragraph(resumed, i)
+                return
             cur = self.new_story()
             if lead_credit(b.core) is None:
                 cur.review.append(f"no headline found before line {b.line}")
@@ -499,7 +505,52 @@ class _Walker:
                 cur.review.append(f"headline at line {above.line} read from the dateline under it")
             else:
                 cur.review.append(f"no headline found before line {b.line}")
+        elif lead_credit(b.core) is None and (resumed := self.interleaved_owner(i, cur)) is not None:
+            cur = self.current = resumed
         self.add_paragraph(cur, i)
+
+    def interleaved_owner(self, i: int, cur: _Story | None) -> _Story | None:
+        """The open story a new paragraph continues when it is not the current one's:
+        where two stories' column blocks alternate, a column of story A comes
+        after story B's headline and first column. `fitted.INTERLEAVED` weighs
+        how much more the paragraph shares with A than with B."""
+        if i in self.head_of or (i and self.pairs.get(i - 1, -1) > i):
+            return None
+        others = [s for s in self.stories[-4:] if s is not cur and not s.closed and not s.photo and s.body_count
+                  and not s.briefs and not s.feature]
+        if not others:
+            return None
+        follow = self.topics.of(self.chain(i) + body_run(self.blocks, i, 1, 1))
+        sims = [self.topics.similarity(self.topics.of(s.blocks[-8:]), follow) for s in others]
+        k = max(range(len(others)), key=sims.__getitem__)
+        other = others[k]
+        open_cur = cur is not None and not cur.closed and not cur.photo and cur.body_count > 0
+        sim_cur = self.topics.similarity(self.topics.of(cur.blocks[-8:]), follow) if open_cur and cur else 0.0
+        since = i - max(other.blocks, default=i)
+        b = self.blocks[i]
+        features = {
+            "sim_other": sims[k],
+            "sim_current": sim_cur,
+            "sim_gain": sims[k] - sim_cur,
+            "current_closed": float(not open_cur),
+            "current_paragraphs": min(cur.body_count if cur else 0, 10) / 5,
+            "current_headed": float(bool(cur and cur.headlines)),
+            "blocks_since": min(since, 30) / 10,
+            "other_unfinished": float(not ends_sentence(other.paras[-1][0])) if other.paras else 0.0,
+            "opens_like_lead": float(bool(OPENING_RE.match(b.core) or OPENER_RE.match(b.core))),
+            "column_top": float(i > 0 and self.blocks[i - 1].kind != "body"),
+        }
+        z = INTERLEAVED.logit(features)
+        if self.trace is not None:
+            self.trace.append(Decision("interleaved", features, z > 0, (b.line,),
+                                       tuple(ln for p, lns in other.paras if not p.startswith("## ") for ln in lns)[-6:]
+                                       + (-1,) + (tuple(ln for p, lns in cur.paras if not p.startswith("## ")
+                                                         for ln in lns)[-6:] if open_cur and cur else ())))
+        if z <= 0:
+            return None
+        other.review.append(f"paragraph at line {b.line} read as this story's, printed after another story's column")
+        other.margins.append(abs(z))
+        return other
 
     def short_group(self, i: int) -> int:
         blocks = self.blocks
