@@ -130,8 +130,17 @@ def _byline_line(names: list[str], rng: random.Random) -> str:
     return role + "  " + "  ".join(_pad(n) for n in names)
 
 
-def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple[str, dict]:
-    """Lay the articles out as one page: (raw text, gold document)."""
+def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2, broad: bool = False,
+           style: str | None = None) -> tuple[str, dict]:
+    """Lay the articles out as one page: (raw text, gold document).
+
+    broad=True prints every shape of issue 12 in a house style (tests/pagebroad.py;
+    `style` names one of pagestyles.STYLES, None: the seed picks); the default
+    keeps the original simulator, page for page."""
+    if broad:
+        import pagebroad  # (it builds on this module)
+
+        return pagebroad.layout(articles, seed, style)
     rng = random.Random(seed)
     # The layout variants draw from their own stream, so a page without them is
     # laid out exactly as before they existed (figures stay comparable).
