@@ -177,16 +177,16 @@ def group_stories(arts: list[dict], rng: random.Random) -> list[list[dict]]:
     briefs = [a for a in arts if len(a["paragraphs"]) == 1 and len(a["paragraphs"][0]) <= 260
               and not a.get("kicker") and not a.get("subtitle") and a.get("title")]
     groups: list[list[dict]] = []
+    column: list[dict] = []
     if len(briefs) >= 2 and rng.random() < 0.8:
         head = rng.choice(BRIEF_HEADS)
-        items = [{**a, "brief": True, "_tags": ["structure:briefs"],
+        column = [{"_furniture": [head]}] + [{**a, "brief": True, "_tags": ["structure:briefs"],
                   "_form": rng.choice(["trailing-paren", "trailing-paren-role", "none"])} for a in briefs[:5]]
-        groups.append([{"_furniture": [head]}] + items)
         arts = [a for a in arts if a not in briefs[:5]]
     parts = [a for a in arts if a.get("names") and not a.get("kicker") and not a.get("subtitle")
              and not a.get("continued_to_page") and not a.get("dateline")]
     roundup: list[dict] = []
-    if len(parts) >= 2 and rng.random() < 0.35:
+    if len(parts) >= 2 and rng.random() < 0.15:
         chosen = parts[: rng.choice([2, 3])]
         form = rng.choice(["bare", "role"])
         roundup = [{**a, "_form": form, "_tags": ["structure:roundup"]} for a in chosen]
@@ -197,6 +197,8 @@ def group_stories(arts: list[dict], rng: random.Random) -> list[list[dict]]:
             groups.append([a])
         elif a is parts[0]:
             groups.append(roundup)
+    if column:  # a briefs column stands at the side or foot, after the lead story
+        groups.insert(rng.randint(min(1, len(groups)), len(groups)), column)
     return groups
 
 
