@@ -6,10 +6,19 @@ Takes real printed pages (date + page) from the People's Daily corpus in
 e-paper extraction does (tests/pagegen.py: column breaks, displaced leads,
 continued stories with late jump headlines, byline styles), reconstructs it
 with importer.layout.reconstruct, writes it with importer.write and scores it
-with tests/tools/score_import.py. Prints mean and minimum per metric and the
-median time per page.
+with tests/tools/score_import.py. Prints mean and minimum per metric, the
+median time per page, and (broad mode, the default) for each shape tag the
+share of gold articles showing it that were rebuilt fully right (headline set,
+bylines and photographers, every paragraph).
 
-    python3 benchmarks/simulate_pages.py --pages 50 [--seed 1] [--worst 3]
+By default pages are printed by the broad simulator (tests/pagebroad.py: every
+shape of issue 12, five house styles, benchmarks/broad_source.py reads the
+records); --narrow runs the original simulator as before.
+
+    python3 benchmarks/simulate_pages.py --pages 50 [--seed 1] [--worst 3] [--narrow]
+
+As a page source: generate(seed, pages, work) -> list of page dicts
+(name, raw, gold, shapes, style); raw and gold YAML are also written to `work`.
 """
 from __future__ import annotations
 
@@ -28,6 +37,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import pagegen  # noqa: E402
+import yaml  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import broad_source  # noqa: E402
 
 from wxnews_site.importer.bylines import parse_authors  # noqa: E402
 from wxnews_site.importer.layout import accounted, reconstruct  # noqa: E402
@@ -108,21 +121,64 @@ def load_pages(rng: random.Random, n: int) -> list[list[dict]]:
     return pages
 
 
+def generate(seed: int, pages: int, work: Path | None = None) -> list[dict]:
+    """The page-source contract: `pages` broad simulated pages, gold from the corpus records."""
+    rng = random.Random(seed)
+    out = []
+    for n, arts in enumerate(broad_source.load_pages(CORPUS, rng, pages)):
+        raw, gold = pagegen.layout(arts, seed * 1000 + n, broad=True)
+        name = f"sim-s{seed}-p{n:02d}"
+        gold["source"] = f"{name}.txt"
+        out.append({"name": name, "raw": raw, "gold": gold, "shapes": gold["shapes"], "style": gold["style"]})
+        if work is not None:  # (corpus text: work is a scratch folder, never the repository)
+            work.mkdir(parents=True, exist_ok=True)
+            (work / f"{name}.txt").write_text(raw, encoding="utf-8")
+            (work / f"{name}.gold.yaml").write_text(yaml.safe_dump(gold, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def narrow_pages(seed: int, n: int) -> list[dict]:
+    """The original simulator's pages, as before broad mode existed."""
+    out = []
+    for k, arts in enumerate(load_pages(random.Random(seed), n)):
+        raw, gold = pagegen.layout(arts, seed=seed * 1000 + k)
+        out.append({"name": f"narrow-s{seed}-p{k:02d}", "raw": raw, "gold": gold, "shapes": [], "style": gold["house_style"]})
+    return out
+
+
+def print_shapes(pages: list[dict], results: list[dict]) -> None:
+    """Per shape tag: gold articles showing it that were rebuilt fully right."""
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for page, r in zip(pages, results):
+        for g in page["gold"]["articles"]:
+            ok = r["_full"][g["id"]]
+            for tag in g.get("shapes", []):
+                hits[tag].append(ok)
+            for tag in page["shapes"]:
+                hits[tag + " (page)"].append(ok)
+            hits["all articles"].append(ok)
+    print(f"\n{'shape':40s} {'fully right':>11s} {'articles':>8s}")
+    for tag in sorted(hits):
+        v = hits[tag]
+        print(f"{tag:40s} {sum(v) / len(v):11.3f} {len(v):8d}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--worst", type=int, default=0, help="print details of the N worst pages")
+    ap.add_argument("--narrow", action="store_true", help="the original simulator (no shape tags)")
+    ap.add_argument("--work", type=Path, default=None, help="also write each page's raw text and gold here")
     args = ap.parse_args()
     if not CORPUS.exists():
         print(f"corpus not found: {CORPUS}")
         return 1
-    rng = random.Random(args.seed)
-    pages = load_pages(rng, args.pages)
+    pages = narrow_pages(args.seed, args.pages) if args.narrow else generate(args.seed, args.pages, args.work)
     initialize()
     results, times, lost_chars, failures, layouts = [], [], 0, [], []
-    for n, arts in enumerate(pages):
-        raw, gold = pagegen.layout(arts, seed=args.seed * 1000 + n)
+    for n, page in enumerate(pages):
+        raw, gold = page["raw"], page["gold"]
         layouts.append(gold["layout"])
         lines = raw.split("\n")
         t0 = time.perf_counter()
@@ -130,7 +186,7 @@ def main() -> int:
         times.append(time.perf_counter() - t0)
         missing, extra = accounted(lines, draft)
         lost_chars += sum(missing.values()) + sum(extra.values())
-        r = pagegen.score_draft(gold, raw, draft)
+        r = pagegen.score_draft(gold, raw, draft, per_article=not args.narrow)
         results.append(r)
         failures.append((r["score"], n, raw, r, draft, gold["house_style"]))
     print(f"pages {len(results)}  seed {args.seed}  corpus {CORPUS.name}")
@@ -141,7 +197,7 @@ def main() -> int:
     by_style: dict[str, list[float]] = defaultdict(list)
     for r, (_, _, _, _, _, style) in zip(results, failures):
         by_style[style].append(r["score"])
-    print("by the page's credit style: " + ", ".join(
+    print(("by the page's credit style: " if args.narrow else "by house style: ") + ", ".join(
         f"{k} {statistics.mean(v):.3f} ({len(v)})" for k, v in sorted(by_style.items())))
     by_layout: dict[str, list[float]] = defaultdict(list)
     for r, feats in zip(results, layouts):
@@ -149,6 +205,8 @@ def main() -> int:
             by_layout[f].append(r["score"])
     print("by layout: " + ", ".join(f"{k} {statistics.mean(v):.3f} ({len(v)})" for k, v in sorted(by_layout.items())))
     print(f"characters not conserved: {lost_chars}")
+    if not args.narrow:
+        print_shapes(pages, results)
     print(f"reconstruct per page: median {statistics.median(times) * 1000:.1f} ms, "
           f"max {max(times) * 1000:.1f} ms, total {sum(times):.2f} s")
     for score, n, raw, r, draft, _ in sorted(failures, key=lambda f: f[0])[: args.worst]:

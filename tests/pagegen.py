@@ -130,8 +130,17 @@ def _byline_line(names: list[str], rng: random.Random) -> str:
     return role + "  " + "  ".join(_pad(n) for n in names)
 
 
-def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2) -> tuple[str, dict]:
-    """Lay the articles out as one page: (raw text, gold document)."""
+def layout(articles: list[dict], seed: int = 0, *, paper_page: int = 2, broad: bool = False,
+           style: str | None = None) -> tuple[str, dict]:
+    """Lay the articles out as one page: (raw text, gold document).
+
+    broad=True prints every shape of issue 12 in a house style (tests/pagebroad.py;
+    `style` names one of pagestyles.STYLES, None: the seed picks); the default
+    keeps the original simulator, page for page."""
+    if broad:
+        import pagebroad  # (it builds on this module)
+
+        return pagebroad.layout(articles, seed, style)
     rng = random.Random(seed)
     # The layout variants draw from their own stream, so a page without them is
     # laid out exactly as before they existed (figures stay comparable).
@@ -344,8 +353,10 @@ def _scorer():
 SCORER = _scorer()
 
 
-def score_draft(gold: dict, raw: str, draft, *, date: dt.date = dt.date(2024, 6, 30), page: int = 2) -> dict:
-    """Write the draft with the importer's writer into a temporary folder and score it."""
+def score_draft(gold: dict, raw: str, draft, *, date: dt.date = dt.date(2024, 6, 30), page: int = 2,
+                per_article: bool = False) -> dict:
+    """Write the draft with the importer's writer into a temporary folder and score it
+    (per_article: also "_full", gold id -> reconstructed fully right)."""
     from wxnews_site.importer.write import PageImport, apply, plan
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -353,7 +364,24 @@ def score_draft(gold: dict, raw: str, draft, *, date: dt.date = dt.date(2024, 6,
         apply(plan([PageImport(date, page, None, None, gold.get("source", "page.txt"), None, draft)], root))
         produced = [SCORER.read_article(f) for f in sorted(root.rglob("*.md"))]
         extra = tuple(f.read_text(encoding="utf-8") for f in sorted(root.rglob("*.yaml")))
-        return SCORER.score(gold, raw, produced, extra)
+        result = SCORER.score(gold, raw, produced, extra)
+        if per_article:
+            result["_full"] = fully_right(gold["articles"], produced)
+        return result
+
+
+def fully_right(gold_articles: list[dict], produced: list[dict]) -> dict[str, bool]:
+    """Each gold article: paired, and its headline set, credits and every paragraph right."""
+    pairing = SCORER.match(gold_articles, produced)
+    out = {}
+    for g in gold_articles:
+        p = pairing[g["id"]]
+        out[g["id"]] = bool(p) and (
+            SCORER.headline_set(p["meta"]) == SCORER.headline_set(g)
+            and SCORER.names(p["meta"].get("bylines")) == SCORER.names(g.get("bylines"))
+            and SCORER.names(p["meta"].get("photographers")) == SCORER.names(g.get("photographers"))
+            and all(para in p["paragraphs"] for para in g["paragraphs"]))
+    return out
 
 
 # A few short articles written for the tests (no newspaper text).
