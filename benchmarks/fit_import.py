@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import import_quality as iq  # noqa: E402
 
-from wxnews_site.importer import fitted, layout  # noqa: E402
+from wxnews_site.importer import fitted, joints as joints_module, layout  # noqa: E402
 from wxnews_site.importer.fitted import Decision, Model  # noqa: E402
 from wxnews_site.importer.seams import initialize  # noqa: E402
 
@@ -74,23 +74,83 @@ class Owners:
         return None
 
 
-def labelled(page: dict, model: Model) -> list[tuple[dict[str, float], bool, bool]]:
-    """(features, the gold answer, what the importer decided) for each story-start decision."""
+def labelled(page: dict, model: Model, kind: str = "story_start") -> list[tuple[dict[str, float], bool, bool]]:
+    """(features, the gold answer, what the importer decided) for each decision of the kind.
+
+    story_start: does the headline block start a gold article other than the open story's?
+    interleaved: does the paragraph belong to the other open story rather than the current one?"""
     lines = page["raw"].split("\n")
     trace: list[Decision] = []
     layout.STORY_START = model
     layout.reconstruct(lines, page["name"], trace=trace)
     owners = Owners(page["gold"])
     out = []
+    def majority(numbers) -> str | None:
+        counts = Counter(o for o in (owners.of(lines[n - 1]) for n in numbers) if o)
+        return counts.most_common(1)[0][0] if counts else None
+
     for d in trace:
-        if d.kind != "story_start":
+        if d.kind != kind:
             continue
         new = next((o for o in (owners.of(lines[n - 1]) for n in d.lines) if o), None)
-        context = Counter(o for o in (owners.of(lines[n - 1]) for n in d.context) if o)
-        if new is None or not context:
+        if kind == "interleaved":
+            split = d.context.index(-1)
+            other = majority(d.context[:split])
+            if new is not None and other is not None:
+                out.append((d.features, new == other and new != majority(d.context[split + 1:]), d.decided))
             continue
-        out.append((d.features, new != context.most_common(1)[0][0], d.decided))
+        context = majority(d.context)
+        if new is None or context is None:
+            continue
+        out.append((d.features, new != context, d.decided))
     return out
+
+
+def joints_labelled(page: dict) -> list[list[tuple[dict[str, float], bool]]]:
+    """For each cut fragment, its candidate continuations: (features, whether the gold joins the two)."""
+    trace: list[Decision] = []
+    layout.reconstruct(page["raw"].split("\n"), page["name"], trace=trace)
+    paragraphs = "\n".join(squash(p) for g in page["gold"]["articles"] for p in g["paragraphs"])
+    by_tail: dict[int, list[tuple[dict[str, float], bool]]] = {}
+    for d in trace:
+        if d.kind == "joint":
+            by_tail.setdefault(d.lines[0], []).append((d.features, squash(d.seam.replace("|", "")) in paragraphs))
+    return list(by_tail.values())
+
+
+def fit_choice(groups: list[list[tuple[dict[str, float], bool]]], names: list[str], l2: float,
+               steps: int = 400) -> Model:
+    """A conditional logit: each fragment chooses one of its candidates or none (score 0),
+    as the importer does, fitted by gradient descent on the log-likelihood."""
+    xs = [np.array([[1.0] + [f.get(n, 0.0) for n in names] for f, _ in g]) for g in groups]
+    ys = [next((k for k, (_, label) in enumerate(g) if label), -1) for g in groups]
+    x = np.concatenate(xs)
+    owner = np.concatenate([np.full(len(g), k) for k, g in enumerate(groups)])
+    chosen = np.concatenate([np.arange(len(g)) == y for g, y in zip(groups, ys)]).astype(float)
+    w = np.zeros(x.shape[1])
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for step in range(1, steps + 1):
+        z = x @ w
+        e = np.exp(np.clip(z, -50, 50))
+        denominator = 1.0 + np.bincount(owner, weights=e, minlength=len(groups))
+        p = e / denominator[owner]
+        grad = x.T @ (p - chosen) + l2 * np.r_[0.0, w[1:]]
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        w -= 0.05 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return Model(bias=round(float(w[0]), 3), weights=tuple((n, round(float(c), 3)) for n, c in zip(names, w[1:])))
+
+
+def choice_accuracy(groups, model: Model) -> float:
+    """Share of fragments whose best candidate (or none) is the gold's."""
+    right = 0
+    for g in groups:
+        scores = [model.logit(f) for f, _ in g]
+        best = max(range(len(g)), key=scores.__getitem__)
+        pick = best if scores[best] > 0 else -1
+        right += pick == next((k for k, (_, label) in enumerate(g) if label), -1)
+    return right / max(1, len(groups))
 
 
 def stories_judged(page: dict, model: Model) -> list[tuple[dict[str, float], bool, bool]]:
@@ -148,14 +208,14 @@ def accuracy(rows, model: Model) -> float:
     return sum((model.logit(f) > 0) == label for f, label, _ in rows) / max(1, len(rows))
 
 
-def render(start: Model, wrong: Model, threshold: float, seeds: list[int], sources: list[str], pages: int,
+def render(joint: Model, start: Model, inter: Model, wrong: Model, threshold: float, seeds: list[int], sources: list[str], pages: int,
            counts: tuple[int, int]) -> str:
     def literal(name: str, model: Model) -> str:
         body = ",\n".join(f"    ({n!r}, {w})" for n, w in model.weights)
         return f"{name} = Model(bias={model.bias}, weights=(\n{body},\n))\n"
     return (f"# Fitted on seeds {','.join(map(str, seeds))} of the sources {', '.join(sources)} ({pages} pages a seed):\n"
-            f"# {counts[0]} story-start decisions and {counts[1]} finished stories.\n"
-            + literal("STORY_START", start) + literal("WRONG", wrong) + f"WRONG_THRESHOLD = {threshold}\n")
+            f"# joint candidates, {counts[0]} story-start decisions and {counts[1]} finished stories.\n"
+            + literal("JOINT", joint) + literal("STORY_START", start) + literal("INTERLEAVED", inter) + literal("WRONG", wrong) + f"WRONG_THRESHOLD = {threshold}\n")
 
 
 def write(block: str) -> None:
@@ -184,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     initialize()
     sources = [s for s in args.sources.split(",") if iq.load_source(s) is not None]
     pages = [p for s in sources for seed in seeds for p in iq.load_source(s).generate(seed, args.pages, args.work)]
+    joints = [g for page in pages for g in joints_labelled(page)]
+    joint = fit_choice(joints, sorted({n for g in joints for f, _ in g for n in f}), args.l2)
+    print(f"joints: {len(joints)} fragments, {sum(any(label for _, label in g) for g in joints)} joined in gold; the "
+          f"weights in use choose {choice_accuracy(joints, fitted.JOINT):.3f} right, refitted "
+          f"{choice_accuracy(joints, joint):.3f}")
+    joints_module.JOINT = joint
     model = fitted.STORY_START
     names = [n for n, _ in model.weights]
     rows: list[tuple[dict[str, float], bool, bool]] = []
@@ -195,11 +261,17 @@ def main(argv: list[str] | None = None) -> int:
         rows += seen
         model = fit(rows, names, args.l2)
         print(f"  refitted on {len(rows)}: {accuracy(rows, model):.3f} right on the data it was fitted on")
-    for name, w in sorted(model.weights, key=lambda nw: -abs(nw[1])):
+    for name, w in sorted(model.weights, key=lambda nw: -abs(nw[1]))[:10]:
         print(f"  {name:20s} {w:+.3f}")
-    print(f"  {'(bias)':20s} {model.bias:+.3f}")
+    layout.STORY_START = model
+    inter_rows = [row for page in pages for row in labelled(page, model, "interleaved")]
+    inter = fit(inter_rows, sorted({n for f, _, _ in inter_rows for n in f}), args.l2) if inter_rows else fitted.INTERLEAVED
+    print(f"interleaved: {len(inter_rows)} decisions, {sum(label for _, label, _ in inter_rows)} go back to the other "
+          f"story; the weights in use decide {accuracy(inter_rows, fitted.INTERLEAVED):.3f} right, refitted "
+          f"{accuracy(inter_rows, inter):.3f}")
+    layout.INTERLEAVED = inter
     stories = [row for page in pages for row in stories_judged(page, model)]
-    layout.STORY_START = fitted.STORY_START
+    layout.STORY_START, layout.INTERLEAVED, joints_module.JOINT = fitted.STORY_START, fitted.INTERLEAVED, fitted.JOINT
     print(f"review flags as the importer sets them now: {flag_figures(stories, fitted.WRONG, fitted.WRONG_THRESHOLD)}")
     wrong_names = sorted({n for f, _, _ in stories for n in f})
     wrong = fit(stories, wrong_names, args.l2)
@@ -208,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, w in sorted(wrong.weights, key=lambda nw: -abs(nw[1]))[:12]:
         print(f"  {name:28s} {w:+.3f}")
     if args.write:
-        write(render(model, wrong, threshold, seeds, sources, args.pages, (len(rows), len(stories))))
+        write(render(joint, model, inter, wrong, threshold, seeds, sources, args.pages, (len(rows), len(stories))))
         print(f"wrote {FITTED.relative_to(ROOT)}")
     return 0
 

@@ -42,6 +42,7 @@ class Decision:
     decided: bool
     lines: tuple[int, ...]
     context: tuple[int, ...]
+    seam: str = ""  # a joint's two sides, "…tail|head…"
 
 
 # BEGIN FITTED (written by benchmarks/fit_import.py; do not edit by hand)
@@ -53,6 +54,13 @@ STORY_START = Model(bias=-1.6, weights=(
     ("credit_still_due", -0.5),
 ))
 INTERLEAVED = Model(bias=-4.5, weights=(("sim_gain", 12.0), ("current_closed", 1.5), ("current_headed", -1.0), ("blocks_since", -0.5)))
+# The hand-set joint score, less its acceptance threshold of 1.0
+JOINT = Model(bias=-1.0, weights=(
+    ("adjacent", 3.0), ("over_lead", 2.5), ("word", 2.0), ("word_length", 1.0), ("opener", -1.0), ("cut", 2.5),
+    ("continues", 1.5), ("weak_start", 0.5), ("top", 1.0), ("top_of_jump", 1.0), ("sim", 6.0), ("distance", -0.4),
+    ("short_tail", -1.5), ("short_tail_unsupported", -20.0), ("indented_head", -2.5), ("unindented_head", 1.5),
+    ("tail_complete", -20.0),
+))
 # Before any fit: a story is flagged exactly when some step left a reason on it.
 WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (
     "weak_joint", "unfinished_paragraph", "moved_lead", "no_headline", "headline_from_dateline", "short_line_as_end",

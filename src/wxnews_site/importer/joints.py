@@ -8,102 +8,120 @@ from __future__ import annotations
 
 from .blocks import COLUMN_TAG_RE, OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
 from .bylines import lead_credit
+from .fitted import JOINT, Decision
 from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, seam_word, weak_start
 
 WINDOW = 25  # how many blocks ahead a cut paragraph may continue
 
 
-def pair_joints(blocks: list[Block], topics: Topics) -> tuple[dict[int, int], dict[int, float]]:
+def pair_joints(blocks: list[Block], topics: Topics,
+                trace: list[Decision] | None = None) -> tuple[dict[int, int], dict[int, float]]:
     """Pair each fragment cut mid-sentence with the fragment that continues it.
 
-    Returns tail index -> head index and the score of each accepted tail.
-    A short line is a tail only when the next line plainly continues it
-    ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a headline.
+    Returns tail index -> head index and the score (logit of `fitted.JOINT`) of
+    each accepted tail. A short line is a tail only when the next line plainly
+    continues it ("近年来,我市卫生健康系统把保" + "障人民健康…"): otherwise it is a
+    headline. A fragment that ends a sentence is a tail too where typesetting
+    may have cut there (a column break right after "。"), but only towards a
+    fragment printed after some other block, at a column's top.
     """
-    # (a headline carrying its column's name, "…堆放（来信调查）", stops nowhere mid-sentence)
-    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and not b.complete and b.core
-             and not (b.kind == "short" and COLUMN_TAG_RE.search(b.core))]
-    # Where the page indents paragraph starts, an unindented text line continues one.
     indents = page_indents(blocks)
+    tails = [i for i, b in enumerate(blocks) if b.kind in ("body", "short") and b.core
+             and not (b.kind == "short" and COLUMN_TAG_RE.search(b.core))
+             and (not b.complete or (b.kind == "body" and b.credit is None and not b.markers))]
     before_topic = {i: topics.of(body_run(blocks, i, -1, 4) or [i]) for i in tails}
     # A tail in the first column of a continued story ("(上接第1版)…") goes on
     # after a jump headline further down the page.
     in_jump = {i: in_jump_column(blocks, i) for i in tails}
     candidates: list[tuple[float, int, int]] = []
     for t in tails:
-        tail = blocks[t]
         for h in range(t + 1, min(len(blocks), t + WINDOW)):
-            head = blocks[h]
-            if head.kind not in ("body", "short") or head.from_page is not None or not head.core:
+            features = _candidate(blocks, topics, t, h, indents, in_jump[t], before_topic[t])
+            if features is None:
                 continue
-            if lead_credit(head.core) is not None or closing_note(head.core):
-                continue  # a dateline, "（作者为…）" or "数据来源：" opens a line of its own
-            if head.kind == "short" and h + 1 < len(blocks) and blocks[h + 1].kind == "body" \
-                    and lead_credit(blocks[h + 1].core) is not None:
-                continue  # the line over a dateline is the story's headline
-            prev = blocks[h - 1]
-            adjacent = h == t + 1
-            top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)
-            word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
-            cut = bad_start(head.core)
-            if head.kind == "short" and not (word or cut):
-                continue
-            if tail.kind == "short" and head.kind == "short" and not cut:
-                continue  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
-            if tail.kind == "short" and not (adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
-                    ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
-                    head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
-                    and not OPENING_RE.match(head.core)))):
-                continue  # a headline is not text unless the next line plainly continues it
-            # A paragraph that opens like a lead ("7月1日，…") printed inside a cut one
-            # (the seed page's a01): the cut goes on right after it.
-            over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
-                OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
-            unindented = indents and not head.indented
-            if not (adjacent or word or cut or top or over_lead or unindented):
-                continue
-            if not head.core.strip("…—.。·- "):
-                continue  # "…………" marks omitted text; it continues nothing
-            score = 0.0
-            if adjacent:
-                score += 3.0  # extraction reads a column top to bottom: the next line is the usual continuation
-            elif over_lead:
-                score += 2.5
-            if word:
-                score += 2.0 + 0.5 * min(word, 4)
-            elif OPENING_RE.match(head.core) or OPENER_RE.match(head.core):
-                score -= 1.0  # "6月28日,…", "连日来,…" open paragraphs far more often than they continue one
-            if cut:
-                score += 2.5
-            elif continues(head.core):
-                score += 1.5
-            elif weak_start(head.core):
-                score += 0.5
-            if top:
-                score += 1.0
-                if in_jump[t] and prev.kind == "short":
-                    score += 1.0
-            sim = topics.similarity(before_topic[t], topics.of(body_run(blocks, h, 1, 4) or [h]))
-            score += 6.0 * sim
-            score -= 0.04 * (h - t)
-            if tail.kind == "short":
-                score -= 1.5  # it looks like a headline: a text tail competing for the head wins
-            if indents:
-                score += -2.5 if head.indented else 1.5
-            if not (adjacent or word or cut or unindented or (in_jump[t] and prev.kind == "short")) and sim < 0.05:
-                continue  # a column top with nothing in common: another story's start
-            candidates.append((score, t, h))
+            z = JOINT.logit(features)
+            if trace is not None:
+                trace.append(Decision("joint", features, z > 0, (blocks[t].line, blocks[h].line), (),
+                                      blocks[t].core[-8:] + "|" + blocks[h].core[:8]))
+            candidates.append((z, t, h))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     pairs: dict[int, int] = {}
     scores: dict[int, float] = {}
     used_heads: set[int] = set()
-    for score, t, h in candidates:
-        if t in pairs or h in used_heads or score < 1.0:
+    for z, t, h in candidates:
+        if t in pairs or h in used_heads or z <= 0:
             continue
         pairs[t] = h
-        scores[t] = score
+        scores[t] = z
         used_heads.add(h)
     return pairs, scores
+
+
+def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: bool, in_jump: bool,
+               before: frozenset[str]) -> dict[str, float] | None:
+    """The signals that fragment h continues fragment t, or None where printing rules it out."""
+    tail, head = blocks[t], blocks[h]
+    if head.kind not in ("body", "short") or head.from_page is not None or not head.core:
+        return None
+    if lead_credit(head.core) is not None or closing_note(head.core):
+        return None  # a dateline, "（作者为…）" or "数据来源：" opens a line of its own
+    if head.kind == "short" and h + 1 < len(blocks) and blocks[h + 1].kind == "body" \
+            and lead_credit(blocks[h + 1].core) is not None:
+        return None  # the line over a dateline is the story's headline
+    if not head.core.strip("…—.。·- "):
+        return None  # "…………" marks omitted text; it continues nothing
+    prev = blocks[h - 1]
+    adjacent = h == t + 1
+    top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)
+    if tail.complete and (adjacent or not top or head.kind == "short" or OPENING_RE.match(head.core)
+                          or OPENER_RE.match(head.core)):
+        return None  # a finished sentence goes on only at another column's top
+    word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
+    cut = bad_start(head.core)
+    if head.kind == "short" and not (word or cut):
+        return None
+    if tail.kind == "short" and head.kind == "short" and not cut:
+        return None  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
+    plain = adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
+        ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
+        head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
+        and not OPENING_RE.match(head.core)))
+    if tail.kind == "short" and not adjacent:
+        return None  # a headline is not text unless the next line continues it
+    # A paragraph that opens like a lead ("7月1日，…") printed inside a cut one
+    # (the seed page's a01): the cut goes on right after it.
+    over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
+        OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
+    unindented = indents and not head.indented
+    if not (adjacent or word or cut or top or over_lead or unindented):
+        return None
+    sim = topics.similarity(before, topics.of(body_run(blocks, h, 1, 4) or [h]))
+    if not (adjacent or word or cut or unindented or (in_jump and prev.kind == "short")) and sim < 0.05:
+        return None  # a column top with nothing in common: another story's start
+    opener = bool(OPENING_RE.match(head.core) or OPENER_RE.match(head.core))
+    return {
+        "adjacent": float(adjacent),  # extraction reads a column top to bottom
+        "over_lead": float(over_lead and not adjacent),
+        "word": float(bool(word)),
+        "word_length": min(word, 4) / 2,
+        "opener": float(opener and not word),  # "6月28日,…", "连日来,…" open paragraphs
+        "cut": float(cut),
+        "continues": float(continues(head.core) and not cut),
+        "weak_start": float(weak_start(head.core) and not cut and not continues(head.core)),
+        "top": float(top),
+        "top_of_jump": float(top and in_jump and prev.kind == "short"),
+        "sim": sim,
+        "distance": (h - t) / 10,
+        "short_tail": float(tail.kind == "short"),  # it looks like a headline
+        "short_tail_unsupported": float(tail.kind == "short" and not plain),
+        "indented_head": float(indents and head.indented),
+        "unindented_head": float(indents and not head.indented),
+        "tail_complete": float(tail.complete),
+        "tail_mid_word": float(ends_mid_word(tail.core)),
+        "tail_digit": float(tail.core[-1:].isdigit()),
+        "tail_length": min(len(tail.core), 120) / 60,
+        "head_digit": float(head.core[:1].isdigit()),
+    }
 
 
 __all__ = ["WINDOW", "pair_joints"]

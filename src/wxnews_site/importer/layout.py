@@ -176,7 +176,7 @@ class _Walker:
             b = self.blocks[k]
             story.lines.add(b.line)
             self.owner[k] = story
-            if k != ids[-1] and self.scores.get(k, 99) < 3.0:
+            if k != ids[-1] and self.scores.get(k, 99) < 2.0:
                 story.review.append(f"weak joint at line {b.line}: check that line {self.blocks[self.pairs[k]].line} continues it")
         last = self.blocks[ids[-1]]
         if not last.complete and last.to_page is None:
@@ -811,7 +811,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and blocks[i - 1].kind == "body" and in_jump_column(blocks, i - 1)
               and blocks[i + 1].kind in ("short", "marker") else b for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
-    pairs, scores = pair_joints(blocks, topics)
+    pairs, scores = pair_joints(blocks, topics, trace)
     # a short line cut mid-sentence is text, not a headline
     blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
     walker = _Walker(blocks, pairs, scores, topics, trace)
