@@ -22,8 +22,10 @@ jump headline). Reconstruction runs in three steps:
    briefs ("环球扫描") is one story; subheadings come in sets, so a story's only
    "subheading" that stops mid-sentence is a cut paragraph's first part.
 
-Text is verbatim: fragments are only re-ordered and concatenated. `accounted`
-checks that every printed character ends up in exactly one place.
+Text is verbatim: fragments are only re-ordered and concatenated; the one
+change is folding PDF look-alikes (⽉ to 月, importer.fold), each recorded in
+the draft's `folded`. `accounted` checks that every printed character ends up
+in exactly one place.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from .blocks import (
 )
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
+from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, rejoin
 from .seams import Topics, ends_mid_word, ends_sentence, seam_word
@@ -696,6 +699,8 @@ def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
 
 def reconstruct(lines: list[str], source: str) -> PageDraft:
     """Rebuild a page's stories from its raw lines (line numbers are index + 1)."""
+    # PDF look-alikes first (⽉ for 月), so every rule below reads ordinary text.
+    lines, folded = fold_lines(lines)
     blocks = [b for p in rejoin(lines) for b in _logical_blocks(lines, p)]
     adverts = advert_blocks(blocks)
     advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
@@ -749,7 +754,7 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     return PageDraft(
         stories=tuple(stories), credits=tuple(walker.credits),
         leftovers=tuple(sorted(leftovers + advert_leftovers, key=lambda lo: lo.line)),
-        date_hint=_date_hint(lines),
+        date_hint=_date_hint(lines), folded=folded,
     )
 
 
@@ -776,7 +781,7 @@ def accounted(lines: list[str], draft: PageDraft) -> tuple[Counter[str], Counter
         have.update(_chars(c))
     for lo in draft.leftovers:
         have.update(_chars(lo.text))
-    want = _chars("\n".join(lines))
+    want = _chars(fold_text("\n".join(lines)))  # the draft holds the folded characters, recorded apart
     return want - have, have - want
 
 
