@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
 from .blocks import (
-    CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks,
+    CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, page_furniture,
     body_run, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from .bylines import Credit, lead_credit, parse_credit
@@ -702,10 +702,11 @@ def reconstruct(lines: list[str], source: str) -> PageDraft:
     # PDF look-alikes first (⽉ for 月), so every rule below reads ordinary text.
     lines, folded = fold_lines(lines)
     blocks = [b for p in rejoin(lines) for b in _logical_blocks(lines, p)]
-    adverts = advert_blocks(blocks)
-    advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
+    # adverts and the paper's notices (hotline, call for submissions, media partner) are no story's
+    furniture = page_furniture(blocks)
+    advert_leftovers = [Leftover(n, lines[n - 1].strip(), reason) for i, reason in sorted(furniture.items())
                         for n in (blocks[i].line,) + blocks[i].more]
-    blocks = [b for i, b in enumerate(blocks) if i not in adverts]
+    blocks = [b for i, b in enumerate(blocks) if i not in furniture]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     # A line over a dash subtitle ("——学习《…》第一至五卷") is a title, however long
