@@ -40,12 +40,14 @@ never rendered: it is shown as text, and ``check`` warns about it.
 **Page files** (``PP.page.yaml``) hold ``date, page, section, paper, source,
 source_sha256``, ``credits`` (editor credit lines such as 本版责编, which
 belong to no article), ``leftovers`` (raw text the importer could not place,
-``{line, text, reason}``), and ``imported`` (article file name -> sha256 of the
+``{line, text, reason}``), ``folded`` (look-alike characters of a PDF's text
+layer read into ordinary ones, ``{line, from, to, count}``; written only when
+there were any), and ``imported`` (article file name -> sha256 of the
 bytes the importer wrote; a re-import overwrites only files that still hash to
 that value, so an editor's correction is never destroyed; an article listed
 there but deleted by an editor stays deleted). The page file's own editable
 fields are kept the same way, under keys ``PP.page.yaml#section``,
-``#paper``, ``#credits`` and ``#leftovers`` (sha256 of the value the importer
+``#paper``, ``#credits``, ``#leftovers`` and ``#folded`` (sha256 of the value the importer
 wrote): a field an editor changed is kept when the same page is imported
 again, the others follow the new import.
 
@@ -69,7 +71,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .model import KINDS, Article, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges
+from .model import KINDS, Article, Fold, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges
 
 try:  # libyaml is ten times faster; fall back silently where it is not built.
     from yaml import CSafeLoader as _Loader
@@ -82,7 +84,9 @@ ARTICLE_KEYS = (
     "continued_to_page", "source", "review",
 )
 REQUIRED_KEYS = ("id", "date", "page", "kind")
-PAGE_KEYS = ("date", "page", "section", "paper", "source", "source_sha256", "credits", "leftovers", "imported")
+PAGE_KEYS = ("date", "page", "section", "paper", "source", "source_sha256", "credits", "leftovers", "folded",
+             "imported")
+FOLD_KEYS = ("line", "from", "to", "count")
 ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{2,3})-(\d{2,3})$")
 HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--")
 
@@ -200,6 +204,11 @@ def render_page(p: PageInfo) -> str:
         lines.append(f"  - line: {lo.line}")
         lines.append(f"    text: {_scalar(lo.text)}")
         lines.append(f"    reason: {_scalar(lo.reason)}")
+    if p.folded:  # only pages that had look-alikes: other page files stay as they were
+        lines.append("folded:")
+        for f in p.folded:
+            lines.extend((f"  - line: {f.line}", f"    from: {_scalar(f.printed)}", f"    to: {_scalar(f.text)}",
+                          f"    count: {f.count}"))
     lines.append("imported:" + ("" if p.imported else " {}"))
     lines.extend(f"  {_scalar(k)}: {_scalar(v)}" for k, v in sorted(p.imported.items()))
     return "\n".join(lines) + "\n"
@@ -539,7 +548,8 @@ def lint_article(a: Article) -> list[Problem]:
     return out
 
 
-_PAGE_BLOCKS = ("credits", "leftovers", "imported")
+_PAGE_BLOCKS = ("credits", "leftovers", "folded", "imported")
+_FOLD_PREFIXES = ("    from: ", "    to: ", "    count: ")
 _CANON_PAIR = re.compile(r'^  ("(?:[^"\\]|\\.)*"): (.*)$')
 
 
@@ -549,7 +559,8 @@ def _read_canonical_page(text: str) -> dict[str, Any] | None:
     Why: libyaml takes ~0.13 ms a page file, as long as reading four
     articles. The importer's scalars are JSON, read as for articles
     (_read_canonical); its blocks are a list of strings (credits), of
-    three-line leftovers, or a map of quoted names (imported). Anything
+    three-line leftovers, of four-line folds, or a map of quoted names
+    (imported). Anything
     else an editor wrote returns None, and the caller parses it with YAML.
     """
     meta: dict[str, Any] = {}
@@ -575,6 +586,11 @@ def _read_canonical_page(text: str) -> dict[str, Any] | None:
                         items.append({"line": _canonical_value(line[10:]), "text": _canonical_value(lines[i + 1][10:]),
                                       "reason": _canonical_value(lines[i + 2][12:])})
                         i += 3
+                    elif key == "folded" and line.startswith("  - line: ") and i + 3 < n \
+                            and all(x.startswith(p) for x, p in zip(lines[i + 1:i + 4], _FOLD_PREFIXES)):
+                        items.append({"line": _canonical_value(line[10:]), **{
+                            k: _canonical_value(x[len(p):]) for k, x, p in zip(FOLD_KEYS[1:], lines[i + 1:i + 4], _FOLD_PREFIXES)}})
+                        i += 4
                     elif key == "imported" and (m := _CANON_PAIR.match(line)) and _json_string(m.group(1)) not in pairs:
                         pairs[_json_string(m.group(1))] = _canonical_value(m.group(2))
                         i += 1
@@ -616,6 +632,7 @@ def parse_page(text: str, path: str = "<string>") -> PageInfo:
         problems.append(Problem(path, line("date"), "missing or bad 'date'"))
     if not isinstance(meta.get("page"), int):
         problems.append(Problem(path, line("page"), "missing or bad 'page'"))
+    folded = _folds(meta.get("folded"), text, path, line("folded"), problems)
     if problems:
         raise FormatError(problems)
     leftovers = tuple(
@@ -628,8 +645,54 @@ def parse_page(text: str, path: str = "<string>") -> PageInfo:
         credits=tuple(str(c) for c in meta.get("credits") or []),
         leftovers=leftovers,
         imported={str(k): str(v) for k, v in (meta.get("imported") or {}).items()},
-        path=path,
+        folded=folded, path=path,
     )
+
+
+def _item_lines(text: str, key: str) -> list[int]:
+    """1-based line of each item of a top-level list, for messages (only read when one is wrong)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return []
+    for k, v in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
+        if k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _fold_problem(x: Any) -> str | None:
+    """What is wrong with one entry of 'folded', or None."""
+    if not isinstance(x, dict):
+        return "must be a mapping with line, from, to and count"
+    unknown = [str(k) for k in x if k not in FOLD_KEYS]
+    if unknown:
+        return f"unknown key '{unknown[0]}' (an entry has line, from, to and count)"
+    for k in ("line", "count"):
+        v = x.get(k)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            return f"'{k}' must be a whole number, 1 or more, not {v!r}"
+    for k in ("from", "to"):
+        if not isinstance(x.get(k), str) or not x[k]:
+            return f"'{k}' must be the character as text, not {x.get(k)!r}"
+    return None
+
+
+def _folds(value: Any, text: str, path: str, where: int, problems: list[Problem]) -> tuple[Fold, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(Problem(path, where, "'folded' must be a list of {line, from, to, count}"))
+        return ()
+    out, lines = [], None
+    for i, x in enumerate(value):
+        wrong = _fold_problem(x)
+        if wrong is None:
+            out.append(Fold(x["line"], x["from"], x["to"], x["count"]))
+            continue
+        lines = _item_lines(text, "folded") if lines is None else lines
+        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"folded entry {i + 1}: {wrong}"))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,17 @@ class Leftover:
 
 
 @dataclass(frozen=True)
+class Fold:
+    """Characters of one raw line read into ordinary ones: the text layer of a PDF
+    set in a CJK font can give a Kangxi radical (⽉) for the character (月)."""
+
+    line: int
+    printed: str  # as the raw text has it, "⽉"
+    text: str  # what the articles have instead, "月"
+    count: int  # how many times on that line
+
+
+@dataclass(frozen=True)
 class PageInfo:
     """One printed page (版) of one issue: its metadata and what belongs to no article."""
 
@@ -97,6 +108,7 @@ class PageInfo:
     # "PP.page.yaml#<field>" -> sha256 of a page field's value, so that a
     # re-import can tell an editor's correction from its own output.
     imported: dict[str, str] = field(default_factory=dict)
+    folded: tuple[Fold, ...] = ()
     path: str = ""
 
 

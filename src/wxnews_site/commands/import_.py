@@ -3,7 +3,7 @@
 Every input is decoded and reconstructed before anything is written, so one bad
 page stops the run with nothing changed. Articles an editor has corrected since
 the last import are never overwritten without ``--force``; the summary names them,
-and names the page-file fields (section, paper, credits, leftovers) kept as an
+and names the page-file fields (section, paper, credits, leftovers, folded) kept as an
 editor changed them.
 """
 from __future__ import annotations
@@ -15,8 +15,9 @@ import unicodedata
 from pathlib import Path
 
 from ..config import ConfigError, SiteConfig, load_config
-from ..format import FormatError, Problem, sha256_bytes
+from ..format import FormatError, Problem, page_relpath, sha256_bytes
 from ..importer import naming, write
+from ..importer.fold import describe
 from ..importer.naming import MAX_PAGE
 from .review import display_path
 
@@ -41,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Turn raw e-paper pages into one Markdown file per article plus a page file per 版. "
         "Date and page come from --date/--page, else a sidecar PAGE.yaml (date, page, section, paper), "
         "else the file name (2024-06-30_02.txt, 20240630-02.txt, wxrb_20240630_02.txt). "
-        "Articles and page-file fields (section, paper, credits, leftovers) edited since their import "
+        "Articles and page-file fields (section, paper, credits, leftovers, folded) edited since their import "
         "are kept unless --force."
     )
     parser.add_argument("pages", nargs="*", type=Path, metavar="PAGE.txt",
@@ -187,6 +188,15 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+def _folded_note(p: write.PageImport) -> str:
+    """Why characters differ from the raw file, in words an editor can check against the printed page."""
+    n = sum(f.count for f in p.draft.folded)
+    lines = ", ".join(str(x) for x in sorted({f.line for f in p.draft.folded}))
+    return (f"{p.source}: {n} look-alike character(s) from a PDF's text (部首 such as ⽉ in place of 月, "
+            f"⸺ in place of ——) were imported as the ordinary characters: {describe(p.draft.folded)} "
+            f"(raw line(s) {lines})")
+
+
 def _print_dry_run(plan: write.Plan) -> None:
     actions = {a.relpath: a.action for a in plan.actions}
     label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept", "skip-deleted": "DELETED, left"}
@@ -208,6 +218,8 @@ def _print_dry_run(plan: write.Plan) -> None:
             print(f"  credit: {c}")
         for lo in p.draft.leftovers:
             print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
+        for f in p.draft.folded:
+            print(f"  look-alike line {f.line}: {f.printed} read as {f.text} ×{f.count}")
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
     for rel, fields in plan.kept_page_edits.items():
@@ -241,6 +253,9 @@ def _print_summary(plan: write.Plan) -> None:
     for rel, fields in plan.kept_page_edits.items():
         print(f"warning: {base}/{rel} was edited since its import: kept your {', '.join(fields)} "
               f"instead of this import's (use --force to replace them)")
+    for p in plan.pages:
+        if p.draft.folded:
+            print(f"note: {_folded_note(p)}; each is listed under folded: in {base}/{page_relpath(p.date, p.page)}")
     written = {a.relpath for a in plan.actions if a.action in ("write", "unchanged")}
     flagged = [a for a in plan.articles if a.review and a.path in written]
     if flagged:

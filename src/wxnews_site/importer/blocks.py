@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass, replace
 
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
+from .furniture import (
+    CALL, MAILBOX, PARTNER, PHONE_RE, advert_price_or_disclaimer, call_contact, call_heading, call_terms, contact_line,
+    mailbox_line, partner_line, staff_line,
+)
 from .seams import ends_mid_word, ends_sentence
 
 # "(上接第1版)", "（下转A3版）", "(转第5版)", "（接A1）"; unbracketed only with 上/下 and 版: "下转第二版".
@@ -152,7 +156,7 @@ def _classify(number: int, raw: str) -> Block:
         core = core[: m.start()].rstrip()
     if markers and not core:
         return Block(number, text, "marker", "", from_page, to_page, tuple(markers))
-    if is_editor_credit(core):
+    if is_editor_credit(core) or staff_line(core):
         return Block(number, text, "editor", core)
     if FURNITURE_RE.match(core):
         return Block(number, text, "furniture", core)
@@ -252,8 +256,8 @@ def in_jump_column(blocks: list[Block], i: int) -> bool:
 
 
 # What only an advertisement prints on a line of its own: a phone number with
-# its label, an address, a "广告" tag. In an article these sit inside sentences.
-PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}[-－—\s]?\d{7,8}|1[3-9]\d{9}|400[-－]?\d{3}[-－]?\d{4})(?!\d)")
+# its label, an address, a "广告" tag, a price, a disclaimer (furniture.py).
+# In an article these sit inside sentences.
 ADVERT_LABEL_RE = re.compile(
     r"^(?:广告|[(（【]?广告[)）】]|(?:咨询|服务|订购|预约|招商|报名|销售|投诉)?(?:热线|电话)[:：]|地址[:：]|网址[:：]|微信[:：]|联系人[:：])")
 ADVERT_LINE_MAX = 60  # an advert's lines are short; a sentence giving a hotline is text
@@ -263,7 +267,8 @@ def advert_line(text: str) -> bool:
     text = text.strip()
     if len(text) > ADVERT_LINE_MAX or text.endswith("。"):
         return False
-    return bool(ADVERT_LABEL_RE.match(text) or (PHONE_RE.search(text) and not re.search(r"[，,；;]", text)))
+    return bool(ADVERT_LABEL_RE.match(text) or (PHONE_RE.search(text) and not re.search(r"[，,；;]", text))
+                or advert_price_or_disclaimer(text))
 
 
 def advert_blocks(blocks: list[Block]) -> set[int]:
@@ -298,6 +303,55 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
     return out
 
 
+ADVERT = "advert"
+CALL_SPAN = 8  # lines a call for submissions runs from its heading to its address
+
+
+def _call_blocks(blocks: list[Block]) -> set[int]:
+    """A call for submissions: its heading down to where copy is sent, with the
+    terms next to that address ('来稿请注明…'); or the address line alone."""
+    out: set[int] = set()
+    for i, b in enumerate(blocks):
+        if b.kind == "marker" or i in out:
+            continue
+        if call_heading(b.raw):
+            end = next((j for j in range(i + 1, min(len(blocks), i + 1 + CALL_SPAN))
+                        if call_contact(blocks[j].raw) or contact_line(blocks[j].raw)), None)
+            if end is None or any(blocks[k].kind == "marker" for k in range(i, end + 1)):
+                continue  # a headline 征文启事 over a story, with nowhere to send anything
+            span = list(range(i, end + 1))
+        elif call_contact(b.raw):
+            span = [i]
+            while span[0] > 0 and blocks[span[0] - 1].kind != "marker" and call_terms(blocks[span[0] - 1].raw):
+                span.insert(0, span[0] - 1)
+        else:
+            continue
+        k = span[-1] + 1  # more terms and addresses under it
+        while k < len(blocks) and (call_terms(blocks[k].raw) or call_contact(blocks[k].raw)
+                                   or contact_line(blocks[k].raw)):
+            span.append(k)
+            k += 1
+        out.update(span)
+    return out
+
+
+def page_furniture(blocks: list[Block]) -> dict[int, str]:
+    """Blocks that are the paper's notices or adverts, not stories: index -> the
+    reason the page file's leftovers give. Notices first, so an advert's run of
+    lines never reaches into a newsroom hotline."""
+    claimed = {i: CALL for i in _call_blocks(blocks)}
+    for i, b in enumerate(blocks):
+        if i not in claimed and b.kind != "marker":
+            if mailbox_line(b.raw):
+                claimed[i] = MAILBOX
+            elif partner_line(b.raw):
+                claimed[i] = PARTNER
+    rest = [i for i in range(len(blocks)) if i not in claimed]
+    for k in advert_blocks([blocks[i] for i in rest]):
+        claimed[rest[k]] = ADVERT
+    return claimed
+
+
 __all__ = [
-    "Block", "advert_blocks", "advert_line", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+    "Block", "advert_blocks", "page_furniture", "advert_line", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
 ]

@@ -30,6 +30,7 @@ REASONS = (
     ("headlines_guessed", re.compile(r"^headline lines guessed")),
     ("no_text", re.compile(r"^credit or jump marker with no article text")),
 )
+SURE = 0.7
 UNSURE_BOUNDARY = "where this story starts or ends was a close call: check its first and last paragraphs against the page"
 
 
@@ -71,7 +72,8 @@ def flag(s: StoryDraft, margin: float) -> StoryDraft:
         return replace(s, review=()) if s.review else s
     if s.review:
         return s
-    return replace(s, review=(UNSURE_BOUNDARY,))
+    # with no step's reason to show, only a story the model is sure about is flagged
+    return replace(s, review=(UNSURE_BOUNDARY,)) if p >= max(WRONG_THRESHOLD, SURE) else s
 
 
 __all__ = ["REASONS", "features", "flag", "reason_key"]

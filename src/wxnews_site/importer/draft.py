@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Leftover
+from ..model import Fold, Leftover
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,4 @@ class PageDraft:
     credits: tuple[str, ...] = ()  # editor credit lines: 本版责编 ...
     leftovers: tuple[Leftover, ...] = ()
     date_hint: str | None = None  # an ISO date read from the text, to suggest when none was given
+    folded: tuple[Fold, ...] = ()  # look-alike characters read into ordinary ones (importer.fold)

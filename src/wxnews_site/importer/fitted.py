@@ -45,88 +45,62 @@ class Decision:
     seam: str = ""  # a joint's two sides, "…tail|head…"
 
 
+# Hand-set weights, as the importer carried them before any fit. A fit starts from
+# them and is pulled back towards them (an L2 penalty on the difference), so a
+# signal moves only as far as the generated pages give evidence for.
+PRIOR_STORY_START = Model(bias=-1.6, weights=(
+    ("sim_below_002", 1.1), ("sim_below_004", 0.8), ("sim_above_01", -0.5),
+    ("dated_lead", 1.0), ("credited", 0.6), ("has_subheadings", -1.2), ("one_more_label", -1.5),
+    ("several_lines", 0.3), ("dash_subtitle", 2.0), ("after_editor_line", 1.0), ("chapter", -2.0),
+    ("credit_still_due", -0.5),
+))
+PRIOR_INTERLEAVED = Model(bias=-4.5, weights=(("sim_gain", 12.0), ("current_closed", 1.5), ("current_headed", -1.0),
+                                             ("blocks_since", -0.5)))
+PRIOR_JOINT = Model(bias=-1.0, weights=(
+    ("adjacent", 3.0), ("over_lead", 2.5), ("word", 2.0), ("word_length", 1.0), ("opener", -1.0), ("cut", 2.5),
+    ("continues", 1.5), ("weak_start", 0.5), ("top", 1.0), ("top_of_jump", 1.0), ("sim", 6.0), ("distance", -0.1),
+    ("short_tail", -1.5), ("short_tail_unsupported", -20.0), ("indented_head", -2.5), ("unindented_head", 1.5),
+    ("tail_complete", -20.0),
+))
+# Before any fit: a story is flagged exactly when some step left a reason on it.
+PRIOR_WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (
+    "weak_joint", "unfinished_paragraph", "moved_lead", "no_headline", "headline_from_dateline", "short_line_as_end",
+    "short_line_as_start", "jump_headline_late", "jump_headline_by_words", "headlines_guessed", "no_text",
+    "other_reason")))
+
+
 # BEGIN FITTED (written by benchmarks/fit_import.py; do not edit by hand)
 # Fitted on seeds 1,2,3 of the sources sim (15 pages a seed):
-# joint candidates, 695 story-start decisions and 263 finished stories.
-JOINT = Model(bias=-1.098, weights=(
-    ('adjacent', 2.702),
-    ('continues', 0.027),
-    ('cut', 0.263),
-    ('distance', -2.102),
-    ('head_digit', -0.032),
-    ('indented_head', -2.912),
-    ('opener', -1.303),
-    ('over_lead', 1.266),
-    ('short_tail', 0.57),
-    ('short_tail_unsupported', -0.973),
-    ('sim', 0.154),
-    ('tail_complete', -2.137),
-    ('tail_digit', 0.047),
-    ('tail_length', 0.389),
-    ('tail_mid_word', 0.35),
-    ('top', -1.803),
-    ('top_of_jump', 0.0),
-    ('unindented_head', 0.759),
-    ('weak_start', -0.43),
-    ('word', 2.014),
-    ('word_length', 1.686),
+# joint candidates, 707 story-start decisions and 302 finished stories.
+JOINT = PRIOR_JOINT  # fitted, the joints cost the real Wuxi page a joint: the prior stays
+# Fitted on the broad simulator alone, story starts leaned to 'no new story' and broke stories
+# without datelines that the tests hold apart: the prior stays until the typeset pages join the fit.
+STORY_START = PRIOR_STORY_START
+# The fit diverged (too few pages go back to an interleaved story to weigh the signals): the prior stays
+INTERLEAVED = PRIOR_INTERLEAVED
+WRONG = Model(bias=-0.681, weights=(
+    ('close_boundary', 0.468),
+    ('continuation', -0.175),
+    ('lone_subheading', 1.614),
+    ('long_headline', -0.098),
+    ('many_credits', 0.868),
+    ('no_credit', 1.432),
+    ('no_headline', 0.396),
+    ('one_paragraph', -0.362),
+    ('paragraphs', 0.592),
+    ('photo', -0.698),
+    ('reason_headlines_guessed', 0.521),
+    ('reason_jump_headline_by_words', 0.143),
+    ('reason_jump_headline_late', -0.887),
+    ('reason_moved_lead', -0.708),
+    ('reason_no_headline', 0.937),
+    ('reason_short_line_as_end', 0.143),
+    ('reason_short_line_as_start', 0.374),
+    ('reason_unfinished_paragraph', 0.831),
+    ('reason_weak_joint', 0.733),
+    ('short_paragraphs', 0.763),
+    ('subheadings', 0.386),
+    ('three_headlines', 0.552),
 ))
-STORY_START = Model(bias=-5.206, weights=(
-    ('after_editor_line', 0.0),
-    ('chapter', 0.0),
-    ('credit_still_due', -1.039),
-    ('credited', -0.536),
-    ('dash_subtitle', 0.703),
-    ('dated_lead', 1.539),
-    ('has_subheadings', -0.34),
-    ('headline_length', 0.409),
-    ('kicker_mark', -0.195),
-    ('lead_under', 0.869),
-    ('long_text_under', 1.101),
-    ('one_more_label', 0.0),
-    ('ordinal', -0.143),
-    ('quoted', -0.733),
-    ('several_lines', 1.295),
-    ('sim', -0.352),
-    ('sim_above_01', -0.921),
-    ('sim_below_002', 0.78),
-    ('sim_below_004', 0.866),
-    ('story_length', -0.025),
-    ('text_finished', 2.527),
-    ('title_punctuation', -0.896),
-))
-INTERLEAVED = Model(bias=-3.743, weights=(
-    ('blocks_since', -0.851),
-    ('column_top', -0.388),
-    ('current_closed', 1.744),
-    ('current_headed', 0.563),
-    ('current_paragraphs', 0.813),
-    ('opens_like_lead', -0.737),
-    ('other_unfinished', 1.227),
-    ('sim_current', -0.616),
-    ('sim_gain', 1.285),
-    ('sim_other', 0.668),
-))
-WRONG = Model(bias=0.456, weights=(
-    ('close_boundary', 0.522),
-    ('continuation', -0.334),
-    ('lone_subheading', 1.438),
-    ('long_headline', -0.266),
-    ('many_credits', 0.666),
-    ('no_credit', 0.811),
-    ('no_headline', 0.552),
-    ('one_paragraph', -0.822),
-    ('paragraphs', 0.362),
-    ('photo', -0.339),
-    ('reason_headlines_guessed', 0.543),
-    ('reason_moved_lead', -0.148),
-    ('reason_no_headline', 0.552),
-    ('reason_short_line_as_start', 0.267),
-    ('reason_unfinished_paragraph', 0.394),
-    ('reason_weak_joint', 0.184),
-    ('short_paragraphs', 0.455),
-    ('subheadings', 0.788),
-    ('three_headlines', 0.566),
-))
-WRONG_THRESHOLD = 0.6427
+WRONG_THRESHOLD = 0.3907
 # END FITTED

@@ -6,6 +6,8 @@ never by a page's particular strings.
 """
 from __future__ import annotations
 
+import math
+
 from .blocks import COLUMN_TAG_RE, OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
 from .bylines import lead_credit
 from .fitted import JOINT, Decision
@@ -111,7 +113,7 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
         "top": float(top),
         "top_of_jump": float(top and in_jump and prev.kind == "short"),
         "sim": sim,
-        "distance": (h - t) / 10,
+        "distance": math.log(h - t),  # a column further down is hardly less likely than the next
         "short_tail": float(tail.kind == "short"),  # it looks like a headline
         "short_tail_unsupported": float(tail.kind == "short" and not plain),
         "indented_head": float(indents and head.indented),

@@ -22,8 +22,10 @@ jump headline). Reconstruction runs in three steps:
    briefs ("环球扫描") is one story; subheadings come in sets, so a story's only
    "subheading" that stops mid-sentence is a cut paragraph's first part.
 
-Text is verbatim: fragments are only re-ordered and concatenated. `accounted`
-checks that every printed character ends up in exactly one place.
+Text is verbatim: fragments are only re-ordered and concatenated; the one
+change is folding PDF look-alikes (⽉ to 月, importer.fold), each recorded in
+the draft's `folded`. `accounted` checks that every printed character ends up
+in exactly one place.
 """
 from __future__ import annotations
 
@@ -34,13 +36,14 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Leftover
 from .blocks import (
-    CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, advert_blocks,
+    CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, page_furniture,
     body_run, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from . import confidence
 from .bylines import Credit, lead_credit, parse_credit
 from .draft import PageDraft, StoryDraft
 from .fitted import INTERLEAVED, STORY_START, Decision
+from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, rejoin
 from .seams import Topics, ends_mid_word, ends_sentence, seam_word
@@ -775,11 +778,14 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     """Rebuild a page's stories from its raw lines (line numbers are index + 1).
 
     With `trace`, every learnt decision is appended to it (`benchmarks/fit_import.py`)."""
+    # PDF look-alikes first (⽉ for 月), so every rule below reads ordinary text.
+    lines, folded = fold_lines(lines)
     blocks = [b for p in rejoin(lines) for b in _logical_blocks(lines, p)]
-    adverts = advert_blocks(blocks)
-    advert_leftovers = [Leftover(n, lines[n - 1].strip(), "advert") for i in sorted(adverts)
+    # adverts and the paper's notices (hotline, call for submissions, media partner) are no story's
+    furniture = page_furniture(blocks)
+    advert_leftovers = [Leftover(n, lines[n - 1].strip(), reason) for i, reason in sorted(furniture.items())
                         for n in (blocks[i].line,) + blocks[i].more]
-    blocks = [b for i, b in enumerate(blocks) if i not in adverts]
+    blocks = [b for i, b in enumerate(blocks) if i not in furniture]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
     # A line over a dash subtitle ("——学习《…》第一至五卷") is a title, however long
@@ -836,7 +842,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     return PageDraft(
         stories=tuple(stories), credits=tuple(walker.credits),
         leftovers=tuple(sorted(leftovers + advert_leftovers, key=lambda lo: lo.line)),
-        date_hint=_date_hint(lines),
+        date_hint=_date_hint(lines), folded=folded,
     )
 
 
@@ -863,7 +869,7 @@ def accounted(lines: list[str], draft: PageDraft) -> tuple[Counter[str], Counter
         have.update(_chars(c))
     for lo in draft.leftovers:
         have.update(_chars(lo.text))
-    want = _chars("\n".join(lines))
+    want = _chars(fold_text("\n".join(lines)))  # the draft holds the folded characters, recorded apart
     return want - have, have - want
 
 

@@ -11,13 +11,14 @@ edited (or was written by hand) and is kept unless ``force`` is given, and an
 imported file an editor deleted stays deleted.
 
 The page file is protected the same way, field by field: its editable fields
-(``section``, ``paper``, ``credits``, ``leftovers``) are recorded in the same
-``imported`` map under ``"PP.page.yaml#field"`` with the sha256 of the value the
+(``section``, ``paper``, ``credits``, ``leftovers``, ``folded``) are recorded in
+the same ``imported`` map under ``"PP.page.yaml#field"`` with the sha256 of the value the
 importer wrote. A field whose value still hashes to its record takes the new
 import's value; a field an editor changed keeps the editor's value (and its old
 record, so it stays protected next time); a field with no record (a page file
 written by hand or by an older importer) that differs from the new import is
-kept too, since nothing shows it is the importer's. The bookkeeping fields
+kept too, since nothing shows it is the importer's; except ``folded``, written
+only when a page had look-alikes, whose absence is nobody's edit. The bookkeeping fields
 (``source``, ``source_sha256``, ``imported``) always describe the latest import.
 ``force`` replaces every field. Values are compared, not bytes, so reformatting
 the YAML (quotes, flow lists) is not an edit.
@@ -113,13 +114,18 @@ def _read_previous(path: Path, rel: str) -> PageInfo | None:
                          f"from imported ones; fix or remove it first:\n{exc}") from None
 
 
-PAGE_FIELDS = ("section", "paper", "credits", "leftovers")  # what an editor may correct in a page file
+PAGE_FIELDS = ("section", "paper", "credits", "leftovers", "folded")  # what an editor may correct in a page file
+# Fields written only when not empty: one absent with no record is no editor's
+# doing (the page had none, or an older importer never wrote the field).
+OPTIONAL_FIELDS = ("folded",)
 
 
 def _field_value(info: PageInfo, name: str) -> Any:
     value = getattr(info, name)
     if name == "leftovers":
         return [[lo.line, lo.text, lo.reason] for lo in value]
+    if name == "folded":
+        return [[f.line, f.printed, f.text, f.count] for f in value]
     return list(value) if name == "credits" else value
 
 
@@ -137,7 +143,8 @@ def _merge_page(new: PageInfo, before: PageInfo | None, page_name: str,
                 force: bool) -> tuple[dict[str, Any], dict[str, str], tuple[str, ...]]:
     """Editable field values to write, their records, and the fields kept as an editor left them."""
     values = {name: getattr(new, name) for name in PAGE_FIELDS}
-    records = {field_key(page_name, name): field_digest(new, name) for name in PAGE_FIELDS}
+    records = {field_key(page_name, name): field_digest(new, name) for name in PAGE_FIELDS
+               if name not in OPTIONAL_FIELDS or values[name]}
     if before is None or force:
         return values, records, ()
     kept = []
@@ -145,8 +152,10 @@ def _merge_page(new: PageInfo, before: PageInfo | None, page_name: str,
         key = field_key(page_name, name)
         ours = before.imported.get(key)
         theirs = field_digest(before, name)
-        if theirs == records[key] or theirs == ours:
+        if theirs == field_digest(new, name) or theirs == ours:
             continue  # the same as this import, or still the importer's own value: take the new one
+        if ours is None and name in OPTIONAL_FIELDS and not getattr(before, name):
+            continue  # never written, so never edited
         values[name] = getattr(before, name)
         if ours is not None:
             records[key] = ours  # keep the old record, so the edit stays protected next time
@@ -170,6 +179,7 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
         fresh = PageInfo(
             date=p.date, page=p.page, section=p.section, paper=p.paper, source=p.source,
             source_sha256=p.source_sha256, credits=p.draft.credits, leftovers=p.draft.leftovers,
+            folded=p.draft.folded,
         )
         values, records, kept = _merge_page(fresh, before, page_rel.rsplit("/", 1)[1], force)
         if kept:
@@ -226,7 +236,7 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
         info = PageInfo(
             date=p.date, page=p.page, section=values["section"], paper=values["paper"], source=p.source,
             source_sha256=p.source_sha256, credits=tuple(values["credits"]),
-            leftovers=tuple(values["leftovers"]), imported=imported,
+            leftovers=tuple(values["leftovers"]), imported=imported, folded=tuple(values["folded"]),
         )
         data = render_page(info).encode("utf-8")
         current = page_path.read_bytes() if page_path.exists() else None
