@@ -177,6 +177,20 @@ def _classify(number: int, raw: str) -> Block:
 
 
 
+def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
+    """Short line i, set between a headline line and the story's first paragraph,
+    read as its author's name with no role word: "王强", "王  强  李  明",
+    "南京大学教授  李明". Only there: elsewhere a short bare line is a subheading
+    or a label ("布点", "聚力"), and `parse_credit` still wants a known surname and
+    no common word ("关注", "江南") before it reads one as a name."""
+    b = blocks[i]
+    if b.kind != "short" or b.markers or not 0 < i < len(blocks) - 1:
+        return None
+    if blocks[i - 1].kind != "short" or blocks[i + 1].kind != "body" or blocks[i + 1].from_page is not None:
+        return None
+    return parse_credit(b.core, bare=True)
+
+
 PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
 
 
@@ -299,5 +313,5 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
 
 
 __all__ = [
-    "Block", "advert_blocks", "advert_line", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+    "Block", "advert_blocks", "advert_line", "byline_under_headline", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
 ]

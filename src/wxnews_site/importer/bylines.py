@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME_RE = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}){{1,3}}$")
@@ -42,6 +43,18 @@ CONTRIBUTED_RE = re.compile(r"^(.+?)(?:参与采写|参与采访|参与报道|�
 PLACE_NAME_RE = re.compile(
     rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
 )
+# Where an author works or what they are, printed before the name with no role
+# word: "江苏省无锡市梁溪区人民法院  王强", "南京大学教授  李明". The line is kept as
+# printed in Credit.text; only the names after the space are bylines.
+AFFILIATION_END = (
+    "法院|检察院|大学|学院|学校|中学|小学|幼儿园|党校|研究院|研究所|研究中心|科学院|社科院|医院|卫生院|中心|委员会"
+    "|政府|办公室|局|厅|署|协会|学会|联合会|基金会|公司|集团|银行|图书馆|博物馆|纪念馆|文化馆|美术馆|报社|杂志社|出版社"
+    "|教授|副教授|研究员|副研究员|讲师|院士|博士|博士生|主任|院长|所长|校长|馆长|局长|书记|法官|检察官|律师|医生|医师"
+    "|教师|老师|工程师|作家|诗人|画家|学者|专家|会长|理事长|董事长|总经理|干部|民警|志愿者"
+)
+AFFILIATION_NAME_RE = re.compile(
+    rf"^([{CJK}（）()]{{2,30}}?(?:{AFFILIATION_END}))\s+([{CJK}·•](?:\s*[{CJK}·•]){{1,30}})$"
+)
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
     # from the 百家姓 and other surnames printed in bylines (莽, 禤, 笪 ...); characters
@@ -58,6 +71,9 @@ class Credit:
     bylines: tuple[str, ...] = ()
     photographers: tuple[str, ...] = ()
     dateline: str | None = None
+    # Why this reading of names is unsure, for the editor to check (a bare name
+    # that is also an ordinary word: "高峰", "黎明"); None when the reading is plain.
+    doubt: str | None = None
 
 
 def _tokens(text: str) -> list[str]:
@@ -80,6 +96,60 @@ def plausible_person(name: str) -> bool:
     if name.startswith(COMPOUND_SURNAMES):
         return 3 <= len(name) <= 4
     return name[:1] in SURNAMES and 2 <= len(name) <= 3
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's word -> part-of-speech table, loaded only when a bare name needs judging."""
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    import jieba.posseg  # loads the table (well under a second)
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+@lru_cache(maxsize=1)
+def _word_freq() -> dict[str, int]:
+    import jieba
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+def word_reading(name: str) -> str:
+    """How a bare name reads as an ordinary word: "name" (no such word: "王强"),
+    "both" (a word that is also a given name: "高峰", "黎明", "白云") or "word"
+    ("关注", "江南", "文明": too common a word to be taken as a person's name alone)."""
+    if "·" in name or "•" in name or len(name) > 3:
+        return "name"
+    freq = _word_freq().get(name, 0)  # 0 for a prefix of longer words, not a word
+    if not freq:
+        return "name"
+    tag = _word_tags().get(name, "")
+    if freq >= 2000 or (freq >= 100 and not tag.startswith("nr")):
+        return "word"
+    return "both"
+
+
+def _padded(text: str) -> bool:
+    """A name padded to the width of three characters: "王  强"; papers pad names, not words."""
+    return bool(re.search(rf"(?:^|\s)[{CJK}]\s+[{CJK}](?:\s|$)", text))
+
+
+def _bare_doubt(printed: str, names: list[str]) -> str | None | bool:
+    """For names printed alone with no role word: False when one reads only as a
+    word, a note for the editor when one reads both ways, None when all are plain."""
+    if _padded(printed):
+        return None
+    readings = {n: word_reading(n) for n in names}
+    if "word" in readings.values():
+        return False
+    both = [n for n, r in readings.items() if r == "both"]
+    if both:
+        word = "it" if both[0] == printed.strip() else f"“{both[0]}”"
+        return f"“{printed.strip()}” read as the author's name, though {word} is also an ordinary word; check it is not a subheading"
+    return None
 
 
 def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
@@ -228,11 +298,9 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
         if found and found[0]:
             return Credit(printed, (), (), None)
     if bare and not wrapped:
-        m = PLACE_NAME_RE.match(inner)
-        if m:  # "黑龙江佳木斯市  武鸿学", "湖南长沙市  吴  峥": a reader or essayist and where they write from
-            name = "".join(m.group(2).split())
-            if plausible_person(name):
-                return Credit(printed, (name,), (), None)
+        affiliated = _affiliated(printed, inner)
+        if affiliated is not None:
+            return affiliated
     found = _names(inner, strict=True)
     if found is None:
         return None
@@ -248,7 +316,34 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
             return None
         if not marked and not bare:
             return None
+        if not marked:  # a bare line: "王强" under a headline, but not "关注" or "江南"
+            doubt = _bare_doubt(inner, bylines)
+            if doubt is False:
+                return None
+            return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt or None)
     return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
+
+
+def _affiliated(printed: str, inner: str) -> Credit | None:
+    """"黑龙江佳木斯市  武鸿学", "南京大学教授  李明": where the author writes from or
+    works, then the name(s); the whole line is the credit, the names its bylines."""
+    m = PLACE_NAME_RE.match(inner)
+    if m:  # a reader or essayist and where they write from: "湖南长沙市  吴  峥"
+        name = "".join(m.group(2).split())
+        return Credit(printed, (name,), (), None) if plausible_person(name) else None
+    m = AFFILIATION_NAME_RE.match(inner)
+    if not m:
+        return None
+    found = _names(m.group(2), strict=True)
+    if not found or not found[0] or found[1] or not all(plausible_person(n) for n in found[0]):
+        return None
+    return Credit(printed, tuple(dict.fromkeys(found[0])), (), None)
+
+
+def names_only(credit: Credit) -> bool:
+    """A credit read as names only where the layout expects an author ("王强" under a
+    headline): with no role word it says less about where a story starts."""
+    return parse_credit(credit.text) is None
 
 
 def lead_credit(paragraph: str) -> Credit | None:
@@ -318,4 +413,4 @@ def is_editor_credit(line: str) -> bool:
     return (bool(EDITOR_CREDIT_RE.match(t)) or bool(STAFF_LINE_RE.match(t))) and len(t) <= 120
 
 
-__all__ = ["Credit", "is_editor_credit", "lead_credit", "parse_authors", "parse_credit", "plausible_person"]
+__all__ = ["Credit", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]
