@@ -307,8 +307,7 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     bylines, photos = found
     if not bylines and not photos:
         return None
-    marked = wrapped or any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES or t in TEXT_ROLES
-                            or ROLE_PREFIX.match(t) for t in _tokens(inner)) or bool(photos)
+    marked = wrapped or _has_role(inner) or bool(photos)
     if not marked or (wrapped and not photos and not any(ROLE_PREFIX.match(t) for t in _tokens(inner))):
         # Names with no role word: "(崔欣润)" after a paragraph, or an essay's
         # author alone on a line. "(上海)" and "布点" are not people: need a surname.
@@ -322,6 +321,12 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
                 return None
             return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt or None)
     return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
+
+
+def _has_role(text: str) -> bool:
+    """A role word is printed with the names: 记者, 摄, 文/图 ..."""
+    return any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES or t in TEXT_ROLES
+               or ROLE_PREFIX.match(t) for t in _tokens(text))
 
 
 def _affiliated(printed: str, inner: str) -> Credit | None:
@@ -363,7 +368,9 @@ def lead_credit(paragraph: str) -> Credit | None:
     pm = re.match(r"\s*[（(]([^()（）]{2,40})[)）]", rest)
     if pm:
         found = _names(pm.group(1), strict=True)
-        if found is not None and (found[0] or found[1]):
+        # names only, with no role word, "（王强 李明）", must read as people: "（上海）" does not
+        unmarked = found is not None and not found[1] and not _has_role(pm.group(1))
+        if found is not None and (found[0] or found[1]) and not (unmarked and not all(map(plausible_person, found[0]))):
             bylines, photos = found
             end += pm.end()
     else:
