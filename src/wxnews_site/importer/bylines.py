@@ -78,7 +78,7 @@ class Credit:
 
 def _tokens(text: str) -> list[str]:
     text = text.replace("\u200b", "").replace("\u3000", " ")
-    text = re.sub(r"[、，,;；]", " ", text)
+    text = re.sub(r"[、，,;；:：]", " ", text)  # "文/图:王强": a colon after a role separates too
     out: list[str] = []
     for tok in text.split():  # "张三/摄", "图/张三"; but "文/图" is one role
         out.extend([tok] if tok in BOTH_ROLES else [t for t in re.split(r"(?<=.)/(?=.)", tok) if t])
@@ -334,15 +334,20 @@ def _affiliated(printed: str, inner: str) -> Credit | None:
     works, then the name(s); the whole line is the credit, the names its bylines."""
     m = PLACE_NAME_RE.match(inner)
     if m:  # a reader or essayist and where they write from: "湖南长沙市  吴  峥"
-        name = "".join(m.group(2).split())
-        return Credit(printed, (name,), (), None) if plausible_person(name) else None
-    m = AFFILIATION_NAME_RE.match(inner)
-    if not m:
+        names_text = m.group(2)
+        names = ["".join(names_text.split())]
+    else:
+        m = AFFILIATION_NAME_RE.match(inner)
+        found = _names(m.group(2), strict=True) if m else None
+        if not found or not found[0] or found[1]:
+            return None
+        names_text, names = m.group(2), found[0]
+    if not all(plausible_person(n) for n in names):
         return None
-    found = _names(m.group(2), strict=True)
-    if not found or not found[0] or found[1] or not all(plausible_person(n) for n in found[0]):
+    doubt = _bare_doubt(names_text, names)  # "无锡市  江南" is a place and a region
+    if doubt is False:
         return None
-    return Credit(printed, tuple(dict.fromkeys(found[0])), (), None)
+    return Credit(printed, tuple(dict.fromkeys(names)), (), None, doubt)
 
 
 def names_only(credit: Credit) -> bool:
