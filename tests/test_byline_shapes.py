@@ -179,3 +179,21 @@ def test_a_photo_credit_under_or_after_its_caption(name, credit, photographers, 
 def test_a_sentence_ending_on_a_word_with_she_keeps_it():
     (s,) = read([TITLE, PD[0], "大家都说要留下这美景。今天去拍摄"])
     assert s.photographers == () and s.paragraphs[-1].endswith("今天去拍摄")
+
+
+@pytest.mark.parametrize("name,bylines", [("王  强", ("王强",)), ("南京大学教授  李明", ("李明",)), ("王强  李明", ("王强", "李明"))])
+def test_a_name_under_the_headline_on_a_page_extracted_line_by_line(name, bylines):
+    import random
+
+    import pagegen
+    from wxnews_site.importer.printed import line_per_line
+
+    page = pagegen._Page(random.Random(0), blank_lines=False, indent="　　", column=16)
+    page.emit("夏夜的萤火")
+    page.emit(name)
+    for text in ("小时候，外婆家门前有一片稻田，夏夜里萤火虫飞来飞去，我们提着玻璃瓶去捉，捉到了又放走。",
+                 "后来外婆搬进了城里，稻田也盖起了楼房，可那些夏夜一直留在我的记忆里，时常想起。"):
+        page.emit(text, starts_paragraph=True, body=True)
+    assert line_per_line(page.lines)
+    (s,) = read(page.lines)
+    assert (s.title, s.bylines, s.credit, len(s.paragraphs)) == ("夏夜的萤火", bylines, name, 2)

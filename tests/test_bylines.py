@@ -216,3 +216,27 @@ def test_more_printed_credits(text, bylines, photographers):
 def test_dateline_brackets_with_names_only(paragraph, prefix, bylines):
     credit = lead_credit(paragraph)
     assert (credit.text, list(credit.bylines)) == (prefix, bylines)
+
+
+@pytest.mark.parametrize("text,bylines", [
+    ("本期主讲人：某某研究所所长  周小平", ["周小平"]),
+    ("主讲人：某县某村107岁老人  王大春", ["王大春"]),
+    ("全国政协委员  程小珍", ["程小珍"]),
+    ("（巴西）若昂·坎迪多·波尔蒂纳里", ["若昂·坎迪多·波尔蒂纳里"]),
+    ("艾力·买买提明", ["艾力·买买提明"]),
+    ("于  文", ["于文"]),
+    ("沈  丘文", ["沈丘"]),  # a padded name is a name, though 沈丘 is a county too
+    ("习近平", ["习近平"]),
+])
+def test_more_names_printed_alone(text, bylines):
+    credit = parse_credit(text, bare=True)
+    assert list(credit.bylines) == bylines and credit.doubt is None
+
+
+@pytest.mark.parametrize("text", [
+    "根脉·筑牢发展之安", "乡村·振兴", "文化·传承",  # a dotted heading is no foreign name
+    "吉林", "天山",  # a place heads a roundup's part
+    "中华人民共和国主席  习近平",  # signs a decree printed inside a text
+])
+def test_dotted_headings_places_and_signatures_are_not_bylines(text):
+    assert parse_credit(text, bare=True) is None

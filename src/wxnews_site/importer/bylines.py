@@ -49,18 +49,24 @@ PLACE_NAME_RE = re.compile(
 AFFILIATION_END = (
     "法院|检察院|大学|学院|学校|中学|小学|幼儿园|党校|研究院|研究所|研究中心|科学院|社科院|医院|卫生院|中心|委员会"
     "|政府|办公室|局|厅|署|协会|学会|联合会|基金会|公司|集团|银行|图书馆|博物馆|纪念馆|文化馆|美术馆|报社|杂志社|出版社"
-    "|教授|副教授|研究员|副研究员|讲师|院士|博士|博士生|主任|院长|所长|校长|馆长|局长|书记|法官|检察官|律师|医生|医师"
-    "|教师|老师|工程师|作家|诗人|画家|学者|专家|会长|理事长|董事长|总经理|干部|民警|志愿者"
+    "|教授|副教授|研究员|副研究员|讲师|院士|博士|博士生|主任|委员|院长|所长|校长|馆长|局长|书记|法官|检察官|律师|医生|医师"
+    "|村医|教师|老师|工程师|作家|诗人|画家|学者|专家|会长|理事长|董事长|总经理|干部|民警|志愿者|队长|负责人|老人"
+    "|代表"
 )
+# (not 主席, 总理, 部长 ...: "中华人民共和国主席  习近平" signs a decree printed inside a text)
+# (a talk's or an interview's speaker: "本期主讲人：…研究所所长  周毅仁")
+SPEAKER = r"(?:本期)?(?:主讲人|讲述人|作者)[:：]\s*"
 AFFILIATION_NAME_RE = re.compile(
-    rf"^([{CJK}（）()]{{2,30}}?(?:{AFFILIATION_END}))\s+([{CJK}·•](?:\s*[{CJK}·•]){{1,30}})$"
+    rf"^(?:{SPEAKER})?([^\s。！？!?；;，,“”\"]{{2,40}}?(?:{AFFILIATION_END}))\s+([{CJK}·•](?:\s*[{CJK}·•]){{1,30}})$"
 )
+# A foreign author's country before the name: "（巴西）若昂·坎迪多·波尔蒂纳里"
+COUNTRY_NAME_RE = re.compile(rf"^([（(][{CJK}]{{1,8}}[)）])\s*([{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}){{1,3}})$")
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
     # from the 百家姓 and other surnames printed in bylines (莽, 禤, 笪 ...); characters
     # that often open an ordinary word or a place ("(经济)", "(东部)", "(鄂州)") are left
     # out, since a bracketed word after a sentence would then read as its author
-    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚郅"
+    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚郅习巨郇"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "端木", "西门", "澹台", "轩辕", "呼延", "南宫")
 
@@ -121,20 +127,37 @@ def word_reading(name: str) -> str:
     """How a bare name reads as an ordinary word: "name" (no such word: "王强"),
     "both" (a word that is also a given name: "高峰", "黎明", "白云") or "word"
     ("关注", "江南", "文明": too common a word to be taken as a person's name alone)."""
-    if "·" in name or "•" in name or len(name) > 3:
+    if "·" in name or "•" in name:
+        return _dotted_reading(name)
+    if len(name) > 3:
         return "name"
     freq = _word_freq().get(name, 0)  # 0 for a prefix of longer words, not a word
     if not freq:
         return "name"
     tag = _word_tags().get(name, "")
-    if freq >= 2000 or (freq >= 100 and not tag.startswith("nr")):
-        return "word"
+    if tag.startswith("nr") and len(name) == 3:
+        return "name"  # a person the dictionary knows: "习近平"
+    if freq >= 2000 or (freq >= 100 and not tag.startswith("nr")) or (freq >= 20 and tag.startswith("ns")):
+        return "word"  # (a place, "吉林", heads a roundup's part more often than it names a person)
     return "both"
+
+
+def _dotted_reading(name: str) -> str:
+    """A dotted line is a transliterated name ("阿依古丽·买买提", "约翰·史密斯") unless
+    a part holds a common word: "乡村·振兴" and "根脉·筑牢发展之安" are headings."""
+    import jieba
+
+    freq, tags = _word_freq(), _word_tags()
+    for part in re.split(r"[·•]", name):
+        for w in jieba.lcut(part, HMM=False):
+            if len(w) >= 2 and freq.get(w, 0) >= 300 and not tags.get(w, "").startswith("nr"):
+                return "word"
+    return "name"
 
 
 def _padded(text: str) -> bool:
     """A name padded to the width of three characters: "王  强"; papers pad names, not words."""
-    return bool(re.search(rf"(?:^|\s)[{CJK}]\s+[{CJK}](?:\s|$)", text))
+    return bool(re.search(rf"(?:^|\s)[{CJK}]\s+[{CJK}]", text))  # "沈  丘文" too
 
 
 def _bare_doubt(printed: str, names: list[str]) -> str | None | bool:
@@ -201,6 +224,10 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
                 segment = []
             else:
                 mode, segment = "photo", []
+            continue
+        if tok == "文" and len(pending) == 1:  # "于  文": a padded name; a surname alone signs nothing
+            add(pending + tok)
+            pending = ""
             continue
         if tok in TEXT_ROLES or ROLE_TOKEN.match(tok):
             if not flush():
@@ -288,6 +315,10 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     core = AGENCY_TAIL.sub("", printed).lstrip(BULLETS + " \u3000")
     inner = _unwrap(core)
     wrapped = inner != core.strip()
+    if bare and not wrapped:  # (an affiliation may hold digits: "…下庙村107岁老人  王万春")
+        affiliated = _affiliated(printed, inner)
+        if affiliated is not None:
+            return affiliated
     if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
     m = CONTRIBUTED_RE.match(inner)
@@ -297,10 +328,6 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
         found = _names(m.group(1), strict=True)
         if found and found[0]:
             return Credit(printed, (), (), None)
-    if bare and not wrapped:
-        affiliated = _affiliated(printed, inner)
-        if affiliated is not None:
-            return affiliated
     found = _names(inner, strict=True)
     if found is None:
         return None
@@ -332,7 +359,7 @@ def _has_role(text: str) -> bool:
 def _affiliated(printed: str, inner: str) -> Credit | None:
     """"黑龙江佳木斯市  武鸿学", "南京大学教授  李明": where the author writes from or
     works, then the name(s); the whole line is the credit, the names its bylines."""
-    m = PLACE_NAME_RE.match(inner)
+    m = PLACE_NAME_RE.match(inner) or COUNTRY_NAME_RE.match(inner)
     if m:  # a reader or essayist and where they write from: "湖南长沙市  吴  峥"
         names_text = m.group(2)
         names = ["".join(names_text.split())]
