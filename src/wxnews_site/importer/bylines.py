@@ -52,9 +52,8 @@ AFFILIATION_END = (
     "|教授|副教授|研究员|副研究员|讲师|院士|博士|博士生|主任|委员|院长|所长|校长|馆长|局长|书记|法官|检察官|律师|医生|医师"
     "|村医|教师|老师|工程师|作家|诗人|画家|学者|专家|会长|理事长|董事长|总经理|干部|民警|志愿者|队长|负责人|老人"
     "|代表"
-)
-# (not 主席, 总理, 部长 ...: "中华人民共和国主席  习近平" signs a decree printed inside a text)
-# (a talk's or an interview's speaker: "本期主讲人：…研究所所长  周毅仁")
+)  # (not 主席, 总理, 部长 ...: "中华人民共和国主席  习近平" signs a decree printed inside a text)
+# A talk's or an interview's speaker: "本期主讲人：…研究所所长  周毅仁".
 SPEAKER = r"(?:本期)?(?:主讲人|讲述人|作者)[:：]\s*"
 AFFILIATION_NAME_RE = re.compile(
     rf"^(?:{SPEAKER})?([^\s。！？!?；;，,“”\"]{{2,40}}?(?:{AFFILIATION_END}))\s+([{CJK}·•](?:\s*[{CJK}·•]){{1,30}})$"
@@ -160,19 +159,19 @@ def _padded(text: str) -> bool:
     return bool(re.search(rf"(?:^|\s)[{CJK}]\s+[{CJK}]", text))  # "沈  丘文" too
 
 
-def _bare_doubt(printed: str, names: list[str]) -> str | None | bool:
-    """For names printed alone with no role word: False when one reads only as a
-    word, a note for the editor when one reads both ways, None when all are plain."""
+def _bare_reading(printed: str, names: list[str]) -> tuple[bool, str | None]:
+    """(names at all, a note for the editor) for names printed alone with no role
+    word: not names when one reads only as a word, noted when one reads both ways."""
     if _padded(printed):
-        return None
+        return True, None
     readings = {n: word_reading(n) for n in names}
     if "word" in readings.values():
-        return False
+        return False, None
     both = [n for n, r in readings.items() if r == "both"]
-    if both:
-        word = "it" if both[0] == printed.strip() else f"“{both[0]}”"
-        return f"“{printed.strip()}” read as the author's name, though {word} is also an ordinary word; check it is not a subheading"
-    return None
+    if not both:
+        return True, None
+    word = "it" if both[0] == printed.strip() else f"“{both[0]}”"
+    return True, f"“{printed.strip()}” read as the author's name, though {word} is also an ordinary word; check it is not a subheading"
 
 
 def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
@@ -343,10 +342,8 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
         if not marked and not bare:
             return None
         if not marked:  # a bare line: "王强" under a headline, but not "关注" or "江南"
-            doubt = _bare_doubt(inner, bylines)
-            if doubt is False:
-                return None
-            return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt or None)
+            names, doubt = _bare_reading(inner, bylines)
+            return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt) if names else None
     return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
 
 
@@ -371,10 +368,8 @@ def _affiliated(printed: str, inner: str) -> Credit | None:
         names_text, names = m.group(2), found[0]
     if not all(plausible_person(n) for n in names):
         return None
-    doubt = _bare_doubt(names_text, names)  # "无锡市  江南" is a place and a region
-    if doubt is False:
-        return None
-    return Credit(printed, tuple(dict.fromkeys(names)), (), None, doubt)
+    ok, doubt = _bare_reading(names_text, names)  # "无锡市  江南" is a place and a region
+    return Credit(printed, tuple(dict.fromkeys(names)), (), None, doubt) if ok else None
 
 
 def names_only(credit: Credit) -> bool:
