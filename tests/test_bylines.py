@@ -168,3 +168,75 @@ def test_a_bracketed_word_is_not_a_surname(printed):
 def test_a_padded_name_signing_wen_wrote_the_text():
     assert parse_credit("廖  沅文", bare=True).bylines == ("廖沅",)
     assert parse_credit("人文", bare=True) is None
+
+
+# a line of names with no role word, read only where the layout expects an author -> bylines
+BARE = [
+    ("王强", ["王强"]), ("欧阳晓明", ["欧阳晓明"]), ("王强  李明", ["王强", "李明"]), ("王强 李明", ["王强", "李明"]),
+    ("王强  李明  赵小红", ["王强", "李明", "赵小红"]), ("王  强", ["王强"]), ("王  强  李  明", ["王强", "李明"]),
+    ("阿依古丽·买买提", ["阿依古丽·买买提"]), ("约翰·史密斯", ["约翰·史密斯"]),
+    ("江苏省无锡市梁溪区人民法院  王强", ["王强"]), ("南京大学教授  李明", ["李明"]),
+    ("无锡市第一人民医院  王  强  李明", ["王强", "李明"]), ("王  强  李  明文", ["王强", "李明"]),
+]
+
+
+@pytest.mark.parametrize("text,bylines", BARE, ids=[b[0] for b in BARE])
+def test_names_printed_alone(text, bylines):
+    credit = parse_credit(text, bare=True)
+    assert credit is not None and credit.text == text and credit.doubt is None
+    assert list(credit.bylines) == bylines and credit.photographers == ()
+    assert parse_credit(text) is None  # alone on a line anywhere, it could be a heading
+
+
+@pytest.mark.parametrize("text", ["关注", "江南", "文明", "王强  江南", "春风十里", "南京大学教授  布点", "南京大学  欢迎你", "无锡市  江南"])
+def test_common_words_and_headings_are_not_names(text):
+    assert parse_credit(text, bare=True) is None
+
+
+def test_a_name_that_is_also_a_word_carries_a_doubt():
+    assert "“高峰”" in parse_credit("高峰", bare=True).doubt
+    assert parse_credit("高  峰", bare=True).doubt is None  # papers pad names, never words
+    assert parse_credit("记者 高峰").doubt is None  # a role word says it is a name
+
+
+@pytest.mark.parametrize("text,bylines,photographers", [
+    ("文/图:王强", ["王强"], ["王强"]), ("文：王强  图：李明", ["王强"], ["李明"]), ("王强摄(新华社)", [], ["王强"]),
+    ("王强 文 李明 摄", ["王强"], ["李明"]), ("本报驻东京记者 王强", ["王强"], []),
+])
+def test_more_printed_credits(text, bylines, photographers):
+    credit = parse_credit(text)
+    assert (list(credit.bylines), list(credit.photographers)) == (bylines, photographers)
+
+
+@pytest.mark.parametrize("paragraph,prefix,bylines", [
+    ("新华社北京6月2日电（王强 李明）近日,会议召开。", "新华社北京6月2日电（王强 李明）", ["王强", "李明"]),
+    ("本报讯(王  强)近日,会议召开。", "本报讯(王  强)", ["王强"]),
+    ("本报讯（上海）近日,会议召开。", "本报讯", []),  # a place in the brackets names nobody
+])
+def test_dateline_brackets_with_names_only(paragraph, prefix, bylines):
+    credit = lead_credit(paragraph)
+    assert (credit.text, list(credit.bylines)) == (prefix, bylines)
+
+
+@pytest.mark.parametrize("text,bylines", [
+    ("本期主讲人：某某研究所所长  周小平", ["周小平"]),
+    ("主讲人：某县某村107岁老人  王大春", ["王大春"]),
+    ("全国政协委员  程小珍", ["程小珍"]),
+    ("（巴西）若昂·坎迪多·波尔蒂纳里", ["若昂·坎迪多·波尔蒂纳里"]),
+    ("艾力·买买提明", ["艾力·买买提明"]),
+    ("于  文", ["于文"]),
+    ("沈  丘文", ["沈丘"]),  # a padded name is a name, though 沈丘 is a county too
+    ("习近平", ["习近平"]),
+])
+def test_more_names_printed_alone(text, bylines):
+    credit = parse_credit(text, bare=True)
+    assert list(credit.bylines) == bylines and credit.doubt is None
+
+
+@pytest.mark.parametrize("text", [
+    "根脉·筑牢发展之安", "乡村·振兴", "文化·传承",  # a dotted heading is no foreign name
+    "吉林", "天山",  # a place heads a roundup's part
+    "中华人民共和国主席  习近平",  # signs a decree printed inside a text
+])
+def test_dotted_headings_places_and_signatures_are_not_bylines(text):
+    assert parse_credit(text, bare=True) is None

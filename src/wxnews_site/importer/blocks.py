@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .bylines import Credit, is_editor_credit, lead_credit, parse_credit
+from .bylines import Credit, is_editor_credit, lead_credit, parse_credit, plausible_person
 from .furniture import (
     CALL, MAILBOX, PARTNER, PHONE_RE, advert_price_or_disclaimer, call_contact, call_heading, call_terms, contact_line,
     mailbox_line, partner_line, staff_line,
@@ -23,6 +23,9 @@ MARKER_RE = re.compile(
     r"[(（]\s*(?P<dir>[上下]?\s*[接转])\s*(?:第\s*)?(?P<page>[A-Za-zＡ-Ｚａ-ｚ]?\s*[0-9０-９一二三四五六七八九十]{1,3})\s*版?\s*[)）]"
     r"|(?P<dir2>[上下]\s*[接转])\s*(?:第\s*)?(?P<page2>[A-Za-zＡ-Ｚａ-ｚ]?\s*[0-9０-９一二三四五六七八九十]{1,3})\s*版")
 TRAILING_PAREN = re.compile(r"[(（][^()（）]{1,30}[)）]$")
+# A photo credit printed after a caption's last sentence with no brackets:
+# "图为市民在步道晨练。  新华社记者  王强摄", "…晨练。王强摄(新华社)".
+TRAILING_SHOT = re.compile(r"(?<=[。！？!?”])\s*([^。！？!?”\s][^。！？!?”]{1,28}?摄(?:影)?\s*(?:[(（][^()（）]{2,10}[)）])?)$")
 DATE_RE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
 OPENING_RE = re.compile(r"^(?:[0-9０-９]{1,4}年)?[0-9０-９一二三四五六七八九十]{1,3}月[0-9０-９一二三四五六七八九十]{1,3}日|^[0-9０-９]{1,2}日[上下晚凌早中]")
@@ -176,9 +179,40 @@ def _classify(number: int, raw: str) -> Block:
         ended = ends_sentence(before) or bool(CLOSING_DATELINE_RE.search(before)) or closes_note(before)
         if candidate is not None and before and ended and not question_headline:
             trailing, core = candidate, before
+    if trailing is None:
+        trailing, core = _trailing_shot(core)
     kind = "short" if trailing is None and not markers and is_short(core) and not SIGN_OFF_RE.match(core) else "body"
     return Block(number, text, kind, core, from_page, to_page, tuple(markers), trailing)
 
+
+
+def _trailing_shot(core: str) -> tuple[Credit | None, str]:
+    """(photo credit, caption) when a caption ends with its photographer unbracketed."""
+    m = TRAILING_SHOT.search(core)
+    if not m:
+        return None, core
+    credit = parse_credit(m.group(1))
+    # (a sentence may end on 摄 too, "…今天去拍摄": the names must read as people's)
+    if credit is None or credit.bylines or not credit.photographers \
+            or not all(plausible_person(n) for n in credit.photographers):
+        return None, core
+    return credit, core[: m.start()].rstrip()
+
+
+def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
+    """Short line i, set between a headline line and the story's first paragraph,
+    read as its author's name with no role word: "王强", "王  强  李  明",
+    "南京大学教授  李明". Only there: elsewhere a short bare line is a subheading
+    or a label ("布点", "聚力"), and `parse_credit` still wants a known surname and
+    no common word ("关注", "江南") before it reads one as a name."""
+    b = blocks[i]
+    if b.kind != "short" or b.markers or not 0 < i < len(blocks) - 1:
+        return None
+    if blocks[i - 1].kind != "short" or blocks[i + 1].kind != "body" or blocks[i + 1].from_page is not None:
+        return None
+    if blocks[i - 1].core.endswith(("——", "：", ":")):
+        return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
+    return parse_credit(b.core, bare=True)
 
 
 PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
@@ -353,5 +387,6 @@ def page_furniture(blocks: list[Block]) -> dict[int, str]:
 
 
 __all__ = [
-    "Block", "advert_blocks", "page_furniture", "advert_line", "classify", "closing_note", "in_jump_column", "is_short", "body_run", "page_indents", "text_like",
+    "Block", "advert_blocks", "advert_line", "byline_under_headline", "classify", "closing_note", "in_jump_column",
+    "is_short", "body_run", "page_furniture", "page_indents", "text_like",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 NAME_RE = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}){{1,3}}$")
@@ -42,12 +43,29 @@ CONTRIBUTED_RE = re.compile(r"^(.+?)(?:参与采写|参与采访|参与报道|�
 PLACE_NAME_RE = re.compile(
     rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
 )
+# Where an author works or what they are, printed before the name with no role
+# word: "江苏省无锡市梁溪区人民法院  王强", "南京大学教授  李明". The line is kept as
+# printed in Credit.text; only the names after the space are bylines.
+AFFILIATION_END = (
+    "法院|检察院|大学|学院|学校|中学|小学|幼儿园|党校|研究院|研究所|研究中心|科学院|社科院|医院|卫生院|中心|委员会"
+    "|政府|办公室|局|厅|署|协会|学会|联合会|基金会|公司|集团|银行|图书馆|博物馆|纪念馆|文化馆|美术馆|报社|杂志社|出版社"
+    "|教授|副教授|研究员|副研究员|讲师|院士|博士|博士生|主任|委员|院长|所长|校长|馆长|局长|书记|法官|检察官|律师|医生|医师"
+    "|村医|教师|老师|工程师|作家|诗人|画家|学者|专家|会长|理事长|董事长|总经理|干部|民警|志愿者|队长|负责人|老人"
+    "|代表"
+)  # (not 主席, 总理, 部长 ...: "中华人民共和国主席  习近平" signs a decree printed inside a text)
+# A talk's or an interview's speaker: "本期主讲人：…研究所所长  周毅仁".
+SPEAKER = r"(?:本期)?(?:主讲人|讲述人|作者)[:：]\s*"
+AFFILIATION_NAME_RE = re.compile(
+    rf"^(?:{SPEAKER})?([^\s。！？!?；;，,“”\"]{{2,40}}?(?:{AFFILIATION_END}))\s+([{CJK}·•](?:\s*[{CJK}·•]){{1,30}})$"
+)
+# A foreign author's country before the name: "（巴西）若昂·坎迪多·波尔蒂纳里"
+COUNTRY_NAME_RE = re.compile(rf"^([（(][{CJK}]{{1,8}}[)）])\s*([{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}){{1,3}})$")
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
     # from the 百家姓 and other surnames printed in bylines (莽, 禤, 笪 ...); characters
     # that often open an ordinary word or a place ("(经济)", "(东部)", "(鄂州)") are left
     # out, since a bracketed word after a sentence would then read as its author
-    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚郅"
+    "傅萧洪赖阎酆贝贲钮荀羿汲邴糜隗宓蓬郗钭韶莘逄郦郤璩濮郏宦庾殳夔厍訾毋乜蒯竺桓莽禤笪佴谯雒郯琚郅习巨郇"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "端木", "西门", "澹台", "轩辕", "呼延", "南宫")
 
@@ -58,11 +76,14 @@ class Credit:
     bylines: tuple[str, ...] = ()
     photographers: tuple[str, ...] = ()
     dateline: str | None = None
+    # Why this reading of names is unsure, for the editor to check (a bare name
+    # that is also an ordinary word: "高峰", "黎明"); None when the reading is plain.
+    doubt: str | None = None
 
 
 def _tokens(text: str) -> list[str]:
     text = text.replace("\u200b", "").replace("\u3000", " ")
-    text = re.sub(r"[、，,;；]", " ", text)
+    text = re.sub(r"[、，,;；:：]", " ", text)  # "文/图:王强": a colon after a role separates too
     out: list[str] = []
     for tok in text.split():  # "张三/摄", "图/张三"; but "文/图" is one role
         out.extend([tok] if tok in BOTH_ROLES else [t for t in re.split(r"(?<=.)/(?=.)", tok) if t])
@@ -80,6 +101,77 @@ def plausible_person(name: str) -> bool:
     if name.startswith(COMPOUND_SURNAMES):
         return 3 <= len(name) <= 4
     return name[:1] in SURNAMES and 2 <= len(name) <= 3
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's word -> part-of-speech table, loaded only when a bare name needs judging."""
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    import jieba.posseg  # loads the table (well under a second)
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+@lru_cache(maxsize=1)
+def _word_freq() -> dict[str, int]:
+    import jieba
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+def word_reading(name: str) -> str:
+    """How a bare name reads as an ordinary word: "name" (no such word: "王强"),
+    "both" (a word that is also a given name: "高峰", "黎明", "白云") or "word"
+    ("关注", "江南", "文明": too common a word to be taken as a person's name alone)."""
+    if "·" in name or "•" in name:
+        return _dotted_reading(name)
+    if len(name) > 3:
+        return "name"
+    freq = _word_freq().get(name, 0)  # 0 for a prefix of longer words, not a word
+    if not freq:
+        return "name"
+    tag = _word_tags().get(name, "")
+    if tag.startswith("nr") and len(name) == 3:
+        return "name"  # a person the dictionary knows: "习近平"
+    if freq >= 2000 or (freq >= 100 and not tag.startswith("nr")) or (freq >= 20 and tag.startswith("ns")):
+        return "word"  # (a place, "吉林", heads a roundup's part more often than it names a person)
+    return "both"
+
+
+def _dotted_reading(name: str) -> str:
+    """A dotted line is a transliterated name ("阿依古丽·买买提", "约翰·史密斯") unless
+    a part holds a common word: "乡村·振兴" and "根脉·筑牢发展之安" are headings."""
+    import jieba
+
+    freq, tags = _word_freq(), _word_tags()
+    for part in re.split(r"[·•]", name):
+        for w in jieba.lcut(part, HMM=False):
+            if len(w) >= 2 and freq.get(w, 0) >= 300 and not tags.get(w, "").startswith("nr"):
+                return "word"
+    return "name"
+
+
+def _padded(text: str) -> bool:
+    """A name padded to the width of three characters: "王  强"; papers pad names, not words."""
+    return bool(re.search(rf"(?:^|\s)[{CJK}]\s+[{CJK}]", text))  # "沈  丘文" too
+
+
+def _bare_reading(printed: str, names: list[str]) -> tuple[bool, str | None]:
+    """(names at all, a note for the editor) for names printed alone with no role
+    word: not names when one reads only as a word, noted when one reads both ways."""
+    if _padded(printed):
+        return True, None
+    readings = {n: word_reading(n) for n in names}
+    if "word" in readings.values():
+        return False, None
+    both = [n for n, r in readings.items() if r == "both"]
+    if not both:
+        return True, None
+    word = "it" if both[0] == printed.strip() else f"“{both[0]}”"
+    return True, f"“{printed.strip()}” read as the author's name, though {word} is also an ordinary word; check it is not a subheading"
 
 
 def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
@@ -131,6 +223,10 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
                 segment = []
             else:
                 mode, segment = "photo", []
+            continue
+        if tok == "文" and len(pending) == 1:  # "于  文": a padded name; a surname alone signs nothing
+            add(pending + tok)
+            pending = ""
             continue
         if tok in TEXT_ROLES or ROLE_TOKEN.match(tok):
             if not flush():
@@ -218,6 +314,10 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     core = AGENCY_TAIL.sub("", printed).lstrip(BULLETS + " \u3000")
     inner = _unwrap(core)
     wrapped = inner != core.strip()
+    if bare and not wrapped:  # (an affiliation may hold digits: "…下庙村107岁老人  王万春")
+        affiliated = _affiliated(printed, inner)
+        if affiliated is not None:
+            return affiliated
     if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
     m = CONTRIBUTED_RE.match(inner)
@@ -227,20 +327,13 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
         found = _names(m.group(1), strict=True)
         if found and found[0]:
             return Credit(printed, (), (), None)
-    if bare and not wrapped:
-        m = PLACE_NAME_RE.match(inner)
-        if m:  # "黑龙江佳木斯市  武鸿学", "湖南长沙市  吴  峥": a reader or essayist and where they write from
-            name = "".join(m.group(2).split())
-            if plausible_person(name):
-                return Credit(printed, (name,), (), None)
     found = _names(inner, strict=True)
     if found is None:
         return None
     bylines, photos = found
     if not bylines and not photos:
         return None
-    marked = wrapped or any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES or t in TEXT_ROLES
-                            or ROLE_PREFIX.match(t) for t in _tokens(inner)) or bool(photos)
+    marked = wrapped or _has_role(inner) or bool(photos)
     if not marked or (wrapped and not photos and not any(ROLE_PREFIX.match(t) for t in _tokens(inner))):
         # Names with no role word: "(崔欣润)" after a paragraph, or an essay's
         # author alone on a line. "(上海)" and "布点" are not people: need a surname.
@@ -248,7 +341,41 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
             return None
         if not marked and not bare:
             return None
+        if not marked:  # a bare line: "王强" under a headline, but not "关注" or "江南"
+            names, doubt = _bare_reading(inner, bylines)
+            return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt) if names else None
     return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
+
+
+def _has_role(text: str) -> bool:
+    """A role word is printed with the names: 记者, 摄, 文/图 ..."""
+    return any(ROLE_TOKEN.match(t.strip(":：")) or t in PHOTO_ROLES or t in BOTH_ROLES or t in TEXT_ROLES
+               or ROLE_PREFIX.match(t) for t in _tokens(text))
+
+
+def _affiliated(printed: str, inner: str) -> Credit | None:
+    """"黑龙江佳木斯市  武鸿学", "南京大学教授  李明": where the author writes from or
+    works, then the name(s); the whole line is the credit, the names its bylines."""
+    m = PLACE_NAME_RE.match(inner) or COUNTRY_NAME_RE.match(inner)
+    if m:  # a reader or essayist and where they write from: "湖南长沙市  吴  峥"
+        names_text = m.group(2)
+        names = ["".join(names_text.split())]
+    else:
+        m = AFFILIATION_NAME_RE.match(inner)
+        found = _names(m.group(2), strict=True) if m else None
+        if not found or not found[0] or found[1]:
+            return None
+        names_text, names = m.group(2), found[0]
+    if not all(plausible_person(n) for n in names):
+        return None
+    ok, doubt = _bare_reading(names_text, names)  # "无锡市  江南" is a place and a region
+    return Credit(printed, tuple(dict.fromkeys(names)), (), None, doubt) if ok else None
+
+
+def names_only(credit: Credit) -> bool:
+    """A credit read as names only where the layout expects an author ("王强" under a
+    headline): with no role word it says less about where a story starts."""
+    return parse_credit(credit.text) is None
 
 
 def lead_credit(paragraph: str) -> Credit | None:
@@ -268,7 +395,9 @@ def lead_credit(paragraph: str) -> Credit | None:
     pm = re.match(r"\s*[（(]([^()（）]{2,40})[)）]", rest)
     if pm:
         found = _names(pm.group(1), strict=True)
-        if found is not None and (found[0] or found[1]):
+        # names only, with no role word, "（王强 李明）", must read as people: "（上海）" does not
+        unmarked = found is not None and not found[1] and not _has_role(pm.group(1))
+        if found is not None and (found[0] or found[1]) and not (unmarked and not all(map(plausible_person, found[0]))):
             bylines, photos = found
             end += pm.end()
     else:
@@ -318,4 +447,4 @@ def is_editor_credit(line: str) -> bool:
     return (bool(EDITOR_CREDIT_RE.match(t)) or bool(STAFF_LINE_RE.match(t))) and len(t) <= 120
 
 
-__all__ = ["Credit", "is_editor_credit", "lead_credit", "parse_authors", "parse_credit", "plausible_person"]
+__all__ = ["Credit", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]

@@ -69,7 +69,9 @@ def flag(s: StoryDraft, margin: float) -> StoryDraft:
     """The story with its reasons kept when it is likely wrong, and dropped when not."""
     p = WRONG.probability(features(s, margin))
     if p < WRONG_THRESHOLD:
-        return replace(s, review=()) if s.review else s
+        # a reason the model does not know (a byline's doubt, say) is the step's own and stays
+        kept = tuple(r for r in s.review if reason_key(r) == "other_reason")
+        return replace(s, review=kept) if kept != s.review else s
     if s.review:
         return s
     # with no step's reason to show, only a story the model is sure about is flagged

@@ -37,10 +37,10 @@ from dataclasses import dataclass, field, replace
 from ..model import Leftover
 from .blocks import (
     CHAPTER_RE, COLUMN_TAG_RE, OPENER_RE, OPENING_RE, SIGN_OFF_RE, DATE_RE, LABEL_MAX, SHORT_MAX, Block, page_furniture,
-    body_run, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
+    body_run, byline_under_headline, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from . import confidence
-from .bylines import Credit, lead_credit, parse_credit
+from .bylines import Credit, lead_credit, names_only, parse_credit
 from .draft import PageDraft, StoryDraft
 from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
@@ -264,7 +264,9 @@ class _Walker:
             return False
         if nxt is not None:
             nb = self.blocks[nxt]
-            if nb.kind == "credit" or nb.from_page is not None or nb.kind == "marker":
+            # (a bare name under the lines, "牛志远  许陈静", may sign a part of the story)
+            if (nb.kind == "credit" and not (nb.credit and names_only(nb.credit))) or nb.from_page is not None \
+                    or nb.kind == "marker":
                 return True
             if nb.kind == "body" and lead_credit(nb.core) is not None:
                 return True
@@ -715,7 +717,7 @@ def _finish(s: _Story) -> StoryDraft | None:
         kind = "photo"
     else:
         kind = "article"
-    review = list(dict.fromkeys(s.review))
+    review = list(dict.fromkeys(s.review + [c.doubt for c in s.credits if c.doubt]))
     if not s.paras and not s.headlines:
         if not s.credits and not s.markers:
             return None
@@ -816,6 +818,10 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and not COLUMN_TAG_RE.search(b.core)
               and blocks[i - 1].kind == "body" and in_jump_column(blocks, i - 1)
               and blocks[i + 1].kind in ("short", "marker") else b for i, b in enumerate(blocks)]
+    # a name line between a headline and the first paragraph is the story's byline
+    # (before joints, so it is never read as a cut sentence's first part)
+    blocks = [replace(b, kind="credit", core="", credit=c) if (c := byline_under_headline(blocks, i)) is not None else b
+              for i, b in enumerate(blocks)]
     topics = Topics([b.core or b.raw for b in blocks])
     pairs, scores = pair_joints(blocks, topics, trace)
     # a short line cut mid-sentence is text, not a headline
