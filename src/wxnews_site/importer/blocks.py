@@ -196,7 +196,9 @@ def _trailing_shot(core: str) -> tuple[Credit | None, str]:
     if credit is None or credit.bylines or not credit.photographers \
             or not all(plausible_person(n) for n in credit.photographers):
         return None, core
-    return credit, core[: m.start()].rstrip()
+    # The caption keeps its credit as printed, so the printed line stays whole in the
+    # text; the credit only names the photographers (its text is already there).
+    return replace(credit, text=""), core
 
 
 def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:

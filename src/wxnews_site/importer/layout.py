@@ -726,7 +726,7 @@ def _finish(s: _Story) -> StoryDraft | None:
         kind=kind, kicker=kicker, title=title, subtitle=subtitle,
         paragraphs=tuple(p for p, _ in s.paras),
         bylines=tuple(dict.fromkeys(bylines)), photographers=tuple(dict.fromkeys(photographers)),
-        credit=" ".join(c.text for c in s.credits) or None,
+        credit=" ".join(c.text for c in s.credits if c.text) or None,
         dateline=next((c.dateline for c in ([s.lead] if s.lead else []) + s.credits if c.dateline), None),
         continued_from_page=s.from_page, continued_to_page=s.to_page,
         lines=tuple(sorted(s.lines)), review=tuple(review), markers=tuple(s.markers),
