@@ -1,0 +1,133 @@
+"""Printed pages of the People's Daily corpus as stories: the gold comes from these records.
+
+One corpus record is one item on a printed page (date + page, in `order`):
+articles, photos with captions, editor credits, adverts and others. We read the
+record fields only (kicker/title/subtitle, authors, body split at \\n, captions).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "rmrb_rss" / "rmrb_rss_corpus.jsonl"
+CJK = "\u3400-\u9fff"
+STOPS = "。！？；…，、：”’）)!?;,:"
+# "本报北京6月21日电  （记者刘温馨）": a dateline whose brackets hold the reporters
+DATELINE_RE = re.compile(rf"^((?:本报|新华社|中新社)[{CJK}0-9]{{0,12}}电)\s*[（(]([^（）()]{{1,40}})[）)]")
+ROLE_RE = re.compile(r"本报记者|新华社记者|人民日报记者|特约记者|见习记者|记者|本报通讯员|通讯员")
+NAME_RE = re.compile(rf"^[{CJK}·]{{2,6}}$")
+
+
+@dataclass(frozen=True)
+class Photo:
+    caption: str
+    credit: str  # as printed in the record ("李绍军摄（新华社发）"), may be ""
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    key: str
+    kind: str  # article | photo
+    kicker: str | None
+    title: str | None
+    subtitle: str | None
+    authors: str | None
+    paragraphs: tuple[str, ...]  # "## x" for an in-article subheading
+    photos: tuple[Photo, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    date: str
+    number: int
+    section: str
+    stories: tuple[Story, ...]
+    editor_lines: tuple[str, ...]
+
+
+def _clean(value) -> str | None:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    return text or None
+
+
+def is_subheading(line: str) -> bool:
+    """A short line with no sentence punctuation inside a body prints as a subheading."""
+    t = line.strip()
+    return 0 < len(t) <= 24 and t[-1] not in STOPS and not re.search(r"[。；！？]", t)
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """Names in a credit: single characters pair up, as '王  强' is one padded name."""
+    names, pending = [], ""
+    for tok in re.split(r"[\s、，,]+", ROLE_RE.sub(" ", text)):
+        if not tok:
+            continue
+        if len(tok) == 1:
+            pending += tok
+            if len(pending) == 2:
+                names.append(pending)
+                pending = ""
+        else:
+            names.append(tok)
+    if pending:
+        names.append(pending)
+    return tuple(n for n in names if NAME_RE.match(n))
+
+
+def dateline_names(first: str) -> tuple[str | None, tuple[str, ...]]:
+    """The dateline and its bracketed reporters when a body opens with one."""
+    m = DATELINE_RE.match(first)
+    if not m:
+        return None, ()
+    return m.group(1), split_names(m.group(2))
+
+
+def photo_of(caption: str) -> Photo | None:
+    """A caption record '说明。\\u3000\\u3000李绍军摄（新华社发）' as text, credit and names."""
+    text, _, credit = caption.rpartition("\u3000\u3000")
+    if not text or "摄" not in credit:
+        return None
+    who = re.sub(r"[（(][^（）()]*[）)]\s*$", "", credit).strip()
+    who = re.sub(r"\s*摄\s*$", "", who)
+    names = split_names(who)
+    if not names:
+        return None
+    return Photo(" ".join(text.split()), credit.strip(), names)
+
+
+def _story(r: dict) -> Story | None:
+    body = [" ".join(x.split()) for x in (r.get("body") or "").split("\n")]
+    paras = tuple(f"## {x}" if is_subheading(x) else x for x in body if x)
+    caps = r.get("captions") if isinstance(r.get("captions"), list) else []
+    photos = tuple(p for p in (photo_of(c) for c in caps if isinstance(c, str)) if p)
+    kind = "article" if paras else "photo"
+    if not paras and not photos:
+        return None
+    title = _clean(r.get("title"))
+    if kind == "photo" and title == "图片报道":
+        title = None
+    return Story(f"{r['date']}/{r['page']}/{r['order']}", kind, _clean(r.get("kicker")), title,
+                 _clean(r.get("subtitle")), _clean(r.get("authors")), paras, photos)
+
+
+def load_pages(path: Path = CORPUS) -> list[Page]:
+    """Corpus pages with at least one story, sorted by date and page."""
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                r = json.loads(line)
+                groups[(r["date"], int(r["page"]))].append(r)
+    pages = []
+    for (date, number), recs in sorted(groups.items()):
+        recs.sort(key=lambda r: int(r.get("order") or 0))
+        stories = tuple(s for s in (_story(r) for r in recs if r["kind"] in ("article", "photo")) if s)
+        editor = tuple(" ".join(x.split()) for r in recs if r["kind"] == "editor_credit"
+                       for x in [r.get("title") or "", *(r.get("body") or "").split("\n")] if x.strip())
+        if any(s.kind == "article" for s in stories):
+            pages.append(Page(date, number, recs[0].get("section") or "", stories, editor))
+    return pages
