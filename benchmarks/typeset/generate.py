@@ -122,8 +122,10 @@ def run(seed: int, pages: int, work: Path, corpus: Path = CORPUS) -> Report:
     ver, rep, t0 = version(), Report(), time.perf_counter()
     todo = pick(seed, pages, corpus)
     results: list[dict | Future] = []
-    # spawn, not fork: forking a process that runs Playwright's threads can hang the child
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool, ExitStack() as stack:
+    # The worker is forked before Playwright starts its threads (forking them can hang the
+    # child); spawn would re-run the caller's unguarded script.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool, ExitStack() as stack:
+        pool.submit(int).result()
         printer = None
         for i, (page, donor) in enumerate(todo, 1):
             name, stem = f"typeset-s{seed}-p{i:02d}", out / f"{i:02d}"
