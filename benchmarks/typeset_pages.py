@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rep = run(args.seed, args.pages, args.work)
     made = len(rep.pages) + len(rep.dropped)
+    new = made - rep.reused
+    per = f"{rep.seconds / new:.2f} s per new page" if new else "all from cache"
     print(f"{len(rep.pages)} pages typeset, {len(rep.dropped)} dropped, {rep.reused} reused from cache, "
-          f"{rep.seconds:.1f} s ({rep.seconds / max(1, made - rep.reused):.2f} s per new page)")
+          f"{rep.seconds:.1f} s ({per})")
     print(f"glyphs mapped back (radicals, dashes): {rep.mapped}")
     for name, why in rep.dropped:
         print(f"  dropped {name}: {why}")

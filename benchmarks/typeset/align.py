@@ -48,49 +48,70 @@ def targets(plan: PagePlan) -> list[Target]:
     return out + [Target((u,)) for u in plan.bottom]
 
 
-def match(paras: list[str], tg: list[Target], budget: int = 20000) -> list[list[int]]:
-    """Raw paragraph indices per target; depth-first over the few ambiguous short pieces."""
+def _free(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    return all(b <= x or a >= y for x, y in spans)
+
+
+def match(paras: list[str], tg: list[Target], budget: int = 50000) -> list[list[int]]:
+    """Raw paragraph indices per target, in the target's text order.
+
+    pdfminer may read the rest of a paragraph before its start (a later column's
+    box first), so a piece may sit anywhere in its unit that is not yet covered;
+    depth-first over the few ambiguous short pieces.
+    """
     texts = [squash("".join(u.text for u in t.units)) for t in tg]
-    pos = [0] * len(tg)
-    pieces: list[list[int]] = [[] for _ in tg]
+    spans: list[list[tuple[int, int]]] = [[] for _ in tg]
+    got: list[list[tuple[int, int]]] = [[] for _ in tg]  # (offset, raw index)
     sq = [squash(p) for p in paras]
     steps = [0]
+
+    def places(s: str) -> list[tuple[int, int]]:
+        out = []
+        for k, t in enumerate(texts):
+            at = t.find(s)
+            while at >= 0:
+                if _free(spans[k], at, at + len(s)):
+                    out.append((k, at))
+                at = t.find(s, at + 1)
+        # a piece that carries on where its unit's last piece stopped comes first, then a unit's start
+        ends = {(k, y) for k in range(len(tg)) for _, y in spans[k][-1:]}
+        return sorted(out, key=lambda c: (c not in ends, c[1] != 0, c))
 
     def go(i: int) -> bool:
         steps[0] += 1
         if steps[0] > budget:
             return False
         if i == len(sq):
-            return all(p == len(t) for p, t in zip(pos, texts))
-        s = sq[i]
-        cands = [k for k, t in enumerate(texts) if s and t.startswith(s, pos[k])]
-        cands.sort(key=lambda k: (pos[k] == 0, k))  # a unit already begun goes on first
-        for k in cands:
-            pos[k] += len(s)
-            pieces[k].append(i)
+            return all(sum(y - x for x, y in sp) == len(t) for sp, t in zip(spans, texts))
+        for k, at in places(sq[i]) if sq[i] else []:
+            spans[k].append((at, at + len(sq[i])))
+            got[k].append((at, i))
             if go(i + 1):
                 return True
-            pos[k] -= len(s)
-            pieces[k].pop()
+            spans[k].pop()
+            got[k].pop()
         return False
 
     if not go(0):
         unmatched = next((p for p in paras if not any(squash(p) in t for t in texts)), None)
-        raise AlignError(_differs(squash(unmatched), texts) if unmatched else "pieces do not add up to the printed units")
-    return pieces
+        missing = next((t[:20] for t, sp in zip(texts, spans) if sum(y - x for x, y in sp) != len(t)), "")
+        raise AlignError(_differs(squash(unmatched), texts) if unmatched else
+                         f"pieces do not add up to the printed units (search {steps[0]} steps; first short unit {missing!r})")
+    return [[i for _, i in sorted(g)] for g in got]
 
 
 def _differs(s: str, texts: list[str]) -> str:
-    """Where a raw paragraph parts from the printed unit it follows longest: lost or garbled text."""
-    best, at = 0, ""
-    for t in texts:
-        for k in range(len(t)):
-            n = 0
-            while n < len(s) and k + n < len(t) and s[n] == t[k + n]:
-                n += 1
-            if n > best:
-                best, at = n, t[k + n: k + n + 6]
-    return f"raw text differs from print after {s[max(0, best - 8):best]!r}: raw {s[best:best + 6]!r}, printed {at!r}"
+    """Where a raw paragraph parts from the printed text: the longest prefix found in print, and what follows."""
+    lo, hi = 0, len(s)
+    while lo < hi:  # bisect on the length of the longest printed prefix
+        mid = (lo + hi + 1) // 2
+        if any(s[:mid] in t for t in texts):
+            lo = mid
+        else:
+            hi = mid - 1
+    t = next((t for t in texts if s[:lo] in t), "")
+    at = t.find(s[:lo]) + lo if t else 0
+    return f"raw text differs from print after {s[max(0, lo - 8):lo]!r}: raw {s[lo:lo + 6]!r}, printed {t[at:at + 6]!r}"
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,11 @@ class Page:
     editor_lines: tuple[str, ...]
 
 
+INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\ufeff")  # in the records, never printed
+
+
 def _clean(value) -> str | None:
-    text = (value or "").strip() if isinstance(value, str) else ""
+    text = (value or "").translate(INVISIBLE).strip() if isinstance(value, str) else ""
     return text or None
 
 
@@ -100,7 +103,7 @@ def photo_of(caption: str) -> Photo | None:
 
 
 def _story(r: dict) -> Story | None:
-    body = [" ".join(x.split()) for x in (r.get("body") or "").split("\n")]
+    body = [" ".join(x.translate(INVISIBLE).split()) for x in (r.get("body") or "").split("\n")]
     paras = tuple(f"## {x}" if is_subheading(x) else x for x in body if x)
     caps = r.get("captions") if isinstance(r.get("captions"), list) else []
     photos = tuple(p for p in (photo_of(c) for c in caps if isinstance(c, str)) if p)

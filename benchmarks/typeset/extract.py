@@ -5,8 +5,8 @@ boxes itself (LAParams below are its defaults, boxes_flow=0.5), so column order,
 cuts and interleavings come from real software. We only join printed lines into
 paragraphs the way a reader of the page would: a line set about 2em right of
 its column's left edge opens a paragraph, other lines continue it; a box that
-does not sit right under the box read before it opens a paragraph too (a
-column break). Paragraphs are separated by a blank line, as in the Wuxi page.
+does not sit right under the box read before it, or sits under a short line,
+opens a paragraph too (a column break). Paragraphs are separated by a blank line, as in the Wuxi page.
 """
 from __future__ import annotations
 
@@ -72,23 +72,39 @@ def _vgap(a: Box, b: Box) -> float:
 
 
 def column_left(box: Box, boxes: list[Box]) -> float:
-    """The left edge of the column a box stands in: a one-line box may hold just an indented first line."""
+    """The left edge of the column a box stands in: a box may hold only indented lines.
+
+    Any text close above or below counts, whatever its size: a run of
+    subheadings in a larger size is indented against the body text around it.
+    """
     em = box.em
     left = box.x0
     for b in boxes:
-        if b is box or not _same_size(b, box) or not _x_overlap(b, box):
+        if b is box or not _x_overlap(b, box):
             continue
         if box.x0 - 2.5 * em <= b.x0 < left and _vgap(b, box) < NEAR_EMS * em:
             left = b.x0
     return left
 
 
-def continues(prev: Box | None, box: Box, prev_left: float, left: float) -> bool:
-    """Whether a box carries on the column of the box read just before it (no column break)."""
+def column_right(box: Box, boxes: list[Box], left: float) -> float:
+    """The right edge of a box's column: the widest text close by that starts at the same edge."""
+    em = box.em
+    return max([box.x1] + [b.x1 for b in boxes if _x_overlap(b, box) and abs(b.x0 - left) < 2.5 * em
+                           and _vgap(b, box) < NEAR_EMS * em])
+
+
+def continues(prev: Box | None, box: Box, prev_left: float, left: float, prev_right: float) -> bool:
+    """Whether a box carries on the paragraph of the box read just before it (no column break).
+
+    Only when it sits right under it in the same column, and the line above runs
+    to the column's right edge: a short line ends its paragraph.
+    """
     if prev is None or not _same_size(prev, box) or not _x_overlap(prev, box):
         return False
     gap = prev.y0 - box.y1
-    return -0.2 * box.em <= gap < 0.9 * box.em and abs(prev_left - left) < 0.5 * box.em
+    full = prev.lines[-1].x1 >= prev_right - 2.0 * box.em
+    return -0.2 * box.em <= gap < 0.9 * box.em and abs(prev_left - left) < 0.5 * box.em and full
 
 
 def glue(left: str, right: str) -> str:
@@ -105,7 +121,7 @@ def paragraphs(boxes: list[Box]) -> list[str]:
     """Printed lines joined into paragraphs, in the boxes' reading order."""
     out: list[str] = []
     prev: Box | None = None
-    prev_left = 0.0
+    prev_left = prev_right = 0.0
     for box in boxes:
         left = column_left(box, boxes)
         for i, ln in enumerate(box.lines):
@@ -113,12 +129,12 @@ def paragraphs(boxes: list[Box]) -> list[str]:
             if not text:
                 continue
             indented = ln.x0 - left > INDENT_EMS * ln.em
-            opens = indented or (i == 0 and not continues(prev, box, prev_left, left))
+            opens = indented or (i == 0 and not continues(prev, box, prev_left, left, prev_right))
             if opens or not out:
                 out.append(text)
             else:
                 out[-1] = glue(out[-1], text)
-        prev, prev_left = box, left
+        prev, prev_left, prev_right = box, left, column_right(box, boxes, left)
     return out
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import random
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from .extract import extract
 from .gold import build
 from .html import page_html
 from .layout import MAX_PT, MIN_PT, plan_page
+from .model import PagePlan
 from .printer import chromium
 
 HERE = Path(__file__).resolve().parent
@@ -73,38 +77,43 @@ def _cached(stem: Path, ver: str) -> dict | None:
     return {**info, "raw": raw, "gold": gold}
 
 
-def _make(page: Page, donor: Story | None, name: str, seed: int, i: int, stem: Path, printer, ver: str) -> dict:
-    scale, reason = 1.0, ""
-    for _ in range(MAX_TRIES):  # a plan that overflows even in the smallest type loses its last stories
+def _write_info(stem: Path, info: dict) -> dict:
+    stem.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    return info
+
+
+def _print(page: Page, donor: Story | None, name: str, seed: int, i: int, stem: Path, printer, ver: str
+           ) -> tuple[PagePlan, dict] | dict:
+    """Plan and print one page; a plan that overflows even in the smallest type loses its last stories."""
+    scale = 1.0
+    for _ in range(MAX_TRIES):
         plan = plan_page(page, donor, name, random.Random(f"{seed}:{i}"), scale)
         html = page_html(plan)
         pt = printer(html, stem.with_suffix(".pdf"), MIN_PT, MAX_PT)
         if pt is not None:
-            break
+            stem.with_suffix(".html").write_text(html.replace(f"font-size: {plan.font_pt}pt", f"font-size: {pt}pt"),
+                                                 encoding="utf-8")
+            return plan, {"name": name, "style": plan.style, "shapes": list(plan.shapes), "version": ver,
+                          "body_pt": pt, "corpus_page": f"{page.date}/{page.number}"}
         scale *= 0.7
-    else:
-        info = {"name": name, "version": ver, "dropped": f"overflows one page after {MAX_TRIES} plans"}
-        stem.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-        return info
-    stem.with_suffix(".html").write_text(html.replace(f"font-size: {plan.font_pt}pt", f"font-size: {pt}pt"), encoding="utf-8")
+    return _write_info(stem, {"name": name, "version": ver, "dropped": f"overflows one page after {MAX_TRIES} plans"})
+
+
+def _finish(plan: PagePlan, stem: Path, info: dict) -> dict:
+    """Read the PDF back and check the gold against it (runs in a worker while Chromium prints the next page)."""
     ex = extract(stem.with_suffix(".pdf"))
-    if not reason and ex.pdf_pages != 1:
-        reason = f"printed on {ex.pdf_pages} PDF pages"
-    info = {"name": name, "style": plan.style, "shapes": list(plan.shapes), "version": ver, "body_pt": pt,
-            "mapped": ex.mapped, "corpus_page": f"{page.date}/{page.number}"}
-    if not reason:
-        try:
-            gold = build(plan, list(ex.paragraphs))
-        except AlignError as e:
-            reason = str(e)
-    if reason:
-        info["dropped"] = reason
-    else:
-        stem.with_suffix(".txt").write_text(ex.raw, encoding="utf-8")
-        Path(f"{stem}.gold.yaml").write_text(yaml.safe_dump(gold, allow_unicode=True, sort_keys=False, width=10**6),
-                                             encoding="utf-8")
-    stem.with_suffix(".json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-    return info if reason else {**info, "raw": ex.raw, "gold": gold}
+    info = {**info, "mapped": ex.mapped}
+    if ex.pdf_pages != 1:
+        return _write_info(stem, {**info, "dropped": f"printed on {ex.pdf_pages} PDF pages"})
+    try:
+        gold = build(plan, list(ex.paragraphs))
+    except AlignError as e:
+        return _write_info(stem, {**info, "dropped": str(e)})
+    stem.with_suffix(".txt").write_text(ex.raw, encoding="utf-8")
+    Path(f"{stem}.gold.yaml").write_text(yaml.safe_dump(gold, allow_unicode=True, sort_keys=False, width=10**6),
+                                         encoding="utf-8")
+    _write_info(stem, info)
+    return {**info, "raw": ex.raw, "gold": gold}
 
 
 def run(seed: int, pages: int, work: Path, corpus: Path = CORPUS) -> Report:
@@ -112,20 +121,29 @@ def run(seed: int, pages: int, work: Path, corpus: Path = CORPUS) -> Report:
     out.mkdir(parents=True, exist_ok=True)
     ver, rep, t0 = version(), Report(), time.perf_counter()
     todo = pick(seed, pages, corpus)
-    with chromium() as printer:
+    results: list[dict | Future] = []
+    # The worker is forked before Playwright starts its threads (forking them can hang the
+    # child); spawn would re-run the caller's unguarded script.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool, ExitStack() as stack:
+        pool.submit(int).result()
+        printer = None
         for i, (page, donor) in enumerate(todo, 1):
             name, stem = f"typeset-s{seed}-p{i:02d}", out / f"{i:02d}"
             got = _cached(stem, ver)
             if got is not None:
                 rep.reused += 1
-            else:
-                got = _make(page, donor, name, seed, i, stem, printer, ver)
+                results.append(got)
+                continue
+            printer = printer or stack.enter_context(chromium())
+            made = _print(page, donor, name, seed, i, stem, printer, ver)
+            results.append(pool.submit(_finish, made[0], stem, made[1]) if isinstance(made, tuple) else made)
+        for r in results:
+            got = r.result() if isinstance(r, Future) else r
             rep.mapped += got.get("mapped", 0)
             if got.get("dropped"):
-                rep.dropped.append((name, got["dropped"]))
+                rep.dropped.append((got["name"], got["dropped"]))
                 continue
-            rep.pages.append({"name": name, "raw": got["raw"], "gold": got["gold"],
-                              "shapes": sorted(got["shapes"]),
-                              "style": got["style"]})
+            rep.pages.append({"name": got["name"], "raw": got["raw"], "gold": got["gold"],
+                              "shapes": sorted(got["shapes"]), "style": got["style"]})
     rep.seconds = time.perf_counter() - t0
     return rep

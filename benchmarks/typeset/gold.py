@@ -33,7 +33,7 @@ def _cut_tags(units: list[Printed]) -> set[str]:
         for left, (a, b) in zip(pu.left_ends, zip(pu.pieces, pu.pieces[1:])):
             if left.endswith(("。", "”", "！", "？")):
                 tags.add("joint:after-stop")
-            if b - a > FAR:
+            if abs(b - a) > FAR:  # pdfminer may read a paragraph's rest before its start
                 tags.add("joint:far")
     return tags
 
@@ -42,7 +42,7 @@ def _order_tags(aid: str, units: list[Printed], first_piece: dict[int, str], par
     """Displaced leads, interleaving and stories after a jump marker, as the reading order has them."""
     tags = set()
     body = [pu for pu in units if pu.unit.role in BODY_ROLES and pu.pieces]
-    if len(body) >= 2 and body[0].pieces[0] > min(pu.pieces[0] for pu in body[1:]):
+    if len(body) >= 2 and min(body[0].pieces) > min(min(pu.pieces) for pu in body[1:]):
         tags.add("joint:displaced-lead")
         if body[0].core.startswith(("本报", "新华社")) or "电" in body[0].core[:20]:
             tags.add("joint:dateline-lead")

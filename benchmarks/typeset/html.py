@@ -33,7 +33,7 @@ body {{ width: {PAGE_W_MM}mm; font-family: {SERIF}; font-size: {plan.font_pt}pt;
 .body {{ column-gap: {GAP_EM}em; column-rule: 0.2mm solid #999; column-fill: balance }}
 .body p {{ margin: 0; text-indent: 2em; text-align: start }}  /* justified CJK spreads letters: pdfminer reads spaces */
 .body p.cont {{ text-indent: 0 }}
-.body p.sub {{ font-size: 1.15em; margin: 0.4em 0 }}  /* indented: a centred short line may sit under 2em in */
+.body p.sub {{ font-size: 1.25em; margin: 0.6em 0 }}  /* indented: a centred short line may sit under 2em in */
 .body p.note {{ font-family: {SANS}; font-size: 0.95em }}
 .body p.marker {{ text-indent: 0 }}
 .foot {{ text-align: right; margin-top: 0.3em }}
