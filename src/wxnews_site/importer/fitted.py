@@ -60,7 +60,7 @@ PRIOR_JOINT = Model(bias=-1.0, weights=(
     ("adjacent", 3.0), ("over_lead", 2.5), ("word", 2.0), ("word_length", 1.0), ("opener", -1.0), ("cut", 2.5),
     ("continues", 1.5), ("weak_start", 0.5), ("top", 1.0), ("top_of_jump", 1.0), ("sim", 6.0), ("distance", -0.1),
     ("short_tail", -1.5), ("short_tail_unsupported", -20.0), ("indented_head", -2.5), ("unindented_head", 1.5),
-    ("tail_complete", -20.0),
+    ("tail_complete", -20.0), ("complete_unindented", 20.0),
 ))
 # Before any fit: a story is flagged exactly when some step left a reason on it.
 PRIOR_WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (

@@ -7,6 +7,7 @@ never by a page's particular strings.
 from __future__ import annotations
 
 import math
+import re
 
 from .blocks import COLUMN_TAG_RE, OPENER_RE, OPENING_RE, Block, body_run, closing_note, in_jump_column, page_indents
 from .bylines import lead_credit
@@ -46,7 +47,8 @@ def pair_joints(blocks: list[Block], topics: Topics,
                 trace.append(Decision("joint", features, z > 0, (blocks[t].line, blocks[h].line), (),
                                       blocks[t].core[-8:] + "|" + blocks[h].core[:8]))
             candidates.append((z, t, h))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    # A sentence cut mid-way must go on somewhere; one that ended may: the cut ones choose first.
+    candidates.sort(key=lambda c: (blocks[c[1]].complete, -c[0], c[1], c[2]))
     pairs: dict[int, int] = {}
     scores: dict[int, float] = {}
     used_heads: set[int] = set()
@@ -75,9 +77,14 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
     prev = blocks[h - 1]
     adjacent = h == t + 1
     top = prev.kind in ("short", "marker", "credit", "editor") or (prev.kind == "body" and prev.credit is not None)
-    if tail.complete and (adjacent or not top or head.kind == "short" or OPENING_RE.match(head.core)
-                          or OPENER_RE.match(head.core)):
-        return None  # a finished sentence goes on only at another column's top
+    unindented = indents and not head.indented
+    # A finished sentence goes on only where the page says so: an unindented line
+    # on a page that indents paragraph starts, or another column's top.
+    # (and the rest reads as text, with a sentence's end in it: a long title is unindented too)
+    if tail.complete and (head.kind == "short" or not (unindented or (top and not adjacent))
+                          or not re.search(r"[。！？!?；;]", head.core)
+                          or OPENING_RE.match(head.core) or OPENER_RE.match(head.core)):
+        return None
     word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
     cut = bad_start(head.core)
     if head.kind == "short" and not (word or cut):
@@ -94,7 +101,6 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
     # (the seed page's a01): the cut goes on right after it.
     over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
         OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
-    unindented = indents and not head.indented
     if not (adjacent or word or cut or top or over_lead or unindented):
         return None
     sim = topics.similarity(before, topics.of(body_run(blocks, h, 1, 4) or [h]))
@@ -119,6 +125,7 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
         "indented_head": float(indents and head.indented),
         "unindented_head": float(indents and not head.indented),
         "tail_complete": float(tail.complete),
+        "complete_unindented": float(tail.complete and unindented),
         "tail_mid_word": float(ends_mid_word(tail.core)),
         "tail_digit": float(tail.core[-1:].isdigit()),
         "tail_length": min(len(tail.core), 120) / 60,
