@@ -320,6 +320,9 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
             return affiliated
     if not inner.strip() or re.search(r"[。！？!?；;，,“”\"0-9]", inner):
         return None
+    written = _written_by(inner) if bare and not wrapped else None
+    if written is not None:
+        return Credit(printed, written, (), None)
     m = CONTRIBUTED_RE.match(inner)
     if wrapped and m:
         # "（吴思仪参与采写）": a note closing the story, kept as printed; helpers
@@ -345,6 +348,21 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
             names, doubt = _bare_reading(inner, bylines)
             return Credit(printed, tuple(dict.fromkeys(bylines)), (), None, doubt) if names else None
     return Credit(printed, tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), None)
+
+
+def _written_by(text: str) -> tuple[str, ...] | None:
+    """An end credit "谢亚宏文", "葛孟超  屈信明  谢亚宏文": three-character names and
+    "文" (written by) run together. Four characters are not one name unless the
+    surname is a compound one, so the last "文" is the role; a two-character name
+    is padded instead ("王  强文") and is read by the general rule."""
+    tokens = text.split()
+    last = tokens[-1] if tokens else ""
+    if len(last) != 4 or not last.endswith("文") or last.startswith(COMPOUND_SURNAMES):
+        return None
+    names = tokens[:-1] + [last[:-1]]
+    if not all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) and plausible_person(n) for n in names):
+        return None
+    return tuple(names)
 
 
 def _has_role(text: str) -> bool:
