@@ -30,8 +30,16 @@ REASONS = (
     ("headlines_guessed", re.compile(r"^headline lines guessed")),
     ("no_text", re.compile(r"^credit or jump marker with no article text")),
 )
-SURE = 0.7
-UNSURE_BOUNDARY = "where this story starts or ends was a close call: check its first and last paragraphs against the page"
+# The model's own reason, when no step left one: it names what made the story suspect.
+MODEL_REASON = "check this story as a whole: stories read like it are often wrong"
+SIGNALS = {
+    "close_boundary": "its start or end was a close call",
+    "no_headline": "no headline", "three_headlines": "three headline lines",
+    "no_credit": "no byline", "many_credits": "three names or more", "one_paragraph": "one paragraph only",
+    "subheadings": "many subheadings", "lone_subheading": "a single subheading",
+    "continuation": "a continued story", "photo": "a photo", "short_paragraphs": "short paragraphs",
+    "long_headline": "a long title", "paragraphs": "a long text",
+}
 
 
 def reason_key(reason: str) -> str:
@@ -67,15 +75,19 @@ def features(s: StoryDraft, margin: float) -> dict[str, float]:
 
 def flag(s: StoryDraft, margin: float) -> StoryDraft:
     """The story with its reasons kept when it is likely wrong, and dropped when not."""
-    p = WRONG.probability(features(s, margin))
+    x = features(s, margin)
+    p = WRONG.probability(x)
     if p < WRONG_THRESHOLD:
         # a reason the model does not know (a byline's doubt, say) is the step's own and stays
         kept = tuple(r for r in s.review if reason_key(r) == "other_reason")
         return replace(s, review=kept) if kept != s.review else s
     if s.review:
         return s
-    # with no step's reason to show, only a story the model is sure about is flagged
-    return replace(s, review=(UNSURE_BOUNDARY,)) if p >= max(WRONG_THRESHOLD, SURE) else s
+    # no step left a reason: the model's own names the signals that weighed most
+    weights = dict(WRONG.weights)
+    named = sorted((weights.get(k, 0.0) * v, k) for k, v in x.items() if k in SIGNALS and weights.get(k, 0.0) * v > 0)
+    why = ", ".join(SIGNALS[k] for _, k in reversed(named[-2:]))
+    return replace(s, review=(f"{MODEL_REASON} ({why})" if why else MODEL_REASON,))
 
 
-__all__ = ["REASONS", "features", "flag", "reason_key"]
+__all__ = ["MODEL_REASON", "REASONS", "features", "flag", "reason_key"]

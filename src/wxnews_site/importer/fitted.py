@@ -52,7 +52,7 @@ PRIOR_STORY_START = Model(bias=-1.6, weights=(
     ("sim_below_002", 1.1), ("sim_below_004", 0.8), ("sim_above_01", -0.5),
     ("dated_lead", 1.0), ("credited", 0.6), ("has_subheadings", -1.2), ("one_more_label", -1.5),
     ("several_lines", 0.3), ("dash_subtitle", 2.0), ("after_editor_line", 1.0), ("chapter", -2.0),
-    ("credit_still_due", -0.5),
+    ("credit_still_due", -0.5), ("after_closing_note", 2.0),
 ))
 PRIOR_INTERLEAVED = Model(bias=-4.5, weights=(("sim_gain", 12.0), ("current_closed", 1.5), ("current_headed", -1.0),
                                              ("blocks_since", -0.5)))
@@ -70,37 +70,61 @@ PRIOR_WRONG = Model(bias=-5.0, weights=tuple((f"reason_{k}", 10.0) for k in (
 
 
 # BEGIN FITTED (written by benchmarks/fit_import.py; do not edit by hand)
-# Fitted on seeds 1,2,3 of the sources sim (15 pages a seed):
-# joint candidates, 707 story-start decisions and 302 finished stories.
-JOINT = PRIOR_JOINT  # fitted, the joints cost the real Wuxi page a joint: the prior stays
-# Fitted on the broad simulator alone, story starts leaned to 'no new story' and broke stories
-# without datelines that the tests hold apart: the prior stays until the typeset pages join the fit.
-STORY_START = PRIOR_STORY_START
-# The fit diverged (too few pages go back to an interleaved story to weigh the signals): the prior stays
-INTERLEAVED = PRIOR_INTERLEAVED
-WRONG = Model(bias=-0.681, weights=(
-    ('close_boundary', 0.468),
-    ('continuation', -0.175),
-    ('lone_subheading', 1.614),
-    ('long_headline', -0.098),
-    ('many_credits', 0.868),
-    ('no_credit', 1.432),
-    ('no_headline', 0.396),
-    ('one_paragraph', -0.362),
-    ('paragraphs', 0.592),
-    ('photo', -0.698),
-    ('reason_headlines_guessed', 0.521),
-    ('reason_jump_headline_by_words', 0.143),
-    ('reason_jump_headline_late', -0.887),
-    ('reason_moved_lead', -0.708),
-    ('reason_no_headline', 0.937),
-    ('reason_short_line_as_end', 0.143),
-    ('reason_short_line_as_start', 0.374),
-    ('reason_unfinished_paragraph', 0.831),
-    ('reason_weak_joint', 0.733),
-    ('short_paragraphs', 0.763),
-    ('subheadings', 0.386),
-    ('three_headlines', 0.552),
+# Fitted on seeds 1,2,3 of the sources sim, typeset (15 pages a seed):
+# joint candidates, 954 story-start decisions and 548 finished stories.
+JOINT = PRIOR_JOINT  # the fitted weights were not taken (see benchmarks/fit_import.py)
+STORY_START = Model(bias=-2.837, weights=(
+    ('after_closing_note', 2.0),
+    ('after_editor_line', 1.112),
+    ('chapter', -2.0),
+    ('credit_still_due', 0.015),
+    ('credited', 0.589),
+    ('dash_subtitle', 2.0),
+    ('dated_lead', 1.782),
+    ('has_subheadings', -1.012),
+    ('headline_length', 0.379),
+    ('kicker_mark', 0.139),
+    ('lead_under', 0.586),
+    ('long_text_under', 0.289),
+    ('one_more_label', -1.503),
+    ('ordinal', -0.047),
+    ('quoted', -0.586),
+    ('several_lines', -0.324),
+    ('sim', 0.024),
+    ('sim_above_01', -0.537),
+    ('sim_below_002', 1.153),
+    ('sim_below_004', 1.522),
+    ('story_length', -0.071),
+    ('text_finished', 0.181),
+    ('title_punctuation', -0.849),
 ))
-WRONG_THRESHOLD = 0.3907
+INTERLEAVED = PRIOR_INTERLEAVED  # the fitted weights were not taken (see benchmarks/fit_import.py)
+WRONG = Model(bias=-0.795, weights=(
+    ('close_boundary', 0.829),
+    ('continuation', -0.386),
+    ('lone_subheading', 1.383),
+    ('long_headline', -0.176),
+    ('many_credits', 0.978),
+    ('no_credit', 1.209),
+    ('no_headline', 0.717),
+    ('one_paragraph', 0.124),
+    ('paragraphs', 0.457),
+    ('photo', -0.03),
+    ('reason_headline_from_dateline', 0.309),
+    ('reason_headlines_guessed', 0.725),
+    ('reason_jump_headline_by_words', 0.312),
+    ('reason_jump_headline_late', -1.259),
+    ('reason_moved_lead', -0.871),
+    ('reason_no_headline', 1.392),
+    ('reason_no_text', 0.121),
+    ('reason_other_reason', 0.444),
+    ('reason_short_line_as_end', 0.312),
+    ('reason_short_line_as_start', 0.671),
+    ('reason_unfinished_paragraph', 1.211),
+    ('reason_weak_joint', 0.605),
+    ('short_paragraphs', 0.447),
+    ('subheadings', 0.384),
+    ('three_headlines', 0.834),
+))
+WRONG_THRESHOLD = 0.3727
 # END FITTED

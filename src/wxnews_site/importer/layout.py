@@ -274,6 +274,9 @@ class _Walker:
             return True  # "图片报道", "八方速递": a column's name heads its own items, never a section
         if any(COLUMN_TAG_RE.search(self.blocks[g].core) for g in group):
             return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
+        if len(group) >= 2 and not first.endswith(("——", "—")) \
+                and any(self.blocks[g].core.startswith("——") for g in group[1:]):
+            return True  # a 副题 "——访…" is set under a story's title, never under a subheading
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
         features = self.story_start_features(group, nxt)
@@ -322,6 +325,8 @@ class _Walker:
             # this page ends its stories with a credit, and this one has had none yet
             "credit_still_due": float(self.closing_credits >= 2 and not cur.credits),
             "text_finished": float(ends_sentence(last_text)),
+            # the text closed with a note or a chart's source ("数据来源：…")
+            "after_closing_note": float(closing_note(last_text)),
             "kicker_mark": float(first.endswith(("——", "—", "：", ":", "？", "?"))),
             "title_punctuation": float(bool(re.search(r"[，,！!]", first))),
             "headline_length": min(len(first), 60) / 30,
@@ -521,6 +526,8 @@ class _Walker:
         how much more the paragraph shares with A than with B."""
         if i in self.head_of or (i and self.pairs.get(i - 1, -1) > i):
             return None
+        if cur is not None and cur.headlines and not cur.body_count and not cur.closed and not cur.photo:
+            return None  # a headline's text is printed under it
         others = [s for s in self.stories[-4:] if s is not cur and not s.closed and not s.photo and s.body_count
                   and not s.briefs and not s.feature]
         if not others:
