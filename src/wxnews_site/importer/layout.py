@@ -46,7 +46,7 @@ from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, rejoin
-from .seams import Topics, ends_mid_word, ends_sentence, seam_word
+from .seams import Topics, ends_mid_word, ends_sentence, seam_word, words
 
 
 @dataclass
@@ -706,6 +706,48 @@ def _lone_subheading_is_text(s: _Story) -> None:
     s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
 
 
+def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
+    """Headline lines printed apart from their text go to the untitled story they name.
+
+    A PDF's reading order may put one module's 副题 or title next to another
+    module's headline ("推动交流合作 夯实互信共识" / "为解决人类重大问题贡献…" /
+    "——中国共产党成立105周年的世界影响"), while the text they head opens later
+    with no headline. The run of lines at either end of a story's headline that
+    shares far more words with an untitled story's text than with its own story's
+    moves there."""
+    targets = [s for s in stories if not s.headlines and s.body_count and not s.photo and s.from_page is None]
+    donors = [s for s in stories if len(s.headlines) >= 2]
+    if not targets or not donors:
+        return
+
+    def text_words(s: _Story) -> frozenset[str]:
+        return words("".join(p for p, _ in s.paras if not p.startswith("## "))[:400])
+
+    body = {id(s): text_words(s) for s in targets + donors}
+    for t in targets:
+        best: tuple[float, _Story, list[tuple[str, int]]] | None = None
+        for d in donors:
+            n = len(d.headlines)
+            for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
+                w = frozenset().union(*(words(h) for h, _ in run))
+                there = topics.similarity(w, body[id(t)])
+                gain = there - topics.similarity(w, body[id(d)])
+                if there >= 0.1 and gain >= 0.08 and (best is None or gain > best[0]):
+                    best = (gain, d, run)
+        if best is None:
+            continue
+        _, d, run = best
+        d.headlines = [h for h in d.headlines if h not in run]
+        t.headlines = list(run)
+        for _, ln in run:
+            d.lines.discard(ln)
+            t.lines.add(ln)
+        t.review = [r for r in t.review if not r.startswith("no headline found")]
+        t.review.append(f"headline at line {run[0][1]} was printed apart from its text: matched to this story by its words")
+        if len(d.headlines) < 2:
+            donors.remove(d)
+
+
 def _finish(s: _Story) -> StoryDraft | None:
     kicker, title, subtitle = _fields([h for h, _ in s.headlines[:3]])
     # never drop a printed line: headline lines beyond three lead the body as subheadings
@@ -837,6 +879,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     walker.walk()
     for s in walker.stories:
         _lone_subheading_is_text(s)
+    _rehome_headlines(walker.stories, topics)
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:
