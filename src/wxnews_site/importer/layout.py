@@ -462,7 +462,10 @@ class _Walker:
         end = self.blocks[self.chain(i)[-1]]  # a caption cut in two carries its credit at the end
         photo = end.credit is not None and bool(end.credit.photographers) and not end.credit.bylines
         if photo:
-            if cur is not None and not cur.closed and cur.body_count == 0 and cur.headlines and cur.from_page is None:
+            # (a headline over a reporter's byline heads an article: a picture printed
+            # between them and the text is a story of its own)
+            if cur is not None and not cur.closed and cur.body_count == 0 and cur.headlines and cur.from_page is None \
+                    and not any(c.bylines for c in cur.credits):
                 cur.photo = True
                 self.add_paragraph(cur, i)
                 cur.closed = True
