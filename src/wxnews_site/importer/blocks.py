@@ -83,7 +83,7 @@ class Block:
     @property
     def complete(self) -> bool:
         return (self.to_page is not None or ends_sentence(self.core) or bool(SIGN_OFF_RE.match(self.core))
-                or closes_note(self.core))
+                or closes_note(self.core) or (self.credit is not None and not self.credit.text))  # "…。王强摄"
 
 
 def closes_note(text: str) -> bool:
