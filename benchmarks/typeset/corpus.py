@@ -102,8 +102,18 @@ def photo_of(caption: str) -> Photo | None:
     return Photo(" ".join(text.split()), credit.strip(), names)
 
 
+# A picture's credit the record keeps as a body line: "朱华南摄(影像中国)".
+BODY_PHOTO_CREDIT = re.compile(r"^[^。，,；;！？]{2,24}?摄(?:影)?\s*(?:[（(][^（）()]{1,10}[）)])?$")
+
+
 def _story(r: dict) -> Story | None:
     body = [" ".join(x.translate(INVISIBLE).split()) for x in (r.get("body") or "").split("\n")]
+    # A credit line in the body credits the story's photographer: the page prints it as
+    # a credit, and the gold names the photographer instead of keeping it as text.
+    shot = [x for x in body if BODY_PHOTO_CREDIT.match(x)]
+    body = [x for x in body if not BODY_PHOTO_CREDIT.match(x)]
+    # (printed without its agency: "朱华南摄"; where the record names authors too, they are its credit)
+    authors = _clean(r.get("authors")) or (re.sub(r"\s*[（(][^（）()]*[）)]$", "", shot[0]) if shot else None)
     paras = tuple(f"## {x}" if is_subheading(x) else x for x in body if x)
     caps = r.get("captions") if isinstance(r.get("captions"), list) else []
     photos = tuple(p for p in (photo_of(c) for c in caps if isinstance(c, str)) if p)
@@ -114,7 +124,7 @@ def _story(r: dict) -> Story | None:
     if kind == "photo" and title == "图片报道":
         title = None
     return Story(f"{r['date']}/{r['page']}/{r['order']}", kind, _clean(r.get("kicker")), title,
-                 _clean(r.get("subtitle")), _clean(r.get("authors")), paras, photos)
+                 _clean(r.get("subtitle")), authors, paras, photos)
 
 
 def load_pages(path: Path = CORPUS) -> list[Page]:

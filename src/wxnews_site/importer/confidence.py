@@ -85,7 +85,7 @@ def flag(s: StoryDraft, margin: float) -> StoryDraft:
         return s
     # no step left a reason: the model's own names the signals that weighed most
     weights = dict(WRONG.weights)
-    named = sorted((weights.get(k, 0.0) * v, k) for k, v in x.items() if k in SIGNALS and weights.get(k, 0.0) * v > 0)
+    named = sorted((weights.get(k, 0.0) * v, k) for k, v in x.items() if k in SIGNALS and weights.get(k, 0.0) * v >= 0.3)
     why = ", ".join(SIGNALS[k] for _, k in reversed(named[-2:]))
     return replace(s, review=(f"{MODEL_REASON} ({why})" if why else MODEL_REASON,))
 

@@ -577,7 +577,8 @@ class _Walker:
         nxt = j if j < len(blocks) else None
         cur = self.current
         # A name alone on a line: the end of an essay, or its author under the headline.
-        if len(group) == 1 and cur is not None and not cur.closed and (cur.body_count or cur.headlines):
+        if len(group) == 1 and cur is not None and (not cur.closed or (cur.noted and not cur.credits)) \
+                and (cur.body_count or cur.headlines):
             c = parse_credit(blocks[group[0]].core, bare=True)
             if c is not None and (nxt is None or blocks[nxt].kind != "short"):
                 cur.lines.add(blocks[group[0]].line)
@@ -585,8 +586,9 @@ class _Walker:
                 return j
         # An author's sign-off right after the text, then the next story's headline:
         # "湖南长沙市  吴  峥" / "以村医为主力" / …
-        if len(group) >= 2 and cur is not None and not cur.closed and cur.body_count and group[0] > 0 \
-                and blocks[group[0] - 1].kind == "body":
+        # (also under a note that closed the text, "（作者为…）" / "韩庆祥文": the author signs after it)
+        if len(group) >= 2 and cur is not None and (not cur.closed or (cur.noted and not cur.credits)) \
+                and cur.body_count and group[0] > 0 and blocks[group[0] - 1].kind == "body":
             c = parse_credit(blocks[group[0]].core, bare=True)
             if c is not None:
                 cur.lines.add(blocks[group[0]].line)
