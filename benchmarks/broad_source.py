@@ -16,7 +16,10 @@ from collections import defaultdict
 from pathlib import Path
 
 FINAL = "。！？!?…；;：:”’」』）)"
-ROLE = re.compile(r"^(本报驻\S{1,8}记者|本报特约记者|本报记者|本报通讯员|新华社\S{0,6}记者|特约记者|见习记者|通讯员|记者|实习生)")
+ROLE = re.compile(r"^(本报驻\S{1,8}记者|本报特约记者|本报记者|本报通讯员|新华社\S{0,6}记者|特约记者|见习记者|通讯员|记者|实习生"
+                  r"|\S{2,8}?(?:记者|通讯员))")  # another outlet's reporter: "红河日报记者"
+# Where an author works, printed before the name: "北京市朝阳区", "人民网", "南京大学"
+AFFILIATION = re.compile(r"^[\u4e00-\u9fff]{2,}(?:省|市|区|县|州|镇|乡|村|街道|大学|学院|研究院|研究所|网|报|台|社|中心|局|厅|委|公司|集团)$")
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,8}")
 SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,6}[：:]")
 DATELINE = re.compile(r"^(\S{2,20}?[电讯])\s*[（(]([^()（）]{2,40})[)）]")
@@ -36,6 +39,8 @@ def names_from_authors(authors: str | None) -> tuple[list[str], bool] | None:
                 continue
         if not NAME.fullmatch(t):
             return None
+        if len(t) >= 3 and AFFILIATION.match(t):
+            continue  # the affiliation is printed with the credit; it names nobody
         if len(t) == 1:
             pending += t
             if len(pending) == 2:
