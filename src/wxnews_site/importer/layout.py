@@ -86,8 +86,11 @@ def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]
         if len(lines[k][0]) <= LABEL_MAX:
             end = k
             break
-        # the column's name closes the title: a question under it opens the text
-        if COLUMN_TAG_RE.search(lines[k - 1][0]) and lines[k][0][-1:] in "？?" and not lines[k][0].startswith("—"):
+        # the column's name closes the title: a question under it opens the text, and so
+        # does a short line (a title's 副题 is a dash line or a full clause: "孩子要牢记" is
+        # the first of its subheadings)
+        if COLUMN_TAG_RE.search(lines[k - 1][0]) and not lines[k][0].startswith("—") \
+                and (lines[k][0][-1:] in "？?" or len(lines[k][0]) <= 10):
             end = k
             break
     return lines[:end], lines[end:]
