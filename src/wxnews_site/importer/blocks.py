@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 from .bylines import Credit, is_editor_credit, lead_credit, parse_credit, plausible_person
 from .furniture import (
-    CALL, MAILBOX, PARTNER, PHONE_RE, advert_price_or_disclaimer, call_contact, call_heading, call_terms, contact_line,
+    CALL, MAILBOX, PARTNER, PHONE_RE, advert_cue, advert_price_or_disclaimer, call_contact, call_heading, call_line,
+    call_terms, contact_line,
     mailbox_line, partner_line, staff_line,
 )
 from .seams import ends_mid_word, ends_sentence
@@ -301,6 +302,8 @@ ADVERT_LINE_MAX = 60  # an advert's lines are short; a sentence giving a hotline
 
 def advert_line(text: str) -> bool:
     text = text.strip()
+    if advert_cue(text):
+        return True
     if len(text) > ADVERT_LINE_MAX or text.endswith("。"):
         return False
     return bool(ADVERT_LABEL_RE.match(text) or (PHONE_RE.search(text) and not re.search(r"[，,；;]", text))
@@ -356,7 +359,7 @@ def _call_blocks(blocks: list[Block]) -> set[int]:
             if end is None or any(blocks[k].kind == "marker" for k in range(i, end + 1)):
                 continue  # a headline 征文启事 over a story, with nowhere to send anything
             span = list(range(i, end + 1))
-        elif call_contact(b.raw):
+        elif call_contact(b.raw) or call_line(b.raw):
             span = [i]
             while span[0] > 0 and blocks[span[0] - 1].kind != "marker" and call_terms(blocks[span[0] - 1].raw):
                 span.insert(0, span[0] - 1)

@@ -90,6 +90,23 @@ def call_contact(text: str) -> bool:
                                                     or re.search(r"信箱|收$|编辑部", t))
 
 
+# A call printed as one labelled line: "欢迎投稿：本版常年征集身边新闻线索…" (the label and its colon
+# make it a notice, however much it reads like a sentence).
+CALL_LINE_RE = re.compile(r"^[【\[]?(?:欢迎投稿|欢迎来稿|欢迎赐稿|征稿|本版征稿)[】\]]?[:：]")
+# What only an advert says about itself: "凭本报广告到店再享九五折".
+ADVERT_CUE_RE = re.compile(r"凭(?:本报|此|本)广告|凭本报(?:到店|享|可)|本报读者专享")
+
+
+def call_line(text: str) -> bool:
+    t = text.strip()
+    return len(t) <= 2 * NOTICE_LINE_MAX and bool(CALL_LINE_RE.match(t))
+
+
+def advert_cue(text: str) -> bool:
+    t = text.strip()
+    return len(t) <= 2 * NOTICE_LINE_MAX and bool(ADVERT_CUE_RE.search(t))
+
+
 def call_terms(text: str) -> bool:
     """A call's own line ('来稿请注明真实姓名', '稿件一经采用，稿酬从优'): read only next to a call."""
     t = text.strip()
@@ -114,6 +131,6 @@ def advert_price_or_disclaimer(text: str) -> bool:
 
 
 __all__ = [
-    "CALL", "EMAIL_RE", "MAILBOX", "PARTNER", "PHONE_RE", "advert_price_or_disclaimer", "call_contact",
-    "call_heading", "call_terms", "contact_line", "mailbox_line", "partner_line", "staff_line",
+    "CALL", "EMAIL_RE", "MAILBOX", "PARTNER", "PHONE_RE", "advert_cue", "advert_price_or_disclaimer", "call_contact",
+    "call_heading", "call_line", "call_terms", "contact_line", "mailbox_line", "partner_line", "staff_line",
 ]
