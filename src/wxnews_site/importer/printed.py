@@ -75,9 +75,32 @@ def _blank_breaks(lines: list[str], numbered: list[tuple[int, str]]) -> bool:
     return bool(gaps) and 0 < sum(gaps) < 0.8 * len(gaps)
 
 
+# A dateline set on a line of its own, its reporters' bracket opening the next:
+# "本报北京6月4日电" / "（记者刘温馨）工业和信息化部…", "据新华社赫尔辛基" / "电 （记者…）…".
+DATELINE_ALONE = re.compile(r"^(?:本报|新华社|据新华社|中新社|人民日报)\S{0,16}?(?:[电讯])?$")
+REPORTERS_NEXT = re.compile(r"^(?:[电讯]\s*)?[（(](?:本报)?(?:记者|通讯员|特约记者)")
+
+
+def _datelines_together(out: list[Printed]) -> list[Printed]:
+    """Join a dateline printed alone to the text its reporters' bracket opens."""
+    joined: list[Printed] = []
+    for p in out:
+        last = joined[-1] if joined else None
+        if last is not None and DATELINE_ALONE.match(last.text.strip()) and REPORTERS_NEXT.match(p.text.strip()) \
+                and (last.text.strip().endswith(("电", "讯")) or p.text.strip()[:1] in "电讯"):
+            joined[-1] = Printed(last.numbers + p.numbers, last.text.rstrip() + p.text.strip())
+            continue
+        joined.append(p)
+    return joined
+
+
 def rejoin(lines: list[str]) -> list[Printed]:
     """Logical lines of a page: printed lines re-joined into paragraphs when the
     page was extracted line by line, otherwise each non-blank line alone."""
+    return _datelines_together(_rejoin(lines))
+
+
+def _rejoin(lines: list[str]) -> list[Printed]:
     numbered = [(n, ln) for n, ln in enumerate(lines, start=1) if ln.strip()]
     if not line_per_line(lines):
         return [Printed((n,), ln) for n, ln in numbered]
