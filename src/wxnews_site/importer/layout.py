@@ -715,38 +715,47 @@ def _lone_subheading_is_text(s: _Story) -> None:
 
 
 def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
-    """Headline lines printed apart from their text go to the untitled story they name.
+    """Headline lines printed apart from their text go to the story they name.
 
-    A PDF's reading order may put one module's 副题 or title next to another
+    A PDF's reading order may put one module's 副题, title or 引题 next to another
     module's headline ("推动交流合作 夯实互信共识" / "为解决人类重大问题贡献…" /
-    "——中国共产党成立105周年的世界影响"), while the text they head opens later
-    with no headline. The run of lines at either end of a story's headline that
-    shares far more words with an untitled story's text than with its own story's
-    moves there."""
-    targets = [s for s in stories if not s.headlines and s.body_count and not s.photo and s.from_page is None]
+    "——中国共产党成立105周年的世界影响"), while the text they head comes later.
+    The run of lines at either end of a story's headline that shares far more
+    words with another story than with its own moves there: to a story with no
+    headline, or, when the run is one 引题 ("…走向“生产线”——"), in front of the
+    title of a story that has none."""
     donors = [s for s in stories if len(s.headlines) >= 2]
+    targets = [s for s in stories if s.body_count and not s.photo and s.from_page is None
+               and (not s.headlines or not _kicker_like(s.headlines[0][0]))]
     if not targets or not donors:
         return
 
-    def text_words(s: _Story) -> frozenset[str]:
-        return words("".join(p for p, _ in s.paras if not p.startswith("## "))[:400])
+    def text_words(s: _Story, heads: bool) -> frozenset[str]:
+        title = "".join(h for h, _ in s.headlines) if heads else ""
+        return words(title + "".join(p for p, _ in s.paras if not p.startswith("## "))[:400])
 
-    body = {id(s): text_words(s) for s in targets + donors}
+    # (a donor by its text alone: its headline holds the very lines in question)
+    seen = {id(s): text_words(s, heads=False) for s in donors}
+    seen.update({id(s): text_words(s, heads=True) for s in targets if id(s) not in seen})
     for t in targets:
         best: tuple[float, _Story, list[tuple[str, int]]] | None = None
         for d in donors:
+            if d is t:
+                continue
             n = len(d.headlines)
             for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
+                if t.headlines and not (len(run) == 1 and _kicker_like(run[0][0])):
+                    continue  # a titled story takes only an 引题 it lacks
                 w = frozenset().union(*(words(h) for h, _ in run))
-                there = topics.similarity(w, body[id(t)])
-                gain = there - topics.similarity(w, body[id(d)])
+                there = topics.similarity(w, seen[id(t)])
+                gain = there - topics.similarity(w, seen[id(d)])
                 if there >= 0.1 and gain >= 0.08 and (best is None or gain > best[0]):
                     best = (gain, d, run)
         if best is None:
             continue
         _, d, run = best
         d.headlines = [h for h in d.headlines if h not in run]
-        t.headlines = list(run)
+        t.headlines = list(run) + t.headlines
         for _, ln in run:
             d.lines.discard(ln)
             t.lines.add(ln)
@@ -754,6 +763,11 @@ def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
         t.review.append(f"headline at line {run[0][1]} was printed apart from its text: matched to this story by its words")
         if len(d.headlines) < 2:
             donors.remove(d)
+
+
+def _kicker_like(text: str) -> bool:
+    """An 引题 leads into the title: "…走向“生产线”——", "国务院台办发言人："."""
+    return text.endswith(("——", "—", "：", ":"))
 
 
 def _finish(s: _Story) -> StoryDraft | None:
