@@ -211,7 +211,11 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
     b = blocks[i]
     if b.kind != "short" or b.markers or not 0 < i < len(blocks) - 1:
         return None
-    if blocks[i - 1].kind != "short" or blocks[i + 1].kind != "body" or blocks[i + 1].from_page is not None:
+    below = blocks[i + 1]
+    # (the text's first line may be a short piece cut at a column's foot: "今年以来，多个…工程建设")
+    text_below = below.kind == "body" or (below.kind == "short" and bool(
+        OPENER_RE.match(below.core) or OPENING_RE.match(below.core) or text_like(below.core)))
+    if blocks[i - 1].kind != "short" or not text_below or below.from_page is not None:
         return None
     if blocks[i - 1].core.endswith(("——", "：", ":")):
         return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
