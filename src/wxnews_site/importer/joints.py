@@ -15,6 +15,7 @@ from .fitted import JOINT, Decision
 from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, seam_word, weak_start
 
 WINDOW = 25  # how many blocks ahead a cut paragraph may continue
+LAST_RESORT = -2.5  # the lowest score at which a cut sentence still takes a continuation no other fragment wants
 
 
 def pair_joints(blocks: list[Block], topics: Topics,
@@ -47,17 +48,27 @@ def pair_joints(blocks: list[Block], topics: Topics,
                 trace.append(Decision("joint", features, z > 0, (blocks[t].line, blocks[h].line), (),
                                       blocks[t].core[-8:] + "|" + blocks[h].core[:8]))
             candidates.append((z, t, h))
-    # A sentence cut mid-way must go on somewhere; one that ended may: the cut ones choose first.
-    candidates.sort(key=lambda c: (blocks[c[1]].complete, -c[0], c[1], c[2]))
     pairs: dict[int, int] = {}
     scores: dict[int, float] = {}
     used_heads: set[int] = set()
-    for z, t, h in candidates:
-        if t in pairs or h in used_heads or z <= 0:
-            continue
-        pairs[t] = h
-        scores[t] = z
-        used_heads.add(h)
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    # A sentence cut mid-way must go on somewhere; one that ended only may. So the
+    # cut ones choose first, then a cut one still alone takes its best free
+    # candidate unless that is plainly unlikely (an indented line on a page that
+    # indents opens a paragraph), and only then may a finished one go on.
+    passes = (
+        lambda z, t, h: not blocks[t].complete and z > 0,
+        lambda z, t, h: not blocks[t].complete and blocks[t].kind == "body" and z > LAST_RESORT
+        and not (indents and blocks[h].indented),
+        lambda z, t, h: z > 0,
+    )
+    for allowed in passes:
+        for z, t, h in candidates:
+            if t in pairs or h in used_heads or not allowed(z, t, h):
+                continue
+            pairs[t] = h
+            scores[t] = z
+            used_heads.add(h)
     return pairs, scores
 
 
