@@ -97,7 +97,7 @@ def _browser_ready() -> str | None:
 
 
 @pytest.mark.browser
-def test_made_up_articles_round_trip_through_chromium_and_pdfminer(tmp_path):
+def test_made_up_articles_round_trip_through_chromium_and_pdfminer(tmp_path, browser):
     why = _browser_ready()
     if why:
         pytest.skip(why)
@@ -110,7 +110,7 @@ def test_made_up_articles_round_trip_through_chromium_and_pdfminer(tmp_path):
     page = Page("2026-03-15", 3, "要闻", STORIES, ("本版责编：赵  敏",))
     plan = plan_page(page, None, "typeset-test", random.Random(7))
     pdf = tmp_path / "page.pdf"
-    with chromium() as printer:
+    with chromium(browser) as printer:
         assert printer(page_html(plan), pdf, MIN_PT, MAX_PT) is not None
     ex = extract(pdf)
     assert ex.pdf_pages == 1 and ex.mapped > 0  # Noto CJK's radicals were read and mapped back

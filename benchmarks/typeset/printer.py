@@ -19,33 +19,44 @@ FITS = f"(pt) => {{ document.body.style.fontSize = pt + 'pt'; return document.bo
 
 
 @contextmanager
-def chromium() -> Iterator[Printer]:
+def chromium(browser=None) -> Iterator[Printer]:
+    """A printer on a new headless Chromium, or on `browser` when one is already
+    running (Playwright's sync API allows one driver per thread: the tests share theirs)."""
+    if browser is not None:
+        page = browser.new_page()
+        try:
+            yield _printer(page)
+        finally:
+            page.close()
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-
-        def print_pdf(html: str, pdf: Path, lo: float, hi: float) -> float | None:
-            """Print at the largest body size in [lo, hi] that fills one page; None when even lo overflows."""
-            page.set_content(html)
-            page.evaluate("document.fonts.ready")
-            page.emulate_media(media="print")
-            limit = PAGE_H_MM * 96 / 25.4 - 2  # CSS px
-            if page.evaluate(FITS, lo) > limit:
-                return None
-            for _ in range(5):  # bisect on the type size; layout is cheap next to printing
-                mid = (lo + hi) / 2
-                if page.evaluate(FITS, mid) <= limit:
-                    lo = mid
-                else:
-                    hi = mid
-            pt = round(lo - 0.01, 2)
-            page.evaluate(FITS, pt)
-            page.pdf(path=str(pdf), width=f"{PAGE_W_MM}mm", height=f"{PAGE_H_MM}mm", print_background=True)
-            return pt
-
+        own = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            yield print_pdf
+            yield _printer(own.new_page())
         finally:
-            browser.close()
+            own.close()
+
+
+def _printer(page) -> Printer:
+    def print_pdf(html: str, pdf: Path, lo: float, hi: float) -> float | None:
+        """Print at the largest body size in [lo, hi] that fills one page; None when even lo overflows."""
+        page.set_content(html)
+        page.evaluate("document.fonts.ready")
+        page.emulate_media(media="print")
+        limit = PAGE_H_MM * 96 / 25.4 - 2  # CSS px
+        if page.evaluate(FITS, lo) > limit:
+            return None
+        for _ in range(5):  # bisect on the type size; layout is cheap next to printing
+            mid = (lo + hi) / 2
+            if page.evaluate(FITS, mid) <= limit:
+                lo = mid
+            else:
+                hi = mid
+        pt = round(lo - 0.01, 2)
+        page.evaluate(FITS, pt)
+        page.pdf(path=str(pdf), width=f"{PAGE_W_MM}mm", height=f"{PAGE_H_MM}mm", print_background=True)
+        return pt
+
+    return print_pdf
