@@ -106,10 +106,9 @@ def labelled(page: dict, model: Model, kind: str = "story_start") -> list[tuple[
             continue
         new = next((o for o in (owners.of(lines[n - 1]) for n in d.lines) if o), None)
         if kind == "interleaved":
-            split = d.context.index(-1)
-            other = majority(d.context[:split])
+            other = majority(d.other)
             if new is not None and other is not None:
-                out.append((d.features, new == other and new != majority(d.context[split + 1:]), d.decided))
+                out.append((d.features, new == other and new != majority(d.context), d.decided))
             continue
         context = majority(d.context)
         if new is None or context is None:

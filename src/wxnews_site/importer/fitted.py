@@ -35,7 +35,7 @@ class Model:
 class Decision:
     """One learnt decision as the importer took it, for fitting and for tests:
     the features it saw, what it decided, the raw lines it was about and the
-    story's latest body lines at that moment."""
+    current story's latest body lines at that moment."""
 
     kind: str
     features: dict[str, float]
@@ -43,6 +43,7 @@ class Decision:
     lines: tuple[int, ...]
     context: tuple[int, ...]
     seam: str = ""  # a joint's two sides, "…tail|head…"
+    other: tuple[int, ...] = ()  # the other open story's latest body lines (interleaved columns)
 
 
 # Hand-set weights, as the importer carried them before any fit. A fit starts from

@@ -56,9 +56,10 @@ def pair_joints(blocks: list[Block], topics: Topics,
     # cut ones choose first, then a cut one still alone takes its best free
     # candidate unless that is plainly unlikely (an indented line on a page that
     # indents opens a paragraph), and only then may a finished one go on.
+    finished = {t: blocks[t].complete for t in tails}
     passes = (
-        lambda z, t, h: not blocks[t].complete and z > 0,
-        lambda z, t, h: not blocks[t].complete and blocks[t].kind == "body" and z > LAST_RESORT
+        lambda z, t, h: not finished[t] and z > 0,
+        lambda z, t, h: not finished[t] and blocks[t].kind == "body" and z > LAST_RESORT
         and not (indents and blocks[h].indented),
         lambda z, t, h: z > 0,
     )
@@ -98,13 +99,14 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
         return None
     word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
     cut = bad_start(head.core)
+    goes_on = continues(head.core)
     if head.kind == "short" and not (word or cut):
         return None
     if tail.kind == "short" and head.kind == "short" and not cut:
         return None  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
     plain = adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
         ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
-        head.kind == "body" and continues(head.core) and not OPENER_RE.match(head.core)
+        head.kind == "body" and goes_on and not OPENER_RE.match(head.core)
         and not OPENING_RE.match(head.core)))
     if tail.kind == "short" and not adjacent:
         return None  # a headline is not text unless the next line continues it
@@ -125,8 +127,8 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
         "word_length": min(word, 4) / 2,
         "opener": float(opener and not word),  # "6月28日,…", "连日来,…" open paragraphs
         "cut": float(cut),
-        "continues": float(continues(head.core) and not cut),
-        "weak_start": float(weak_start(head.core) and not cut and not continues(head.core)),
+        "continues": float(goes_on and not cut),
+        "weak_start": float(weak_start(head.core) and not cut and not goes_on),
         "top": float(top),
         "top_of_jump": float(top and in_jump and prev.kind == "short"),
         "sim": sim,

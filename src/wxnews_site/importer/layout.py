@@ -122,7 +122,7 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
     if len(heads) == 1:
         return None, heads[0], None
     if len(heads) == 2:
-        if heads[0].endswith(("——", "—", "：", ":")) and not heads[1].startswith("—"):
+        if _kicker_like(heads[0]) and not heads[1].startswith("—"):
             return heads[0], heads[1], None
         return None, heads[0], heads[1]
     return heads[0], heads[1], heads[2]
@@ -289,8 +289,7 @@ class _Walker:
         self.opening_margin = abs(z) if decision else None
         if self.trace is not None:
             self.trace.append(Decision("story_start", features, decision,
-                                       tuple(b.line for b in map(self.blocks.__getitem__, group)),
-                                       tuple(ln for p, lns in cur.paras if not p.startswith("## ") for ln in lns)[-6:]))
+                                       tuple(self.blocks[g].line for g in group), _body_lines(cur)[-6:]))
         return decision
 
     def story_start_features(self, group: list[int], nxt: int | None) -> dict[str, float]:
@@ -561,9 +560,8 @@ class _Walker:
         z = INTERLEAVED.logit(features)
         if self.trace is not None:
             self.trace.append(Decision("interleaved", features, z > 0, (b.line,),
-                                       tuple(ln for p, lns in other.paras if not p.startswith("## ") for ln in lns)[-6:]
-                                       + (-1,) + (tuple(ln for p, lns in cur.paras if not p.startswith("## ")
-                                                         for ln in lns)[-6:] if open_cur and cur else ())))
+                                       _body_lines(cur)[-6:] if open_cur and cur else (),
+                                       other=_body_lines(other)[-6:]))
         if z <= 0:
             return None
         other.review.append(f"paragraph at line {b.line} read as this story's, printed after another story's column")
@@ -691,6 +689,11 @@ def _goes_on(text: str, after: str) -> bool:
             or after[:1] in FOLLOWERS)
 
 
+def _body_lines(s: _Story) -> tuple[int, ...]:
+    """The raw lines of a story's text, subheadings left out."""
+    return tuple(ln for p, lns in s.paras if not p.startswith("## ") for ln in lns)
+
+
 def _lone_subheading_is_text(s: _Story) -> None:
     """A story's only "subheading", set between two paragraphs, that reads like the
     first part of a sentence goes on in the paragraph under it.
@@ -737,6 +740,7 @@ def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
     # (a donor by its text alone: its headline holds the very lines in question)
     seen = {id(s): text_words(s, heads=False) for s in donors}
     seen.update({id(s): text_words(s, heads=True) for s in targets if id(s) not in seen})
+    line_words = {ln: words(h) for d in donors for h, ln in d.headlines}
     for t in targets:
         best: tuple[float, _Story, list[tuple[str, int]]] | None = None
         for d in donors:
@@ -746,7 +750,7 @@ def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
             for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
                 if t.headlines and not (len(run) == 1 and _kicker_like(run[0][0])):
                     continue  # a titled story takes only an 引题 it lacks
-                w = frozenset().union(*(words(h) for h, _ in run))
+                w = frozenset().union(*(line_words[ln] for _, ln in run))
                 there = topics.similarity(w, seen[id(t)])
                 gain = there - topics.similarity(w, seen[id(d)])
                 if there >= 0.1 and gain >= 0.08 and (best is None or gain > best[0]):
