@@ -75,21 +75,22 @@ def _blank_breaks(lines: list[str], numbered: list[tuple[int, str]]) -> bool:
     return bool(gaps) and 0 < sum(gaps) < 0.8 * len(gaps)
 
 
-# A dateline set on a line of its own, its reporters' bracket opening the next:
-# "本报北京6月4日电" / "（记者刘温馨）工业和信息化部…", "据新华社赫尔辛基" / "电 （记者…）…".
-DATELINE_ALONE = re.compile(r"^(?:本报|新华社|据新华社|中新社|人民日报)\S{0,16}?(?:[电讯])?$")
-REPORTERS_NEXT = re.compile(r"^(?:[电讯]\s*)?[（(](?:本报)?(?:记者|通讯员|特约记者)")
+DATELINE_PART_MAX = 20  # a dateline alone on a line: "本报北京6月4日电", "据新华社赫尔辛基"
 
 
 def _datelines_together(out: list[Printed]) -> list[Printed]:
-    """Join a dateline printed alone to the text its reporters' bracket opens."""
+    """A dateline set on a line of its own joins the text its reporters' bracket
+    opens ("本报北京6月4日电" / "（记者刘温馨）工业和信息化部…", "据新华社赫尔辛基" /
+    "电 （记者…）…"): joined, the two read as one dateline with its reporters."""
     joined: list[Printed] = []
     for p in out:
         last = joined[-1] if joined else None
-        if last is not None and DATELINE_ALONE.match(last.text.strip()) and REPORTERS_NEXT.match(p.text.strip()) \
-                and (last.text.strip().endswith(("电", "讯")) or p.text.strip()[:1] in "电讯"):
-            joined[-1] = Printed(last.numbers + p.numbers, last.text.rstrip() + p.text.strip())
-            continue
+        if last is not None and len(head := last.text.strip()) <= DATELINE_PART_MAX and not ends_sentence(head):
+            text = last.text.rstrip() + p.text.strip()
+            lead = lead_credit(text.strip())
+            if lead is not None and len(lead.text) > len(head) and lead.bylines:
+                joined[-1] = Printed(last.numbers + p.numbers, text)
+                continue
         joined.append(p)
     return joined
 
