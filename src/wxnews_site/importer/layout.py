@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ..model import Leftover
 from .blocks import (
@@ -46,37 +46,11 @@ from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, rejoin
-from .seams import Topics, ends_mid_word, ends_sentence, seam_word, words
+from .regroup import headline_over_photo, rehome_headlines, split_for_headlines
+from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
+from .story import Story, body_lines, kicker_like
 
 
-@dataclass
-class _Story:
-    headlines: list[tuple[str, int]] = field(default_factory=list)
-    paras: list[tuple[str, list[int]]] = field(default_factory=list)  # text, lines
-    credits: list[Credit] = field(default_factory=list)
-    lead: Credit | None = None
-    markers: list[str] = field(default_factory=list)
-    from_page: int | None = None
-    to_page: int | None = None
-    review: list[str] = field(default_factory=list)
-    lines: set[int] = field(default_factory=set)
-    closed: bool = False
-    photo: bool = False
-    # An editor's note signed "——编  者" under the title opens a feature: the
-    # parts after it, each with its own headline and byline, are one article.
-    feature: bool = False
-    # Closed by a note such as "（作者为…）": the credit printed under it is still the story's.
-    noted: bool = False
-    # A column of news briefs under its name ("环球扫描", "八方速递"): each item's
-    # one-line headline is a subheading of the column, its dateline no new story.
-    briefs: bool = False
-    blocks: list[int] = field(default_factory=list)  # block indexes, for topic comparison
-    # How far from the line each learnt decision about its boundaries fell (|logit|)
-    margins: list[float] = field(default_factory=list)
-
-    @property
-    def body_count(self) -> int:
-        return sum(1 for p, _ in self.paras if not p.startswith("## "))
 
 
 def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -122,7 +96,7 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
     if len(heads) == 1:
         return None, heads[0], None
     if len(heads) == 2:
-        if _kicker_like(heads[0]) and not heads[1].startswith("—"):
+        if kicker_like(heads[0]) and not heads[1].startswith("—"):
             return heads[0], heads[1], None
         return None, heads[0], heads[1]
     return heads[0], heads[1], heads[2]
@@ -143,16 +117,16 @@ class _Walker:
         self.pairs = pairs
         self.scores = scores
         self.head_of = {h: t for t, h in pairs.items()}
-        self.owner: dict[int, _Story] = {}  # tail block -> story holding its paragraph
-        self.stories: list[_Story] = []
-        self.current: _Story | None = None
+        self.owner: dict[int, Story] = {}  # tail block -> story holding its paragraph
+        self.stories: list[Story] = []
+        self.current: Story | None = None
         self.credits: list[str] = []
         self.leftovers: list[Leftover] = []
         self.opening_margin: float | None = None  # of the decision that opened the next story
 
     # -- helpers
-    def new_story(self) -> _Story:
-        s = _Story()
+    def new_story(self) -> Story:
+        s = Story()
         if self.opening_margin is not None:
             s.margins.append(self.opening_margin)
             self.opening_margin = None
@@ -160,7 +134,7 @@ class _Walker:
         self.current = s
         return s
 
-    def headed_or_new(self) -> _Story:
+    def headed_or_new(self) -> Story:
         """The story a "(上接第1版)" opens: the headline just printed above it, if any."""
         cur = self.current
         if cur is not None and cur.headlines and not cur.body_count and not cur.closed and cur.from_page is None:
@@ -173,7 +147,7 @@ class _Walker:
             out.append(self.pairs[out[-1]])
         return out
 
-    def add_paragraph(self, story: _Story, i: int) -> None:
+    def add_paragraph(self, story: Story, i: int) -> None:
         ids = self.chain(i)
         text = "".join(self.blocks[k].core for k in ids)
         story.paras.append((text, [self.blocks[k].line for k in ids]))
@@ -196,7 +170,7 @@ class _Walker:
         for k in ids:
             self.apply_block_meta(story, self.blocks[k], at_head=(k != ids[0]))
 
-    def apply_block_meta(self, story: _Story, b: Block, at_head: bool) -> None:
+    def apply_block_meta(self, story: Story, b: Block, at_head: bool) -> None:
         story.markers.extend(b.markers)
         if b.from_page is not None and story.from_page is None:
             story.from_page = b.from_page
@@ -206,20 +180,20 @@ class _Walker:
         if b.credit is not None and not at_head:
             self.take_credit(story, b.credit)
 
-    def take_credit(self, story: _Story, credit: Credit) -> None:
+    def take_credit(self, story: Story, credit: Credit) -> None:
         story.credits.append(credit)
         if story.body_count and not story.feature and not story.briefs:
             story.closed = True
 
     # -- decisions
-    def untitled_continuation(self, group: list[int], nxt: int | None) -> _Story | None:
+    def untitled_continuation(self, group: list[int], nxt: int | None) -> Story | None:
         """The continued story a jump headline belongs to when its first column
         ended on a paragraph's end (so no cut points at it): the page's last
         stories are all "(上接第N版)" columns still without a title, and the
         headline and the text under it share their words with one of them."""
         if len(group) > 2 or nxt is None or self.blocks[nxt].kind != "body" or nxt in self.head_of:
             return None
-        tail: list[_Story] = []
+        tail: list[Story] = []
         for s in reversed(self.stories):
             if s.from_page is None:
                 break
@@ -289,7 +263,7 @@ class _Walker:
         self.opening_margin = abs(z) if decision else None
         if self.trace is not None:
             self.trace.append(Decision("story_start", features, decision,
-                                       tuple(self.blocks[g].line for g in group), _body_lines(cur)[-6:]))
+                                       tuple(self.blocks[g].line for g in group), body_lines(cur)[-6:]))
         return decision
 
     def story_start_features(self, group: list[int], nxt: int | None) -> dict[str, float]:
@@ -385,7 +359,7 @@ class _Walker:
             self.body(i)
             i += 1
 
-    def resume(self, story: _Story, h: int) -> None:
+    def resume(self, story: Story, h: int) -> None:
         t = self.head_of[h]
         if self.current is story and not story.photo:
             # Paragraphs printed between the cut and its continuation, inside
@@ -408,7 +382,7 @@ class _Walker:
         if not story.photo:  # a picture cut in two does not take the reading away from the article
             self.current = story
 
-    def para_at_tail(self, story: _Story, t: int) -> int | None:
+    def para_at_tail(self, story: Story, t: int) -> int | None:
         """Index of the paragraph holding block t (paragraphs may have moved)."""
         line = self.blocks[t].line
         for idx, (_, lines) in enumerate(story.paras):
@@ -448,7 +422,7 @@ class _Walker:
                 # the picture is a story of its own; the article goes on after it.
                 text, lines = cur.paras.pop()
                 cur.lines.difference_update(lines)
-                photo = _Story(paras=[(text, lines)], credits=[credit], photo=True, closed=True)
+                photo = Story(paras=[(text, lines)], credits=[credit], photo=True, closed=True)
                 photo.lines.update(lines + [b.line])
                 self.stories.append(photo)
                 return
@@ -524,7 +498,7 @@ class _Walker:
             cur = self.current = resumed
         self.add_paragraph(cur, i)
 
-    def interleaved_owner(self, i: int, cur: _Story | None) -> _Story | None:
+    def interleaved_owner(self, i: int, cur: Story | None) -> Story | None:
         """The open story a new paragraph continues when it is not the current one's:
         where two stories' column blocks alternate, a column of story A comes
         after story B's headline and first column. `fitted.INTERLEAVED` weighs
@@ -560,8 +534,8 @@ class _Walker:
         z = INTERLEAVED.logit(features)
         if self.trace is not None:
             self.trace.append(Decision("interleaved", features, z > 0, (b.line,),
-                                       _body_lines(cur)[-6:] if open_cur and cur else (),
-                                       other=_body_lines(other)[-6:]))
+                                       body_lines(cur)[-6:] if open_cur and cur else (),
+                                       other=body_lines(other)[-6:]))
         if z <= 0:
             return None
         other.review.append(f"paragraph at line {b.line} read as this story's, printed after another story's column")
@@ -689,12 +663,7 @@ def _goes_on(text: str, after: str) -> bool:
             or after[:1] in FOLLOWERS)
 
 
-def _body_lines(s: _Story) -> tuple[int, ...]:
-    """The raw lines of a story's text, subheadings left out."""
-    return tuple(ln for p, lns in s.paras if not p.startswith("## ") for ln in lns)
-
-
-def _lone_subheading_is_text(s: _Story) -> None:
+def _lone_subheading_is_text(s: Story) -> None:
     """A story's only "subheading", set between two paragraphs, that reads like the
     first part of a sentence goes on in the paragraph under it.
 
@@ -717,64 +686,7 @@ def _lone_subheading_is_text(s: _Story) -> None:
     s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
 
 
-def _rehome_headlines(stories: list[_Story], topics: Topics) -> None:
-    """Headline lines printed apart from their text go to the story they name.
-
-    A PDF's reading order may put one module's 副题, title or 引题 next to another
-    module's headline ("推动交流合作 夯实互信共识" / "为解决人类重大问题贡献…" /
-    "——中国共产党成立105周年的世界影响"), while the text they head comes later.
-    The run of lines at either end of a story's headline that shares far more
-    words with another story than with its own moves there: to a story with no
-    headline, or, when the run is one 引题 ("…走向“生产线”——"), in front of the
-    title of a story that has none."""
-    donors = [s for s in stories if len(s.headlines) >= 2]
-    targets = [s for s in stories if s.body_count and not s.photo and s.from_page is None
-               and (not s.headlines or not _kicker_like(s.headlines[0][0]))]
-    if not targets or not donors:
-        return
-
-    def text_words(s: _Story, heads: bool) -> frozenset[str]:
-        title = "".join(h for h, _ in s.headlines) if heads else ""
-        return words(title + "".join(p for p, _ in s.paras if not p.startswith("## "))[:400])
-
-    # (a donor by its text alone: its headline holds the very lines in question)
-    seen = {id(s): text_words(s, heads=False) for s in donors}
-    seen.update({id(s): text_words(s, heads=True) for s in targets if id(s) not in seen})
-    line_words = {ln: words(h) for d in donors for h, ln in d.headlines}
-    for t in targets:
-        best: tuple[float, _Story, list[tuple[str, int]]] | None = None
-        for d in donors:
-            if d is t:
-                continue
-            n = len(d.headlines)
-            for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
-                if t.headlines and not (len(run) == 1 and _kicker_like(run[0][0])):
-                    continue  # a titled story takes only an 引题 it lacks
-                w = frozenset().union(*(line_words[ln] for _, ln in run))
-                there = topics.similarity(w, seen[id(t)])
-                gain = there - topics.similarity(w, seen[id(d)])
-                if there >= 0.1 and gain >= 0.08 and (best is None or gain > best[0]):
-                    best = (gain, d, run)
-        if best is None:
-            continue
-        _, d, run = best
-        d.headlines = [h for h in d.headlines if h not in run]
-        t.headlines = list(run) + t.headlines
-        for _, ln in run:
-            d.lines.discard(ln)
-            t.lines.add(ln)
-        t.review = [r for r in t.review if not r.startswith("no headline found")]
-        t.review.append(f"headline at line {run[0][1]} was printed apart from its text: matched to this story by its words")
-        if len(d.headlines) < 2:
-            donors.remove(d)
-
-
-def _kicker_like(text: str) -> bool:
-    """An 引题 leads into the title: "…走向“生产线”——", "国务院台办发言人："."""
-    return text.endswith(("——", "—", "：", ":"))
-
-
-def _finish(s: _Story) -> StoryDraft | None:
+def _finish(s: Story) -> StoryDraft | None:
     kicker, title, subtitle = _fields([h for h, _ in s.headlines[:3]])
     # never drop a printed line: headline lines beyond three lead the body as subheadings
     s.paras[0:0] = [(f"## {h}", [ln]) for h, ln in s.headlines[3:]]
@@ -905,7 +817,10 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     walker.walk()
     for s in walker.stories:
         _lone_subheading_is_text(s)
-    _rehome_headlines(walker.stories, topics)
+    # headline lines the reading order printed away from their text
+    headline_over_photo(walker.stories)
+    rehome_headlines(walker.stories, topics)
+    split_for_headlines(walker.stories, blocks, Echoes([b.core or b.raw for b in blocks]))
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 import re
 from functools import lru_cache
 
@@ -153,9 +154,36 @@ class Topics:
         return shared / math.sqrt(wa * wb)
 
 
+class Echoes:
+    """How much of a headline line a text echoes: the page-weighted share of the
+    line's character pairs found in the text. Headlines compress their story's
+    lead ("江西出台…招标代理机构管理办法" / "江西省发展改革委等12部门…"), and a
+    pair of characters survives the compression where a segmented word may not."""
+
+    def __init__(self, texts: list[str]):
+        df: Counter[str] = Counter()
+        for t in texts:
+            df.update(set(self.pairs(t)))
+        n = len(texts) + 1
+        self.idf = {p: math.log(n / (c + 0.5)) + 0.1 for p, c in df.items()}
+        self.default = math.log(n / 0.5) + 0.1
+
+    @staticmethod
+    def pairs(text: str) -> list[str]:
+        return [text[k:k + 2] for k in range(len(text) - 1) if CJK_RE.match(text[k]) and CJK_RE.match(text[k + 1])]
+
+    def share(self, line: str, text: str) -> float:
+        mine = set(self.pairs(line))
+        if not mine:
+            return 0.0
+        theirs = set(self.pairs(text))
+        total = sum(self.idf.get(p, self.default) for p in mine)
+        return sum(self.idf.get(p, self.default) for p in mine & theirs) / total
+
+
 def initialize() -> None:
     """Load jieba's dictionary once, before timing or a batch import."""
     jieba.initialize()
 
 
-__all__ = ["NO_START", "Topics", "bad_start", "continues", "ends_mid_word", "ends_sentence", "initialize", "seam_word", "weak_start", "words"]
+__all__ = ["NO_START", "Echoes", "Topics", "bad_start", "continues", "ends_mid_word", "ends_sentence", "initialize", "seam_word", "weak_start", "words"]

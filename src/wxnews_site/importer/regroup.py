@@ -1,0 +1,228 @@
+"""Headline lines moved to the text they head, after the page walk.
+
+The walk (`layout`) gives each headline to the text printed under it. In a
+PDF's reading order that is not always its text: modules set side by side print
+their headlines one after another, a photo's caption comes between a headline
+and its article. These passes move headline lines by what the texts echo of
+them, and split a story where the text a moved headline heads begins.
+"""
+from __future__ import annotations
+
+from .blocks import COLUMN_TAG_RE, Block
+from .seams import Echoes, Topics, ends_sentence, words
+from .story import Story, kicker_like
+
+
+def headline_over_photo(stories: list[Story]) -> None:
+    """A headline, then a photo's caption, then text with no headline of its own:
+    the headline is the text's, set over the picture that opens the article (a
+    photo of its own under a title is followed by another headed story)."""
+    for s, t in zip(stories, stories[1:]):
+        if s.photo and s.headlines and not t.headlines and t.body_count and not t.photo and t.from_page is None:
+            t.headlines, s.headlines = s.headlines, []
+            for _, ln in t.headlines:
+                s.lines.discard(ln)
+                t.lines.add(ln)
+            t.review = [r for r in t.review if not r.startswith("no headline found")]
+            t.review.append(f"headline at line {t.headlines[0][1]} was printed over a photo: read as the text's under it")
+
+
+def rehome_headlines(stories: list[Story], topics: Topics) -> None:
+    """Headline lines printed apart from their text go to the story they name.
+
+    A PDF's reading order may put one module's 副题, title or 引题 next to another
+    module's headline ("推动交流合作 夯实互信共识" / "为解决人类重大问题贡献…" /
+    "——中国共产党成立105周年的世界影响"), while the text they head comes later.
+    The run of lines at either end of a story's headline that shares far more
+    words with another story than with its own moves there: to a story with no
+    headline, or, when the run is one 引题 ("…走向“生产线”——"), in front of the
+    title of a story that has none."""
+    donors = [s for s in stories if len(s.headlines) >= 2]
+    targets = [s for s in stories if s.body_count and not s.photo and s.from_page is None
+               and (not s.headlines or not kicker_like(s.headlines[0][0]))]
+    if not targets or not donors:
+        return
+
+    def text_words(s: Story, heads: bool) -> frozenset[str]:
+        title = "".join(h for h, _ in s.headlines) if heads else ""
+        return words(title + "".join(p for p, _ in s.paras if not p.startswith("## "))[:400])
+
+    # (a donor by its text alone: its headline holds the very lines in question)
+    seen = {id(s): text_words(s, heads=False) for s in donors}
+    seen.update({id(s): text_words(s, heads=True) for s in targets if id(s) not in seen})
+    line_words = {ln: words(h) for d in donors for h, ln in d.headlines}
+    for t in targets:
+        best: tuple[float, Story, list[tuple[str, int]]] | None = None
+        for d in donors:
+            if d is t:
+                continue
+            n = len(d.headlines)
+            for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
+                if t.headlines and not (len(run) == 1 and kicker_like(run[0][0])):
+                    continue  # a titled story takes only an 引题 it lacks
+                w = frozenset().union(*(line_words[ln] for _, ln in run))
+                there = topics.similarity(w, seen[id(t)])
+                gain = there - topics.similarity(w, seen[id(d)])
+                if there >= 0.1 and gain >= 0.08 and (best is None or gain > best[0]):
+                    best = (gain, d, run)
+        if best is None:
+            continue
+        _, d, run = best
+        d.headlines = [h for h in d.headlines if h not in run]
+        t.headlines = list(run) + t.headlines
+        for _, ln in run:
+            d.lines.discard(ln)
+            t.lines.add(ln)
+        t.review = [r for r in t.review if not r.startswith("no headline found")]
+        t.review.append(f"headline at line {run[0][1]} was printed apart from its text: matched to this story by its words")
+        if len(d.headlines) < 2:
+            donors.remove(d)
+
+
+# How well a line must be echoed: below OWN_MAX by its own story's text, at
+# least THERE_MIN by the other text, and by GAIN_MIN more there than anywhere
+# before it (shares of the line's weighted character pairs, fitted by hand on
+# the fit seeds of benchmarks/import_quality.py).
+SPLIT_OWN_MAX = 0.3
+SPLIT_THERE_MIN = 0.4
+SPLIT_GAIN_MIN = 0.35
+
+
+def split_for_headlines(stories: list[Story], blocks: list[Block], echoes: Echoes) -> None:
+    """A headline line printed in another module's headline opens its own story.
+
+    Where modules stand side by side, a PDF's reading order prints their
+    headlines one after another ("便民服务要摸准需求(一线行走)" / "江西出台…办法"),
+    so both head the first text under them, and the text of the other module,
+    with no headline of its own left over it, runs on in whichever story came
+    before. A headline line that its story's text hardly echoes, while the text
+    from some finished paragraph on in another story (or a story printed with
+    no headline) echoes it well, is that text's headline: the story is split
+    there, and the line moves."""
+    moves: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for d in stories:
+        if len(d.headlines) < 2 or d.photo or d.from_page is not None:
+            continue
+        own_text = _text_from(d.paras, 0, 160)  # a headline speaks of its lead
+        for at, (h, ln) in enumerate(d.headlines):
+            own = echoes.share(h, own_text)
+            if own >= SPLIT_OWN_MAX or (at and kicker_like(d.headlines[at - 1][0])):
+                continue  # (a title stays under its 引题 "…走进浙江——")
+            found = _text_echoing(h, own, d, stories, echoes)
+            if found is None:
+                continue
+            # lines of one module go to one place: the earliest text they fit
+            for (si, k), lines in list(moves.items()):
+                if si == found[0] and k != found[1] and any(x in d.headlines for x in lines):
+                    del moves[(si, k)]
+                    found = (si, min(k, found[1]))
+                    moves.setdefault(found, []).extend(lines)
+            mates = [(h, ln)]
+            if at + 1 < len(d.headlines) and (d.headlines[at + 1][0].startswith("——") or kicker_like(h)):
+                mates.append(d.headlines[at + 1])  # its 副题 "——…", or the title under this 引题
+            moves.setdefault(found, []).extend(mates)
+    taken: set[tuple[str, int]] = set()
+    for (si, k), lines in sorted(moves.items(), reverse=True):
+        lines = [x for x in dict.fromkeys(lines) if x not in taken]  # each line once, to one place
+        taken.update(lines)
+        _move_headline(stories, blocks, stories[si], k, lines)
+
+
+def _text_from(paras: list[tuple[str, list[int]]], start: int, limit: int = 600) -> str:
+    """The story's text from paragraph `start` on, subheadings left out, cut at `limit`."""
+    return "".join(p for p, _ in paras[start:] if not p.startswith("## "))[:limit]
+
+
+def _text_echoing(h: str, own: float, d: Story, stories: list[Story], echoes: Echoes) -> tuple[int, int] | None:
+    """(story, paragraph) where the text that headline line h heads begins, if anywhere."""
+    best: tuple[float, int, int] | None = None
+    for si, z in enumerate(stories):
+        if z.photo or z.briefs or z.feature:
+            continue
+        body = [k for k, (p, _) in enumerate(z.paras) if not p.startswith("## ")]
+        for k in body:
+            if k == body[0]:
+                if z.headlines:  # (so is the donor's own first text)
+                    continue  # a headed story's first text is its own headline's
+                back = 0.0
+            else:
+                last = next(p for p, _ in reversed(z.paras[:k]) if not p.startswith("## "))
+                if not ends_sentence(last) or (z is not d and _own_text_goes_on(z, k, echoes)):
+                    continue
+                back = echoes.share(h, _text_from(z.paras[:k], 0, 1200))
+            there = echoes.share(h, _text_from(z.paras, k))
+            if z is d:
+                # the split falls where the lines d keeps stop speaking of its text
+                ends = _others_end_at(d, h, k, echoes)
+                if ends is None:
+                    continue
+                gain = there - back + ends
+            else:
+                gain = there - max(own, back)
+            if there >= SPLIT_THERE_MIN and gain >= SPLIT_GAIN_MIN and (best is None or gain > best[0]):
+                best = (gain, si, k)
+    return None if best is None else (best[1], best[2])
+
+
+def _others_end_at(d: Story, h: str, k: int, echoes: Echoes) -> float | None:
+    """Story d's other headline lines speak of its text before paragraph k and not
+    of the text from k on: d's text ends there, and h may head what follows. (A
+    title echoed only further down its own text, under a kicker that speaks of
+    both, is still its own.) How much more they speak of the text before, or None."""
+    if not COLUMN_TAG_RE.search(h) or d.headlines[0][0] != h:
+        # (an 引题 speaks of the whole text, a commentary's title names its column, and
+        # the other module's title, read first, stands over the headline of the text under it)
+        return None
+    kept = [x for x, _ in d.headlines if x != h]
+    head = max(echoes.share(x, _text_from(d.paras[:k], 0, 1200)) for x in kept)
+    tail = max(echoes.share(x, _text_from(d.paras, k)) for x in kept)
+    return head - tail if head >= SPLIT_THERE_MIN and tail < SPLIT_OWN_MAX else None
+
+
+def _own_text_goes_on(z: Story, k: int, echoes: Echoes) -> bool:
+    """The headed story's own headline answers to its text from paragraph k on
+    better than to the text before: a column of another story came first."""
+    if not z.headlines:
+        return False
+    tail = max(echoes.share(x, _text_from(z.paras, k)) for x, _ in z.headlines)
+    head = max(echoes.share(x, _text_from(z.paras[:k], 0, 1200)) for x, _ in z.headlines)
+    return tail > head
+
+
+def _move_headline(stories: list[Story], blocks: list[Block], z: Story, k: int, lines: list[tuple[str, int]]) -> None:
+    """Headline lines go to story z's text from paragraph k on, split off as a story of its own."""
+    donors = [s for s in stories if any(x in s.headlines for x in lines)]
+    if not donors:
+        return
+    if any(all(x in lines for x in s.headlines) for s in donors):
+        return  # every story keeps a headline line of its own
+    for s in donors:
+        s.headlines = [x for x in s.headlines if x not in lines]
+        s.lines.difference_update(ln for _, ln in lines)
+    first = next(j for j, (p, _) in enumerate(z.paras) if not p.startswith("## "))
+    target = z if k == first and not z.headlines else _split_story(stories, blocks, z, k)
+    target.headlines = sorted(lines, key=lambda x: x[1]) + target.headlines
+    target.lines.update(ln for _, ln in lines)
+    target.review = [r for r in target.review if not r.startswith("no headline found")]
+    target.review.append(f"headline at line {lines[0][1]} was printed in another story's headline: "
+                         "matched to this text by its words")
+
+
+def _split_story(stories: list[Story], blocks: list[Block], z: Story, k: int) -> Story:
+    """Story z's paragraphs from k on, with the credits printed among them, as a new story after z."""
+    target = Story(paras=z.paras[k:])
+    del z.paras[k:]
+    moved = {ln for _, lns in target.paras for ln in lns}
+    printed_at = {id(b.credit): b.line for b in blocks if b.credit is not None}
+    start = min(moved)
+    target.credits = [c for c in z.credits if printed_at.get(id(c), -1) >= start]
+    z.credits = [c for c in z.credits if printed_at.get(id(c), -1) < start]
+    target.blocks = [b for b in z.blocks if blocks[b].line in moved]
+    z.blocks = [b for b in z.blocks if blocks[b].line not in moved]
+    target.lines = moved | {printed_at[id(c)] for c in target.credits if id(c) in printed_at}
+    z.lines.difference_update(target.lines)
+    stories.insert(stories.index(z) + 1, target)
+    return target
+
+
+__all__ = ["headline_over_photo", "rehome_headlines", "split_for_headlines"]
