@@ -663,27 +663,50 @@ def _goes_on(text: str, after: str) -> bool:
             or after[:1] in FOLLOWERS)
 
 
-def _lone_subheading_is_text(s: Story) -> None:
-    """A story's only "subheading", set between two paragraphs, that reads like the
-    first part of a sentence goes on in the paragraph under it.
+def _lone_subheading_is_text(s: Story, indented: frozenset[int]) -> None:
+    """A story's "subheading" that reads like the first part of a sentence goes on
+    in the paragraph under it.
 
     Subheadings come in sets: a story is divided into two parts or more, each
     under its own heading. One short line alone inside a text is far more often
     a paragraph cut by a column break whose first part is short ("小恒山派出所接到
-    协调通知" / "后，即刻安排专人查阅户籍档案…") than a story's single section.
+    协调通知" / "后，即刻安排专人查阅户籍档案…") than a story's single section. In a
+    set, a line is text only where it plainly stops mid-clause: after a clause
+    break ("以往，境外旅客办理离境退税"), on a word that leads into more ("…联动等"),
+    or opening the way a paragraph opens ("然而", "针对").
     """
+    if s.feature or s.briefs:
+        return
     subs = [k for k, (p, _) in enumerate(s.paras) if p.startswith("## ")]
-    if len(subs) != 1 or s.feature or s.briefs:
-        return
-    k = subs[0]
-    if not 0 < k < len(s.paras) - 1 or s.paras[k - 1][0].startswith("## "):
-        return
-    text, lines = s.paras[k][0][3:], s.paras[k][1]
-    after, after_lines = s.paras[k + 1]
-    if _reads_as_heading(text) or not _goes_on(text, after):
-        return
-    s.paras[k:k + 2] = [(text + after, lines + after_lines)]
-    s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
+    for k in reversed(subs):
+        if not 0 < k < len(s.paras) - 1 or s.paras[k - 1][0].startswith("## ") or s.paras[k + 1][0].startswith("## "):
+            continue
+        text, lines = s.paras[k][0][3:], s.paras[k][1]
+        after, after_lines = s.paras[k + 1]
+        if _reads_as_heading(text) or after_lines[0] in indented:
+            continue  # (an indented line opens its paragraph: the line over it is not its start)
+        if not (_goes_on(text, after) and (len(subs) == 1 or _stops_mid_clause(text))
+                or (len(subs) > 1 and _opens_like_text(text))):
+            continue
+        s.paras[k:k + 2] = [(text + after, lines + after_lines)]
+        s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")
+
+
+# A paragraph opens on these, a subheading seldom does.
+CONNECTIVE_RE = re.compile(r"^(?:然而|但是|但|而|并且|同时|针对|作为|对于|随着|由于|因为|如果|虽然|尽管|为了|通过|根据|按照|以往|过去|此后|之后|后来)")
+
+
+def _stops_mid_clause(text: str) -> bool:
+    """The line stops on a particle ("…联动等"), so plainly that a set's heading
+    would not. (A word across the seam, or a last character that is no word
+    alone, is no sign here: a heading "…到一片城" over "改造让…" has both.)"""
+    return text[-1:] in PARTICLE_ENDS
+
+
+def _opens_like_text(text: str) -> bool:
+    """"以往，境外旅客办理离境退税", "然而,就在田某英准备": a paragraph's opening words, then a clause break."""
+    return bool((CONNECTIVE_RE.match(text) or OPENER_RE.match(text) or OPENING_RE.match(text))
+                and re.search(r"[，,]", text))
 
 
 def _finish(s: Story) -> StoryDraft | None:
@@ -815,8 +838,9 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     blocks = [replace(b, kind="body") if b.kind == "short" and i in pairs else b for i, b in enumerate(blocks)]
     walker = _Walker(blocks, pairs, scores, topics, trace)
     walker.walk()
+    indented = frozenset(b.line for b in blocks if b.indented)
     for s in walker.stories:
-        _lone_subheading_is_text(s)
+        _lone_subheading_is_text(s, indented)
     # headline lines the reading order printed away from their text
     headline_over_photo(walker.stories)
     rehome_headlines(walker.stories, topics)

@@ -107,13 +107,19 @@ def _rejoin(lines: list[str]) -> list[Printed]:
         return [Printed((n,), ln) for n, ln in numbered]
     widths = [width(ln) for _, ln in numbered]
     breaks = _blank_breaks(lines, numbered)
+    # Paragraphs open indented ("　　粮食气膜仓问世前，"): a full line that is not
+    # goes on from the line above, even from a sentence's end there.
+    indents = sum(1 for _, ln in numbered if ln[:1].isspace()) >= INDENTED_SHARE * len(numbered)
     out: list[Printed] = []
     headline = False  # the line above was read as a headline: nothing goes on it
     for k, (n, ln) in enumerate(numbered):
         col = _column(widths, k - 1) if k else 0
         prev = numbered[k - 1][1].strip() if k else ""
         after_blank = breaks and k and n - numbered[k - 1][0] > 1
-        if k and not headline and not after_blank and _goes_on(prev, widths[k - 1], ln, widths[k], col):
+        under = numbered[k + 1][1] if k + 1 < len(numbered) else ""
+        if k and not headline and not after_blank and (
+                _goes_on(prev, widths[k - 1], ln, widths[k], col)
+                or (indents and _runs_on(prev, widths[k - 1], ln, widths[k], under, col))):
             last = out[-1]
             out[-1] = Printed(last.numbers + (n,), last.text.rstrip() + ln.strip())
             continue
@@ -123,6 +129,24 @@ def _rejoin(lines: list[str]) -> list[Printed]:
                         and not PUNCTUATION.search(ln))
         out.append(Printed((n,), ln))
     return out
+
+
+INDENTED_SHARE = 0.05  # of a page's lines, for a page that indents its paragraphs
+
+
+def _runs_on(prev: str, prev_width: int, line: str, line_width: int, under: str, col: int) -> bool:
+    """On a page that indents paragraphs, an unindented full line under a full line
+    ending a sentence, with more unindented text under it, is the paragraph going
+    on after a sentence that ended at the line's end ("我国粮仓已历经三代演变。" /
+    "第一代粮仓诞生于20世纪" / "50至60年代，…"); a headline as wide as the column
+    has an indented paragraph, or none, under it."""
+    if not col or line[:1].isspace() or not under.strip() or under[:1].isspace():
+        return False
+    if not (col - 1 <= prev_width <= col + 2) or not (col - 1 <= line_width <= col + 1) or not ends_sentence(prev):
+        return False
+    text = line.strip()
+    return not (MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text)
+                or advert_line(text) or text.startswith("——") or lead_credit(text) is not None)
 
 
 def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -> bool:
