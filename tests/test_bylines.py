@@ -240,3 +240,14 @@ def test_more_names_printed_alone(text, bylines):
 ])
 def test_dotted_headings_places_and_signatures_are_not_bylines(text):
     assert parse_credit(text, bare=True) is None
+
+
+def test_a_reporter_who_learnt_something_is_text_not_a_byline():
+    # "记者从…获悉" opens the text: only "记者王强" runs a role into a name
+    lead = lead_credit("本报北京7月23日电  记者从国家中医药管理局获悉：经国务院批复同意，两部门日前联合印发规划")
+    assert lead is not None and lead.bylines == () and lead.text == "本报北京7月23日电"
+
+
+def test_a_column_word_led_by_a_surname_is_nobodys_name():
+    assert parse_credit("简讯", bare=True) is None
+    assert parse_credit("快评", bare=True) is None

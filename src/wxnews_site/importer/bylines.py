@@ -122,6 +122,12 @@ def _word_freq() -> dict[str, int]:
     return jieba.dt.FREQ
 
 
+# Words papers head a column or a box with, rare in the dictionary and led by a
+# surname (简, 时, 史 …): "简讯" over a column of briefs is nobody's name.
+COLUMN_WORDS = frozenset({"简讯", "快讯", "短讯", "资讯", "图讯", "速递", "播报", "集锦", "纵览", "短波", "链接",
+                          "编后", "手记", "时评", "短评", "快评", "述评", "史话", "简评", "简介"})
+
+
 def word_reading(name: str) -> str:
     """How a bare name reads as an ordinary word: "name" (no such word: "王强"),
     "both" (a word that is also a given name: "高峰", "黎明", "白云") or "word"
@@ -130,6 +136,8 @@ def word_reading(name: str) -> str:
         return _dotted_reading(name)
     if len(name) > 3:
         return "name"
+    if name in COLUMN_WORDS:
+        return "word"
     freq = _word_freq().get(name, 0)  # 0 for a prefix of longer words, not a word
     if not freq:
         return "name"
@@ -428,7 +436,10 @@ def lead_credit(paragraph: str) -> Credit | None:
         after_role = False
         for p in parts:
             tok = p.group(1)
-            if ROLE_TOKEN.match(tok.strip(":：")) or tok in PHOTO_ROLES or ROLE_PREFIX.match(tok):
+            rp = ROLE_PREFIX.match(tok)
+            # "记者王强" is a role run into its name; "记者从国家中医药管理局获悉：…" opens the text
+            if ROLE_TOKEN.match(tok.strip(":：")) or tok in PHOTO_ROLES or (
+                    rp and (rp.end() == len(tok) or _is_name(tok[rp.end():].rstrip("摄")))):
                 seen_role = after_role = True
             elif not (seen_role and (_is_name(tok.rstrip("摄")) or (len(tok) == 1 and re.match(rf"[{CJK}]", tok)))):
                 break
