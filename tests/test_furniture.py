@@ -57,8 +57,8 @@ def test_designer_and_proofreader_lines_are_editor_credits():
 
 
 def test_media_partner_and_co_organiser_lines_are_left_over():
-    draft = read("媒体合作伙伴：某某网  某某客户端", "本版与市文联联合主办")
-    assert left(draft) == [(3, PARTNER), (4, PARTNER)]
+    draft = read("媒体合作伙伴：某某网  某某客户端", "本版与市文联联合主办", "媒体合作:太湖之声")
+    assert left(draft) == [(3, PARTNER), (4, PARTNER), (5, PARTNER)]
 
 
 # --------------------------------------------------------- false positives
