@@ -777,6 +777,22 @@ def under_headline_over_dateline(blocks: list[Block], i: int) -> bool:
             and lead_credit(nxt.core) is not None and not re.search(r"[，,；;]", blocks[i].core))
 
 
+def _long_deck(blocks: list[Block], i: int) -> bool:
+    """A long line between a headline line and the dateline opening a text, with no
+    sentence's end in it, is a deck: "先从跨省异地就医患者开始实施，再逐步推进…" is
+    the 副题 of "基本医保医疗服务项目目录（第一批）四季度将出炉", however long."""
+    b = blocks[i]
+    return (b.kind == "body" and not b.markers and b.credit is None and 0 < i < len(blocks) - 1
+            and blocks[i - 1].kind == "short" and blocks[i + 1].kind == "body"
+            and lead_credit(blocks[i + 1].core) is not None and lead_credit(b.core) is None
+            and len(b.core) <= DECK_MAX and "。" not in b.core and not ends_sentence(b.core)
+            # (a paragraph's piece cut at a column's foot stops mid-word: "…富饶壮", "…精神的")
+            and not ends_mid_word(b.core) and b.core[-1:] not in PARTICLE_ENDS)
+
+
+DECK_MAX = 80  # longest deck printed as one line between a headline and its dateline
+
+
 def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
     """One block for a re-joined paragraph; its printed lines one by one when the
     whole does not read as text (an editor credit, a byline set over two lines)."""
@@ -808,10 +824,12 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
               and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
               else b for i, b in enumerate(blocks)]
+    decks = {i for i in range(len(blocks)) if _long_deck(blocks, i)}
+    blocks = [replace(b, kind="short") if i in decks else b for i, b in enumerate(blocks)]
     # (a note under a story's text first, so the line after it is judged as after text)
     blocks = [replace(b, kind="body") if b.kind == "short" and (closing_note(b.core) or closes_note(b.core)) else b
               for b in blocks]
-    blocks = [replace(b, kind="body") if b.kind == "short" and (
+    blocks = [replace(b, kind="body") if b.kind == "short" and i not in decks and (
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
         or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
