@@ -138,7 +138,8 @@ class DevServer:
         self._seen = fingerprint(self.watched())
         started = time.perf_counter()
         try:
-            result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False)
+            result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False,
+                                   on_wait=self.say)
             ok = bool(result.ok)  # type: ignore[attr-defined]
             problems = in_folder(result.problems, self._articles_dir())  # type: ignore[attr-defined]
         except Exception as exc:  # a template bug must not take the preview down
@@ -202,7 +203,8 @@ class DevServer:
 
     def close(self) -> None:
         self._stop.set()
-        self.httpd.shutdown()
+        if self._thread is not None:  # shutdown() waits for a serve_forever that was never started
+            self.httpd.shutdown()
         self.httpd.server_close()
 
 

@@ -44,7 +44,7 @@ from ..config import SiteConfig
 from ..format import ParseCache, Problem, Scan, scan_archive, write_segment
 from ..forks import Forked
 from ..model import Article
-from . import feeds, manifest, pages as plan_mod, render, urls
+from . import feeds, manifest, pages as plan_mod, publish, render, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
@@ -67,22 +67,38 @@ class BuildResult:
 
 
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
-               base_url: str | None = None, strict: bool = False, progress: bool | None = None) -> BuildResult:
+               base_url: str | None = None, strict: bool = False, progress: bool | None = None,
+               wait: bool = True, on_wait: Callable[[str], None] | None = None,
+               allow_empty: bool = False) -> BuildResult:
+    """Build the site; one build at a time per output folder (publish.build_lock):
+    another one running is waited for (``on_wait`` hears why), or with ``wait``
+    false makes this one fail at once."""
+    started = time.perf_counter()
+    out = Path(out_dir or config.output_dir).resolve()
+    try:
+        lock = publish.build_lock(out, config.root.resolve() / ".cache" / "wxnews-site", wait=wait,
+                                  on_wait=on_wait or (lambda text: print(text, file=sys.stderr, flush=True)))
+    except publish.Busy as exc:
+        return BuildResult(False, [Problem(str(out), 0, str(exc))], 0, 0, time.perf_counter() - started, out)
+    except OSError as exc:
+        return BuildResult(False, [Problem(str(out), 0, f"cannot take the build lock: {exc.strerror or exc}")], 0, 0,
+                           time.perf_counter() - started, out)
     # The build makes millions of objects that all live until it ends, and
     # hardly a cycle: the cyclic collector would walk them again and again
     # for nothing (5-10% of a large build). Render workers inherit this.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
-                           progress=progress)
+        with lock:
+            return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
+                               progress=progress, allow_empty=allow_empty)
     finally:
         if enabled:
             gc.enable()
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -107,6 +123,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     scan, save_parsed = read(articles_dir, cache_dir)
     files = scan.files
     problems = list(scan.problems)
+    if not allow_empty:
+        problems += refuse_emptying(scan, articles_dir, out_dir)
     timings["read"] = time.perf_counter() - t
 
     # 3. theme
@@ -348,6 +366,26 @@ def check_output(out_dir: Path, articles_dir: Path, root: Path) -> list[Problem]
         return [Problem(where, 0, f"exists and is not a site built by wxnews-site (no {MARKER} file); "
                                   "refusing to replace it")]
     return []
+
+
+def refuse_emptying(scan: Scan, articles_dir: Path, out_dir: Path) -> list[Problem]:
+    """An archive with no articles must not silently replace a site that has
+    some: a wrong --articles, or a folder not mounted yet, looks just like it."""
+    if any(rel.endswith(".md") for rel in scan.files) or not (out_dir / MARKER).is_file():
+        return []
+    shown = next(_article_pages(out_dir), None)
+    if shown is None:
+        return []
+    return [Problem(str(out_dir), 0, f"{articles_dir} holds no articles, and the site in {out_dir} has some "
+                                     f"({shown}, ...): not replacing it with an empty site; check the articles "
+                                     "folder, or build with --allow-empty to publish an empty archive")]
+
+
+def _article_pages(out_dir: Path) -> Iterable[str]:
+    """Article pages of a built site (YYYY/MM/DD/PP-NN.html), lazily."""
+    for year in sorted(out_dir.glob("[0-9][0-9][0-9][0-9]")):
+        for page in year.glob("[0-9][0-9]/[0-9][0-9]/*-*.html"):
+            yield page.relative_to(out_dir).as_posix()
 
 
 def compile_templates(env: jinja2.Environment) -> list[Problem]:
@@ -684,22 +722,7 @@ def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def swap(partial: Path, out_dir: Path, spare: Path | None = None) -> None:
-    """Put the new site in place of the old one; the old one is kept until then,
-    and afterwards as ``spare`` (the next build's starting point) if given."""
-    old = spare or out_dir.with_name(out_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    try:
-        os.rename(partial, out_dir)
-    except OSError:
-        if old.exists():
-            os.rename(old, out_dir)
-        raise
-    if spare is None:
-        shutil.rmtree(old, ignore_errors=True)
+swap = publish.swap  # the step that publishes, where the lock and its reasons are
 
 
 # --------------------------------------------------------------- progress
