@@ -61,7 +61,10 @@ def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for root in roots:
         if root.is_file():
-            st = root.stat()
+            try:
+                st = root.stat()
+            except OSError:
+                continue
             out[str(root)] = (st.st_mtime_ns, st.st_size)
             continue
         for dirpath, dirs, names in os.walk(root):
@@ -72,7 +75,7 @@ def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
                 p = os.path.join(dirpath, n)
                 try:
                     st = os.stat(p)
-                except FileNotFoundError:
+                except OSError:  # gone since the walk, or a link that leads nowhere (a loop)
                     continue
                 out[p] = (st.st_mtime_ns, st.st_size)
     return out

@@ -41,7 +41,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import ParseCache, Problem, Scan, scan_archive, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, scan_archive, write_segment
 from ..forks import Forked
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -120,7 +120,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
     # 2. read
     t = time.perf_counter()
-    scan, save_parsed = read(articles_dir, cache_dir)
+    scan, save_parsed = read(articles_dir, cache_dir, config.years)
     files = scan.files
     problems = list(scan.problems)
     if not allow_empty:
@@ -278,12 +278,14 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]:
+def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[Scan, Callable[[], None]]:
     """scan_archive with parsed files cached by path and content hash, and the
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
     (YAML is most of its cost); this process keeps its own half as parsed."""
     cache = manifest.load_parsed(cache_dir)
+    if cache.years != years:  # files were checked against other years: read them all again
+        cache = ParseCache({}, {}, cache.folder, years)
     stored = bool(cache.entries)
     parsed: dict[str, Any] = {}
     if not stored and articles_dir.is_dir():
@@ -294,8 +296,8 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
             cache_dir.mkdir(parents=True, exist_ok=True)
             ctx = multiprocessing.get_context("fork")
             with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
-                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir)
-                mine = scan_archive(articles_dir, only=_share(0, 2))
+                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years)
+                mine = scan_archive(articles_dir, only=_share(0, 2), years=years)
                 part = theirs.result()
             with open(part, "rb") as fh:
                 share = pickle.load(fh)
@@ -304,7 +306,7 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
                 cache.entries.update(got.entries)
                 cache.stats.update(got.stats)
             parsed = mine.parsed
-    scan = scan_archive(articles_dir, cache, parsed)
+    scan = scan_archive(articles_dir, cache, parsed, years=years)
     saved = False
 
     def save() -> None:
@@ -321,8 +323,8 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
-    scan = scan_archive(root, only=_share(index, shares))
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int]) -> Path:
+    scan = scan_archive(root, only=_share(index, shares), years=years)
     # Pickled here, on this core, straight into a segment of the cache.
     entries = scan.cache.entries
     for key, where in write_segment(cache_dir / manifest.PARSED,
@@ -330,7 +332,7 @@ def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
         entries[key] = (where, *entries[key][1:])
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(ParseCache(entries, scan.cache.stats), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(ParseCache(entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
