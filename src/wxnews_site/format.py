@@ -456,10 +456,14 @@ def _read_canonical(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
         return _read_canonical_lines(fm)
     g = m.groups()
     try:
-        date = dt.date.fromisoformat(g[1])
-    except ValueError:
+        return _canonical_meta(g), dict(_CANON_WHERE)
+    except (ValueError, RecursionError):  # a list that is no JSON list, [[[[...: YAML says what is wrong
         return None
-    meta = {
+
+
+def _canonical_meta(g: tuple[str, ...]) -> dict[str, Any]:
+    date = dt.date.fromisoformat(g[1])
+    return {
         "id": g[0][1:-1], "date": date, "page": int(g[2]), "section": _text_or_null(g[3]),
         "paper": _text_or_null(g[4]), "kind": g[5][1:-1], "kicker": _text_or_null(g[6]),
         "title": _text_or_null(g[7]), "subtitle": _text_or_null(g[8]), "bylines": _canonical_value(g[9]),
@@ -468,7 +472,6 @@ def _read_canonical(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
         "source": _canonical_value(g[15]),
         "review": [] if g[16] is not None else [item[5:-1] for item in g[17].split("\n")[1:]],
     }
-    return meta, dict(_CANON_WHERE)
 
 
 def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -506,7 +509,7 @@ def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | No
                 meta[m.group(1)] = _canonical_value(m.group(2))
                 where[m.group(1)] = i + 2
             i += 1
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return meta, where
 
@@ -691,7 +694,7 @@ def _read_canonical_page(text: str) -> dict[str, Any] | None:
             if not m or m.group(1) in meta:
                 return None
             meta[m.group(1)] = {} if m.group(2) == "{}" else _canonical_value(m.group(2))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return meta
 
