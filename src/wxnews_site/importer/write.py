@@ -351,10 +351,15 @@ def _commit(p: Plan, a: FileAction, tmp: Path | None, done: list[str]) -> None:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         return
-    if tmp is not None:
-        os.replace(tmp, path)
-    else:
-        path.unlink(missing_ok=True)
+    try:
+        if tmp is not None:
+            os.replace(tmp, path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
     done.append(a.relpath)
 
 
