@@ -42,7 +42,7 @@ import jinja2
 from .. import __version__
 from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, scan_archive, write_segment
-from ..forks import Forked
+from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
 from .pages import Page
@@ -289,13 +289,11 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     stored = bool(cache.entries)
     parsed: dict[str, Any] = {}
     if not stored and articles_dir.is_dir():
-        import concurrent.futures
         import multiprocessing  # only here and for rendering: a rebuild need not import them
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            with fork_pool(1) as pool:
                 theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years)
                 mine = scan_archive(articles_dir, only=_share(0, 2), years=years)
                 part = theirs.result()
@@ -637,12 +635,10 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     done = Rendered([], {}, {})
     try:
-        import concurrent.futures
         import multiprocessing
         workers = min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            with fork_pool(workers) as pool:
                 results = pool.map(_render_range, *zip(*ranges))
                 side = meanwhile() if meanwhile else None
                 for n, found, digests, contexts in results:
