@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -114,3 +115,27 @@ def test_two_builds_started_together_both_finish_and_the_site_is_whole(project: 
     assert len(results) == 2 and all(r.ok for r in results)
     assert check_links(project / "build") == []
     assert (project / "build/2024/06/30/02-05.html").is_file()
+
+
+def test_a_full_disk_during_a_build_fails_cleanly_and_keeps_the_site(project: Path, monkeypatch, capsys):
+    import errno
+
+    from wxnews_site.site import build as build_mod
+
+    assert cli.main(["--config", str(project / "site.yaml"), "build"]) == 0
+    before = tree(project / "build")
+    (project / "articles/2024/06/30/02-05.md").unlink()
+    real, calls = build_mod._write, []
+
+    def full(target, data, folders):
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", target)
+        return real(target, data, folders)
+
+    monkeypatch.setattr(build_mod, "_write", full)
+    assert cli.main(["--config", str(project / "site.yaml"), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and re.search(r"build:0: error: writing the site failed: No space left", err)
+    assert tree(project / "build") == before
+    assert not (project / "build.partial").exists()

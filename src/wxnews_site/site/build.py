@@ -92,6 +92,10 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
         with lock:
             return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
                                progress=progress, allow_empty=allow_empty)
+    except OSError as exc:  # a full disk, a folder made read-only: the new site was removed, the old one stands
+        where = f" ({exc.filename})" if exc.filename else ""
+        return BuildResult(False, [Problem(str(out), 0, f"writing the site failed: {exc.strerror or exc}{where}")], 0,
+                           0, time.perf_counter() - started, out)
     finally:
         if enabled:
             gc.enable()
@@ -269,8 +273,11 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # reuse stale pages; none costs one full build after a crash right here.
     manifest.forget(cache_dir)
     swap(partial, out_dir, spare if ours or not spare.exists() else None)
-    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if (spare / MARKER).is_file() else {},
-                                               plan))
+    try:
+        manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests,
+                                                   old.pages if (spare / MARKER).is_file() else {}, plan))
+    except OSError:
+        pass  # the site is published; without a manifest the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
