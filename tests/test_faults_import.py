@@ -14,6 +14,19 @@ from wxnews_site.importer import write
 EDITED = "---\nid: \"2024-06-30-02-02\"\n"  # the head of an editor's save; the rest does not matter here
 
 
+def failing_on(call: int, real, error: OSError):
+    """real, but raising error on its call-th call, as a full or failing disk would."""
+    calls = []
+
+    def wrapper(*args):
+        calls.append(args)
+        if len(calls) == call:
+            raise error
+        return real(*args)
+
+    return wrapper
+
+
 def test_an_article_saved_while_the_import_writes_is_kept_and_named(tmp_path: Path):
     run(tmp_path, THREE)
     changed = page(*(story(f"{s.title}（更新）" if s.title else None, *s.paragraphs, kind=s.kind, lines=s.lines)
@@ -46,15 +59,7 @@ def test_a_failed_write_while_staging_changes_nothing_and_leaves_no_partial_file
     before = snapshot(tmp_path)
     changed = page(*(story(f"新{s.title}", *s.paragraphs, kind=s.kind, lines=s.lines) for s in THREE.draft.stories))
     plan = write.plan([changed], tmp_path)
-    real, calls = write._stage, []
-
-    def full_disk(path, data):
-        calls.append(path)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device", str(path))
-        return real(path, data)
-
-    monkeypatch.setattr(write, "_stage", full_disk)
+    monkeypatch.setattr(write, "_stage", failing_on(2, write._stage, OSError(28, "No space left on device")))
     with pytest.raises(write.ApplyError, match="No space left on device.*nothing was changed"):
         write.apply(plan)
     assert snapshot(tmp_path) == before  # no article replaced, no .partial left
@@ -64,15 +69,7 @@ def test_a_failed_rename_says_what_was_and_was_not_changed(tmp_path: Path, monke
     run(tmp_path, THREE)
     changed = page(*(story(f"新{s.title}", *s.paragraphs, kind=s.kind, lines=s.lines) for s in THREE.draft.stories))
     plan = write.plan([changed], tmp_path)
-    real, calls = os.replace, []
-
-    def failing(a, b):
-        calls.append(b)
-        if len(calls) == 2:
-            raise OSError(5, "Input/output error", str(b))
-        return real(a, b)
-
-    monkeypatch.setattr(os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing_on(2, os.replace, OSError(5, "Input/output error")))
     with pytest.raises(write.ApplyError) as err:
         write.apply(plan)
     message = str(err.value)

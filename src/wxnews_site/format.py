@@ -51,6 +51,12 @@ fields are kept the same way, under keys ``PP.page.yaml#section``,
 wrote): a field an editor changed is kept when the same page is imported
 again, the others follow the new import.
 
+Limits (``load_yaml`` and the value checks): no YAML anchors or aliases,
+numbers of at most 18 digits, real dates within the archive's years
+(``DEFAULT_YEARS`` unless site.yaml's ``years``), pages 1-999, source lines up
+to 10,000,000, names (bylines, photographers, section) that fit a file name
+(``MAX_NAME_BYTES``); ids number positions in two digits or more.
+
 The files are the source of truth: the build derives everything from them, and
 editors may change any of them by hand.
 """
@@ -766,19 +772,26 @@ def _leftover_problem(x: Any) -> str | None:
 
 
 def _leftovers(value: Any, text: str, path: str, where: int, problems: list[Problem]) -> tuple[Leftover, ...]:
+    return _entries(value, "leftovers", "{line, text, reason}", _leftover_problem,
+                    lambda x: Leftover(x.get("line", 0), x["text"], x.get("reason") or ""), text, path, where, problems)
+
+
+def _entries(value: Any, key: str, shape: str, wrong_of: Callable[[Any], str | None], make: Callable[[Any], Any],
+             text: str, path: str, where: int, problems: list[Problem]) -> tuple[Any, ...]:
+    """A page file's list of mappings, each checked by wrong_of, each problem at its item's line."""
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(Problem(path, where, "'leftovers' must be a list of {line, text, reason}"))
+        problems.append(Problem(path, where, f"'{key}' must be a list of {shape}"))
         return ()
     out, lines = [], None
     for i, x in enumerate(value):
-        wrong = _leftover_problem(x)
+        wrong = wrong_of(x)
         if wrong is None:
-            out.append(Leftover(x.get("line", 0), x["text"], x.get("reason") or ""))
+            out.append(make(x))
             continue
-        lines = _item_lines(text, "leftovers") if lines is None else lines
-        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"leftovers entry {i + 1}: {wrong}"))
+        lines = _item_lines(text, key) if lines is None else lines
+        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"{key} entry {i + 1}: {wrong}"))
     return tuple(out)
 
 
@@ -822,20 +835,8 @@ def _fold_problem(x: Any) -> str | None:
 
 
 def _folds(value: Any, text: str, path: str, where: int, problems: list[Problem]) -> tuple[Fold, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        problems.append(Problem(path, where, "'folded' must be a list of {line, from, to, count}"))
-        return ()
-    out, lines = [], None
-    for i, x in enumerate(value):
-        wrong = _fold_problem(x)
-        if wrong is None:
-            out.append(Fold(x["line"], x["from"], x["to"], x["count"]))
-            continue
-        lines = _item_lines(text, "folded") if lines is None else lines
-        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"folded entry {i + 1}: {wrong}"))
-    return tuple(out)
+    return _entries(value, "folded", "{line, from, to, count}", _fold_problem,
+                    lambda x: Fold(x["line"], x["from"], x["to"], x["count"]), text, path, where, problems)
 
 
 @dataclass(frozen=True)

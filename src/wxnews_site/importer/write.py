@@ -308,8 +308,7 @@ def apply(p: Plan) -> None:
                 staged[a.relpath] = _stage(_safe_path(p.root, a.relpath), a.data or b"")
     except OSError as exc:
         _unstage(staged)
-        raise ApplyError(f"staging the new files failed ({exc.strerror or exc}: {exc.filename}); "
-                         "nothing was changed") from None
+        raise ApplyError(f"staging the new files failed ({_why(exc)}); nothing was changed") from None
     done: list[str] = []
     try:
         for a in p.actions:
@@ -321,10 +320,14 @@ def apply(p: Plan) -> None:
     except OSError as exc:
         _unstage(staged)
         left = [a.relpath for a in p.actions if a.action in ("write", "remove") and a.relpath not in done]
-        raise ApplyError(f"writing failed ({exc.strerror or exc}: {exc.filename}) after {len(done)} file(s) were "
+        raise ApplyError(f"writing failed ({_why(exc)}) after {len(done)} file(s) were "
                          f"written or removed ({', '.join(done) or 'none'}); not changed: {', '.join(left)}. "
                          "Edited articles are protected as before; run the import again once the cause is fixed") \
             from None
+
+
+def _why(exc: OSError) -> str:
+    return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)
 
 
 def _stage(path: Path, data: bytes) -> Path:
