@@ -87,3 +87,12 @@ def test_a_deleted_article_stays_deleted_across_a_shorter_source_and_the_full_on
     plan = run(tmp_path, THREE)  # ... when the full source comes again
     assert plan.named("skip-deleted") == ["2024/06/30/02-03.md"]
     assert not (tmp_path / "2024/06/30/02-03.md").exists()
+
+
+def test_files_staged_by_a_killed_import_are_cleared_by_the_next(tmp_path: Path):
+    run(tmp_path, THREE)
+    dead = tmp_path / "2024/06/30/.02-01.md.import-999999999.partial"  # no such process
+    dead.write_bytes(b"half")
+    run(tmp_path, page(*(story(f"新{s.title}", *s.paragraphs, kind=s.kind, lines=s.lines)
+                         for s in THREE.draft.stories)))
+    assert not dead.exists()

@@ -215,3 +215,11 @@ def test_bad_json_lines_are_named_with_their_line_and_nothing_is_written(tmp_pat
     assert code == 1 and "Traceback" not in err
     assert says in err and (re.search(r"export\.jsonl:2: error: ", err) or "export.jsonl: would write" in err), err
     assert not (tmp_path / "articles").exists()
+
+
+def test_a_page_that_is_a_symlink_loop_is_named_not_a_traceback(tmp_path: Path, capsys):
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    code = cli.main(["import", "--articles", str(tmp_path / "articles"), "--date", "2024-06-30", "--page", "2",
+                     str(tmp_path / "loop.txt")])
+    err = capsys.readouterr().err
+    assert code == 1 and "loop.txt: cannot read: Too many levels of symbolic links" in err

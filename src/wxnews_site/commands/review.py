@@ -35,7 +35,7 @@ def display_path(path: Path) -> str:
     """A path relative to the working folder when it is inside it, so editors can paste it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
         return str(path)
 
 

@@ -302,6 +302,9 @@ def apply(p: Plan) -> None:
     protected."""
     writes = [a for a in p.actions if a.action == "write"]
     staged: dict[str, Path] = {}
+    for folder in {_safe_path(p.root, a.relpath).parent for a in writes}:
+        if folder.is_dir():
+            _clear_stale(folder)
     try:
         for a in writes:
             if not a.relpath.endswith(".page.yaml"):
@@ -338,6 +341,25 @@ def _stage(path: Path, data: bytes) -> Path:
         fh.flush()
         os.fsync(fh.fileno())
     return tmp
+
+
+def _clear_stale(folder: Path) -> None:
+    """Staged files an import killed mid-way left behind (kill -9 gives it no
+    chance to clean up); those of an import still running are its own."""
+    for tmp in folder.glob(".*.import-*.partial"):
+        pid = tmp.name.rsplit(".import-", 1)[1].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: running
+        return True
+    return True
 
 
 def _unstage(staged: dict[str, Path]) -> None:
