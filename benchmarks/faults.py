@@ -370,7 +370,7 @@ def disk_full(t: Tally, tmp: Path) -> str:
         first = subprocess.run(CLI + ["--config", str(small / "site.yaml"), "build", "--out", str(out)],
                                capture_output=True, text=True)
         before = tree_digest(out)
-        tries = 0
+        tries = refused = 0
         for n in range(6):
             t.n["disk-full trials"] += 1
             filler = mnt / f"filler-{n}"
@@ -382,6 +382,7 @@ def disk_full(t: Tally, tmp: Path) -> str:
             r = subprocess.run(CLI + ["--config", str(small / "site.yaml"), "build", "--out", str(out)],
                                capture_output=True, text=True)
             tries += 1
+            refused += "No space left" in r.stderr
             if "Traceback" in r.stderr:
                 t.bad("tracebacks", f"disk full, trial {n + 1}")
             if r.returncode and tree_digest(out) != before:
@@ -390,7 +391,8 @@ def disk_full(t: Tally, tmp: Path) -> str:
                 t.bad("broken", f"disk full, trial {n + 1}: the site is broken")
             before = tree_digest(out)
             filler.unlink()
-        return f"{tries} build(s) on a full 3 MB tmpfs (first build exit {first.returncode})"
+        return (f"{tries} build(s) on a nearly full 3 MB tmpfs, {refused} stopped by 'No space left on device' "
+                f"(first build exit {first.returncode})")
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
 
