@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from .format import Problem, near_miss
+from .format import DEFAULT_YEARS, Problem, near_miss
 
 CONFIG_NAME = "site.yaml"
 
@@ -83,6 +83,9 @@ class SiteConfig:
     # many to a file. False: one piece a file, for a host that sends whole files only.
     search_ranges: bool = True
     pagination: Pagination = Pagination()
+    # Issue years the archive may hold (site.yaml ``years: [1900, 2100]``):
+    # a date outside them is a typo to report, not an issue to publish.
+    years: tuple[int, int] = DEFAULT_YEARS
     # Folder the file was read from; relative paths above resolve against it.
     root: Path = Path(".")
 
@@ -120,7 +123,9 @@ _TOP: dict[str, tuple[Any, str]] = {
     "output": (str, "a folder"), "sections": (list, "a list of {pages, name, from, until}"),
     "aliases": (dict, "a mapping of name to a list of variants"),
     "search": (dict, "a mapping with 'words' and 'ranges'"), "pagination": (dict, "a mapping of page kind to size"),
+    "years": (list, "[FIRST, LAST]: the issue years the archive may hold"),
 }
+YEAR_LIMITS = (1, 9998)  # date arithmetic (the next day, the next month) must stay possible
 _SECTION_KEYS = ("pages", "page", "name", "from", "until")
 _PAGINATION_KEYS = ("section", "person", "archive", "feed")
 
@@ -156,6 +161,17 @@ def _overlap(a: SectionRule, b: SectionRule) -> tuple[int, dt.date | str] | None
     if lo and hi and lo > hi:
         return None
     return pages[0], lo or hi or "every date"
+
+
+def _years(value: Any, node: yaml.Node | None, err: Any) -> tuple[int, int]:
+    if value is None:
+        return DEFAULT_YEARS
+    if len(value) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in value) \
+            or not YEAR_LIMITS[0] <= value[0] <= value[1] <= YEAR_LIMITS[1]:
+        err(node, f"'years' must be [FIRST, LAST], two years from {YEAR_LIMITS[0]} to {YEAR_LIMITS[1]}, "
+                  "the first not after the last")
+        return DEFAULT_YEARS
+    return (value[0], value[1])
 
 
 def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfig:
@@ -291,6 +307,7 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
             else:
                 sizes[k] = v
 
+    years = _years(ok.get("years"), _find(tree, "years")[1], err)
     if problems:
         raise ConfigError(problems)
     base_url = ok.get("base_url") or ""
@@ -308,5 +325,6 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
         search_words=words,
         search_ranges=ranges is not False,
         pagination=Pagination(**sizes),
+        years=years,
         root=base,
     )

@@ -21,6 +21,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import sys
 import threading
 import time
@@ -37,6 +38,7 @@ from .format import Problem
 
 PACKAGE = Path(__file__).parent
 POLL_SECONDS = 0.5
+CLIENT_TIMEOUT = 20.0  # seconds a connection may stay silent
 RELOAD_PATH = "/__reload"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
@@ -61,7 +63,10 @@ def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for root in roots:
         if root.is_file():
-            st = root.stat()
+            try:
+                st = root.stat()
+            except OSError:
+                continue
             out[str(root)] = (st.st_mtime_ns, st.st_size)
             continue
         for dirpath, dirs, names in os.walk(root):
@@ -72,10 +77,39 @@ def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
                 p = os.path.join(dirpath, n)
                 try:
                     st = os.stat(p)
-                except FileNotFoundError:
+                except OSError:  # gone since the walk, or a link that leads nowhere (a loop)
                     continue
                 out[p] = (st.st_mtime_ns, st.st_size)
     return out
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, a listen queue that holds a browser's burst
+    of requests (the standard library's 5 drops some of a search page's
+    hundreds of range requests), and a time limit on every connection."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, client_timeout: float = 0):
+        self.client_timeout = client_timeout or CLIENT_TIMEOUT
+        super().__init__(address, handler)
+
+
+class _TimedHandler(BaseHTTPRequestHandler):
+    """A client that sends nothing, or a request a byte at a time, is cut
+    off after the server's ``client_timeout`` seconds of silence: otherwise
+    each one would hold a thread for ever."""
+
+    def setup(self) -> None:
+        self.timeout = getattr(self.server, "client_timeout", CLIENT_TIMEOUT)
+        super().setup()
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
 
 
 @dataclass
@@ -92,7 +126,7 @@ class State:
 class DevServer:
     def __init__(self, config_path: Path | None, *, articles: Path | None = None, out: Path | None = None,
                  host: str = "127.0.0.1", port: int = 8000, log: TextIO = sys.stdout,
-                 builder: Callable[..., object] | None = None):
+                 builder: Callable[..., object] | None = None, client_timeout: float = CLIENT_TIMEOUT):
         self.config_path = config_path
         self.articles_arg = articles
         self.out_arg = out
@@ -101,8 +135,7 @@ class DevServer:
         self.state = State(out_dir=self._out_dir())
         self._builder = builder
         # Binding first makes "port in use" the first thing an editor hears, not after a build.
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = PreviewServer((host, port), _Handler, client_timeout)
         self.httpd.state = self.state  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -138,7 +171,8 @@ class DevServer:
         self._seen = fingerprint(self.watched())
         started = time.perf_counter()
         try:
-            result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False)
+            result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False,
+                                   on_wait=self.say)
             ok = bool(result.ok)  # type: ignore[attr-defined]
             problems = in_folder(result.problems, self._articles_dir())  # type: ignore[attr-defined]
         except Exception as exc:  # a template bug must not take the preview down
@@ -202,11 +236,12 @@ class DevServer:
 
     def close(self) -> None:
         self._stop.set()
-        self.httpd.shutdown()
+        if self._thread is not None:  # shutdown() waits for a serve_forever that was never started
+            self.httpd.shutdown()
         self.httpd.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(_TimedHandler):
     server_version = "wxnews-site"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -279,24 +314,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(404, inject(body, state), "text/html; charset=utf-8", send_body)
 
 
+_RANGE_RE = re.compile(r"bytes=[ \t]*([0-9]{0,18})-([0-9]{0,18})[ \t]*")
+
+
 def requested_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The byte range a ``Range`` header asks of a body of this size, as (start,
-    end) with end exclusive; None for no range or one not served as such
-    (several ranges, other units: the whole body is the answer); ValueError
-    when it asks for nothing inside the body (416)."""
-    if not header or not header.startswith("bytes=") or "," in header:
+    end) with end exclusive, by RFC 9110 section 14: None for no range or one
+    to ignore (several ranges, other units, a malformed or backwards one such
+    as ``bytes=5-2``: the whole body is the answer); ValueError when it is
+    well formed but asks for nothing inside the body (416)."""
+    m = _RANGE_RE.fullmatch(header.strip()) if header else None
+    if m is None or not (m.group(1) or m.group(2)):
         return None
-    first, _, last = header[6:].strip().partition("-")
-    try:
-        if not first:  # the last N bytes
-            start, end = max(0, size - int(last)), size
-        else:
-            start, end = int(first), min(size, int(last) + 1) if last else size
-    except ValueError:
-        return None
-    if start >= end:
+    first, last = m.groups()
+    if first:
+        start = int(first)
+        if last and int(last) < start:
+            return None  # an invalid range-spec: the header is ignored, not refused
+        if start >= size:
+            raise ValueError(f"range {header} of {size} bytes")
+        return start, min(size, int(last) + 1) if last else size
+    if int(last) == 0 or size == 0:  # a suffix of no bytes
         raise ValueError(f"range {header} of {size} bytes")
-    return start, end
+    return max(0, size - int(last)), size
 
 
 def _ranged(header: str | None, body: bytes, extra: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
@@ -312,7 +352,7 @@ def _ranged(header: str | None, body: bytes, extra: dict[str, str]) -> tuple[int
     return 206, body[start:end], {**extra, "Content-Range": f"bytes {start}-{end - 1}/{len(body)}"}
 
 
-class StaticHandler(SimpleHTTPRequestHandler):
+class StaticHandler(SimpleHTTPRequestHandler):  # a test host: no time limit needed
     """A plain static host for a folder that honours single byte ranges, as
     GitHub Pages, S3, nginx and Apache do (the standard library's
     handler sends the whole file)."""

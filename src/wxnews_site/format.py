@@ -51,6 +51,12 @@ fields are kept the same way, under keys ``PP.page.yaml#section``,
 wrote): a field an editor changed is kept when the same page is imported
 again, the others follow the new import.
 
+Limits (``load_yaml`` and the value checks): no YAML anchors or aliases,
+numbers of at most 18 digits, real dates within the archive's years
+(``DEFAULT_YEARS`` unless site.yaml's ``years``), pages 1-999, source lines up
+to 10,000,000, names (bylines, photographers, section) that fit a file name
+(``MAX_NAME_BYTES``); ids number positions in two digits or more.
+
 The files are the source of truth: the build derives everything from them, and
 editors may change any of them by hand.
 """
@@ -71,7 +77,9 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .model import KINDS, Article, Fold, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges
+from .model import (
+    KINDS, MAX_PAGE, Article, Fold, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges,
+)
 
 try:  # libyaml is ten times faster; fall back silently where it is not built.
     from yaml import CSafeLoader as _Loader
@@ -87,7 +95,17 @@ REQUIRED_KEYS = ("id", "date", "page", "kind")
 PAGE_KEYS = ("date", "page", "section", "paper", "source", "source_sha256", "credits", "leftovers", "folded",
              "imported")
 FOLD_KEYS = ("line", "from", "to", "count")
-ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{2,3})-(\d{2,3})$")
+# Position in two digits or more: a page may hold more than 99 stories (a
+# listings page), and 1000 or more (article_id pads to two, never cuts).
+ID_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(\d{2,3})-(\d{2,})$")
+# Issue years an archive may hold unless site.yaml's ``years`` says otherwise:
+# a typo such as 9999-12-31 would otherwise import, then break the calendars.
+DEFAULT_YEARS = (1900, 2100)
+# Names that become file names (people/<name>.html, sections/<name>-2.html)
+# must fit the 255 bytes most file systems allow, with room for the suffix.
+MAX_NAME_BYTES = 200
+MAX_YAML_CHARS = 2_000_000  # a page file of a very full page is about 50 KB
+MAX_DIGITS = 18  # no value in these files needs a longer number
 HTML_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--")
 
 
@@ -240,6 +258,78 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("the front matter is not closed by a '---' line")
 
 
+class _Refused(yaml.YAMLError):
+    """A value the limited loader will not build, at its place in the file."""
+
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.problem_mark, self.message = mark, message
+
+
+class _LimitedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """YAML as editors write it in article and page files, with bounds: no
+    anchors or aliases (a few lines of them can expand past any memory; no
+    editor needs them), numbers of at most MAX_DIGITS digits, real dates."""
+
+
+def _bounded_int(loader: Any, node: Any) -> int:
+    digits = sum(ch.isdigit() for ch in node.value)
+    if digits > MAX_DIGITS:
+        raise _Refused(node.start_mark, f"a number of {digits} digits: no value here needs more than {MAX_DIGITS}")
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _checked_date(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:  # 2024-02-30
+        raise _Refused(node.start_mark, f"bad date {node.value}: {exc}; use a real YYYY-MM-DD") from None
+
+
+_LimitedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+_LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _checked_date)
+
+
+def load_yaml(text: str, path: str, first_line: int, broken: str = "broken YAML") -> Any:
+    """Parse article front matter, a page file or a sidecar with the limited
+    loader; every refusal is a FormatError at its line (``first_line`` is the
+    file line of the text's first line)."""
+    if len(text) > MAX_YAML_CHARS:
+        raise FormatError([Problem(path, first_line, f"{len(text):,} characters of YAML: more than the "
+                                                     f"{MAX_YAML_CHARS:,} an article or page file may hold")])
+    try:
+        if "&" in text or "*" in text:  # the scan costs a little: only where an anchor could be
+            for token in yaml.scan(text, Loader=_Loader):
+                if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                    raise _Refused(token.start_mark, "YAML anchors and aliases (&name, *name) are not allowed "
+                                                     "here: write each value out in full")
+        return yaml.load(text, Loader=_LimitedLoader)
+    except _Refused as exc:
+        raise FormatError([Problem(path, exc.problem_mark.line + first_line, exc.message)]) from None
+    except yaml.YAMLError as exc:
+        msg = " ".join(str(getattr(exc, "problem", "") or exc).split())
+        raise FormatError([Problem(path, _yaml_error_line(exc, first_line), f"{broken}: {msg}")]) from None
+    except RecursionError:
+        raise FormatError([Problem(path, first_line, "values nested too deeply")]) from None
+
+
+def check_year(date: dt.date, years: tuple[int, int]) -> str | None:
+    """Why an issue date is outside the years an archive may hold, or None."""
+    if years[0] <= date.year <= years[1]:
+        return None
+    return (f"date {date} is outside the years {years[0]}-{years[1]} this archive may hold "
+            "(a typo? site.yaml's years: [FROM, TO] widens them)")
+
+
+def name_problem(key: str, name: str) -> str | None:
+    """Why a byline, photographer or section cannot name its page's file, or None."""
+    size = len(name.encode("utf-8"))
+    if size <= MAX_NAME_BYTES:
+        return None
+    return (f"'{key}' value {name[:12]}… is {len(name)} characters ({size} bytes): a name must fit a file name, "
+            f"at most {MAX_NAME_BYTES} bytes (about {MAX_NAME_BYTES // 3} Chinese characters)")
+
+
 def _key_lines(yaml_text: str, offset: int) -> dict[str, int]:
     out: dict[str, int] = {}
     for n, line in enumerate(yaml_text.split("\n")):
@@ -264,6 +354,8 @@ def _opt_str(meta: dict, key: str, where: int, problems: list[Problem], path: st
         problems.append(Problem(path, where, f"'{key}' must be text or null, not {type(v).__name__}"))
         return None
     v = v.strip()
+    if key == "section" and (wrong := name_problem(key, v)):
+        problems.append(Problem(path, where, wrong))
     return v or None
 
 
@@ -273,10 +365,12 @@ def _names(meta: dict, key: str, where: int, problems: list[Problem], path: str)
         return ()
     if isinstance(v, str):
         v = [v]
-    if not isinstance(v, list) or not all(isinstance(x, (str, int)) for x in v):
+    if not isinstance(v, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in v):
         problems.append(Problem(path, where, f"'{key}' must be a list of names"))
         return ()
-    return tuple(str(x).strip() for x in v if str(x).strip())
+    names = tuple(str(x).strip() for x in v if str(x).strip())
+    problems.extend(Problem(path, where, wrong) for n in names if (wrong := name_problem(key, n)))
+    return names
 
 
 def _opt_int(meta: dict, key: str, where: int, problems: list[Problem], path: str) -> int | None:
@@ -285,6 +379,9 @@ def _opt_int(meta: dict, key: str, where: int, problems: list[Problem], path: st
         return None
     if isinstance(v, bool) or not isinstance(v, int):
         problems.append(Problem(path, where, f"'{key}' must be a page number or null"))
+        return None
+    if key != "page" and not 1 <= v <= MAX_PAGE:
+        problems.append(Problem(path, where, f"'{key}' must be a page number from 1 to {MAX_PAGE}"))
         return None
     return v
 
@@ -365,10 +462,14 @@ def _read_canonical(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
         return _read_canonical_lines(fm)
     g = m.groups()
     try:
-        date = dt.date.fromisoformat(g[1])
-    except ValueError:
+        return _canonical_meta(g), dict(_CANON_WHERE)
+    except (ValueError, RecursionError):  # a list that is no JSON list, [[[[...: YAML says what is wrong
         return None
-    meta = {
+
+
+def _canonical_meta(g: tuple[str, ...]) -> dict[str, Any]:
+    date = dt.date.fromisoformat(g[1])
+    return {
         "id": g[0][1:-1], "date": date, "page": int(g[2]), "section": _text_or_null(g[3]),
         "paper": _text_or_null(g[4]), "kind": g[5][1:-1], "kicker": _text_or_null(g[6]),
         "title": _text_or_null(g[7]), "subtitle": _text_or_null(g[8]), "bylines": _canonical_value(g[9]),
@@ -377,7 +478,6 @@ def _read_canonical(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
         "source": _canonical_value(g[15]),
         "review": [] if g[16] is not None else [item[5:-1] for item in g[17].split("\n")[1:]],
     }
-    return meta, dict(_CANON_WHERE)
 
 
 def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -415,12 +515,12 @@ def _read_canonical_lines(fm: str) -> tuple[dict[str, Any], dict[str, int]] | No
                 meta[m.group(1)] = _canonical_value(m.group(2))
                 where[m.group(1)] = i + 2
             i += 1
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return meta, where
 
 
-def parse_article(text: str, path: str = "<string>") -> Article:
+def parse_article(text: str, path: str = "<string>", years: tuple[int, int] = DEFAULT_YEARS) -> Article:
     """Parse one article file; raises FormatError listing every problem with its line."""
     try:
         fm, body, body_line = split_front_matter(text)
@@ -428,15 +528,8 @@ def parse_article(text: str, path: str = "<string>") -> Article:
         raise FormatError([Problem(path, 1, str(exc))]) from None
     canonical = _read_canonical(fm)
     meta, where = canonical if canonical is not None else (None, None)
-    try:
-        if canonical is None:
-            meta = yaml.load(fm, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        msg = " ".join(str(getattr(exc, "problem", "") or exc).split())
-        raise FormatError([Problem(path, _yaml_error_line(exc, 2), f"broken YAML in front matter: {msg}")]) from None
-    except ValueError as exc:  # YAML reads 2024-06-31 as a date and fails outside its error type
-        where = _key_lines(fm, 2)
-        raise FormatError([Problem(path, where.get("date", 2), f"bad date: {exc}; use a real YYYY-MM-DD")]) from None
+    if canonical is None:
+        meta = load_yaml(fm, path, 2, "broken YAML in front matter")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -465,11 +558,14 @@ def parse_article(text: str, path: str = "<string>") -> Article:
         date = None
     if isinstance(date, dt.datetime):
         date = date.date()
+    if isinstance(date, dt.date) and (wrong := check_year(date, years)):
+        problems.append(Problem(path, line("date"), wrong))
+        date = None
     page = _opt_int(meta, "page", line("page"), problems, path)
-    if page is not None and page < 1:
-        problems.append(Problem(path, line("page"), "'page' must be 1 or more"))
+    if page is not None and not 1 <= page <= MAX_PAGE:
+        problems.append(Problem(path, line("page"), f"'page' must be a page number from 1 to {MAX_PAGE}"))
     kind = meta.get("kind")
-    if kind is not None and kind not in KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
         problems.append(Problem(path, line("kind"), f"'kind' must be one of {', '.join(KINDS)}, not {kind!r}"))
 
     aid = meta.get("id")
@@ -485,11 +581,11 @@ def parse_article(text: str, path: str = "<string>") -> Article:
 
     src = meta.get("source")
     source: Source | None = None
-    if isinstance(src, dict) and isinstance(src.get("file"), str):
+    if isinstance(src, dict) and isinstance(src.get("file"), str) and isinstance(src.get("lines"), (str, int, type(None))):
         try:
             source = Source(src["file"], parse_ranges(str(src.get("lines") or "")))
-        except ValueError:
-            problems.append(Problem(path, line("source"), f"bad line list {src.get('lines')!r} in 'source'"))
+        except ValueError as exc:
+            problems.append(Problem(path, line("source"), f"bad line list {str(src.get('lines'))[:40]!r} in 'source': {exc}"))
     elif isinstance(src, str):
         source = Source(src)
     elif src is not None:
@@ -498,8 +594,8 @@ def parse_article(text: str, path: str = "<string>") -> Article:
     review = meta.get("review") or []
     if isinstance(review, str):
         review = [review]
-    if not isinstance(review, list):
-        problems.append(Problem(path, line("review"), "'review' must be a list of reasons"))
+    if not isinstance(review, list) or not all(isinstance(r, (str, int, float)) for r in review):
+        problems.append(Problem(path, line("review"), "'review' must be a list of reasons (texts)"))
         review = []
 
     article = Article(
@@ -604,24 +700,27 @@ def _read_canonical_page(text: str) -> dict[str, Any] | None:
             if not m or m.group(1) in meta:
                 return None
             meta[m.group(1)] = {} if m.group(2) == "{}" else _canonical_value(m.group(2))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return meta
 
 
-def parse_page(text: str, path: str = "<string>") -> PageInfo:
+def parse_page(text: str, path: str = "<string>", years: tuple[int, int] = DEFAULT_YEARS) -> PageInfo:
+    """Parse one page file; raises FormatError listing every problem with its line."""
     try:
         meta = _read_canonical_page(text)
-        if meta is None:
-            meta = yaml.load(text, Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        raise FormatError([Problem(path, _yaml_error_line(exc, 1), f"broken YAML: {' '.join(str(exc).split())}")]) from None
-    except ValueError as exc:  # an impossible date such as 2024-06-31
-        raise FormatError([Problem(path, _key_lines(text, 1).get("date", 1), f"bad date: {exc}; use a real YYYY-MM-DD")]) from None
+    except ValueError:  # an impossible date such as 2024-06-31 in the importer's own layout
+        meta = None
+    if meta is None:
+        meta = load_yaml(text, path, 1) or {}
     if not isinstance(meta, dict):
         raise FormatError([Problem(path, 1, "a page file must be a mapping")])
     line = lambda k: _key_lines(text, 1).get(k, 1)  # noqa: E731 - looked up only for a problem
-    problems = [Problem(path, line(str(k)), f"unknown key '{k}'") for k in meta if k not in PAGE_KEYS]
+    problems = []
+    for k in meta:
+        if k not in PAGE_KEYS:
+            hint = near_miss(str(k), PAGE_KEYS)
+            problems.append(Problem(path, line(str(k)), f"unknown key '{k}'" + (f" (did you mean '{hint}'?)" if hint else "")))
     date = meta.get("date")
     if isinstance(date, str):
         try:
@@ -629,24 +728,81 @@ def parse_page(text: str, path: str = "<string>") -> PageInfo:
         except ValueError:
             date = None
     if not isinstance(date, dt.date):
-        problems.append(Problem(path, line("date"), "missing or bad 'date'"))
-    if not isinstance(meta.get("page"), int):
-        problems.append(Problem(path, line("page"), "missing or bad 'page'"))
+        problems.append(Problem(path, line("date"), "missing or bad 'date': use a real YYYY-MM-DD"))
+    elif wrong := check_year(date, years):
+        problems.append(Problem(path, line("date"), wrong))
+    page = meta.get("page")
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        problems.append(Problem(path, line("page"), f"missing or bad 'page': a page number from 1 to {MAX_PAGE}"))
+    fields = {k: _opt_str(meta, k, line(k), problems, path) for k in ("section", "paper", "source", "source_sha256")}
+    credits = _texts(meta.get("credits"), path, line("credits"), problems)
+    leftovers = _leftovers(meta.get("leftovers"), text, path, line("leftovers"), problems)
+    imported = _imported(meta.get("imported"), path, line("imported"), problems)
     folded = _folds(meta.get("folded"), text, path, line("folded"), problems)
     if problems:
         raise FormatError(problems)
-    leftovers = tuple(
-        Leftover(int(x.get("line", 0)), str(x.get("text", "")), str(x.get("reason") or ""))
-        for x in meta.get("leftovers") or [] if isinstance(x, dict)
-    )
-    return PageInfo(
-        date=date, page=meta["page"], section=meta.get("section"), paper=meta.get("paper"),
-        source=meta.get("source"), source_sha256=meta.get("source_sha256"),
-        credits=tuple(str(c) for c in meta.get("credits") or []),
-        leftovers=leftovers,
-        imported={str(k): str(v) for k, v in (meta.get("imported") or {}).items()},
-        folded=folded, path=path,
-    )
+    return PageInfo(date=date, page=page, **fields, credits=credits, leftovers=leftovers, imported=imported,
+                    folded=folded, path=path)
+
+
+def _texts(value: Any, path: str, where: int, problems: list[Problem]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        problems.append(Problem(path, where, "'credits' must be a list of credit lines (texts)"))
+        return ()
+    return tuple(value)
+
+
+def _leftover_problem(x: Any) -> str | None:
+    """What is wrong with one entry of 'leftovers', or None."""
+    if not isinstance(x, dict):
+        return "must be a mapping with line, text and reason"
+    unknown = [str(k) for k in x if k not in ("line", "text", "reason")]
+    if unknown:
+        return f"unknown key '{unknown[0]}' (an entry has line, text and reason)"
+    v = x.get("line", 0)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        return f"'line' must be a line number, not {v!r}"
+    if not isinstance(x.get("text"), str):
+        return f"'text' must be the text, not {x.get('text')!r}"
+    if x.get("reason") is not None and not isinstance(x["reason"], str):
+        return f"'reason' must be text, not {x['reason']!r}"
+    return None
+
+
+def _leftovers(value: Any, text: str, path: str, where: int, problems: list[Problem]) -> tuple[Leftover, ...]:
+    return _entries(value, "leftovers", "{line, text, reason}", _leftover_problem,
+                    lambda x: Leftover(x.get("line", 0), x["text"], x.get("reason") or ""), text, path, where, problems)
+
+
+def _entries(value: Any, key: str, shape: str, wrong_of: Callable[[Any], str | None], make: Callable[[Any], Any],
+             text: str, path: str, where: int, problems: list[Problem]) -> tuple[Any, ...]:
+    """A page file's list of mappings, each checked by wrong_of, each problem at its item's line."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(Problem(path, where, f"'{key}' must be a list of {shape}"))
+        return ()
+    out, lines = [], None
+    for i, x in enumerate(value):
+        wrong = wrong_of(x)
+        if wrong is None:
+            out.append(make(x))
+            continue
+        lines = _item_lines(text, key) if lines is None else lines
+        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"{key} entry {i + 1}: {wrong}"))
+    return tuple(out)
+
+
+def _imported(value: Any, path: str, where: int, problems: list[Problem]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        problems.append(Problem(path, where, "'imported' must map file names to sha256 texts "
+                                             "(the importer's record: delete an entry rather than edit it)"))
+        return {}
+    return dict(value)
 
 
 def _item_lines(text: str, key: str) -> list[int]:
@@ -679,20 +835,8 @@ def _fold_problem(x: Any) -> str | None:
 
 
 def _folds(value: Any, text: str, path: str, where: int, problems: list[Problem]) -> tuple[Fold, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        problems.append(Problem(path, where, "'folded' must be a list of {line, from, to, count}"))
-        return ()
-    out, lines = [], None
-    for i, x in enumerate(value):
-        wrong = _fold_problem(x)
-        if wrong is None:
-            out.append(Fold(x["line"], x["from"], x["to"], x["count"]))
-            continue
-        lines = _item_lines(text, "folded") if lines is None else lines
-        problems.append(Problem(path, lines[i] if i < len(lines) else where, f"folded entry {i + 1}: {wrong}"))
-    return tuple(out)
+    return _entries(value, "folded", "{line, from, to, count}", _fold_problem,
+                    lambda x: Fold(x["line"], x["from"], x["to"], x["count"]), text, path, where, problems)
 
 
 @dataclass(frozen=True)
@@ -730,6 +874,7 @@ class ParseCache:
     entries: dict[str, CacheEntry]
     stats: dict[str, tuple[int, int, int, int, str]]
     folder: Path | None = None
+    years: tuple[int, int] = DEFAULT_YEARS  # the years the entries' files were checked against
 
 
 def write_segment(folder: Path, items: Iterable[tuple[str, Any]]) -> dict[str, tuple[str, int, int]]:
@@ -808,7 +953,7 @@ class Scan:
 
 
 def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None) -> Scan:
+                 only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
@@ -817,16 +962,16 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
     (optional) limits reading to the relative paths it accepts, so several
     processes can each parse a share of a large archive.
     """
-    old = cache or ParseCache({}, {})
+    old = cache if cache is not None and cache.years == years else ParseCache({}, {}, cache.folder if cache else None)
     entries: dict[str, CacheEntry] = {}
     stats: dict[str, tuple[int, int, int, int, str]] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}
-    problems: list[Problem] = []
     ids: list[tuple[str, str]] = []
     if not root.is_dir():
         return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache({}, {}), {})
-    for rel, f in _archive_files(str(root)):
+    listed, problems = _archive_files(str(root))
+    for rel, f in listed:
         if only is not None and not only(rel):
             continue
         raw: bytes | None = None
@@ -845,7 +990,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
         if hit is not None and parsed is not None and key in parsed:
             fresh[key] = parsed[key]
         elif hit is None:
-            item, found = _parse_file(rel, raw if raw is not None else _read(f.path))
+            item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
             fresh[key] = item
             hit = (None, found, item.id if isinstance(item, Article) else None)
         entries[key] = hit
@@ -858,10 +1003,11 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
             problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
         else:
             seen[aid] = rel
-    return Scan(files, tuple(problems), ParseCache(entries, stats, old.folder), fresh)
+    return Scan(files, tuple(problems), ParseCache(entries, stats, old.folder, years), fresh)
 
 
-def _parse_file(rel: str, raw: bytes) -> tuple[Article | PageInfo | None, tuple[Problem, ...]]:
+def _parse_file(rel: str, raw: bytes,
+                years: tuple[int, int] = DEFAULT_YEARS) -> tuple[Article | PageInfo | None, tuple[Problem, ...]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -869,23 +1015,27 @@ def _parse_file(rel: str, raw: bytes) -> tuple[Article | PageInfo | None, tuple[
         return None, (Problem(rel, line, f"not UTF-8 (byte offset {exc.start}); save the file as UTF-8"),)
     try:
         if rel.endswith(".md"):
-            a = parse_article(text, rel)
+            a = parse_article(text, rel, years)
             return a, tuple(lint_article(a))
-        return parse_page(text, rel), ()
+        return parse_page(text, rel, years), ()
     except FormatError as exc:
         return None, tuple(exc.problems)
 
 
-def read_archive(root: Path, only: Callable[[str], bool] | None = None) -> Archive:
+def read_archive(root: Path, only: Callable[[str], bool] | None = None,
+                 years: tuple[int, int] = DEFAULT_YEARS) -> Archive:
     """Read every article and page file under root, collecting all problems at once."""
-    return scan_archive(root, only=only).archive()
+    return scan_archive(root, only=only, years=years).archive()
 
 
-def _archive_files(root: str) -> list[tuple[str, os.DirEntry[str]]]:
+def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
     """Every article and page file under root as (relative path, entry), in
-    path order. One scandir per folder instead of a Path and a stat per file:
-    a rebuild of a large archive walks it all just to see what changed."""
+    path order, and a problem for each one that cannot be read as such. One
+    scandir per folder instead of a Path and a stat per file: a rebuild of a
+    large archive walks it all just to see what changed."""
     out: list[tuple[str, os.DirEntry[str]]] = []
+    problems: list[Problem] = []
+    real_root = os.path.realpath(root)
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as it:
@@ -894,14 +1044,29 @@ def _archive_files(root: str) -> list[tuple[str, os.DirEntry[str]]]:
             # without sorting all the paths by their parts at the end.
             entries = sorted(it, key=lambda e: e.name)
         for e in entries:
-            if e.is_dir() and not e.is_symlink():
-                walk(e.path, prefix + e.name + "/")
-            elif not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml")) \
-                    and e.is_file():
-                out.append((prefix + e.name, e))
+            wanted = not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml"))
+            try:
+                if e.is_dir() and not e.is_symlink():
+                    walk(e.path, prefix + e.name + "/")
+                    continue
+                if not wanted:
+                    continue
+                if not e.is_file():
+                    problems.append(Problem(prefix + e.name, 0, "not a regular file; an article or page file "
+                                                                 "must be one"))
+                    continue
+            except OSError as exc:  # a symlink loop
+                if wanted:
+                    problems.append(Problem(prefix + e.name, 0, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            if e.is_symlink() and os.path.commonpath([real_root, os.path.realpath(e.path)]) != real_root:
+                problems.append(Problem(prefix + e.name, 0, "a link to a file outside the articles folder; "
+                                                             "copy the file in instead (it is not published)"))
+                continue
+            out.append((prefix + e.name, e))
 
     walk(root, "")
-    return out
+    return out, problems
 
 
 def _read(path: str) -> bytes:

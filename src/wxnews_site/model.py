@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 KINDS = ("article", "photo", "continuation")
+MAX_PAGE = 999  # ids hold the page in two or three digits (format.ID_RE)
+MAX_SOURCE_LINE = 10_000_000  # far beyond any raw page; bounds what "1-100000000000" would cost
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,20 @@ def parse_ranges(text: str) -> tuple[int, ...]:
             continue
         if "-" in part:
             a, b = part.split("-", 1)
-            lo, hi = int(a), int(b)
+            lo, hi = _line_number(a), _line_number(b)
             if hi < lo:
                 raise ValueError(f"bad range {part!r}")
             out.extend(range(lo, hi + 1))
         else:
-            out.append(int(part))
+            out.append(_line_number(part))
+        if len(out) > MAX_SOURCE_LINE:
+            raise ValueError(f"more than {MAX_SOURCE_LINE:,} lines")
     return tuple(out)
+
+
+def _line_number(text: str) -> int:
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_SOURCE_LINE)) \
+            or int(text) > MAX_SOURCE_LINE:
+        raise ValueError(f"bad line number {text!r}: a whole number up to {MAX_SOURCE_LINE:,}")
+    return int(text)

@@ -13,6 +13,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: from site.yaml, build/)")
     parser.add_argument("--base-url", default=None, help="public URL of the site, for feeds, sitemap and canonical links")
     parser.add_argument("--strict", action="store_true", help="treat warnings (open review flags, raw HTML) as errors, for CI")
+    parser.add_argument("--no-wait", dest="wait", action="store_false",
+                        help="fail at once when another build (or 'serve') is building the same folder, instead of waiting")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="replace a site that has articles with an empty one (an archive with no articles)")
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
@@ -28,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return 2  # a usage error, like every command's (cli.main); 1 is a failed build
     result = build_site(config, articles_dir=args.articles, out_dir=args.out, base_url=args.base_url,
-                        strict=args.strict, progress=args.progress)
+                        strict=args.strict, progress=args.progress, wait=args.wait,
+                        allow_empty=args.allow_empty)
     for p in result.problems:
         print(p, file=sys.stderr)
     if not result.ok:

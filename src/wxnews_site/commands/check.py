@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         config = SiteConfig(root=(args.config or Path("site.yaml")).parent)
     articles_dir = args.articles or config.articles_dir
     out_dir = args.out or config.output_dir
-    archive = read_archive(articles_dir)
+    archive = read_archive(articles_dir, years=config.years)
     if not articles_dir.is_dir():
         problems.append(Problem(display_path(articles_dir), 0, "articles folder not found (import a page first, or pass --articles)"))
     else:

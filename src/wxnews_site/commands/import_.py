@@ -15,8 +15,9 @@ import unicodedata
 from pathlib import Path
 
 from ..config import ConfigError, SiteConfig, load_config
-from ..format import FormatError, Problem, page_relpath, sha256_bytes
+from ..format import FormatError, Problem, check_year, page_relpath, sha256_bytes
 from ..importer import naming, write
+from ..importer.decode import InputError, read_input
 from ..importer.fold import describe
 from ..importer.naming import MAX_PAGE
 from .review import display_path
@@ -32,7 +33,7 @@ def _date(text: str) -> dt.date:
 
 
 def _page(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+    if not text.isascii() or not text.isdigit() or len(text) > 3 or not 1 <= int(text) <= MAX_PAGE:
         raise argparse.ArgumentTypeError(f"bad page {text!r}: a page number from 1 to {MAX_PAGE}")
     return int(text)
 
@@ -71,9 +72,9 @@ def _read_page(path: Path, flags: dict, config: SiteConfig) -> tuple[write.PageI
 
     where = display_path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [f"error: {where}: cannot read: {exc.strerror or exc}"]
+        data = read_input(path)
+    except InputError as exc:
+        return None, [f"error: {where}: {exc}"]
     try:
         meta = naming.resolve(path, **flags)
         text = decode(data, where)
@@ -81,6 +82,9 @@ def _read_page(path: Path, flags: dict, config: SiteConfig) -> tuple[write.PageI
         return None, [f"error: {p}" for p in exc.problems]
     except DecodeError as exc:
         return None, [f"error: {exc}; nothing in it was imported"]
+    if not text.strip():
+        return None, [f"error: {where}: the file holds no text; nothing was imported from it (an empty page would "
+                      "remove the page's articles: delete them by hand if that is what you mean)"]
     draft = reconstruct(text.split("\n"), path.name)
     if meta.date is None or meta.page is None:
         missing = " and ".join(k for k, v in (("date", meta.date), ("page", meta.page)) if v is None)
@@ -90,6 +94,8 @@ def _read_page(path: Path, flags: dict, config: SiteConfig) -> tuple[write.PageI
         if meta.date is None and hint:
             msg += f" The text mentions {hint}: if that is the issue date, add --date {hint}."
         return None, [msg]
+    if wrong := check_year(meta.date, config.years):
+        return None, [f"error: {where}: {wrong}"]
     section = meta.section or config.section_for(meta.date, meta.page, None)
     return write.PageImport(
         date=meta.date, page=meta.page, section=section, paper=meta.paper or config.paper,
@@ -136,8 +142,8 @@ def run(args: argparse.Namespace) -> int:
             pages = load_jsonl(args.jsonl, config=config, paper=args.paper)
         except FormatError as exc:
             return _errors(exc.problems)
-        except OSError as exc:
-            return _errors([f"error: {display_path(args.jsonl)}: cannot read: {exc.strerror or exc}"])
+        except InputError as exc:
+            return _errors([f"error: {display_path(args.jsonl)}: {exc}"])
         if args.section:
             pages = [write.PageImport(p.date, p.page, args.section, p.paper, p.source, p.source_sha256, p.draft)
                      for p in pages]
@@ -146,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         if errors:
             return _errors(errors)
     try:
-        plan = write.plan(pages, root, force=args.force)
+        plan = write.plan(pages, root, force=args.force, years=config.years)
     except write.WriteError as exc:
         return _errors([f"error: {exc}"])
     if args.dry_run:
@@ -154,8 +160,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         write.apply(plan)
-    except OSError as exc:
-        print(f"error: writing to {display_path(root)} failed: {exc}", file=sys.stderr)
+    except write.ApplyError as exc:
+        print(f"error: {display_path(root)}: {exc}", file=sys.stderr)
         return 1
     _print_summary(plan)
     return 0
@@ -231,10 +237,15 @@ def _print_dry_run(plan: write.Plan) -> None:
 
 def _print_summary(plan: write.Plan) -> None:
     base = display_path(plan.root)
+    meanwhile = plan.changed_meanwhile
     print(f"imported {len(plan.pages)} page(s), {len(plan.articles)} article(s) into {base}/: "
-          f"{plan.count('write')} file(s) written, {plan.count('unchanged')} unchanged, "
-          f"{plan.count('skip-edited')} skipped (edited), {plan.count('skip-deleted')} left deleted, "
+          f"{plan.count('write') - len(meanwhile)} file(s) written, {plan.count('unchanged')} unchanged, "
+          f"{plan.count('skip-edited') + len(meanwhile)} skipped (edited), {plan.count('skip-deleted')} left deleted, "
           f"{plan.count('remove')} removed")
+    if meanwhile:
+        print(f"warning: {len(meanwhile)} file(s) were saved while this import ran and were NOT overwritten:")
+        for rel in meanwhile:
+            print(f"  {base}/{rel}")
     for action, message in (
         ("skip-edited", "article(s) were edited since their import and were NOT overwritten "
                         "(use --force to replace them with the new import):"),

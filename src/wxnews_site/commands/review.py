@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import load_config
-from ..format import Problem, read_archive
+from ..format import DEFAULT_YEARS, Problem, read_archive
 from ..model import Article
 
 
@@ -35,7 +35,7 @@ def display_path(path: Path) -> str:
     """A path relative to the working folder when it is inside it, so editors can paste it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
         return str(path)
 
 
@@ -50,9 +50,9 @@ def in_folder(problems: Iterable[Problem], folder: Path) -> list[Problem]:
             for p in problems]
 
 
-def review_items(articles_dir: Path) -> tuple[list[ReviewItem], list[str]]:
+def review_items(articles_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[list[ReviewItem], list[str]]:
     """Articles with open flags, newest first, and the files with errors (unreadable or clashing)."""
-    archive = read_archive(articles_dir)
+    archive = read_archive(articles_dir, years=years)
     base = display_path(articles_dir)
     flagged = [a for a in archive.articles if a.review]
     flagged.sort(key=lambda a: (-a.date.toordinal(), a.page, a.position, a.id))
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if not articles_dir.is_dir():
         print(f"error: articles folder {display_path(articles_dir)} not found (import a page first, or pass --articles)", file=sys.stderr)
         return 2
-    items, unreadable = review_items(articles_dir)
+    items, unreadable = review_items(articles_dir, config.years)
     if args.format == "json":
         print(json.dumps({"articles": [i.as_dict() for i in items], "unreadable": unreadable}, ensure_ascii=False, indent=2))
         return 0

@@ -8,13 +8,44 @@ silently turned into replacement characters.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 import unicodedata
+from pathlib import Path
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+MAX_INPUT_BYTES = 4 << 30  # a raw page is some 20 KB, a year's JSON Lines export a few hundred MB
+
+
+class InputError(Exception):
+    """An input that is no file to read: a FIFO, a device, a folder, too big."""
+
+
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file given as input; InputError says why not
+    (reading /dev/zero or a FIFO would never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file (a device, a pipe or a folder); give a text file")
+        if st.st_size > limit:
+            raise InputError(f"{st.st_size:,} bytes: more than the {limit:,} an input may have")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 class DecodeError(ValueError):

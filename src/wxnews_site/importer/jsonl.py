@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..config import SiteConfig
-from ..format import FormatError, Problem, sha256_bytes
+from ..format import FormatError, Problem, check_year, name_problem, near_miss, sha256_bytes
 from ..model import KINDS, Leftover
 from .bylines import Credit, lead_credit, parse_authors, parse_credit
+from .decode import read_input
 from .draft import PageDraft, StoryDraft
 from .naming import MAX_PAGE
 from .write import PageImport
@@ -34,6 +35,13 @@ CREDIT_KINDS = ("editor_credit",)
 LEFTOVER_KINDS = ("advert", "other")
 ALL_KINDS = STORY_KINDS + CREDIT_KINDS + LEFTOVER_KINDS
 TEXT_KEYS = ("section", "kicker", "title", "subtitle", "authors", "body", "paper")
+RECORD_KEYS = ("date", "page", "kind", "order", "captions") + TEXT_KEYS
+# Keys exports carry that say nothing printed: the People's Daily export's
+# link to the story online and its feed name. Any other key is an error, so a
+# misspelt one (subtitel) is not dropped without a word.
+IGNORED_KEYS = ("url", "source", "id")
+MAX_LINE_BYTES = 16 << 20  # one story a line: far more than any story
+_NUMBER_RE = re.compile(r"[0-9]{1,9}")
 # Printed photo credits follow the caption after wide spaces: "…作业。　　李绍军摄（新华社发）".
 CAPTION_TAIL_RE = re.compile(r"(?:\u3000|\s{2,})([^\u3000]{2,40})$")
 
@@ -62,19 +70,46 @@ def read_records(data: bytes, name: str) -> tuple[list[tuple[int, dict[str, Any]
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
-        try:
-            rec = json.loads(raw)
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(name, n, f"not UTF-8 (byte {exc.start} of the line)"))
-            continue
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(name, n, f"not valid JSON at column {exc.colno}: {exc.msg}"))
-            continue
-        if not isinstance(rec, dict):
-            problems.append(Problem(name, n, "each line must be a JSON object {date, page, title, body, ...}"))
-            continue
-        out.append((n, rec))
+        rec, wrong = _record(raw)
+        if wrong is not None:
+            problems.append(Problem(name, n, wrong))
+        else:
+            out.append((n, rec))
     return out, problems
+
+
+def _record(raw: bytes) -> tuple[Any, str | None]:
+    """One line as a record, or why it is not one."""
+    if len(raw) > MAX_LINE_BYTES:
+        return None, f"a line of {len(raw):,} bytes: more than the {MAX_LINE_BYTES:,} a story may take"
+    try:
+        rec = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 (byte {exc.start} of the line)"
+    except json.JSONDecodeError as exc:
+        return None, f"not valid JSON at column {exc.colno}: {exc.msg}"
+    except ValueError as exc:  # an integer of thousands of digits
+        return None, f"not a usable record: {exc}"
+    except RecursionError:
+        return None, "not a usable record: values nested too deeply"
+    if not isinstance(rec, dict):
+        return None, "each line must be a JSON object {date, page, title, body, ...}"
+    unknown = [k for k in rec if k not in RECORD_KEYS and k not in IGNORED_KEYS]
+    if unknown:
+        hint = near_miss(unknown[0], RECORD_KEYS)
+        return None, f"unknown key '{unknown[0]}'" + (f" (did you mean '{hint}'?)" if hint else
+                                                      f"; a record has {', '.join(RECORD_KEYS)}")
+    if any(_has_surrogate(v) for v in rec.values()):
+        return None, "a text holds a lone surrogate escape (\\ud800-\\udfff), which is no character: fix the export"
+    return rec, None
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _text(rec: dict, key: str) -> str | None:
@@ -89,31 +124,38 @@ def _lines(*values: str | None) -> list[str]:
     return [ln.strip() for v in values if v for ln in v.split("\n") if ln.strip()]
 
 
-def _check(rec: dict, name: str, n: int, problems: list[Problem]) -> tuple[dt.date, int, str] | None:
+def _check(rec: dict, name: str, n: int, problems: list[Problem],
+           years: tuple[int, int]) -> tuple[dt.date, int, str] | None:
     """Validate one record's keys; append problems and return None when it cannot be placed."""
     bad = len(problems)
     date = rec.get("date")
     try:
         date = dt.date.fromisoformat(str(date))
     except ValueError:
-        problems.append(Problem(name, n, f"bad or missing 'date' {rec.get('date')!r}: use YYYY-MM-DD"))
+        problems.append(Problem(name, n, f"bad or missing 'date' {str(rec.get('date'))[:40]!r}: use YYYY-MM-DD"))
+    else:
+        if wrong := check_year(date, years):
+            problems.append(Problem(name, n, wrong))
     page = rec.get("page")
-    if isinstance(page, str) and page.strip().isdigit():
+    if isinstance(page, str) and _NUMBER_RE.fullmatch(page.strip()):
         page = int(page)
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
         problems.append(Problem(name, n, f"bad or missing 'page' {rec.get('page')!r}: a page number from 1 to {MAX_PAGE}"))
     kind = rec.get("kind") or "article"
-    if kind not in ALL_KINDS:
-        problems.append(Problem(name, n, f"unknown kind {kind!r}: use one of {', '.join(ALL_KINDS)}"))
+    if not isinstance(kind, str) or kind not in ALL_KINDS:
+        problems.append(Problem(name, n, f"unknown kind {str(kind)[:40]!r}: use one of {', '.join(ALL_KINDS)}"))
     for key in TEXT_KEYS:
-        if rec.get(key) is not None and not isinstance(rec[key], (str, int, float)):
+        if rec.get(key) is not None and (isinstance(rec[key], bool) or not isinstance(rec[key], (str, int, float))):
             problems.append(Problem(name, n, f"'{key}' must be text or null"))
+    if isinstance(rec.get("section"), str) and (wrong := name_problem("section", rec["section"].strip())):
+        problems.append(Problem(name, n, wrong))
     caps = rec.get("captions")
     if caps is not None and not (isinstance(caps, list) and all(isinstance(c, str) for c in caps)):
         problems.append(Problem(name, n, "'captions' must be a list of texts or null"))
     order = rec.get("order")
-    if order is not None and (isinstance(order, bool) or not isinstance(order, (int, str)) or not str(order).strip().isdigit()):
-        problems.append(Problem(name, n, f"'order' must be a whole number, not {order!r}"))
+    if order is not None and (isinstance(order, bool) or not isinstance(order, (int, str))
+                              or not _NUMBER_RE.fullmatch(str(order).strip())):
+        problems.append(Problem(name, n, f"'order' must be a whole number, not {str(order)[:40]!r}"))
     if len(problems) > bad:
         return None
     return date, page, kind
@@ -165,7 +207,7 @@ def pages_from_records(
     problems = list(problems or [])
     grouped: dict[tuple[dt.date, int], list[tuple[int, int, dict, str]]] = {}
     for n, rec in records:
-        checked = _check(rec, source, n, problems)
+        checked = _check(rec, source, n, problems, config.years)
         if checked is None:
             continue
         date, page, kind = checked
@@ -202,7 +244,7 @@ def pages_from_records(
 
 def load_jsonl(path: Path, *, config: SiteConfig, paper: str | None = None) -> list[PageImport]:
     """Read a JSON Lines file into pages; FormatError names every bad line."""
-    data = path.read_bytes()
+    data = read_input(path)
     records, problems = read_records(data, path.name)
     return pages_from_records(
         records, path.name, config=config, paper=paper, source_sha256=sha256_bytes(data), problems=problems,

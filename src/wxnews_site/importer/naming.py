@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
-from ..format import FormatError, Problem, near_miss
+from ..format import FormatError, Problem, load_yaml, name_problem, near_miss
+from .decode import InputError, read_input
+from ..model import MAX_PAGE  # noqa: F401 (the importers' bound too)
 
 SIDECAR_KEYS = ("date", "page", "section", "paper")
-MAX_PAGE = 999  # ids hold the page in two or three digits (format.ID_RE)
+MAX_SIDECAR_BYTES = 1 << 20
 # Date as 2024-06-30, 2024_06_30 or 20240630, not inside a longer number;
 # then an optional page: separators, an optional p/page/第 and up to 3 digits.
 NAME_RE = re.compile(
@@ -66,18 +67,17 @@ def read_sidecar(page_file: Path) -> dict:
         return {}
     name = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        data = load_yaml(read_input(path, MAX_SIDECAR_BYTES).decode("utf-8-sig"), name, 1)
     except UnicodeDecodeError as exc:
         raise FormatError([Problem(name, 1, f"not UTF-8 (byte offset {exc.start})")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FormatError([Problem(name, mark.line + 1 if mark else 1, f"broken YAML: {getattr(exc, 'problem', exc)}")]) from None
+    except InputError as exc:
+        raise FormatError([Problem(name, 1, str(exc))]) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise FormatError([Problem(name, 1, "a page sidecar must be a mapping: date, page, section, paper")])
     lines = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").split("\n"), start=1):
         m = re.match(r"^([A-Za-z_]\w*)\s*:", line)
         if m:
             lines.setdefault(m.group(1), n)
@@ -100,8 +100,10 @@ def read_sidecar(page_file: Path) -> dict:
                 problems.append(Problem(name, where, f"bad page {value!r}: a page number from 1 to {MAX_PAGE}"))
             else:
                 out[key] = value
-        elif isinstance(value, (str, int)) and str(value).strip():
+        elif isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             out[key] = str(value).strip()
+            if key == "section" and (wrong := name_problem(key, out[key])):
+                problems.append(Problem(name, where, wrong))
         else:
             problems.append(Problem(name, where, f"'{key}' must be text"))
     if problems:

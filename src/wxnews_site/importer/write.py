@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..format import (
-    FormatError, article_relpath, atomic_write, page_relpath, parse_page, render_article, render_page, sha256_bytes,
+    DEFAULT_YEARS, FormatError, article_relpath, page_relpath, parse_article, parse_page, render_article, render_page,
+    sha256_bytes,
 )
 from ..model import Article, PageInfo, Source, article_id
 from .draft import PageDraft
@@ -69,6 +71,7 @@ class FileAction:
     relpath: str  # relative to the articles folder
     action: str  # write | unchanged | skip-edited | skip-deleted | remove | keep-edited
     data: bytes | None = None
+    seen: str | None = None  # sha256 of the file as planned (None: there was none); checked again when writing
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,12 @@ class Plan:
     # Page file -> the editable fields an editor changed, kept as they are
     # (and differing from what this import would have written).
     kept_page_edits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Page file -> what it will say, and the article records it had before,
+    # so that apply can keep an article's old record when the article changes
+    # while the import writes.
+    page_infos: dict[str, tuple[PageInfo, dict[str, str]]] = field(default_factory=dict)
+    # Files an editor saved between planning and writing: left as saved.
+    changed_meanwhile: list[str] = field(default_factory=list)
 
     def named(self, action: str) -> list[str]:
         return [a.relpath for a in self.actions if a.action == action]
@@ -92,6 +101,10 @@ class Plan:
 
 class WriteError(Exception):
     """A problem that stops the whole run before anything is written."""
+
+
+class ApplyError(Exception):
+    """Writing failed; the message says what was changed and what was not."""
 
 
 def _safe_path(root: Path, rel: str) -> Path:
@@ -163,7 +176,32 @@ def _merge_page(new: PageInfo, before: PageInfo | None, page_name: str,
     return values, records, tuple(kept)
 
 
-def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
+def _verify(rel: str, data: bytes, source: str, years: tuple[int, int]) -> None:
+    """Refuse to write a file that check and build would reject (a name too
+    long for a file name, a year out of range, a page number beyond ids)."""
+    try:
+        text = data.decode("utf-8")
+        if rel.endswith(".md"):
+            parse_article(text, rel, years)
+        else:
+            parse_page(text, rel, years)
+    except FormatError as exc:
+        raise WriteError("\n".join(f"{source}: would write {p.path} that cannot be read back: {p.message}"
+                                   for p in exc.problems)) from None
+    except UnicodeEncodeError as exc:  # never from the importers' text; a guard all the same
+        raise WriteError(f"{source}: {rel}: {exc.reason}") from None
+
+
+def _digest(path: Path) -> str | None:
+    """sha256 of a file's bytes, None when there is none."""
+    try:
+        return sha256_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def plan(pages: list[PageImport], root: Path, *, force: bool = False,
+         years: tuple[int, int] = DEFAULT_YEARS) -> Plan:
     """Decide what to write for each page; reads existing files, writes nothing."""
     seen: dict[tuple[dt.date, int], str] = {}
     for p in pages:
@@ -200,6 +238,7 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
         for art in p.articles():
             result.articles.append(art)
             data = render_article(art).encode("utf-8")
+            _verify(art.path, data, p.source, years)
             name = art.path.rsplit("/", 1)[1]
             new_names.add(name)
             path = _safe_path(root, art.path)
@@ -213,7 +252,8 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
                 result.actions.append(FileAction(art.path, "skip-deleted"))
                 imported[name] = previous[name]
             elif current is None or force or previous.get(name) == sha256_bytes(current):
-                result.actions.append(FileAction(art.path, "write", data))
+                seen = None if current is None else sha256_bytes(current)
+                result.actions.append(FileAction(art.path, "write", data, seen))
                 imported[name] = sha256_bytes(data)
             else:
                 result.actions.append(FileAction(art.path, "skip-edited"))
@@ -226,9 +266,12 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             rel = f"{folder}/{name}"
             path = _safe_path(root, rel)
             if not path.exists():
-                continue  # deleted by an editor and no longer produced: nothing to protect
+                # Deleted by an editor: the record stays, so an import from a
+                # source that has the story again does not bring it back.
+                imported[name] = digest
+                continue
             if force or sha256_bytes(path.read_bytes()) == digest:
-                result.actions.append(FileAction(rel, "remove"))
+                result.actions.append(FileAction(rel, "remove", seen=sha256_bytes(path.read_bytes())))
             else:
                 result.actions.append(FileAction(rel, "keep-edited"))
                 imported[name] = digest
@@ -239,18 +282,133 @@ def plan(pages: list[PageImport], root: Path, *, force: bool = False) -> Plan:
             leftovers=tuple(values["leftovers"]), imported=imported, folded=tuple(values["folded"]),
         )
         data = render_page(info).encode("utf-8")
+        _verify(page_rel, data, p.source, years)
         current = page_path.read_bytes() if page_path.exists() else None
-        result.actions.append(FileAction(page_rel, "unchanged" if current == data else "write", data))
+        seen = None if current is None else sha256_bytes(current)
+        result.actions.append(FileAction(page_rel, "unchanged" if current == data else "write", data, seen))
+        result.page_infos[page_rel] = (info, previous)
     return result
 
 
 def apply(p: Plan) -> None:
-    """Carry out a plan: page files last, so a crash leaves every article protected."""
-    page_writes = [a for a in p.actions if a.action == "write" and a.relpath.endswith(".page.yaml")]
-    for a in p.actions:
-        if a.action == "write" and not a.relpath.endswith(".page.yaml"):
-            atomic_write(_safe_path(p.root, a.relpath), a.data or b"")
-        elif a.action == "remove":
-            _safe_path(p.root, a.relpath).unlink(missing_ok=True)
-    for a in page_writes:
-        atomic_write(_safe_path(p.root, a.relpath), a.data or b"")
+    """Carry out a plan, all or nothing as far as files allow.
+
+    Every new file is first staged beside its target; a failure there
+    removes the staged files and changes nothing. Then each file is replaced
+    only if it still has the content the plan saw (an editor may have saved
+    it since): compare, then rename. A file changed meanwhile is left as the
+    editor saved it, named in ``changed_meanwhile``, and keeps its old record
+    in the page file. Page files go last, so a crash leaves every article
+    protected."""
+    writes = [a for a in p.actions if a.action == "write"]
+    staged: dict[str, Path] = {}
+    for folder in {_safe_path(p.root, a.relpath).parent for a in writes}:
+        if folder.is_dir():
+            _clear_stale(folder)
+    try:
+        for a in writes:
+            if not a.relpath.endswith(".page.yaml"):
+                staged[a.relpath] = _stage(_safe_path(p.root, a.relpath), a.data or b"")
+    except OSError as exc:
+        _unstage(staged)
+        raise ApplyError(f"staging the new files failed ({_why(exc)}); nothing was changed") from None
+    done: list[str] = []
+    try:
+        for a in p.actions:
+            if a.action in ("write", "remove") and not a.relpath.endswith(".page.yaml"):
+                _commit(p, a, staged.pop(a.relpath, None), done)
+        for a in writes:
+            if a.relpath.endswith(".page.yaml"):
+                _commit_page(p, a, done)
+    except OSError as exc:
+        _unstage(staged)
+        left = [a.relpath for a in p.actions if a.action in ("write", "remove") and a.relpath not in done]
+        raise ApplyError(f"writing failed ({_why(exc)}) after {len(done)} file(s) were "
+                         f"written or removed ({', '.join(done) or 'none'}); not changed: {', '.join(left)}. "
+                         "Edited articles are protected as before; run the import again once the cause is fixed") \
+            from None
+
+
+def _why(exc: OSError) -> str:
+    return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)
+
+
+def _stage(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.import-{os.getpid()}.partial")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
+
+
+def _clear_stale(folder: Path) -> None:
+    """Staged files an import killed mid-way left behind (kill -9 gives it no
+    chance to clean up); those of an import still running are its own."""
+    for tmp in folder.glob(".*.import-*.partial"):
+        pid = tmp.name.rsplit(".import-", 1)[1].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: running
+        return True
+    return True
+
+
+def _unstage(staged: dict[str, Path]) -> None:
+    for tmp in staged.values():
+        tmp.unlink(missing_ok=True)
+    staged.clear()
+
+
+def _commit(p: Plan, a: FileAction, tmp: Path | None, done: list[str]) -> None:
+    """Replace (or remove) one article file if it is still as planned."""
+    path = _safe_path(p.root, a.relpath)
+    if _digest(path) != a.seen:
+        p.changed_meanwhile.append(a.relpath)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        return
+    try:
+        if tmp is not None:
+            os.replace(tmp, path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise
+    done.append(a.relpath)
+
+
+def _commit_page(p: Plan, a: FileAction, done: list[str]) -> None:
+    """Write a page file; an article changed meanwhile keeps its old record
+    (or none), so the next import still sees the editor's work."""
+    info, previous = p.page_infos[a.relpath]
+    folder = a.relpath.rsplit("/", 1)[0] + "/"
+    changed = {rel[len(folder):] for rel in p.changed_meanwhile if rel.startswith(folder)}
+    data = a.data or b""
+    if changed:
+        imported = {k: v for k, v in info.imported.items() if k not in changed}
+        imported.update((k, previous[k]) for k in changed if k in previous)
+        data = render_page(replace(info, imported=imported)).encode("utf-8")
+    path = _safe_path(p.root, a.relpath)
+    if _digest(path) != a.seen:
+        # The editor saved the page file meanwhile: theirs stands; the
+        # articles written now have no record there and count as edited.
+        p.changed_meanwhile.append(a.relpath)
+        return
+    tmp = _stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    done.append(a.relpath)

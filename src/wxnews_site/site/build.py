@@ -41,10 +41,10 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import ParseCache, Problem, Scan, scan_archive, write_segment
-from ..forks import Forked
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, scan_archive, write_segment
+from ..forks import Forked, fork_pool
 from ..model import Article
-from . import feeds, manifest, pages as plan_mod, render, urls
+from . import feeds, manifest, pages as plan_mod, publish, render, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
@@ -67,22 +67,42 @@ class BuildResult:
 
 
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
-               base_url: str | None = None, strict: bool = False, progress: bool | None = None) -> BuildResult:
+               base_url: str | None = None, strict: bool = False, progress: bool | None = None,
+               wait: bool = True, on_wait: Callable[[str], None] | None = None,
+               allow_empty: bool = False) -> BuildResult:
+    """Build the site; one build at a time per output folder (publish.build_lock):
+    another one running is waited for (``on_wait`` hears why), or with ``wait``
+    false makes this one fail at once."""
+    started = time.perf_counter()
+    out = Path(out_dir or config.output_dir).resolve()
+    try:
+        lock = publish.build_lock(out, config.root.resolve() / ".cache" / "wxnews-site", wait=wait,
+                                  on_wait=on_wait or (lambda text: print(text, file=sys.stderr, flush=True)))
+    except publish.Busy as exc:
+        return BuildResult(False, [Problem(str(out), 0, str(exc))], 0, 0, time.perf_counter() - started, out)
+    except OSError as exc:
+        return BuildResult(False, [Problem(str(out), 0, f"cannot take the build lock: {exc.strerror or exc}")], 0, 0,
+                           time.perf_counter() - started, out)
     # The build makes millions of objects that all live until it ends, and
     # hardly a cycle: the cyclic collector would walk them again and again
     # for nothing (5-10% of a large build). Render workers inherit this.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
-                           progress=progress)
+        with lock:
+            return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
+                               progress=progress, allow_empty=allow_empty)
+    except OSError as exc:  # a full disk, a folder made read-only: the new site was removed, the old one stands
+        where = f" ({exc.filename})" if exc.filename else ""
+        return BuildResult(False, [Problem(str(out), 0, f"writing the site failed: {exc.strerror or exc}{where}")], 0,
+                           0, time.perf_counter() - started, out)
     finally:
         if enabled:
             gc.enable()
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -104,9 +124,11 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
     # 2. read
     t = time.perf_counter()
-    scan, save_parsed = read(articles_dir, cache_dir)
+    scan, save_parsed = read(articles_dir, cache_dir, config.years)
     files = scan.files
     problems = list(scan.problems)
+    if not allow_empty:
+        problems += refuse_emptying(scan, articles_dir, out_dir)
     timings["read"] = time.perf_counter() - t
 
     # 3. theme
@@ -251,8 +273,11 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # reuse stale pages; none costs one full build after a crash right here.
     manifest.forget(cache_dir)
     swap(partial, out_dir, spare if ours or not spare.exists() else None)
-    manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests, old.pages if (spare / MARKER).is_file() else {},
-                                               plan))
+    try:
+        manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests,
+                                                   old.pages if (spare / MARKER).is_file() else {}, plan))
+    except OSError:
+        pass  # the site is published; without a manifest the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
     return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
                        tuple(p.path for p in todo))
@@ -260,24 +285,24 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]:
+def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[Scan, Callable[[], None]]:
     """scan_archive with parsed files cached by path and content hash, and the
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
     (YAML is most of its cost); this process keeps its own half as parsed."""
     cache = manifest.load_parsed(cache_dir)
+    if cache.years != years:  # files were checked against other years: read them all again
+        cache = ParseCache({}, {}, cache.folder, years)
     stored = bool(cache.entries)
     parsed: dict[str, Any] = {}
     if not stored and articles_dir.is_dir():
-        import concurrent.futures
         import multiprocessing  # only here and for rendering: a rebuild need not import them
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx) as pool:
-                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir)
-                mine = scan_archive(articles_dir, only=_share(0, 2))
+            with fork_pool(1) as pool:
+                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years)
+                mine = scan_archive(articles_dir, only=_share(0, 2), years=years)
                 part = theirs.result()
             with open(part, "rb") as fh:
                 share = pickle.load(fh)
@@ -286,7 +311,7 @@ def read(articles_dir: Path, cache_dir: Path) -> tuple[Scan, Callable[[], None]]
                 cache.entries.update(got.entries)
                 cache.stats.update(got.stats)
             parsed = mine.parsed
-    scan = scan_archive(articles_dir, cache, parsed)
+    scan = scan_archive(articles_dir, cache, parsed, years=years)
     saved = False
 
     def save() -> None:
@@ -303,8 +328,8 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
-    scan = scan_archive(root, only=_share(index, shares))
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int]) -> Path:
+    scan = scan_archive(root, only=_share(index, shares), years=years)
     # Pickled here, on this core, straight into a segment of the cache.
     entries = scan.cache.entries
     for key, where in write_segment(cache_dir / manifest.PARSED,
@@ -312,7 +337,7 @@ def _parse_share(root: Path, index: int, shares: int, cache_dir: Path) -> Path:
         entries[key] = (where, *entries[key][1:])
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(ParseCache(entries, scan.cache.stats), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(ParseCache(entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
@@ -348,6 +373,26 @@ def check_output(out_dir: Path, articles_dir: Path, root: Path) -> list[Problem]
         return [Problem(where, 0, f"exists and is not a site built by wxnews-site (no {MARKER} file); "
                                   "refusing to replace it")]
     return []
+
+
+def refuse_emptying(scan: Scan, articles_dir: Path, out_dir: Path) -> list[Problem]:
+    """An archive with no articles must not silently replace a site that has
+    some: a wrong --articles, or a folder not mounted yet, looks just like it."""
+    if any(rel.endswith(".md") for rel in scan.files) or not (out_dir / MARKER).is_file():
+        return []
+    shown = next(_article_pages(out_dir), None)
+    if shown is None:
+        return []
+    return [Problem(str(out_dir), 0, f"{articles_dir} holds no articles, and the site in {out_dir} has some "
+                                     f"({shown}, ...): not replacing it with an empty site; check the articles "
+                                     "folder, or build with --allow-empty to publish an empty archive")]
+
+
+def _article_pages(out_dir: Path) -> Iterable[str]:
+    """Article pages of a built site (YYYY/MM/DD/PP-NN.html), lazily."""
+    for year in sorted(out_dir.glob("[0-9][0-9][0-9][0-9]")):
+        for page in year.glob("[0-9][0-9]/[0-9][0-9]/*-*.html"):
+            yield page.relative_to(out_dir).as_posix()
 
 
 def compile_templates(env: jinja2.Environment) -> list[Problem]:
@@ -597,12 +642,10 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     done = Rendered([], {}, {})
     try:
-        import concurrent.futures
         import multiprocessing
         workers = min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            with fork_pool(workers) as pool:
                 results = pool.map(_render_range, *zip(*ranges))
                 side = meanwhile() if meanwhile else None
                 for n, found, digests, contexts in results:
@@ -684,22 +727,7 @@ def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def swap(partial: Path, out_dir: Path, spare: Path | None = None) -> None:
-    """Put the new site in place of the old one; the old one is kept until then,
-    and afterwards as ``spare`` (the next build's starting point) if given."""
-    old = spare or out_dir.with_name(out_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    try:
-        os.rename(partial, out_dir)
-    except OSError:
-        if old.exists():
-            os.rename(old, out_dir)
-        raise
-    if spare is None:
-        shutil.rmtree(old, ignore_errors=True)
+swap = publish.swap  # the step that publishes, where the lock and its reasons are
 
 
 # --------------------------------------------------------------- progress

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..format import ParseCache, Scan, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Scan, write_segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
@@ -176,7 +176,7 @@ def load_parsed(cache_dir: Path) -> ParseCache:
         with open(folder / INDEX, "rb") as fh:
             data = pickle.load(fh)
         if isinstance(data, dict) and data.get("version") == parser_version():
-            return ParseCache(dict(data["entries"]), dict(data["stats"]), folder)
+            return ParseCache(dict(data["entries"]), dict(data["stats"]), folder, tuple(data.get("years", DEFAULT_YEARS)))
     except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
         pass
     return ParseCache({}, {}, folder)
@@ -208,7 +208,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
     if stale > sum(live.values()) or len(live) > COMPACT_AFTER:
         # Copy the live pickles into one segment, then the old ones can go.
         entries = _compacted(scan, entries)
-    _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats})
+    _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats, "years": scan.cache.years})
     used = {where[0] for where, _found, _aid in entries.values() if isinstance(where, tuple)}
     for name in on_disk:
         if name not in used:
