@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from .format import Problem, near_miss
+from .model import page_name
 
 CONFIG_NAME = "site.yaml"
 
@@ -92,6 +93,11 @@ class SiteConfig:
             if rule.applies(date, page):
                 return rule.name
         return printed
+
+    def listed_section(self, date: dt.date, page: int, printed: str | None) -> str:
+        """The name a 版's stories are listed and filtered under: its 版名, else
+        its number (第02版), so an archive without ``sections`` still has them."""
+        return self.section_for(date, page, printed) or page_name(page)
 
     def canonical_person(self, name: str) -> str:
         return self._alias_map.get(name, name)

@@ -112,6 +112,11 @@ class PageInfo:
     path: str = ""
 
 
+def page_name(page: int) -> str:
+    """'第02版': a 版 by its number, as the paper prints it."""
+    return f"第{page:02d}版"
+
+
 def article_id(date: dt.date, page: int, position: int) -> str:
     """'2024-06-30-02-01': sortable, stable, independent of the headline."""
     return f"{date.isoformat()}-{page:02d}-{position:02d}"

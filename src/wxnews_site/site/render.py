@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
     _escape_inner = None
 
 from ..config import SiteConfig
-from ..model import Article
+from ..model import Article, page_name
 from . import dates, urls
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -158,7 +158,7 @@ def separated(items: Any, sep: str) -> list[tuple[Any, str]]:
 
 def page_label(page: int, section: str | None) -> str:
     """'第02版 · 综合': a 版 as the paper names it."""
-    return f"第{page:02d}版 · {section}" if section else f"第{page:02d}版"
+    return f"{page_name(page)} · {section}" if section else page_name(page)
 
 
 def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:

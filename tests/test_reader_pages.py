@@ -1,0 +1,68 @@
+"""What a reader finds on the built pages of an archive as editors leave it:
+版 without 版名, photos printed without a headline, the other stories of a
+版, punctuation as printed, and continuations whose first part is missing."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sample_archive import make_article
+
+from wxnews_site.config import load_config
+from wxnews_site.format import article_relpath, render_article
+from wxnews_site.site.build import build_site
+
+# One issue imported with no 版名 anywhere: the page files and the articles say
+# section: null, and site.yaml has no sections (the Wuxi sample as imported).
+UNNAMED = (
+    make_article("2024-06-30", 1, 1, "太湖蓝藻防控进入关键期", "本报讯 入夏以来,市水利部门加密巡查。", section=None,
+                 bylines=("文扬",), continued_to_page=2),
+    make_article("2024-06-30", 1, 2, "地铁五号线全线贯通", "本报讯 昨天,地铁五号线最后一段盾构顺利接收。", section=None),
+    make_article("2024-06-30", 2, 1, "新吴区发布人才新政", "本报讯 新吴区昨天发布人才新政二十条。", section=None),
+    make_article("2024-06-30", 2, 2, None,
+                 "2024赛季超三联赛(无锡文旅惠汕赛区)首站赛事昨天在市体育公园体育馆举行,8支国内劲旅齐聚无锡。",
+                 kind="photo", section=None, photographers=("宗晓东",)),
+    make_article("2024-06-30", 2, 3, "太湖蓝藻防控进入关键期", "(上接第1版)监测点位一百余个。", section=None,
+                 kind="continuation", continued_from_page=1),
+    make_article("2024-06-30", 3, 1, "锡山稻田迎来插秧季", "(上接第1版)锡山区二十万亩水稻插秧基本完成。", section=None,
+                 kind="continuation", continued_from_page=1),
+)
+
+
+def write_articles(folder: Path, articles=UNNAMED) -> None:
+    for a in articles:
+        path = folder / article_relpath(a.date, a.page, a.position)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_article(a), encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    write_articles(tmp_path / "articles")
+    (tmp_path / "site.yaml").write_text("title: 无锡日报数字报\npaper: 无锡日报\n", encoding="utf-8")
+    result = build_site(load_config(root=tmp_path))
+    assert result.ok, "\n".join(map(str, result.problems))
+    return tmp_path / "build"
+
+
+def text_of(site: Path, path: str) -> str:
+    html = (site / path).read_text(encoding="utf-8")
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_without_section_names_the_sections_page_lists_each_ban_by_its_number(site: Path):
+    index = (site / "sections/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'href="\.\./sections/(第\d\d版\.html)">(第\d\d版)</a> <span class="count">(\d+) 篇', index) == [
+        ("第01版.html", "第01版", "2"), ("第02版.html", "第02版", "3"), ("第03版.html", "第03版", "1")]
+    listing = text_of(site, "sections/第02版.html")
+    assert "新吴区发布人才新政" in listing and "地铁五号线全线贯通" not in listing
+    # The 版 page of a day links to every day's stories of that 版.
+    assert '<a href="../../../sections/第02版.html">各期第02版</a>' in (site / "2024/06/30/02.html").read_text(encoding="utf-8")
+
+
+def test_without_section_names_the_search_filter_offers_each_ban(site: Path):
+    meta = json.loads((site / "search/meta.json").read_text(encoding="utf-8"))
+    assert meta["sections"] == ["第01版", "第02版", "第03版"]
