@@ -66,3 +66,22 @@ def test_without_section_names_the_sections_page_lists_each_ban_by_its_number(si
 def test_without_section_names_the_search_filter_offers_each_ban(site: Path):
     meta = json.loads((site / "search/meta.json").read_text(encoding="utf-8"))
     assert meta["sections"] == ["第01版", "第02版", "第03版"]
+
+
+def test_a_photo_without_a_headline_is_titled_by_its_captions_first_clause_uncut(site: Path):
+    html = (site / "2024/06/30/02-02.html").read_text(encoding="utf-8")
+    title = "2024赛季超三联赛(无锡文旅惠汕赛区)首站赛事昨天在市体育公园体育馆举行"
+    assert f"<h1>{title}</h1>" in html
+    assert "…" not in html.split("<main", 1)[1]
+    # The citation gives the made-up title in brackets, as a cataloguer's, not as printed.
+    assert f"宗晓东. [{title}][N]. 无锡日报, 2024-06-30(02)." in html
+
+
+@pytest.mark.parametrize("caption, title", [
+    ("太湖边的清晨,市民在蠡湖大桥下晨练。", "太湖边的清晨"),
+    ("6月29日，市民在蠡湖大桥下晨练。", "图片新闻"),  # a bare date is no title
+    ("市民在蠡湖大桥下晨练" * 5, "图片新闻"),         # nor is a whole caption
+])
+def test_a_derived_photo_title_is_a_whole_clause_or_the_label(caption: str, title: str):
+    photo = make_article("2024-06-30", 2, 2, None, caption, kind="photo")
+    assert photo.headline == title and not photo.headline_printed

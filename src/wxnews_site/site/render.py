@@ -105,7 +105,9 @@ def citation(a: Article, paper: str) -> str:
     names = list(a.bylines or a.photographers)
     authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
     head = f"{authors}. " if authors else ""
-    return f"{head}{a.headline}[N]. {a.paper or paper}, {a.date.isoformat()}({a.page:02d})."
+    # A title made up for a story printed without one is the cataloguer's, so in brackets.
+    title = a.headline if a.headline_printed else f"[{a.headline}]"
+    return f"{head}{title}[N]. {a.paper or paper}, {a.date.isoformat()}({a.page:02d})."
 
 
 def summary(a: Article, limit: int = 120) -> str:
