@@ -85,3 +85,13 @@ def test_a_photo_without_a_headline_is_titled_by_its_captions_first_clause_uncut
 def test_a_derived_photo_title_is_a_whole_clause_or_the_label(caption: str, title: str):
     photo = make_article("2024-06-30", 2, 2, None, caption, kind="photo")
     assert photo.headline == title and not photo.headline_printed
+
+
+def test_an_article_lists_the_other_stories_of_its_ban(site: Path):
+    html = (site / "2024/06/30/02-01.html").read_text(encoding="utf-8")
+    others = html.split('<nav class="same-page"', 1)[1].split("</nav>", 1)[0]
+    assert "本版其他文章" in others
+    assert re.findall(r'<li><a href="([^"]+)">', others) == ["../../../2024/06/30/02-02.html", "../../../2024/06/30/02-03.html"]
+    assert "新吴区发布人才新政" not in others  # the article itself is not among the others
+    # An article alone on its 版 has no such list.
+    assert 'class="same-page"' not in (site / "2024/06/30/03-01.html").read_text(encoding="utf-8")

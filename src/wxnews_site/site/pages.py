@@ -354,6 +354,7 @@ def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: froz
     prev_s, next_s = _neighbours(pp.stories, k)
     return Page(pp.stories[k].url, "article.html", {
         "article": a, "story": pp.stories[k], "pp": pp.ref, "prev": prev_s, "next": next_s,
+        "others": pp.stories[:k] + pp.stories[k + 1:],
         "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
         "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
         "from_page": a.continued_from_page if a.continued_from_page in present else None,
