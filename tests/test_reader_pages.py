@@ -26,8 +26,8 @@ UNNAMED = (
                  kind="photo", section=None, photographers=("宗晓东",)),
     make_article("2024-06-30", 2, 3, "太湖蓝藻防控进入关键期", "(上接第1版)监测点位一百余个。", section=None,
                  kind="continuation", continued_from_page=1),
-    make_article("2024-06-30", 3, 1, "锡山稻田迎来插秧季", "(上接第1版)锡山区二十万亩水稻插秧基本完成。", section=None,
-                 kind="continuation", continued_from_page=1),
+    make_article("2024-06-30", 5, 1, "锡山稻田迎来插秧季", "(上接第4版)锡山区二十万亩水稻插秧基本完成。", section=None,
+                 kind="continuation", continued_from_page=4),
 )
 
 
@@ -56,7 +56,7 @@ def text_of(site: Path, path: str) -> str:
 def test_without_section_names_the_sections_page_lists_each_ban_by_its_number(site: Path):
     index = (site / "sections/index.html").read_text(encoding="utf-8")
     assert re.findall(r'href="\.\./sections/(第\d\d版\.html)">(第\d\d版)</a> <span class="count">(\d+) 篇', index) == [
-        ("第01版.html", "第01版", "2"), ("第02版.html", "第02版", "3"), ("第03版.html", "第03版", "1")]
+        ("第01版.html", "第01版", "2"), ("第02版.html", "第02版", "3"), ("第05版.html", "第05版", "1")]
     listing = text_of(site, "sections/第02版.html")
     assert "新吴区发布人才新政" in listing and "地铁五号线全线贯通" not in listing
     # The 版 page of a day links to every day's stories of that 版.
@@ -65,7 +65,7 @@ def test_without_section_names_the_sections_page_lists_each_ban_by_its_number(si
 
 def test_without_section_names_the_search_filter_offers_each_ban(site: Path):
     meta = json.loads((site / "search/meta.json").read_text(encoding="utf-8"))
-    assert meta["sections"] == ["第01版", "第02版", "第03版"]
+    assert meta["sections"] == ["第01版", "第02版", "第05版"]
 
 
 def test_a_photo_without_a_headline_is_titled_by_its_captions_first_clause_uncut(site: Path):
@@ -94,4 +94,15 @@ def test_an_article_lists_the_other_stories_of_its_ban(site: Path):
     assert re.findall(r'<li><a href="([^"]+)">', others) == ["../../../2024/06/30/02-02.html", "../../../2024/06/30/02-03.html"]
     assert "新吴区发布人才新政" not in others  # the article itself is not among the others
     # An article alone on its 版 has no such list.
-    assert 'class="same-page"' not in (site / "2024/06/30/03-01.html").read_text(encoding="utf-8")
+    assert 'class="same-page"' not in (site / "2024/06/30/05-01.html").read_text(encoding="utf-8")
+
+
+def test_a_continuation_whose_first_part_is_not_archived_says_so(site: Path):
+    # 第1版 of the day is archived: the first part is found and linked.
+    linked = (site / "2024/06/30/02-03.html").read_text(encoding="utf-8")
+    assert '<a href="../../../2024/06/30/01-01.html">上接第1版</a>' in linked
+    # 第4版 is not archived: the reader is told, not shown what looks like a broken link.
+    missing = (site / "2024/06/30/05-01.html").read_text(encoding="utf-8")
+    assert '<span class="missing">上接第4版，本档案未收录</span>' in missing
+    first = text_of(site, "2024/06/30/01-01.html")
+    assert "下转第2版" in first and "本档案未收录" not in first
