@@ -70,7 +70,7 @@ def test_without_section_names_the_search_filter_offers_each_ban(site: Path):
 
 def test_a_photo_without_a_headline_is_titled_by_its_captions_first_clause_uncut(site: Path):
     html = (site / "2024/06/30/02-02.html").read_text(encoding="utf-8")
-    title = "2024赛季超三联赛(无锡文旅惠汕赛区)首站赛事昨天在市体育公园体育馆举行"
+    title = "2024赛季超三联赛（无锡文旅惠汕赛区）首站赛事昨天在市体育公园体育馆举行"  # shown full-width
     assert f"<h1>{title}</h1>" in html
     assert "…" not in html.split("<main", 1)[1]
     # The citation gives the made-up title in brackets, as a cataloguer's, not as printed.
@@ -106,3 +106,29 @@ def test_a_continuation_whose_first_part_is_not_archived_says_so(site: Path):
     assert '<span class="missing">上接第4版，本档案未收录</span>' in missing
     first = text_of(site, "2024/06/30/01-01.html")
     assert "下转第2版" in first and "本档案未收录" not in first
+
+
+PRINTED = "6月28日,“聚焦新质生产力 助推区域协同发展”(上海)座谈会召开,1,000 人参加?"
+
+
+def build_one(tmp_path: Path, site_yaml: str) -> tuple[Path, Path]:
+    folder = tmp_path / "articles"
+    write_articles(folder, (make_article("2024-06-30", 2, 1, "超三联赛(无锡赛区)开赛", PRINTED, section=None),))
+    (tmp_path / "site.yaml").write_text(site_yaml, encoding="utf-8")
+    result = build_site(load_config(root=tmp_path))
+    assert result.ok, "\n".join(map(str, result.problems))
+    return tmp_path / "build/2024/06/30/02-01.html", folder / "2024/06/30/02-01.md"
+
+
+def test_half_width_punctuation_between_chinese_is_shown_full_width_and_the_file_keeps_it(tmp_path: Path):
+    page, source = build_one(tmp_path, "title: 无锡日报数字报\n")
+    html = page.read_text(encoding="utf-8")
+    assert "<h1>超三联赛（无锡赛区）开赛</h1>" in html
+    assert "6月28日，“聚焦新质生产力 助推区域协同发展”（上海）座谈会召开，1,000 人参加?" in html
+    assert PRINTED in source.read_text(encoding="utf-8")  # the file keeps what was printed
+
+
+def test_site_yaml_turns_the_full_width_punctuation_off(tmp_path: Path):
+    page, _ = build_one(tmp_path, "title: 无锡日报数字报\ntypography: {cjk_punctuation: false}\n")
+    html = page.read_text(encoding="utf-8")
+    assert "<h1>超三联赛(无锡赛区)开赛</h1>" in html and PRINTED in html

@@ -23,6 +23,7 @@ Example::
       words: [新吴区, 锡山, 辋村]
       ranges: true           # false for a host that ignores byte ranges (Cloudflare Pages)
     pagination: {section: 50, person: 50}
+    typography: {cjk_punctuation: true}   # show 举行,8支 as 举行，8支
 """
 from __future__ import annotations
 
@@ -70,6 +71,12 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Typography:
+    # Half-width , : ; ? ! ( ) between Chinese characters shown full-width (the files keep them).
+    cjk_punctuation: bool = True
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = "数字报档案"
     paper: str = "无锡日报"
@@ -84,6 +91,7 @@ class SiteConfig:
     # many to a file. False: one piece a file, for a host that sends whole files only.
     search_ranges: bool = True
     pagination: Pagination = Pagination()
+    typography: Typography = Typography()
     # Folder the file was read from; relative paths above resolve against it.
     root: Path = Path(".")
 
@@ -126,6 +134,7 @@ _TOP: dict[str, tuple[Any, str]] = {
     "output": (str, "a folder"), "sections": (list, "a list of {pages, name, from, until}"),
     "aliases": (dict, "a mapping of name to a list of variants"),
     "search": (dict, "a mapping with 'words' and 'ranges'"), "pagination": (dict, "a mapping of page kind to size"),
+    "typography": (dict, "a mapping such as {cjk_punctuation: false}"),
 }
 _SECTION_KEYS = ("pages", "page", "name", "from", "until")
 _PAGINATION_KEYS = ("section", "person", "archive", "feed")
@@ -297,6 +306,13 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
             else:
                 sizes[k] = v
 
+    typo = ok.get("typography") or {}
+    _, tnode = _find(tree, "typography")
+    unknown(typo, ("cjk_punctuation",), tnode, "typography.")
+    cjk = typo.get("cjk_punctuation", True)
+    if not isinstance(cjk, bool):
+        err(_find(tnode, "cjk_punctuation")[1], "'typography.cjk_punctuation' must be true or false")
+
     if problems:
         raise ConfigError(problems)
     base_url = ok.get("base_url") or ""
@@ -314,5 +330,6 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
         search_words=words,
         search_ranges=ranges is not False,
         pagination=Pagination(**sizes),
+        typography=Typography(cjk_punctuation=cjk is not False),
         root=base,
     )

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
 
 from ..config import SiteConfig
 from ..model import Article, page_name
-from . import dates, urls
+from . import dates, typography, urls
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -163,6 +163,10 @@ def page_label(page: int, section: str | None) -> str:
     return f"{page_name(page)} · {section}" if section else page_name(page)
 
 
+def _as_printed(text: str) -> str:
+    return text
+
+
 def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """The theme's environment; with ``bytecode_dir``, compiled templates are
     kept there (by name and source checksum), so a rebuild does not compile
@@ -184,6 +188,8 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
         bytecode_cache=_bytecode_cache(bytecode_dir) if bytecode_dir is not None else None,
     )
     chrome = Chrome(env)
+    cjk = typography.cjk_punctuation if config.typography.cjk_punctuation else _as_printed
+    body = (lambda text: markdown(cjk(text))) if config.typography.cjk_punctuation else markdown
     cite = lambda a: citation(a, config.paper)  # noqa: E731
     ld = lambda a, section, base, path: article_ld(a, section, config.paper, base, path)  # noqa: E731
     # The theme calls these as filters ({{ a|summary }}, {{ s.date|issue_url }}):
@@ -191,7 +197,7 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
     # Context.call, whose checks cost more than most of these functions (a
     # story row makes five such calls). The globals stay for other themes.
     env.filters.update(
-        markdown=markdown, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day, cn_month=dates.cn_month,
+        markdown=body, cjk=cjk, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day, cn_month=dates.cn_month,
         article_url=urls.article, person_url=urls.person, section_url=urls.section, issue_url=urls.issue,
         page_url=urls.printed_page, month_url=urls.month, year_url=urls.year,
         canonical=config.canonical_person, page_label=page_label, summary=summary, citation=cite,
