@@ -163,6 +163,11 @@ def page_label(page: int, section: str | None) -> str:
     return f"{page_name(page)} · {section}" if section else page_name(page)
 
 
+def static_text(name: str) -> str:
+    """A file of the theme's static folder, for pages that inline it."""
+    return (PACKAGE_TEMPLATES.parent / "static" / name).read_text(encoding="utf-8")
+
+
 def _as_printed(text: str) -> str:
     return text
 
