@@ -109,7 +109,7 @@ def test_issue_page_lists_every_page_with_its_headlines_and_editor_credits(proje
     # A table of contents: 引题, 副题 and bylines are the 版 page's, not repeated here.
     assert "座谈会召开" not in text and "小目标" not in text and "崔欣润" not in text
     printed = main_text(page(project, "2024/06/30/02.html"))
-    assert "“聚焦新质生产力 助推区域协同发展”(上海)座谈会召开——" in printed  # kicker
+    assert "“聚焦新质生产力 助推区域协同发展”（上海）座谈会召开——" in printed  # kicker, full-width (上海)
     assert "43个民生实事项目实现半年度“小目标”" in printed                    # subtitle
     assert "本版责编 王 芳" in text
     assert "2024年6月28日" in text  # previous issue
@@ -129,7 +129,7 @@ def test_article_page_has_everything_a_reader_and_a_citation_need(project: Path)
     build(project)
     html = page(project, "2024/06/30/02-01.html")
     text = main_text(html)
-    assert "“聚焦新质生产力 助推区域协同发展”(上海)座谈会召开——" in text
+    assert "“聚焦新质生产力 助推区域协同发展”（上海）座谈会召开——" in text  # (上海) shown full-width
     assert "2024年6月30日 星期日" in text and "第02版" in text and "综合" in text
     assert '<a class="person" href="../../../people/崔欣润.html">崔欣润</a>' in html
     assert "(崔欣润)" in text  # the credit as printed
