@@ -23,8 +23,27 @@ COMMANDS = {
 }
 
 
+DESCRIPTION = """\
+A searchable web archive of a Chinese newspaper from its printed pages. Editors
+import each printed page (版) as raw e-paper text; wxnews-site splits it into one
+Markdown file per article under articles/, which they correct by hand; it then
+builds a static site (issues, 版, articles, authors, sections, feeds and a Chinese
+full-text search that runs in the reader's browser) for any web host."""
+
+EPILOG = """\
+the editors' loop, run in the archive's folder (the one with site.yaml):
+  wxnews-site import 2024-06-30_02.txt   one file per article, in articles/2024/06/30/
+  wxnews-site review                     what the importer was unsure of
+  wxnews-site check                      every problem, with file and line
+  wxnews-site serve                      preview on http://127.0.0.1:8000/, rebuilt on save
+  wxnews-site build --strict             the site to publish, in build/
+
+'wxnews-site COMMAND --help' describes each command; README.md the whole loop."""
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    parser = argparse.ArgumentParser(prog="wxnews-site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="wxnews-site", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"wxnews-site {__version__}")
     parser.add_argument("--config", type=Path, default=None, help="site configuration file (default: ./site.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

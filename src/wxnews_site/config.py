@@ -126,6 +126,16 @@ class SiteConfig:
     def output_dir(self) -> Path:
         return (self.root / self.output).resolve()
 
+    def output_for(self, articles: Path | None) -> Path:
+        """Where the site of an articles folder is built: ``output`` (build/) for
+        the archive's own articles, else a folder next to the one given
+        (.cache/try -> .cache/try-site), so that building, previewing or
+        checking a scratch folder never replaces the site that is published."""
+        if articles is None or articles.resolve() == self.articles_dir:
+            return self.output_dir
+        folder = articles.resolve()
+        return folder.with_name(folder.name + "-site")
+
 
 # key -> (python type(s), description for messages)
 _TOP: dict[str, tuple[Any, str]] = {

@@ -32,8 +32,8 @@ from typing import Callable, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import ConfigError, SiteConfig, load_config
-from .commands.review import in_folder
 from .format import Problem
+from .report import in_folder
 
 PACKAGE = Path(__file__).parent
 POLL_SECONDS = 0.5
@@ -117,7 +117,7 @@ class DevServer:
         return (self.articles_arg or self.config.articles_dir).resolve()
 
     def _out_dir(self) -> Path:
-        return (self.out_arg or self.config.output_dir).resolve()
+        return (self.out_arg or self.config.output_for(self.articles_arg)).resolve()
 
     def watched(self) -> list[Path]:
         cfg_file = self.config_path or self.config.root / "site.yaml"

@@ -9,7 +9,9 @@ editor changed them.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -19,16 +21,23 @@ from ..format import FormatError, Problem, page_relpath, sha256_bytes
 from ..importer import naming, write
 from ..importer.fold import describe
 from ..importer.naming import MAX_PAGE
-from .review import display_path
+from ..report import cite_raw, display_path
 
 REVIEW_LIST_MAX = 30  # beyond this the summary points to `wxnews-site review`
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD") from None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD, e.g. 2024-06-30")
+    year, month, day = map(int, m.groups())
+    if not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: there is no month {month}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: {calendar.month_name[month]} {year} has {days} days, "
+                                         f"no day {day}")
+    return dt.date(year, month, day)
 
 
 def _page(text: str) -> int:
@@ -213,13 +222,13 @@ def _print_dry_run(plan: write.Plan) -> None:
             print(f"  {_pad(a.id, 18)} {_pad(a.kind, 12)} {_pad(a.headline, 34)} {_pad(people or '-', 20)} "
                   f"{paras:>5}  {label.get(actions.get(a.path, ''), '?')}")
             for r in a.review:
-                print(f"      review: {r}")
+                print(f"      review: {cite_raw(r, p.source)}")
         for c in p.draft.credits:
             print(f"  credit: {c}")
         for lo in p.draft.leftovers:
-            print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
+            print(f"  {cite_raw(f'leftover line {lo.line}', p.source)}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
         for f in p.draft.folded:
-            print(f"  look-alike line {f.line}: {f.printed} read as {f.text} ×{f.count}")
+            print(f"  {cite_raw(f'look-alike line {f.line}', p.source)}: {f.printed} read as {f.text} ×{f.count}")
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
     for rel, fields in plan.kept_page_edits.items():
@@ -261,6 +270,7 @@ def _print_summary(plan: write.Plan) -> None:
     if flagged:
         print(f"{len(flagged)} article(s) need review:")
         for a in flagged[:REVIEW_LIST_MAX]:
-            print(f"  {base}/{a.path}  {a.headline}: {'; '.join(a.review)}")
+            source = a.source.file if a.source else None
+            print(f"  {base}/{a.path}  {a.headline}: {'; '.join(cite_raw(r, source) for r in a.review)}")
         if len(flagged) > REVIEW_LIST_MAX:
             print(f"  ... and {len(flagged) - REVIEW_LIST_MAX} more: run 'wxnews-site review' for the full list")
