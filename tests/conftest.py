@@ -56,12 +56,13 @@ class _NoRangesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path, ranges: bool = True):
+def serve_folder(folder: Path, ranges: bool = True, handler: type | None = None):
     """A built site on a local static server at 127.0.0.1, as a reader's browser fetches it:
-    one that honours byte ranges like most hosts, or (ranges=False) one that ignores them."""
+    one that honours byte ranges like most hosts, or (ranges=False) one that ignores them,
+    or one with a handler of the test's own."""
     from wxnews_site.devserver import StaticHandler
 
-    handler = StaticHandler if ranges else _NoRangesHandler
+    handler = handler or (StaticHandler if ranges else _NoRangesHandler)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -3,15 +3,13 @@ on a static host that sends one 404 page for every missing address), the 版
 list of an archive without 版名, a photo's title and 本版其他文章."""
 from __future__ import annotations
 
-import contextlib
-import functools
 import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from test_reader_pages import UNNAMED, write_articles
+from conftest import serve_folder
+from test_reader_pages import write_articles
 from test_serve import Served
 
 from wxnews_site.config import load_config
@@ -44,14 +42,8 @@ class _OneNotFoundPage(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@contextlib.contextmanager
 def static_host(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_OneNotFoundPage, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    return serve_folder(folder, handler=_OneNotFoundPage)
 
 
 def build_project(root: Path, site_yaml: str) -> Path:
