@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Messages in English whatever the machine's locale (LANG=zh_CN.UTF-8 gives Chinese),
+    in this process and in the commands the tests start; the translation tests ask for zh."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def sample_page() -> Path:
     return SAMPLE_PAGE

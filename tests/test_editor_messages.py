@@ -37,7 +37,7 @@ def test_a_taken_port_suggests_one_that_is_free(tmp_path, monkeypatch, capsys):
             pass
         a.listen()
         assert main(["serve", "--port", str(port)]) == 1
-    suggested = int(re.search(r"--port (\d+), which is free now", capsys.readouterr().err).group(1))
+    suggested = int(re.search(r"port (\d+) is free now: --port \1 ", capsys.readouterr().err).group(1))
     assert suggested > port + 1
     with socket.socket() as c:
         c.bind(("127.0.0.1", suggested))

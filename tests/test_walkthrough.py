@@ -69,8 +69,8 @@ def test_a_scratch_folder_is_built_and_checked_beside_it_never_into_build(clone:
     code, out = run(capsys, f"wxnews-site build --articles {SCRATCH}")
     assert code == 0 and any(line.startswith(f"built {SCRATCH}-site: ") for line in out), out
     # Build messages name files as check does: from the working folder, at the 'review:' line.
-    assert f"{SCRATCH}/2024/06/30/02-01.md:18: warning: open review flags: paragraph at line 19 of 2024-06-30_02.txt" \
-        " was printed inside a cut paragraph; moved to the front" in out
+    assert f"{SCRATCH}/2024/06/30/02-01.md:18: warning: open review flags: paragraph at line 19 was printed inside" \
+        " a cut paragraph; moved to the front (raw page 2024-06-30_02.txt)" in out
     assert any(line.startswith("warning: no base_url: feed.xml and sitemap.xml") for line in out)
     assert (clone / f"{SCRATCH}-site/2024/06/30/02-01.html").is_file()
     assert not (clone / "build").exists()

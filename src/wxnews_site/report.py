@@ -26,10 +26,11 @@ def display_path(path: Path) -> str:
 
 
 def cite_raw(text: str, source: str | None) -> str:
-    """'paragraph at line 19 was ...' -> 'paragraph at line 19 of 2024-06-30_02.txt was ...'."""
-    if not source:
+    """A message that names lines of a raw page, with that page's name:
+    'paragraph at line 19 was ... (raw page 2024-06-30_02.txt)'."""
+    if not source or not _RAW_LINES.search(text):
         return text
-    return _RAW_LINES.sub(lambda m: f"{m.group(0)} of {source}", text)
+    return f"{text} (raw page {source})"
 
 
 def _lines(path: Path) -> list[str]:

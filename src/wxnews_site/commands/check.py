@@ -21,7 +21,7 @@ from ..config import ConfigError, SiteConfig, load_config
 from ..format import Archive, Problem, read_archive
 from ..linkcheck import check_links
 from ..model import Article
-from ..report import cite_raw, display_path, in_folder, key_line, no_articles
+from ..report import display_path, in_folder, key_line, no_articles
 
 # A name printed this often is an established byline. Another name one
 # character away from it, printed only once and in the same section, is worth
@@ -120,9 +120,9 @@ def leftover_problems(archive: Archive, articles_dir: Path) -> list[Problem]:
     for p in archive.pages:
         if p.leftovers:
             out.append(Problem(p.path, key_line(articles_dir, p.path, "leftovers"),
-                               cite_raw(f"{len(p.leftovers)} line(s) of the printed page were not placed in any article "
-                                        "(lines " + ", ".join(str(lo.line) for lo in p.leftovers[:8]) + ")", p.source)
-                               + ("..." if len(p.leftovers) > 8 else "") + "; move them into an article or delete them", "warning"))
+                               f"{len(p.leftovers)} line(s) of {p.source or 'the printed page'} were not placed in any "
+                               f"article (lines {', '.join(str(lo.line) for lo in p.leftovers[:8])}"
+                               + ("..." if len(p.leftovers) > 8 else "") + "); move them into an article or delete them", "warning"))
     return out
 
 

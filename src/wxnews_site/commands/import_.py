@@ -21,6 +21,7 @@ from ..format import FormatError, Problem, page_relpath, sha256_bytes
 from ..importer import naming, write
 from ..importer.fold import describe
 from ..importer.naming import MAX_PAGE
+from ..i18n import translate
 from ..report import cite_raw, display_path
 
 REVIEW_LIST_MAX = 30  # beyond this the summary points to `wxnews-site review`
@@ -208,14 +209,16 @@ def _folded_note(p: write.PageImport) -> str:
 
 def _print_dry_run(plan: write.Plan) -> None:
     actions = {a.relpath: a.action for a in plan.actions}
-    label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept", "skip-deleted": "DELETED, left"}
+    label = {k: translate(v) for k, v in (("write", "write"), ("unchanged", "same"), ("skip-edited", "EDITED, kept"),
+                                          ("skip-deleted", "DELETED, left"))}
     base = display_path(plan.root)
     by_page: dict[tuple[dt.date, int], list] = {}
     for art in plan.articles:
         by_page.setdefault((art.date, art.page), []).append(art)
     for p in plan.pages:
         print(f"{p.date} 第{p.page}版 ({p.section or 'no section'}, {p.paper or 'no paper'}) from {p.source} -> {base}/")
-        print(f"  {_pad('id', 18)} {_pad('kind', 12)} {_pad('headline', 34)} {_pad('bylines', 20)} {'paras':>5}  file")
+        heads = [translate(word) for word in ("id", "kind", "headline", "bylines", "paras", "file")]
+        print(f"  {_pad(heads[0], 18)} {_pad(heads[1], 12)} {_pad(heads[2], 34)} {_pad(heads[3], 20)} {heads[4]:>5}  {heads[5]}")
         for a in by_page.get((p.date, p.page), []):
             people = "、".join(a.bylines) + (" 摄:" + "、".join(a.photographers) if a.photographers else "")
             paras = sum(1 for x in a.body.split("\n\n") if x.strip())
@@ -226,9 +229,9 @@ def _print_dry_run(plan: write.Plan) -> None:
         for c in p.draft.credits:
             print(f"  credit: {c}")
         for lo in p.draft.leftovers:
-            print(f"  {cite_raw(f'leftover line {lo.line}', p.source)}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
+            print("  " + cite_raw(f"leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""), p.source))
         for f in p.draft.folded:
-            print(f"  {cite_raw(f'look-alike line {f.line}', p.source)}: {f.printed} read as {f.text} ×{f.count}")
+            print("  " + cite_raw(f"look-alike line {f.line}: {f.printed} read as {f.text} ×{f.count}", p.source))
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
     for rel, fields in plan.kept_page_edits.items():

@@ -45,13 +45,17 @@ def run(args: argparse.Namespace) -> int:
         print(no_articles(articles), file=sys.stderr)
         return 1
     try:
-        server = DevServer(args.config, articles=args.articles, out=args.out, host=args.host, port=args.port)
+        server = DevServer(args.config, articles=args.articles, out=args.out, host=args.host, port=args.port,
+                           log=sys.stdout)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             free = free_port(args.host, args.port)
-            other = f"--port {free}, which is free now, " if free else ""
-            print(f"error: port {args.port} on {args.host} is already in use (is another 'wxnews-site serve' running?); "
-                  f"choose another with {other}or --port 0 for any free port", file=sys.stderr)
+            if free:
+                print(f"error: port {args.port} on {args.host} is already in use (is another 'wxnews-site serve' "
+                      f"running?); port {free} is free now: --port {free} (or --port 0 for any free port)", file=sys.stderr)
+            else:
+                print(f"error: port {args.port} on {args.host} is already in use (is another 'wxnews-site serve' "
+                      "running?); choose another with --port N, or --port 0 for any free port", file=sys.stderr)
         elif exc.errno == errno.EACCES:
             print(f"error: not allowed to listen on port {args.port}; ports below 1024 need privileges, "
                   f"use e.g. --port 8000", file=sys.stderr)
