@@ -250,7 +250,8 @@ def test_strict_build_fails_on_warnings_such_as_open_review_flags(project: Path,
     write(project / "articles", (flagged,), {})
     assert cli.main(["--config", str(project / "site.yaml"), "build"]) == 0
     assert cli.main(["--config", str(project / "site.yaml"), "build", "--strict"]) == 1
-    assert "2024/06/30/02-06.md:1: error: open review flags: 作者行无法解析" in capsys.readouterr().err
+    # Named as check names it: the file from the working folder (here an absolute path), at its review: line.
+    assert f"{project}/articles/2024/06/30/02-06.md:18: error: open review flags: 作者行无法解析" in capsys.readouterr().err
 
 
 # ------------------------------------------------------- atomic, repeatable
