@@ -60,12 +60,15 @@ def no_articles(articles_dir: Path) -> str:
 def in_folder(problems: Iterable[Problem], folder: Path) -> list[Problem]:
     """Problems about files of folder, named as the editor would open them
     (articles/2024/...): open review flags on the 'review:' line, their raw
-    line numbers with the raw page's name. Others (a template, site.yaml, an
-    absolute path) keep their names."""
+    line numbers with the raw page's name. Absolute paths (a template, the
+    output folder) are named from the working folder too; others keep their names."""
     base = display_path(folder)
     out = []
     for p in problems:
-        if not p.path or Path(p.path).is_absolute() or not (folder / p.path).exists():
+        if p.path and Path(p.path).is_absolute():  # a template, the output folder
+            out.append(Problem(display_path(Path(p.path)), p.line, p.message, p.severity))
+            continue
+        if not p.path or not (folder / p.path).exists():
             out.append(p)
             continue
         line, message = p.line, p.message

@@ -12,7 +12,8 @@ from ..report import display_path, in_folder, no_articles
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, articles/)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: from site.yaml, build/; for another --articles DIR, DIR-site next to it)")
+                        help="output folder (default: from site.yaml, build/; for another --articles DIR, DIR-site next to it); "
+                             "the site before it is kept beside it as .NAME.previous, to make the next build fast")
     parser.add_argument("--base-url", default=None, help="public URL of the site, for feeds, sitemap and canonical links")
     parser.add_argument("--strict", action="store_true", help="treat warnings (open review flags, raw HTML) as errors, for CI")
     bar = parser.add_mutually_exclusive_group()
