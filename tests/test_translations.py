@@ -155,3 +155,17 @@ def test_serve_speaks_chinese_in_the_terminal_and_in_the_preview_banner(tmp_path
     finally:
         served.stop()
     served.wait_for("已停止", timeout=5)
+
+
+def test_the_translating_stream_keeps_a_progress_bar_and_partial_lines():
+    import io
+
+    under = io.StringIO()
+    stream = i18n.Translating(under, i18n.catalog("zh"))
+    stream.write("\r[####      ] 40%")   # a progress bar on a terminal goes through at once
+    assert under.getvalue() == "\r[####      ] 40%"
+    stream.write("\nstop")
+    stream.write("ped\nbuilt in 1.50 s")  # a line is translated once it is whole
+    assert under.getvalue().endswith("\n已停止\n")
+    stream.flush()
+    assert under.getvalue().endswith("已停止\n生成完毕，用时 1.50 秒")

@@ -21,6 +21,7 @@ import os
 import re
 import struct
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -51,8 +52,18 @@ class Catalog:
         self._t = translations
         self._exact = {m for m in msgids if _HOLE not in m}
         templates = sorted((m for m in msgids if _HOLE in m), key=lambda m: -len(m.replace(_HOLE, "")))
-        self._templates = [(re.compile("(.+?)".join(map(re.escape, m.split(_HOLE))) + "$", re.S), m)
-                           for m in templates]
+        # A check of a large archive prints thousands of lines: a line is tried only
+        # against the templates that start with its first character (or with a
+        # value), and only when it holds the template's longest literal part.
+        self._by_first: dict[str, list[tuple[str, re.Pattern[str], str]]] = {}
+        for m in templates:
+            entry = (max(m.split(_HOLE), key=len), re.compile("(.+?)".join(map(re.escape, m.split(_HOLE))) + "$", re.S), m)
+            self._by_first.setdefault("" if m.startswith(_HOLE) else m[0], []).append(entry)
+        self._any = self._by_first.pop("", [])
+        # most literal text first, as in the whole sorted list
+        order = {m: n for n, m in enumerate(templates)}
+        for first, entries in self._by_first.items():
+            self._by_first[first] = sorted(entries + self._any, key=lambda e: order[e[2]])
 
     def line(self, text: str) -> str:
         """One printed line, its indentation kept."""
@@ -67,8 +78,8 @@ class Catalog:
         if m:
             where = f"{m['where']}: " if m["where"] else ""
             return f"{where}{self._t.gettext(m['sev'])}：{self.message(m['msg'])}"
-        for pattern, msgid in self._templates:
-            found = pattern.match(text)
+        for part, pattern, msgid in self._by_first.get(text[:1], self._any):
+            found = part in text and pattern.match(text)
             if found:
                 return self._t.gettext(msgid).format(*(self.message(v) for v in found.groups()))
         for sep, joined in (("; ", "；"), (", ", "、")):  # review reasons and the model's signals, joined
@@ -98,8 +109,13 @@ class Translating(io.TextIOBase):
 
     def __init__(self, under: TextIO, cat: Catalog):
         self.under, self.cat, self._held = under, cat, ""
+        self._lock = threading.Lock()  # serve prints from its watcher thread and its main thread
 
     def write(self, s: str) -> int:
+        with self._lock:
+            return self._write(s)
+
+    def _write(self, s: str) -> int:
         text = self._held + s
         if "\r" in s:
             self._held = ""
@@ -111,9 +127,10 @@ class Translating(io.TextIOBase):
         return len(s)
 
     def flush(self) -> None:
-        if self._held:
-            self.under.write(self.cat.line(self._held))
-            self._held = ""
+        with self._lock:
+            if self._held:
+                self.under.write(self.cat.line(self._held))
+                self._held = ""
         self.under.flush()
 
     def isatty(self) -> bool:
