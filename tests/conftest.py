@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
+def messages_in_english(monkeypatch):
     """Messages in English whatever the machine's locale (LANG=zh_CN.UTF-8 gives Chinese),
     in this process and in the commands the tests start; the translation tests ask for zh."""
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
