@@ -103,7 +103,8 @@ def test_the_editors_loop_reads_in_chinese(clone: Path, capsys):
     assert_chinese(out)
     code, out = run_zh(capsys, "build", "--articles", ".cache/try")
     assert code == 0 and any(line.startswith("已生成 .cache/try-site：渲染 26 个页面") for line in out)
-    assert ".cache/try/2024/06/30/02-05.md:18: 警告：有待核对的标记：请整篇核对：这样读出的稿件常有错（没有标题、图片）" in out
+    assert any(line.startswith(".cache/try/2024/06/30/02-05.md:18: 警告：有待核对的标记：请整篇核对：这样读出的稿件常有错（没有标题")
+               for line in out), out
     assert_chinese(out)
     code, out = run_zh(capsys, "check", "--articles", ".cache/try")
     assert out[-1] == "检查通过：9 篇稿件、1 个版面文件中有 0 个错误、6 个警告；链接已检查 .cache/try-site 的 26 个 HTML 页面"
