@@ -23,6 +23,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def messages_in_english(monkeypatch):
+    """Messages in English whatever the machine's locale (LANG=zh_CN.UTF-8 gives Chinese),
+    in this process and in the commands the tests start; the translation tests ask for zh."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def sample_page() -> Path:
     return SAMPLE_PAGE
@@ -56,12 +65,13 @@ class _NoRangesHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path, ranges: bool = True):
+def serve_folder(folder: Path, ranges: bool = True, handler: type | None = None):
     """A built site on a local static server at 127.0.0.1, as a reader's browser fetches it:
-    one that honours byte ranges like most hosts, or (ranges=False) one that ignores them."""
+    one that honours byte ranges like most hosts, or (ranges=False) one that ignores them,
+    or one with a handler of the test's own."""
     from wxnews_site.devserver import StaticHandler
 
-    handler = StaticHandler if ranges else _NoRangesHandler
+    handler = handler or (StaticHandler if ranges else _NoRangesHandler)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

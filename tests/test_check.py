@@ -35,7 +35,8 @@ def test_clean_archive_passes(articles, capsys):
     assert code == 0, messages(report)
     assert report["problems"] == []
     assert report["summary"]["articles"] == 5 and report["summary"]["errors"] == 0
-    assert report["summary"]["links"].startswith("not checked")
+    assert report["summary"]["links"]["checked"] is False
+    assert report["summary"]["links"]["note"].startswith("not checked")
 
 
 def test_open_review_flags_are_warnings_and_fail_only_with_strict(articles, capsys):
@@ -148,7 +149,7 @@ def test_text_report_names_file_and_line(articles, capsys):
 def test_missing_articles_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, report = check(capsys)
-    assert code == 1 and "articles folder not found" in report["problems"][0]["message"]
+    assert code == 1 and "there are no articles here: articles/ does not exist" in report["problems"][0]["message"]
 
 
 # ------------------------------------------------------------------ links
@@ -232,7 +233,8 @@ def test_check_reports_broken_links_of_the_built_site(articles, tmp_path, capsys
     code, report = check(capsys, "--out", str(out))
     assert code == 1
     assert "build/2024/06/30/02-02.html:10: error: broken link '../../../sections/要闻.html': no file sections/要闻.html in the site" in messages(report)
-    assert report["summary"]["links"] == "5 HTML page(s) of build checked"
+    assert report["summary"]["links"] == {"checked": True, "site": "build", "pages": 5, "broken": 1,
+                                          "note": "5 HTML page(s) of build checked"}
 
 
 # ------------------------------------------------------------------ after a real build
@@ -248,7 +250,7 @@ def test_a_fresh_build_of_a_clean_archive_passes_strict_check(articles, capsys):
     clear_flags(articles)
     code, report = check(capsys, "--build", "--strict")
     assert code == 0, messages(report)
-    assert report["summary"]["links"].endswith("of a fresh build checked")
+    assert report["summary"]["links"]["site"] == "a fresh build" and report["summary"]["links"]["pages"] > 5
     assert not (articles.parent / "build").exists(), "--build leaves no folder behind"
 
 

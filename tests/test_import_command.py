@@ -303,6 +303,8 @@ def test_reimporting_the_sample_into_the_committed_archive_keeps_every_reviewed_
     named = [line.strip() for line in report.splitlines() if line.strip().endswith(".md")]
     assert all(any(n.endswith(rel) for rel in edited) for n in named)
     assert f"{len(named)} skipped (edited)" in report
+    # Nothing else changes either: a re-import leaves a clean git checkout.
+    assert all_files(work) == before
 
 
 def test_a_folder_imports_every_page_in_it(tmp_path):

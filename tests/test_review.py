@@ -59,4 +59,4 @@ def test_a_broken_file_is_named_not_silently_dropped(tmp_path, capsys):
 def test_missing_articles_folder_is_a_clear_error(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_review(capsys)
-    assert code == 2 and "articles folder articles not found" in err
+    assert code == 2 and "there are no articles here: articles/ does not exist" in err

@@ -23,14 +23,14 @@ TITLE = "新吴区发布人才新政"
 
 
 class Served:
-    """`wxnews-site serve --port 0` in a project folder, its output read line by line."""
+    """`wxnews-site serve --port 0 [args]` in a project folder, its output read line by line."""
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, *args: str):
         self.project = project
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wxnews_site", "serve", "--port", "0"], cwd=project,
+            [sys.executable, "-m", "wxnews_site", "serve", "--port", "0", *args], cwd=project,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         )
         threading.Thread(target=self._read, daemon=True).start()

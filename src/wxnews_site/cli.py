@@ -12,7 +12,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, i18n
 
 COMMANDS = {
     "import": ("import_", "turn raw newspaper pages (or JSON Lines exports) into article files"),
@@ -23,17 +23,61 @@ COMMANDS = {
 }
 
 
+DESCRIPTION = """\
+A searchable web archive of a Chinese newspaper from its printed pages. Editors
+import each printed page (版) as raw e-paper text; wxnews-site splits it into one
+Markdown file per article under articles/, which they correct by hand; it then
+builds a static site (issues, 版, articles, authors, sections, feeds and a Chinese
+full-text search that runs in the reader's browser) for any web host."""
+
+EPILOG = """\
+the editors' loop, run in the archive's folder (the one with site.yaml):
+  wxnews-site import 2024-06-30_02.txt   one file per article, in articles/2024/06/30/
+  wxnews-site review                     what the importer was unsure of
+  wxnews-site check                      every problem, with file and line
+  wxnews-site serve                      preview on http://127.0.0.1:8000/, rebuilt on save
+  wxnews-site build --strict             the site to publish, in build/
+
+'wxnews-site COMMAND --help' describes each command; README.md the whole loop."""
+
+
 def make_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    parser = argparse.ArgumentParser(prog="wxnews-site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="wxnews-site", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"wxnews-site {__version__}")
     parser.add_argument("--config", type=Path, default=None, help="site configuration file (default: ./site.yaml)")
+    lang = {"choices": i18n.LANGUAGES,
+            "help": "language of the messages: en or zh (default: from the locale, LANG=zh_CN.UTF-8 gives zh)"}
+    parser.add_argument("--lang", default=None, **lang)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     subs = {name: sub.add_parser(name, help=help_, description=help_) for name, (_, help_) in COMMANDS.items()}
+    for p in subs.values():  # `wxnews-site review --lang zh` as well as `wxnews-site --lang zh review`
+        p.add_argument("--lang", default=argparse.SUPPRESS, **lang)
     return parser, subs
+
+
+def _lang_flag(argv: list[str]) -> str | None:
+    """--lang as given, read before parsing so that argparse's own errors are translated too."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGUAGES:
+            return argv[i + 1]
+        if a.startswith("--lang=") and a[7:] in i18n.LANGUAGES:
+            return a[7:]
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # JSON for tools (--format json) is printed on stdout as it is; messages on stderr are the editor's.
+    json_out = any(a == "--format=json" or (a == "--format" and b == "json") for a, b in zip(argv, argv[1:] + [""]))
+    i18n.install(i18n.choose(_lang_flag(argv)), ("stderr",) if json_out else ("stdout", "stderr"))
+    try:
+        return _main(argv)
+    finally:
+        i18n.uninstall()
+
+
+def _main(argv: list[str]) -> int:
     parser, subs = make_parser()
     # Only the chosen command's module is imported and asked for its options.
     chosen = next((a for a in argv if a in COMMANDS), None)

@@ -23,6 +23,7 @@ Example::
       words: [新吴区, 锡山, 辋村]
       ranges: true           # false for a host that ignores byte ranges (Cloudflare Pages)
     pagination: {section: 50, person: 50}
+    typography: {cjk_punctuation: true}   # show 举行,8支 as 举行，8支
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from typing import Any
 import yaml
 
 from .format import DEFAULT_YEARS, Problem, near_miss
+from .model import page_name
 
 CONFIG_NAME = "site.yaml"
 
@@ -69,6 +71,12 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Typography:
+    # Half-width , : ; ? ! ( ) between Chinese characters shown full-width (the files keep them).
+    cjk_punctuation: bool = True
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = "数字报档案"
     paper: str = "无锡日报"
@@ -86,6 +94,7 @@ class SiteConfig:
     # Issue years the archive may hold (site.yaml ``years: [1900, 2100]``):
     # a date outside them is a typo to report, not an issue to publish.
     years: tuple[int, int] = DEFAULT_YEARS
+    typography: Typography = Typography()
     # Folder the file was read from; relative paths above resolve against it.
     root: Path = Path(".")
 
@@ -95,6 +104,11 @@ class SiteConfig:
             if rule.applies(date, page):
                 return rule.name
         return printed
+
+    def listed_section(self, date: dt.date, page: int, printed: str | None) -> str:
+        """The name a 版's stories are listed and filtered under: its 版名, else
+        its number (第02版), so an archive without ``sections`` still has them."""
+        return self.section_for(date, page, printed) or page_name(page)
 
     def canonical_person(self, name: str) -> str:
         return self._alias_map.get(name, name)
@@ -115,6 +129,16 @@ class SiteConfig:
     def output_dir(self) -> Path:
         return (self.root / self.output).resolve()
 
+    def output_for(self, articles: Path | None) -> Path:
+        """Where the site of an articles folder is built: ``output`` (build/) for
+        the archive's own articles, else a folder next to the one given
+        (.cache/try -> .cache/try-site), so that building, previewing or
+        checking a scratch folder never replaces the site that is published."""
+        if articles is None or articles.resolve() == self.articles_dir:
+            return self.output_dir
+        folder = articles.resolve()
+        return folder.with_name(folder.name + "-site")
+
 
 # key -> (python type(s), description for messages)
 _TOP: dict[str, tuple[Any, str]] = {
@@ -124,6 +148,7 @@ _TOP: dict[str, tuple[Any, str]] = {
     "aliases": (dict, "a mapping of name to a list of variants"),
     "search": (dict, "a mapping with 'words' and 'ranges'"), "pagination": (dict, "a mapping of page kind to size"),
     "years": (list, "[FIRST, LAST]: the issue years the archive may hold"),
+    "typography": (dict, "a mapping such as {cjk_punctuation: false}"),
 }
 YEAR_LIMITS = (1, 9998)  # date arithmetic (the next day, the next month) must stay possible
 _SECTION_KEYS = ("pages", "page", "name", "from", "until")
@@ -308,6 +333,13 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
                 sizes[k] = v
 
     years = _years(ok.get("years"), _find(tree, "years")[1], err)
+    typo = ok.get("typography") or {}
+    _, tnode = _find(tree, "typography")
+    unknown(typo, ("cjk_punctuation",), tnode, "typography.")
+    cjk = typo.get("cjk_punctuation", True)
+    if not isinstance(cjk, bool):
+        err(_find(tnode, "cjk_punctuation")[1], "'typography.cjk_punctuation' must be true or false")
+
     if problems:
         raise ConfigError(problems)
     base_url = ok.get("base_url") or ""
@@ -326,5 +358,6 @@ def load_config(path: Path | None = None, root: Path | None = None) -> SiteConfi
         search_ranges=ranges is not False,
         pagination=Pagination(**sizes),
         years=years,
+        typography=Typography(cjk_punctuation=cjk is not False),
         root=base,
     )

@@ -33,8 +33,9 @@ from typing import Callable, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import ConfigError, SiteConfig, load_config
-from .commands.review import in_folder
 from .format import Problem
+from .i18n import translate
+from .report import in_folder
 
 PACKAGE = Path(__file__).parent
 POLL_SECONDS = 0.5
@@ -150,7 +151,7 @@ class DevServer:
         return (self.articles_arg or self.config.articles_dir).resolve()
 
     def _out_dir(self) -> Path:
-        return (self.out_arg or self.config.output_dir).resolve()
+        return (self.out_arg or self.config.output_for(self.articles_arg)).resolve()
 
     def watched(self) -> list[Path]:
         cfg_file = self.config_path or self.config.root / "site.yaml"
@@ -384,18 +385,19 @@ def inject(body: bytes, state: State) -> bytes:
         snippet = _RELOAD_JS % (state.build, RELOAD_PATH)
         if not state.ok:
             errors = [p for p in state.problems if p.severity == "error"]
-            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors[:20])
+            lines = [str(p) for p in errors[:20]]
             if len(errors) > 20:
-                items += f"<li>... {len(errors) - 20} more in the terminal</li>"
+                lines.append(f"... {len(errors) - 20} more in the terminal")
             warnings = len(state.problems) - len(errors)
             if warnings:
-                items += f"<li>({warnings} warning(s) in the terminal)</li>"
+                lines.append(f"({warnings} warning(s) in the terminal)")
+            items = "".join(f"<li>{html.escape(translate(line))}</li>" for line in lines)
             shown = "showing the last good site" if (state.out_dir / "index.html").is_file() else "no site to show yet"
             snippet = (
                 '<div id="wxnews-build-failed" role="alert" style="position:fixed;left:0;right:0;bottom:0;max-height:40vh;'
                 'overflow:auto;background:#fff3f3;color:#600;border-top:3px solid #c00;padding:.5em 1em;'
                 'font:14px/1.4 monospace;z-index:99999">'
-                f"<strong>Build failed: {shown}.</strong>"
+                f"<strong>{html.escape(translate(f'Build failed: {shown}.'))}</strong>"
                 f"<ul>{items}</ul></div>" + snippet
             )
     data = snippet.encode("utf-8")

@@ -7,6 +7,7 @@ and position on the page; a person by the Chinese name exactly as printed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 KINDS = ("article", "photo", "continuation")
@@ -59,12 +60,12 @@ class Article:
             return self.title
         if self.kicker:
             return self.kicker.rstrip("—-— ")
-        first = next((p for p in self.body.split("\n\n") if p.strip() and not p.startswith("#")), "")
-        first = first.strip()
-        cut = next((i for i, ch in enumerate(first) if ch in "。！？!?；;，,") , -1)
-        text = first[:cut] if 0 < cut <= 40 else first[:30]
-        label = "图片新闻" if self.kind == "photo" else "无题"
-        return text + ("…" if len(text) < len(first) else "") if text else label
+        return derived_title(self.body, "图片新闻" if self.kind == "photo" else "无题")
+
+    @property
+    def headline_printed(self) -> bool:
+        """Whether the headline is printed text, not one made up for a story printed without."""
+        return bool(self.title or self.kicker)
 
     @property
     def people(self) -> tuple[tuple[str, str], ...]:
@@ -112,6 +113,26 @@ class PageInfo:
     imported: dict[str, str] = field(default_factory=dict)
     folded: tuple[Fold, ...] = ()
     path: str = ""
+
+
+_CLAUSE_END = re.compile(r"[。！？!?；;，,：:]")
+_ONLY_WHEN = re.compile(r"[\d年月日号上下午晚早时分点\s]*")
+DERIVED_TITLE_MAX = 40
+
+
+def derived_title(body: str, label: str) -> str:
+    """A caption's first clause as a story's title, whole (never cut short with an
+    invented "…"); ``label`` when it is a bare date or too long for a title."""
+    first = next((p.strip() for p in body.split("\n\n") if p.strip() and not p.startswith("#")), "")
+    clause = _CLAUSE_END.split(first, 1)[0].strip()
+    if len(clause) > DERIVED_TITLE_MAX or _ONLY_WHEN.fullmatch(clause):
+        return label
+    return clause
+
+
+def page_name(page: int) -> str:
+    """'第02版': a 版 by its number, as the paper prints it."""
+    return f"第{page:02d}版"
 
 
 def article_id(date: dt.date, page: int, position: int) -> str:

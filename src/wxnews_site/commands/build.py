@@ -6,11 +6,14 @@ import sys
 from pathlib import Path
 
 from ..config import ConfigError, load_config
+from ..report import display_path, in_folder, no_articles
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, articles/)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: from site.yaml, build/)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default: from site.yaml, build/; for another --articles DIR, DIR-site next to it); "
+                             "the site before it is kept beside it as .NAME.previous, to make the next build fast")
     parser.add_argument("--base-url", default=None, help="public URL of the site, for feeds, sitemap and canonical links")
     parser.add_argument("--strict", action="store_true", help="treat warnings (open review flags, raw HTML) as errors, for CI")
     parser.add_argument("--no-wait", dest="wait", action="store_false",
@@ -31,15 +34,24 @@ def run(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(p, file=sys.stderr)
         return 2  # a usage error, like every command's (cli.main); 1 is a failed build
-    result = build_site(config, articles_dir=args.articles, out_dir=args.out, base_url=args.base_url,
-                        strict=args.strict, progress=args.progress, wait=args.wait,
+    articles = args.articles or config.articles_dir
+    if not articles.is_dir():
+        print(no_articles(articles), file=sys.stderr)
+        return 1
+    result = build_site(config, articles_dir=articles, out_dir=args.out or config.output_for(args.articles),
+                        base_url=args.base_url, strict=args.strict, progress=args.progress, wait=args.wait,
                         allow_empty=args.allow_empty)
-    for p in result.problems:
+    for p in in_folder(result.problems, articles):
         print(p, file=sys.stderr)
+    out = display_path(result.out_dir)
     if not result.ok:
         errors = sum(p.severity == "error" for p in result.problems)
-        print(f"build failed: {errors} error(s); {result.out_dir} was left as it was", file=sys.stderr)
+        print(f"build failed: {errors} error(s); {out} was left as it was", file=sys.stderr)
         return 1
-    print(f"built {result.out_dir}: {result.rendered} page(s) rendered, {result.reused} unchanged, "
+    print(f"built {out}: {result.rendered} page(s) rendered, {result.reused} unchanged, "
           f"{result.written} file(s) written in {result.seconds:.2f} s", file=sys.stderr)
+    if not (args.base_url if args.base_url is not None else config.base_url):
+        print("warning: no base_url: feed.xml and sitemap.xml hold relative links, which feed readers and "
+              "search engines do not accept; set base_url in site.yaml (or pass --base-url) before publishing",
+              file=sys.stderr)
     return 0

@@ -21,7 +21,7 @@ from ..config import ConfigError, SiteConfig, load_config
 from ..format import Archive, Problem, read_archive
 from ..linkcheck import check_links
 from ..model import Article
-from .review import display_path, in_folder
+from ..report import display_path, in_folder, key_line, no_articles
 
 # A name printed this often is an established byline. Another name one
 # character away from it, printed only once and in the same section, is worth
@@ -33,15 +33,6 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME_CHARS = re.compile(rf"^[{_HAN}·•]+$")
 # Markdown marks and spacing differ between two imports of one story; the words do not.
 _NOT_WORDS = re.compile(r"[\s#>*_\-—]")
-
-
-def _key_line(articles_dir: Path, rel: str, key: str) -> int:
-    """The line of a front matter key, read back only for files with a finding."""
-    try:
-        lines = (articles_dir / rel).read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return 1
-    return next((n + 1 for n, line in enumerate(lines) if line.startswith(f"{key}:")), 1)
 
 
 def _story_key(a: Article) -> tuple | None:
@@ -109,7 +100,7 @@ def people_problems(archive: Archive, config: SiteConfig, articles_dir: Path) ->
             bad = next((ch for ch in name if not _NAME_CHARS.match(ch)), None)
             if bad is not None or (len(name) > 4 and "·" not in name) or len(name) > 12:
                 why = f"contains {bad!r}" if bad is not None else f"{len(name)} characters long"
-                out.append(Problem(a.path, _key_line(articles_dir, a.path, key),
+                out.append(Problem(a.path, key_line(articles_dir, a.path, key),
                                    f"{key}: {name!r} does not look like a person's name ({why}); list only the names", "warning"))
                 continue
             # Names listed in site.yaml are the people editors have said are misprinted.
@@ -118,7 +109,7 @@ def people_problems(archive: Archive, config: SiteConfig, articles_dir: Path) ->
                 near = [m for m in _near(name, frequent) if sections[m] & sections[name]]
                 why = f"{counts[near[0]]} bylines in the same section" if near else ""
             if near:
-                out.append(Problem(a.path, _key_line(articles_dir, a.path, key),
+                out.append(Problem(a.path, key_line(articles_dir, a.path, key),
                                    f"{key}: {name} is one character from {near[0]} ({why}); if it is a misprint, "
                                    f"add it under {near[0]} in site.yaml 'aliases'", "warning"))
     return out
@@ -128,9 +119,9 @@ def leftover_problems(archive: Archive, articles_dir: Path) -> list[Problem]:
     out = []
     for p in archive.pages:
         if p.leftovers:
-            out.append(Problem(p.path, _key_line(articles_dir, p.path, "leftovers"),
-                               f"{len(p.leftovers)} line(s) of the printed page were not placed in any article "
-                               "(source lines " + ", ".join(str(lo.line) for lo in p.leftovers[:8])
+            out.append(Problem(p.path, key_line(articles_dir, p.path, "leftovers"),
+                               f"{len(p.leftovers)} line(s) of {p.source or 'the printed page'} were not placed in any "
+                               f"article (lines {', '.join(str(lo.line) for lo in p.leftovers[:8])}"
                                + ("..." if len(p.leftovers) > 8 else "") + "); move them into an article or delete them", "warning"))
     return out
 
@@ -154,7 +145,8 @@ def print_grouped(problems: list[Problem], keep: int = 3) -> None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, else ./articles)")
-    parser.add_argument("--out", type=Path, default=None, help="built site whose links to check (default: from site.yaml, else ./build)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="built site whose links to check (default: from site.yaml, build/; for another --articles DIR, DIR-site)")
     parser.add_argument("--build", action="store_true", help="build into a temporary folder first and check its links")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text for people, json for tools")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -169,19 +161,17 @@ def run(args: argparse.Namespace) -> int:
         problems.extend(exc.problems)
         config = SiteConfig(root=(args.config or Path("site.yaml")).parent)
     articles_dir = args.articles or config.articles_dir
-    out_dir = args.out or config.output_dir
+    out_dir = args.out or config.output_for(args.articles)
     archive = read_archive(articles_dir, years=config.years)
     if not articles_dir.is_dir():
-        problems.append(Problem(display_path(articles_dir), 0, "articles folder not found (import a page first, or pass --articles)"))
+        problems.append(Problem(display_path(articles_dir), 0, no_articles(articles_dir).removeprefix("error: ")))
     else:
-        # format.lint_article puts open flags at line 1; the editor's cursor belongs on 'review:'.
-        found = [Problem(p.path, _key_line(articles_dir, p.path, "review"), p.message, p.severity)
-                 if p.message.startswith("open review flags") else p for p in archive.problems]
-        found += duplicate_stories(archive) + people_problems(archive, config, articles_dir) \
+        found = list(archive.problems) + duplicate_stories(archive) + people_problems(archive, config, articles_dir) \
             + leftover_problems(archive, articles_dir)
         problems.extend(in_folder(found, articles_dir))
 
     links = "not checked: no built site (run 'wxnews-site build', or 'check --build')"
+    link_counts: dict[str, object] = {"checked": False, "site": None, "pages": 0, "broken": 0}
     with tempfile.TemporaryDirectory(prefix="wxnews-check-") as tmp:
         if args.build and articles_dir.is_dir():
             from ..site import manifest
@@ -208,7 +198,9 @@ def run(args: argparse.Namespace) -> int:
                 problems.extend(Problem(f"<site>/{p.path}", p.line, p.message, p.severity) for p in link_problems)
             else:
                 problems.extend(in_folder(link_problems, out_dir))
-            links = f"{pages} HTML page(s) of {'a fresh build' if args.build else display_path(out_dir)} checked"
+            site = "a fresh build" if args.build else display_path(out_dir)
+            links = f"{pages} HTML page(s) of {site} checked"
+            link_counts = {"checked": True, "site": site, "pages": pages, "broken": len(link_problems)}
 
     problems.sort(key=lambda p: (p.path, p.line, p.message))
     errors = sum(p.severity == "error" for p in problems)
@@ -216,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     failed = errors > 0 or (args.strict and warnings > 0)
     summary = {
         "articles": len(archive.articles), "pages": len(archive.pages), "errors": errors,
-        "warnings": warnings, "links": links, "ok": not failed,
+        "warnings": warnings, "links": {**link_counts, "note": links}, "ok": not failed,
     }
     if args.format == "json":
         print(json.dumps({"problems": [p.as_dict() for p in problems], "summary": summary}, ensure_ascii=False, indent=2))

@@ -9,7 +9,9 @@ editor changed them.
 from __future__ import annotations
 
 import argparse
+import calendar
 import datetime as dt
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -20,16 +22,24 @@ from ..importer import naming, write
 from ..importer.decode import InputError, read_input
 from ..importer.fold import describe
 from ..importer.naming import MAX_PAGE
-from .review import display_path
+from ..i18n import translate
+from ..report import cite_raw, display_path
 
 REVIEW_LIST_MAX = 30  # beyond this the summary points to `wxnews-site review`
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD") from None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: use YYYY-MM-DD, e.g. 2024-06-30")
+    year, month, day = map(int, m.groups())
+    if not 1 <= month <= 12:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: there is no month {month}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}: {calendar.month_name[month]} {year} has {days} days, "
+                                         f"no day {day}")
+    return dt.date(year, month, day)
 
 
 def _page(text: str) -> int:
@@ -205,27 +215,29 @@ def _folded_note(p: write.PageImport) -> str:
 
 def _print_dry_run(plan: write.Plan) -> None:
     actions = {a.relpath: a.action for a in plan.actions}
-    label = {"write": "write", "unchanged": "same", "skip-edited": "EDITED, kept", "skip-deleted": "DELETED, left"}
+    label = {k: translate(v) for k, v in (("write", "write"), ("unchanged", "same"), ("skip-edited", "EDITED, kept"),
+                                          ("skip-deleted", "DELETED, left"))}
     base = display_path(plan.root)
     by_page: dict[tuple[dt.date, int], list] = {}
     for art in plan.articles:
         by_page.setdefault((art.date, art.page), []).append(art)
     for p in plan.pages:
         print(f"{p.date} 第{p.page}版 ({p.section or 'no section'}, {p.paper or 'no paper'}) from {p.source} -> {base}/")
-        print(f"  {_pad('id', 18)} {_pad('kind', 12)} {_pad('headline', 34)} {_pad('bylines', 20)} {'paras':>5}  file")
+        heads = [translate(word) for word in ("id", "kind", "headline", "bylines", "paras", "file")]
+        print(f"  {_pad(heads[0], 18)} {_pad(heads[1], 12)} {_pad(heads[2], 34)} {_pad(heads[3], 20)} {heads[4]:>5}  {heads[5]}")
         for a in by_page.get((p.date, p.page), []):
             people = "、".join(a.bylines) + (" 摄:" + "、".join(a.photographers) if a.photographers else "")
             paras = sum(1 for x in a.body.split("\n\n") if x.strip())
             print(f"  {_pad(a.id, 18)} {_pad(a.kind, 12)} {_pad(a.headline, 34)} {_pad(people or '-', 20)} "
                   f"{paras:>5}  {label.get(actions.get(a.path, ''), '?')}")
             for r in a.review:
-                print(f"      review: {r}")
+                print(f"      review: {cite_raw(r, p.source)}")
         for c in p.draft.credits:
             print(f"  credit: {c}")
         for lo in p.draft.leftovers:
-            print(f"  leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""))
+            print("  " + cite_raw(f"leftover line {lo.line}: {lo.text}" + (f"  [{lo.reason}]" if lo.reason else ""), p.source))
         for f in p.draft.folded:
-            print(f"  look-alike line {f.line}: {f.printed} read as {f.text} ×{f.count}")
+            print("  " + cite_raw(f"look-alike line {f.line}: {f.printed} read as {f.text} ×{f.count}", p.source))
     for rel in (a.relpath for a in plan.actions if a.action in ("remove", "keep-edited")):
         print(f"  {'would remove' if actions[rel] == 'remove' else 'edited, no longer produced, kept'}: {base}/{rel}")
     for rel, fields in plan.kept_page_edits.items():
@@ -272,6 +284,7 @@ def _print_summary(plan: write.Plan) -> None:
     if flagged:
         print(f"{len(flagged)} article(s) need review:")
         for a in flagged[:REVIEW_LIST_MAX]:
-            print(f"  {base}/{a.path}  {a.headline}: {'; '.join(a.review)}")
+            source = a.source.file if a.source else None
+            print(f"  {base}/{a.path}  {a.headline}: {'; '.join(cite_raw(r, source) for r in a.review)}")
         if len(flagged) > REVIEW_LIST_MAX:
             print(f"  ... and {len(flagged) - REVIEW_LIST_MAX} more: run 'wxnews-site review' for the full list")

@@ -11,11 +11,11 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from ..config import load_config
-from ..format import DEFAULT_YEARS, Problem, read_archive
+from ..format import DEFAULT_YEARS, read_archive
 from ..model import Article
+from ..report import cite_raw, display_path, no_articles
 
 
 @dataclass(frozen=True)
@@ -29,25 +29,6 @@ class ReviewItem:
             "id": a.id, "date": a.date.isoformat(), "page": a.page, "position": a.position,
             "title": a.headline, "path": self.file, "reasons": list(a.review),
         }
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working folder when it is inside it, so editors can paste it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, RuntimeError, OSError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
-        return str(path)
-
-
-def in_folder(problems: Iterable[Problem], folder: Path) -> list[Problem]:
-    """Problems about files of folder, renamed as the editor would open them (articles/2024/...).
-
-    Others (a template, site.yaml, an absolute path) keep their names.
-    """
-    base = display_path(folder)
-    return [Problem(f"{base}/{p.path}", p.line, p.message, p.severity)
-            if p.path and not Path(p.path).is_absolute() and (folder / p.path).exists() else p
-            for p in problems]
 
 
 def review_items(articles_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[list[ReviewItem], list[str]]:
@@ -69,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     articles_dir = args.articles or config.articles_dir
     if not articles_dir.is_dir():
-        print(f"error: articles folder {display_path(articles_dir)} not found (import a page first, or pass --articles)", file=sys.stderr)
+        print(no_articles(articles_dir), file=sys.stderr)
         return 2
     items, unreadable = review_items(articles_dir, config.years)
     if args.format == "json":
@@ -80,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{a.date.isoformat()} 第{a.page}版 #{a.position:02d}  {a.headline}")
         print(f"  {item.file}")
         for reason in a.review:
-            print(f"  - {reason}")
+            print(f"  - {cite_raw(reason, a.source.file if a.source else None)}")
     flags = sum(len(i.article.review) for i in items)
     if items:
         print(f"\n{len(items)} article(s) to review, {flags} open flag(s). Check each one, fix the file, then set 'review: []'.")

@@ -419,8 +419,7 @@ class Doc:
 def analyse(a: Article, config: SiteConfig) -> Doc:
     head, rest = searchable_parts(a)
     text = head + "\n" + rest if head and rest else head or rest
-    section = config.section_for(a.date, a.page, a.section)
-    extra = [SECTION + normalize(section)] if section else []
+    extra = [SECTION + normalize(config.listed_section(a.date, a.page, a.section))]
     names = {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}
     extra += sorted(PERSON + name for name in names)
     return Doc(text, normalize(text), len(head), tuple(extra))
@@ -940,7 +939,7 @@ def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None]
         if day is not None and (not first or first[-1][0] != day):
             first.append((day, n))
     out.json("dates.json", first)
-    in_docs = {s for a in docs if (s := config.section_for(a.date, a.page, a.section))}
+    in_docs = {config.listed_section(a.date, a.page, a.section) for a in docs}
     days = [d for d in dates if d is not None]
     meta = {
         "format": FORMAT, "docs": len(dates), "dict": dict_len,

@@ -424,7 +424,10 @@ def _plan(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base
     # The 404 page is served at whatever depth the missing URL had, so its
     # links are absolute whenever a base URL is known (also one given on the
     # command line, and one under a sub-path without its closing slash).
-    pages = [dataclasses.replace(p, root=base or None) if p.path == urls.NOT_FOUND else p for p in pages]
+    # Its style is inline (in its context, so a changed stylesheet renders it
+    # again): from the wrong depth, no relative stylesheet link would load.
+    pages = [dataclasses.replace(p, root=base or None, context={**p.context, "inline_css": render.static_text("site.css")})
+             if p.path == urls.NOT_FOUND else p for p in pages]
     if "search.html" in env.list_templates():
         pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
     return pages

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 
 from ..config import SiteConfig
 from ..format import Archive
-from ..model import Article, PageInfo
+from ..model import Article, PageInfo, page_name
 from . import dates, urls
 
 ROLE_LABELS = {"byline": "文", "photographer": "摄"}
@@ -189,8 +189,8 @@ def collect(archive: Archive, config: SiteConfig) -> Site:
         s = _story(a, config.section_for(a.date, a.page, printed))
         stories[a.id] = s
         by_page[(a.date, a.page)].append(s)
-        if s.section:
-            sections[s.section].append(Entry(s))
+        # A 版 without a 版名 is listed by its number (第02版), as the search filters it.
+        sections[s.section or page_name(a.page)].append(Entry(s))
         roles: dict[str, list[str]] = {}
         for name, role in a.people:
             roles.setdefault(config.canonical_person(name), []).append(ROLE_LABELS[role])
@@ -335,8 +335,9 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         for j, pp in enumerate(issue.pages):
             prev_p, next_p = _neighbours(issue.pages, j)
             # A 版 named only by its page file (广告, say) has no section page to link to.
+            listed = pp.section or page_name(pp.page)
             add(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref,
-                                           "section_listed": pp.section in site.sections},
+                                           "listing": listed if listed in site.sections else None},
                      f"page {pp.page} of {issue.date}"))
             for k, s in enumerate(pp.stories):
                 add(_article_page(site, articles[s.id], pp, k, present))
@@ -353,6 +354,7 @@ def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: froz
     prev_s, next_s = _neighbours(pp.stories, k)
     return Page(pp.stories[k].url, "article.html", {
         "article": a, "story": pp.stories[k], "pp": pp.ref, "prev": prev_s, "next": next_s,
+        "others": pp.stories[:k] + pp.stories[k + 1:],
         "jump_from": site.stories.get(site.jump_from.get(a.id, "")),
         "jump_to": site.stories.get(site.jump_to.get(a.id, "")),
         "from_page": a.continued_from_page if a.continued_from_page in present else None,

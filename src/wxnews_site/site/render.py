@@ -25,8 +25,8 @@ except ImportError:  # pragma: no cover
     _escape_inner = None
 
 from ..config import SiteConfig
-from ..model import Article
-from . import dates, urls
+from ..model import Article, page_name
+from . import dates, typography, urls
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -105,7 +105,9 @@ def citation(a: Article, paper: str) -> str:
     names = list(a.bylines or a.photographers)
     authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
     head = f"{authors}. " if authors else ""
-    return f"{head}{a.headline}[N]. {a.paper or paper}, {a.date.isoformat()}({a.page:02d})."
+    # A title made up for a story printed without one is the cataloguer's, so in brackets.
+    title = a.headline if a.headline_printed else f"[{a.headline}]"
+    return f"{head}{title}[N]. {a.paper or paper}, {a.date.isoformat()}({a.page:02d})."
 
 
 def summary(a: Article, limit: int = 120) -> str:
@@ -158,7 +160,16 @@ def separated(items: Any, sep: str) -> list[tuple[Any, str]]:
 
 def page_label(page: int, section: str | None) -> str:
     """'第02版 · 综合': a 版 as the paper names it."""
-    return f"第{page:02d}版 · {section}" if section else f"第{page:02d}版"
+    return f"{page_name(page)} · {section}" if section else page_name(page)
+
+
+def static_text(name: str) -> str:
+    """A file of the theme's static folder, for pages that inline it."""
+    return (PACKAGE_TEMPLATES.parent / "static" / name).read_text(encoding="utf-8")
+
+
+def _as_printed(text: str) -> str:
+    return text
 
 
 def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
@@ -182,6 +193,8 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
         bytecode_cache=_bytecode_cache(bytecode_dir) if bytecode_dir is not None else None,
     )
     chrome = Chrome(env)
+    cjk = typography.cjk_punctuation if config.typography.cjk_punctuation else _as_printed
+    body = (lambda text: markdown(cjk(text))) if config.typography.cjk_punctuation else markdown
     cite = lambda a: citation(a, config.paper)  # noqa: E731
     ld = lambda a, section, base, path: article_ld(a, section, config.paper, base, path)  # noqa: E731
     # The theme calls these as filters ({{ a|summary }}, {{ s.date|issue_url }}):
@@ -189,7 +202,7 @@ def make_env(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Env
     # Context.call, whose checks cost more than most of these functions (a
     # story row makes five such calls). The globals stay for other themes.
     env.filters.update(
-        markdown=markdown, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day, cn_month=dates.cn_month,
+        markdown=body, cjk=cjk, json_ld=json_ld, cn_date=dates.cn_date, cn_day=dates.cn_day, cn_month=dates.cn_month,
         article_url=urls.article, person_url=urls.person, section_url=urls.section, issue_url=urls.issue,
         page_url=urls.printed_page, month_url=urls.month, year_url=urls.year,
         canonical=config.canonical_person, page_label=page_label, summary=summary, citation=cite,
