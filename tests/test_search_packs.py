@@ -14,6 +14,7 @@ from test_search_browser import build, search
 from wxnews_site.config import SiteConfig
 from wxnews_site.devserver import requested_range
 from wxnews_site.search import index as search_index, packs
+from wxnews_site.search import layout
 
 
 def test_a_pack_gives_back_its_pieces_with_empty_ones_and_a_short_tail():
@@ -51,12 +52,12 @@ def test_pieces_per_pack_fill_about_the_target_within_the_shard_count():
 
 
 def test_a_patch_rewrites_only_the_packs_it_touched_and_keeps_their_other_pieces(tmp_path):
-    full = search_index.Writer(tmp_path, fresh=True, per={"g": 4})
+    full = layout.Writer(tmp_path, fresh=True, per={"g": 4})
     for n in range(8):
         full.piece("g", n, f"shard {n}".encode())
     full.flush(["g"])
     assert sorted(full.changed) == ["g/0.bin", "g/1.bin"]
-    patch = search_index.Writer(tmp_path, fresh=False, per={"g": 4})
+    patch = layout.Writer(tmp_path, fresh=False, per={"g": 4})
     patch.piece("g", 5, b"new five")
     patch.piece("g", 6, b"")
     patch.flush(["g"])

@@ -44,7 +44,7 @@ from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
 from . import packs, tokens
-from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
+from .layout import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
