@@ -10,11 +10,15 @@
  * jieba terms (cut with the index's own dictionary), newer first.
  *
  * API (on any page that loads this file):
- *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to, exact, budget})
- *     -> {total, exact, complete, pending, terms,
- *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}]}
- *     total is exact unless {exact: false}; budget (bytes of index) stops the checking early,
- *     returning only results whose rank is certain (complete: false).
+ *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to, exact, budget, near})
+ *     -> {total, exact, rough, sure, complete, pending, terms,
+ *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}],
+ *         near: null | {total, exact, pending, terms, results}}
+ *     total is exact unless {exact: false}; then rough tells an estimate that cannot be trusted
+ *     to 25% (sure: the matches known so far). budget (bytes of index) stops the checking early,
+ *     returning only results whose rank is certain (complete: false). near: the articles that
+ *     hold the query only once the marks between Han characters are ignored, never counted in
+ *     total ({near: n} results of them, as many as limit by default; false: none looked for).
  *   await wxnewsSearch.normalize(text)   the same fold as wxnews_site.search.normalize
  */
 (function () {
@@ -158,6 +162,24 @@
       }));
     }
     return shards.get(path);
+  }
+
+  // About what looking these keys up would download: their shards not loaded
+  // yet, at the average size of those loaded (a whole pack each where the
+  // host ignores Range), and the headers of their packs not read yet.
+  async function lookupCost(folder, keys) {
+    var m = await meta(), count = m.shards[folder], per = m.packs[folder], wanted = new Set(), sizes = [];
+    for (var key of keys) wanted.add(fnv1a(key) % count);
+    for (var p of packs.values()) if (p.path.startsWith(folder + "/")) sizes.push(p.whole ? p.whole.length : 0);
+    var whole = sizes.filter(x => x), cost = 0, headers = new Set();
+    for (var n of wanted) {
+      if (shards.has(folder + "/" + n)) continue;
+      var path = folder + "/" + Math.floor(n / per) + ".bin", pack = packs.get(path);
+      if (ignoresRange) cost += pack && pack.whole ? 0 : whole.length ? whole.reduce((a, b) => a + b) / whole.length : 20480;
+      else cost += SHARD_BYTES + (pack || headers.has(path) ? 0 : 4 * (per + 1));
+      headers.add(path);
+    }
+    return cost;
   }
 
   async function lookup(folder, key) {
@@ -775,6 +797,14 @@
   var RECORD_BYTES = 1000;
   var DICT_BYTES = 12 * 1024;  // dict.bin, before it is loaded (10.5 KB for People's Daily)
   var PARALLEL = 32;       // record fetches at once when every candidate is checked
+  var SHARD_BYTES = 1500;  // an n-gram shard, about (1.3 KB for People's Daily)
+  var WHOLE_SCALE = 8;     // a first view's budget, times, on a host that ignores Range
+
+  // What a whole pack of records costs, about: the average of those come so far.
+  function wholePack() {
+    var sizes = Array.from(packs.values()).filter(p => p.whole && p.path.startsWith("d/")).map(p => p.whole.length);
+    return sizes.length ? sizes.reduce((a, b) => a + b) / sizes.length : 20 * 1024;
+  }
   var counts = new Map();  // exact totals of the queries counted so far
 
   async function search(query, options) {
@@ -814,9 +844,11 @@
     // Check candidates in the order of the best rank they could have until the
     // first offset + limit matches are known to rank above every one not checked.
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
+    // A host that ignores Range sends a whole pack for each piece (some sixteen
+    // times a record's bytes): there the budget is WHOLE_SCALE times larger.
     function left() {
-      if (ignoresRange && m.packs.d > 1) return Infinity;
-      return budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
+      var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
+      return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
     }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
@@ -825,8 +857,9 @@
       if (left() === Infinity) return docs.length;
       var per = m.packs.d, header = 4 * (2 * per + 1), room = left(), take = [], seen = new Set();
       for (var d of docs) {
-        var path = "d/" + Math.floor(d / per) + ".bin";
-        var cost = records.has(d) ? 0 : (seen.has(path) || packs.has(path) ? 0 : header) + RECORD_BYTES;
+        var path = "d/" + Math.floor(d / per) + ".bin", known = seen.has(path) || packs.has(path);
+        var cost = records.has(d) || (ignoresRange && known) ? 0 : ignoresRange ? wholePack()
+          : (known ? 0 : header) + RECORD_BYTES;
         if (cost > room) break;
         room -= cost;
         seen.add(path);
@@ -884,7 +917,7 @@
       shown.push(g);
     }
 
-    var total = cand.length, exact = !verify;
+    var total = cand.length, exact = !verify, rough = false;
     var counted = JSON.stringify([terms, opts.section, opts.person, range]);
     if (verify && counts.has(counted)) {
       total = counts.get(counted);
@@ -913,7 +946,9 @@
     } else if (verify) {
       var sure = found.filter(f => f.sure).length;
       exact = sure + rejected === cand.length;
-      total = exact ? sure : estimate(found, terms, order.length - next, next, rejected);
+      var guess = estimate(found, terms, order.length - next, next, rejected);
+      total = exact ? sure : guess.total;
+      rough = !exact && guess.rough;
     }
     // A match beyond the first piece is fetched for the excerpt to show it
     // (within the budget; else the excerpt is the text's start).
@@ -927,6 +962,8 @@
       exact: exact,
       complete: !stopped,
       pending: exact ? 0 : order.length - next + found.filter(f => !f.sure).length,
+      sure: exact ? total : found.filter(f => f.sure).length,
+      rough: rough,
       terms: terms,
       results: page.map(f => result(f.rec, terms)),
       near: opts.near === false || stopped ? null
@@ -956,6 +993,10 @@
         if (ks.length > 1) across.push(ks[1]);
       }
     });
+    // (the keys' shards and a few records at least, or nothing is looked up)
+    if (await lookupCost("g", [].concat.apply([], all)) + 4 * RECORD_BYTES > cost.left()) {
+      return { total: 0, exact: false, pending: null, terms: near, results: [] };
+    }
     var lists = await Promise.all(all.map(ks => Promise.all(ks.map(docsFor)).then(union)));
     // Unless a term had marks of its own (中国—东盟 near-matches 中国东盟), a
     // near match holds some pair of a term across marks.
@@ -995,7 +1036,11 @@
 
   // How many of the candidates match, from those checked so far: a candidate
   // whose first piece holds the query matches; of the others, as many as did
-  // among those checked to the end (half when none was).
+  // among those checked to the end (a quarter when none was). {total, rough}:
+  // rough unless the estimate can be trusted, that is every candidate checked
+  // matched in its first piece (the candidates are those of the query), or
+  // every count still possible is within 25% of it. The candidates are
+  // checked best first, so a rate taken from them is no rate of the rest.
   function estimate(found, terms, unchecked, checked, rejected) {
     var sure = 0, lead = 0, later = 0, open = 0;
     for (var f of found) {
@@ -1004,9 +1049,15 @@
       else if (f.sure === true) later++;
       else open++;
     }
-    var rate = later + rejected ? later / (later + rejected) : 0.5;
+    var rate = later + rejected ? later / (later + rejected) : 0.25;
     var first = checked ? (lead + (checked - lead) * rate) / checked : rate;
-    return Math.round(sure + open * rate + unchecked * first);
+    var total = Math.round(sure + open * rate + unchecked * first), most = sure + open + unchecked;
+    // (then as many of the rest as the rule of succession expects: (n + 1) / (n + 2))
+    if (sure && !open && !rejected) return { total: Math.round(sure + unchecked * (checked + 1) / (checked + 2)), rough: false };
+    if (most * 0.75 <= sure * 1.25) {  // every count from sure to most is within 25% of one between
+      return { total: Math.round(Math.min(Math.max(total, most * 0.75), sure * 1.25)), rough: false };
+    }
+    return { total: total, rough: true };
   }
 
   // Date order: newest first, nothing to load.
@@ -1155,7 +1206,7 @@
   // "另有 N 篇相近结果": never counted with the exact ones, shown after them.
   function showNear(near, res) {
     if (!res || !res.total) return;
-    near.title.textContent = "另有 " + (res.exact ? "" : "至少 ") + res.total + " 篇相近结果：“" + res.terms.join(" ") + "”";
+    near.title.textContent = "另有" + (res.exact ? " " : "至少 ") + res.total + " 篇相近结果：“" + res.terms.join(" ") + "”";
     for (var r of res.results) near.list.appendChild(renderResult(r));
     near.more.hidden = res.results.length >= res.total;
     near.section.hidden = false;
@@ -1235,10 +1286,12 @@
       if (!res.results.length) {
         status.textContent = "在最相关的候选文章中暂未找到包含" + quoted + "的文章；还有 " + res.pending + " 篇候选文章尚未核对。" + ms;
       } else {
-        status.textContent = (res.exact ? "共找到 " : "约有 ") + res.total + " 篇文章" + ms;
+        status.textContent = res.exact ? "共找到 " + res.total + " 篇文章" + ms
+          : res.rough ? "已找到 " + res.sure + " 篇文章，还有 " + res.pending + " 篇候选文章尚未核对" + ms
+          : "约有 " + res.total + " 篇文章" + ms;
       }
       for (var r of res.results) list.appendChild(renderResult(r));
-      count.hidden = res.exact;
+      count.hidden = res.exact && (!res.near || res.near.exact || res.near.pending === null);
       more.hidden = res.complete && res.results.length >= res.total;
       more.textContent = res.complete ? "显示更多结果" : "继续核对，显示更多结果";
     }
