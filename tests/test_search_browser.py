@@ -1,9 +1,10 @@
 """search.js in a real headless Chromium, over a site built from the invented archive."""
 from __future__ import annotations
 
-import pytest
-
+import contextlib
 import random
+
+import pytest
 from pathlib import Path
 
 from conftest import serve_folder
@@ -36,17 +37,24 @@ def site_url(site):
         yield url
 
 
-@pytest.fixture()
-def page(browser, site_url):
+@contextlib.contextmanager
+def search_page(browser, url: str):
+    """A fresh browser's search page of the site at url, failing on any script error."""
     context = browser.new_context()
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(site_url + "search/index.html")
+    pg.goto(url + "search/index.html")
     pg.wait_for_function("window.wxnewsSearch !== undefined")
     yield pg
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture()
+def page(browser, site_url):
+    with search_page(browser, site_url) as pg:
+        yield pg
 
 
 def search(page, query: str, **opts) -> dict:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import serve_folder
 from test_search import article
-from test_search_browser import build, search, titles
+from test_search_browser import build, search, search_page, titles
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text, squeeze
 
 pytestmark = pytest.mark.browser
@@ -46,15 +46,8 @@ def near_url(tmp_path_factory):
 
 @pytest.fixture()
 def page(browser, near_url):
-    context = browser.new_context()
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(near_url + "search/index.html")
-    pg.wait_for_function("window.wxnewsSearch !== undefined")
-    yield pg
-    context.close()
-    assert not errors, errors
+    with search_page(browser, near_url) as pg:
+        yield pg
 
 
 TEXTS = {a.id: normalize(searchable_text(a)) for a in PRINTED}
@@ -140,3 +133,26 @@ def test_js_folds_and_parses_as_python_does(page):
     queries = ['"老旧 小区"', '"长三角 金融" 5G', "“七一勋章 获得者”", '"new york"', "Ⅳ级 ⑴", '"⼀ 带"']
     got = page.evaluate("(t) => Promise.all(t.map(s => wxnewsSearch.parseQuery(s)))", queries)
     assert got == [parse_query(q) for q in queries]
+
+
+# Six articles hold 人形机器人; fourteen newer ones hold its every pair of
+# neighbours but never the word, so the first candidates checked say little.
+MIXED = tuple(
+    article(f"2024-09-{d:02d}-01-01", f"第{d}期观察",
+            "本期介绍" + ("人形机器人的新进展。" if d <= 6 else "人形机床与机器人，形机二字另有所指。"))
+    for d in range(1, 21)
+)
+
+
+@pytest.mark.parametrize("budget", [4_000, 40_000])
+def test_an_estimate_is_said_about_only_where_it_holds_to_a_quarter(browser, tmp_path_factory, budget):
+    with serve_folder(build(tmp_path_factory.mktemp("mixed"), MIXED)) as url, search_page(browser, url) as pg:
+        res = search(pg, "人形机器人", limit=10, exact=False, budget=budget)
+        assert res["exact"] or res["rough"] or abs(res["total"] - 6) <= 6 * 0.25
+        assert res["sure"] <= 6 and {r["id"] for r in res["results"]} <= {a.id for a in MIXED[:6]}
+        pg.goto(url + "search/index.html?q=人形机器人")
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
+        status = pg.locator("#search-status").inner_text()
+        assert status.startswith(("共找到 6 篇", "约有 5 篇", "约有 6 篇", "约有 7 篇", "已找到 "))
+        if status.startswith("已找到 "):
+            assert "候选文章尚未核对" in status and pg.locator("#search-count").is_visible()

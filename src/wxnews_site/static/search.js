@@ -168,14 +168,13 @@
   // yet, at the average size of those loaded (a whole pack each where the
   // host ignores Range), and the headers of their packs not read yet.
   async function lookupCost(folder, keys) {
-    var m = await meta(), count = m.shards[folder], per = m.packs[folder], wanted = new Set(), sizes = [];
+    var m = await meta(), count = m.shards[folder], per = m.packs[folder], wanted = new Set();
     for (var key of keys) wanted.add(fnv1a(key) % count);
-    for (var p of packs.values()) if (p.path.startsWith(folder + "/")) sizes.push(p.whole ? p.whole.length : 0);
-    var whole = sizes.filter(x => x), cost = 0, headers = new Set();
+    var cost = 0, headers = new Set();
     for (var n of wanted) {
       if (shards.has(folder + "/" + n)) continue;
       var path = folder + "/" + Math.floor(n / per) + ".bin", pack = packs.get(path);
-      if (ignoresRange) cost += pack && pack.whole ? 0 : whole.length ? whole.reduce((a, b) => a + b) / whole.length : 20480;
+      if (ignoresRange) cost += pack && pack.whole ? 0 : wholePack(folder);
       else cost += SHARD_BYTES + (pack || headers.has(path) ? 0 : 4 * (per + 1));
       headers.add(path);
     }
@@ -800,10 +799,12 @@
   var SHARD_BYTES = 1500;  // an n-gram shard, about (1.3 KB for People's Daily)
   var WHOLE_SCALE = 8;     // a first view's budget, times, on a host that ignores Range
 
-  // What a whole pack of records costs, about: the average of those come so far.
-  function wholePack() {
-    var sizes = Array.from(packs.values()).filter(p => p.whole && p.path.startsWith("d/")).map(p => p.whole.length);
-    return sizes.length ? sizes.reduce((a, b) => a + b) / sizes.length : 20 * 1024;
+  // What a whole pack costs, about: the average of those come so far (records'
+  // ones if any; packs of every kind are made about PACK_TARGET bytes).
+  function wholePack(kind) {
+    var all = Array.from(packs.values()).filter(p => p.whole), own = all.filter(p => p.path.startsWith(kind + "/"));
+    var sizes = (own.length ? own : all).map(p => p.whole.length);
+    return sizes.length ? sizes.reduce((a, b) => a + b) / sizes.length : 16 * 1024;
   }
   var counts = new Map();  // exact totals of the queries counted so far
 
@@ -817,6 +818,9 @@
 
     // Candidates: the articles holding every key of every term (and the filters').
     var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
+    if (opts.near !== false) {  // the near matches' own keys are looked up last: their headers now
+      prefetch("g", [].concat.apply([], terms.map(t => (nearKeys(t) || []).filter(g => g.length > 1).map(g => g[1]))));
+    }
     if (opts.sort !== "date") {  // headline keys relevance() is sure to take, fetched with the rest
       keys.forEach(ks => ks.length <= (terms.length > 1 ? 1 : 2) && ks.forEach(k => docsFor(HEAD + k).catch(() => {})));
     }
@@ -858,7 +862,7 @@
       var per = m.packs.d, header = 4 * (2 * per + 1), room = left(), take = [], seen = new Set();
       for (var d of docs) {
         var path = "d/" + Math.floor(d / per) + ".bin", known = seen.has(path) || packs.has(path);
-        var cost = records.has(d) || (ignoresRange && known) ? 0 : ignoresRange ? wholePack()
+        var cost = records.has(d) || (ignoresRange && known) ? 0 : ignoresRange ? wholePack("d")
           : (known ? 0 : header) + RECORD_BYTES;
         if (cost > room) break;
         room -= cost;
@@ -1278,9 +1282,13 @@
       if (run_id !== current) return;
       var ms = "（" + Math.round(performance.now() - t0) + " 毫秒）", quoted = "“" + res.terms.join(" ") + "”";
       showNear(near, res.near);
+      // Near matches not all checked: the button checks them (and counts exactly).
+      var nearOpen = res.near && !res.near.exact;
+      count.textContent = res.exact && nearOpen ? "核对相近结果" : "逐篇核对，统计确切篇数";
+      count.hidden = res.exact && !nearOpen;
       if (res.exact && !res.total) {
-        status.textContent = "没有找到包含" + quoted + "的文章。" +
-          (res.near && res.near.total ? "" : "请检查用字，或减少检索词、放宽筛选条件。");
+        status.textContent = "没有找到包含" + quoted + "的文章。" + (res.near && res.near.total ? ""
+          : nearOpen ? "忽略字间空格和标点的相近结果尚未核对。" : "请检查用字，或减少检索词、放宽筛选条件。");
         return;
       }
       if (!res.results.length) {
@@ -1291,7 +1299,6 @@
           : "约有 " + res.total + " 篇文章" + ms;
       }
       for (var r of res.results) list.appendChild(renderResult(r));
-      count.hidden = res.exact && (!res.near || res.near.exact || res.near.pending === null);
       more.hidden = res.complete && res.results.length >= res.total;
       more.textContent = res.complete ? "显示更多结果" : "继续核对，显示更多结果";
     }
