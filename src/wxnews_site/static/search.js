@@ -797,6 +797,7 @@
   var DICT_BYTES = 12 * 1024;  // dict.bin, before it is loaded (10.5 KB for People's Daily)
   var PARALLEL = 32;       // record fetches at once when every candidate is checked
   var SHARD_BYTES = 1500;  // an n-gram shard, about (1.3 KB for People's Daily)
+  var TRUSTED = 10;        // candidates checked, all matching, that make an estimate trusted
   var WHOLE_SCALE = 8;     // a first view's budget, times, on a host that ignores Range
 
   // What a whole pack costs, about: the average of those come so far (records'
@@ -1041,10 +1042,11 @@
   // How many of the candidates match, from those checked so far: a candidate
   // whose first piece holds the query matches; of the others, as many as did
   // among those checked to the end (a quarter when none was). {total, rough}:
-  // rough unless the estimate can be trusted, that is every candidate checked
-  // matched in its first piece (the candidates are those of the query), or
-  // every count still possible is within 25% of it. The candidates are
-  // checked best first, so a rate taken from them is no rate of the rest.
+  // rough unless the estimate can be trusted, that is every count still
+  // possible is within 25% of it, or at least TRUSTED candidates were checked
+  // and every one matched in its first piece (the candidates are those of the
+  // query). The candidates are checked best first, so a rate taken from
+  // them is no rate of the rest.
   function estimate(found, terms, unchecked, checked, rejected) {
     var sure = 0, lead = 0, later = 0, open = 0;
     for (var f of found) {
@@ -1056,10 +1058,14 @@
     var rate = later + rejected ? later / (later + rejected) : 0.25;
     var first = checked ? (lead + (checked - lead) * rate) / checked : rate;
     var total = Math.round(sure + open * rate + unchecked * first), most = sure + open + unchecked;
-    // (then as many of the rest as the rule of succession expects: (n + 1) / (n + 2))
-    if (sure && !open && !rejected) return { total: Math.round(sure + unchecked * (checked + 1) / (checked + 2)), rough: false };
-    if (most * 0.75 <= sure * 1.25) {  // every count from sure to most is within 25% of one between
-      return { total: Math.round(Math.min(Math.max(total, most * 0.75), sure * 1.25)), rough: false };
+    var low = Math.ceil(most * 0.75), high = Math.floor(sure * 1.25);
+    if (low <= high) {  // every count from sure to most is within 25% of one between
+      return { total: Math.min(Math.max(total, low), high), rough: false };
+    }
+    // A page of candidates all matched: as many of the rest as the rule of
+    // succession expects, (n + 1) / (n + 2) of them.
+    if (sure >= TRUSTED && !open && !rejected) {
+      return { total: Math.round(sure + unchecked * (checked + 1) / (checked + 2)), rough: false };
     }
     return { total: total, rough: true };
   }
