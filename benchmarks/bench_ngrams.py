@@ -61,7 +61,7 @@ def main() -> int:
 
     from wxnews_site.config import SiteConfig
     from wxnews_site.search import ngrams
-    from wxnews_site.search.index import Writer, analyse
+    from wxnews_site.search.layout import Writer, analyse
     from test_search_ngrams import files, reference
 
     for size in [int(s) for s in args.sizes.split(",")]:

@@ -81,7 +81,7 @@ def main() -> int:
         codec = Codec.choose([r for n in range(0, len(docs), step)
                               for r in index.records(docs[n], analysed[n], config, urls[n])])
         t1 = clock()
-        flags = index.has_traditional([doc.text for doc in analysed])
+        flags = index.has_mapped([doc.text for doc in analysed])
         pieces = [r for n, a in enumerate(docs) for r in index.records(a, analysed[n], config, urls[n], flags[n])]
         t2 = clock()
         coded = [codec.encode(r) for r in pieces]

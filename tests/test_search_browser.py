@@ -1,14 +1,16 @@
 """search.js in a real headless Chromium, over a site built from the invented archive."""
 from __future__ import annotations
 
-import pytest
-
+import contextlib
 import random
+
+import pytest
 from pathlib import Path
 
 from conftest import serve_folder
 from test_search import ARTICLES, article, write_archive
 from wxnews_site.config import SiteConfig
+from wxnews_site.search import layout
 from wxnews_site.search.normalize import normalize, parse_query, searchable_text
 
 pytestmark = pytest.mark.browser
@@ -35,17 +37,24 @@ def site_url(site):
         yield url
 
 
-@pytest.fixture()
-def page(browser, site_url):
+@contextlib.contextmanager
+def search_page(browser, url: str):
+    """A fresh browser's search page of the site at url, failing on any script error."""
     context = browser.new_context()
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(site_url + "search/index.html")
+    pg.goto(url + "search/index.html")
     pg.wait_for_function("window.wxnewsSearch !== undefined")
     yield pg
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture()
+def page(browser, site_url):
+    with search_page(browser, site_url) as pg:
+        yield pg
 
 
 def search(page, query: str, **opts) -> dict:
@@ -207,7 +216,7 @@ def test_the_browser_cuts_the_archive_s_own_phrases_as_jieba_does(page):
     from wxnews_site.search import index as search_index, tokens
 
     config = SiteConfig(search_words=("新吴区",))
-    cutter = tokens.Cutter(search_index.site_words(ARTICLES, config))
+    cutter = tokens.Cutter(layout.site_words(ARTICLES, config))
     phrases = sorted({p for a in ARTICLES for p in re.findall(r"[\u4e00-\u9fd5]{3,}", normalize(searchable_text(a)))})
     got = page.evaluate("(ps) => Promise.all(ps.map(p => wxnewsSearch.cut(p)))", phrases)
     assert len(phrases) > 30
@@ -456,7 +465,7 @@ def bucket_url(tmp_path_factory):
     from wxnews_site.search import index as search_index
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(search_index, "BUCKETS_FROM", 0)
+        mp.setattr(layout, "BUCKETS_FROM", 0)
         site = build(tmp_path_factory.mktemp("bucketsite"))
     meta = __import__("json").loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
     assert meta["shards"]["buckets"] > 0

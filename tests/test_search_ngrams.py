@@ -1,5 +1,5 @@
 """The n-gram shards of a full build (search/ngrams.py, numpy) against the key-by-key
-reference: index.ngram_keys per article, a list per key, index.encode_docs and
+reference: layout.ngram_keys per article, a list per key, layout.encode_docs and
 Writer.shards, as a rebuild's patch still reads and writes single entries."""
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from wxnews_site.config import SiteConfig
 from wxnews_site.search import index as search_index
+from wxnews_site.search import layout
 from wxnews_site.search import ngrams
-from wxnews_site.search.index import Doc, Writer, analyse, decode_docs, encode_docs, fnv1a, ngram_keys
+from wxnews_site.search.layout import Doc, Writer, analyse, decode_docs, encode_docs, fnv1a, ngram_keys
 from wxnews_site.search.normalize import normalize
 
 from test_search import ARTICLES, article
@@ -33,18 +34,18 @@ def varied_docs() -> list[Doc]:
     docs += [
         doc("長三角與機器人產業：臺灣學者（訪問）\n來自ＡＢＣ公司的iPhone 15 Pro", 9),
         doc("", 0),                                       # nothing searchable at all
-        doc("", 0, (search_index.SECTION + "副刊",)),       # a section and nothing else
+        doc("", 0, (layout.SECTION + "副刊",)),       # a section and nothing else
         doc("只有标题", 4),                                 # headline only
         doc("标题\n正文\x00里有\x00NUL、\r回车\t制表\ufeff和\uffff", 2),
         doc("𠀋𠀌字𠀋（扩展B）😀👍🏽 e\u0301 ﬁ Straße ΑΒΓ Ждём", 3),
         doc("数字2024年12月31日，增长3.5%——“引号”『括号』\n\n\n空行", 0),
-        doc(f"{BIGRAM_A}新貌。{BIGRAM_B}外资", 2, (search_index.PERSON + PERSON_A,)),
-        doc(f"标题{BIGRAM_B}\n正文", 4, (search_index.PERSON + PERSON_B, search_index.SECTION + "要闻")),
-        doc("标题\n" + "太湖之滨。" * 300, 2, (search_index.PERSON + "崔欣润", search_index.PERSON + "张伟")),
+        doc(f"{BIGRAM_A}新貌。{BIGRAM_B}外资", 2, (layout.PERSON + PERSON_A,)),
+        doc(f"标题{BIGRAM_B}\n正文", 4, (layout.PERSON + PERSON_B, layout.SECTION + "要闻")),
+        doc("标题\n" + "太湖之滨。" * 300, 2, (layout.PERSON + "崔欣润", layout.PERSON + "张伟")),
     ]
     # One of the colliding bigrams in more articles than a bucket takes: the
     # rare one joins its entry.
-    docs += [doc(f"{BIGRAM_B}项目第{i}个", 0) for i in range(search_index.RARE + 1)]
+    docs += [doc(f"{BIGRAM_B}项目第{i}个", 0) for i in range(layout.RARE + 1)]
     # A common character in many articles (a bitmap), a rare one far apart (gaps).
     docs += [doc(f"第{i}篇：共同的字" + ("稀" if i % 37 == 0 else ""), 0) for i in range(300)]
     return docs
@@ -61,7 +62,7 @@ def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, int, set
     for n, d in enumerate(docs):
         for key in ngram_keys(d):
             postings[key].append(n)
-    own = {key: ds for key, ds in postings.items() if not search_index.is_rare(key, len(ds), len(docs))}
+    own = {key: ds for key, ds in postings.items() if not layout.is_rare(key, len(ds), len(docs))}
     rare = {key: ds for key, ds in postings.items() if key not in own}
     by_hash: dict[int, list[int]] = {}
     merged: set[int] = set()
@@ -76,9 +77,9 @@ def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, int, set
     in_buckets = {k: ds for k, ds in rare.items() if fnv1a(k) not in by_hash}
     payloads = {h: (encode_docs(ds), h in merged) for h, ds in by_hash.items()}
     pairs = sum(map(len, in_buckets.values()))
-    size = sum(len(v[0]) + 3 for v in payloads.values()) + search_index.RARE_BYTES * pairs
-    count = search_index.shard_count(size, search_index.NGRAM_SHARD_TARGET)
-    buckets = search_index.bucket_count(pairs, count)
+    size = sum(len(v[0]) + 3 for v in payloads.values()) + layout.RARE_BYTES * pairs
+    count = layout.shard_count(size, layout.NGRAM_SHARD_TARGET)
+    buckets = layout.bucket_count(pairs, count)
     shards: dict[int, tuple[dict, list[set[int]]]] = {}
     for n in range(count):
         shards[n] = ({}, [set() for _ in range(buckets)])
@@ -86,15 +87,15 @@ def reference(docs: list[Doc], root: Path) -> tuple[int, int, int, int, int, set
         shards[h % count][0][h] = entry
     for key, ds in in_buckets.items():
         h = fnv1a(key)
-        shards[h % count][1][search_index.bucket_of(h, count, buckets)].update(ds)
+        shards[h % count][1][layout.bucket_of(h, count, buckets)].update(ds)
     out = Writer(root, fresh=True)
-    out.pieces("g", [search_index.deflate(search_index.pack_ngram_shard(shards[n][0], count, shards[n][1]))
+    out.pieces("g", [layout.deflate(layout.pack_ngram_shard(shards[n][0], count, shards[n][1]))
                      for n in range(count)], count)
     return count, buckets, size, len(postings), out.packs.per["g"], merged
 
 
 def test_colliding_keys_are_real_collisions():
-    assert fnv1a(search_index.PERSON + PERSON_A) == fnv1a(search_index.PERSON + PERSON_B)
+    assert fnv1a(layout.PERSON + PERSON_A) == fnv1a(layout.PERSON + PERSON_B)
     assert fnv1a(BIGRAM_A) == fnv1a(BIGRAM_B)
 
 
@@ -102,7 +103,7 @@ def test_colliding_keys_are_real_collisions():
 @pytest.mark.parametrize("small", [False, True], ids=["as built", "tiny batches and groups"])
 def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path, monkeypatch, small, buckets):
     if buckets:  # (as in an archive of a thousand articles or more)
-        monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
+        monkeypatch.setattr(layout, "BUCKETS_FROM", 0)
     if small:  # many batches, partitions and shard groups; characters made unique by sorting
         monkeypatch.setattr(ngrams, "BATCH_CHARS", 40)
         monkeypatch.setattr(ngrams, "BATCH_DOCS", 8)
@@ -129,7 +130,7 @@ def test_article_numbers_past_a_million_keep_their_keys():
     # articles the partitions take more of the code's bits.
     n_docs = (1 << 22) + 5
     pairs = ngrams._Pairs(n_docs)
-    docs = [doc("长三角一体化", 3, (search_index.PERSON + "刘泉",)), doc("长江", 0), doc("江南大学", 2)]
+    docs = [doc("长三角一体化", 3, (layout.PERSON + "刘泉",)), doc("长江", 0), doc("江南大学", 2)]
     first = n_docs - len(docs)
     pairs.add_batch(first, docs)
     found: dict[int, set[int]] = defaultdict(set)
@@ -161,12 +162,12 @@ def test_lists_are_encoded_as_encode_docs_does_each(lists, dense):
 
 
 def test_a_full_build_writes_the_reference_shards(tmp_path, monkeypatch):
-    monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
+    monkeypatch.setattr(layout, "BUCKETS_FROM", 0)
     # Through write_index, with the articles as the build analyses them.
     config = SiteConfig()
     docs = sorted(ARTICLES, key=lambda a: (a.date, a.page, a.position, a.id))
     docs.append(article("2024-07-01-01-01", f"{BIGRAM_A}见闻", f"外资{BIGRAM_B}。", bylines=(PERSON_A, PERSON_B)))
-    docs += [article(f"2024-07-02-01-0{i + 1}", "招商", f"{BIGRAM_B}项目。") for i in range(search_index.RARE + 1)]
+    docs += [article(f"2024-07-02-01-0{i + 1}", "招商", f"{BIGRAM_B}项目。") for i in range(layout.RARE + 1)]
     search_index.write_index(docs, tmp_path / "site", config, tmp_path / ".cache", lambda a: f"/a/{a.id}/",
                              processes=1)
     count, _, _, _, per, merged = reference([analyse(a, config) for a in docs], tmp_path / "ref")

@@ -14,6 +14,7 @@ from test_search_browser import build, search
 from wxnews_site.config import SiteConfig
 from wxnews_site.devserver import requested_range
 from wxnews_site.search import index as search_index, packs
+from wxnews_site.search import layout
 
 
 def test_a_pack_gives_back_its_pieces_with_empty_ones_and_a_short_tail():
@@ -51,12 +52,12 @@ def test_pieces_per_pack_fill_about_the_target_within_the_shard_count():
 
 
 def test_a_patch_rewrites_only_the_packs_it_touched_and_keeps_their_other_pieces(tmp_path):
-    full = search_index.Writer(tmp_path, fresh=True, per={"g": 4})
+    full = layout.Writer(tmp_path, fresh=True, per={"g": 4})
     for n in range(8):
         full.piece("g", n, f"shard {n}".encode())
     full.flush(["g"])
     assert sorted(full.changed) == ["g/0.bin", "g/1.bin"]
-    patch = search_index.Writer(tmp_path, fresh=False, per={"g": 4})
+    patch = layout.Writer(tmp_path, fresh=False, per={"g": 4})
     patch.piece("g", 5, b"new five")
     patch.piece("g", 6, b"")
     patch.flush(["g"])
@@ -150,12 +151,13 @@ def test_search_reads_ranges_of_packs_and_a_host_without_ranges_gives_the_same_a
 
 
 @pytest.mark.browser
-def test_a_host_ignoring_ranges_gets_results_not_a_budget_it_cannot_keep(tmp_path, browser):
+def test_a_host_ignoring_ranges_gets_results_within_a_budget_of_whole_packs(tmp_path, browser):
     # The page's first view keeps to a byte budget. Where each piece costs its
-    # whole pack, no budget can hold: the results are shown all the same.
-    from test_search_browser import MANY
+    # whole pack the budget is WHOLE_SCALE (8) times larger: the results are
+    # shown all the same, and a query of many candidates stops within it.
+    from test_search_browser import FAR_APART, MANY
 
-    site = build(tmp_path, MANY)
+    site = build(tmp_path / "many", MANY)
     shown = {}
     for ranges in (True, False):
         with serve_folder(site, ranges=ranges) as url:
@@ -163,10 +165,24 @@ def test_a_host_ignoring_ranges_gets_results_not_a_budget_it_cannot_keep(tmp_pat
             page = context.new_page()
             page.goto(url + "search/index.html")
             page.wait_for_function("window.wxnewsSearch !== undefined")
-            shown[ranges] = search(page, "人形机器人", limit=10, exact=False, budget=1500)
+            shown[ranges] = search(page, "人形机器人", limit=10, exact=False, budget=3000)
             context.close()
     assert not shown[True]["complete"] and len(shown[True]["results"]) < 10
     assert shown[False]["complete"] and len(shown[False]["results"]) == 10
+    with serve_folder(build(tmp_path / "far", FAR_APART), ranges=False) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        got: list[tuple[str, int]] = []
+        page.on("requestfinished", lambda req: got.append((req.url, req.sizes()["responseBodySize"])))
+        page.goto(url + "search/index.html")
+        page.wait_for_function("window.wxnewsSearch !== undefined")
+        res = search(page, "人形机器人", limit=10, exact=False, budget=30_000)
+        page.wait_for_timeout(100)
+        context.close()
+    assert not res["complete"] and not res["exact"] and res["pending"] > 0
+    # (the query's keys come first, whatever they cost; the records are planned within what is left)
+    records = [n for u, n in got if "/search/d/" in u]
+    assert records and sum(n for u, n in got if "/search/" in u) <= 8 * 30_000 + max(records)
 
 
 @pytest.mark.browser

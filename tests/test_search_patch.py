@@ -21,8 +21,9 @@ import rjieba
 
 from wxnews_site.config import SiteConfig
 from wxnews_site.search import index as search_index
+from wxnews_site.search import layout
 from wxnews_site.search import packs, patch, tokens
-from wxnews_site.search.index import read_varint
+from wxnews_site.search.layout import read_varint
 from wxnews_site.search.records import Codec
 
 from test_search import ARTICLES, article, url_for
@@ -39,7 +40,7 @@ NAMES = ("崔欣润", "刘泉", "张伟", "章伟", "王芳", "宗晓东", "李�
 def buckets(monkeypatch):
     """Rare keys in buckets, as in archives of a thousand articles and more
     (the builds' tests patch small archives, where every key has its entry)."""
-    monkeypatch.setattr(search_index, "BUCKETS_FROM", 0)
+    monkeypatch.setattr(layout, "BUCKETS_FROM", 0)
 
 
 def archive(count: int, seed: int = 7) -> list:
@@ -64,7 +65,7 @@ class Site:
         self.root, self.config = root, config
         self.out, self.spare, self.cache = root / "site", root / ".site.previous", root / ".cache"
 
-    def build(self, articles) -> search_index.IndexStats:
+    def build(self, articles) -> layout.IndexStats:
         partial = self.root / "site.partial"
         if partial.exists():
             shutil.rmtree(partial)
@@ -88,31 +89,31 @@ class Site:
 # ------------------------------------------------------------ reading an index whole
 
 def _shard(root: Path, meta: dict, kind: str, n: int) -> bytes:
-    return search_index.read_shard(root, kind, n, meta["packs"][kind])
+    return layout.read_shard(root, kind, n, meta["packs"][kind])
 
 
 def _entries(root: Path, meta: dict, kind: str):
     count = meta["shards"][kind]
     for n in range(count):
-        yield from search_index.unpack_shard(_shard(root, meta, kind, n), count, n).items()
+        yield from layout.unpack_shard(_shard(root, meta, kind, n), count, n).items()
 
 
 def _buckets(root: Path, meta: dict) -> list[list[list[int]]]:
     count, buckets = meta["shards"]["g"], meta["shards"]["buckets"]
-    return [search_index.unpack_ngram_shard(_shard(root, meta, "g", n), count, n, buckets)[1] for n in range(count)]
+    return [layout.unpack_ngram_shard(_shard(root, meta, "g", n), count, n, buckets)[1] for n in range(count)]
 
 
 def find(index: dict, key: str | int) -> tuple[set[str], bool]:
     """The articles the browser takes for a key (or key hash), and whether exactly
     those hold it: a merged entry or a bucket is a superset, checked against the text."""
-    h = key if isinstance(key, int) else search_index.fnv1a(key)
+    h = key if isinstance(key, int) else layout.fnv1a(key)
     if h in index["g"]:
         docs, merged = index["g"][h]
         return docs, not merged
     count, buckets = index["meta"]["shards"]["g"], index["meta"]["shards"]["buckets"]
     if not buckets:
         return set(), True
-    docs = {index["ids"][d] for d in index["buckets"][h % count][search_index.bucket_of(h, count, buckets)]
+    docs = {index["ids"][d] for d in index["buckets"][h % count][layout.bucket_of(h, count, buckets)]
             if d in index["ids"]}
     return docs, not docs
 
@@ -125,13 +126,13 @@ def snapshot(root: Path) -> dict:
     for n in range(meta["docs"]):
         piece = packs.read_piece(root, "d", n, meta["packs"]["d"])
         if piece[0]:
-            rec = search_index.read_record(codec, piece)
+            rec = layout.read_record(codec, piece)
             rec.setdefault("z", [])
             ids[n] = rec["i"]
             whole[rec["i"]] = rec
-    g = {h: ({ids[d] for d in search_index.decode_docs(p)}, merged) for h, (p, merged) in _entries(root, meta, "g")}
+    g = {h: ({ids[d] for d in layout.decode_docs(p)}, merged) for h, (p, merged) in _entries(root, meta, "g")}
     buckets = _buckets(root, meta)
-    w = {h: {ids[d]: level for d, level in search_index.decode_weights(p).items()} for h, (p, _) in
+    w = {h: {ids[d]: level for d, level in layout.decode_weights(p).items()} for h, (p, _) in
          _entries(root, meta, "w")}
     vocab = {}
     for n in range(meta["shards"]["k"]):
@@ -150,7 +151,7 @@ def assert_same_index(patched: Path, clean: Path) -> None:
     # stays in its bucket: supersets, checked against the text.)
     truth: dict[str, set[str]] = {}
     for aid, rec in c["records"].items():
-        for key in search_index.ngram_keys(search_index.doc_of_record(rec, ())):
+        for key in layout.ngram_keys(layout.doc_of_record(rec, ())):
             truth.setdefault(key, set()).add(aid)
     for key, holders in truth.items():
         for index in (p, c):
@@ -245,7 +246,7 @@ def test_one_edited_article_is_patched_and_equals_a_full_build(tmp_path):
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
     idx = snapshot(site.out / "search")
     found, _ = find(idx, "辋村")
-    assert docs[37].id in found and len(found) <= 2 * search_index.BUCKET_DOCS, "a bucket holds a few articles"
+    assert docs[37].id in found and len(found) <= 2 * layout.BUCKET_DOCS, "a bucket holds a few articles"
 
 
 def test_a_series_of_patches_stays_within_a_level_of_a_full_build(tmp_path):
@@ -330,7 +331,7 @@ def test_two_rebuilds_in_a_row_bring_the_kept_site_up_to_date_by_links(tmp_path)
 
 def _interrupt(monkeypatch, after: int):
     calls = {"n": 0}
-    real = search_index.Writer.write
+    real = layout.Writer.write
 
     def write(self, rel, data):
         calls["n"] += 1
@@ -338,7 +339,7 @@ def _interrupt(monkeypatch, after: int):
             raise KeyboardInterrupt("stopped mid-way")
         real(self, rel, data)
 
-    monkeypatch.setattr(search_index.Writer, "write", write)
+    monkeypatch.setattr(layout.Writer, "write", write)
 
 
 @pytest.mark.parametrize("after", [0, 2, 4])
@@ -391,13 +392,13 @@ def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
     elif lose != "record":  # the n-gram shard the patch reads for the new word: gone, or its piece garbled
         index = snapshot(site.out / "search")
         meta = index["meta"]
-        n = search_index.fnv1a("辋村") % meta["shards"]["g"]
+        n = layout.fnv1a("辋村") % meta["shards"]["g"]
         pack, i = packs.where("g", n, meta["packs"]["g"])
         if lose == "shard pack":
             (site.out / "search" / pack).unlink()
         else:
             pieces = packs.split((site.out / "search" / pack).read_bytes(), meta["packs"]["g"], 1)
-            pieces[i] = (search_index.deflate(b"\xff\xff"), 0)
+            pieces[i] = (layout.deflate(b"\xff\xff"), 0)
             (site.out / "search" / pack).write_bytes(packs.build(pieces, meta["packs"]["g"], 1))
     else:  # the current output's record of an article the patch reads
         index = snapshot(site.out / "search")
@@ -454,7 +455,7 @@ def test_hash_collisions_stay_marked_when_patched(tmp_path):
     docs[1] = dataclasses.replace(docs[1], bylines=(b,))
     site = Site(tmp_path, SiteConfig(search_words=("辋川",)))
     site.build(docs)
-    h = search_index.fnv1a(search_index.PERSON + a)
+    h = layout.fnv1a(layout.PERSON + a)
     assert snapshot(site.out / "search")["g"][h] == ({docs[0].id, docs[1].id}, True)
     docs[1] = edited(docs[1])
     assert site.build(docs).patched
@@ -463,11 +464,11 @@ def test_hash_collisions_stay_marked_when_patched(tmp_path):
 
 def test_a_key_patched_into_another_keys_entry_marks_it_merged(tmp_path):
     # 舔㒨 has the FNV-1a hash of 引进, which many articles hold (found by search).
-    assert search_index.fnv1a("舔㒨") == search_index.fnv1a("引进")
+    assert layout.fnv1a("舔㒨") == layout.fnv1a("引进")
     docs = archive(200)
     site = Site(tmp_path)
     site.build(docs)
-    h = search_index.fnv1a("引进")
+    h = layout.fnv1a("引进")
     holders, merged = snapshot(site.out / "search")["g"][h]
     assert not merged and docs[37].id not in holders
     docs[37] = edited(docs[37], "舔㒨新貌。")

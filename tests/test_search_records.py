@@ -17,6 +17,7 @@ from test_search import ARTICLES
 from test_search_browser import build, search
 from conftest import serve_folder
 from wxnews_site.search import index as search_index, packs
+from wxnews_site.search import layout
 from wxnews_site.search.normalize import searchable_text
 from wxnews_site.search.records import ESCAPE, ONE, Codec
 
@@ -94,7 +95,7 @@ def test_a_built_index_s_records_hold_each_article_s_text_exactly(tmp_path):
     texts = {a.id: searchable_text(a) for a in ARTICLES}
     got = {index.record(n)["i"]: index.record(n)["x"] for n in range(index.meta["docs"])}
     assert got == texts
-    assert index.meta["format"] == search_index.FORMAT == 4
+    assert index.meta["format"] == layout.FORMAT == 5
 
 
 # ------------------------------------------------------------ in the browser
@@ -110,7 +111,7 @@ def test_the_browser_decodes_characters_the_code_book_lacks(tmp_path, browser):
     root = site / "search"
     codec = Codec.read((root / "dict.bin").read_bytes())
     per = json.loads((root / "meta.json").read_bytes())["packs"]["d"]
-    n = next(n for n in range(len(ARTICLES)) if search_index.read_record(codec, packs.read_piece(root, "d", n, per))["t"]
+    n = next(n for n in range(len(ARTICLES)) if layout.read_record(codec, packs.read_piece(root, "d", n, per))["t"]
              == "长三角一体化再提速")
     pack, _ = packs.where("d", n, per)
     pieces = packs.split((root / pack).read_bytes(), per, packs.CUTS["d"])
@@ -132,9 +133,9 @@ def test_the_browser_decodes_characters_the_code_book_lacks(tmp_path, browser):
     assert ["英伟达", True] in result["excerptParts"]
 
 
-def test_a_full_build_tells_texts_with_traditional_characters_as_the_map_does():
-    from wxnews_site.search.normalize import t2s_map
+def test_a_full_build_tells_texts_with_folded_characters_as_the_map_does():
+    from wxnews_site.search.normalize import fold_map
 
-    flags = search_index.has_traditional(ODD)
-    assert flags == [any(ch in t2s_map() for ch in text) for text in ODD]
+    flags = search_index.has_mapped(ODD)
+    assert flags == [any(ch in fold_map() for ch in text) for text in ODD]
     assert flags[2] and not flags[3], "臺灣 is traditional, 𠮷 is not"

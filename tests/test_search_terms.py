@@ -8,24 +8,25 @@ import numpy as np
 from hypothesis import given, strategies as st
 
 from wxnews_site.search import index as ix
+from wxnews_site.search import layout, varint
 
 
 @given(st.lists(st.integers(0, 2**40), max_size=50))
 def test_varints_at_once_are_the_varints_one_by_one(values):
-    data, offsets = ix.varint_bytes(np.array(values, np.uint64))
-    assert data.tobytes() == b"".join(ix._varint(v) for v in values)
-    assert offsets.tolist() == [sum(len(ix._varint(v)) for v in values[:i]) for i in range(len(values))]
+    data, offsets = layout.varint_bytes(np.array(values, np.uint64))
+    assert data.tobytes() == b"".join(varint._varint(v) for v in values)
+    assert offsets.tolist() == [sum(len(varint._varint(v)) for v in values[:i]) for i in range(len(values))]
 
 
 def reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
     """encode_weights' lists, term by term and article by article."""
     pairs: dict[int, list[tuple[int, int]]] = {}
     for n in range(len(lengths)):
-        norm = ix.length_norm(lengths[n], avgdl)
+        norm = layout.length_norm(lengths[n], avgdl)
         for tid, tf in zip(doc_terms[starts[n]:starts[n + 1]], doc_tfs[starts[n]:starts[n + 1]]):
             if idfs[tid]:
-                pairs.setdefault(tid, []).append((n, ix.bm25_level(idfs[tid], tf, norm)))
-    return {tid: ix.encode_weights(p)[len(ix._varint(len(p))):] for tid, p in pairs.items()}
+                pairs.setdefault(tid, []).append((n, layout.bm25_level(idfs[tid], tf, norm)))
+    return {tid: layout.encode_weights(p)[len(varint._varint(len(p))):] for tid, p in pairs.items()}
 
 
 @given(st.lists(st.dictionaries(st.integers(0, 9), st.integers(1, 40), max_size=6), min_size=1, max_size=30),

@@ -7,9 +7,9 @@ build has about a thousand (key, article) pairs per article, ten million at
 cold build, so here every step runs over arrays.
 
 A key is first an integer code: a character is its code point, a bigram
-``c1 << 21 | c2`` (c1 is no mark, so >= 0x30: never a character's code), a
-headline key has bit 42 set, a section or person key is bit 43 plus its
-number in a table. Articles are read in batches; each batch's (code,
+``c1 << 21 | c2`` (c1 is not keyless, so > 0x20: never a character's code), a
+headline key has bit 42 set, a pair across marks (``layout.ACROSS``) bit 43,
+a section or person key is bit 44 plus its number in a table. Articles are read in batches; each batch's (code,
 article) pairs are packed into one integer, sorted and made unique, and
 split by the code's low bits into partitions, so that the final sort and
 grouping runs over one partition at a time (memory is the packed pairs, 8
@@ -26,17 +26,20 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import re
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .index import (_MARK_RUNS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs,
+from .normalize import BREAKS, HAN_RANGES, KEYLESS_RUNS, MARK_RUNS
+from .layout import (ACROSS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs,
                     deflate, encode_docs, fnv1a, rare_limit, shard_count, varint_bytes)
 
-CODE_BITS = 44  # a code is below 1 << 44
+CODE_BITS = 45  # a code is below 1 << 45
 BIGRAM_SHIFT = 21
 HEAD_BIT = 1 << 42
-EXTRA_BIT = 1 << 43
+ACROSS_BIT = 1 << 43
+EXTRA_BIT = 1 << 44
 FNV_OFFSET, FNV_PRIME, MASK32 = 0x811C9DC5, 0x01000193, 0xFFFFFFFF
 BATCH_CHARS = 1 << 17  # characters per batch: its arrays take some ten megabytes
 BATCH_DOCS = 1 << 12   # at most this many articles per batch (their local number has 12 bits)
@@ -47,14 +50,26 @@ PARTITION_BITS = 7  # pairs are sorted and grouped in at least 128 partitions, o
 GROUPS = 8  # partitions whose pairs are kept and freed together
 
 
-@functools.lru_cache(maxsize=1)
-def _marks() -> np.ndarray:
-    """is_mark for every code point, from the mark runs' character class."""
+def _table(pattern: re.Pattern) -> np.ndarray:
+    """For every code point, whether it is a character of the pattern's class (of the basic plane)."""
     table = np.zeros(0x110000, dtype=np.bool_)
     every = "".join(map(chr, range(0x10000)))
-    for m in _MARK_RUNS.finditer(every):
+    for m in pattern.finditer(every):
         table[m.start():m.end()] = True
     return table
+
+
+@functools.lru_cache(maxsize=1)
+def _keyless() -> np.ndarray:
+    return _table(KEYLESS_RUNS)
+
+
+@functools.lru_cache(maxsize=1)
+def _marks_han_breaks() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    han = np.zeros(0x110000, dtype=np.bool_)
+    for lo, hi in HAN_RANGES:
+        han[lo:hi + 1] = True
+    return _table(MARK_RUNS), han, _table(re.compile(f"[{BREAKS}]"))
 
 
 def _step(h: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -68,7 +83,8 @@ def _hashes(codes: np.ndarray, extra_hashes: np.ndarray) -> np.ndarray:
     c1 = (codes >> U64(BIGRAM_SHIFT)) & U64(0x1FFFFF)
     c2 = codes & U64(0x1FFFFF)
     bigram = c1 != 0
-    h = np.where(head, U64(fnv1a("\x01")), U64(FNV_OFFSET))
+    across = (codes & U64(ACROSS_BIT)) != 0
+    h = np.where(head, U64(fnv1a("\x01")), np.where(across, U64(fnv1a(ACROSS)), U64(FNV_OFFSET)))
     h = _step(h, np.where(bigram, c1, c2))
     h = np.where(bigram, _step(h, c2), h)
     if extra.any():
@@ -85,14 +101,28 @@ def _code_points(segments: list[str], owners: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _bigrams(segments: list[str], owners: np.ndarray, flag: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the segments' bigrams without a mark (with repeats), and whose each is."""
+    """Codes of the segments' bigrams without a keyless character (with repeats), and whose each is."""
     cps, owner = _code_points(segments, owners)
-    plain = ~_marks()[cps]
+    plain = ~_keyless()[cps]
     at = np.flatnonzero(plain[:-1] & plain[1:])
     codes = (cps[at].astype(U64) << U64(BIGRAM_SHIFT)) | cps[at + 1]
     if flag:
         codes |= U64(flag)
     return codes, owner[at]
+
+
+def _across(segments: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the segments' pairs of Han characters with marks but no break between
+    them (layout.across_keys, with repeats), and whose each is."""
+    cps, owner = _code_points(segments, owners)
+    marks, han, breaks = _marks_han_breaks()
+    at = np.flatnonzero(~marks[cps])  # (a segment's end is a newline: no pair spans two)
+    left, right = at[:-1], at[1:]
+    broken = np.cumsum(breaks[cps])
+    keep = (right - left > 1) & han[cps[left]] & han[cps[right]] & (broken[right - 1] == broken[left])
+    left, right = left[keep], right[keep]
+    codes = (cps[left].astype(U64) << U64(BIGRAM_SHIFT)) | cps[right] | U64(ACROSS_BIT)
+    return codes, owner[left]
 
 
 class _Pairs:
@@ -149,7 +179,7 @@ class _Pairs:
         owners = np.arange(len(docs), dtype=np.uint32)
         texts = [d.norm for d in docs]
         heads = [d.head_norm for d in docs]
-        parts = [_bigrams(texts, owners, 0), _bigrams(heads, owners, HEAD_BIT),
+        parts = [_bigrams(texts, owners, 0), _bigrams(heads, owners, HEAD_BIT), _across(texts, owners),
                  self._characters(texts, owners, 0), self._characters(heads, owners, HEAD_BIT)]
         extra = [(EXTRA_BIT | self.extra_ids.setdefault(key, len(self.extra_ids)), i)
                  for i, d in enumerate(docs) for key in d.extra]

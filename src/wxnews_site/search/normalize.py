@@ -1,18 +1,25 @@
 """The one text normaliser of search, shared with the browser (``static/search.js``).
 
 A query finds an article when the article's normalised text contains the
-normalised query (Ctrl+F semantics). Normalising folds, one character to one
-character, so that a position in the normalised text is the same position in
-the printed text (the browser marks matches in the printed text by position):
+normalised query (Ctrl+F semantics). Each character folds on its own, to one
+character or a few, so a fold is also a map from the normalised text back to
+the printed one (the browser marks matches on the printed characters):
 
 * full-width ASCII forms (U+FF01-U+FF5E) to ASCII, the ideographic space to a space;
-* traditional characters to simplified (OpenCC's character table, first choice),
-  so 長三角 finds 长三角 and 機器人 finds 机器人;
+* compatibility forms as NFKC decomposes them: Ⅳ -> iv, ① -> 1, ⑴ -> (1), ℃ -> °c,
+  ㎡ -> m2, ﬁ -> fi (``fold.json``'s ``compat``; see scripts/make_fold_table.py
+  for what is left out);
+* traditional characters to simplified (OpenCC's first choice), but only
+  characters that are never standard simplified ones themselves: 長三角 finds
+  长三角, while 乾, 薹 or 昇 find only themselves (``fold.json``'s ``t2s``);
 * Latin, Greek and Cyrillic letters to lower case (only where lower-casing is
   one character to one character, so both sides agree on every Unicode version).
 
-``search.js`` implements the same three steps; the browser test checks the
-two against each other on a table of strings.
+Width and case the browser folds by itself; every other fold it is told
+(``fold_map``: the index's ``m/`` shards for a query's characters, each
+record's list of its folded characters). A *near* match ignores the spaces
+and punctuation between two Han characters (``squeeze``): 常晋 near-matches
+常  晋, 七一勋章获得者 near-matches “七一勋章”获得者.
 """
 from __future__ import annotations
 
@@ -24,46 +31,66 @@ from typing import Iterable
 
 from ..model import Article
 
-T2S_FILE = Path(__file__).with_name("t2s.json")
+FOLD_FILE = Path(__file__).with_name("fold.json")
 # Lower-casing beyond these scripts differs between Unicode versions.
 CASE_LIMIT = 0x0530
 
 
 @lru_cache(maxsize=1)
+def _fold_data() -> dict:
+    return json.loads(FOLD_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def t2s_map() -> dict[str, str]:
-    """Traditional -> simplified, one character each (generated from OpenCC; see t2s.json)."""
-    pairs = json.loads(T2S_FILE.read_text(encoding="utf-8"))["pairs"]
+    """Traditional -> simplified, one character each, for characters never simplified ones (fold.json)."""
+    pairs = _fold_data()["t2s"]
     chars = list(pairs)
     return dict(zip(chars[0::2], chars[1::2]))
 
 
-def fold_char(ch: str) -> str:
-    """One character through the three folds; always one character back."""
+def _case(ch: str) -> str:
+    if ord(ch) < CASE_LIMIT:
+        low = ch.lower()
+        if len(low) == 1:
+            return low
+    return ch
+
+
+def fold_simple(ch: str) -> str:
+    """Width and case: the folds the browser makes without being told."""
     cp = ord(ch)
     if 0xFF01 <= cp <= 0xFF5E:
         ch = chr(cp - 0xFEE0)
     elif cp == 0x3000:
         ch = " "
-    ch = t2s_map().get(ch, ch)
-    if ord(ch) < CASE_LIMIT:
-        low = ch.lower()
-        if len(low) == 1:
-            ch = low
-    return ch
+    return _case(ch)
+
+
+@lru_cache(maxsize=1)
+def fold_map() -> dict[str, str]:
+    """Every character whose fold is more than width and case: to its fold (one or more characters)."""
+    t2s, compat = t2s_map(), _fold_data()["compat"]
+    out = {}
+    for ch in sorted(set(t2s) | set(compat)):
+        folded = "".join(_case(t2s.get(c, c)) for c in compat.get(ch, ch))
+        if folded != fold_simple(ch):
+            out[ch] = folded
+    return out
+
+
+def fold_char(ch: str) -> str:
+    """One character through every fold: one character or a few."""
+    return fold_map().get(ch) or fold_simple(ch)
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
-    keys: set[str] = set(t2s_map())
+    keys: set[str] = set(fold_map())
     keys.update(chr(c) for c in range(0xFF01, 0xFF5F))
     keys.add("\u3000")
     keys.update(chr(c) for c in range(CASE_LIMIT))
-    table = {}
-    for ch in keys:
-        folded = fold_char(ch)
-        if folded != ch:
-            table[ord(ch)] = folded
-    return table
+    return {ord(ch): fold_char(ch) for ch in keys if fold_char(ch) != ch}
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +109,57 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def normalize(text: str) -> str:
-    """Fold width, script and case; the result has exactly as many characters as text."""
+    """Fold width, compatibility forms, script and case (see the module's docstring)."""
     out = text.translate(_bmp_table())  # (characters past the list are left as they are)
     return out.translate(_table()) if _ASTRAL.search(out) else out
+
+
+def is_mark(ch: str) -> bool:
+    """Spaces and punctuation (after folding). ``isMark`` in search.js is the same."""
+    cp = ord(ch)
+    return (cp <= 0x2F or 0x3A <= cp <= 0x40 or 0x5B <= cp <= 0x60 or 0x7B <= cp <= 0xBF
+            or 0x2000 <= cp <= 0x206F or 0x3000 <= cp <= 0x303F or 0xFE30 <= cp <= 0xFE4F
+            or 0xFF00 <= cp <= 0xFFEF)
+
+
+# Runs of marks (the newline is one), to split a text into runs without marks.
+# (is_mark's ranges as a character class: listing them char by char took 0.1 s at every start.)
+_MARKS_ABOVE_ASCII_DIGITS = "\x3a-\x40\x5b-\x60\x7b-\xbf\u2000-\u206f\u3000-\u303f\ufe30-\ufe4f\uff00-\uffef"
+MARKS = "\x00-\x2f" + _MARKS_ABOVE_ASCII_DIGITS
+MARK_RUNS = re.compile(f"[{MARKS}]+")
+# Han characters (after folding: the compatibility ideographs are folded away).
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
+# Marks that no index key holds but as a character of its own: spaces and
+# controls, and the marks of nearly every sentence (after folding: ， is ",").
+# Other marks pair with their neighbours as keys (5%, 路·, 国—), so a query
+# holding one is narrowed by it. The quotes also delimit a query's phrases,
+# so no query term holds one.
+KEYLESS = "\x00-\x20\xa0\"\u201c\u201d\u300c\u300d,\u3002\u3001:;()\u300a\u300b!?\u2026"
+KEYLESS_RUNS = re.compile(f"[{KEYLESS}]+")
+# Marks that end a clause or a sentence: a near match never reaches across one.
+BREAKS = "\n,\u3002\u3001;:!?"
+# Marks between Han characters that a near match ignores: spaces, quotes, brackets, dashes, dots.
+_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])[{MARKS}]+(?=[{HAN}])")
+_NO_BREAK = re.compile(f"[^{BREAKS}]+")
+
+
+def _squeezed(m: re.Match) -> str:
+    return "" if _NO_BREAK.fullmatch(m.group()) else m.group()
+
+
+def squeeze(text: str) -> str:
+    """Normalised text without the marks between Han characters that hold no
+    break (near matches: 常  晋 -> 常晋, “七一勋章”获得者 -> 七一勋章获得者)."""
+    return _BETWEEN_HAN.sub(_squeezed, text)
+
+
+def is_keyless(ch: str) -> bool:
+    return KEYLESS_RUNS.fullmatch(ch) is not None
+
+
+def is_han(ch: str) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in HAN_RANGES)
 
 
 def _body_text(body: str) -> str:
@@ -130,10 +205,12 @@ def contains_all(text_norm: str, terms: Iterable[str]) -> bool:
 _SPACE = frozenset(" \t\n\r\f\v\u00a0")
 _STRIP = "".join(_SPACE)
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u300c": "\u300d"}
+_SPACES_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])[{''.join(sorted(_SPACE))}]+(?=[{HAN}])")
 
 
 def parse_query(query: str) -> list[str]:
-    """Normalised query terms: space-separated words are ANDed; a quoted phrase is one term.
+    """Normalised query terms: space-separated words are ANDed; a quoted phrase is one term,
+    in which spaces between Han characters are dropped ("老旧 小区" is 老旧小区).
 
     Mirrors ``parseQuery`` in search.js. An unclosed quote runs to the end.
     """
@@ -145,7 +222,8 @@ def parse_query(query: str) -> list[str]:
         if ch in _QUOTES:
             end = q.find(_QUOTES[ch], i + 1)
             end = len(q) if end < 0 else end
-            phrase = q[i + 1:end].strip(_STRIP)
+            # A space inside a phrase between Han characters is no word break: Chinese text has none.
+            phrase = _SPACES_BETWEEN_HAN.sub("", q[i + 1:end].strip(_STRIP))
             if phrase:
                 terms.append(phrase)
             i = end + 1

@@ -44,11 +44,11 @@ from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
 from . import packs, tokens
-from .index import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
+from .layout import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
-                    unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, HEAD,
+                    unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
 
@@ -308,6 +308,8 @@ def _contains(doc: Doc, key: str) -> bool:
     """Whether an article holds an n-gram key (a key as ngram_keys makes them)."""
     if key[0] == HEAD:
         return key[1:] in doc.head_norm
+    if key[0] == ACROSS:
+        return key in across_keys(doc.norm)
     if key[0] < " ":
         return key in doc.extra
     return key in doc.norm

@@ -46,6 +46,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from .varint import read_varint, read_varints, varints
+
 ONE = 240       # byte values for the most common characters
 PAGES = 15      # byte values ONE.. ONE + PAGES - 1 start a two-byte code
 ESCAPE = 255    # then a code point in three bytes
@@ -169,7 +171,6 @@ class Codec:
     @functools.cached_property
     def book(self) -> bytes:
         """The code book as dict.bin holds it, before the dictionary."""
-        from .index import varints  # (index.py imports this module)
 
         flat = [len(self.tiers)]
         for tier in self.tiers:
@@ -197,7 +198,6 @@ class Codec:
     @staticmethod
     def read(prefix: bytes) -> "Codec":
         """The codec of a dict.bin; ValueError if it is not one."""
-        from .index import read_varint, read_varints
 
         try:
             data = zlib.decompressobj(-15).decompress(prefix)

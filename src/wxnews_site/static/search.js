@@ -10,11 +10,15 @@
  * jieba terms (cut with the index's own dictionary), newer first.
  *
  * API (on any page that loads this file):
- *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to, exact, budget})
- *     -> {total, exact, complete, pending, terms,
- *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}]}
- *     total is exact unless {exact: false}; budget (bytes of index) stops the checking early,
- *     returning only results whose rank is certain (complete: false).
+ *   await wxnewsSearch(query, {limit, offset, sort, section, person, from, to, exact, budget, near})
+ *     -> {total, exact, rough, sure, complete, pending, terms,
+ *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}],
+ *         near: null | {total, exact, pending, terms, results}}
+ *     total is exact unless {exact: false}; then rough tells an estimate that cannot be trusted
+ *     to 25% (sure: the matches known so far). budget (bytes of index) stops the checking early,
+ *     returning only results whose rank is certain (complete: false). near: the articles that
+ *     hold the query only once the marks between Han characters are ignored, never counted in
+ *     total ({near: n} results of them, as many as limit by default; false: none looked for).
  *   await wxnewsSearch.normalize(text)   the same fold as wxnews_site.search.normalize
  */
 (function () {
@@ -23,7 +27,7 @@
   var script = document.currentScript;
   var BASE = new URL((script && script.dataset.index) || "../search/", script ? script.src : location.href).href;
   var SITE = new URL("../", BASE).href;
-  var HEAD = "\u0001", SECTION = "\u0002", PERSON = "\u0003";
+  var HEAD = "\u0001", SECTION = "\u0002", PERSON = "\u0003", ACROSS = "\u0004";
   var SPACE = " \t\n\r\f\v\u00a0";
   var QUOTES = { "\"": "\"", "\u201c": "\u201d", "\u300c": "\u300d" };
   var MAX_WORD = 16;  // longest dictionary word tried when cutting a query
@@ -160,6 +164,23 @@
     return shards.get(path);
   }
 
+  // About what looking these keys up would download: their shards not loaded
+  // yet, at the average size of those loaded (a whole pack each where the
+  // host ignores Range), and the headers of their packs not read yet.
+  async function lookupCost(folder, keys) {
+    var m = await meta(), count = m.shards[folder], per = m.packs[folder], wanted = new Set();
+    for (var key of keys) wanted.add(fnv1a(key) % count);
+    var cost = 0, headers = new Set();
+    for (var n of wanted) {
+      if (shards.has(folder + "/" + n)) continue;
+      var path = folder + "/" + Math.floor(n / per) + ".bin", pack = packs.get(path);
+      if (ignoresRange) cost += pack && pack.whole ? 0 : wholePack(folder);
+      else cost += SHARD_BYTES + (pack || headers.has(path) ? 0 : 4 * (per + 1));
+      headers.add(path);
+    }
+    return cost;
+  }
+
   async function lookup(folder, key) {
     var m = await meta(), count = m.shards[folder], h = fnv1a(key);
     var found = await shard(folder, h % count, count, folder === "g" ? m.shards.buckets : 0);
@@ -218,16 +239,24 @@
 
   var maps = new Map(), mapShards = 64;
 
+  // Whether a character may fold by more than width and case (fold_map in
+  // normalize.py: traditional characters, compatibility forms such as Ⅳ ① ℃).
+  function mapped(ch) {
+    var cp = ch.codePointAt(0);
+    return cp >= 0xa0 && cp !== 0x3000 && !(cp >= 0xff01 && cp <= 0xff5e);
+  }
+
   async function loadMaps(text) {
     var m = await meta(), wanted = new Set();
     mapShards = m.shards.m;
-    for (var ch of text) { var cp = ch.codePointAt(0); if (cp >= 0x2e80) wanted.add(cp % m.shards.m); }
+    for (var ch of text) if (mapped(ch)) wanted.add(ch.codePointAt(0) % m.shards.m);
     await Promise.all(Array.from(wanted, async function (h) {
       if (!maps.has(h)) maps.set(h, (await piece("m/" + h + ".json", true)) || {});
     }));
   }
 
-  // Width, traditional characters (from the loaded map shards), case.
+  // Width, then the map's folds (traditional characters, compatibility forms:
+  // one character or a few, from the loaded map shards), else case.
   function foldChar(ch) {
     ch = foldWidth(ch);
     var map = maps.get(ch.codePointAt(0) % mapShards);
@@ -246,16 +275,70 @@
 
   function foldWidthCase(ch) { return foldCase(foldWidth(ch)); }
 
-  // An article's normalised text: width and case folded here, traditional
-  // characters replaced from the record's own list (z: [position, simplified]).
+  // A printed text folded, with the way back: chars (the printed characters),
+  // nchars (the folded ones) and origin (for each folded character, the
+  // printed one it comes from). Width and case are folded here, the rest from
+  // the text's own list z: [position, fold] (a fold may be several characters).
+  function foldView(text, z) {
+    var chars = Array.from(text), parts = chars.map(foldWidthCase), nchars = [], origin = [];
+    for (var [i, c] of z || []) parts[i] = c;
+    for (var k = 0; k < parts.length; k++) {
+      for (var f of parts[k]) { nchars.push(f); origin.push(k); }
+    }
+    return { chars: chars, nchars: nchars, origin: origin, norm: nchars.join("") };
+  }
+
+  // An article's normalised text (its view in rec.view).
   function normText(rec) {
     if (rec.norm === undefined) {
-      var a = Array.from(rec.x, foldWidthCase);
-      for (var [i, c] of rec.z || []) a[i] = c;
-      rec.norm = a.join("");
+      rec.view = foldView(rec.x, rec.z);
+      rec.norm = rec.view.norm;
+      rec.squeezed = undefined;
     }
     return rec.norm;
   }
+
+  // The normalised headlines of a record (its text's first rec.h printed characters).
+  function headNorm(rec) {
+    normText(rec);
+    var o = rec.view.origin, n = 0;
+    while (n < o.length && o[n] < rec.h) n++;
+    return rec.view.nchars.slice(0, n).join("");
+  }
+
+  // ---------------------------------------------------------- near matches
+
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
+  var BREAKS = "\n,\u3002\u3001;:!?";  // end a clause or sentence: a near match never reaches across
+
+  function isHan(ch) { return HAN.test(ch); }
+
+  // A view without the marks between two Han characters that hold no break
+  // (squeeze in normalize.py): 常  晋 -> 常晋, “七一勋章”获得者 -> 七一勋章获得者.
+  function squeezeView(view) {
+    var c = view.nchars, keep = new Uint8Array(c.length).fill(1);
+    for (var i = 0; i < c.length; i++) {
+      if (!isHan(c[i])) continue;
+      var j = i + 1;
+      while (j < c.length && isMark(c[j]) && !BREAKS.includes(c[j])) j++;
+      if (j > i + 1 && j < c.length && isHan(c[j])) keep.fill(0, i + 1, j);
+      i = j - 1;
+    }
+    var nchars = [], origin = [];
+    for (var k = 0; k < c.length; k++) if (keep[k]) { nchars.push(c[k]); origin.push(view.origin[k]); }
+    return { chars: view.chars, nchars: nchars, origin: origin, norm: nchars.join("") };
+  }
+
+  function squeeze(text) { return squeezeView(foldView(text, [])).norm; }
+
+  function squeezedText(rec) {
+    normText(rec);
+    if (rec.squeezed === undefined) rec.squeezed = squeezeView(rec.view);
+    return rec.squeezed.norm;
+  }
+
+  // Spaces between Han characters inside a phrase: no word break, Chinese text has none.
+  var SPACES_BETWEEN_HAN = /(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}])[ \t\n\r\f\v\u00a0]+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}])/gu;
 
   async function normalize(text) {
     text = String(text);
@@ -267,7 +350,7 @@
 
   // Normalised terms: spaces separate ANDed terms; a quoted phrase is one term.
   async function parseQuery(query) {
-    return unique(parseTerms(Array.from(await normalize(query))));
+    return unique(parseTerms(Array.from(await normalize(query))).map(t => t.replace(SPACES_BETWEEN_HAN, "")));
   }
 
   // Spaces and quotes are untouched by the traditional map, so a query can be
@@ -310,11 +393,11 @@
     await dictFor(blocks);
     var cut = new Set(Array.from(blocks.join("")));
     for (var t2 of raw) {
-      for (var c of t2) if (c.codePointAt(0) >= 0x2e80 && !(cut.has(c) && begins(c))) traditional += c;
+      for (var c of t2) if (mapped(c) && !(cut.has(c) && begins(c))) traditional += c;
     }
     await loadMaps(traditional);
     var known = new Set(Array.from(cut).filter(c => c.codePointAt(0) < 0x2e80 || begins(c)));
-    var terms = unique(raw.map(t => Array.from(t, foldChar).join("")));
+    var terms = unique(raw.map(t => Array.from(t, foldChar).join("").replace(SPACES_BETWEEN_HAN, "")));
     if (ranked) {
       Promise.all(terms.map(t => cutForSearch(t, true))).then(function (words) {
         prefetch("w", [].concat.apply([], words).filter(w => Array.from(w).length > 1));
@@ -469,7 +552,7 @@
 
   // ------------------------------------------------------------ searching
 
-  // Spaces and punctuation: the index holds no bigram with one (isMark in index.py).
+  // Spaces and punctuation (is_mark in normalize.py).
   function isMark(ch) {
     var cp = ch.codePointAt(0);
     return cp <= 0x2f || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0xbf) ||
@@ -477,13 +560,18 @@
       (cp >= 0xff00 && cp <= 0xffef);
   }
 
-  // The keys every article containing term has: its bigrams without marks,
-  // else its characters. Exact (no check needed) for one character or one
-  // bigram of non-marks.
+  // Spaces, controls and the marks of nearly every sentence: no pair holding
+  // one is a key (KEYLESS in normalize.py); other marks pair as keys (5%, 路·).
+  var KEYLESS = /[\x00-\x20\xa0"\u201c\u201d\u300c\u300d,\u3002\u3001:;()\u300a\u300b!?\u2026]/;
+  function isKeyless(ch) { return KEYLESS.test(ch); }
+
+  // The keys every article containing term has: its pairs of neighbours
+  // without a keyless character, else its characters. Exact (no check
+  // needed) for one character or one such pair.
   function ngramKeys(term, prefix) {
     var c = Array.from(term), keys = new Set();
     for (var i = 0; i + 1 < c.length; i++) {
-      if (!isMark(c[i]) && !isMark(c[i + 1])) keys.add(prefix + c[i] + c[i + 1]);
+      if (!isKeyless(c[i]) && !isKeyless(c[i + 1])) keys.add(prefix + c[i] + c[i + 1]);
     }
     if (!keys.size) for (var ch of c) keys.add(prefix + ch);
     return Array.from(keys);
@@ -491,7 +579,22 @@
 
   function exactByKeys(term) {
     var c = Array.from(term);
-    return c.length === 1 || (c.length === 2 && !isMark(c[0]) && !isMark(c[1]));
+    return c.length === 1 || (c.length === 2 && !isKeyless(c[0]) && !isKeyless(c[1]));
+  }
+
+  // A near match's keys for a term, squeezed: per pair of neighbours the keys
+  // either of which it may have (two Han characters: side by side, or across
+  // marks, key ACROSS + pair), else its characters; null when the term has no
+  // two Han neighbours, so a near match of it would be an exact one.
+  function nearKeys(term) {
+    var c = Array.from(squeeze(term)), groups = [], han = false;
+    for (var i = 0; i + 1 < c.length; i++) {
+      if (isKeyless(c[i]) || isKeyless(c[i + 1])) continue;
+      var both = isHan(c[i]) && isHan(c[i + 1]);
+      han = han || both;
+      groups.push(both ? [c[i] + c[i + 1], ACROSS + c[i] + c[i + 1]] : [c[i] + c[i + 1]]);
+    }
+    return han ? groups : null;
   }
 
   async function docsWithAll(keys) {
@@ -578,6 +681,7 @@
           rec.loaded = 1;
           rec.whole = !rec.n.length;
           rec.lead = normText(rec);
+          rec.leadHead = headNorm(rec);
         }
         return rec;
       }));
@@ -617,53 +721,68 @@
     return verdict(rec, terms);
   }
 
-  // [text, marked] pieces of a string, marking every occurrence of the terms.
-  function markParts(original, normalised, terms) {
-    var o = Array.from(original), nrm = Array.from(normalised || original), marked = new Uint8Array(o.length);
+  // Which printed characters [from, to) of a view the terms' occurrences cover:
+  // every occurrence within the window, marked on the characters it was folded from.
+  function marks(view, terms, from, to) {
+    var o = view.origin, lo = 0, hi = o.length, marked = new Uint8Array(to - from);
+    while (lo < hi && o[lo] < from) lo++;
+    while (hi > lo && o[hi - 1] >= to) hi--;
+    var n = view.nchars;
     for (var t of terms) {
       var tc = Array.from(t);
-      for (var i = 0; i + tc.length <= nrm.length; i++) {
+      for (var i = lo; i + tc.length <= hi; i++) {
         var k = 0;
-        while (k < tc.length && nrm[i + k] === tc[k]) k++;
-        if (k === tc.length) marked.fill(1, i, i + tc.length);
+        while (k < tc.length && n[i + k] === tc[k]) k++;
+        // (marked from its first printed character to its last: a near match's marks between too)
+        if (k === tc.length) marked.fill(1, o[i] - from, o[i + tc.length - 1] - from + 1);
       }
     }
-    var parts = [];
-    for (var j = 0; j < o.length;) {
+    return marked;
+  }
+
+  // [text, marked] pieces of a view's printed characters [from, to).
+  function markParts(view, terms, from, to) {
+    var o = view.chars, marked = marks(view, terms, from, to), parts = [];
+    for (var j = from; j < to;) {
       var e = j;
-      while (e < o.length && marked[e] === marked[j]) e++;
-      parts.push([o.slice(j, e).join(""), marked[j] === 1]);
+      while (e < to && marked[e - from] === marked[j - from]) e++;
+      parts.push([o.slice(j, e).join("").replace(/\n/g, " "), marked[j - from] === 1]);
       j = e;
     }
     return parts;
   }
 
-  function excerptParts(rec, terms) {
-    var text = Array.from(rec.x), nrm = Array.from(normText(rec)), flat = nrm.join("");
-    var first = Array.from(terms[0]);
-    // The first match after the headline (shown anyway), else the body's start.
-    var bodyStart = rec.h && rec.h < text.length ? rec.h + 1 : 0, at = -1;
-    for (var i = bodyStart; i + first.length <= nrm.length && at < 0; i++) {
+  // The printed text around the first match of the first term after the
+  // headline (shown anyway), else the body's start.
+  function excerptParts(view, h, terms) {
+    var text = view.chars, n = view.nchars, o = view.origin, first = Array.from(terms[0]);
+    if (!text.length) return [];
+    var bodyStart = h && h < text.length ? h + 1 : 0, at = -1;
+    for (var i = 0; i + first.length <= n.length && at < 0; i++) {
+      if (o[i] < bodyStart) continue;
       var k = 0;
-      while (k < first.length && nrm[i + k] === first[k]) k++;
-      if (k === first.length) at = i;
+      while (k < first.length && n[i + k] === first[k]) k++;
+      if (k === first.length) at = o[i];
     }
-    if (flat.length === 0) return [];
     var start = at < 0 ? bodyStart : Math.max(at - EXCERPT_BEFORE, bodyStart);
     var end = Math.min(text.length, start + EXCERPT_BEFORE + EXCERPT_AFTER);
-    var parts = markParts(text.slice(start, end).join("").replace(/\n/g, " "), nrm.slice(start, end).join("").replace(/\n/g, " "), terms);
+    var parts = markParts(view, terms, start, end);
     if (start > bodyStart) parts.unshift(["…", false]);
     if (end < text.length) parts.push(["…", false]);
     return parts;
   }
 
-  function result(rec, terms) {
-    var titleParts = markParts(rec.t, rec.tn || Array.from(rec.t, foldWidthCase).join(""), terms);
-    var ex = excerptParts(rec, terms);
+  // A result as the API gives it; near: marked where the near terms match.
+  function result(rec, terms, near) {
+    var title = foldView(rec.t, rec.tz);
+    if (near) title = squeezeView(title);
+    normText(rec);
+    if (near) squeezedText(rec);
+    var view = near ? rec.squeezed : rec.view, ex = excerptParts(view, rec.h, terms);
     return {
       id: rec.i, url: rec.u, href: new URL(rec.u, SITE).href, title: rec.t, date: rec.d, page: rec.p,
       section: rec.s, bylines: rec.b, excerpt: ex.map(p => p[0]).join(""),
-      titleParts: titleParts, excerptParts: ex,
+      titleParts: markParts(title, terms, 0, title.chars.length), excerptParts: ex,
     };
   }
 
@@ -677,6 +796,17 @@
   var RECORD_BYTES = 1000;
   var DICT_BYTES = 12 * 1024;  // dict.bin, before it is loaded (10.5 KB for People's Daily)
   var PARALLEL = 32;       // record fetches at once when every candidate is checked
+  var SHARD_BYTES = 1500;  // an n-gram shard, about (1.3 KB for People's Daily)
+  var TRUSTED = 10;        // candidates checked, all matching, that make an estimate trusted
+  var WHOLE_SCALE = 8;     // a first view's budget, times, on a host that ignores Range
+
+  // What a whole pack costs, about: the average of those come so far (records'
+  // ones if any; packs of every kind are made about PACK_TARGET bytes).
+  function wholePack(kind) {
+    var all = Array.from(packs.values()).filter(p => p.whole), own = all.filter(p => p.path.startsWith(kind + "/"));
+    var sizes = (own.length ? own : all).map(p => p.whole.length);
+    return sizes.length ? sizes.reduce((a, b) => a + b) / sizes.length : 16 * 1024;
+  }
   var counts = new Map();  // exact totals of the queries counted so far
 
   async function search(query, options) {
@@ -685,24 +815,27 @@
     var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
     var budget = opts.budget == null ? Infinity : Number(opts.budget), start = loaded;
     var parsed = await queryTerms(query, opts.sort !== "date"), terms = parsed.terms;
-    if (!terms.length) return { total: 0, exact: true, complete: true, pending: 0, terms: terms, results: [] };
+    if (!terms.length) return { total: 0, exact: true, complete: true, pending: 0, terms: terms, results: [], near: null };
 
     // Candidates: the articles holding every key of every term (and the filters').
     var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
+    if (opts.near !== false) {  // the near matches' own keys are looked up last: their headers now
+      prefetch("g", [].concat.apply([], terms.map(t => (nearKeys(t) || []).filter(g => g.length > 1).map(g => g[1]))));
+    }
     if (opts.sort !== "date") {  // headline keys relevance() is sure to take, fetched with the rest
       keys.forEach(ks => ks.length <= (terms.length > 1 ? 1 : 2) && ks.forEach(k => docsFor(HEAD + k).catch(() => {})));
     }
     var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(docsFor))));
     var merged = lists.some(function (ls) { return ls.some(l => l.merged); });
-    var sets = lists.map(intersect);
+    var sets = lists.map(intersect), filters = [];
     for (var key of [opts.section && SECTION + await normalize(opts.section), opts.person && PERSON + await normalize(strip(opts.person))]) {
       if (!key) continue;
       var l = await docsFor(key);
       merged = merged || l.merged;
-      sets.push(l);
+      filters.push(l);
     }
     var range = await docRange(opts.from, opts.to);
-    var cand = intersect(sets).filter(d => d >= range[0] && d < range[1]);
+    var cand = intersect(sets.concat(filters)).filter(d => d >= range[0] && d < range[1]);
     if (cand.length <= 4 * (offset + limit)) prefetch("d", cand);  // few: their records' headers now, while ranking
     // A term of one character or one bigram is found exactly by the n-gram
     // shards; otherwise each candidate is checked against its text.
@@ -716,9 +849,11 @@
     // Check candidates in the order of the best rank they could have until the
     // first offset + limit matches are known to rank above every one not checked.
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
+    // A host that ignores Range sends a whole pack for each piece (some sixteen
+    // times a record's bytes): there the budget is WHOLE_SCALE times larger.
     function left() {
-      if (ignoresRange && m.packs.d > 1) return Infinity;
-      return budget - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
+      var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
+      return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
     }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
@@ -727,8 +862,9 @@
       if (left() === Infinity) return docs.length;
       var per = m.packs.d, header = 4 * (2 * per + 1), room = left(), take = [], seen = new Set();
       for (var d of docs) {
-        var path = "d/" + Math.floor(d / per) + ".bin";
-        var cost = records.has(d) ? 0 : (seen.has(path) || packs.has(path) ? 0 : header) + RECORD_BYTES;
+        var path = "d/" + Math.floor(d / per) + ".bin", known = seen.has(path) || packs.has(path);
+        var cost = records.has(d) || (ignoresRange && known) ? 0 : ignoresRange ? wholePack("d")
+          : (known ? 0 : header) + RECORD_BYTES;
         if (cost > room) break;
         room -= cost;
         seen.add(path);
@@ -786,7 +922,7 @@
       shown.push(g);
     }
 
-    var total = cand.length, exact = !verify;
+    var total = cand.length, exact = !verify, rough = false;
     var counted = JSON.stringify([terms, opts.section, opts.person, range]);
     if (verify && counts.has(counted)) {
       total = counts.get(counted);
@@ -815,7 +951,9 @@
     } else if (verify) {
       var sure = found.filter(f => f.sure).length;
       exact = sure + rejected === cand.length;
-      total = exact ? sure : estimate(found, terms, order.length - next, next, rejected);
+      var guess = estimate(found, terms, order.length - next, next, rejected);
+      total = exact ? sure : guess.total;
+      rough = !exact && guess.rough;
     }
     // A match beyond the first piece is fetched for the excerpt to show it
     // (within the budget; else the excerpt is the text's start).
@@ -823,19 +961,92 @@
     while ((far = far.filter(f => !f.rec.whole && !holdsAll(normText(f.rec), terms))).length && affordMore(far)) {
       await Promise.all(far.map(f => more(f.doc, f.rec)));
     }
+    var nearLimit = opts.near == null ? limit : Math.max(0, Math.floor(Number(opts.near) || 0));
     return {
       total: total,
       exact: exact,
       complete: !stopped,
       pending: exact ? 0 : order.length - next + found.filter(f => !f.sure).length,
+      sure: exact ? total : found.filter(f => f.sure).length,
+      rough: rough,
       terms: terms,
       results: page.map(f => result(f.rec, terms)),
+      near: opts.near === false || stopped ? null
+        : await nearSearch(terms, filters, range, nearLimit, { left: left, affordable: affordable, affordMore: affordMore }),
     };
+  }
+
+  function union(lists) {
+    var out = Array.from(new Set([].concat.apply([], lists))).sort((a, b) => a - b);
+    out.merged = lists.some(l => l.merged);
+    return out;
+  }
+
+  // Near matches (nearKeys, squeeze): the articles that hold every term once
+  // the marks between Han characters are ignored, but not every term as
+  // typed, so never one of the exact results. Checked newest first within the budget
+  // (cost: its left, affordable, affordMore): {total, exact, pending, terms,
+  // results}, or null when no term has two Han neighbours (a near match
+  // would be an exact one).
+  async function nearSearch(terms, filters, range, limit, cost) {
+    var groups = terms.map(nearKeys);
+    if (groups.every(g => !g)) return null;
+    var near = terms.map(squeeze), all = [], across = [];
+    terms.forEach(function (t, i) {
+      for (var ks of groups[i] || ngramKeys(t, "").map(k => [k])) {
+        all.push(ks);
+        if (ks.length > 1) across.push(ks[1]);
+      }
+    });
+    // (the keys' shards and a few records at least, or nothing is looked up)
+    if (await lookupCost("g", [].concat.apply([], all)) + 4 * RECORD_BYTES > cost.left()) {
+      return { total: 0, exact: false, pending: null, terms: near, results: [] };
+    }
+    var lists = await Promise.all(all.map(ks => Promise.all(ks.map(docsFor)).then(union)));
+    // Unless a term had marks of its own (中国—东盟 near-matches 中国东盟), a
+    // near match holds some pair of a term across marks.
+    if (near.every((t, i) => t === terms[i])) lists.push(union(await Promise.all(across.map(docsFor))));
+    var cand = intersect(lists.concat(filters)).filter(d => d >= range[0] && d < range[1]).reverse();
+    var found = [], checked = 0;
+    while (checked < cand.length) {
+      var n = await cost.affordable(cand.slice(checked, checked + PARALLEL));
+      if (!n) break;
+      var batch = cand.slice(checked, checked + n), recs = await Promise.all(batch.map(record)), open = [];
+      checked += n;
+      batch.forEach((d, i) => recs[i] && open.push({ doc: d, rec: recs[i] }));
+      while ((open = open.filter(function (f) {
+        var v = nearVerdict(f.rec, terms, near);
+        if (v) found.push(f);
+        return v === null;
+      })).length) {
+        if (!cost.affordMore(open)) { checked -= open.length; break; }
+        await Promise.all(open.map(f => more(f.doc, f.rec)));
+      }
+      if (open.length) break;
+    }
+    found.sort((a, b) => b.doc - a.doc);
+    return {
+      total: found.length, exact: checked === cand.length, pending: cand.length - checked, terms: near,
+      results: found.slice(0, limit).map(f => result(f.rec, near, true)),
+    };
+  }
+
+  // Whether an article is a near match: true or false once known, null while
+  // its text loaded so far cannot tell (it may hold the terms as typed further on).
+  function nearVerdict(rec, terms, near) {
+    if (holdsAll(normText(rec), terms)) return false;
+    if (!rec.whole) return null;
+    return holdsAll(squeezedText(rec), near);
   }
 
   // How many of the candidates match, from those checked so far: a candidate
   // whose first piece holds the query matches; of the others, as many as did
-  // among those checked to the end (half when none was).
+  // among those checked to the end (a quarter when none was). {total, rough}:
+  // rough unless the estimate can be trusted, that is every count still
+  // possible is within 25% of it, or at least TRUSTED candidates were checked
+  // and every one matched in its first piece (the candidates are those of the
+  // query). The candidates are checked best first, so a rate taken from
+  // them is no rate of the rest.
   function estimate(found, terms, unchecked, checked, rejected) {
     var sure = 0, lead = 0, later = 0, open = 0;
     for (var f of found) {
@@ -844,9 +1055,19 @@
       else if (f.sure === true) later++;
       else open++;
     }
-    var rate = later + rejected ? later / (later + rejected) : 0.5;
+    var rate = later + rejected ? later / (later + rejected) : 0.25;
     var first = checked ? (lead + (checked - lead) * rate) / checked : rate;
-    return Math.round(sure + open * rate + unchecked * first);
+    var total = Math.round(sure + open * rate + unchecked * first), most = sure + open + unchecked;
+    var low = Math.ceil(most * 0.75), high = Math.floor(sure * 1.25);
+    if (low <= high) {  // every count from sure to most is within 25% of one between
+      return { total: Math.min(Math.max(total, low), high), rough: false };
+    }
+    // A page of candidates all matched: as many of the rest as the rule of
+    // succession expects, (n + 1) / (n + 2) of them.
+    if (sure >= TRUSTED && !open && !rejected) {
+      return { total: Math.round(sure + unchecked * (checked + 1) / (checked + 2)), rough: false };
+    }
+    return { total: total, rough: true };
   }
 
   // Date order: newest first, nothing to load.
@@ -906,8 +1127,7 @@
     return {
       bound: d => [inHead.has(d) ? 1 : 0, together(d), 1, score.get(d), d],
       key: function (d, rec) {
-        var head = Array.from(rec.lead).slice(0, rec.h).join("");
-        return [holdsAll(head, terms) ? 1 : 0, together(d), holdsAll(rec.lead, terms) ? 1 : 0, score.get(d), d];
+        return [holdsAll(rec.leadHead, terms) ? 1 : 0, together(d), holdsAll(rec.lead, terms) ? 1 : 0, score.get(d), d];
       },
     };
   }
@@ -977,6 +1197,31 @@
       "预览时请在存档目录运行 wxnews-site serve，再打开它给出的地址。";
   }
 
+  // The near matches' part of the page (made here for a search.html of an older theme).
+  function nearSection(after) {
+    var section = document.getElementById("search-near");
+    if (!section) {
+      section = el("section", "search-near");
+      section.id = "search-near";
+      section.hidden = true;
+      section.append(el("h2", "search-near-title"), el("ol", "search-results"), el("button", "search-more", "显示更多相近结果"));
+      after.after(section);
+    }
+    return {
+      section: section, title: section.querySelector(".search-near-title"), list: section.querySelector("ol"),
+      more: section.querySelector(".search-more"),
+    };
+  }
+
+  // "另有 N 篇相近结果": never counted with the exact ones, shown after them.
+  function showNear(near, res) {
+    if (!res || !res.total) return;
+    near.title.textContent = "另有" + (res.exact ? " " : "至少 ") + res.total + " 篇相近结果：“" + res.terms.join(" ") + "”";
+    for (var r of res.results) near.list.appendChild(renderResult(r));
+    near.more.hidden = res.results.length >= res.total;
+    near.section.hidden = false;
+  }
+
   async function setupPage(form) {
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
@@ -988,8 +1233,9 @@
       count.id = "search-count";
       status.after(count);
     }
+    var near = nearSection(more);
     var sectionSelect = form.elements.section;
-    var shown = PAGE_SIZE, current = 0, exact = false, views = 0;
+    var shown = PAGE_SIZE, nearShown = PAGE_SIZE, current = 0, exact = false, views = 0;
     if (location.protocol === "file:") { fromDisk(form, status); return; }
     form.hidden = false;
     try {
@@ -1026,10 +1272,11 @@
       var run_id = ++current;
       var q = form.elements.q.value;
       list.replaceChildren();
-      more.hidden = count.hidden = true;
+      near.list.replaceChildren();
+      more.hidden = count.hidden = near.section.hidden = true;
       if (!q.trim()) { status.textContent = "请输入要检索的字词，例如 长三角、老旧小区。"; return; }
       status.textContent = exact ? "正在逐篇核对……" : "正在检索……";
-      var opts = { limit: shown, sort: form.elements.sort.value, exact: exact };
+      var opts = { limit: shown, sort: form.elements.sort.value, exact: exact, near: nearShown };
       if (!exact) opts.budget = views++ ? VIEW : Math.max(LEAST, FIRST_VIEW - pageBytes());
       for (var f of ["section", "person", "from", "to"]) if (form.elements[f] && form.elements[f].value) opts[f] = form.elements[f].value;
       var t0 = performance.now();
@@ -1040,27 +1287,35 @@
       }
       if (run_id !== current) return;
       var ms = "（" + Math.round(performance.now() - t0) + " 毫秒）", quoted = "“" + res.terms.join(" ") + "”";
+      showNear(near, res.near);
+      // Near matches not all checked: the button checks them (and counts exactly).
+      var nearOpen = res.near && !res.near.exact;
+      count.textContent = res.exact && nearOpen ? "核对相近结果" : "逐篇核对，统计确切篇数";
+      count.hidden = res.exact && !nearOpen;
       if (res.exact && !res.total) {
-        status.textContent = "没有找到包含" + quoted + "的文章。请检查用字，或减少检索词、放宽筛选条件。";
+        status.textContent = "没有找到包含" + quoted + "的文章。" + (res.near && res.near.total ? ""
+          : nearOpen ? "忽略字间空格和标点的相近结果尚未核对。" : "请检查用字，或减少检索词、放宽筛选条件。");
         return;
       }
       if (!res.results.length) {
         status.textContent = "在最相关的候选文章中暂未找到包含" + quoted + "的文章；还有 " + res.pending + " 篇候选文章尚未核对。" + ms;
       } else {
-        status.textContent = (res.exact ? "共找到 " : "约有 ") + res.total + " 篇文章" + ms;
+        status.textContent = res.exact ? "共找到 " + res.total + " 篇文章" + ms
+          : res.rough ? "已找到 " + res.sure + " 篇文章，还有 " + res.pending + " 篇候选文章尚未核对" + ms
+          : "约有 " + res.total + " 篇文章" + ms;
       }
       for (var r of res.results) list.appendChild(renderResult(r));
-      count.hidden = res.exact;
       more.hidden = res.complete && res.results.length >= res.total;
       more.textContent = res.complete ? "显示更多结果" : "继续核对，显示更多结果";
     }
 
-    function fresh() { shown = PAGE_SIZE; exact = false; writeUrl(); run(); }
+    function fresh() { shown = nearShown = PAGE_SIZE; exact = false; writeUrl(); run(); }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); fresh(); });
     form.addEventListener("change", function (ev) { if (ev.target.name !== "q") fresh(); });
     more.addEventListener("click", function () { shown += PAGE_SIZE; run(); });
+    near.more.addEventListener("click", function () { nearShown += PAGE_SIZE; run(); });
     count.addEventListener("click", function () { exact = true; run(); });
-    window.addEventListener("popstate", function () { readUrl(); shown = PAGE_SIZE; exact = false; run(); });
+    window.addEventListener("popstate", function () { readUrl(); shown = nearShown = PAGE_SIZE; exact = false; run(); });
     // Keyboard: "/" jumps to the box; arrow keys walk the result links.
     document.addEventListener("keydown", function (ev) {
       var links = Array.from(list.querySelectorAll(".search-result-title a"));
