@@ -1059,10 +1059,10 @@ def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[
                     continue
             except OSError as exc:  # a symlink loop
                 if wanted:
-                    problems.append(Problem(prefix + e.name, 0, f"cannot be read: {exc.strerror or exc}"))
+                    problems.append(Problem(prefix + e.name, 1, f"cannot be read: {exc.strerror or exc}"))
                 continue
             if e.is_symlink() and os.path.commonpath([real_root, os.path.realpath(e.path)]) != real_root:
-                problems.append(Problem(prefix + e.name, 0, "a link to a file outside the articles folder; "
+                problems.append(Problem(prefix + e.name, 1, "a link to a file outside the articles folder; "
                                                              "copy the file in instead (it is not published)"))
                 continue
             out.append((prefix + e.name, e))
