@@ -22,6 +22,7 @@ CLOSERS = set("”’」』）)】》\"'")
 # Characters a paragraph cannot open with: the right half of a cut sentence.
 NO_START = set("，。、；：？！）)”’」』》】,.;:?!%％…")  # "——" opens subtitles
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
 UNITS = set("年月日时分秒世万亿千百元角个%％米吨岁次名家件项条亩户座辆台倍度号")
 WEAK_START = set("的了着过地得和与及或并而但却就也都又还才把被给向在从对于为以之其所者们")
 
@@ -167,16 +168,24 @@ class Echoes:
         n = len(texts) + 1
         self.idf = {p: math.log(n / (c + 0.5)) + 0.1 for p, c in df.items()}
         self.default = math.log(n / 0.5) + 0.1
+        # The same stretches of a story's text are asked about for every headline line
+        self._sets: dict[str, frozenset[str]] = {}
 
     @staticmethod
     def pairs(text: str) -> list[str]:
-        return [text[k:k + 2] for k in range(len(text) - 1) if CJK_RE.match(text[k]) and CJK_RE.match(text[k + 1])]
+        return [run[k:k + 2] for run in CJK_RUN_RE.findall(text) for k in range(len(run) - 1)]
+
+    def _pair_set(self, text: str) -> frozenset[str]:
+        found = self._sets.get(text)
+        if found is None:
+            found = self._sets[text] = frozenset(self.pairs(text))
+        return found
 
     def share(self, line: str, text: str) -> float:
-        mine = set(self.pairs(line))
+        mine = self._pair_set(line)
         if not mine:
             return 0.0
-        theirs = set(self.pairs(text))
+        theirs = self._pair_set(text)
         total = sum(self.idf.get(p, self.default) for p in mine)
         return sum(self.idf.get(p, self.default) for p in mine & theirs) / total
 
