@@ -772,9 +772,12 @@ def under_headline_over_dateline(blocks: list[Block], i: int) -> bool:
     """Short line i stands between a headline line and the dateline opening a text
     ("覆盖学科类、非学科类" / "本报呼和浩特7月15日电…"): a 副题, not text, since a
     text opens with its dateline."""
-    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-    return (i > 0 and blocks[i - 1].kind == "short" and nxt is not None and nxt.kind == "body"
-            and lead_credit(nxt.core) is not None and not re.search(r"[，,；;]", blocks[i].core))
+    return _between_headline_and_dateline(blocks, i) and not re.search(r"[，,；;]", blocks[i].core)
+
+
+def _between_headline_and_dateline(blocks: list[Block], i: int) -> bool:
+    return (0 < i < len(blocks) - 1 and blocks[i - 1].kind == "short" and blocks[i + 1].kind == "body"
+            and lead_credit(blocks[i + 1].core) is not None)
 
 
 def _long_deck(blocks: list[Block], i: int) -> bool:
@@ -782,9 +785,8 @@ def _long_deck(blocks: list[Block], i: int) -> bool:
     sentence's end in it, is a deck: "先从跨省异地就医患者开始实施，再逐步推进…" is
     the 副题 of "基本医保医疗服务项目目录（第一批）四季度将出炉", however long."""
     b = blocks[i]
-    return (b.kind == "body" and not b.markers and b.credit is None and 0 < i < len(blocks) - 1
-            and blocks[i - 1].kind == "short" and blocks[i + 1].kind == "body"
-            and lead_credit(blocks[i + 1].core) is not None and lead_credit(b.core) is None
+    return (b.kind == "body" and not b.markers and b.credit is None and _between_headline_and_dateline(blocks, i)
+            and lead_credit(b.core) is None
             and len(b.core) <= DECK_MAX and "。" not in b.core and not ends_sentence(b.core)
             # (a paragraph's piece cut at a column's foot stops mid-word: "…富饶壮", "…精神的")
             and not ends_mid_word(b.core) and b.core[-1:] not in PARTICLE_ENDS)
