@@ -216,8 +216,11 @@ class _Walker:
         if cur is None or cur.closed or cur.photo:
             return True
         if cur.body_count == 0:
-            # under a headline and its byline, before any text: "引 子", a section label
-            return not cur.headlines
+            # under a headline and its byline, before any text: "引 子", a section label;
+            # but a headline signed by a byline of its own under it is the next module's
+            # ("title / 陶相安 / title / 施钰": two heads read one after the other)
+            nb = self.blocks[nxt] if nxt is not None else None
+            return not cur.headlines or (bool(cur.credits) and nb is not None and nb.kind == "credit")
         first = self.blocks[group[0]].core
         if cur.briefs:
             # the next item, unless a headline set as a story's (with a kicker or
@@ -549,21 +552,30 @@ class _Walker:
         while j < len(blocks) and blocks[j].kind == "short" and j not in self.head_of and len(group) < 6:
             group.append(j)
             j += 1
+        # A name under headline lines signs them: "title / 陶相安 / title / 施钰" are two
+        # stories' heads read one after another, not one headline and its subheadings.
+        for k in range(1, len(group)):
+            if parse_credit(blocks[group[k]].core, bare=True) is not None and not kicker_like(blocks[group[k - 1]].core):
+                j = group[k]
+                del group[k:]
+                break
         nxt = j if j < len(blocks) else None
         cur = self.current
         # A name alone on a line: the end of an essay, or its author under the headline.
         if len(group) == 1 and cur is not None and (not cur.closed or (cur.noted and not cur.credits)) \
                 and (cur.body_count or cur.headlines):
             c = parse_credit(blocks[group[0]].core, bare=True)
-            if c is not None and (nxt is None or blocks[nxt].kind != "short"):
+            if c is not None and (nxt is None or blocks[nxt].kind != "short" or not cur.body_count):
                 cur.lines.add(blocks[group[0]].line)
                 self.take_credit(cur, c)
                 return j
         # An author's sign-off right after the text, then the next story's headline:
         # "湖南长沙市  吴  峥" / "以村医为主力" / …
         # (also under a note that closed the text, "（作者为…）" / "韩庆祥文": the author signs after it)
-        if len(group) >= 2 and cur is not None and (not cur.closed or (cur.noted and not cur.credits)) \
-                and cur.body_count and group[0] > 0 and blocks[group[0] - 1].kind == "body":
+        # (or its author under its headline, before the next module's headline)
+        if len(group) >= 2 and cur is not None and (not cur.closed or (cur.noted and not cur.credits)) and (
+                (cur.body_count and group[0] > 0 and blocks[group[0] - 1].kind == "body")
+                or (cur.headlines and not cur.body_count and not cur.credits and not kicker_like(cur.headlines[-1][0]))):
             c = parse_credit(blocks[group[0]].core, bare=True)
             if c is not None:
                 cur.lines.add(blocks[group[0]].line)
