@@ -761,3 +761,12 @@ def test_an_authors_note_on_a_page_extracted_line_by_line_is_a_paragraph_of_its_
     assert line_per_line(column.lines) and column.lines[2].endswith("见绿。")
     essay, library = reconstruct(column.lines, "p.txt").stories
     assert essay.paragraphs == (text, note)
+
+
+@pytest.mark.parametrize("dateline, bracket", [("本报北京8月3日电  ", "（记者韩鑫）"), ("本报北京8月3日电 ", " （记者韩鑫）")])
+def test_a_dateline_on_its_own_line_keeps_the_space_printed_before_its_reporters(dateline: str, bracket: str):
+    lines = ["交通运输部等四部门印发实施方案", "　　" + dateline,
+             bracket + "近日，交通运输部等四部门联合印发实施方案，旨在解决基础设施联通不足等突出问题。"]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs[0].startswith("本报北京8月3日电  （记者韩鑫）近日")
+    assert s.dateline == "本报北京8月3日电" and s.bylines == ("韩鑫",)

@@ -86,7 +86,9 @@ def _datelines_together(out: list[Printed]) -> list[Printed]:
     for p in out:
         last = joined[-1] if joined else None
         if last is not None and len(head := last.text.strip()) <= DATELINE_PART_MAX and not ends_sentence(head):
-            text = last.text.rstrip() + p.text.strip()
+            # (the space printed between the dateline and the bracket stays: "电  （记者…")
+            # (wrapped amid it, half of it may open the next line; a full-width indent does not)
+            text = last.text.rstrip("\r\n") + p.text.lstrip("\u3000\t").rstrip()
             lead = lead_credit(text.strip())
             if lead is not None and len(lead.text) > len(head) and lead.bylines:
                 joined[-1] = Printed(last.numbers + p.numbers, text)
