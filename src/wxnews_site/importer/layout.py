@@ -657,7 +657,10 @@ FOLLOWERS = set("的了着过地得们后里内中间时等及和与或并")  # 
 
 def _reads_as_heading(text: str) -> bool:
     return (len(text) < 8 or ends_sentence(text) or bool(COLUMN_TAG_RE.search(text))
-            or text.startswith(("——", "“", "【", "（", "(")) or text.endswith(("——", "”", "：", ":"))
+            or text.startswith(("——", "“", "【", "（", "(")) or text.endswith(("——", "：", ":"))
+            # (a quotation closing a line closes a heading that opened with it; "前不久,枫源村“两委”"
+            # quotes a word of a sentence)
+            or (text.endswith("”") and text.count("“") == 1 and text.index("“") <= 4)
             or bool(CHAPTER_RE.match(text)) or _label(text) or parse_credit(text, bare=True) is not None)
 
 
@@ -687,7 +690,7 @@ def _lone_subheading_is_text(s: Story, indented: frozenset[int]) -> None:
     break ("以往，境外旅客办理离境退税"), on a word that leads into more ("…联动等"),
     or opening the way a paragraph opens ("然而", "针对").
     """
-    if s.feature or s.briefs:
+    if s.briefs:
         return
     subs = [k for k, (p, _) in enumerate(s.paras) if p.startswith("## ")]
     for k in reversed(subs):
@@ -705,7 +708,7 @@ def _lone_subheading_is_text(s: Story, indented: frozenset[int]) -> None:
 
 
 # A paragraph opens on these, a subheading seldom does.
-CONNECTIVE_RE = re.compile(r"^(?:然而|但是|但|而|并且|同时|针对|作为|对于|随着|由于|因为|如果|虽然|尽管|为了|通过|根据|按照|以往|过去|此后|之后|后来)")
+CONNECTIVE_RE = re.compile(r"^(?:然而|但是|但|而|并且|同时|针对|作为|对于|随着|由于|因为|如果|虽然|尽管|为了|通过|根据|按照|以往|过去|此后|之后|后来|前不久|不久前|最近|近来|眼下|当下|随后|起初|当时|那时)")
 
 
 def _stops_mid_clause(text: str) -> bool:
