@@ -770,3 +770,15 @@ def test_a_dateline_on_its_own_line_keeps_the_space_printed_before_its_reporters
     (s,) = reconstruct(lines, "p.txt").stories
     assert s.paragraphs[0].startswith("本报北京8月3日电  （记者韩鑫）近日")
     assert s.dateline == "本报北京8月3日电" and s.bylines == ("韩鑫",)
+
+
+def test_a_headline_its_text_does_not_speak_of_counts_against_the_story():
+    from wxnews_site.importer.confidence import features
+    from wxnews_site.importer.draft import StoryDraft
+    text = ("运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道和儿童游乐区。",)
+    own = StoryDraft("article", None, "运河沿岸三座口袋公园开放", None, text)
+    stray = StoryDraft("article", "惠山区出台电梯加装办法", "运河沿岸三座口袋公园开放", None, text)
+    other = StoryDraft("article", None, "惠山区出台老旧小区电梯加装管理办法", None, text)
+    assert features(own, 9.0).get("headline_unechoed") == 0.0 and not features(own, 9.0).get("headline_line_unechoed")
+    assert features(stray, 9.0)["headline_line_unechoed"] == 1.0
+    assert features(other, 9.0)["headline_unechoed"] == 1.0

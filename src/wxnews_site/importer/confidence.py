@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from .draft import StoryDraft
 from .fitted import WRONG, WRONG_THRESHOLD
+from .seams import Echoes
 
 # The step that left a reason, from its wording (numbers stripped).
 REASONS = (
@@ -39,6 +40,8 @@ SIGNALS = {
     "subheadings": "many subheadings", "lone_subheading": "a single subheading",
     "continuation": "a continued story", "photo": "a photo", "short_paragraphs": "short paragraphs",
     "long_headline": "a long title", "paragraphs": "a long text",
+    "headline_unechoed": "its text hardly speaks of its headline",
+    "headline_line_unechoed": "a headline line its text does not speak of",
 }
 
 
@@ -70,7 +73,26 @@ def features(s: StoryDraft, margin: float) -> dict[str, float]:
         "long_headline": float(len(s.title or "") > 30),
         "paragraphs": min(len(body), 30) / 10,
     })
+    out.update(_echo(s, body))
     return out
+
+
+def _echo(s: StoryDraft, body: list[str]) -> dict[str, float]:
+    """How little the text echoes its headline: a title compresses its story's lead,
+    so a headline line its text hardly speaks of was likely given to the wrong text."""
+    lines = [h for h in (s.kicker, s.title, s.subtitle) if h]
+    text = "".join(body)[:600]
+    if not lines or not text or s.kind == "photo":
+        return {}
+    found = frozenset(Echoes.pairs(text))
+
+    def share(line: str) -> float:
+        mine = set(Echoes.pairs(line))
+        return len(mine & found) / len(mine) if mine else 1.0
+
+    whole = share("".join(lines))
+    return {"headline_unechoed": max(0.0, 0.4 - whole) / 0.4,
+            "headline_line_unechoed": float(len(lines) >= 2 and min(map(share, lines)) < 0.15)}
 
 
 def flag(s: StoryDraft, margin: float) -> StoryDraft:
