@@ -73,6 +73,24 @@ def pair_joints(blocks: list[Block], topics: Topics,
     return pairs, scores
 
 
+PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》"}
+
+
+def closes_bracket(tail: str, head: str) -> bool:
+    """The tail leaves a bracket or quotation open near its end, and the head closes
+    it before opening any: a reporters' bracket or a title cut at a column's foot."""
+    end = tail.rstrip()[-12:]
+    for opener, closer in PAIRS.items():
+        k = end.rfind(opener)
+        if k < 0 or closer in end[k:] or opener == closer:
+            continue
+        start = head.lstrip()[:16]
+        c = start.find(closer)
+        if c > 0 and opener not in start[:c]:
+            return True
+    return False
+
+
 def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: bool, in_jump: bool,
                before: frozenset[str]) -> dict[str, float] | None:
     """The signals that fragment h continues fragment t, or None where printing rules it out."""
@@ -98,6 +116,8 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
                           or OPENING_RE.match(head.core) or OPENER_RE.match(head.core)):
         return None
     word = seam_word(tail.core.rstrip()[-4:], head.core.lstrip()[:4])
+    if closes_bracket(tail.core, head.core):
+        word = max(word, 3)  # "（记者" | "林丽鹂）…": the bracket left open closes here, as a word across would
     cut = bad_start(head.core)
     goes_on = continues(head.core)
     if head.kind == "short" and not (word or cut):
