@@ -955,14 +955,17 @@ class Scan:
 
 
 def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS) -> Scan:
+                 only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS,
+                 under: str = "") -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
     (nor read, when their stat is unchanged); ``parsed`` holds the items of
     cache entries not pickled yet (an earlier scan's ``parsed``). ``only``
     (optional) limits reading to the relative paths it accepts, so several
-    processes can each parse a share of a large archive.
+    processes can each parse a share of a large archive. ``under`` (a
+    folder of root, such as a year's "2024") reads that folder alone, without
+    walking the rest: a partition build.
     """
     old = cache if cache is not None and cache.years == years else ParseCache({}, {}, cache.folder if cache else None)
     entries: dict[str, CacheEntry] = {}
@@ -972,7 +975,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
     ids: list[tuple[str, str]] = []
     if not root.is_dir():
         return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache({}, {}), {})
-    listed, problems = _archive_files(str(root))
+    listed, problems = _archive_files(str(root), under)
     for rel, f in listed:
         if only is not None and not only(rel):
             continue
@@ -1030,7 +1033,7 @@ def read_archive(root: Path, only: Callable[[str], bool] | None = None,
     return scan_archive(root, only=only, years=years).archive()
 
 
-def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
+def _archive_files(root: str, under: str = "") -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
     """Every article and page file under root as (relative path, entry), in
     path order, and a problem for each one that cannot be read as such. One
     scandir per folder instead of a Path and a stat per file: a rebuild of a
@@ -1067,7 +1070,10 @@ def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[
                 continue
             out.append((prefix + e.name, e))
 
-    walk(root, "")
+    if not under:
+        walk(root, "")
+    elif os.path.isdir(os.path.join(root, under)):
+        walk(os.path.join(root, under), under + "/")
     return out, problems
 
 

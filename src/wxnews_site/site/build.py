@@ -8,10 +8,12 @@
 3. load the theme and compile every template (compiled code is cached);
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the manifest recorded;
+   pages from the contexts the manifest recorded; load the manifests of the
+   partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``: pages whose content hash is unchanged since
-   the last build are hard-linked from the previous output, the rest are
+   the last build, or is the one a merged partition made the page with, are
+   hard-linked from the previous output or the partition, the rest are
    rendered (on every core when there are many), while this process saves
    the parse cache and makes feeds and sitemap;
 7. robots.txt, static files and the search index;
@@ -69,12 +71,22 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = ()) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
-    false makes this one fail at once."""
-    started = time.perf_counter()
+    false makes this one fail at once. ``merge``: partition folders
+    (partition.py) whose pages this build links wherever they are the ones it plans."""
     out = Path(out_dir or config.output_dir).resolve()
+    return locked(config, out, wait, on_wait, lambda: _build_site(
+        config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
+        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge)))
+
+
+def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
+           run: Callable[[], BuildResult]) -> BuildResult:
+    """Run a build holding the output folder's lock, with the cyclic garbage
+    collector off; a failure to write (a full disk) is a failed build."""
+    started = time.perf_counter()
     try:
         lock = publish.build_lock(out, config.root.resolve() / ".cache" / "wxnews-site", wait=wait,
                                   on_wait=on_wait or (lambda text: print(text, file=sys.stderr, flush=True)))
@@ -90,8 +102,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     gc.disable()
     try:
         with lock:
-            return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
-                               progress=progress, allow_empty=allow_empty)
+            return run()
     except OSError as exc:  # a full disk, a folder made read-only: the new site was removed, the old one stands
         where = f" ({exc.filename})" if exc.filename else ""
         return BuildResult(False, [Problem(str(out), 0, f"writing the site failed: {exc.strerror or exc}{where}")], 0,
@@ -102,7 +113,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None, allow_empty: bool = False) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = ()
+                ) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -137,22 +149,25 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
     # 4. plan
     t = time.perf_counter()
-    salt = _salt(env, config, base)
+    salt = salt_of(env, config, base)
     old = manifest.load(cache_dir)
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
-    edited = bodies_only(old, salt, out_dir, scan)
+    edited = None if merge else bodies_only(old, salt, out_dir, scan)
     site: Any
     if edited is None or old.plan is None:
         site = plan_mod.collect(scan.archive(), config)
-        pages = _plan(site, config, env, base)
+        pages = plan_pages(site, config, env, base)
         problems += collisions(pages)
     else:
         site = _LazySite(scan, config)
         pages = [Page(path, "article.html", {"article": a, **pickle.loads(blob)}, a.path or a.id)
                  for rel, a in edited.items() for path, blob in (old.plan.contexts[rel],)]
+    # The partitions merged: their pages by path, with the digest each was made with.
+    parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
+    problems += unmergeable
     timings["plan"] = time.perf_counter() - t
 
     # 5. stop before writing anything when something is wrong
@@ -184,7 +199,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         planned = {p.path: p for p in pages}
         # Nothing to reuse (a first build, or one into another folder): every
         # page is rendered, and the workers hash what they render.
-        first = edited is None and not kept and (old.out_dir != str(out_dir) or not old.pages)
+        first = edited is None and not kept and not parts and (old.out_dir != str(out_dir) or not old.pages)
         digests: dict[str, str] = {}
         todo: list[Page] = []
         unplanned: list[str] = []  # pages to render that the short plan left out
@@ -207,12 +222,14 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
                 os.unlink(target)  # may be a hard link into the current site
             if old.unchanged(out_dir, path, d) and _link(os.path.join(out_dir, path), target, folders):
                 reused += 1
+            elif parts.get(path, ("", ""))[1] == d and _link(os.path.join(parts[path][0], path), target, folders):
+                reused += 1  # made by a partition with exactly this page's content
             elif path in planned:
                 todo.append(planned[path])
             else:
                 unplanned.append(path)  # a page of the last build gone from its folder
         if unplanned:
-            everything = {p.path: p for p in _plan(site, config, env, base)}
+            everything = {p.path: p for p in plan_pages(site, config, env, base)}
             todo += [everything[path] for path in unplanned]
         for path in kept:  # pages no longer in the site
             os.unlink(urls.inside(partial, path))
@@ -224,7 +241,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         search = Forked(lambda: write_search(site, partial, config, cache_dir, previous=out_dir, sources=files),
                         fork=len(todo) >= PARALLEL_FROM) if edited is None else None
         # Feeds and sitemap are made while the workers render.
-        done = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)),
+        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)),
                             account=(salt, files) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
                                                          pages if edited is None else None))
@@ -285,11 +302,13 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[Scan, Callable[[], None]]:
+def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS,
+         under: str = "") -> tuple[Scan, Callable[[], None]]:
     """scan_archive with parsed files cached by path and content hash, and the
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
-    (YAML is most of its cost); this process keeps its own half as parsed."""
+    (YAML is most of its cost); this process keeps its own half as parsed.
+    ``under``: one folder of the archive alone (a partition, see partition.py)."""
     cache = manifest.load_parsed(cache_dir)
     if cache.years != years:  # files were checked against other years: read them all again
         cache = ParseCache({}, {}, cache.folder, years)
@@ -298,11 +317,11 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     if not stored and articles_dir.is_dir():
         import multiprocessing  # only here and for rendering: a rebuild need not import them
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
-                sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
+                sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
             with fork_pool(1) as pool:
-                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years)
-                mine = scan_archive(articles_dir, only=_share(0, 2), years=years)
+                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years, under)
+                mine = scan_archive(articles_dir, only=_share(0, 2), years=years, under=under)
                 part = theirs.result()
             with open(part, "rb") as fh:
                 share = pickle.load(fh)
@@ -311,7 +330,7 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
                 cache.entries.update(got.entries)
                 cache.stats.update(got.stats)
             parsed = mine.parsed
-    scan = scan_archive(articles_dir, cache, parsed, years=years)
+    scan = scan_archive(articles_dir, cache, parsed, years=years, under=under)
     saved = False
 
     def save() -> None:
@@ -328,8 +347,8 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int]) -> Path:
-    scan = scan_archive(root, only=_share(index, shares), years=years)
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> Path:
+    scan = scan_archive(root, only=_share(index, shares), years=years, under=under)
     # Pickled here, on this core, straight into a segment of the cache.
     entries = scan.cache.entries
     for key, where in write_segment(cache_dir / manifest.PARSED,
@@ -419,7 +438,7 @@ def collisions(pages: list[Page]) -> list[Problem]:
     return out
 
 
-def _plan(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
+def plan_pages(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
     pages = plan_mod.plan(site, config)
     # The 404 page is served at whatever depth the missing URL had, so its
     # links are absolute whenever a base URL is known (also one given on the
@@ -524,7 +543,7 @@ def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[
 
 # ---------------------------------------------------------------- writing
 
-def _salt(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
+def salt_of(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
     h = hashlib.sha256()
     h.update(render.templates_digest(env).encode())
     # Where the project lies is no part of any page (overrides count through
@@ -756,7 +775,7 @@ class Progress:
         self.stream.flush()
 
 
-def _progress(wanted: bool | None, total: int) -> Progress | None:
+def progress_bar(wanted: bool | None, total: int) -> Progress | None:
     if wanted is None:
         wanted = sys.stderr.isatty() and not os.environ.get("CI") and total >= PARALLEL_FROM
     return Progress(total) if wanted and total else None

@@ -12,14 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import pickle
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .. import __version__
-from ..format import DEFAULT_YEARS, ParseCache, Scan, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, write_segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
@@ -230,3 +231,46 @@ def _compacted(scan: Scan, entries: dict[str, Any]) -> dict[str, Any]:
                 moved[key] = ((name, offset, length), found, aid)
                 offset += length
     return {**entries, **moved}
+
+
+# A partition build (site/partition.py) leaves beside its pages a manifest of
+# them: the merging build links every page whose digest it plans too, and
+# renders the rest (pages that see other years: issues at a year's edge,
+# listings, calendars). JSON, one file a partition: CI moves it between jobs.
+PARTITION = "partition.json"
+PARTITION_VERSION = 1
+
+
+def save_partition(folder: Path, salt: str, year: int, pages: dict[str, str]) -> None:
+    data = {"version": [PARTITION_VERSION, __version__], "salt": salt, "year": year, "pages": dict(sorted(pages.items()))}
+    (folder / PARTITION).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+def load_partitions(folders: Iterable[Path], salt: str) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
+    """Every partition's pages: path -> (its folder, digest), and what keeps a
+    partition from being merged (each one's problem names its manifest)."""
+    found: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    years: dict[int, Path] = {}
+    for folder in folders:
+        where = folder / PARTITION
+        try:
+            data = json.loads(where.read_text(encoding="utf-8"))
+            version, year, pages, made_with = data["version"], int(data["year"]), data["pages"], data["salt"]
+        except FileNotFoundError:
+            problems.append(Problem(str(where), 0, "no partition manifest: not a folder made by "
+                                                   "'wxnews-site build --partition YEAR'"))
+            continue
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append(Problem(str(where), 1, f"unreadable partition manifest ({exc}); build the partition again"))
+            continue
+        if version != [PARTITION_VERSION, __version__] or made_with != salt:
+            problems.append(Problem(str(where), 1, "built by another version, or with other templates, site.yaml "
+                                                   "or base URL than this build: build the partition again"))
+            continue
+        if year in years:
+            problems.append(Problem(str(where), 1, f"a second partition of {year} (also {years[year]})"))
+            continue
+        years[year] = folder
+        found.update((path, (str(folder), d)) for path, d in pages.items())
+    return found, problems
