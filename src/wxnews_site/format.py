@@ -70,6 +70,7 @@ import os
 import pickle
 import re
 import time
+import dataclasses
 from dataclasses import dataclass
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -879,22 +880,49 @@ class ParseCache:
     years: tuple[int, int] = DEFAULT_YEARS  # the years the entries' files were checked against
 
 
+class Segment:
+    """A new segment file of the parse cache in ``folder``, items pickled one
+    after another as they are added; ``add`` tells where each one went."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
+        self.path = folder / self.name
+        self._fh = open(self.path, "wb")
+        self._offset = 0
+
+    def add(self, item: Any) -> tuple[str, int, int]:
+        blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.write(blob)
+        where = (self.name, self._offset, len(blob))
+        self._offset += len(blob)
+        return where
+
+    def close(self) -> None:
+        self._fh.close()
+        if not self._offset:
+            self.path.unlink()
+
+
 def write_segment(folder: Path, items: Iterable[tuple[str, Any]]) -> dict[str, tuple[str, int, int]]:
     """Pickle items one after another into a new segment file of folder;
     where each one went. Streamed: no pickle is kept once written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
-    out: dict[str, tuple[str, int, int]] = {}
-    offset = 0
-    with open(folder / name, "wb") as fh:
-        for key, item in items:
-            blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.write(blob)
-            out[key] = (name, offset, len(blob))
-            offset += len(blob)
-    if not out:
-        (folder / name).unlink()
-    return out
+    segment = Segment(folder)
+    try:
+        return {key: segment.add(item) for key, item in items}
+    finally:
+        segment.close()
+
+
+def head(a: Article) -> Article:
+    """An article without what only its own page shows: the body (but for
+    the words a headline is made of when none is printed), source, review
+    flags, credit and dateline. Lists, issues, 版 and feeds are planned from
+    heads; a million heads fit in memory where a million bodies would not."""
+    stub = "" if a.headline_printed else a.headline
+    h = dataclasses.replace(a, body=stub, source=None, review=(), credit=None, dateline=None, paper=None)
+    # A made-up headline is kept by its words alone, unless they read differently on their own.
+    return h if h.headline == a.headline else dataclasses.replace(h, body=a.body)
 
 
 class Scan:
@@ -908,6 +936,7 @@ class Scan:
         self.cache = cache          # exactly the files just read
         self.parsed = fresh         # key -> item parsed in this run (not in the cache's segments yet)
         self._archive: Archive | None = None
+        self._heads: Archive | None = None
         self._segments: dict[str, int] = {}  # open segment files
 
     def item(self, rel: str) -> Any:
@@ -940,23 +969,37 @@ class Scan:
     def __del__(self) -> None:
         self.close()
 
+    def heads(self) -> Archive:
+        """The archive as planning sees it: every article as its ``head``, in
+        archive order, never all the bodies at once (they are read again, one
+        page at a time, when the pages render)."""
+        if self._heads is None:
+            self._heads = self._collect(head)
+        return self._heads
+
     def archive(self) -> Archive:
         if self._archive is None:
-            articles: list[Article] = []
-            pages: list[PageInfo] = []
-            for rel in self.files:
-                item = self.item(rel)
-                if item is not None:
-                    (articles if isinstance(item, Article) else pages).append(item)
-            articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
-            pages.sort(key=lambda p: (p.date, p.page))
-            self._archive = Archive(tuple(articles), tuple(pages), self.problems)
+            self._archive = self._collect(lambda a: a)
         return self._archive
+
+    def _collect(self, keep: Callable[[Article], Article]) -> Archive:
+        articles: list[Article] = []
+        pages: list[PageInfo] = []
+        for rel in self.files:
+            item = self.item(rel)
+            if isinstance(item, Article):
+                articles.append(keep(item))
+            elif item is not None:
+                pages.append(item)
+        articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
+        pages.sort(key=lambda p: (p.date, p.page))
+        return Archive(tuple(articles), tuple(pages), self.problems)
+
 
 
 def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
                  only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS,
-                 under: str = "") -> Scan:
+                 under: str = "", spill: Segment | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
@@ -965,7 +1008,8 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
     (optional) limits reading to the relative paths it accepts, so several
     processes can each parse a share of a large archive. ``under`` (a
     folder of root, such as a year's "2024") reads that folder alone, without
-    walking the rest: a partition build.
+    walking the rest: a partition build. With ``spill`` every file parsed
+    goes straight into that segment of the cache, and none stays in memory.
     """
     old = cache if cache is not None and cache.years == years else ParseCache({}, {}, cache.folder if cache else None)
     entries: dict[str, CacheEntry] = {}
@@ -996,8 +1040,10 @@ def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, 
             fresh[key] = parsed[key]
         elif hit is None:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
-            fresh[key] = item
-            hit = (None, found, item.id if isinstance(item, Article) else None)
+            hit = (None if spill is None or item is None else spill.add(item), found,
+                   item.id if isinstance(item, Article) else None)
+            if spill is None:
+                fresh[key] = item
         entries[key] = hit
         problems.extend(hit[1])
         if hit[2] is not None:
@@ -1099,5 +1145,5 @@ __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
     "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
-    "split_front_matter", "write_segment",
+    "split_front_matter", "write_segment", "head", "Segment",
 ]

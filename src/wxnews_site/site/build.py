@@ -37,13 +37,13 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, scan_archive, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment, scan_archive
 from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -158,7 +158,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     edited = None if merge else bodies_only(old, salt, out_dir, scan)
     site: Any
     if edited is None or old.plan is None:
-        site = plan_mod.collect(scan.archive(), config)
+        site = plan_mod.collect(scan.heads(), config)
         pages = plan_pages(site, config, env, base)
         problems += collisions(pages)
     else:
@@ -238,10 +238,10 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # A planned build may have to index the whole archive, the longest part
         # of a cold build: it runs in a process of its own while the pages
         # render. Body edits patch the index in a moment, after the pages.
-        search = Forked(lambda: write_search(site, partial, config, cache_dir, previous=out_dir, sources=files),
+        search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
                         fork=len(todo) >= PARALLEL_FROM) if edited is None else None
         # Feeds and sitemap are made while the workers render.
-        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)),
+        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
                                                          pages if edited is None else None))
@@ -273,7 +273,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
         if search is None:
-            problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files,
+            problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
                                      edited=edited.values() if edited else ())
         else:
             problems += search.result()
@@ -307,7 +307,8 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     """scan_archive with parsed files cached by path and content hash, and the
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
-    (YAML is most of its cost); this process keeps its own half as parsed.
+    (YAML is most of its cost) in two processes, each pickling its half
+    into a segment of the cache, from which the build reads articles as needed.
     ``under``: one folder of the archive alone (a partition, see partition.py)."""
     cache = manifest.load_parsed(cache_dir)
     if cache.years != years:  # files were checked against other years: read them all again
@@ -319,17 +320,17 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            with fork_pool(1) as pool:
-                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years, under)
-                mine = scan_archive(articles_dir, only=_share(0, 2), years=years, under=under)
-                part = theirs.result()
-            with open(part, "rb") as fh:
-                share = pickle.load(fh)
-            part.unlink()
-            for got in (share, mine.cache):
-                cache.entries.update(got.entries)
-                cache.stats.update(got.stats)
-            parsed = mine.parsed
+            # Both halves in children, straight into segments of the cache:
+            # this process keeps no parsed article (a million would not fit).
+            with fork_pool(2) as pool:
+                halves = [pool.submit(_parse_share, articles_dir, i, 2, cache_dir, years, under) for i in range(2)]
+                parts = [half.result() for half in halves]
+            for part in parts:
+                with open(part, "rb") as fh:
+                    share = pickle.load(fh)
+                part.unlink()
+                cache.entries.update(share.entries)
+                cache.stats.update(share.stats)
     scan = scan_archive(articles_dir, cache, parsed, years=years, under=under)
     saved = False
 
@@ -348,15 +349,15 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
 
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> Path:
-    scan = scan_archive(root, only=_share(index, shares), years=years, under=under)
-    # Pickled here, on this core, straight into a segment of the cache.
-    entries = scan.cache.entries
-    for key, where in write_segment(cache_dir / manifest.PARSED,
-                                    ((k, item) for k, item in scan.parsed.items() if item is not None)).items():
-        entries[key] = (where, *entries[key][1:])
+    # Pickled here, on this core, straight into a segment of the cache, file by file.
+    segment = Segment(cache_dir / manifest.PARSED)
+    try:
+        scan = scan_archive(root, only=_share(index, shares), years=years, under=under, spill=segment)
+    finally:
+        segment.close()
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(ParseCache(entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(ParseCache(scan.cache.entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
@@ -369,11 +370,11 @@ class _LazySite:
 
     @property
     def articles(self) -> tuple[Article, ...]:
-        return self._scan.archive().articles  # what collect would give, without collecting
+        return self._scan.heads().articles  # what collect would give, without collecting
 
     def __getattr__(self, name: str) -> Any:
         if self._site is None:
-            self._site = plan_mod.collect(self._scan.archive(), self._config)
+            self._site = plan_mod.collect(self._scan.heads(), self._config)
         return getattr(self._site, name)
 
 
@@ -493,11 +494,9 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     if pages is None:
         assert last is not None
         wanted = [(spec, rels) for _key, _data, spec, rels in last.feeds.values()]
-        article: Any = scan.item
     else:
-        by_id = {a.id: a for a in site.articles}
-        wanted = [(spec, tuple(by_id[e.story.id].path for e in spec.entries)) for spec in feeds.specs(site, config)]
-        article = {a.path: a for a in site.articles}.__getitem__
+        by_id = {a.id: a.path for a in site.articles}
+        wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
     out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
     for spec, rels in wanted:
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
@@ -508,7 +507,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         if hit is not None and hit[0] == key:
             out[spec.path] = hit
             continue
-        shown = {e.story.id: article(rel) for e, rel in zip(spec.entries, rels)}
+        shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if pages is None:
         assert last is not None
@@ -617,8 +616,8 @@ class Rendered:
 
 
 def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str], dict[str, tuple[str, bytes]]]:
-    env, pages, partial, config, base, account = (
-        _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account"))
+    env, pages, partial, config, base, account, whole = (
+        _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account", "whole"))
     problems: list[Problem] = []
     digests: dict[str, str] = {}
     contexts: dict[str, tuple[str, bytes]] = {}
@@ -626,8 +625,12 @@ def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, 
     site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
     for page in pages[start:stop]:
         root = page.root if page.root is not None else urls.root_for(page.path)
+        context = page.context
+        if page.template == "article.html" and "article" in context:
+            # Planned with the article's head: its page shows the whole article, read for it alone.
+            context = {**context, "article": whole(context["article"].path)}
         try:
-            html = env.get_template(page.template).render(page.context, root=root, path=page.path, site=site_vars)
+            html = env.get_template(page.template).render(context, root=root, path=page.path, site=site_vars)
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
             where, line = _template_frame(exc, page.template)
             problems.append(Problem(where, line, f"rendering {page.path} ({page.origin}): {exc}"))
@@ -653,14 +656,15 @@ def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
 
 
 def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, config: SiteConfig, base: str,
-                 bar: "Progress | None", account: tuple[str, dict[str, str]] | None = None,
+                 bar: "Progress | None", whole: Callable[[str], Any], account: tuple[str, dict[str, str]] | None = None,
                  meanwhile: Callable[[], Any] | None = None) -> Rendered:
-    """Render the pages into partial, on every core when there are many.
+    """Render the pages into partial, on every core when there are many;
+    ``whole`` reads an article file's whole article (Scan.item).
 
     With ``account`` (salt, file hashes) the workers also hash each page and
     record each article page's context; ``meanwhile`` runs in this process
     while they work."""
-    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account)
+    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account, whole=whole)
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     done = Rendered([], {}, {})
     try:
@@ -704,7 +708,29 @@ def copy_static(target: Path) -> int:
     return count
 
 
-def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_dir: Path,
+class WholeArticles:
+    """The archive's articles, whole and in archive order, read again from
+    the parse cache on every pass: the re-iterable source the search index is
+    written from (never all the bodies in memory at once). The order is the
+    planned site's, taken when first asked for (a rebuild that patches the
+    index after body edits never asks)."""
+
+    def __init__(self, scan: Scan, site: Any):
+        self._scan, self._site, self._rels = scan, site, None
+
+    def _paths(self) -> list[str]:
+        if self._rels is None:
+            self._rels = [a.path for a in self._site.articles]
+        return self._rels
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    def __iter__(self) -> Iterator[Article]:
+        return map(self._scan.item, self._paths())
+
+
+def write_search(articles: WholeArticles, partial: Path, config: SiteConfig, cache_dir: Path,
                  previous: Path | None = None, sources: dict[str, str] | None = None,
                  edited: Iterable[Article] = ()) -> list[Problem]:
     """The search index; ``edited``: the articles whose bodies alone changed
@@ -718,7 +744,7 @@ def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_d
     if edited and previous is not None and \
             patch_edits(edited, urls.article, sources or {}, partial, previous, config, cache_dir) is not None:
         return []
-    write_index(list(site.articles), partial, config, cache_dir, urls.article, previous=previous, sources=sources)
+    write_index(articles, partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..config import SiteConfig
-from ..format import Archive
+from ..format import Archive, head
 from ..model import Article, PageInfo, page_name
 from . import dates, urls
 
@@ -383,7 +383,8 @@ def shape(a: Article) -> str:
 
     Two versions of a file with the same shape give the same plan, so the
     site differs only in the article's own page and the feeds that show it."""
-    values = tuple(getattr(a, f) for f in _SHAPE_FIELDS) + (a.headline,)
+    h = head(a)  # what planning is given of an article
+    values = tuple(getattr(h, f) for f in _SHAPE_FIELDS) + (h.headline,)
     return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
 
 
