@@ -140,6 +140,22 @@ def test_the_parse_cache_stays_a_few_segment_files_through_many_edits(project: P
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")
 
 
+def test_the_recorded_page_contexts_stay_a_few_segment_files_through_many_headline_edits(project: Path, tmp_path: Path,
+                                                                                       monkeypatch):
+    from wxnews_site.site import manifest
+
+    monkeypatch.setattr(manifest, "COMPACT_AFTER", 2)
+    build(project)
+    segments = project / ".cache/wxnews-site" / manifest.CONTEXTS
+    for n in range(5):
+        edit(project / A / "02-02.md", "年中答卷", f"年中答卷{n}")  # planned anew: the 版's other pages list it
+        assert build(project).rendered > 1
+        assert 1 <= len(list(segments.glob("seg-*.bin"))) <= 3
+    add_to_body(project / A / "02-03.md", "又及。")  # the short plan, from the compacted contexts
+    assert build(project).rendered == 1
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
 def test_a_body_edit_patches_the_search_index_without_reading_the_archive(project: Path, tmp_path: Path, monkeypatch):
     # A mark changed: no term or length moves (in an archive of nine articles a
     # new sentence moves the average length past what a patch may drift), so

@@ -892,7 +892,9 @@ class Segment:
         self._offset = 0
 
     def add(self, item: Any) -> tuple[str, int, int]:
-        blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.add_pickled(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def add_pickled(self, blob: bytes) -> tuple[str, int, int]:
         self._fh.write(blob)
         where = (self.name, self._offset, len(blob))
         self._offset += len(blob)

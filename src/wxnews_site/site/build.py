@@ -163,8 +163,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         problems += collisions(pages)
     else:
         site = _LazySite(scan, config)
-        pages = [Page(path, "article.html", {"article": a, **pickle.loads(blob)}, a.path or a.id)
-                 for rel, a in edited.items() for path, blob in (old.plan.contexts[rel],)]
+        pages = [Page(path, "article.html", {"article": a, **manifest.load_context(cache_dir, where)}, a.path or a.id)
+                 for rel, a in edited.items() for path, where in (old.plan.contexts[rel],)]
     # The partitions merged: their pages by path, with the digest each was made with.
     parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
     problems += unmergeable
@@ -242,7 +242,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
                         fork=len(todo) >= PARALLEL_FROM) if edited is None else None
         # Feeds and sitemap are made while the workers render.
         done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
-                            account=(salt, files) if first else None,
+                            account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
                                                          pages if edited is None else None))
         timings["render"] = time.perf_counter() - t
@@ -257,8 +257,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         digests.update(done.digests)
         feed_files, sitemap, shapes = done.meanwhile
         if edited is None:
-            plan = manifest.Plan(salt, dict(files), shapes, _contexts(pages, digests, done.contexts, old), sitemap,
-                                 feed_files)
+            plan = manifest.Plan(salt, dict(files), shapes, manifest.compact_contexts(
+                cache_dir, _contexts(pages, digests, done.contexts, old, cache_dir)), sitemap, feed_files)
         else:
             assert old.plan is not None
             plan = dataclasses.replace(old.plan, files=dict(files), feeds=feed_files)
@@ -293,6 +293,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     try:
         manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests,
                                                    old.pages if (spare / MARKER).is_file() else {}, plan))
+        manifest.drop_unused_contexts(cache_dir, plan)
     except OSError:
         pass  # the site is published; without a manifest the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
@@ -516,27 +517,31 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     return out, feeds.sitemap(html, base)
 
 
-def _context(page: Page) -> bytes:
+def _context(page: Page) -> dict[str, Any]:
     """An article page's context without the article, as the next build's short plan takes it."""
-    return pickle.dumps({k: v for k, v in page.context.items() if k != "article"}, protocol=pickle.HIGHEST_PROTOCOL)
+    return {k: v for k, v in page.context.items() if k != "article"}
 
 
-def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, bytes]],
-              old: manifest.Manifest) -> dict[str, tuple[str, bytes]]:
+def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, manifest.Where]],
+              old: manifest.Manifest, cache_dir: Path) -> dict[str, tuple[str, manifest.Where]]:
     """Every article page's recorded context: made by the render workers, the
     last build's where the page's digest is unchanged, else pickled here."""
     last = old.plan.contexts if old.plan is not None else {}
-    out: dict[str, tuple[str, bytes]] = {}
-    for p in pages:
-        if p.template != "article.html" or "article" not in p.context:
-            continue
-        rel = p.context["article"].path
-        got = made.get(rel)
-        if got is None:
-            had = last.get(rel)
-            got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
-                else (p.path, _context(p))
-        out[rel] = got
+    out: dict[str, tuple[str, manifest.Where]] = {}
+    segment = Segment(manifest.contexts_folder(cache_dir))
+    try:
+        for p in pages:
+            if p.template != "article.html" or "article" not in p.context:
+                continue
+            rel = p.context["article"].path
+            got = made.get(rel)
+            if got is None:
+                had = last.get(rel)
+                got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
+                    else (p.path, segment.add(_context(p)))
+            out[rel] = got
+    finally:
+        segment.close()
     return out
 
 
@@ -611,17 +616,20 @@ _JOB: dict[str, Any] = {}
 class Rendered:
     problems: list[Problem]
     digests: dict[str, str]                    # with an account: each page's digest
-    contexts: dict[str, tuple[str, bytes]]     # and each article page's context (see _context)
+    contexts: dict[str, tuple[str, manifest.Where]]  # and where each article page's context went (_context)
     meanwhile: Any = None                      # what the main process made while the workers rendered
 
 
-def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str], dict[str, tuple[str, bytes]]]:
+def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str],
+                                                  dict[str, tuple[str, manifest.Where]]]:
     env, pages, partial, config, base, account, whole = (
         _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account", "whole"))
     problems: list[Problem] = []
     digests: dict[str, str] = {}
-    contexts: dict[str, tuple[str, bytes]] = {}
+    contexts: dict[str, tuple[str, manifest.Where]] = {}
     folders: set[str] = set()
+    # Contexts go to a segment file of the cache as they are made, not back to the build process.
+    segment = Segment(account[2]) if account is not None and account[2] is not None else None
     site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
     for page in pages[start:stop]:
         root = page.root if page.root is not None else urls.root_for(page.path)
@@ -637,9 +645,11 @@ def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, 
             continue
         _write(urls.inside(partial, page.path), html.encode("utf-8"), folders)
         if account is not None:
-            digests[page.path] = manifest.digest(page, *account)
-            if page.template == "article.html" and "article" in page.context:
-                contexts[page.context["article"].path] = (page.path, _context(page))
+            digests[page.path] = manifest.digest(page, account[0], account[1])
+            if segment is not None and page.template == "article.html" and "article" in page.context:
+                contexts[page.context["article"].path] = (page.path, segment.add(_context(page)))
+    if segment is not None:
+        segment.close()
     return stop - start, problems, digests, contexts
 
 
@@ -656,13 +666,14 @@ def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
 
 
 def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, config: SiteConfig, base: str,
-                 bar: "Progress | None", whole: Callable[[str], Any], account: tuple[str, dict[str, str]] | None = None,
+                 bar: "Progress | None", whole: Callable[[str], Any],
+                 account: tuple[str, dict[str, str], Path | None] | None = None,
                  meanwhile: Callable[[], Any] | None = None) -> Rendered:
     """Render the pages into partial, on every core when there are many;
     ``whole`` reads an article file's whole article (Scan.item).
 
-    With ``account`` (salt, file hashes) the workers also hash each page and
-    record each article page's context; ``meanwhile`` runs in this process
+    With ``account`` (salt, file hashes, folder) the workers also hash each
+    page and record each article page's context in a segment of the folder; ``meanwhile`` runs in this process
     while they work."""
     _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account, whole=whole)
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
-from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment, write_segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
-VERSION = 2
+VERSION = 3  # 3: contexts in segment files
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -90,8 +90,9 @@ class Plan:
 
     ``files`` holds the content hash of every article and page file the site
     was built from, ``shapes`` each article file's planning hash
-    (pages.shape), ``contexts`` each article file's page path and page
-    context without the article itself (pickled; unpickled only for the
+    (pages.shape), ``contexts`` each article file's page path and where its
+    page context without the article itself lies (pickled in a segment file
+    of the cache's contexts folder, never all in memory; read only for the
     pages rendered again), ``sitemap`` the sitemap's bytes and ``feeds`` each
     feed's digest of what it shows, bytes, FeedSpec and article files. When
     only bodies changed, the plan is the same: the build renders the edited
@@ -102,7 +103,7 @@ class Plan:
     salt: str
     files: dict[str, str]
     shapes: dict[str, str]
-    contexts: dict[str, tuple[str, bytes]]
+    contexts: dict[str, tuple[str, Where]]
     sitemap: bytes
     feeds: dict[str, tuple[str, bytes, Any, tuple[str, ...]]]
 
@@ -120,6 +121,55 @@ class Manifest:
 
 
 MANIFEST = "manifest.pickle"
+CONTEXTS = "contexts"
+Where = tuple[str, int, int]  # a segment file, offset and length (format.Segment)
+
+
+def contexts_folder(cache_dir: Path) -> Path:
+    return cache_dir / CONTEXTS
+
+
+def load_context(cache_dir: Path, where: Where) -> dict[str, Any]:
+    return pickle.loads(_pread(contexts_folder(cache_dir) / where[0], where[2], where[1]))
+
+
+def _pread(path: Path, length: int, offset: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+
+
+SMALL_SEGMENT = 1 << 20
+
+
+def compact_contexts(cache_dir: Path, contexts: dict[str, tuple[str, Where]]) -> dict[str, tuple[str, Where]]:
+    """Each rebuild that plans anew adds a small segment of the contexts it
+    changed: past COMPACT_AFTER of them, their live contexts move into one."""
+    folder = contexts_folder(cache_dir)
+    sizes = {name: (folder / name).stat().st_size for name in {where[0] for _path, where in contexts.values()}}
+    small = {name for name, size in sizes.items() if size < SMALL_SEGMENT}
+    if len(small) <= COMPACT_AFTER:
+        return contexts
+    out = dict(contexts)
+    segment = Segment(folder)
+    try:
+        for rel, (path, (name, offset, length)) in contexts.items():
+            if name in small:
+                out[rel] = (path, segment.add_pickled(_pread(folder / name, length, offset)))
+    finally:
+        segment.close()
+    return out
+
+
+def drop_unused_contexts(cache_dir: Path, plan: Plan) -> None:
+    """Delete the segment files of contexts no page of the plan uses (a
+    rebuild's new contexts go to new segments; those they replace go here)."""
+    used = {where[0] for _path, where in plan.contexts.values()}
+    for f in contexts_folder(cache_dir).glob("seg-*.bin"):
+        if f.name not in used:
+            f.unlink(missing_ok=True)
 
 
 def load(cache_dir: Path) -> Manifest:

@@ -100,7 +100,7 @@ def _build_partition(config: SiteConfig, year: int, articles_dir: Path, out_dir:
     try:
         done = build.render_pages(env, pages, partial, config, base, build.progress_bar(progress, len(pages)),
                                   scan.item,
-                                  account=(salt, scan.files), meanwhile=save_parsed)
+                                  account=(salt, scan.files, None), meanwhile=save_parsed)
         if done.problems:
             shutil.rmtree(partial, ignore_errors=True)
             return fail(problems + done.problems)
