@@ -104,3 +104,16 @@ def test_a_year_without_articles_is_an_error_not_an_empty_partition(project: Pat
     assert done.returncode == 1
     assert "articles/2019: error: no articles of 2019 to build" in done.stderr
     assert not (project / "parts" / "2019").exists()
+
+
+def test_the_matrix_workflow_in_the_publishing_guide_passes_actionlint(tmp_path: Path):
+    from test_workflow_file import lint
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "publishing.md").read_text(encoding="utf-8")
+    block = guide.split("## A large archive", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "--partition" in block and "--merge parts/*" in block and "matrix:" in block
+    workflow = tmp_path / ".github" / "workflows" / "by-year.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(block, encoding="utf-8")
+    result = lint(workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
