@@ -295,6 +295,7 @@ def summary(peaks: list[tuple[int, str, "Run", "Run", "Run"]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global WORK, CORPORA
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
@@ -306,7 +307,6 @@ def main(argv: list[str] | None = None) -> int:
                                                  f"as they are, never made there (default {CORPORA}, made as needed)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    global WORK, CORPORA
     if args.work:
         WORK = args.work.resolve()
     if args.corpora:

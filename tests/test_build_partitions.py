@@ -117,3 +117,17 @@ def test_the_matrix_workflow_in_the_publishing_guide_passes_actionlint(tmp_path:
     workflow.write_text(block, encoding="utf-8")
     result = lint(workflow)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_articles_head_keeps_what_planning_uses_and_none_of_the_body():
+    from wxnews_site.format import head
+    from wxnews_site.site.pages import shape
+
+    photo = make_article("2024-06-30", 1, 2, None, "太湖边的清晨，市民在蠡湖大桥下晨练。\n\n第二段说明。", kind="photo",
+                         photographers=("宗晓东",), credit="(宗晓东 摄)")
+    titled = STORIES[1]
+    for a in (photo, titled):
+        h = head(a)
+        assert (h.headline, h.bylines, h.photographers, h.path) == (a.headline, a.bylines, a.photographers, a.path)
+        assert shape(h) == shape(a) and h.credit is None and h.source is None
+    assert head(photo).body == "太湖边的清晨" and head(titled).body == ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from ..config import SiteConfig
-from ..format import Archive, head
+from ..format import Archive
 from ..model import Article, PageInfo, page_name
 from . import dates, urls
 
@@ -383,9 +383,10 @@ def shape(a: Article) -> str:
 
     Two versions of a file with the same shape give the same plan, so the
     site differs only in the article's own page and the feeds that show it."""
-    h = head(a)  # what planning is given of an article
-    values = tuple(getattr(h, f) for f in _SHAPE_FIELDS) + (h.headline,)
+    values = tuple(getattr(a, f) for f in _SHAPE_FIELDS) + (a.headline,)
     return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
 
 
-_SHAPE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "body")
+# What planning is given of an article (format.head keeps these and the headline).
+_SHAPE_FIELDS = tuple(f for f in Article.__dataclass_fields__
+                      if f not in ("body", "paper", "credit", "dateline", "source", "review"))
