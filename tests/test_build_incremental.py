@@ -197,3 +197,36 @@ def test_a_search_index_failing_in_its_own_process_leaves_the_site_as_it_was(pro
     monkeypatch.undo()
     build(project)
     assert "年中成绩单" in (project / "build" / "2024/06/30/02-02.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_reads_only_the_edited_file_and_the_parse_cache_forgets_deleted_ones(project: Path, monkeypatch):
+    import sqlite3
+
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    read: list[str] = []
+    real = fmt._read
+    monkeypatch.setattr(fmt, "_read", lambda path: read.append(path) or real(path))
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    assert build(project).rendered == 1
+    assert [Path(p).name for p in read] == ["02-02.md"]
+
+    (project / A / "02-05.md").unlink()
+    build(project)
+    db = sqlite3.connect(project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB)
+    rows = {f"{d}/{n}" for d, n in db.execute("SELECT dir, name FROM files")}
+    db.close()
+    assert rows == {p.relative_to(project / "articles").as_posix() for p in (project / "articles").rglob("*.*")}
+
+
+def test_a_damaged_parse_cache_costs_a_full_parse_not_a_failed_build(project: Path, tmp_path: Path):
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    (project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB).write_bytes(b"not a database" * 100)
+    add_to_body(project / A / "02-03.md", "又及。")
+    build(project)
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

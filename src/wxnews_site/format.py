@@ -854,29 +854,105 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-# What parsing one file gave: where the item is (None when the file could not
-# be parsed, its pickle, or (segment file, offset, length) of its pickle in
-# the cache folder), its problems, and the article's id.
-CacheEntry = tuple[Any, tuple[Problem, ...], "str | None"]
+@dataclass(frozen=True)
+class Known:
+    """A file as the parse cache knows it: its stat (size, mtime_ns, inode,
+    ctime_ns) and content hash when last read, where its parsed item lies
+    (segment file, offset, length; None when it could not be parsed), its
+    problems and the article's id."""
+
+    stat: tuple[int, int, int, int]
+    sha: str
+    where: tuple[str, int, int] | None
+    problems: tuple[Problem, ...]
+    aid: str | None
 
 
-@dataclass
 class ParseCache:
-    """Parsed files by path and content hash, kept between builds.
+    """Parsed files by path, kept between builds: a table of the files in an
+    SQLite database of ``folder`` (one row a file), the items pickled in
+    segment files beside it.
 
-    ``entries`` maps ``path\0sha256`` to what parsing the file gave, the item
-    left pickled in a segment file of ``folder``: a rebuild unpickles only
-    the files it needs (an edited article's page), and holds neither the
-    archive nor its pickles in memory. ``stats`` maps a path to its size,
-    mtime_ns, inode, ctime_ns and content hash when last read: a file whose
-    stat is unchanged is not read again. The content hash stays the truth (a
-    fresh checkout, with new mtimes, simply hashes every file once).
+    A scan looks up the rows of one folder at a time and a rebuild writes
+    only the rows of the files it read: nothing of the archive's size is
+    loaded, unpickled or saved whole. Rows are only good for the same parser
+    code and years (``version``): with others the table is empty.
     """
 
-    entries: dict[str, CacheEntry]
-    stats: dict[str, tuple[int, int, int, int, str]]
-    folder: Path | None = None
-    years: tuple[int, int] = DEFAULT_YEARS  # the years the entries' files were checked against
+    DB = "index.sqlite"
+
+    def __init__(self, folder: Path | None, years: tuple[int, int] = DEFAULT_YEARS, version: str = ""):
+        self.folder, self.years, self.version = folder, years, version
+        self._db: Any = None
+        self._pid = 0
+
+    def db(self, create: bool = False) -> Any:
+        """The connection, this process's own (one is never used across a fork)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        if self.folder is None or not (create or (self.folder / self.DB).is_file()):
+            return None
+        import sqlite3
+        if self._db is not None:
+            _INHERITED.append(self._db)  # the parent's: neither used nor closed here
+        self.folder.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.folder / self.DB, timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, "
+                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, PRIMARY KEY (dir, name)) "
+                   "WITHOUT ROWID")
+        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len)")
+        stamp = f"{self.version}|{self.years[0]}-{self.years[1]}"
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None or row[0] != stamp:
+            db.execute("DELETE FROM files")  # another parser, other years: nothing in it holds
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+        self._db, self._pid = db, os.getpid()
+        return db
+
+    def folder_rows(self, folder: str) -> dict[str, Known]:
+        """The rows of one folder of the archive ("2024/06/30"), by file name."""
+        db = self.db()
+        if db is None:
+            return {}
+        return {name: _known(row) for name, *row in db.execute(
+            "SELECT name, size, mtime, ino, ctime, sha, seg, off, len, problems, aid FROM files WHERE dir = ?",
+            (folder,))}
+
+    def empty(self) -> bool:
+        db = self.db()
+        return db is None or db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+
+    def put(self, rows: Iterable[tuple[str, Known]]) -> None:
+        """Record files as read (replacing their rows), in one transaction."""
+        db = self.db(create=True)
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (_row(rel, k) for rel, k in rows))
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+
+_INHERITED: list[Any] = []
+
+
+def _known(row: tuple[Any, ...]) -> Known:
+    size, mtime, ino, ctime, sha, seg, off, length, problems, aid = row
+    return Known((size, mtime, ino, ctime), sha, (seg, off, length) if seg is not None else None,
+                 pickle.loads(problems) if problems else (), aid)
+
+
+def _row(rel: str, k: Known) -> tuple[Any, ...]:
+    folder, _, name = rel.rpartition("/")
+    seg, off, length = k.where or (None, None, None)
+    problems = pickle.dumps(k.problems, protocol=pickle.HIGHEST_PROTOCOL) if k.problems else None
+    return (folder, name, *k.stat, k.sha, seg, off, length, problems, k.aid)
 
 
 class Segment:
@@ -934,25 +1010,33 @@ class Scan:
     the parsed files, unpickled from the cache only when asked for."""
 
     def __init__(self, files: dict[str, str], problems: tuple[Problem, ...], cache: ParseCache,
-                 fresh: dict[str, Any]):
+                 fresh: dict[str, Any], read: dict[str, Known] | None = None):
         self.files = files          # path -> content hash, in path order
         self.problems = problems    # every file's, in path order, then duplicate ids
-        self.cache = cache          # exactly the files just read
-        self.parsed = fresh         # key -> item parsed in this run (not in the cache's segments yet)
+        self.cache = cache
+        self.parsed = fresh         # path -> item parsed in this run (not in the cache's segments yet)
+        self.read = read or {}      # path -> what the cache is to record of the files read in this run
         self._archive: Archive | None = None
         self._heads: Archive | None = None
         self._segments: dict[str, int] = {}  # open segment files
+        self._folder: tuple[str, dict[str, Known]] = ("\0", {})  # the cache's rows of the folder last asked about
+
+    def known(self, rel: str) -> Known | None:
+        hit = self.read.get(rel)
+        if hit is not None:
+            return hit
+        folder, _, name = rel.rpartition("/")
+        if self._folder[0] != folder:  # items are mostly asked for in path order: a folder at a time
+            self._folder = (folder, self.cache.folder_rows(folder))
+        return self._folder[1].get(name)
 
     def item(self, rel: str) -> Any:
-        key = f"{rel}\0{self.files[rel]}"
-        if key in self.parsed:
-            return self.parsed[key]
-        where = self.cache.entries[key][0]
-        if where is None:
+        if rel in self.parsed:
+            return self.parsed[rel]
+        known = self.known(rel)
+        if known is None or known.where is None:
             return None
-        if isinstance(where, bytes):
-            return pickle.loads(where)
-        name, offset, length = where
+        name, offset, length = known.where
         return pickle.loads(self.blob(name, offset, length))
 
     def blob(self, segment: str, offset: int, length: int) -> bytes:
@@ -1001,64 +1085,63 @@ class Scan:
 
 
 
-def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS,
-                 under: str = "", spill: Segment | None = None) -> Scan:
+def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None,
+                 years: tuple[int, int] = DEFAULT_YEARS, under: str = "", spill: Segment | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
-    (nor read, when their stat is unchanged); ``parsed`` holds the items of
-    cache entries not pickled yet (an earlier scan's ``parsed``). ``only``
+    (nor read, when their stat is unchanged); what the scan read is in its
+    ``read`` (for the cache to record) and ``parsed``. ``only``
     (optional) limits reading to the relative paths it accepts, so several
     processes can each parse a share of a large archive. ``under`` (a
     folder of root, such as a year's "2024") reads that folder alone, without
     walking the rest: a partition build. With ``spill`` every file parsed
     goes straight into that segment of the cache, and none stays in memory.
     """
-    old = cache if cache is not None and cache.years == years else ParseCache({}, {}, cache.folder if cache else None)
-    entries: dict[str, CacheEntry] = {}
-    stats: dict[str, tuple[int, int, int, int, str]] = {}
+    old = cache if cache is not None else ParseCache(None, years)
+    read: dict[str, Known] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}
     ids: list[tuple[str, str]] = []
     if not root.is_dir():
-        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache({}, {}), {})
+        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
     listed, problems = _archive_files(str(root), under)
+    here, rows = "\0", {}
     for rel, f in listed:
         if only is not None and not only(rel):
             continue
+        folder, _, name = rel.rpartition("/")
+        if folder != here:
+            here, rows = folder, old.folder_rows(folder)
         raw: bytes | None = None
         st = f.stat()
         sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        known = old.stats.get(rel)
-        if known is not None and known[:4] == sig and f"{rel}\0{known[4]}" in old.entries:
-            digest = known[4]
+        known = rows.get(name)
+        if known is not None and known.stat == sig:
+            digest = known.sha
         else:
             raw = _read(f.path)
             digest = sha256_bytes(raw)
-        stats[rel] = (*sig, digest)
         files[rel] = digest
-        key = f"{rel}\0{digest}"
-        hit = old.entries.get(key)
-        if hit is not None and parsed is not None and key in parsed:
-            fresh[key] = parsed[key]
-        elif hit is None:
+        if known is not None and known.sha == digest:
+            if known.stat != sig:  # touched, not changed: only its stat is new
+                read[rel] = known = Known(sig, digest, known.where, known.problems, known.aid)
+        else:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
-            hit = (None if spill is None or item is None else spill.add(item), found,
-                   item.id if isinstance(item, Article) else None)
+            read[rel] = known = Known(sig, digest, None if spill is None or item is None else spill.add(item), found,
+                                      item.id if isinstance(item, Article) else None)
             if spill is None:
-                fresh[key] = item
-        entries[key] = hit
-        problems.extend(hit[1])
-        if hit[2] is not None:
-            ids.append((hit[2], rel))
+                fresh[rel] = item
+        problems.extend(known.problems)
+        if known.aid is not None:
+            ids.append((known.aid, rel))
     seen: dict[str, str] = {}
     for aid, rel in ids:
         if aid in seen:
             problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
         else:
             seen[aid] = rel
-    return Scan(files, tuple(problems), ParseCache(entries, stats, old.folder, years), fresh)
+    return Scan(files, tuple(problems), old, fresh, read)
 
 
 def _parse_file(rel: str, raw: bytes,
@@ -1148,6 +1231,6 @@ def near_miss(word: str, choices: Iterable[str]) -> str | None:
 __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
-    "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
+    "Known", "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
     "split_front_matter", "write_segment", "head", "Segment",
 ]

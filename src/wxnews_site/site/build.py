@@ -43,7 +43,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment, scan_archive
+from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive
 from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -311,12 +311,8 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     (YAML is most of its cost) in two processes, each pickling its half
     into a segment of the cache, from which the build reads articles as needed.
     ``under``: one folder of the archive alone (a partition, see partition.py)."""
-    cache = manifest.load_parsed(cache_dir)
-    if cache.years != years:  # files were checked against other years: read them all again
-        cache = ParseCache({}, {}, cache.folder, years)
-    stored = bool(cache.entries)
-    parsed: dict[str, Any] = {}
-    if not stored and articles_dir.is_dir():
+    cache = manifest.load_parsed(cache_dir, years)
+    if cache.empty() and articles_dir.is_dir():
         import multiprocessing  # only here and for rendering: a rebuild need not import them
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
@@ -328,17 +324,14 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
                 parts = [half.result() for half in halves]
             for part in parts:
                 with open(part, "rb") as fh:
-                    share = pickle.load(fh)
+                    cache.put(pickle.load(fh).items())
                 part.unlink()
-                cache.entries.update(share.entries)
-                cache.stats.update(share.stats)
-    scan = scan_archive(articles_dir, cache, parsed, years=years, under=under)
+    scan = scan_archive(articles_dir, cache, years=years, under=under)
     saved = False
 
     def save() -> None:
         nonlocal saved
-        if not saved and (scan.parsed or not stored or scan.cache.stats != cache.stats
-                          or scan.cache.entries.keys() != cache.entries.keys()):
+        if not saved:
             manifest.save_parsed(cache_dir, scan)
         saved = True
 
@@ -358,7 +351,7 @@ def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tu
         segment.close()
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(ParseCache(scan.cache.entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(scan.read, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 

@@ -202,15 +202,14 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
 
 # Parsed article and page files by path and content hash (see
 # format.scan_archive): a rebuild parses only the files that changed. The
-# cache is the build's own, in the project's .cache folder: an index (every
-# entry and stat, small) and segment files holding the pickled items, which
-# a build maps and unpickles only as needed. A build appends the files it
-# parsed as a new segment and rewrites the index; segments no entry uses are
-# deleted, and once most of the segments' bytes are stale the live pickles
-# are copied into one.
+# cache is the build's own, in the project's .cache folder: a table of the
+# files (format.ParseCache, SQLite) and segment files holding the pickled
+# items, which a build reads only as needed. A build appends the files it
+# parsed as a new segment and writes their rows alone; segments no row uses
+# are deleted, and once most of the segments' bytes are stale the live
+# pickles are copied into one.
 PARSED = "parsed"
-INDEX = "index.pickle"
-OLD_FILES = ("parsed.pickle", "parsed-delta.pickle")  # written by earlier versions
+OLD_FILES = ("parsed.pickle", "parsed-delta.pickle", "parsed/index.pickle")  # written by earlier versions
 COMPACT_AFTER = 64  # segments, each of a few edited files
 
 
@@ -221,66 +220,65 @@ def parser_version() -> tuple[Any, ...]:
     return (VERSION, __version__, hashlib.sha256(code).hexdigest())
 
 
-def load_parsed(cache_dir: Path) -> ParseCache:
-    folder = cache_dir / PARSED
+def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> ParseCache:
+    """The parse cache of a build; its rows are read as the scan needs them.
+    A damaged database only costs a full parse."""
+    cache = ParseCache(cache_dir / PARSED, years, repr(parser_version()))
     try:
-        with open(folder / INDEX, "rb") as fh:
-            data = pickle.load(fh)
-        if isinstance(data, dict) and data.get("version") == parser_version():
-            return ParseCache(dict(data["entries"]), dict(data["stats"]), folder, tuple(data.get("years", DEFAULT_YEARS)))
-    except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
-        pass
-    return ParseCache({}, {}, folder)
-
-
-def _dump(path: Path, data: Any) -> None:
-    # Streamed to the file rather than through atomic_write's bytes: no second
-    # copy of a large index in memory.
-    tmp = path.with_name(f".{path.name}.partial")
-    with open(tmp, "wb") as fh:
-        pickle.dump({"version": parser_version(), **data}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+        cache.empty()
+    except Exception:  # noqa: BLE001 - sqlite3.DatabaseError and kin: start again
+        cache.close()
+        for suffix in ("", "-wal", "-shm"):
+            (cache_dir / PARSED / (ParseCache.DB + suffix)).unlink(missing_ok=True)
+    return cache
 
 
 def save_parsed(cache_dir: Path, scan: Scan) -> None:
-    """Record what the scan read: its new items go to a new segment."""
+    """Record what the scan read: its new items go to a new segment, the rows
+    of the files it read are written, and those of files gone are deleted."""
     folder = cache_dir / PARSED
-    entries = dict(scan.cache.entries)
-    fresh = [(k, item) for k, item in scan.parsed.items() if item is not None and k in entries]
-    fresh += [(k, pickle.loads(e[0])) for k, e in entries.items() if isinstance(e[0], bytes)]
-    for key, where in write_segment(folder, fresh).items():
-        entries[key] = (where, *entries[key][1:])
-    live: dict[str, int] = {}
-    for where, _found, _aid in entries.values():
-        if isinstance(where, tuple):
-            live[where[0]] = live.get(where[0], 0) + where[2]
+    read = dict(scan.read)
+    fresh = [(rel, item) for rel, item in scan.parsed.items() if item is not None and rel in read]
+    for rel, where in write_segment(folder, fresh).items():
+        read[rel] = dataclasses.replace(read[rel], where=where)
+    cache = scan.cache
+    if read:
+        cache.put(read.items())
+    db = cache.db()
+    if db is None:
+        return
+    if db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
+        gone = [(d, n) for d, n in db.execute("SELECT dir, name FROM files")
+                if (f"{d}/{n}" if d else n) not in scan.files]
+        db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", gone)
+    elif not read:
+        return  # nothing changed: no segment can have become stale
+    live = dict(db.execute("SELECT seg, SUM(len) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
     on_disk = {f.name: f.stat().st_size for f in folder.glob("seg-*.bin")}
     stale = sum(size for name, size in on_disk.items() if name in live) - sum(live.values())
     if stale > sum(live.values()) or len(live) > COMPACT_AFTER:
-        # Copy the live pickles into one segment, then the old ones can go.
-        entries = _compacted(scan, entries)
-    _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats, "years": scan.cache.years})
-    used = {where[0] for where, _found, _aid in entries.values() if isinstance(where, tuple)}
+        _compact(scan, folder)  # the live pickles copied into one segment, then the old ones can go
+        live = dict(db.execute("SELECT seg, SUM(len) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
     for name in on_disk:
-        if name not in used:
+        if name not in live:
             (folder / name).unlink(missing_ok=True)
     for old in OLD_FILES:
         (cache_dir / old).unlink(missing_ok=True)
 
 
-def _compacted(scan: Scan, entries: dict[str, Any]) -> dict[str, Any]:
-    assert scan.cache.folder is not None
-    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
-    moved: dict[str, Any] = {}
-    offset = 0
-    with open(scan.cache.folder / name, "wb") as fh:
-        for key, (where, found, aid) in entries.items():
-            if isinstance(where, tuple):
-                seg, start, length = where
-                fh.write(scan.blob(seg, start, length))
-                moved[key] = ((name, offset, length), found, aid)
-                offset += length
-    return {**entries, **moved}
+def _compact(scan: Scan, folder: Path) -> None:
+    db = scan.cache.db()
+    moved = []
+    segment = Segment(folder)
+    try:
+        for d, n, seg, off, length in db.execute("SELECT dir, name, seg, off, len FROM files WHERE seg IS NOT NULL"):
+            name, offset, _ = segment.add_pickled(scan.blob(seg, off, length))
+            moved.append((name, offset, d, n))
+    finally:
+        segment.close()
+    db.execute("BEGIN")
+    db.executemany("UPDATE files SET seg = ?, off = ? WHERE dir = ? AND name = ?", moved)
+    db.execute("COMMIT")
 
 
 # A partition build (site/partition.py) leaves beside its pages a manifest of
