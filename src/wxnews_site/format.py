@@ -859,13 +859,15 @@ class Known:
     """A file as the parse cache knows it: its stat (size, mtime_ns, inode,
     ctime_ns) and content hash when last read, where its parsed item lies
     (segment file, offset, length; None when it could not be parsed), its
-    problems and the article's id."""
+    problems, the article's id and where the article's head lies (``head``,
+    in the same segment: planning reads heads alone)."""
 
     stat: tuple[int, int, int, int]
     sha: str
     where: tuple[str, int, int] | None
     problems: tuple[Problem, ...]
     aid: str | None
+    head: tuple[str, int, int] | None = None
 
 
 class ParseCache:
@@ -901,9 +903,10 @@ class ParseCache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, "
-                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, PRIMARY KEY (dir, name)) "
+                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, hoff INT, hlen INT, "
+                   "PRIMARY KEY (dir, name)) "
                    "WITHOUT ROWID")
-        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len)")
+        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len, hlen)")
         stamp = f"{self.version}|{self.years[0]}-{self.years[1]}"
         row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row is None or row[0] != stamp:
@@ -918,7 +921,8 @@ class ParseCache:
         if db is None:
             return {}
         return {name: _known(row) for name, *row in db.execute(
-            "SELECT name, size, mtime, ino, ctime, sha, seg, off, len, problems, aid FROM files WHERE dir = ?",
+            "SELECT name, size, mtime, ino, ctime, sha, seg, off, len, problems, aid, hoff, hlen FROM files "
+            "WHERE dir = ?",
             (folder,))}
 
     def empty(self) -> bool:
@@ -929,7 +933,7 @@ class ParseCache:
         """Record files as read (replacing their rows), in one transaction."""
         db = self.db(create=True)
         db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (_row(rel, k) for rel, k in rows))
         db.execute("COMMIT")
 
@@ -943,16 +947,17 @@ _INHERITED: list[Any] = []
 
 
 def _known(row: tuple[Any, ...]) -> Known:
-    size, mtime, ino, ctime, sha, seg, off, length, problems, aid = row
+    size, mtime, ino, ctime, sha, seg, off, length, problems, aid, hoff, hlen = row
     return Known((size, mtime, ino, ctime), sha, (seg, off, length) if seg is not None else None,
-                 pickle.loads(problems) if problems else (), aid)
+                 pickle.loads(problems) if problems else (), aid, (seg, hoff, hlen) if hoff is not None else None)
 
 
 def _row(rel: str, k: Known) -> tuple[Any, ...]:
     folder, _, name = rel.rpartition("/")
     seg, off, length = k.where or (None, None, None)
+    assert k.head is None or k.head[0] == seg  # an item and its head share a segment
     problems = pickle.dumps(k.problems, protocol=pickle.HIGHEST_PROTOCOL) if k.problems else None
-    return (folder, name, *k.stat, k.sha, seg, off, length, problems, k.aid)
+    return (folder, name, *k.stat, k.sha, seg, off, length, problems, k.aid, *(k.head or (None, None, None))[1:])
 
 
 class Segment:
@@ -969,6 +974,10 @@ class Segment:
     def add(self, item: Any) -> tuple[str, int, int]:
         return self.add_pickled(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def add_parsed(self, item: Any) -> tuple[tuple[str, int, int], tuple[str, int, int] | None]:
+        """A parsed file, and an article's head after it: (where, head's where)."""
+        return self.add(item), (self.add(head(item)) if isinstance(item, Article) else None)
+
     def add_pickled(self, blob: bytes) -> tuple[str, int, int]:
         self._fh.write(blob)
         where = (self.name, self._offset, len(blob))
@@ -979,16 +988,6 @@ class Segment:
         self._fh.close()
         if not self._offset:
             self.path.unlink()
-
-
-def write_segment(folder: Path, items: Iterable[tuple[str, Any]]) -> dict[str, tuple[str, int, int]]:
-    """Pickle items one after another into a new segment file of folder;
-    where each one went. Streamed: no pickle is kept once written."""
-    segment = Segment(folder)
-    try:
-        return {key: segment.add(item) for key, item in items}
-    finally:
-        segment.close()
 
 
 def head(a: Article) -> Article:
@@ -1030,13 +1029,16 @@ class Scan:
             self._folder = (folder, self.cache.folder_rows(folder))
         return self._folder[1].get(name)
 
-    def item(self, rel: str) -> Any:
+    def item(self, rel: str, heads: bool = False) -> Any:
+        """The file's parsed item (None when it could not be parsed); with
+        ``heads``, an article as its head (format.head), read alone."""
         if rel in self.parsed:
-            return self.parsed[rel]
+            item = self.parsed[rel]
+            return head(item) if heads and isinstance(item, Article) else item
         known = self.known(rel)
         if known is None or known.where is None:
             return None
-        name, offset, length = known.where
+        name, offset, length = known.head if heads and known.head is not None else known.where
         return pickle.loads(self.blob(name, offset, length))
 
     def blob(self, segment: str, offset: int, length: int) -> bytes:
@@ -1062,21 +1064,21 @@ class Scan:
         archive order, never all the bodies at once (they are read again, one
         page at a time, when the pages render)."""
         if self._heads is None:
-            self._heads = self._collect(head)
+            self._heads = self._collect(heads=True)
         return self._heads
 
     def archive(self) -> Archive:
         if self._archive is None:
-            self._archive = self._collect(lambda a: a)
+            self._archive = self._collect(heads=False)
         return self._archive
 
-    def _collect(self, keep: Callable[[Article], Article]) -> Archive:
+    def _collect(self, heads: bool) -> Archive:
         articles: list[Article] = []
         pages: list[PageInfo] = []
         for rel in self.files:
-            item = self.item(rel)
+            item = self.item(rel, heads)
             if isinstance(item, Article):
-                articles.append(keep(item))
+                articles.append(item)
             elif item is not None:
                 pages.append(item)
         articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
@@ -1128,8 +1130,9 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 read[rel] = known = Known(sig, digest, known.where, known.problems, known.aid)
         else:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
-            read[rel] = known = Known(sig, digest, None if spill is None or item is None else spill.add(item), found,
-                                      item.id if isinstance(item, Article) else None)
+            where, head_where = (None, None) if spill is None or item is None else spill.add_parsed(item)
+            read[rel] = known = Known(sig, digest, where, found, item.id if isinstance(item, Article) else None,
+                                      head_where)
             if spill is None:
                 fresh[rel] = item
         problems.extend(known.problems)
@@ -1232,5 +1235,5 @@ __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
     "Known", "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
-    "split_front_matter", "write_segment", "head", "Segment",
+    "split_front_matter", "head", "Segment",
 ]

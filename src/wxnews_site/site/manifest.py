@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
-from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
@@ -238,9 +238,14 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
     of the files it read are written, and those of files gone are deleted."""
     folder = cache_dir / PARSED
     read = dict(scan.read)
-    fresh = [(rel, item) for rel, item in scan.parsed.items() if item is not None and rel in read]
-    for rel, where in write_segment(folder, fresh).items():
-        read[rel] = dataclasses.replace(read[rel], where=where)
+    segment = Segment(folder)
+    try:
+        for rel, item in scan.parsed.items():
+            if item is not None and rel in read:
+                where, head = segment.add_parsed(item)
+                read[rel] = dataclasses.replace(read[rel], where=where, head=head)
+    finally:
+        segment.close()
     cache = scan.cache
     if read:
         cache.put(read.items())
@@ -253,12 +258,12 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
         db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", gone)
     elif not read:
         return  # nothing changed: no segment can have become stale
-    live = dict(db.execute("SELECT seg, SUM(len) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+    live = _live(db)
     on_disk = {f.name: f.stat().st_size for f in folder.glob("seg-*.bin")}
     stale = sum(size for name, size in on_disk.items() if name in live) - sum(live.values())
     if stale > sum(live.values()) or len(live) > COMPACT_AFTER:
         _compact(scan, folder)  # the live pickles copied into one segment, then the old ones can go
-        live = dict(db.execute("SELECT seg, SUM(len) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+        live = _live(db)
     for name in on_disk:
         if name not in live:
             (folder / name).unlink(missing_ok=True)
@@ -266,18 +271,25 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
         (cache_dir / old).unlink(missing_ok=True)
 
 
+def _live(db: Any) -> dict[str, int]:
+    """Each segment's bytes that rows use (an item and its head)."""
+    return dict(db.execute("SELECT seg, SUM(len + COALESCE(hlen, 0)) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+
+
 def _compact(scan: Scan, folder: Path) -> None:
     db = scan.cache.db()
     moved = []
     segment = Segment(folder)
     try:
-        for d, n, seg, off, length in db.execute("SELECT dir, name, seg, off, len FROM files WHERE seg IS NOT NULL"):
+        for d, n, seg, off, length, hoff, hlen in db.execute(
+                "SELECT dir, name, seg, off, len, hoff, hlen FROM files WHERE seg IS NOT NULL"):
             name, offset, _ = segment.add_pickled(scan.blob(seg, off, length))
-            moved.append((name, offset, d, n))
+            head = segment.add_pickled(scan.blob(seg, hoff, hlen))[1] if hoff is not None else None
+            moved.append((name, offset, head, d, n))
     finally:
         segment.close()
     db.execute("BEGIN")
-    db.executemany("UPDATE files SET seg = ?, off = ? WHERE dir = ? AND name = ?", moved)
+    db.executemany("UPDATE files SET seg = ?, off = ?, hoff = ? WHERE dir = ? AND name = ?", moved)
     db.execute("COMMIT")
 
 
