@@ -915,15 +915,16 @@ class ParseCache:
         self._db, self._pid = db, os.getpid()
         return db
 
-    def folder_rows(self, folder: str) -> dict[str, Known]:
-        """The rows of one folder of the archive ("2024/06/30"), by file name."""
+    def folder_rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
+        """The rows of one folder of the archive ("2024/06/30"), by file name,
+        as they are stored (``known`` reads one): a rebuild compares every
+        file's stat with its row, and a tuple costs a tenth of a Known."""
         db = self.db()
         if db is None:
             return {}
-        return {name: _known(row) for name, *row in db.execute(
+        return {row[0]: row for row in db.execute(
             "SELECT name, size, mtime, ino, ctime, sha, seg, off, len, problems, aid, hoff, hlen FROM files "
-            "WHERE dir = ?",
-            (folder,))}
+            "WHERE dir = ?", (folder,))}
 
     def empty(self) -> bool:
         db = self.db()
@@ -946,8 +947,9 @@ class ParseCache:
 _INHERITED: list[Any] = []
 
 
-def _known(row: tuple[Any, ...]) -> Known:
-    size, mtime, ino, ctime, sha, seg, off, length, problems, aid, hoff, hlen = row
+def known(row: tuple[Any, ...]) -> Known:
+    """A row of ParseCache.folder_rows as a Known."""
+    _name, size, mtime, ino, ctime, sha, seg, off, length, problems, aid, hoff, hlen = row
     return Known((size, mtime, ino, ctime), sha, (seg, off, length) if seg is not None else None,
                  pickle.loads(problems) if problems else (), aid, (seg, hoff, hlen) if hoff is not None else None)
 
@@ -1018,7 +1020,7 @@ class Scan:
         self._archive: Archive | None = None
         self._heads: Archive | None = None
         self._segments: dict[str, int] = {}  # open segment files
-        self._folder: tuple[str, dict[str, Known]] = ("\0", {})  # the cache's rows of the folder last asked about
+        self._folder: tuple[str, dict[str, Any]] = ("\0", {})  # the cache's rows of the folder last asked about
 
     def known(self, rel: str) -> Known | None:
         hit = self.read.get(rel)
@@ -1027,7 +1029,8 @@ class Scan:
         folder, _, name = rel.rpartition("/")
         if self._folder[0] != folder:  # items are mostly asked for in path order: a folder at a time
             self._folder = (folder, self.cache.folder_rows(folder))
-        return self._folder[1].get(name)
+        row = self._folder[1].get(name)
+        return None if row is None else known(row)
 
     def item(self, rel: str, heads: bool = False) -> Any:
         """The file's parsed item (None when it could not be parsed); with
@@ -1118,26 +1121,32 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
         raw: bytes | None = None
         st = f.stat()
         sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        known = rows.get(name)
-        if known is not None and known.stat == sig:
-            digest = known.sha
+        row = rows.get(name)
+        if row is not None and row[1:5] == sig:
+            digest = row[5]
         else:
             raw = _read(f.path)
             digest = sha256_bytes(raw)
         files[rel] = digest
-        if known is not None and known.sha == digest:
-            if known.stat != sig:  # touched, not changed: only its stat is new
-                read[rel] = known = Known(sig, digest, known.where, known.problems, known.aid)
+        if row is not None and row[5] == digest:
+            if row[1:5] == sig:  # the common case: nothing to record, nothing to make
+                if row[9] is not None:
+                    problems.extend(pickle.loads(row[9]))
+                if row[10] is not None:
+                    ids.append((row[10], rel))
+                continue
+            had = known(row)  # touched, not changed: only its stat is new
+            read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
         else:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
             where, head_where = (None, None) if spill is None or item is None else spill.add_parsed(item)
-            read[rel] = known = Known(sig, digest, where, found, item.id if isinstance(item, Article) else None,
-                                      head_where)
+            read[rel] = hit = Known(sig, digest, where, found, item.id if isinstance(item, Article) else None,
+                                    head_where)
             if spill is None:
                 fresh[rel] = item
-        problems.extend(known.problems)
-        if known.aid is not None:
-            ids.append((known.aid, rel))
+        problems.extend(hit.problems)
+        if hit.aid is not None:
+            ids.append((hit.aid, rel))
     seen: dict[str, str] = {}
     for aid, rel in ids:
         if aid in seen:
@@ -1234,6 +1243,6 @@ def near_miss(word: str, choices: Iterable[str]) -> str | None:
 __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
-    "Known", "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
+    "Known", "ParseCache", "Scan", "known", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
     "split_front_matter", "head", "Segment",
 ]
