@@ -230,3 +230,21 @@ def test_a_damaged_parse_cache_costs_a_full_parse_not_a_failed_build(project: Pa
     add_to_body(project / A / "02-03.md", "又及。")
     build(project)
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_parse_cache_of_another_parser_version_and_table_is_started_again(project: Path, tmp_path: Path):
+    import sqlite3
+
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    db = sqlite3.connect(project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB)
+    db.execute("DROP TABLE files")
+    db.execute("CREATE TABLE files (dir TEXT, name TEXT, PRIMARY KEY (dir, name))")  # as an older version made it
+    db.execute("UPDATE meta SET value = 'an older parser' WHERE key = 'version'")
+    db.commit()
+    db.close()
+    add_to_body(project / A / "02-03.md", "又及。")
+    build(project)
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

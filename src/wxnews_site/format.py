@@ -902,16 +902,16 @@ class ParseCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, "
-                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, hoff INT, hlen INT, "
-                   "PRIMARY KEY (dir, name)) "
-                   "WITHOUT ROWID")
-        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len, hlen)")
         stamp = f"{self.version}|{self.years[0]}-{self.years[1]}"
         row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row is None or row[0] != stamp:
-            db.execute("DELETE FROM files")  # another parser, other years: nothing in it holds
+            # Another parser (perhaps another table), other years: nothing in it holds.
+            db.execute("DROP TABLE IF EXISTS files")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+        db.execute("CREATE TABLE IF NOT EXISTS files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, "
+                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, hoff INT, hlen INT, "
+                   "PRIMARY KEY (dir, name)) WITHOUT ROWID")
+        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len, hlen)")
         self._db, self._pid = db, os.getpid()
         return db
 
