@@ -241,7 +241,10 @@ def test_a_parse_cache_of_another_parser_version_and_table_is_started_again(proj
     build(project)
     db = sqlite3.connect(project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB)
     db.execute("DROP TABLE files")
-    db.execute("CREATE TABLE files (dir TEXT, name TEXT, PRIMARY KEY (dir, name))")  # as an older version made it
+    # As the version before the heads' columns made it.
+    db.execute("CREATE TABLE files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, sha TEXT, seg TEXT, "
+               "off INT, len INT, problems BLOB, aid TEXT, PRIMARY KEY (dir, name)) WITHOUT ROWID")
+    db.execute("CREATE INDEX by_segment ON files (seg, len)")
     db.execute("UPDATE meta SET value = 'an older parser' WHERE key = 'version'")
     db.commit()
     db.close()
