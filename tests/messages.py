@@ -14,7 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "wxnews_site"
 MODULES = (
     "cli.py", "report.py", "devserver.py", "config.py", "format.py", "linkcheck.py",
     "commands/build.py", "commands/check.py", "commands/import_.py", "commands/review.py", "commands/serve.py",
-    "site/build.py", "importer/naming.py", "importer/jsonl.py", "importer/decode.py", "importer/layout.py",
+    "site/build.py", "site/partition.py", "site/manifest.py",
+    "importer/naming.py", "importer/jsonl.py", "importer/decode.py", "importer/layout.py",
     "importer/confidence.py", "importer/write.py", "importer/regroup.py", "importer/story.py",
 )
 HOLE = "‹{}›"

@@ -348,8 +348,8 @@ def test_progress_bar_on_a_terminal_only_and_never_in_ci(monkeypatch):
     from wxnews_site.site import build as build_mod
 
     monkeypatch.setenv("CI", "1")
-    assert build_mod._progress(None, 50_000) is None
-    assert build_mod._progress(False, 50_000) is None
+    assert build_mod.progress_bar(None, 50_000) is None
+    assert build_mod.progress_bar(False, 50_000) is None
     stream = io.StringIO()
     bar = build_mod.Progress(4000, stream)
     bar.advance(400)

@@ -140,6 +140,22 @@ def test_the_parse_cache_stays_a_few_segment_files_through_many_edits(project: P
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")
 
 
+def test_the_recorded_page_contexts_stay_a_few_segment_files_through_many_headline_edits(project: Path, tmp_path: Path,
+                                                                                       monkeypatch):
+    from wxnews_site.site import manifest
+
+    monkeypatch.setattr(manifest, "COMPACT_AFTER", 2)
+    build(project)
+    segments = project / ".cache/wxnews-site" / manifest.CONTEXTS
+    for n in range(5):
+        edit(project / A / "02-02.md", "年中答卷", f"年中答卷{n}")  # planned anew: the 版's other pages list it
+        assert build(project).rendered > 1
+        assert 1 <= len(list(segments.glob("seg-*.bin"))) <= 3
+    add_to_body(project / A / "02-03.md", "又及。")  # the short plan, from the compacted contexts
+    assert build(project).rendered == 1
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
 def test_a_body_edit_patches_the_search_index_without_reading_the_archive(project: Path, tmp_path: Path, monkeypatch):
     # A mark changed: no term or length moves (in an archive of nine articles a
     # new sentence moves the average length past what a patch may drift), so
@@ -181,3 +197,57 @@ def test_a_search_index_failing_in_its_own_process_leaves_the_site_as_it_was(pro
     monkeypatch.undo()
     build(project)
     assert "年中成绩单" in (project / "build" / "2024/06/30/02-02.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_reads_only_the_edited_file_and_the_parse_cache_forgets_deleted_ones(project: Path, monkeypatch):
+    import sqlite3
+
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    read: list[str] = []
+    real = fmt._read
+    monkeypatch.setattr(fmt, "_read", lambda path: read.append(path) or real(path))
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    assert build(project).rendered == 1
+    assert [Path(p).name for p in read] == ["02-02.md"]
+
+    (project / A / "02-05.md").unlink()
+    build(project)
+    db = sqlite3.connect(project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB)
+    rows = {f"{d}/{n}" for d, n in db.execute("SELECT dir, name FROM files")}
+    db.close()
+    assert rows == {p.relative_to(project / "articles").as_posix() for p in (project / "articles").rglob("*.*")}
+
+
+def test_a_damaged_parse_cache_costs_a_full_parse_not_a_failed_build(project: Path, tmp_path: Path):
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    (project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB).write_bytes(b"not a database" * 100)
+    add_to_body(project / A / "02-03.md", "又及。")
+    build(project)
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_parse_cache_of_another_parser_version_and_table_is_started_again(project: Path, tmp_path: Path):
+    import sqlite3
+
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    db = sqlite3.connect(project / ".cache/wxnews-site" / manifest.PARSED / fmt.ParseCache.DB)
+    db.execute("DROP TABLE files")
+    # As the version before the heads' columns made it.
+    db.execute("CREATE TABLE files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, sha TEXT, seg TEXT, "
+               "off INT, len INT, problems BLOB, aid TEXT, PRIMARY KEY (dir, name)) WITHOUT ROWID")
+    db.execute("CREATE INDEX by_segment ON files (seg, len)")
+    db.execute("UPDATE meta SET value = 'an older parser' WHERE key = 'version'")
+    db.commit()
+    db.close()
+    add_to_body(project / A / "02-03.md", "又及。")
+    build(project)
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

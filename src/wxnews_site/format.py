@@ -78,7 +78,7 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from .model import (
-    KINDS, MAX_PAGE, Article, Fold, Leftover, PageInfo, Source, article_id, format_ranges, parse_ranges,
+    KINDS, MAX_PAGE, Article, Fold, Leftover, PageInfo, Source, article_id, derived_title, format_ranges, parse_ranges,
 )
 
 try:  # libyaml is ten times faster; fall back silently where it is not built.
@@ -854,47 +854,156 @@ class Archive:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-# What parsing one file gave: where the item is (None when the file could not
-# be parsed, its pickle, or (segment file, offset, length) of its pickle in
-# the cache folder), its problems, and the article's id.
-CacheEntry = tuple[Any, tuple[Problem, ...], "str | None"]
+@dataclass(frozen=True)
+class Known:
+    """A file as the parse cache knows it: its stat (size, mtime_ns, inode,
+    ctime_ns) and content hash when last read, where its parsed item lies
+    (segment file, offset, length; None when it could not be parsed), its
+    problems, the article's id and where the article's head lies (``head``,
+    in the same segment: planning reads heads alone)."""
+
+    stat: tuple[int, int, int, int]
+    sha: str
+    where: tuple[str, int, int] | None
+    problems: tuple[Problem, ...]
+    aid: str | None
+    head: tuple[str, int, int] | None = None
 
 
-@dataclass
 class ParseCache:
-    """Parsed files by path and content hash, kept between builds.
+    """Parsed files by path, kept between builds: a table of the files in an
+    SQLite database of ``folder`` (one row a file), the items pickled in
+    segment files beside it.
 
-    ``entries`` maps ``path\0sha256`` to what parsing the file gave, the item
-    left pickled in a segment file of ``folder``: a rebuild unpickles only
-    the files it needs (an edited article's page), and holds neither the
-    archive nor its pickles in memory. ``stats`` maps a path to its size,
-    mtime_ns, inode, ctime_ns and content hash when last read: a file whose
-    stat is unchanged is not read again. The content hash stays the truth (a
-    fresh checkout, with new mtimes, simply hashes every file once).
+    A scan looks up the rows of one folder at a time and a rebuild writes
+    only the rows of the files it read: nothing of the archive's size is
+    loaded, unpickled or saved whole. Rows are only good for the same parser
+    code and years (``version``): with others the table is empty.
     """
 
-    entries: dict[str, CacheEntry]
-    stats: dict[str, tuple[int, int, int, int, str]]
-    folder: Path | None = None
-    years: tuple[int, int] = DEFAULT_YEARS  # the years the entries' files were checked against
+    DB = "index.sqlite"
+
+    def __init__(self, folder: Path | None, years: tuple[int, int] = DEFAULT_YEARS, version: str = ""):
+        self.folder, self.years, self.version = folder, years, version
+        self._db: Any = None
+        self._pid = 0
+
+    def db(self, create: bool = False) -> Any:
+        """The connection, this process's own (one is never used across a fork)."""
+        if self._db is not None and self._pid == os.getpid():
+            return self._db
+        if self.folder is None or not (create or (self.folder / self.DB).is_file()):
+            return None
+        import sqlite3
+        if self._db is not None:
+            _INHERITED.append(self._db)  # the parent's: neither used nor closed here
+        self.folder.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.folder / self.DB, timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        stamp = f"{self.version}|{self.years[0]}-{self.years[1]}"
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None or row[0] != stamp:
+            # Another parser (perhaps another table), other years: nothing in it holds.
+            db.execute("DROP TABLE IF EXISTS files")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+        db.execute("CREATE TABLE IF NOT EXISTS files (dir TEXT, name TEXT, size INT, mtime INT, ino INT, ctime INT, "
+                   "sha TEXT, seg TEXT, off INT, len INT, problems BLOB, aid TEXT, hoff INT, hlen INT, "
+                   "PRIMARY KEY (dir, name)) WITHOUT ROWID")
+        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg, len, hlen)")
+        self._db, self._pid = db, os.getpid()
+        return db
+
+    def folder_rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
+        """The rows of one folder of the archive ("2024/06/30"), by file name,
+        as they are stored (``known`` reads one): a rebuild compares every
+        file's stat with its row, and a tuple costs a tenth of a Known."""
+        db = self.db()
+        if db is None:
+            return {}
+        return {row[0]: row for row in db.execute(
+            "SELECT name, size, mtime, ino, ctime, sha, seg, off, len, problems, aid, hoff, hlen FROM files "
+            "WHERE dir = ?", (folder,))}
+
+    def empty(self) -> bool:
+        db = self.db()
+        return db is None or db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+
+    def put(self, rows: Iterable[tuple[str, Known]]) -> None:
+        """Record files as read (replacing their rows), in one transaction."""
+        db = self.db(create=True)
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (_row(rel, k) for rel, k in rows))
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
 
 
-def write_segment(folder: Path, items: Iterable[tuple[str, Any]]) -> dict[str, tuple[str, int, int]]:
-    """Pickle items one after another into a new segment file of folder;
-    where each one went. Streamed: no pickle is kept once written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
-    out: dict[str, tuple[str, int, int]] = {}
-    offset = 0
-    with open(folder / name, "wb") as fh:
-        for key, item in items:
-            blob = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-            fh.write(blob)
-            out[key] = (name, offset, len(blob))
-            offset += len(blob)
-    if not out:
-        (folder / name).unlink()
-    return out
+_INHERITED: list[Any] = []
+
+
+def known(row: tuple[Any, ...]) -> Known:
+    """A row of ParseCache.folder_rows as a Known."""
+    _name, size, mtime, ino, ctime, sha, seg, off, length, problems, aid, hoff, hlen = row
+    return Known((size, mtime, ino, ctime), sha, (seg, off, length) if seg is not None else None,
+                 pickle.loads(problems) if problems else (), aid, (seg, hoff, hlen) if hoff is not None else None)
+
+
+def _row(rel: str, k: Known) -> tuple[Any, ...]:
+    folder, _, name = rel.rpartition("/")
+    seg, off, length = k.where or (None, None, None)
+    assert k.head is None or k.head[0] == seg  # an item and its head share a segment
+    problems = pickle.dumps(k.problems, protocol=pickle.HIGHEST_PROTOCOL) if k.problems else None
+    return (folder, name, *k.stat, k.sha, seg, off, length, problems, k.aid, *(k.head or (None, None, None))[1:])
+
+
+class Segment:
+    """A new segment file of the parse cache in ``folder``, items pickled one
+    after another as they are added; ``add`` tells where each one went."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
+        self.path = folder / self.name
+        self._fh = open(self.path, "wb")
+        self._offset = 0
+
+    def add(self, item: Any) -> tuple[str, int, int]:
+        return self.add_pickled(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def add_parsed(self, item: Any) -> tuple[tuple[str, int, int], tuple[str, int, int] | None]:
+        """A parsed file, and an article's head after it: (where, head's where)."""
+        return self.add(item), (self.add(head(item)) if isinstance(item, Article) else None)
+
+    def add_pickled(self, blob: bytes) -> tuple[str, int, int]:
+        self._fh.write(blob)
+        where = (self.name, self._offset, len(blob))
+        self._offset += len(blob)
+        return where
+
+    def close(self) -> None:
+        self._fh.close()
+        if not self._offset:
+            self.path.unlink()
+
+
+def head(a: Article) -> Article:
+    """An article without what only its own page shows: the body (but for
+    the words a headline is made of when none is printed), source, review
+    flags, credit and dateline. Lists, issues, 版 and feeds are planned from
+    heads; a million heads fit in memory where a million bodies would not."""
+    headline = a.headline
+    # A made-up headline is kept by its words alone, unless they read differently on their own.
+    body = "" if a.title or a.kicker else headline if derived_title(headline, "") == headline else a.body
+    # Positional, not dataclasses.replace (four times the cost, for every article of every planned build).
+    return Article(a.id, a.date, a.page, a.position, a.section, None, a.kind, a.kicker, a.title, a.subtitle,
+                   a.bylines, a.photographers, None, None, a.continued_from_page, a.continued_to_page, None, (),
+                   body, a.path, a.body_line)
 
 
 class Scan:
@@ -902,24 +1011,37 @@ class Scan:
     the parsed files, unpickled from the cache only when asked for."""
 
     def __init__(self, files: dict[str, str], problems: tuple[Problem, ...], cache: ParseCache,
-                 fresh: dict[str, Any]):
+                 fresh: dict[str, Any], read: dict[str, Known] | None = None):
         self.files = files          # path -> content hash, in path order
         self.problems = problems    # every file's, in path order, then duplicate ids
-        self.cache = cache          # exactly the files just read
-        self.parsed = fresh         # key -> item parsed in this run (not in the cache's segments yet)
+        self.cache = cache
+        self.parsed = fresh         # path -> item parsed in this run (not in the cache's segments yet)
+        self.read = read or {}      # path -> what the cache is to record of the files read in this run
         self._archive: Archive | None = None
+        self._heads: Archive | None = None
         self._segments: dict[str, int] = {}  # open segment files
+        self._folder: tuple[str, dict[str, Any]] = ("\0", {})  # the cache's rows of the folder last asked about
 
-    def item(self, rel: str) -> Any:
-        key = f"{rel}\0{self.files[rel]}"
-        if key in self.parsed:
-            return self.parsed[key]
-        where = self.cache.entries[key][0]
-        if where is None:
+    def known(self, rel: str) -> Known | None:
+        hit = self.read.get(rel)
+        if hit is not None:
+            return hit
+        folder, _, name = rel.rpartition("/")
+        if self._folder[0] != folder:  # items are mostly asked for in path order: a folder at a time
+            self._folder = (folder, self.cache.folder_rows(folder))
+        row = self._folder[1].get(name)
+        return None if row is None else known(row)
+
+    def item(self, rel: str, heads: bool = False) -> Any:
+        """The file's parsed item (None when it could not be parsed); with
+        ``heads``, an article as its head (format.head), read alone."""
+        if rel in self.parsed:
+            item = self.parsed[rel]
+            return head(item) if heads and isinstance(item, Article) else item
+        known = self.known(rel)
+        if known is None or known.where is None:
             return None
-        if isinstance(where, bytes):
-            return pickle.loads(where)
-        name, offset, length = where
+        name, offset, length = known.head if heads and known.head is not None else known.where
         return pickle.loads(self.blob(name, offset, length))
 
     def blob(self, segment: str, offset: int, length: int) -> bytes:
@@ -940,72 +1062,98 @@ class Scan:
     def __del__(self) -> None:
         self.close()
 
+    def heads(self) -> Archive:
+        """The archive as planning sees it: every article as its ``head``, in
+        archive order, never all the bodies at once (they are read again, one
+        page at a time, when the pages render)."""
+        if self._heads is None:
+            self._heads = self._collect(heads=True)
+        return self._heads
+
     def archive(self) -> Archive:
         if self._archive is None:
-            articles: list[Article] = []
-            pages: list[PageInfo] = []
-            for rel in self.files:
-                item = self.item(rel)
-                if item is not None:
-                    (articles if isinstance(item, Article) else pages).append(item)
-            articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
-            pages.sort(key=lambda p: (p.date, p.page))
-            self._archive = Archive(tuple(articles), tuple(pages), self.problems)
+            self._archive = self._collect(heads=False)
         return self._archive
 
+    def _collect(self, heads: bool) -> Archive:
+        articles: list[Article] = []
+        pages: list[PageInfo] = []
+        for rel in self.files:
+            item = self.item(rel, heads)
+            if isinstance(item, Article):
+                articles.append(item)
+            elif item is not None:
+                pages.append(item)
+        articles.sort(key=lambda a: (a.date, a.page, a.position, a.id))
+        pages.sort(key=lambda p: (p.date, p.page))
+        return Archive(tuple(articles), tuple(pages), self.problems)
 
-def scan_archive(root: Path, cache: ParseCache | None = None, parsed: dict[str, Any] | None = None,
-                 only: Callable[[str], bool] | None = None, years: tuple[int, int] = DEFAULT_YEARS) -> Scan:
+
+
+def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None,
+                 years: tuple[int, int] = DEFAULT_YEARS, under: str = "", spill: Segment | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
-    (nor read, when their stat is unchanged); ``parsed`` holds the items of
-    cache entries not pickled yet (an earlier scan's ``parsed``). ``only``
+    (nor read, when their stat is unchanged); what the scan read is in its
+    ``read`` (for the cache to record) and ``parsed``. ``only``
     (optional) limits reading to the relative paths it accepts, so several
-    processes can each parse a share of a large archive.
+    processes can each parse a share of a large archive. ``under`` (a
+    folder of root, such as a year's "2024") reads that folder alone, without
+    walking the rest: a partition build. With ``spill`` every file parsed
+    goes straight into that segment of the cache, and none stays in memory.
     """
-    old = cache if cache is not None and cache.years == years else ParseCache({}, {}, cache.folder if cache else None)
-    entries: dict[str, CacheEntry] = {}
-    stats: dict[str, tuple[int, int, int, int, str]] = {}
+    old = cache if cache is not None else ParseCache(None, years)
+    read: dict[str, Known] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}
     ids: list[tuple[str, str]] = []
     if not root.is_dir():
-        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache({}, {}), {})
-    listed, problems = _archive_files(str(root))
+        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
+    listed, problems = _archive_files(str(root), under)
+    here, rows = "\0", {}
     for rel, f in listed:
         if only is not None and not only(rel):
             continue
+        folder, _, name = rel.rpartition("/")
+        if folder != here:
+            here, rows = folder, old.folder_rows(folder)
         raw: bytes | None = None
         st = f.stat()
         sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        known = old.stats.get(rel)
-        if known is not None and known[:4] == sig and f"{rel}\0{known[4]}" in old.entries:
-            digest = known[4]
+        row = rows.get(name)
+        if row is not None and row[1:5] == sig:
+            digest = row[5]
         else:
             raw = _read(f.path)
             digest = sha256_bytes(raw)
-        stats[rel] = (*sig, digest)
         files[rel] = digest
-        key = f"{rel}\0{digest}"
-        hit = old.entries.get(key)
-        if hit is not None and parsed is not None and key in parsed:
-            fresh[key] = parsed[key]
-        elif hit is None:
+        if row is not None and row[5] == digest:
+            if row[1:5] == sig:  # the common case: nothing to record, nothing to make
+                if row[9] is not None:
+                    problems.extend(pickle.loads(row[9]))
+                if row[10] is not None:
+                    ids.append((row[10], rel))
+                continue
+            had = known(row)  # touched, not changed: only its stat is new
+            read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
+        else:
             item, found = _parse_file(rel, raw if raw is not None else _read(f.path), years)
-            fresh[key] = item
-            hit = (None, found, item.id if isinstance(item, Article) else None)
-        entries[key] = hit
-        problems.extend(hit[1])
-        if hit[2] is not None:
-            ids.append((hit[2], rel))
+            where, head_where = (None, None) if spill is None or item is None else spill.add_parsed(item)
+            read[rel] = hit = Known(sig, digest, where, found, item.id if isinstance(item, Article) else None,
+                                    head_where)
+            if spill is None:
+                fresh[rel] = item
+        problems.extend(hit.problems)
+        if hit.aid is not None:
+            ids.append((hit.aid, rel))
     seen: dict[str, str] = {}
     for aid, rel in ids:
         if aid in seen:
             problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
         else:
             seen[aid] = rel
-    return Scan(files, tuple(problems), ParseCache(entries, stats, old.folder, years), fresh)
+    return Scan(files, tuple(problems), old, fresh, read)
 
 
 def _parse_file(rel: str, raw: bytes,
@@ -1030,7 +1178,7 @@ def read_archive(root: Path, only: Callable[[str], bool] | None = None,
     return scan_archive(root, only=only, years=years).archive()
 
 
-def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
+def _archive_files(root: str, under: str = "") -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
     """Every article and page file under root as (relative path, entry), in
     path order, and a problem for each one that cannot be read as such. One
     scandir per folder instead of a Path and a stat per file: a rebuild of a
@@ -1067,7 +1215,10 @@ def _archive_files(root: str) -> tuple[list[tuple[str, os.DirEntry[str]]], list[
                 continue
             out.append((prefix + e.name, e))
 
-    walk(root, "")
+    if not under:
+        walk(root, "")
+    elif os.path.isdir(os.path.join(root, under)):
+        walk(os.path.join(root, under), under + "/")
     return out, problems
 
 
@@ -1092,6 +1243,6 @@ def near_miss(word: str, choices: Iterable[str]) -> str | None:
 __all__ = [
     "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
-    "ParseCache", "Scan", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
-    "split_front_matter", "write_segment",
+    "Known", "ParseCache", "Scan", "known", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
+    "split_front_matter", "head", "Segment",
 ]

@@ -20,6 +20,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="fail at once when another build (or 'serve') is building the same folder, instead of waiting")
     parser.add_argument("--allow-empty", action="store_true",
                         help="replace a site that has articles with an empty one (an archive with no articles)")
+    split = parser.add_mutually_exclusive_group()
+    split.add_argument("--partition", type=int, metavar="YEAR",
+                       help="build one year's pages alone, as one job of several (default --out: build-YEAR beside "
+                            "the output folder); a final build with --merge makes the site of them")
+    split.add_argument("--merge", type=Path, nargs="+", metavar="DIR", default=(),
+                       help="build the whole site, taking every page the partition folders DIR hold unchanged "
+                            "from them (the same site as a single build)")
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
@@ -38,9 +45,16 @@ def run(args: argparse.Namespace) -> int:
     if not articles.is_dir():
         print(no_articles(articles), file=sys.stderr)
         return 1
-    result = build_site(config, articles_dir=articles, out_dir=args.out or config.output_for(args.articles),
-                        base_url=args.base_url, strict=args.strict, progress=args.progress, wait=args.wait,
-                        allow_empty=args.allow_empty)
+    if args.partition is not None:
+        from ..site.partition import build_partition
+        site = config.output_for(args.articles)
+        out = args.out or site.with_name(f"{site.name}-{args.partition:04d}")
+        result = build_partition(config, args.partition, articles_dir=articles, out_dir=out, base_url=args.base_url,
+                                 strict=args.strict, progress=args.progress, wait=args.wait)
+    else:
+        result = build_site(config, articles_dir=articles, out_dir=args.out or config.output_for(args.articles),
+                            base_url=args.base_url, strict=args.strict, progress=args.progress, wait=args.wait,
+                            allow_empty=args.allow_empty, merge=args.merge)
     for p in in_folder(result.problems, articles):
         print(p, file=sys.stderr)
     out = display_path(result.out_dir)
@@ -50,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"built {out}: {result.rendered} page(s) rendered, {result.reused} unchanged, "
           f"{result.written} file(s) written in {result.seconds:.2f} s", file=sys.stderr)
-    if not (args.base_url if args.base_url is not None else config.base_url):
+    if not (args.base_url if args.base_url is not None else config.base_url) and args.partition is None:
         print("warning: no base_url: feed.xml and sitemap.xml hold relative links, which feed readers and "
               "search engines do not accept; set base_url in site.yaml (or pass --base-url) before publishing",
               file=sys.stderr)

@@ -8,10 +8,12 @@
 3. load the theme and compile every template (compiled code is cached);
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the manifest recorded;
+   pages from the contexts the manifest recorded; load the manifests of the
+   partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``: pages whose content hash is unchanged since
-   the last build are hard-linked from the previous output, the rest are
+   the last build, or is the one a merged partition made the page with, are
+   hard-linked from the previous output or the partition, the rest are
    rendered (on every core when there are many), while this process saves
    the parse cache and makes feeds and sitemap;
 7. robots.txt, static files and the search index;
@@ -35,13 +37,13 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, scan_archive, write_segment
+from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive
 from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -69,12 +71,22 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = ()) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
-    false makes this one fail at once."""
-    started = time.perf_counter()
+    false makes this one fail at once. ``merge``: partition folders
+    (partition.py) whose pages this build links wherever they are the ones it plans."""
     out = Path(out_dir or config.output_dir).resolve()
+    return locked(config, out, wait, on_wait, lambda: _build_site(
+        config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
+        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge)))
+
+
+def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
+           run: Callable[[], BuildResult]) -> BuildResult:
+    """Run a build holding the output folder's lock, with the cyclic garbage
+    collector off; a failure to write (a full disk) is a failed build."""
+    started = time.perf_counter()
     try:
         lock = publish.build_lock(out, config.root.resolve() / ".cache" / "wxnews-site", wait=wait,
                                   on_wait=on_wait or (lambda text: print(text, file=sys.stderr, flush=True)))
@@ -90,8 +102,7 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
     gc.disable()
     try:
         with lock:
-            return _build_site(config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict,
-                               progress=progress, allow_empty=allow_empty)
+            return run()
     except OSError as exc:  # a full disk, a folder made read-only: the new site was removed, the old one stands
         where = f" ({exc.filename})" if exc.filename else ""
         return BuildResult(False, [Problem(str(out), 0, f"writing the site failed: {exc.strerror or exc}{where}")], 0,
@@ -102,7 +113,8 @@ def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir:
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None, allow_empty: bool = False) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = ()
+                ) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -137,22 +149,25 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
     # 4. plan
     t = time.perf_counter()
-    salt = _salt(env, config, base)
+    salt = salt_of(env, config, base)
     old = manifest.load(cache_dir)
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
-    edited = bodies_only(old, salt, out_dir, scan)
+    edited = None if merge else bodies_only(old, salt, out_dir, scan)
     site: Any
     if edited is None or old.plan is None:
-        site = plan_mod.collect(scan.archive(), config)
-        pages = _plan(site, config, env, base)
+        site = plan_mod.collect(scan.heads(), config)
+        pages = plan_pages(site, config, env, base)
         problems += collisions(pages)
     else:
         site = _LazySite(scan, config)
-        pages = [Page(path, "article.html", {"article": a, **pickle.loads(blob)}, a.path or a.id)
-                 for rel, a in edited.items() for path, blob in (old.plan.contexts[rel],)]
+        pages = [Page(path, "article.html", {"article": a, **manifest.load_context(cache_dir, where)}, a.path or a.id)
+                 for rel, a in edited.items() for path, where in (old.plan.contexts[rel],)]
+    # The partitions merged: their pages by path, with the digest each was made with.
+    parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
+    problems += unmergeable
     timings["plan"] = time.perf_counter() - t
 
     # 5. stop before writing anything when something is wrong
@@ -184,7 +199,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         planned = {p.path: p for p in pages}
         # Nothing to reuse (a first build, or one into another folder): every
         # page is rendered, and the workers hash what they render.
-        first = edited is None and not kept and (old.out_dir != str(out_dir) or not old.pages)
+        first = edited is None and not kept and not parts and (old.out_dir != str(out_dir) or not old.pages)
         digests: dict[str, str] = {}
         todo: list[Page] = []
         unplanned: list[str] = []  # pages to render that the short plan left out
@@ -207,12 +222,14 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
                 os.unlink(target)  # may be a hard link into the current site
             if old.unchanged(out_dir, path, d) and _link(os.path.join(out_dir, path), target, folders):
                 reused += 1
+            elif parts.get(path, ("", ""))[1] == d and _link(os.path.join(parts[path][0], path), target, folders):
+                reused += 1  # made by a partition with exactly this page's content
             elif path in planned:
                 todo.append(planned[path])
             else:
                 unplanned.append(path)  # a page of the last build gone from its folder
         if unplanned:
-            everything = {p.path: p for p in _plan(site, config, env, base)}
+            everything = {p.path: p for p in plan_pages(site, config, env, base)}
             todo += [everything[path] for path in unplanned]
         for path in kept:  # pages no longer in the site
             os.unlink(urls.inside(partial, path))
@@ -221,11 +238,11 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # A planned build may have to index the whole archive, the longest part
         # of a cold build: it runs in a process of its own while the pages
         # render. Body edits patch the index in a moment, after the pages.
-        search = Forked(lambda: write_search(site, partial, config, cache_dir, previous=out_dir, sources=files),
+        search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
                         fork=len(todo) >= PARALLEL_FROM) if edited is None else None
         # Feeds and sitemap are made while the workers render.
-        done = render_pages(env, todo, partial, config, base, _progress(progress, len(todo)),
-                            account=(salt, files) if first else None,
+        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
+                            account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
                                                          pages if edited is None else None))
         timings["render"] = time.perf_counter() - t
@@ -240,8 +257,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         digests.update(done.digests)
         feed_files, sitemap, shapes = done.meanwhile
         if edited is None:
-            plan = manifest.Plan(salt, dict(files), shapes, _contexts(pages, digests, done.contexts, old), sitemap,
-                                 feed_files)
+            plan = manifest.Plan(salt, dict(files), shapes, manifest.compact_contexts(
+                cache_dir, _contexts(pages, digests, done.contexts, old, cache_dir)), sitemap, feed_files)
         else:
             assert old.plan is not None
             plan = dataclasses.replace(old.plan, files=dict(files), feeds=feed_files)
@@ -256,7 +273,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
         if search is None:
-            problems += write_search(site, partial, config, cache_dir, previous=out_dir, sources=files,
+            problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
                                      edited=edited.values() if edited else ())
         else:
             problems += search.result()
@@ -276,6 +293,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     try:
         manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests,
                                                    old.pages if (spare / MARKER).is_file() else {}, plan))
+        manifest.drop_unused_contexts(cache_dir, plan)
     except OSError:
         pass  # the site is published; without a manifest the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
@@ -285,39 +303,35 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
 # ---------------------------------------------------------------- reading
 
-def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> tuple[Scan, Callable[[], None]]:
+def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS,
+         under: str = "") -> tuple[Scan, Callable[[], None]]:
     """scan_archive with parsed files cached by path and content hash, and the
     function that saves the cache (the build calls it while rendering). A cold
     read of a large archive parses half the files in a second process
-    (YAML is most of its cost); this process keeps its own half as parsed."""
-    cache = manifest.load_parsed(cache_dir)
-    if cache.years != years:  # files were checked against other years: read them all again
-        cache = ParseCache({}, {}, cache.folder, years)
-    stored = bool(cache.entries)
-    parsed: dict[str, Any] = {}
-    if not stored and articles_dir.is_dir():
+    (YAML is most of its cost) in two processes, each pickling its half
+    into a segment of the cache, from which the build reads articles as needed.
+    ``under``: one folder of the archive alone (a partition, see partition.py)."""
+    cache = manifest.load_parsed(cache_dir, years)
+    if cache.empty() and articles_dir.is_dir():
         import multiprocessing  # only here and for rendering: a rebuild need not import them
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
-                sum(1 for _ in itertools.islice(articles_dir.rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
+                sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            with fork_pool(1) as pool:
-                theirs = pool.submit(_parse_share, articles_dir, 1, 2, cache_dir, years)
-                mine = scan_archive(articles_dir, only=_share(0, 2), years=years)
-                part = theirs.result()
-            with open(part, "rb") as fh:
-                share = pickle.load(fh)
-            part.unlink()
-            for got in (share, mine.cache):
-                cache.entries.update(got.entries)
-                cache.stats.update(got.stats)
-            parsed = mine.parsed
-    scan = scan_archive(articles_dir, cache, parsed, years=years)
+            # Both halves in children, straight into segments of the cache:
+            # this process keeps no parsed article (a million would not fit).
+            with fork_pool(2) as pool:
+                halves = [pool.submit(_parse_share, articles_dir, i, 2, cache_dir, years, under) for i in range(2)]
+                parts = [half.result() for half in halves]
+            for part in parts:
+                with open(part, "rb") as fh:
+                    cache.put(pickle.load(fh).items())
+                part.unlink()
+    scan = scan_archive(articles_dir, cache, years=years, under=under)
     saved = False
 
     def save() -> None:
         nonlocal saved
-        if not saved and (scan.parsed or not stored or scan.cache.stats != cache.stats
-                          or scan.cache.entries.keys() != cache.entries.keys()):
+        if not saved:
             manifest.save_parsed(cache_dir, scan)
         saved = True
 
@@ -328,16 +342,16 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int]) -> Path:
-    scan = scan_archive(root, only=_share(index, shares), years=years)
-    # Pickled here, on this core, straight into a segment of the cache.
-    entries = scan.cache.entries
-    for key, where in write_segment(cache_dir / manifest.PARSED,
-                                    ((k, item) for k, item in scan.parsed.items() if item is not None)).items():
-        entries[key] = (where, *entries[key][1:])
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> Path:
+    # Pickled here, on this core, straight into a segment of the cache, file by file.
+    segment = Segment(cache_dir / manifest.PARSED)
+    try:
+        scan = scan_archive(root, only=_share(index, shares), years=years, under=under, spill=segment)
+    finally:
+        segment.close()
     out = cache_dir / f".share-{index}.pickle"
     with open(out, "wb") as fh:
-        pickle.dump(ParseCache(entries, scan.cache.stats, years=years), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(scan.read, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
@@ -350,11 +364,11 @@ class _LazySite:
 
     @property
     def articles(self) -> tuple[Article, ...]:
-        return self._scan.archive().articles  # what collect would give, without collecting
+        return self._scan.heads().articles  # what collect would give, without collecting
 
     def __getattr__(self, name: str) -> Any:
         if self._site is None:
-            self._site = plan_mod.collect(self._scan.archive(), self._config)
+            self._site = plan_mod.collect(self._scan.heads(), self._config)
         return getattr(self._site, name)
 
 
@@ -419,7 +433,7 @@ def collisions(pages: list[Page]) -> list[Problem]:
     return out
 
 
-def _plan(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
+def plan_pages(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
     pages = plan_mod.plan(site, config)
     # The 404 page is served at whatever depth the missing URL had, so its
     # links are absolute whenever a base URL is known (also one given on the
@@ -474,11 +488,9 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     if pages is None:
         assert last is not None
         wanted = [(spec, rels) for _key, _data, spec, rels in last.feeds.values()]
-        article: Any = scan.item
     else:
-        by_id = {a.id: a for a in site.articles}
-        wanted = [(spec, tuple(by_id[e.story.id].path for e in spec.entries)) for spec in feeds.specs(site, config)]
-        article = {a.path: a for a in site.articles}.__getitem__
+        by_id = {a.id: a.path for a in site.articles}
+        wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
     out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
     for spec, rels in wanted:
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
@@ -489,7 +501,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         if hit is not None and hit[0] == key:
             out[spec.path] = hit
             continue
-        shown = {e.story.id: article(rel) for e, rel in zip(spec.entries, rels)}
+        shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if pages is None:
         assert last is not None
@@ -498,33 +510,37 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     return out, feeds.sitemap(html, base)
 
 
-def _context(page: Page) -> bytes:
+def _context(page: Page) -> dict[str, Any]:
     """An article page's context without the article, as the next build's short plan takes it."""
-    return pickle.dumps({k: v for k, v in page.context.items() if k != "article"}, protocol=pickle.HIGHEST_PROTOCOL)
+    return {k: v for k, v in page.context.items() if k != "article"}
 
 
-def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, bytes]],
-              old: manifest.Manifest) -> dict[str, tuple[str, bytes]]:
+def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, manifest.Where]],
+              old: manifest.Manifest, cache_dir: Path) -> dict[str, tuple[str, manifest.Where]]:
     """Every article page's recorded context: made by the render workers, the
     last build's where the page's digest is unchanged, else pickled here."""
     last = old.plan.contexts if old.plan is not None else {}
-    out: dict[str, tuple[str, bytes]] = {}
-    for p in pages:
-        if p.template != "article.html" or "article" not in p.context:
-            continue
-        rel = p.context["article"].path
-        got = made.get(rel)
-        if got is None:
-            had = last.get(rel)
-            got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
-                else (p.path, _context(p))
-        out[rel] = got
+    out: dict[str, tuple[str, manifest.Where]] = {}
+    segment = Segment(manifest.contexts_folder(cache_dir))
+    try:
+        for p in pages:
+            if p.template != "article.html" or "article" not in p.context:
+                continue
+            rel = p.context["article"].path
+            got = made.get(rel)
+            if got is None:
+                had = last.get(rel)
+                got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
+                    else (p.path, segment.add(_context(p)))
+            out[rel] = got
+    finally:
+        segment.close()
     return out
 
 
 # ---------------------------------------------------------------- writing
 
-def _salt(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
+def salt_of(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
     h = hashlib.sha256()
     h.update(render.templates_digest(env).encode())
     # Where the project lies is no part of any page (overrides count through
@@ -593,31 +609,40 @@ _JOB: dict[str, Any] = {}
 class Rendered:
     problems: list[Problem]
     digests: dict[str, str]                    # with an account: each page's digest
-    contexts: dict[str, tuple[str, bytes]]     # and each article page's context (see _context)
+    contexts: dict[str, tuple[str, manifest.Where]]  # and where each article page's context went (_context)
     meanwhile: Any = None                      # what the main process made while the workers rendered
 
 
-def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str], dict[str, tuple[str, bytes]]]:
-    env, pages, partial, config, base, account = (
-        _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account"))
+def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str],
+                                                  dict[str, tuple[str, manifest.Where]]]:
+    env, pages, partial, config, base, account, whole = (
+        _JOB[k] for k in ("env", "pages", "partial", "config", "base", "account", "whole"))
     problems: list[Problem] = []
     digests: dict[str, str] = {}
-    contexts: dict[str, tuple[str, bytes]] = {}
+    contexts: dict[str, tuple[str, manifest.Where]] = {}
     folders: set[str] = set()
+    # Contexts go to a segment file of the cache as they are made, not back to the build process.
+    segment = Segment(account[2]) if account is not None and account[2] is not None else None
     site_vars = {"title": config.title, "paper": config.paper, "base_url": base, "language": config.language}
     for page in pages[start:stop]:
         root = page.root if page.root is not None else urls.root_for(page.path)
+        context = page.context
+        if page.template == "article.html" and "article" in context:
+            # Planned with the article's head: its page shows the whole article, read for it alone.
+            context = {**context, "article": whole(context["article"].path)}
         try:
-            html = env.get_template(page.template).render(page.context, root=root, path=page.path, site=site_vars)
+            html = env.get_template(page.template).render(context, root=root, path=page.path, site=site_vars)
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
             where, line = _template_frame(exc, page.template)
             problems.append(Problem(where, line, f"rendering {page.path} ({page.origin}): {exc}"))
             continue
         _write(urls.inside(partial, page.path), html.encode("utf-8"), folders)
         if account is not None:
-            digests[page.path] = manifest.digest(page, *account)
-            if page.template == "article.html" and "article" in page.context:
-                contexts[page.context["article"].path] = (page.path, _context(page))
+            digests[page.path] = manifest.digest(page, account[0], account[1])
+            if segment is not None and page.template == "article.html" and "article" in page.context:
+                contexts[page.context["article"].path] = (page.path, segment.add(_context(page)))
+    if segment is not None:
+        segment.close()
     return stop - start, problems, digests, contexts
 
 
@@ -634,14 +659,16 @@ def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
 
 
 def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, config: SiteConfig, base: str,
-                 bar: "Progress | None", account: tuple[str, dict[str, str]] | None = None,
+                 bar: "Progress | None", whole: Callable[[str], Any],
+                 account: tuple[str, dict[str, str], Path | None] | None = None,
                  meanwhile: Callable[[], Any] | None = None) -> Rendered:
-    """Render the pages into partial, on every core when there are many.
+    """Render the pages into partial, on every core when there are many;
+    ``whole`` reads an article file's whole article (Scan.item).
 
-    With ``account`` (salt, file hashes) the workers also hash each page and
-    record each article page's context; ``meanwhile`` runs in this process
+    With ``account`` (salt, file hashes, folder) the workers also hash each
+    page and record each article page's context in a segment of the folder; ``meanwhile`` runs in this process
     while they work."""
-    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account)
+    _JOB.update(env=env, pages=todo, partial=partial, config=config, base=base, account=account, whole=whole)
     ranges = [(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
     done = Rendered([], {}, {})
     try:
@@ -685,7 +712,29 @@ def copy_static(target: Path) -> int:
     return count
 
 
-def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_dir: Path,
+class WholeArticles:
+    """The archive's articles, whole and in archive order, read again from
+    the parse cache on every pass: the re-iterable source the search index is
+    written from (never all the bodies in memory at once). The order is the
+    planned site's, taken when first asked for (a rebuild that patches the
+    index after body edits never asks)."""
+
+    def __init__(self, scan: Scan, site: Any):
+        self._scan, self._site, self._rels = scan, site, None
+
+    def _paths(self) -> list[str]:
+        if self._rels is None:
+            self._rels = [a.path for a in self._site.articles]
+        return self._rels
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    def __iter__(self) -> Iterator[Article]:
+        return map(self._scan.item, self._paths())
+
+
+def write_search(articles: WholeArticles, partial: Path, config: SiteConfig, cache_dir: Path,
                  previous: Path | None = None, sources: dict[str, str] | None = None,
                  edited: Iterable[Article] = ()) -> list[Problem]:
     """The search index; ``edited``: the articles whose bodies alone changed
@@ -699,7 +748,7 @@ def write_search(site: plan_mod.Site, partial: Path, config: SiteConfig, cache_d
     if edited and previous is not None and \
             patch_edits(edited, urls.article, sources or {}, partial, previous, config, cache_dir) is not None:
         return []
-    write_index(list(site.articles), partial, config, cache_dir, urls.article, previous=previous, sources=sources)
+    write_index(articles, partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
 
@@ -756,7 +805,7 @@ class Progress:
         self.stream.flush()
 
 
-def _progress(wanted: bool | None, total: int) -> Progress | None:
+def progress_bar(wanted: bool | None, total: int) -> Progress | None:
     if wanted is None:
         wanted = sys.stderr.isatty() and not os.environ.get("CI") and total >= PARALLEL_FROM
     return Progress(total) if wanted and total else None

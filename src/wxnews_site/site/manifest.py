@@ -12,18 +12,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import pickle
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .. import __version__
-from ..format import DEFAULT_YEARS, ParseCache, Scan, write_segment
+from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
-VERSION = 2
+VERSION = 3  # 3: contexts in segment files
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -89,8 +90,9 @@ class Plan:
 
     ``files`` holds the content hash of every article and page file the site
     was built from, ``shapes`` each article file's planning hash
-    (pages.shape), ``contexts`` each article file's page path and page
-    context without the article itself (pickled; unpickled only for the
+    (pages.shape), ``contexts`` each article file's page path and where its
+    page context without the article itself lies (pickled in a segment file
+    of the cache's contexts folder, never all in memory; read only for the
     pages rendered again), ``sitemap`` the sitemap's bytes and ``feeds`` each
     feed's digest of what it shows, bytes, FeedSpec and article files. When
     only bodies changed, the plan is the same: the build renders the edited
@@ -101,7 +103,7 @@ class Plan:
     salt: str
     files: dict[str, str]
     shapes: dict[str, str]
-    contexts: dict[str, tuple[str, bytes]]
+    contexts: dict[str, tuple[str, Where]]
     sitemap: bytes
     feeds: dict[str, tuple[str, bytes, Any, tuple[str, ...]]]
 
@@ -119,6 +121,55 @@ class Manifest:
 
 
 MANIFEST = "manifest.pickle"
+CONTEXTS = "contexts"
+Where = tuple[str, int, int]  # a segment file, offset and length (format.Segment)
+
+
+def contexts_folder(cache_dir: Path) -> Path:
+    return cache_dir / CONTEXTS
+
+
+def load_context(cache_dir: Path, where: Where) -> dict[str, Any]:
+    return pickle.loads(_pread(contexts_folder(cache_dir) / where[0], where[2], where[1]))
+
+
+def _pread(path: Path, length: int, offset: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+
+
+SMALL_SEGMENT = 1 << 20
+
+
+def compact_contexts(cache_dir: Path, contexts: dict[str, tuple[str, Where]]) -> dict[str, tuple[str, Where]]:
+    """Each rebuild that plans anew adds a small segment of the contexts it
+    changed: past COMPACT_AFTER of them, their live contexts move into one."""
+    folder = contexts_folder(cache_dir)
+    sizes = {name: (folder / name).stat().st_size for name in {where[0] for _path, where in contexts.values()}}
+    small = {name for name, size in sizes.items() if size < SMALL_SEGMENT}
+    if len(small) <= COMPACT_AFTER:
+        return contexts
+    out = dict(contexts)
+    segment = Segment(folder)
+    try:
+        for rel, (path, (name, offset, length)) in contexts.items():
+            if name in small:
+                out[rel] = (path, segment.add_pickled(_pread(folder / name, length, offset)))
+    finally:
+        segment.close()
+    return out
+
+
+def drop_unused_contexts(cache_dir: Path, plan: Plan) -> None:
+    """Delete the segment files of contexts no page of the plan uses (a
+    rebuild's new contexts go to new segments; those they replace go here)."""
+    used = {where[0] for _path, where in plan.contexts.values()}
+    for f in contexts_folder(cache_dir).glob("seg-*.bin"):
+        if f.name not in used:
+            f.unlink(missing_ok=True)
 
 
 def load(cache_dir: Path) -> Manifest:
@@ -151,15 +202,14 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
 
 # Parsed article and page files by path and content hash (see
 # format.scan_archive): a rebuild parses only the files that changed. The
-# cache is the build's own, in the project's .cache folder: an index (every
-# entry and stat, small) and segment files holding the pickled items, which
-# a build maps and unpickles only as needed. A build appends the files it
-# parsed as a new segment and rewrites the index; segments no entry uses are
-# deleted, and once most of the segments' bytes are stale the live pickles
-# are copied into one.
+# cache is the build's own, in the project's .cache folder: a table of the
+# files (format.ParseCache, SQLite) and segment files holding the pickled
+# items, which a build reads only as needed. A build appends the files it
+# parsed as a new segment and writes their rows alone; segments no row uses
+# are deleted, and once most of the segments' bytes are stale the live
+# pickles are copied into one.
 PARSED = "parsed"
-INDEX = "index.pickle"
-OLD_FILES = ("parsed.pickle", "parsed-delta.pickle")  # written by earlier versions
+OLD_FILES = ("parsed.pickle", "parsed-delta.pickle", "parsed/index.pickle")  # written by earlier versions
 COMPACT_AFTER = 64  # segments, each of a few edited files
 
 
@@ -170,63 +220,117 @@ def parser_version() -> tuple[Any, ...]:
     return (VERSION, __version__, hashlib.sha256(code).hexdigest())
 
 
-def load_parsed(cache_dir: Path) -> ParseCache:
-    folder = cache_dir / PARSED
+def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> ParseCache:
+    """The parse cache of a build; its rows are read as the scan needs them.
+    A damaged database only costs a full parse."""
+    cache = ParseCache(cache_dir / PARSED, years, repr(parser_version()))
     try:
-        with open(folder / INDEX, "rb") as fh:
-            data = pickle.load(fh)
-        if isinstance(data, dict) and data.get("version") == parser_version():
-            return ParseCache(dict(data["entries"]), dict(data["stats"]), folder, tuple(data.get("years", DEFAULT_YEARS)))
-    except Exception:  # noqa: BLE001 - a damaged or outdated cache only costs a full parse
-        pass
-    return ParseCache({}, {}, folder)
-
-
-def _dump(path: Path, data: Any) -> None:
-    # Streamed to the file rather than through atomic_write's bytes: no second
-    # copy of a large index in memory.
-    tmp = path.with_name(f".{path.name}.partial")
-    with open(tmp, "wb") as fh:
-        pickle.dump({"version": parser_version(), **data}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+        cache.empty()
+    except Exception:  # noqa: BLE001 - sqlite3.DatabaseError and kin: start again
+        cache.close()
+        for suffix in ("", "-wal", "-shm"):
+            (cache_dir / PARSED / (ParseCache.DB + suffix)).unlink(missing_ok=True)
+    return cache
 
 
 def save_parsed(cache_dir: Path, scan: Scan) -> None:
-    """Record what the scan read: its new items go to a new segment."""
+    """Record what the scan read: its new items go to a new segment, the rows
+    of the files it read are written, and those of files gone are deleted."""
     folder = cache_dir / PARSED
-    entries = dict(scan.cache.entries)
-    fresh = [(k, item) for k, item in scan.parsed.items() if item is not None and k in entries]
-    fresh += [(k, pickle.loads(e[0])) for k, e in entries.items() if isinstance(e[0], bytes)]
-    for key, where in write_segment(folder, fresh).items():
-        entries[key] = (where, *entries[key][1:])
-    live: dict[str, int] = {}
-    for where, _found, _aid in entries.values():
-        if isinstance(where, tuple):
-            live[where[0]] = live.get(where[0], 0) + where[2]
+    read = dict(scan.read)
+    segment = Segment(folder)
+    try:
+        for rel, item in scan.parsed.items():
+            if item is not None and rel in read:
+                where, head = segment.add_parsed(item)
+                read[rel] = dataclasses.replace(read[rel], where=where, head=head)
+    finally:
+        segment.close()
+    cache = scan.cache
+    if read:
+        cache.put(read.items())
+    db = cache.db()
+    if db is None:
+        return
+    if db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
+        gone = [(d, n) for d, n in db.execute("SELECT dir, name FROM files")
+                if (f"{d}/{n}" if d else n) not in scan.files]
+        db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", gone)
+    elif not read:
+        return  # nothing changed: no segment can have become stale
+    live = _live(db)
     on_disk = {f.name: f.stat().st_size for f in folder.glob("seg-*.bin")}
     stale = sum(size for name, size in on_disk.items() if name in live) - sum(live.values())
     if stale > sum(live.values()) or len(live) > COMPACT_AFTER:
-        # Copy the live pickles into one segment, then the old ones can go.
-        entries = _compacted(scan, entries)
-    _dump(folder / INDEX, {"entries": entries, "stats": scan.cache.stats, "years": scan.cache.years})
-    used = {where[0] for where, _found, _aid in entries.values() if isinstance(where, tuple)}
+        _compact(scan, folder)  # the live pickles copied into one segment, then the old ones can go
+        live = _live(db)
     for name in on_disk:
-        if name not in used:
+        if name not in live:
             (folder / name).unlink(missing_ok=True)
     for old in OLD_FILES:
         (cache_dir / old).unlink(missing_ok=True)
 
 
-def _compacted(scan: Scan, entries: dict[str, Any]) -> dict[str, Any]:
-    assert scan.cache.folder is not None
-    name = f"seg-{os.getpid()}-{time.time_ns()}.bin"
-    moved: dict[str, Any] = {}
-    offset = 0
-    with open(scan.cache.folder / name, "wb") as fh:
-        for key, (where, found, aid) in entries.items():
-            if isinstance(where, tuple):
-                seg, start, length = where
-                fh.write(scan.blob(seg, start, length))
-                moved[key] = ((name, offset, length), found, aid)
-                offset += length
-    return {**entries, **moved}
+def _live(db: Any) -> dict[str, int]:
+    """Each segment's bytes that rows use (an item and its head)."""
+    return dict(db.execute("SELECT seg, SUM(len + COALESCE(hlen, 0)) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+
+
+def _compact(scan: Scan, folder: Path) -> None:
+    db = scan.cache.db()
+    moved = []
+    segment = Segment(folder)
+    try:
+        for d, n, seg, off, length, hoff, hlen in db.execute(
+                "SELECT dir, name, seg, off, len, hoff, hlen FROM files WHERE seg IS NOT NULL"):
+            name, offset, _ = segment.add_pickled(scan.blob(seg, off, length))
+            head = segment.add_pickled(scan.blob(seg, hoff, hlen))[1] if hoff is not None else None
+            moved.append((name, offset, head, d, n))
+    finally:
+        segment.close()
+    db.execute("BEGIN")
+    db.executemany("UPDATE files SET seg = ?, off = ?, hoff = ? WHERE dir = ? AND name = ?", moved)
+    db.execute("COMMIT")
+
+
+# A partition build (site/partition.py) leaves beside its pages a manifest of
+# them: the merging build links every page whose digest it plans too, and
+# renders the rest (pages that see other years: issues at a year's edge,
+# listings, calendars). JSON, one file a partition: CI moves it between jobs.
+PARTITION = "partition.json"
+PARTITION_VERSION = 1
+
+
+def save_partition(folder: Path, salt: str, year: int, pages: dict[str, str]) -> None:
+    data = {"version": [PARTITION_VERSION, __version__], "salt": salt, "year": year, "pages": dict(sorted(pages.items()))}
+    (folder / PARTITION).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+def load_partitions(folders: Iterable[Path], salt: str) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
+    """Every partition's pages: path -> (its folder, digest), and what keeps a
+    partition from being merged (each one's problem names its manifest)."""
+    found: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    years: dict[int, Path] = {}
+    for folder in folders:
+        where = folder / PARTITION
+        try:
+            data = json.loads(where.read_text(encoding="utf-8"))
+            version, year, pages, made_with = data["version"], int(data["year"]), data["pages"], data["salt"]
+        except FileNotFoundError:
+            problems.append(Problem(str(where), 0, "no partition manifest: not a folder made by "
+                                                   "'wxnews-site build --partition YEAR'"))
+            continue
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append(Problem(str(where), 1, f"unreadable partition manifest ({exc}); build the partition again"))
+            continue
+        if version != [PARTITION_VERSION, __version__] or made_with != salt:
+            problems.append(Problem(str(where), 1, "built by another version, or with other templates, site.yaml "
+                                                   "or base URL than this build: build the partition again"))
+            continue
+        if year in years:
+            problems.append(Problem(str(where), 1, f"a second partition of {year} (also {years[year]})"))
+            continue
+        years[year] = folder
+        found.update((path, (str(folder), d)) for path, d in pages.items())
+    return found, problems

@@ -387,4 +387,6 @@ def shape(a: Article) -> str:
     return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
 
 
-_SHAPE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f != "body")
+# What planning is given of an article (format.head keeps these and the headline).
+_SHAPE_FIELDS = tuple(f for f in Article.__dataclass_fields__
+                      if f not in ("body", "paper", "credit", "dateline", "source", "review"))
