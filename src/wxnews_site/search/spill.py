@@ -92,7 +92,8 @@ class Runs:
         self.buffered, self.buffered_bytes = [], 0
 
     def part(self, p: int) -> np.ndarray:
-        """Every value of partition p, run by run (flush first)."""
+        """Every value of partition p, run by run."""
+        self.flush()
         pieces = [_read(self.fd, at + int(b[p]) * 8, int(b[p + 1] - b[p]), U64) for at, b in self.runs]
         return np.concatenate(pieces) if pieces else np.zeros(0, U64)
 
