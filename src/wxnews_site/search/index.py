@@ -177,6 +177,7 @@ class Survey:
     sections: set[str]          # the section filter's
     sample: list[list[str]]     # records of every so many articles, to choose the records' code
     plan: patch.Plan | None     # what changed since the state (None: a full build)
+    last: tuple | None          # the newest article's patch.order_key
 
 
 def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str], sources: Hashes | None,
@@ -203,7 +204,8 @@ def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str]
             url = url_for(a)
             planner.see(a, url, digest(a, config, url, patch.source_hash(sources, a)))
         count += 1
-    return Survey(count, words_of(names), sections, sample, planner.finish(count) if planner else None)
+    return Survey(count, words_of(names), sections, sample, planner.finish(count) if planner else None,
+                  patch.order_key(a) if count else None)
 
 
 def _write_index(source: Source, out_dir: Path, config: SiteConfig, cache_dir: Path,
@@ -273,7 +275,7 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
         write_meta(out, firsts, n_docs, shards, per, cut.total, dict_len, found.sections, build)  # last
         fresh.finish(patch.State(setup, build, None, None, n_docs, n_docs, sum(lengths), n_docs, avgdl, shards, per,
                                  {"g": g_size, "w": w_size}, cut.total, dict_len, dict(cut.freqs),
-                                 words=tuple(found.words)).meta())
+                                 words=tuple(found.words), last=found.last).meta())
     except BaseException:
         fresh.abandon()
         raise

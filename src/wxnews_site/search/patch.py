@@ -46,7 +46,7 @@ from . import packs, tokens
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
-                    record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
+                    record_parts, records, read_varint, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
@@ -85,12 +85,15 @@ class State:
     # which the levels of their untouched articles were made with.
     df_frozen: dict[str, int] = dataclasses.field(default_factory=dict)
     words: tuple[str, ...] = ()      # the site words setup was made with
+    # (date, 版, position, id) of the newest article: an article added after it patches in.
+    last: tuple | None = None
     version: int = VERSION
     store: Store | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def meta(self) -> dict:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "store"}
-        return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words)}
+        return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words),
+                "last": None if self.last is None else list(self.last)}
 
     def row(self, n: int) -> Row | None:
         assert self.store is not None
@@ -115,6 +118,7 @@ def load(cache_dir: Path) -> State | None:
             raise ValueError("another version")
         meta["changed"] = None if meta["changed"] is None else tuple(meta["changed"])
         meta["words"] = tuple(meta["words"])
+        meta["last"] = None if meta.get("last") is None else tuple(meta["last"])
         return State(**meta, store=store)
     except (TypeError, ValueError, KeyError):
         store.close()
@@ -157,6 +161,12 @@ class Plan:
     numbers: int                        # numbers in use, holes included
     urls: dict[int, str] = dataclasses.field(default_factory=dict)       # of the changed, by number
     digests: dict[int, bytes] = dataclasses.field(default_factory=dict)
+    last: tuple | None = None           # the newest article's key (order_key) after the patch
+
+
+def order_key(a: Article) -> tuple:
+    """An article's place in the index's order (as JSON keeps it)."""
+    return (a.date.isoformat(), a.page, a.position, a.id)
 
 
 class Planner:
@@ -202,6 +212,7 @@ class Planner:
             self.failed = True
             return
         self.last = n
+        self.plan = dataclasses.replace(self.plan, last=order_key(a))
         if was != dig:
             self.plan.changed.append((n, a))
             self.plan.urls[n], self.plan.digests[n] = url, dig
@@ -442,54 +453,85 @@ def _first_numbers(current: Path, state: State, old_days: dict[int, str], update
 
 def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str],
                 sources: Mapping[str, str] | Callable[[Article], str | None] | None,
-                out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path) -> IndexStats | None:
-    """Patch the index after articles were edited in place and nothing else changed
-    (the site build knows: same files, same fields but the body, same config);
-    None when a full look at the archive is needed.
+                out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
+                removed: Sequence[str] = ()) -> IndexStats | None:
+    """Patch the index after articles were edited in place, added after the newest
+    (a new day's issue) or removed (``removed``: their ids), when the caller knows
+    that nothing else changed (same files otherwise, same config); None when a full
+    look at the archive is needed (an article inserted among older dates, one whose
+    date changed, a name new to the site words, too many changes).
 
     Every other article is as the state records it, so the archive is not
-    read: a rebuild after one edit costs the edit (a few rows of the state's
-    table), not the whole archive's articles and digests.
+    read: a rebuild costs the changes (a few rows of the state's table), not
+    the whole archive's articles and digests.
     """
     started = time.perf_counter()
-    if previous.resolve() == out_dir.resolve() or not edited:
+    if previous.resolve() == out_dir.resolve() or not (edited or removed):
         return None
     state = load(cache_dir)
     try:
-        return _patch_edits(state, edited, url_for, sources, out_dir, previous, config, cache_dir, started)
+        return _patch_edits(state, edited, removed, url_for, sources, out_dir, previous, config, cache_dir,
+                            started)
     finally:
         close(state)
 
 
-def _patch_edits(state: State | None, edited: Sequence[Article], url_for: Callable[[Article], str],
-                 sources: Mapping[str, str] | Callable[[Article], str | None] | None, out_dir: Path,
-                 previous: Path, config: SiteConfig, cache_dir: Path, started: float) -> IndexStats | None:
+def _patch_edits(state: State | None, edited: Sequence[Article], removed: Sequence[str],
+                 url_for: Callable[[Article], str], sources: Mapping[str, str] | Callable[[Article], str | None] | None,
+                 out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path, started: float
+                 ) -> IndexStats | None:
     current = previous / "search"
     if state is None or state.store is None:
         return None
-    # The site words are the state's: the same config and the same names, or this is no body edit.
+    # The site words are the state's: the same config, and no name new to them.
     if setup_key(state.words, config.search_ranges) != state.setup or _build_of(current) != state.build:
         return None
     try:
         meta = json.loads((current / "meta.json").read_bytes())
     except (OSError, ValueError):
         return None
-    todo = Plan([], [], state.numbers)
+    todo = _edits_plan(state, sorted(edited, key=order_key), removed, url_for, sources, config)
+    if todo is None:
+        return None
+    live = state.live + sum(n >= state.numbers for n, _ in todo.changed) - len(todo.removed)
+    if len(todo.changed) + len(todo.removed) > max(20, PATCH_SHARE * state.live) or not live:
+        return None
+    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
+        return None
+    # The section filter is the current one, with the changed articles' sections.
+    return _apply(state, todo, config, out_dir, current, cache_dir, started, live, meta.get("sections", []))
+
+
+def _edits_plan(state: State, edited: Sequence[Article], removed: Sequence[str], url_for: Callable[[Article], str],
+                sources: Mapping[str, str] | Callable[[Article], str | None] | None, config: SiteConfig
+                ) -> Plan | None:
+    """The plan of patch_edits, or None when a patch cannot follow."""
+    assert state.store is not None
+    todo = Plan([], [], state.numbers, last=state.last)
+    words = set(state.words)
     for a in edited:
         n = state.store.number(a.id)
-        row = state.row(n) if n is not None else None
-        if n is None or row is None or row.date != a.date.isoformat():
-            return None
+        if n is None:  # added: after the newest, with no new name
+            if todo.last is not None and order_key(a) <= tuple(todo.last):
+                return None
+            if not words.issuperset(words_of([*a.bylines, *a.photographers])):
+                return None
+            n, row = todo.numbers, None
+            todo = dataclasses.replace(todo, numbers=n + 1, last=order_key(a))
+        else:
+            row = state.row(n)
+            if row is None or row.date != a.date.isoformat():
+                return None
         url = url_for(a)
         d = digest(a, config, url, source_hash(sources, a))
-        if row.digest != d:
+        if row is None or row.digest != d:
             todo.changed.append((n, a))
             todo.urls[n], todo.digests[n] = url, d
-    if len(todo.changed) > max(20, PATCH_SHARE * state.live):
-        return None
-    # The edited articles' sections are those they had: the section filter is the current one.
-    return _apply(state, todo, config, out_dir, current, cache_dir, started, state.live,
-                  meta.get("sections", []))
+    for aid in removed:
+        n = state.store.number(aid)
+        if n is not None:
+            todo.removed.append(n)
+    return todo
 
 
 def source_hash(sources: Mapping[str, str] | Callable[[Article], str | None] | None, a: Article) -> str | None:
@@ -699,5 +741,6 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
                                                       for n, r in sorted(updates.items())])
     new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
-                                    live=live, length_sum=length_sum, sizes=sizes, df_frozen=df_frozen)
+                                    live=live, length_sum=length_sum, sizes=sizes, df_frozen=df_frozen,
+                                    last=todo.last or state.last)
     return new_state, updates, len(g.dirty), len(w.dirty), texts_cut
