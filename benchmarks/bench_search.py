@@ -336,11 +336,25 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="times to repeat the cold, warm, one-changed builds")
     ap.add_argument("--no-ranges", action="store_true",
                     help="build as for a host that ignores byte ranges (search.ranges: false): a file per piece")
+    ap.add_argument("--index-only", action="store_true",
+                    help="build only the search index of --articles (any size) and measure it: cold build, "
+                         "one changed article, a new day's issue, first-query bytes (see index_only.py)")
+    ap.add_argument("--articles", type=Path, help="the articles folder of --index-only")
+    ap.add_argument("--limit", type=int, help="--index-only: the folder's first N articles only")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    if args.index_only:
+        if args.articles is None:
+            ap.error("--index-only needs --articles DIR")
+        import index_only
+
+        first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
+        index_only.run(args.articles.resolve(), work, args.queries.split(",") if args.queries else first,
+                       first_views, args.limit)
+        return 0
     kinds = {"usual": QUERIES, "long": LONG_QUERIES, **KINDS}
     if args.queries:
         kinds = {"asked": args.queries.split(",")}
@@ -402,6 +416,20 @@ def main() -> int:
         gzipped.shutdown()
         whole.shutdown()
     return 0
+
+
+def first_views(site: Path, queries: list[str]) -> None:
+    """size() of a built site's first views, served with byte ranges, counts unchecked (no oracle)."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            size(browser, url, queries, "served uncompressed (the most a host can make it)", {})
+            browser.close()
+    finally:
+        server.shutdown()
 
 
 def oracle(query: str, texts: dict[str, str]) -> tuple[set[str], set[str]]:

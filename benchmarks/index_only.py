@@ -1,0 +1,237 @@
+"""bench_search.py --index-only: the search index alone, built from an articles folder of any size.
+
+A full site build of a million articles may not be at hand; the index's own
+figures need none. The articles are parsed once into pickled segments of
+SEGMENT articles (``--work/parsed``, kept for the next run), which every pass
+of the index then reads afresh, in order, as the site build's source does:
+the index never holds the archive. Each measured step runs in a forked
+process, so its peak memory and CPU can be read once it has ended:
+
+* cold: ``write_index`` of every article (wall, CPU of all its processes,
+  peak resident memory of the build process and of its largest worker);
+* one changed article, twice (the first patch links every file of the
+  previous index into the spare folder; the second, as in a site's steady
+  state, only what the last build changed);
+* a new day's issue of 100 articles (copies of the archive's first 100, dated
+  the day after its last), patched from the changes alone;
+
+then the first-query download in headless Chromium, the search page taken
+from a small site built from the folder's first articles with the large
+index linked into it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import pickle
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from wxnews_site.config import SiteConfig
+from wxnews_site.format import FormatError, article_relpath, parse_article
+from wxnews_site.model import Article
+from wxnews_site.search.index import write_index
+from wxnews_site.search.layout import OWN_FILES
+from wxnews_site.search.patch import patch_edits
+from wxnews_site.site import urls
+
+SEGMENT = 5_000  # articles per pickled segment
+
+
+class Segments:
+    """The articles of a folder, parsed once, read afresh from their pickled segments at each pass."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = json.loads((folder / "count.json").read_text())
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Article]:
+        for k in range(-(-self.count // SEGMENT)):
+            yield from pickle.loads((self.folder / f"{k}.pickle").read_bytes())
+
+    def at(self, n: int) -> Article:
+        return pickle.loads((self.folder / f"{n // SEGMENT}.pickle").read_bytes())[n % SEGMENT]
+
+    @staticmethod
+    def prepare(articles: Path, folder: Path, limit: int | None = None) -> "Segments":
+        """Parse the folder's article files in the index's order (by path: year, month, day, 版, position),
+        the first ``limit`` of them with one."""
+        if (folder / "count.json").is_file() and (folder / "from.json").read_text() == json.dumps([str(articles), limit]):
+            return Segments(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        started, batch, count = time.perf_counter(), [], 0
+        for path in _article_files(articles):
+            if count + len(batch) == limit:
+                break
+            rel = path.relative_to(articles).as_posix()
+            try:
+                batch.append(parse_article(path.read_text(encoding="utf-8"), rel))
+            except FormatError as exc:
+                sys.exit(f"{rel}: {exc}")
+            if len(batch) == SEGMENT:
+                (folder / f"{count // SEGMENT}.pickle").write_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+                count, batch = count + len(batch), []
+        if batch:
+            (folder / f"{count // SEGMENT}.pickle").write_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+            count += len(batch)
+        (folder / "count.json").write_text(json.dumps(count))
+        (folder / "from.json").write_text(json.dumps([str(articles), limit]))
+        print(f"parsed {count} articles of {articles} in {time.perf_counter() - started:.0f} s (once, kept in {folder})")
+        return Segments(folder)
+
+
+def _article_files(root: Path) -> Iterator[Path]:
+    """Article files in path order, one folder at a time (a million paths are never listed at once)."""
+    for year in sorted(p for p in root.iterdir() if p.is_dir()):
+        for month in sorted(p for p in year.iterdir() if p.is_dir()):
+            for day in sorted(p for p in month.iterdir() if p.is_dir()):
+                yield from sorted(p for p in day.iterdir() if p.suffix == ".md")
+
+
+class Changed:
+    """A source with some articles replaced (by id)."""
+
+    def __init__(self, base: Segments, replaced: dict[str, Article]):
+        self.base, self.replaced = base, replaced
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __iter__(self) -> Iterator[Article]:
+        return (self.replaced.get(a.id, a) for a in self.base)
+
+
+@dataclasses.dataclass(frozen=True)
+class Measured:
+    value: object
+    wall: float
+    cpu: float
+    peak_mb: float     # the measured process's peak resident memory
+    worker_mb: float   # its largest forked worker's
+
+
+def measured(work: Callable[[], object]) -> Measured:
+    """work() in a forked process: its result (picklable), wall seconds, CPU seconds of it and
+    its workers, and peak resident memory of it and of its largest worker."""
+    read, write = os.pipe()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        code = 0
+        try:
+            value = work()
+            peaks = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                     resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            os.write(write, pickle.dumps((value, peaks)))
+        except BaseException as exc:  # noqa: BLE001 (reported by the parent)
+            print(f"failed: {exc!r}", file=sys.stderr)
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        data = fh.read()
+    _, status = os.waitpid(pid, 0)
+    wall = time.perf_counter() - started
+    if status or not data:
+        sys.exit("a measured step failed")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    value, (own, workers) = pickle.loads(data)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Measured(value, wall, cpu, own / 1024, workers / 1024)
+
+
+def new_issue(source: Segments, count: int = 100) -> list[Article]:
+    """The archive's first ``count`` articles as a new issue, dated the day after its last (ten to a 版)."""
+    last = source.at(len(source) - 1).date
+    day = last + dt.timedelta(days=1)
+    out = []
+    for k, a in enumerate(source.at(n) for n in range(count)):
+        page, position = 1 + k // 10, 1 + k % 10
+        out.append(dataclasses.replace(a, date=day, page=page, position=position,
+                                       id=f"{day.isoformat()}-{page:02d}-{position:02d}",
+                                       path=article_relpath(day, page, position)))
+    return out
+
+
+def run(articles: Path, work: Path, first_queries: list[str], size: Callable, limit: int | None = None) -> None:
+    config = SiteConfig()
+    source = Segments.prepare(articles, work / "parsed", limit)
+    cache = work / ".cache"
+    a_dir, b_dir = work / "index-a", work / "index-b"
+    for d in (cache, a_dir, b_dir):
+        shutil.rmtree(d, ignore_errors=True)
+    n = len(source)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {n} articles from {articles}")
+
+    cold = measured(lambda: write_index(source, a_dir, config, cache, urls.article))
+    index_bytes = sum(p.stat().st_size for name in OWN_FILES for p in _files(a_dir / "search" / name))
+    print(f"cold: {cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU ({cold.cpu / n * 1000:.2f} ms an article), "
+          f"peak {cold.peak_mb:.0f} MB (build process), {cold.worker_mb:.0f} MB (largest worker); "
+          f"index {index_bytes / 2**20:.1f} MiB, {index_bytes / n:.0f} bytes an article")
+
+    middle = source.at(n // 2)
+
+    def edit(text: str) -> Article:
+        return dataclasses.replace(middle, body=middle.body + text)
+
+    first = measured(lambda: patch_edits([edit("（本报记者核实）")], urls.article, None, b_dir, a_dir, config, cache))
+    steady = measured(lambda: patch_edits([edit("补记：辋村。")], urls.article, None, a_dir, b_dir, config, cache))
+    issue = new_issue(source)
+    appended = measured(lambda: patch_edits(issue, urls.article, None, b_dir, a_dir, config, cache))
+    for name, m in (("one changed article, first patch (links every file)", first),
+                    ("one changed article (steady state)", steady), ("a new day's issue of 100 articles", appended)):
+        stats = m.value
+        what = "patched" if stats is not None and stats.patched else "NOT patched (a full build needed)"
+        print(f"{name}: {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, peak {m.peak_mb:.0f} MB; {what}"
+              + (f", {stats.files} files written, {stats.linked} linked" if stats is not None else ""))
+    if first.value is None or steady.value is None:
+        return
+    _browse(articles, work, b_dir if appended.value is not None else a_dir, first_queries, size)
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+    elif path.is_dir():
+        for folder, _, names in os.walk(path):
+            for name in names:
+                yield Path(folder) / name
+
+
+def _browse(articles: Path, work: Path, index_dir: Path, queries: list[str], size: Callable) -> None:
+    """First-query bytes: a small site's search page over the large index."""
+    from wxnews_site.site.build import build_site
+
+    mini = work / "mini"
+    shutil.rmtree(mini, ignore_errors=True)
+    for k, path in enumerate(_article_files(articles)):
+        if k == 50:
+            break
+        target = mini / "articles" / path.relative_to(articles)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    result = build_site(SiteConfig(), articles_dir=mini / "articles", out_dir=mini / "site", progress=False)
+    if not result.ok:
+        sys.exit("the small site did not build")
+    search = mini / "site" / "search"
+    for name in OWN_FILES:
+        old = search / name
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
+        os.symlink(index_dir / "search" / name, old)
+    size(mini / "site", queries)
