@@ -32,7 +32,7 @@ from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
 from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, OWN_FILES, VOCAB_SHARD_TARGET, IndexStats, Writer, analyse,
-                     deflate, digest, idf, pack_vocab, record_parts, records, setup_key, shard_count, term_counts,
+                     deflate, digest, idf, pack_vocab, printed, record_parts, records, setup_key, shard_count, term_counts,
                      vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
@@ -106,9 +106,9 @@ def _write_records(out: Writer, source: Source, sample: list[list[str]], config:
     out.packs.per["d"] = packs.per_pack(sum(sizes) / max(1, len(sizes)), out.most)
     n = 0
     for batch in _batches(source, RECORD_BATCH):
-        analysed = [analyse(a, config) for a in batch]
-        for a, doc, mapped in zip(batch, analysed, has_mapped([doc.text for doc in analysed])):
-            parts = record_parts(codec, records(a, doc, config, url_for(a), mapped))
+        texts = [printed(a) for a in batch]
+        for a, (text, head), mapped in zip(batch, texts, has_mapped([text for text, _ in texts])):
+            parts = record_parts(codec, records(a, text, head, config, url_for(a), mapped))
             out.piece("d", n, b"".join(parts), len(parts[0]))
             n += 1
     out.flush(["d"])
@@ -199,7 +199,7 @@ def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str]
         names.update(a.photographers)
         sections.add(config.listed_section(a.date, a.page, a.section))
         if count % step == 0:
-            sample.append(records(a, analyse(a, config), config, url_for(a)))
+            sample.append(records(a, *printed(a), config, url_for(a)))
         if planner is not None:
             url = url_for(a)
             planner.see(a, url, digest(a, config, url, patch.source_hash(sources, a)))

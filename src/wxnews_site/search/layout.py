@@ -380,13 +380,19 @@ class Doc:
         return self.norm[self.nhead + 1:] if self.head else self.norm
 
 
-def analyse(a: Article, config: SiteConfig) -> Doc:
+def printed(a: Article) -> tuple[str, int]:
+    """An article's searchable text as printed (headlines, newline, the rest) and its headlines' length:
+    all a record needs (normalising is the costly part of analyse)."""
     head, rest = searchable_parts(a)
-    text = head + "\n" + rest if head and rest else head or rest
+    return head + "\n" + rest if head and rest else head or rest, len(head)
+
+
+def analyse(a: Article, config: SiteConfig) -> Doc:
+    text, head = printed(a)
     extra = [SECTION + normalize(config.listed_section(a.date, a.page, a.section))]
     names = {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}
     extra += sorted(PERSON + name for name in names)
-    return Doc(text, normalize(text), len(head), tuple(extra))
+    return Doc(text, normalize(text), head, tuple(extra))
 
 
 def doc_of_record(record: dict, extra: tuple[str, ...]) -> Doc:
@@ -481,11 +487,10 @@ def folded(text: str, folds: Mapping[str, str], mapped: bool | None = None) -> l
     return [[i, folds[ch]] for i, ch in enumerate(text) if ch in folds]
 
 
-def records(a: Article, doc: Doc, config: SiteConfig, url: str, mapped: bool | None = None) -> list[str]:
-    """The JSON of an article's record parts: what a result shows, and its text.
-    ``mapped``: whether the text holds characters of fold_map, when the caller knows."""
+def records(a: Article, text: str, head: int, config: SiteConfig, url: str, mapped: bool | None = None) -> list[str]:
+    """The JSON of an article's record parts: what a result shows, and its text (``printed``'s text
+    and headlines' length). ``mapped``: whether the text holds characters of fold_map, when the caller knows."""
     folds = fold_map()
-    text = doc.text
     # The text goes in parts: a result needs only the first (which usually
     # holds the match), the rest is fetched when the match is further on.
     pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
@@ -500,7 +505,7 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str, mapped: bool | N
             record = {
                 "i": a.id, "u": url, "t": title, "d": a.date.isoformat(), "p": a.page,
                 "s": config.section_for(a.date, a.page, a.section),
-                "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head, "x": piece,
+                "b": [config.canonical_person(p) for p, _ in a.people], "h": head, "x": piece,
             }
             title_folds = folded(title, folds)
             if title_folds:

@@ -460,7 +460,8 @@ def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int
     n_buckets = local * buckets
     if len(hashes):
         slot = (hashes % U64(count) // U64(units)) * U64(buckets) + hashes // U64(count) % U64(buckets)
-        packed = np.unique((slot << U64(32)) | docs.astype(U64))  # sorted and unique: each bucket a set
+        packed = np.sort((slot << U64(32)) | docs.astype(U64))
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]  # unique: each bucket a set
         slot, docs = (packed >> U64(32)).astype(np.int64), (packed & U64(MASK32)).astype(np.int64)
         del packed
     else:

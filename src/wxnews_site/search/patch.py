@@ -622,7 +622,7 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         for t, tf in tfs.items():
             w_jobs[t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, state.avgdl))
-        parts = record_parts(codec, records(a, doc, config, todo.urls[n]))
+        parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
         updates[n] = Row(a.id, todo.digests[n], doc.extra, a.date.isoformat(), length)
         live += 1
