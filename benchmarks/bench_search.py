@@ -341,6 +341,8 @@ def main() -> int:
                          "one changed article, a new day's issue, first-query bytes (see index_only.py)")
     ap.add_argument("--articles", type=Path, help="the articles folder of --index-only")
     ap.add_argument("--limit", type=int, help="--index-only: the folder's first N articles only")
+    ap.add_argument("--cycle", type=int, metavar="N",
+                    help="--index-only: N articles, the folder's over and over with later dates (as make_corpus.py)")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
@@ -353,7 +355,7 @@ def main() -> int:
 
         first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
         index_only.run(args.articles.resolve(), work, args.queries.split(",") if args.queries else first,
-                       first_views, args.limit)
+                       first_views, args.limit, args.cycle)
         return 0
     kinds = {"usual": QUERIES, "long": LONG_QUERIES, **KINDS}
     if args.queries:

@@ -98,6 +98,40 @@ def _article_files(root: Path) -> Iterator[Path]:
                 yield from sorted(p for p in day.iterdir() if p.suffix == ".md")
 
 
+class Cycled:
+    """A source of ``count`` articles: the base's over and over, each round dated later by the base's span
+    rounded up to whole weeks (as make_corpus.py repeats its corpus), with ids and paths to match."""
+
+    def __init__(self, base: Segments, count: int):
+        self.base, self.count = base, count
+        first, last = base.at(0).date, base.at(len(base) - 1).date
+        self.span = dt.timedelta(days=((last - first).days // 7 + 1) * 7)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Article]:
+        n, shift = 0, dt.timedelta(0)
+        while True:
+            for a in self.base:
+                if n == self.count:
+                    return
+                yield a if not shift else _dated(a, a.date + shift, a.page, a.position)
+                n += 1
+            shift += self.span
+
+    def at(self, n: int) -> Article:
+        rounds, k = divmod(n, len(self.base))
+        a = self.base.at(k)
+        return _dated(a, a.date + self.span * rounds, a.page, a.position) if rounds else a
+
+
+def _dated(a: Article, day: dt.date, page: int, position: int) -> Article:
+    return dataclasses.replace(a, date=day, page=page, position=position,
+                               id=f"{day.isoformat()}-{page:02d}-{position:02d}",
+                               path=article_relpath(day, page, position))
+
+
 class Changed:
     """A source with some articles replaced (by id)."""
 
@@ -153,28 +187,29 @@ def measured(work: Callable[[], object]) -> Measured:
     return Measured(value, wall, cpu, own / 1024, workers / 1024)
 
 
-def new_issue(source: Segments, count: int = 100) -> list[Article]:
+def new_issue(source: Segments | Cycled, count: int = 100) -> list[Article]:
     """The archive's first ``count`` articles as a new issue, dated the day after its last (ten to a 版)."""
     last = source.at(len(source) - 1).date
     day = last + dt.timedelta(days=1)
     out = []
     for k, a in enumerate(source.at(n) for n in range(count)):
-        page, position = 1 + k // 10, 1 + k % 10
-        out.append(dataclasses.replace(a, date=day, page=page, position=position,
-                                       id=f"{day.isoformat()}-{page:02d}-{position:02d}",
-                                       path=article_relpath(day, page, position)))
+        out.append(_dated(a, day, 1 + k // 10, 1 + k % 10))
     return out
 
 
-def run(articles: Path, work: Path, first_queries: list[str], size: Callable, limit: int | None = None) -> None:
+def run(articles: Path, work: Path, first_queries: list[str], size: Callable, limit: int | None = None,
+        cycle: int | None = None) -> None:
     config = SiteConfig()
-    source = Segments.prepare(articles, work / "parsed", limit)
+    source: Segments | Cycled = Segments.prepare(articles, work / "parsed", limit)
+    if cycle:
+        source = Cycled(source, cycle)
     cache = work / ".cache"
     a_dir, b_dir = work / "index-a", work / "index-b"
     for d in (cache, a_dir, b_dir):
         shutil.rmtree(d, ignore_errors=True)
     n = len(source)
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {n} articles from {articles}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {n} articles from {articles}"
+          + (f" (its {len(source.base)} over and over, dated later each round)" if cycle else ""))
 
     cold = measured(lambda: write_index(source, a_dir, config, cache, urls.article))
     index_bytes = sum(p.stat().st_size for name in OWN_FILES for p in _files(a_dir / "search" / name))

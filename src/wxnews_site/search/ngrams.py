@@ -304,7 +304,7 @@ def write_shards(out: Writer, kind: str, entries: spill.Entries, count: int, scr
     order), kept deflated in a scratch file and written in packs in shard order."""
     entries.close()
     units = entries.units(count)
-    pieces = spill.Pieces(scratch / f"{kind}.pieces")
+    pieces = spill.Pieces(scratch / f"{kind}.pieces", count)
     try:
         sizes = 0
         for unit in range(units):

@@ -214,21 +214,22 @@ class Entries:
 
 
 class Pieces:
-    """Finished pieces (deflated shards) made out of order, kept in a file until their packs are written in order."""
+    """``count`` finished pieces (deflated shards) made out of order, kept in a file until their packs
+    are written in order."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, count: int):
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         self.size = 0
-        self.where: dict[int, tuple[int, int]] = {}
+        self.at = np.zeros(count, np.int64)
+        self.sizes = np.zeros(count, np.int64)
 
     def put(self, n: int, data: bytes) -> None:
         os.pwrite(self.fd, data, self.size)
-        self.where[n] = (self.size, len(data))
+        self.at[n], self.sizes[n] = self.size, len(data)
         self.size += len(data)
 
     def get(self, n: int) -> bytes:
-        at, size = self.where[n]
-        return _read(self.fd, at, size, np.uint8).tobytes()
+        return _read(self.fd, int(self.at[n]), int(self.sizes[n]), np.uint8).tobytes()
 
     def close(self) -> None:
         os.close(self.fd)
