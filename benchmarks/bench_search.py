@@ -130,37 +130,23 @@ def build(work: Path, cold: bool, ranges: bool = True) -> tuple[float, float, fl
     Each build runs in a child process, so that its peak resident memory
     (and its workers' CPU time) can be read with getrusage once it has ended.
     """
+    from index_only import measured
+
     if cold:
         shutil.rmtree(work / ".cache", ignore_errors=True)
         shutil.rmtree(work / "site", ignore_errors=True)
-    read, write = os.pipe()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        code = 0
-        try:
-            config = dataclasses.replace(load_config(root=work), search_ranges=ranges)
-            result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
-            if not result.ok:
-                print("build failed:\n" + "\n".join(map(str, result.problems[:20])), file=sys.stderr)
-                code = 1
-            # Peak resident memory of the build process and of its largest worker (kB on Linux).
-            peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-            os.write(write, json.dumps([result.seconds, result.timings.get("search", float("nan")), peak]).encode())
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as fh:
-        data = fh.read()
-    _, status = os.waitpid(pid, 0)
-    if status or not data:
-        sys.exit("build failed")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    seconds, search, peak = json.loads(data)
-    return seconds, search, cpu, peak / 1024
+
+    def site() -> tuple[float, float]:
+        config = dataclasses.replace(load_config(root=work), search_ranges=ranges)
+        result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
+        if not result.ok:
+            raise RuntimeError("build failed:\n" + "\n".join(map(str, result.problems[:20])))
+        return result.seconds, result.timings.get("search", float("nan"))
+
+    run = measured(site)
+    seconds, search = run.value
+    # Peak resident memory of the build process and of its largest worker.
+    return seconds, search, run.cpu, max(run.peak_mb, run.worker_mb)
 
 
 def change_one_article(articles: Path) -> tuple[Path, bytes]:

@@ -38,7 +38,7 @@ from wxnews_site.format import FormatError, article_relpath, parse_article
 from wxnews_site.model import Article
 from wxnews_site.search.index import write_index
 from wxnews_site.search.layout import OWN_FILES
-from wxnews_site.search.patch import patch_edits
+from wxnews_site.search.patch import clear, patch_edits
 from wxnews_site.site import urls
 
 SEGMENT = 5_000  # articles per pickled segment
@@ -262,11 +262,7 @@ def _browse(articles: Path, work: Path, index_dir: Path, queries: list[str], siz
     if not result.ok:
         sys.exit("the small site did not build")
     search = mini / "site" / "search"
+    clear(search)
     for name in OWN_FILES:
-        old = search / name
-        if old.is_dir():
-            shutil.rmtree(old)
-        elif old.exists():
-            old.unlink()
-        os.symlink(index_dir / "search" / name, old)
+        os.symlink(index_dir / "search" / name, search / name)
     size(mini / "site", queries)

@@ -31,7 +31,7 @@ from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
-from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, OWN_FILES, VOCAB_SHARD_TARGET, IndexStats, Writer, analyse,
+from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Writer, analyse,
                      deflate, digest, idf, pack_vocab, printed, record_parts, records, setup_key, shard_count, term_counts,
                      vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
@@ -226,12 +226,7 @@ def _write_index(source: Source, out_dir: Path, config: SiteConfig, cache_dir: P
         patch.close(state)
     patch.forget(cache_dir)  # the state is written again once the index is complete
     root = out_dir / "search"
-    for name in OWN_FILES:  # only the index's own pieces: the build renders search/index.html there too
-        old = root / name
-        if old.is_dir():
-            shutil.rmtree(old)
-        elif old.exists():
-            old.unlink()
+    patch.clear(root)  # only the index's own pieces: the build renders search/index.html there too
     out = Writer(root, fresh=True, most=packs.MAX_PER_PACK if config.search_ranges else 1)
     n_keys, n_terms = _full(out, source, found, setup, config, processes, cache_dir, url_for, sources)
     return IndexStats(found.count, n_keys, n_terms, out.files, out.bytes, found.count, 0,

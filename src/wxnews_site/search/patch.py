@@ -242,7 +242,7 @@ def bring_up_to_date(root: Path, current: Path, state: State) -> int | None:
     if have is not None and have == state.before and state.changed is not None:
         paths = state.changed
     else:
-        _clear(root)
+        clear(root)
         paths = tuple(_all_files(current))
     linked = 0
     folders: set[str] = set()
@@ -269,7 +269,8 @@ def bring_up_to_date(root: Path, current: Path, state: State) -> int | None:
     return linked if _build_of(root) == state.build else None
 
 
-def _clear(root: Path) -> None:
+def clear(root: Path) -> None:
+    """Remove an index's own files from a search folder (the build's search page stays)."""
     for name in OWN_FILES:
         old = root / name
         if old.is_dir():
