@@ -11,11 +11,15 @@ A key is first an integer code: a character is its code point, a bigram
 headline key has bit 42 set, a pair across marks (``layout.ACROSS``) bit 43,
 a section or person key is bit 44 plus its number in a table. Articles are read in batches; each batch's (code,
 article) pairs are packed into one integer, sorted and made unique, and
-split by the code's low bits into partitions, so that the final sort and
-grouping runs over one partition at a time (memory is the packed pairs, 8
-bytes each, freed a group of partitions at a time, plus one partition's
-arrays). Codes are hashed (FNV-1a, as ``index.fnv1a``) only
-once they are keys; keys whose hashes collide share an entry, as ever.
+split by the code's low bits into partitions, spilled to disk in runs of
+64 MB (``spill.Runs``): a million articles make a billion pairs, 8 GB.
+The final sort and grouping runs over one partition at a time, read back
+from every run. Codes are hashed (FNV-1a, as ``index.fnv1a``) only once they
+are keys; the finished entries (and rare keys' loose pairs, for buckets) go
+to disk by their hash's low bits (``spill.Entries``), and once the exact
+size, hence the shard count, is known, the shards are packed a group at a
+time. Keys whose hashes collide share an entry, as ever. Memory: a run's
+buffer, a partition's and a group's arrays, whatever the archive's size.
 
 ``patch.py`` changes single entries with the scalar functions of ``index``
 (``ngram_keys``, ``encode_docs``, ``pack_shard``); what this module writes is
@@ -133,10 +137,9 @@ class _Pairs:
     """The unique (key code, article) pairs of all articles, by partition.
 
     A pair is kept as ``(code >> k) << doc_bits | article`` in partition
-    ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits.
-    Each batch's pairs of a group of partitions are kept in one array (64
-    small arrays a batch left holes between them that added a third to the
-    memory); a group's arrays are freed once its partitions are done.
+    ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits
+    and a partition holds about PARTITION_PAIRS pairs. Each batch's pairs go to
+    the runs on disk (``spill.Runs``).
     """
 
     def __init__(self, n_docs: int, runs_path: Path):

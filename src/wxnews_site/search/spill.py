@@ -13,9 +13,12 @@ it was added, so a stable sort of the whole merges sorted slices).
 
 ``Entries``: finished shard entries (key hash, payload, merged flag, an order
 among equal hashes) and loose (hash, article) pairs for buckets, written as
-they are made; once every entry is made the shard count is known, and
-``groups`` hands them back a group of consecutive shards at a time, each
-group the entries of those shards alone.
+they are made into group files by their hash's low bits. The shard count
+(a power of two) is known only once every entry is made; whatever it is, a
+shard's entries are then in one group (or, with fewer shards than groups,
+in groups read together), so ``group`` hands back every entry of some
+shards, a bounded part at a time. ``Pieces``: the shards those make, out of
+order, kept until their packs are written in order.
 """
 from __future__ import annotations
 
