@@ -558,3 +558,25 @@ def test_a_word_spreading_in_a_small_archive_stays_within_a_level(tmp_path):
         docs[n] = edited(docs[n], extra)
         site.build(docs)
         assert_same_index(site.out / "search", clean_build(docs, tmp_path / f"clean{round_}"))
+
+
+def test_a_garbled_state_file_is_a_full_build(tmp_path):
+    docs = archive(200)
+    site = Site(tmp_path)
+    site.build(docs)
+    (site.cache / patch.STATE_FILE).write_bytes(b"not a database" * 100)
+    docs[3] = edited(docs[3])
+    assert not site.build(docs).patched
+    docs[4] = edited(docs[4])
+    assert site.build(docs).patched, "the full build wrote a good state again"
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_a_full_build_sweeps_what_an_interrupted_one_left_in_the_cache(tmp_path):
+    cache = tmp_path / ".cache"
+    (cache / "spill-g-x1y2").mkdir(parents=True)
+    (cache / "spill-g-x1y2" / "pairs").write_bytes(b"\0" * 4096)
+    (cache / (patch.STATE_FILE + ".new4242")).write_bytes(b"half a table")
+    search_index.write_index(archive(20), tmp_path / "site", SiteConfig(), cache, url_for, processes=1)
+    assert not list(cache.glob("spill-*")) and not list(cache.glob(patch.STATE_FILE + ".new*"))
+    assert (cache / patch.STATE_FILE).is_file()

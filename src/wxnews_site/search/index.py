@@ -225,6 +225,7 @@ def _write_index(source: Source, out_dir: Path, config: SiteConfig, cache_dir: P
     finally:
         patch.close(state)
     patch.forget(cache_dir)  # the state is written again once the index is complete
+    spill.sweep(cache_dir)
     root = out_dir / "search"
     patch.clear(root)  # only the index's own pieces: the build renders search/index.html there too
     out = Writer(root, fresh=True, most=packs.MAX_PER_PACK if config.search_ranges else 1)

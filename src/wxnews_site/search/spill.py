@@ -47,6 +47,14 @@ def remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def sweep(cache_dir: Path) -> None:
+    """Remove the scratch folders an interrupted build left in the cache folder (gigabytes at a million
+    articles); called before a full build, which is the only one there (one build at a time a site)."""
+    if cache_dir.is_dir():
+        for old in cache_dir.glob("spill-*"):
+            remove(old)
+
+
 def _read(fd: int, offset: int, count: int, dtype: type) -> np.ndarray:
     size = count * np.dtype(dtype).itemsize
     data = os.pread(fd, size, offset) if size else b""

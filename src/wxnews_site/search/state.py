@@ -118,9 +118,8 @@ class Fresh:
         cache_dir.mkdir(parents=True, exist_ok=True)
         self.path = cache_dir / STATE_FILE
         self.new = cache_dir / (STATE_FILE + f".new{os.getpid()}")
-        for leftover in (self.new, Path(f"{self.new}-journal")):
-            if leftover.exists():
-                leftover.unlink()
+        for leftover in cache_dir.glob(STATE_FILE + ".new*"):  # an interrupted build's
+            leftover.unlink()
         self.db = sqlite3.connect(self.new, isolation_level=None)
         self.db.execute("PRAGMA journal_mode = OFF")  # (a new file: a crash leaves no state at all)
         self.db.execute("PRAGMA synchronous = OFF")
