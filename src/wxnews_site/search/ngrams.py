@@ -12,7 +12,7 @@ headline key has bit 42 set, a pair across marks (``layout.ACROSS``) bit 43,
 a section or person key is bit 44 plus its number in a table. Articles are read in batches; each batch's (code,
 article) pairs are packed into one integer, sorted and made unique, and
 split by the code's low bits into partitions, spilled to disk in runs of
-64 MB (``spill.Runs``): a million articles make a billion pairs, 8 GB.
+32 MB (``spill.Runs``): a million articles make a billion pairs, 8 GB.
 The final sort and grouping runs over one partition at a time, read back
 from every run. Codes are hashed (FNV-1a, as ``index.fnv1a``) only once they
 are keys; the finished entries (and rare keys' loose pairs, for buckets) go
@@ -54,7 +54,7 @@ U64 = np.uint64
 PACK_GROUP = 256  # shards packed at a time
 PARTITION_BITS = 7  # pairs are sorted and grouped in at least 128 partitions, one at a time
 PAIRS_PER_DOC = 1_500  # unique (key, article) pairs of an article, about (to size partitions and groups)
-PARTITION_PAIRS = 1 << 22  # pairs of a partition, at most about: 32 MB, sorted at once
+PARTITION_PAIRS = 1 << 21  # pairs of a partition, at most about: 16 MB, sorted at once (its arithmetic takes ten times that)
 GROUP_PAYLOAD = 800  # bytes of entry payload per article, about (to size the shard groups)
 
 

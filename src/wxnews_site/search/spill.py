@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 U64 = np.uint64
-BUDGET = 64 << 20  # bytes of values buffered before they are written as a run
-GROUP_BYTES = 48 << 20  # payload bytes of a group of shards held at once
+BUDGET = 32 << 20  # bytes of values buffered before they are written as a run
+GROUP_BYTES = 24 << 20  # payload bytes of a group of shards held at once
 
 
 def folder(cache_dir: Path | None, name: str) -> Path:

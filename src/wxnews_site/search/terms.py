@@ -29,8 +29,8 @@ from .varint import _varint
 
 U64 = np.uint64
 TF_BITS = 16
-FLUSH_PAIRS = 1 << 20  # triples buffered before they are sorted by partition and handed to the runs
-PARTITION_PAIRS = 1 << 22  # triples of a partition, at most about (32 MB sorted at once)
+FLUSH_PAIRS = 1 << 18  # triples buffered before they are sorted by partition and handed to the runs
+PARTITION_PAIRS = 1 << 20  # triples of a partition, at most about (8 MB sorted at once; its arithmetic takes 15 times that)
 PAIRS_PER_DOC = 300  # ranked terms of an article, about (to size the partitions and groups)
 PAYLOAD_PER_DOC = 500  # bytes of weights per article, about
 
