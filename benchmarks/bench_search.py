@@ -318,7 +318,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-search")
     ap.add_argument("--queries", help="comma-separated queries instead of the built-in set")
-    ap.add_argument("--no-build", action="store_true", help="reuse the site already built in --work")
+    ap.add_argument("--no-build", action="store_true",
+                    help="reuse the site already built in --work (with --index-only: the index and its state)")
     ap.add_argument("--repeat", type=int, default=1, help="times to repeat the cold, warm, one-changed builds")
     ap.add_argument("--no-ranges", action="store_true",
                     help="build as for a host that ignores byte ranges (search.ranges: false): a file per piece")
@@ -341,7 +342,7 @@ def main() -> int:
 
         first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
         index_only.run(args.articles.resolve(), work, args.queries.split(",") if args.queries else first,
-                       first_views, args.limit, args.cycle)
+                       first_views, args.limit, args.cycle, args.no_build)
         return 0
     kinds = {"usual": QUERIES, "long": LONG_QUERIES, **KINDS}
     if args.queries:

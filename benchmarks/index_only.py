@@ -38,7 +38,7 @@ from wxnews_site.format import FormatError, article_relpath, parse_article
 from wxnews_site.model import Article
 from wxnews_site.search.index import write_index
 from wxnews_site.search.layout import OWN_FILES
-from wxnews_site.search.patch import clear, patch_edits
+from wxnews_site.search.patch import clear, close, load, patch_edits
 from wxnews_site.site import urls
 
 SEGMENT = 5_000  # articles per pickled segment
@@ -198,43 +198,64 @@ def new_issue(source: Segments | Cycled, count: int = 100) -> list[Article]:
 
 
 def run(articles: Path, work: Path, first_queries: list[str], size: Callable, limit: int | None = None,
-        cycle: int | None = None) -> None:
+        cycle: int | None = None, reuse: bool = False) -> None:
     config = SiteConfig()
     source: Segments | Cycled = Segments.prepare(articles, work / "parsed", limit)
     if cycle:
         source = Cycled(source, cycle)
     cache = work / ".cache"
     a_dir, b_dir = work / "index-a", work / "index-b"
-    for d in (cache, a_dir, b_dir):
-        shutil.rmtree(d, ignore_errors=True)
     n = len(source)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {n} articles from {articles}"
           + (f" (its {len(source.base)} over and over, dated later each round)" if cycle else ""))
-
-    cold = measured(lambda: write_index(source, a_dir, config, cache, urls.article))
-    index_bytes = sum(p.stat().st_size for name in OWN_FILES for p in _files(a_dir / "search" / name))
-    print(f"cold: {cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU ({cold.cpu / n * 1000:.2f} ms an article), "
-          f"peak {cold.peak_mb:.0f} MB (build process), {cold.worker_mb:.0f} MB (largest worker); "
-          f"index {index_bytes / 2**20:.1f} MiB, {index_bytes / n:.0f} bytes an article")
-
+    current = _current(cache, a_dir, b_dir) if reuse else None
+    steps: list[tuple[str, Measured]] = []
     middle = source.at(n // 2)
 
     def edit(text: str) -> Article:
         return dataclasses.replace(middle, body=middle.body + text)
 
-    first = measured(lambda: patch_edits([edit("（本报记者核实）")], urls.article, None, b_dir, a_dir, config, cache))
-    steady = measured(lambda: patch_edits([edit("补记：辋村。")], urls.article, None, a_dir, b_dir, config, cache))
-    issue = new_issue(source)
-    appended = measured(lambda: patch_edits(issue, urls.article, None, b_dir, a_dir, config, cache))
-    for name, m in (("one changed article, first patch (links every file)", first),
-                    ("one changed article (steady state)", steady), ("a new day's issue of 100 articles", appended)):
+    def patched(into: Path, edited: list[Article]) -> Measured:
+        return measured(lambda: patch_edits(edited, urls.article, None, into, spare(into), config, cache))
+
+    def spare(folder: Path) -> Path:
+        return b_dir if folder == a_dir else a_dir
+
+    if current is None:
+        for d in (cache, a_dir, b_dir):
+            shutil.rmtree(d, ignore_errors=True)
+        cold = measured(lambda: write_index(source, a_dir, config, cache, urls.article))
+        index_bytes = sum(p.stat().st_size for name in OWN_FILES for p in _files(a_dir / "search" / name))
+        print(f"cold: {cold.wall:.1f} s wall, {cold.cpu:.1f} s CPU ({cold.cpu / n * 1000:.2f} ms an article), "
+              f"peak {cold.peak_mb:.0f} MB (build process), {cold.worker_mb:.0f} MB (largest worker); "
+              f"index {index_bytes / 2**20:.1f} MiB, {index_bytes / n:.0f} bytes an article", flush=True)
+        steps.append(("one changed article, first patch (links every file)", patched(b_dir, [edit("（本报记者核实）")])))
+        current = b_dir
+    else:
+        print(f"cold: reused, the index in {current} (--reuse)")
+    steps.append(("one changed article (steady state)", patched(spare(current), [edit("补记：辋村。")])))
+    current = spare(current) if steps[-1][1].value is not None else current
+    steps.append(("a new day's issue of 100 articles", patched(spare(current), new_issue(source))))
+    current = spare(current) if steps[-1][1].value is not None else current
+    for name, m in steps:
         stats = m.value
         what = "patched" if stats is not None and stats.patched else "NOT patched (a full build needed)"
         print(f"{name}: {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, peak {m.peak_mb:.0f} MB; {what}"
-              + (f", {stats.files} files written, {stats.linked} linked" if stats is not None else ""))
-    if first.value is None or steady.value is None:
-        return
-    _browse(articles, work, b_dir if appended.value is not None else a_dir, first_queries, size)
+              + (f", {stats.files} files written, {stats.linked} linked" if stats is not None else ""), flush=True)
+    _browse(articles, work, current, first_queries, size)
+
+
+def _current(cache: Path, *folders: Path) -> Path | None:
+    """Which folder holds the index the cache's state describes (None: no such index)."""
+    state = load(cache)
+    close(state)
+    for folder in folders:
+        try:
+            if state is not None and json.loads((folder / "search" / "meta.json").read_bytes())["build"] == state.build:
+                return folder
+        except (OSError, ValueError, KeyError):
+            continue
+    return None
 
 
 def _files(path: Path) -> Iterator[Path]:
