@@ -85,3 +85,11 @@ def test_runs_and_partitions_give_the_same_lists(monkeypatch):
     monkeypatch.setattr(terms, "PARTITION_PAIRS", 300 * terms.PAIRS_PER_DOC // 8)
     assert weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == whole
     assert whole == reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
+
+
+@given(st.lists(st.integers(0, 2**35), max_size=300), st.integers(0, 3))
+def test_varints_read_back_as_written_runs_of_small_ones_and_all(values, skip):
+    buf = bytearray(b"\x81\x01" * skip)  # (read from an offset, as shards and lists are)
+    varint.varints(values, buf)
+    buf += b"\x85"  # (bytes after them are not read)
+    assert varint.read_varints(bytes(buf), 2 * skip, len(values)) == (values, len(buf) - 1)
