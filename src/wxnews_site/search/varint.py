@@ -42,7 +42,7 @@ def read_varints(data: bytes, i: int, count: int) -> tuple[list[int], int]:
 
     A patch of a day's issue reads lists of thousands of articles: when every
     number is one byte (the small gaps of a long list) they are taken whole by
-    C loops, else each is read inline (a call per number was most of the patch).
+    C loops, else the one-byte ones inline (a call per number was most of the patch).
     """
     end = i + count
     if count and end <= len(data) and max(data[i:end]) < 0x80:
@@ -51,17 +51,10 @@ def read_varints(data: bytes, i: int, count: int) -> tuple[list[int], int]:
     append = out.append
     for _ in range(count):
         c = data[i]
-        i += 1
-        if c < 0x80:
+        if c < 0x80:  # (one byte: no call)
             append(c)
-            continue
-        x, shift = c & 0x7F, 7
-        while True:
-            c = data[i]
             i += 1
-            x |= (c & 0x7F) << shift
-            shift += 7
-            if c < 0x80:
-                break
-        append(x)
+        else:
+            x, i = read_varint(data, i)
+            append(x)
     return out, i
