@@ -58,15 +58,18 @@ def main() -> int:
     for size in [int(s) for s in args.sizes.split(",")]:
         docs = sorted(read_articles(corpus(size)), key=lambda a: (a.date, a.page, a.position, a.id))
         config = SiteConfig()
-        analysed = [index.analyse(a, config) for a in docs]
+        texts = [index.printed(a) for a in docs]
         urls = [f"{a.date:%Y/%m/%d}/{a.page:02d}-{a.position:02d}.html" for a in docs]
+        url_of = {a.id: u for a, u in zip(docs, urls)}
         out = args.work / "search"
+        step = max(1, len(docs) // index.DICT_SAMPLE)
+        sample = [index.records(docs[n], *texts[n], config, urls[n]) for n in range(0, len(docs), step)]
 
         def with_files() -> None:
-            index._write_records(index.Writer(out, fresh=True), docs, analysed, urls, config)
+            index._write_records(index.Writer(out, fresh=True), docs, sample, config, lambda a: url_of[a.id])
 
         def without_files() -> None:
-            index._write_records(Counting(out, fresh=True), docs, analysed, urls, config)
+            index._write_records(Counting(out, fresh=True), docs, sample, config, lambda a: url_of[a.id])
 
         written, counted = [], []
         for _ in range(args.repeat):
@@ -77,12 +80,11 @@ def main() -> int:
         # Where the CPU goes, step by step as _write_records takes them.
         clock = time.process_time
         t0 = clock()
-        step = max(1, len(docs) // index.DICT_SAMPLE)
         codec = Codec.choose([r for n in range(0, len(docs), step)
-                              for r in index.records(docs[n], analysed[n], config, urls[n])])
+                              for r in index.records(docs[n], *texts[n], config, urls[n])])
         t1 = clock()
-        flags = index.has_mapped([doc.text for doc in analysed])
-        pieces = [r for n, a in enumerate(docs) for r in index.records(a, analysed[n], config, urls[n], flags[n])]
+        flags = index.has_mapped([text for text, _ in texts])
+        pieces = [r for n, a in enumerate(docs) for r in index.records(a, *texts[n], config, urls[n], flags[n])]
         t2 = clock()
         coded = [codec.encode(r) for r in pieces]
         t3 = clock()

@@ -130,37 +130,23 @@ def build(work: Path, cold: bool, ranges: bool = True) -> tuple[float, float, fl
     Each build runs in a child process, so that its peak resident memory
     (and its workers' CPU time) can be read with getrusage once it has ended.
     """
+    from index_only import measured
+
     if cold:
         shutil.rmtree(work / ".cache", ignore_errors=True)
         shutil.rmtree(work / "site", ignore_errors=True)
-    read, write = os.pipe()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        code = 0
-        try:
-            config = dataclasses.replace(load_config(root=work), search_ranges=ranges)
-            result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
-            if not result.ok:
-                print("build failed:\n" + "\n".join(map(str, result.problems[:20])), file=sys.stderr)
-                code = 1
-            # Peak resident memory of the build process and of its largest worker (kB on Linux).
-            peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-            os.write(write, json.dumps([result.seconds, result.timings.get("search", float("nan")), peak]).encode())
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as fh:
-        data = fh.read()
-    _, status = os.waitpid(pid, 0)
-    if status or not data:
-        sys.exit("build failed")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    seconds, search, peak = json.loads(data)
-    return seconds, search, cpu, peak / 1024
+
+    def site() -> tuple[float, float]:
+        config = dataclasses.replace(load_config(root=work), search_ranges=ranges)
+        result = build_site(config, articles_dir=work / "articles", out_dir=work / "site", progress=False)
+        if not result.ok:
+            raise RuntimeError("build failed:\n" + "\n".join(map(str, result.problems[:20])))
+        return result.seconds, result.timings.get("search", float("nan"))
+
+    run = measured(site)
+    seconds, search = run.value
+    # Peak resident memory of the build process and of its largest worker.
+    return seconds, search, run.cpu, max(run.peak_mb, run.worker_mb)
 
 
 def change_one_article(articles: Path) -> tuple[Path, bytes]:
@@ -332,15 +318,32 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-search")
     ap.add_argument("--queries", help="comma-separated queries instead of the built-in set")
-    ap.add_argument("--no-build", action="store_true", help="reuse the site already built in --work")
+    ap.add_argument("--no-build", action="store_true",
+                    help="reuse the site already built in --work (with --index-only: the index and its state)")
     ap.add_argument("--repeat", type=int, default=1, help="times to repeat the cold, warm, one-changed builds")
     ap.add_argument("--no-ranges", action="store_true",
                     help="build as for a host that ignores byte ranges (search.ranges: false): a file per piece")
+    ap.add_argument("--index-only", action="store_true",
+                    help="build only the search index of --articles (any size) and measure it: cold build, "
+                         "one changed article, a new day's issue, first-query bytes (see index_only.py)")
+    ap.add_argument("--articles", type=Path, help="the articles folder of --index-only")
+    ap.add_argument("--limit", type=int, help="--index-only: the folder's first N articles only")
+    ap.add_argument("--cycle", type=int, metavar="N",
+                    help="--index-only: N articles, the folder's over and over with later dates (as make_corpus.py)")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    if args.index_only:
+        if args.articles is None:
+            ap.error("--index-only needs --articles DIR")
+        import index_only
+
+        first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
+        index_only.run(args.articles.resolve(), work, args.queries.split(",") if args.queries else first,
+                       first_views, args.limit, args.cycle, args.no_build)
+        return 0
     kinds = {"usual": QUERIES, "long": LONG_QUERIES, **KINDS}
     if args.queries:
         kinds = {"asked": args.queries.split(",")}
@@ -402,6 +405,20 @@ def main() -> int:
         gzipped.shutdown()
         whole.shutdown()
     return 0
+
+
+def first_views(site: Path, queries: list[str]) -> None:
+    """size() of a built site's first views, served with byte ranges, counts unchecked (no oracle)."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            size(browser, url, queries, "served uncompressed (the most a host can make it)", {})
+            browser.close()
+    finally:
+        server.shutdown()
 
 
 def oracle(query: str, texts: dict[str, str]) -> tuple[set[str], set[str]]:

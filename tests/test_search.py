@@ -5,6 +5,7 @@ both use the invented archive below.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -364,3 +365,38 @@ def test_runs_without_marks_split_exactly_at_marks():
 def test_normalize_folds_traditional_characters_beyond_the_basic_plane():
     # 𡑍 (U+2144D) folds to 𫭼, 𝐀 (U+1D400) to a; the basic plane's folds go through a faster table.
     assert normalize("長三角𡑍ＡＢ　𠮷𝐀") == "长三角𫭼ab 𠮷a"
+
+
+class Reread:
+    """Articles read afresh at each pass, as the site build hands them over (never a list)."""
+
+    def __init__(self, articles):
+        self.articles = tuple(sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id)))
+        self.passes = 0
+
+    def __len__(self):
+        return len(self.articles)
+
+    def __iter__(self):
+        self.passes += 1
+        return (dataclasses.replace(a) for a in self.articles)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_source_read_in_passes_gives_the_index_a_list_gives(tmp_path, processes):
+    source = Reread(ARTICLES)
+    search_index.write_index(source, tmp_path / "a", SiteConfig(), tmp_path / "c1", url_for, processes=processes)
+    search_index.write_index(list(ARTICLES), tmp_path / "b", SiteConfig(), tmp_path / "c2", url_for, processes=1)
+    if processes == 1:  # (forked passes count in their own process)
+        assert source.passes == 4, "a survey, then the n-gram, record and term passes"
+    a, b = tmp_path / "a" / "search", tmp_path / "b" / "search"
+    assert sorted(p.relative_to(a) for p in a.rglob("*")) == sorted(p.relative_to(b) for p in b.rglob("*"))
+    for path in a.rglob("*.*"):
+        assert path.read_bytes() == (b / path.relative_to(a)).read_bytes(), path
+
+
+def test_a_source_out_of_date_order_is_refused(tmp_path):
+    source = Reread(ARTICLES)
+    source.articles = source.articles[::-1]
+    with pytest.raises(ValueError, match="not in date order"):
+        search_index.write_index(source, tmp_path, SiteConfig(), tmp_path / ".cache", url_for, processes=1)

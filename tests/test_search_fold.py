@@ -5,6 +5,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from wxnews_site.search.layout import across_keys
 from wxnews_site.search.normalize import fold_map, normalize, parse_query, squeeze
@@ -140,3 +141,21 @@ def test_pairs_across_marks_are_the_keys_of_near_matches():
 ])
 def test_a_phrase_in_quotes_ignores_spaces_between_han_characters(query, terms):
     assert parse_query(query) == terms
+
+
+_ALPHABET = sorted(fold_map())[:400] + [chr(c) for c in range(0xFF01, 0xFF5F)] + list("　AbZ长三角，。、“”1２３\n ") \
+    + ["\U00020000", "\U0002F800", "\ud800"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), min_size=0, max_size=400))
+def test_the_bulk_fold_of_a_full_build_is_normalize_itself(chars):
+    import numpy  # noqa: F401 (a full build has it loaded: normalize then folds long texts by numpy)
+    from wxnews_site.search import normalize as module
+
+    text = "".join(chars) * 2
+    bulk = module._normalize_bulk(text)
+    plain = text.translate(module._bmp_table())
+    plain = plain.translate(module._table()) if module._ASTRAL.search(plain) else plain
+    assert bulk is None or bulk == plain
+    assert normalize(text) == plain

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from wxnews_site.config import SiteConfig
 from wxnews_site.search import index as search_index
 from wxnews_site.search import layout
-from wxnews_site.search import ngrams
+from wxnews_site.search import ngrams, spill
 from wxnews_site.search.layout import Doc, Writer, analyse, decode_docs, encode_docs, fnv1a, ngram_keys
 from wxnews_site.search.normalize import normalize
 
@@ -109,6 +109,9 @@ def test_the_shards_are_byte_for_byte_those_of_the_key_by_key_reference(tmp_path
         monkeypatch.setattr(ngrams, "BATCH_DOCS", 8)
         monkeypatch.setattr(ngrams, "PACK_GROUP", 3)
         monkeypatch.setattr(ngrams, "TABLE_LIMIT", 0)
+        # Pairs spilled in many runs, entries in several groups of shards.
+        monkeypatch.setattr(spill, "BUDGET", 2_000)
+        monkeypatch.setattr(spill, "GROUP_BYTES", 300)
     docs = varied_docs()
     expected = reference(docs, tmp_path / "reference")
     count, n_buckets, size, keys, per, merged = expected
@@ -125,17 +128,18 @@ def test_an_empty_archive_has_one_empty_shard(tmp_path):
     assert files(tmp_path / "numpy") == files(tmp_path / "ref") != {}
 
 
-def test_article_numbers_past_a_million_keep_their_keys():
+def test_article_numbers_past_a_million_keep_their_keys(tmp_path):
     # Pairs pack a key's code and an article number into 64 bits; past 2**20
     # articles the partitions take more of the code's bits.
     n_docs = (1 << 22) + 5
-    pairs = ngrams._Pairs(n_docs)
+    pairs = ngrams._Pairs(n_docs, tmp_path / "pairs")
     docs = [doc("长三角一体化", 3, (layout.PERSON + "刘泉",)), doc("长江", 0), doc("江南大学", 2)]
     first = n_docs - len(docs)
     pairs.add_batch(first, docs)
+    pairs.runs.flush()
     found: dict[int, set[int]] = defaultdict(set)
     extra_hashes = np.array([fnv1a(k) for k in pairs.extra_ids], dtype=np.uint64)
-    for p in range(len(pairs.parts)):
+    for p in range(1 << pairs.k):
         codes, starts, numbers = pairs.keys(p)
         payloads, lengths = ngrams.encode_lists(starts, numbers)
         at = 0

@@ -2,13 +2,14 @@
 the one-at-a-time definitions it stands for."""
 from __future__ import annotations
 
+import tempfile
 from array import array
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, strategies as st
 
-from wxnews_site.search import index as ix
-from wxnews_site.search import layout, varint
+from wxnews_site.search import layout, spill, terms, varint
 
 
 @given(st.lists(st.integers(0, 2**40), max_size=50))
@@ -29,6 +30,21 @@ def reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
     return {tid: layout.encode_weights(p)[len(varint._varint(len(p))):] for tid, p in pairs.items()}
 
 
+def weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
+    """As a full build weighs them: the triples spilled article by article, then weighed a partition at a time."""
+    with tempfile.TemporaryDirectory() as scratch:
+        pairs = terms.TermPairs(len(lengths), Path(scratch))
+        for n in range(len(lengths)):
+            pairs.add(list(doc_terms[starts[n]:starts[n + 1]]), doc_tfs[starts[n]:starts[n + 1]], lengths[n])
+        pairs.flush()
+        norms = layout.K1 * (1 - layout.B + layout.B * np.asarray(lengths, np.float64) / avgdl)
+        out = {}
+        for p in range(pairs.parts):
+            out.update(zip(*terms.weight_lists(*pairs.part(p), norms, np.asarray(idfs, np.float64))))
+        pairs.runs.close()
+        return out
+
+
 @given(st.lists(st.dictionaries(st.integers(0, 9), st.integers(1, 40), max_size=6), min_size=1, max_size=30),
        st.lists(st.sampled_from([0.0, 0.01, 0.7, 2.5, 9.0]), min_size=10, max_size=10))
 def test_bm25_levels_of_an_archive_at_once(articles, idfs):
@@ -39,7 +55,7 @@ def test_bm25_levels_of_an_archive_at_once(articles, idfs):
         starts.append(len(doc_terms))
         lengths.append(sum(counts.values()) + 3)
     avgdl = sum(lengths) / len(lengths)
-    assert ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == \
+    assert weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == \
         reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
 
 
@@ -47,12 +63,12 @@ def test_a_gap_beyond_two_bytes():
     # Article 0 and article 2000 share a rare term: the gap * 16 + level needs three varint bytes.
     doc_terms, doc_tfs = array("I", [0] + [1] * 1999 + [0]), array("I", [1] * 2001)
     starts, lengths = array("I", range(2002)), array("I", [1] * 2001)
-    got = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
+    got = weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert got == reference(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert len(got[0]) == 1 + 3
 
 
-def test_blocks_of_pairs_and_terms_give_the_same_lists(monkeypatch):
+def test_runs_and_partitions_give_the_same_lists(monkeypatch):
     doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
     for n in range(300):
         counts = {t: 1 + (n * t) % 5 for t in range(n % 7, 300, 3 + n % 4)}
@@ -62,7 +78,18 @@ def test_blocks_of_pairs_and_terms_give_the_same_lists(monkeypatch):
         lengths.append(sum(counts.values()))
     idfs = [0.0 if t % 11 == 0 else 0.3 + t / 50 for t in range(300)]
     avgdl = sum(lengths) / len(lengths)
-    whole = ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
-    monkeypatch.setattr(ix, "_BLOCK", 128)  # blocks of 128 pairs, cut at the end of a term
-    assert ix._weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == whole
+    whole = weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
+    # Triples handed on 128 at a time, spilled in runs of 1,000 bytes, weighed in 8 partitions.
+    monkeypatch.setattr(terms, "FLUSH_PAIRS", 128)
+    monkeypatch.setattr(spill, "BUDGET", 1_000)
+    monkeypatch.setattr(terms, "PARTITION_PAIRS", 300 * terms.PAIRS_PER_DOC // 8)
+    assert weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs) == whole
     assert whole == reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
+
+
+@given(st.lists(st.integers(0, 2**35), max_size=300), st.integers(0, 3))
+def test_varints_read_back_as_written_runs_of_small_ones_and_all(values, skip):
+    buf = bytearray(b"\x81\x01" * skip)  # (read from an offset, as shards and lists are)
+    varint.varints(values, buf)
+    buf += b"\x85"  # (bytes after them are not read)
+    assert varint.read_varints(bytes(buf), 2 * skip, len(values)) == (values, len(buf) - 1)

@@ -1,31 +1,42 @@
 """A full build of the search index (``search/``; its format is ``layout.py``'s).
 
-``write_index`` is the build's entry: it patches the previous index where it
-can (``patch.py``) and otherwise numbers the articles afresh and writes every
-part, the n-gram shards (``ngrams.py``) and the records in forked processes
-while this one weighs the jieba terms.
+``write_index`` is the build's entry. It reads the articles in streaming
+passes and never holds them all: they come as any re-iterable source (an
+object with ``__len__`` and ``__iter__`` yielding ``model.Article`` in the
+same order, date, 版, position, each time; a plain list is sorted first).
+
+1. A survey: the site words (every printed name), the sections, a sample of
+   records for the records' code, the order checked; and, with a state of the
+   previous index, what changed (``patch.Planner``). A patch that can follow
+   it ends the build here (``patch.py``).
+2. Otherwise a full build in three processes, each reading the source once:
+   the n-gram shards (``ngrams.py``) and the records in forked processes,
+   jieba terms and their BM25 weights (``terms.py``) here, with the state's
+   rows for the next patches (``state.py``). Postings are sorted externally,
+   a bounded chunk at a time (``spill.py``): memory is the chunk's and a few
+   bytes per article, whatever the archive's size.
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import shutil
 import time
-from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
-from . import packs, patch, tokens
-from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, OWN_FILES, VOCAB_SHARD_TARGET, WEIGHT_LEVELS,
-                     B, Built, Doc, Entries, IndexStats, K1, Writer, _LEVEL_STEPS, analyse, deflate, digest,
-                     fnv1a, idf, pack_vocab, record_parts, records, setup_key, shard_count, site_words, term_counts,
-                     varint_bytes, vocab_shard, with_first_characters, write_fold_map, write_meta)
+from . import packs, patch, spill, tokens
+from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Writer, analyse,
+                     deflate, digest, idf, pack_vocab, printed, record_parts, records, setup_key, shard_count, term_counts,
+                     vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
-from .varint import _varint
+from .state import Fresh, Row
 
 T = TypeVar("T")
 
@@ -56,30 +67,63 @@ def _start(out: Writer, write: Callable[[], T], fork: bool) -> Callable[[], T]:
     return wait
 
 
-def _write_ngrams(out: Writer, analysed: Sequence[Doc], cache_dir: Path) -> tuple[int, int, int, int, int]:
+class Source(Protocol):
+    """Articles read afresh at each pass, in the same order each time."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Article]: ...
+
+
+Hashes = Mapping[str, str] | Callable[[Article], "str | None"]
+def ordered(articles: Source) -> Source:
+    """A list or tuple sorted in the index's order; any other source is read as it comes (and checked)."""
+    if isinstance(articles, (list, tuple)):
+        return sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
+    return articles
+
+
+def _write_ngrams(out: Writer, source: Source, n_docs: int, config: SiteConfig, cache_dir: Path
+                  ) -> tuple[int, int, int, int, int]:
     """The n-gram shards: (shard count, buckets per shard, total size, keys, shards per pack); and
     jieba's dictionary index for the rebuilds' cuts, if the cache has none yet."""
     from . import ngrams  # (numpy: a patch never loads it)
 
     tokens.dictionary_index(cache_dir)
-    return ngrams.write_ngrams(out, analysed)
+    return ngrams.write_ngrams(out, (analyse(a, config) for a in source), n_docs, cache_dir)
 
 
-def _write_records(out: Writer, docs: Sequence[Article], analysed: Sequence[Doc], urls: Sequence[str],
-                   config: SiteConfig) -> tuple[int, int]:
+RECORD_BATCH = 256  # articles whose texts are checked for folded characters at once
+
+
+def _write_records(out: Writer, source: Source, sample: list[list[str]], config: SiteConfig,
+                   url_for: Callable[[Article], str]) -> tuple[int, int]:
     """dict.bin and every article's record; returns dict.bin's inflated length and records per pack."""
-    step = max(1, len(docs) // DICT_SAMPLE)
-    sample = [records(docs[n], analysed[n], config, urls[n]) for n in range(0, len(docs), step)]
     codec = Codec.choose([r for parts in sample for r in parts])
     out.write("dict.bin", codec.prefix())
     # Packs sized by the sample's records (the whole archive's are not all held at once).
     sizes = [sum(map(len, record_parts(codec, parts))) for parts in sample[::4]]
     out.packs.per["d"] = packs.per_pack(sum(sizes) / max(1, len(sizes)), out.most)
-    for n, (a, mapped) in enumerate(zip(docs, has_mapped([doc.text for doc in analysed]))):
-        parts = record_parts(codec, records(a, analysed[n], config, urls[n], mapped))
-        out.piece("d", n, b"".join(parts), len(parts[0]))
+    n = 0
+    for batch in _batches(source, RECORD_BATCH):
+        texts = [printed(a) for a in batch]
+        for a, (text, head), mapped in zip(batch, texts, has_mapped([text for text, _ in texts])):
+            parts = record_parts(codec, records(a, text, head, config, url_for(a), mapped))
+            out.piece("d", n, b"".join(parts), len(parts[0]))
+            n += 1
     out.flush(["d"])
     return codec.prefix_length, out.packs.per["d"]
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def has_mapped(texts: Sequence[str]) -> list[bool]:
@@ -93,14 +137,14 @@ def has_mapped(texts: Sequence[str]) -> list[bool]:
 
 
 def write_index(
-    articles: Sequence[Article],
+    articles: Source,
     out_dir: Path,
     config: SiteConfig,
     cache_dir: Path,
     url_for: Callable[[Article], str],
     processes: int | None = None,
     previous: Path | None = None,
-    sources: Mapping[str, str] | None = None,
+    sources: Hashes | None = None,
 ) -> IndexStats:
     """Write ``out_dir/search/`` for the articles (see the module docstring).
 
@@ -110,7 +154,8 @@ def write_index(
     patched from it instead of built anew; ``out_dir/search`` may then hold
     an older index (the site before the previous one), which is brought up to
     date first. Anything else is a full build. ``sources`` (article file path
-    -> content hash, as the build has them) spares hashing every article's text.
+    -> content hash, or a function of the article giving it, as the build has
+    them) spares hashing every article's text.
     """
     # The index makes millions of short-lived containers and no cycles; with
     # the build's whole site in memory every collection of the cyclic garbage
@@ -118,121 +163,136 @@ def write_index(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _write_index(articles, out_dir, config, cache_dir, url_for, processes, previous, sources)
+        return _write_index(ordered(articles), out_dir, config, cache_dir, url_for, processes, previous, sources)
     finally:
         if enabled:
             gc.enable()
 
 
-def _write_index(articles: Sequence[Article], out_dir: Path, config: SiteConfig, cache_dir: Path,
+@dataclass(frozen=True)
+class Survey:
+    """What the first pass over the articles found."""
+    count: int
+    words: list[str]            # the site words: jieba's extra vocabulary
+    sections: set[str]          # the section filter's
+    sample: list[list[str]]     # records of every so many articles, to choose the records' code
+    plan: patch.Plan | None     # what changed since the state (None: a full build)
+    last: tuple | None          # the newest article's patch.order_key
+
+
+def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str], sources: Hashes | None,
+           state: patch.State | None) -> Survey:
+    """One pass over the articles; ValueError when they are not in the index's order."""
+    names: set[str] = set(config.search_words)
+    sections: set[str] = set()
+    sample: list[list[str]] = []
+    step = max(1, len(source) // DICT_SAMPLE)
+    planner = patch.Planner(state, len(source)) if state is not None else None
+    last: tuple | None = None
+    count = 0
+    for a in source:
+        key = (a.date, a.page, a.position, a.id)
+        if last is not None and key < last:
+            raise ValueError(f"{a.path or a.id}: the articles given to the search index are not in date order")
+        last = key
+        names.update(a.bylines)
+        names.update(a.photographers)
+        sections.add(config.listed_section(a.date, a.page, a.section))
+        if count % step == 0:
+            sample.append(records(a, *printed(a), config, url_for(a)))
+        if planner is not None:
+            url = url_for(a)
+            planner.see(a, url, digest(a, config, url, patch.source_hash(sources, a)))
+        count += 1
+    return Survey(count, words_of(names), sections, sample, planner.finish(count) if planner else None,
+                  patch.order_key(a) if count else None)
+
+
+def _write_index(source: Source, out_dir: Path, config: SiteConfig, cache_dir: Path,
                  url_for: Callable[[Article], str], processes: int | None, previous: Path | None,
-                 sources: Mapping[str, str] | None) -> IndexStats:
+                 sources: Hashes | None) -> IndexStats:
     started = time.perf_counter()
-    docs = sorted(articles, key=lambda a: (a.date, a.page, a.position, a.id))
-    words = site_words(docs, config)
-    setup = setup_key(words, config.search_ranges)
-    urls = [url_for(a) for a in docs]
-    files = sources or {}
-    digests = [digest(a, config, u, files.get(a.path) if a.path else None) for a, u in zip(docs, urls)]
-    if previous is not None and previous.resolve() != out_dir.resolve():
-        stats = patch.try_patch(docs, urls, digests, setup, out_dir, previous, config, cache_dir, started)
-        if stats is not None:
-            return stats
+    patching = previous is not None and previous.resolve() != out_dir.resolve()
+    state = patch.load(cache_dir) if patching else None
+    try:
+        found = survey(source, config, url_for, sources, state)
+        setup = setup_key(found.words, config.search_ranges)
+        if state is not None and found.plan is not None and previous is not None:
+            stats = patch.try_patch(state, found.plan, setup, out_dir, previous, config, cache_dir, started,
+                                    found.count, found.sections)
+            if stats is not None:
+                return stats
+    finally:
+        patch.close(state)
     patch.forget(cache_dir)  # the state is written again once the index is complete
+    spill.sweep(cache_dir)
     root = out_dir / "search"
-    for name in OWN_FILES:  # only the index's own pieces: the build renders search/index.html there too
-        old = root / name
-        if old.is_dir():
-            shutil.rmtree(old)
-        elif old.exists():
-            old.unlink()
+    patch.clear(root)  # only the index's own pieces: the build renders search/index.html there too
     out = Writer(root, fresh=True, most=packs.MAX_PER_PACK if config.search_ranges else 1)
-    built, n_keys, n_terms = _full(out, docs, urls, digests, words, config, processes, cache_dir)
-    build_id = patch.build_id(setup, digests)
-    write_fold_map(out)
-    write_meta(out, docs, built.dates, built.shards, built.packs, built.total, built.dict_len, config,
-               build_id)  # last
-    patch.save(cache_dir, patch.State.after_full(setup, build_id, docs, built, words))
-    return IndexStats(len(docs), n_keys, n_terms, out.files, out.bytes, len(docs), 0, 2 if processes != 1 else 1,
-                      time.perf_counter() - started)
+    n_keys, n_terms = _full(out, source, found, setup, config, processes, cache_dir, url_for, sources)
+    return IndexStats(found.count, n_keys, n_terms, out.files, out.bytes, found.count, 0,
+                      2 if processes != 1 else 1, time.perf_counter() - started)
 
 
-def _weight_lists(doc_terms: array, doc_tfs: array, starts: array, lengths: array, avgdl: float,
-                  idfs: Sequence[float]) -> dict[int, bytes]:
-    """Each ranked term's (article gap * 16 + BM25 level) varints, as encode_weights
-    writes them (without the count), by numpy: a cold build of 10,000 articles
-    has three million (term, article) pairs.
-
-    Each pair becomes one integer, term << 36 | article << 4 | level, made a
-    block at a time; sorting those integers orders the pairs by term, then
-    article. (Index arrays and float temporaries of all pairs at once took
-    several hundred megabytes at 30,000 articles.)
-    """
-    import numpy as np
-
-    tids = np.frombuffer(doc_terms, np.uint32)
-    tfs = np.frombuffer(doc_tfs, np.uint32)
-    firsts = np.frombuffer(starts, np.uint32)
-    norms = K1 * (1 - B + B * np.frombuffer(lengths, np.uint32).astype(np.float64) / (avgdl or 1.0))
-    weights = np.asarray(idfs, np.float64)
-    ranked = weights != 0
-    steps = np.asarray(_LEVEL_STEPS)
-    keys = np.empty(int(np.count_nonzero(ranked[tids])), np.uint64)
-    at = 0
-    for lo in range(0, len(tids), _BLOCK):
-        t, tf = tids[lo:lo + _BLOCK], tfs[lo:lo + _BLOCK]
-        ns = np.searchsorted(firsts, np.arange(lo, lo + len(t), dtype=np.uint32), side="right") - 1
-        keep = ranked[t]
-        t, tf, ns = t[keep], tf[keep], ns[keep]
-        levels = np.searchsorted(steps, weights[t] * tf * (K1 + 1) / (tf + norms[ns]), side="right")
-        keys[at:at + len(t)] = t.astype(np.uint64) << 36 | ns.astype(np.uint64) << 4 | levels.astype(np.uint64)
-        at += len(t)
-    keys.sort()
-    out: dict[int, bytes] = {}
-    lo = 0
-    while lo < len(keys):  # blocks of whole terms
-        hi = min(lo + _BLOCK, len(keys))
-        if hi < len(keys):  # on to the end of the block's last term
-            hi = int(np.searchsorted(keys, np.uint64((int(keys[hi - 1]) >> 36) + 1 << 36)))
-        block = keys[lo:hi]
-        terms = block >> np.uint64(36)
-        numbers = (block >> np.uint64(4)).astype(np.int64) & 0xFFFFFFFF
-        heads = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-        gaps = numbers.copy()
-        gaps[1:] -= numbers[:-1]
-        gaps[heads] = numbers[heads]  # a term's first: its article number
-        data, offsets = varint_bytes(gaps * WEIGHT_LEVELS + (block & np.uint64(15)).astype(np.int64))
-        bounds = np.append(offsets[heads], len(data)).tolist()
-        raw = data.tobytes()
-        for k, tid in enumerate(terms[heads].tolist()):
-            out[tid] = raw[bounds[k]:bounds[k + 1]]
-        lo = hi
-    return out
-
-
-_BLOCK = 1 << 18  # (term, article) pairs per block of _weight_lists
-
-
-def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], words: Sequence[str],
-          config: SiteConfig, processes: int | None, cache_dir: Path) -> tuple[Built, int, int]:
-    # Every process needs the normalised texts: made once here, the forks inherit them.
-    analysed = [analyse(a, config) for a in docs]
+def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteConfig, processes: int | None,
+          cache_dir: Path, url_for: Callable[[Article], str], sources: Hashes | None) -> tuple[int, int]:
+    """Every part of the index, and the state; returns the n-gram keys and terms."""
     # The n-gram shards and the records are made by two forked processes while
-    # this one ranks terms: the three share nothing, builds are mostly CPU, and
-    # three processes keep both cores busy to the end better than two halves.
-    g_job = _start(out, lambda: _write_ngrams(out, analysed, cache_dir), processes != 1)
-    d_job = _start(out, lambda: _write_records(out, docs, analysed, urls, config), processes != 1)
+    # this one ranks terms: the three share nothing but the source, which each
+    # reads itself; builds are mostly CPU, and three processes keep both cores
+    # busy to the end better than two halves.
+    g_job = _start(out, lambda: _write_ngrams(out, source, found.count, config, cache_dir), processes != 1)
+    d_job = _start(out, lambda: _write_records(out, source, found.sample, config, url_for), processes != 1)
+    scratch = spill.folder(cache_dir, "w")
+    fresh = Fresh(cache_dir)
+    try:
+        cut = tokens.cutter(tuple(found.words))
+        terms, pairs, firsts, build = _cut(source, found.count, config, cut, scratch, fresh, url_for, sources, setup)
+        n_docs = found.count
+        lengths = pairs.lengths
+        avgdl = sum(lengths) / n_docs if n_docs else 1.0
+        df = pairs.df
+        # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
+        # anything but would fill a third of the term shards; such a query ranks by
+        # headline and date. Single characters are left to the n-gram shards: as
+        # jieba terms they are mostly particles, a third of all pairs for little rank.
+        common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
+        counts = df[:len(terms)].tolist()
+        idfs = [idf(n_docs, c) if len(t) >= 2 and c <= common else 0.0 for t, c in zip(terms, counts)]
+        from .terms import write_terms  # (numpy: a patch never loads it)
 
-    cut = tokens.cutter(tuple(words))
-    # Terms as numbers, and per article compact arrays of (term, tf): a dict
-    # of counts per article for a whole archive took a gigabyte.
+        w_count, w_size = write_terms(out, pairs, terms, idfs, avgdl, scratch)
+        k_count = _write_vocab(out, terms, cut)
+        g_count, buckets, g_size, n_keys, g_per = g_job()
+        dict_len, d_per = d_job()
+        shards = {"g": g_count, "buckets": buckets, "w": w_count, "k": k_count, "m": MAP_SHARDS}
+        per = {"g": g_per, "w": out.packs.per["w"], "k": out.packs.per["k"], "d": d_per}
+        write_fold_map(out)
+        write_meta(out, firsts, n_docs, shards, per, cut.total, dict_len, found.sections, build)  # last
+        fresh.finish(patch.State(setup, build, None, None, n_docs, n_docs, sum(lengths), n_docs, avgdl, shards, per,
+                                 {"g": g_size, "w": w_size}, cut.total, dict_len, dict(cut.freqs),
+                                 words=tuple(found.words), last=found.last).meta())
+    except BaseException:
+        fresh.abandon()
+        raise
+    finally:
+        spill.remove(scratch)
+    return n_keys, len(terms)
+
+
+def _cut(source: Source, n_docs: int, config: SiteConfig, cut: tokens.Cutter, scratch: Path, fresh: Fresh,
+         url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
+    """The pass of jieba's cut: every article's terms (as numbers, in order of first use) spilled with
+    their frequencies, the state's rows, each date's first article and the build's id."""
+    from .terms import TermPairs
+
     term_ids: dict[str, int] = {}
-    doc_terms, doc_tfs, starts, lengths = array("I"), array("I"), array("I", [0]), array("I")
-    extras: list[tuple[str, ...]] = []
-    dates: list[str] = []
-    for a, doc in zip(docs, analysed):
-        extras.append(doc.extra)
-        dates.append(a.date.isoformat())
+    pairs = TermPairs(n_docs, scratch)
+    firsts: list[tuple[str, int]] = []
+    build = hashlib.sha256(setup.encode())
+    n = 0
+    for a in source:
+        doc = analyse(a, config)
         tfs, length = term_counts(cut, doc)
         ids = list(map(term_ids.get, tfs))
         if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
@@ -243,43 +303,26 @@ def _full(out: Writer, docs: Sequence[Article], urls: Sequence[str], digests: li
                     ids[at] = term_ids[keys[at]] = len(term_ids)
             except ValueError:
                 pass
-        doc_terms.extend(ids)
-        doc_tfs.extend(tfs.values())
-        starts.append(len(doc_terms))
-        lengths.append(length)
-    del analysed  # (the forks keep their own)
+        pairs.add(ids, tfs.values(), length)
+        d = digest(a, config, url_for(a), patch.source_hash(sources, a))
+        build.update(d)
+        day = a.date.isoformat()
+        if not firsts or firsts[-1][0] != day:
+            firsts.append((day, n))
+        fresh.add(n, Row(a.id, d, doc.extra, day, length))
+        n += 1
+    if n != n_docs:
+        raise ValueError(f"the articles were {n_docs}, then {n}")
+    pairs.flush()  # (the article counts are complete only then)
+    return list(term_ids), pairs, firsts, build.hexdigest()[:24]
 
-    n_docs = len(docs)
-    avgdl = sum(lengths) / n_docs if n_docs else 1.0
-    terms = list(term_ids)
-    df = Counter(doc_terms)
-    # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
-    # anything but would fill a third of the term shards; such a query ranks by
-    # headline and date. Single characters are left to the n-gram shards: as
-    # jieba terms they are mostly particles, a third of all pairs for little rank.
-    common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
-    idfs = [idf(n_docs, df[tid]) if len(t) >= 2 and df[tid] <= common else 0.0 for tid, t in enumerate(terms)]
-    encoded = _weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs)
-    del doc_terms, doc_tfs
-    payloads: Entries = {}
-    for tid in sorted(encoded):  # in order of first use, as the archive is read
-        # Two terms with one hash keep the first: it only affects ranking.
-        payloads.setdefault(fnv1a(terms[tid]), (_varint(df[tid]) + encoded.pop(tid), False))
-    w_count, w_size = out.shards("w", payloads)
-    del payloads
 
+def _write_vocab(out: Writer, terms: list[str], cut: tokens.Cutter) -> int:
+    """The k/ shards: every term's jieba frequency; returns their count."""
     vocab = tokens.dictionary_freqs(with_first_characters(terms), cut.freqs)
     k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab), VOCAB_SHARD_TARGET)
     groups: dict[int, dict[str, int]] = defaultdict(dict)
     for t, f in vocab.items():
         groups[vocab_shard(t, k_count)][t] = f
     out.pieces("k", [deflate(pack_vocab(groups.get(h, {}))) for h in range(k_count)], k_count)
-    g_count, buckets, g_size, n_keys, g_per = g_job()
-    dict_len, d_per = d_job()
-    built = Built(digests, extras, dates, lengths,
-                  {"g": g_count, "buckets": buckets, "w": w_count, "k": k_count, "m": MAP_SHARDS},
-                  {"g": g_size, "w": w_size}, cut.total, dict_len, cut.freqs,
-                  {"g": g_per, "w": out.packs.per["w"], "k": out.packs.per["k"], "d": d_per})
-    return built, n_keys, len(terms)
-
-
+    return k_count

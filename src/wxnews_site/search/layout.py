@@ -200,7 +200,7 @@ def decode_weights(payload: bytes) -> dict[int, int]:
 
 def shard_count(total_bytes: int, target: int = SHARD_TARGET) -> int:
     n = 1
-    while total_bytes / n > target and n < 1 << 16:
+    while total_bytes / n > target and n < 1 << 22:
         n <<= 1
     return n
 
@@ -380,13 +380,19 @@ class Doc:
         return self.norm[self.nhead + 1:] if self.head else self.norm
 
 
-def analyse(a: Article, config: SiteConfig) -> Doc:
+def printed(a: Article) -> tuple[str, int]:
+    """An article's searchable text as printed (headlines, newline, the rest) and its headlines' length:
+    all a record needs (normalising is the costly part of analyse)."""
     head, rest = searchable_parts(a)
-    text = head + "\n" + rest if head and rest else head or rest
+    return head + "\n" + rest if head and rest else head or rest, len(head)
+
+
+def analyse(a: Article, config: SiteConfig) -> Doc:
+    text, head = printed(a)
     extra = [SECTION + normalize(config.listed_section(a.date, a.page, a.section))]
     names = {normalize(p) for p, _ in a.people} | {normalize(config.canonical_person(p)) for p, _ in a.people}
     extra += sorted(PERSON + name for name in names)
-    return Doc(text, normalize(text), len(head), tuple(extra))
+    return Doc(text, normalize(text), head, tuple(extra))
 
 
 def doc_of_record(record: dict, extra: tuple[str, ...]) -> Doc:
@@ -481,11 +487,10 @@ def folded(text: str, folds: Mapping[str, str], mapped: bool | None = None) -> l
     return [[i, folds[ch]] for i, ch in enumerate(text) if ch in folds]
 
 
-def records(a: Article, doc: Doc, config: SiteConfig, url: str, mapped: bool | None = None) -> list[str]:
-    """The JSON of an article's record parts: what a result shows, and its text.
-    ``mapped``: whether the text holds characters of fold_map, when the caller knows."""
+def records(a: Article, text: str, head: int, config: SiteConfig, url: str, mapped: bool | None = None) -> list[str]:
+    """The JSON of an article's record parts: what a result shows, and its text (``printed``'s text
+    and headlines' length). ``mapped``: whether the text holds characters of fold_map, when the caller knows."""
     folds = fold_map()
-    text = doc.text
     # The text goes in parts: a result needs only the first (which usually
     # holds the match), the rest is fetched when the match is further on.
     pieces = [text[i:i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
@@ -500,7 +505,7 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str, mapped: bool | N
             record = {
                 "i": a.id, "u": url, "t": title, "d": a.date.isoformat(), "p": a.page,
                 "s": config.section_for(a.date, a.page, a.section),
-                "b": [config.canonical_person(p) for p, _ in a.people], "h": doc.head, "x": piece,
+                "b": [config.canonical_person(p) for p, _ in a.people], "h": head, "x": piece,
             }
             title_folds = folded(title, folds)
             if title_folds:
@@ -512,12 +517,17 @@ def records(a: Article, doc: Doc, config: SiteConfig, url: str, mapped: bool | N
     return out
 
 
-def site_words(articles: Sequence[Article], config: SiteConfig) -> list[str]:
+def site_words(articles: Iterable[Article], config: SiteConfig) -> list[str]:
     """The site's word list and every printed name, normalised: jieba's extra vocabulary."""
     names: set[str] = set(config.search_words)
     for a in articles:
         names.update(a.bylines)
         names.update(a.photographers)
+    return words_of(names)
+
+
+def words_of(names: Iterable[str]) -> list[str]:
+    """site_words of the names gathered (the site's word list and every printed name)."""
     return sorted({normalize(w) for w in names if len(w.strip()) >= 2})
 
 
@@ -611,21 +621,6 @@ class Writer:
         return count, size
 
 
-@dataclass(frozen=True)
-class Built:
-    """What a full build leaves for the patches after it (see patch.py)."""
-    digests: list[bytes]
-    extra: list[tuple[str, ...]]
-    dates: list[str]
-    lengths: array
-    shards: dict[str, int]
-    sizes: dict[str, int]
-    total: int
-    dict_len: int
-    word_freqs: dict[str, int]
-    packs: dict[str, int]
-
-
 def varint_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Many varints at once: (the bytes of all, each value's first byte's offset),
     as _varint writes them one by one."""
@@ -644,22 +639,17 @@ def varint_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, offsets
 
 
-def write_meta(out: Writer, docs: Sequence[Article], dates: Sequence[str | None], shards: dict[str, int],
-               per: dict[str, int], total: int, dict_len: int, config: SiteConfig, build_id: str,
-               sections: Iterable[str] = ()) -> None:
-    """meta.json and dates.json; dates[n] is article n's date (None for a hole).
-    The section filter lists the docs' sections and ``sections``."""
-    first: list[tuple[str, int]] = []
-    for n, day in enumerate(dates):
-        if day is not None and (not first or first[-1][0] != day):
-            first.append((day, n))
-    out.json("dates.json", first)
-    in_docs = {config.listed_section(a.date, a.page, a.section) for a in docs}
-    days = [d for d in dates if d is not None]
+def write_meta(out: Writer, firsts: Sequence[tuple[str, int]], numbers: int, shards: dict[str, int],
+               per: dict[str, int], total: int, dict_len: int, sections: Iterable[str], build_id: str,
+               write_dates: bool = True) -> None:
+    """meta.json, and dates.json (firsts: each issue date's first article number, in order) unless
+    it is as it was; numbers: article numbers in use, holes included; sections: the section filter's."""
+    if write_dates:
+        out.json("dates.json", [list(f) for f in firsts])
     meta = {
-        "format": FORMAT, "docs": len(dates), "dict": dict_len,
-        "shards": shards, "packs": per, "total": total, "sections": sorted(in_docs.union(sections)),
-        "first": days[0] if days else None, "last": days[-1] if days else None, "build": build_id,
+        "format": FORMAT, "docs": numbers, "dict": dict_len,
+        "shards": shards, "packs": per, "total": total, "sections": sorted(set(sections)),
+        "first": firsts[0][0] if firsts else None, "last": firsts[-1][0] if firsts else None, "build": build_id,
     }
     out.json("meta.json", meta)
 

@@ -11,11 +11,15 @@ A key is first an integer code: a character is its code point, a bigram
 headline key has bit 42 set, a pair across marks (``layout.ACROSS``) bit 43,
 a section or person key is bit 44 plus its number in a table. Articles are read in batches; each batch's (code,
 article) pairs are packed into one integer, sorted and made unique, and
-split by the code's low bits into partitions, so that the final sort and
-grouping runs over one partition at a time (memory is the packed pairs, 8
-bytes each, freed a group of partitions at a time, plus one partition's
-arrays). Codes are hashed (FNV-1a, as ``index.fnv1a``) only
-once they are keys; keys whose hashes collide share an entry, as ever.
+split by the code's low bits into partitions, spilled to disk in runs of
+32 MB (``spill.Runs``): a million articles make a billion pairs, 8 GB.
+The final sort and grouping runs over one partition at a time, read back
+from every run. Codes are hashed (FNV-1a, as ``index.fnv1a``) only once they
+are keys; the finished entries (and rare keys' loose pairs, for buckets) go
+to disk by their hash's low bits (``spill.Entries``), and once the exact
+size, hence the shard count, is known, the shards are packed a group at a
+time. Keys whose hashes collide share an entry, as ever. Memory: a run's
+buffer, a partition's and a group's arrays, whatever the archive's size.
 
 ``patch.py`` changes single entries with the scalar functions of ``index``
 (``ngram_keys``, ``encode_docs``, ``pack_shard``); what this module writes is
@@ -27,10 +31,12 @@ import contextlib
 import ctypes
 import functools
 import re
-from typing import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from . import packs, spill
 from .normalize import BREAKS, HAN_RANGES, KEYLESS_RUNS, MARK_RUNS
 from .layout import (ACROSS, NGRAM_SHARD_TARGET, RARE_BYTES, Doc, Writer, bucket_count, decode_docs,
                     deflate, encode_docs, fnv1a, rare_limit, shard_count, varint_bytes)
@@ -47,7 +53,9 @@ TABLE_LIMIT = 1 << 24  # articles x characters of a batch marked in a table (byt
 U64 = np.uint64
 PACK_GROUP = 256  # shards packed at a time
 PARTITION_BITS = 7  # pairs are sorted and grouped in at least 128 partitions, one at a time
-GROUPS = 8  # partitions whose pairs are kept and freed together
+PAIRS_PER_DOC = 1_500  # unique (key, article) pairs of an article, about (to size partitions and groups)
+PARTITION_PAIRS = 1 << 21  # pairs of a partition, at most about: 16 MB, sorted at once (its arithmetic takes ten times that)
+GROUP_PAYLOAD = 800  # bytes of entry payload per article, about (to size the shard groups)
 
 
 def _table(pattern: re.Pattern) -> np.ndarray:
@@ -129,20 +137,18 @@ class _Pairs:
     """The unique (key code, article) pairs of all articles, by partition.
 
     A pair is kept as ``(code >> k) << doc_bits | article`` in partition
-    ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits.
-    Each batch's pairs of a group of partitions are kept in one array (64
-    small arrays a batch left holes between them that added a third to the
-    memory); a group's arrays are freed once its partitions are done.
+    ``code & (2**k - 1)``: k grows with the archive so that this fits in 64 bits
+    and a partition holds about PARTITION_PAIRS pairs. Each batch's pairs go to
+    the runs on disk (``spill.Runs``).
     """
 
-    def __init__(self, n_docs: int):
+    def __init__(self, n_docs: int, runs_path: Path):
         self.doc_bits = max(1, (n_docs - 1).bit_length())
-        # About 128 articles' pairs (150,000) a partition, so its arrays stay small.
-        self.k = max(PARTITION_BITS, (n_docs >> 7).bit_length(), self.doc_bits - (64 - CODE_BITS))
-        self.per_group = (1 << self.k) // GROUPS
-        self.chunks: list[list[np.ndarray]] = [[] for _ in range(GROUPS)]
-        # Per partition: (its group's array, from, to) for each batch.
-        self.parts: list[list[tuple[int, int, int]]] = [[] for _ in range(1 << self.k)]
+        # Partitions of about PARTITION_PAIRS pairs each (a thousand or so a
+        # article), so that one partition's sort stays small at any size.
+        want = (n_docs * PAIRS_PER_DOC // PARTITION_PAIRS).bit_length()
+        self.k = max(PARTITION_BITS, want, self.doc_bits - (64 - CODE_BITS))
+        self.runs = spill.Runs(runs_path, 1 << self.k)
         self.extra_ids: dict[str, int] = {}
         # Every character met so far by number, in the order met: a batch's
         # (article, character) pairs are made unique by marking a table of
@@ -201,20 +207,11 @@ class _Pairs:
         del part
         code_hi = (packed >> U64(local_bits)) & U64((1 << (CODE_BITS - k)) - 1)
         kept = (code_hi << U64(self.doc_bits)) | ((packed & U64(BATCH_DOCS - 1)) + U64(first))
-        for g, chunks in enumerate(self.chunks):
-            first, end = g * self.per_group, (g + 1) * self.per_group
-            if bounds[end] > bounds[first]:
-                chunks.append(kept[bounds[first]:bounds[end]].copy())
-                for p in range(first, end):
-                    if bounds[p + 1] > bounds[p]:
-                        self.parts[p].append((len(chunks) - 1, bounds[p] - bounds[first], bounds[p + 1] - bounds[first]))
+        self.runs.add(kept, bounds)
 
     def keys(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Partition p's keys, freeing its pairs: (codes, first pair of each, articles)."""
-        chunks = self.chunks[p // self.per_group]
-        pairs = np.concatenate([chunks[i][a:b] for i, a, b in self.parts[p]] or [np.zeros(0, dtype=U64)])
-        if (p + 1) % self.per_group == 0:
-            chunks.clear()  # the group is done
+        """Partition p's keys: (codes, first pair of each, articles)."""
+        pairs = self.runs.part(p)
         # Each batch's pairs are sorted already: a merge sort only merges those runs.
         pairs.sort(kind="stable")
         docs = (pairs & U64((1 << self.doc_bits) - 1)).astype(np.int64)
@@ -264,19 +261,20 @@ def encode_lists(starts: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, merged: np.ndarray,
-                payloads: np.ndarray, count: int) -> Iterator[bytes]:
-    """index.pack_shard of every shard, in shard order: entry i has hash hashes[i], flag
-    merged[i] and payload payloads[starts[i]:starts[i] + lengths[i]]."""
-    shard = hashes % U64(count)
+                payloads: np.ndarray, count: int, unit: int = 0, units: int = 1) -> Iterator[bytes]:
+    """index.pack_shard of the shards unit, unit + units, ... of ``count``, in that order: entry i
+    (all of those shards') has hash hashes[i], flag merged[i] and payload payloads[starts[i]:starts[i] + lengths[i]]."""
+    local = count // units
+    shard = hashes % U64(count) // U64(units)  # the shard's place among the unit's
     order = np.argsort((shard << U64(32)) | hashes, kind="stable")
     was = starts[order]
     hashes, lengths, merged, shard = hashes[order], lengths[order], merged[order], shard[order]
     del order
-    bounds = np.searchsorted(shard, np.arange(count + 1, dtype=U64)).tolist()
+    bounds = np.searchsorted(shard, np.arange(local + 1, dtype=U64)).tolist()
     # A group of shards at a time: at once, the index of every payload byte
     # took eight times the payloads' memory.
-    for s0 in range(0, count, PACK_GROUP):
-        s1 = min(s0 + PACK_GROUP, count)
+    for s0 in range(0, local, PACK_GROUP):
+        s1 = min(s0 + PACK_GROUP, local)
         e0, e1 = bounds[s0], bounds[s1]
         per_shard = np.diff(bounds[s0:s1 + 1])
         first = np.array(bounds[s0:s1]) - e0
@@ -303,11 +301,41 @@ def pack_shards(hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mer
             h0, p0 = h1, p1
 
 
-def write_ngrams(out: Writer, docs: Sequence[Doc]) -> tuple[int, int, int, int, int]:
-    """Write the g/ shards of the articles (numbered in order):
-    (shard count, buckets per shard, total size, keys, shards per pack)."""
-    with _heap_kept() as release:
-        return _write_ngrams(out, docs, release)
+def write_shards(out: Writer, kind: str, entries: spill.Entries, count: int, scratch: Path,
+                 make: Callable[[spill.Group], Iterator[bytes]]) -> None:
+    """Every shard of a kind, made a group of shards at a time by ``make`` (its unit's shards in
+    order), kept deflated in a scratch file and written in packs in shard order."""
+    entries.close()
+    units = entries.units(count)
+    pieces = spill.Pieces(scratch / f"{kind}.pieces", count)
+    try:
+        sizes = 0
+        for unit in range(units):
+            for s, data in zip(range(unit, count, units), make(entries.group(unit, count))):
+                piece = deflate(data)
+                pieces.put(s, piece)
+                sizes += len(piece)
+        out.packs.per[kind] = packs.per_pack(sizes / max(1, count), min(count, out.most))
+        for s in range(count):
+            out.piece(kind, s, pieces.get(s))
+        out.flush([kind])
+    finally:
+        pieces.close()
+
+
+def write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int | None = None,
+                 scratch: Path | None = None) -> tuple[int, int, int, int, int]:
+    """Write the g/ shards of the articles (numbered in order; ``n_docs`` of them, or len(docs)):
+    (shard count, buckets per shard, total size, keys, shards per pack). Their pairs and
+    entries are spilled under ``scratch`` (a folder made and removed there; the system's
+    temporary folder without one)."""
+    n = len(docs) if n_docs is None else n_docs  # type: ignore[arg-type]
+    folder = spill.folder(scratch, "g")
+    try:
+        with _heap_kept() as release:
+            return _write_ngrams(out, docs, n, folder, release)
+    finally:
+        spill.remove(folder)
 
 
 @contextlib.contextmanager
@@ -340,24 +368,53 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
         trim(0)
 
 
-def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None]) -> tuple[int, int, int, int, int]:
-    pairs = _Pairs(len(docs))
+def _write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int, scratch: Path,
+                  release: Callable[[], None]) -> tuple[int, int, int, int, int]:
+    pairs = _Pairs(n_docs, scratch / "pairs")
+    batch: list[Doc] = []
     first = chars = 0
-    for n, d in enumerate(docs):
+    for d in docs:
+        batch.append(d)
         chars += len(d.norm)
-        if chars >= BATCH_CHARS or n + 1 - first == BATCH_DOCS or n + 1 == len(docs):
-            pairs.add_batch(first, docs[first:n + 1])
-            first, chars = n + 1, 0
+        if chars >= BATCH_CHARS or len(batch) == BATCH_DOCS:
+            pairs.add_batch(first, batch)
+            first, chars, batch = first + len(batch), 0, []
+    if batch:
+        pairs.add_batch(first, batch)
+        first += len(batch)
+    if first != n_docs:
+        raise ValueError(f"the articles were {n_docs}, then {first}")
+    pairs.runs.flush()
     extra_hashes = np.array([fnv1a(k) for k in pairs.extra_ids], dtype=U64)
-    # The last batch's arrays are free: their memory goes back before the
-    # partitions' keys, the lists and their hashes, gather beside the pairs.
     release()
+    entries = spill.Entries(scratch / "entries", spill.Entries.groups_for(n_docs * GROUP_PAYLOAD))
+    n_keys = _entries(pairs, extra_hashes, rare_limit(n_docs), entries, release)
+    entries.close()
+    # The exact size (which sets the shard count) counts keys merged by their hash: a group at a time.
+    size = loose = 0
+    for g in range(entries.n_groups):
+        hashes, _, lengths, _, _, r_hashes, _ = _resolve(entries.group(g, entries.n_groups))
+        size += int(lengths.sum()) + 3 * len(hashes) + RARE_BYTES * len(r_hashes)
+        loose += len(r_hashes)
+    count = shard_count(size, NGRAM_SHARD_TARGET)
+    buckets = bucket_count(loose, count)
 
-    all_hashes, all_lengths, all_payloads = [], [], []
-    rare_hashes, rare_docs = [], []
-    limit = rare_limit(len(docs))
+    def make(group: spill.Group) -> Iterator[bytes]:
+        hashes, starts, lengths, merged, payloads, r_hashes, r_docs = _resolve(group)
+        tails = _bucket_bytes(r_hashes, r_docs, count, buckets, group.unit, group.units)
+        for k, data in enumerate(pack_shards(hashes, starts, lengths, merged, payloads, count, group.unit,
+                                             group.units)):
+            yield data + tails[k]
+
+    write_shards(out, "g", entries, count, scratch, make)
+    return count, buckets, size, n_keys, out.packs.per["g"]
+
+
+def _entries(pairs: _Pairs, extra_hashes: np.ndarray, limit: int, entries: spill.Entries,
+             release: Callable[[], None]) -> int:
+    """Each partition's keys made entries (or loose pairs, for rare keys' buckets); returns the key count."""
     n_keys = 0
-    for p in range(len(pairs.parts)):
+    for p in range(1 << pairs.k):
         codes, starts, numbers = pairs.keys(p)
         n_keys += len(codes)
         hashes = _hashes(codes, extra_hashes).astype(np.uint32)
@@ -365,25 +422,23 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
         rare = (counts <= limit) & (codes < U64(EXTRA_BIT))  # index.is_rare
         if rare.any():
             each = np.repeat(rare, counts)
-            rare_hashes.append(np.repeat(hashes[rare], counts[rare]))
-            rare_docs.append(numbers[each])
+            entries.add_loose(np.repeat(hashes[rare], counts[rare]), numbers[each])
             numbers, counts, hashes = numbers[~each], counts[~rare], hashes[~rare]
             starts = np.cumsum(counts) - counts
         del codes
         payloads, lengths = encode_lists(starts, numbers)
-        del numbers
-        all_hashes.append(hashes)
-        all_lengths.append(lengths.astype(np.uint32))
-        all_payloads.append(payloads)
-        if (p + 1) % pairs.per_group == 0:
-            release()  # a group of partitions' pairs were freed
-    del pairs
-    hashes = np.concatenate(all_hashes).astype(U64)
-    lengths = np.concatenate(all_lengths).astype(np.int64)
-    del all_hashes, all_lengths
-    r_hashes = np.concatenate(rare_hashes).astype(U64) if rare_hashes else np.zeros(0, dtype=U64)
-    r_docs = np.concatenate(rare_docs) if rare_docs else np.zeros(0, dtype=np.int64)
-    del rare_hashes, rare_docs
+        entries.add(hashes, lengths, payloads)
+        if p % 64 == 63:
+            release()
+    pairs.runs.close()
+    return n_keys
+
+
+def _resolve(group: spill.Group) -> tuple[np.ndarray, ...]:
+    """A group's entries with the keys of one hash merged: (hashes, starts, lengths, merged,
+    payloads, loose hashes, loose articles)."""
+    hashes, lengths, payloads = group.hashes, group.lengths, [group.payloads]
+    r_hashes, r_docs = group.loose_hashes, group.loose_docs
     # A rare key whose hash is an entry's would be looked up there and never
     # reach its bucket: it joins that entry (marked merged) instead.
     clash = np.isin(r_hashes, hashes)
@@ -394,29 +449,22 @@ def _write_ngrams(out: Writer, docs: Sequence[Doc], release: Callable[[], None])
         extra = [encode_docs(sorted(ds)) for ds in lists.values()]
         hashes = np.concatenate((hashes, np.array(list(lists), dtype=U64)))
         lengths = np.concatenate((lengths, np.array([len(e) for e in extra], dtype=np.int64)))
-        all_payloads.append(np.frombuffer(b"".join(extra), dtype=np.uint8))
+        payloads.append(np.frombuffer(b"".join(extra), dtype=np.uint8))
         r_hashes, r_docs = r_hashes[~clash], r_docs[~clash]
-    hashes, starts, lengths, merged, payloads = _merge_collisions(hashes, lengths, all_payloads)
-    del all_payloads
-    size = int(lengths.sum()) + 3 * len(lengths) + RARE_BYTES * len(r_hashes)
-    count = shard_count(size, NGRAM_SHARD_TARGET)
-    buckets = bucket_count(len(r_hashes), count)
-    tails = _bucket_bytes(r_hashes, r_docs, count, buckets)
-    del r_hashes, r_docs
-    shards = [deflate(data + tails[n]) for n, data in enumerate(pack_shards(hashes, starts, lengths, merged,
-                                                                             payloads, count))]
-    out.pieces("g", shards, count)
-    return count, buckets, size, n_keys, out.packs.per["g"]
+    return (*_merge_collisions(hashes, lengths, payloads), r_hashes, r_docs)
 
 
-def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int) -> list[bytes]:
-    """Each shard's buckets as index.pack_ngram_shard writes them after its entries."""
+def _bucket_bytes(hashes: np.ndarray, docs: np.ndarray, count: int, buckets: int, unit: int = 0,
+                  units: int = 1) -> list[bytes]:
+    """The buckets of the shards unit, unit + units, ... as index.pack_ngram_shard writes them after their entries."""
+    local = count // units
     if not buckets:
-        return [b""] * count
-    n_buckets = count * buckets
+        return [b""] * local
+    n_buckets = local * buckets
     if len(hashes):
-        slot = (hashes % U64(count)) * U64(buckets) + hashes // U64(count) % U64(buckets)
-        packed = np.unique((slot << U64(32)) | docs.astype(U64))  # sorted and unique: each bucket a set
+        slot = (hashes % U64(count) // U64(units)) * U64(buckets) + hashes // U64(count) % U64(buckets)
+        packed = np.sort((slot << U64(32)) | docs.astype(U64))
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]  # unique: each bucket a set
         slot, docs = (packed >> U64(32)).astype(np.int64), (packed & U64(MASK32)).astype(np.int64)
         del packed
     else:

@@ -30,7 +30,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import time
 import zlib
@@ -38,41 +37,42 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
 from . import packs, tokens
-from .layout import (OWN_FILES, Built, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
+from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
-                    record_parts, records, read_varint, setup_key, shard_count, term_counts, unpack_ngram_shard,
+                    record_parts, records, read_varint, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES)
 from .records import Codec
+from . import state as state_module
+from .state import STATE_FILE, Row, Store  # noqa: F401 (STATE_FILE: where the state is, for callers)
 
-STATE_FILE = "search-state.pickle"
-VERSION = 6
+VERSION = 7
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
 # full build's. In a small archive one more article holding a rare term moves it further.
 IDF_DRIFT = 1.25
 PATCH_SHARE = 0.05  # more changed articles than this share of the archive: a full build is as fast
+PATCH_MOST = 10_000  # nor more than this many: a patch holds the changed articles in memory
 
 
 @dataclass(frozen=True)
 class State:
+    """The index in the current output, as the last build left it (per article: ``store``'s rows)."""
     setup: str                       # index.setup_key: words, tokenizer, format
     build: str                       # meta.json's "build" of the index this describes
     before: str | None               # the build before it
     changed: tuple[str, ...] | None  # files that build wrote or removed (None: all of them)
-    ids: list[str | None]            # by article number; None for a hole
-    digests: list[bytes | None]
-    extra: list[tuple[str, ...] | None]
-    dates: list[str | None]
-    lengths: array                   # jieba terms per article (0 for a hole)
+    numbers: int                     # article numbers in use, holes included
+    live: int                        # articles (numbers without a hole)
+    length_sum: int                  # their jieba lengths
     n_frozen: int                    # article count and average length the weights use
     avgdl: float
     shards: dict[str, int]
@@ -85,18 +85,22 @@ class State:
     # which the levels of their untouched articles were made with.
     df_frozen: dict[str, int] = dataclasses.field(default_factory=dict)
     words: tuple[str, ...] = ()      # the site words setup was made with
+    # (date, 版, position, id) of the newest article: an article added after it patches in.
+    last: tuple | None = None
     version: int = VERSION
+    store: Store | None = dataclasses.field(default=None, compare=False, repr=False)
 
-    @staticmethod
-    def after_full(setup: str, build: str, docs: Sequence[Article], built: Built, words: Sequence[str]) -> "State":
-        n = len(docs)
-        return State(setup, build, None, None, [a.id for a in docs], list(built.digests), list(built.extra),
-                     list(built.dates), built.lengths, n, sum(built.lengths) / n if n else 1.0, dict(built.shards),
-                     dict(built.packs), dict(built.sizes), built.total, built.dict_len, dict(built.word_freqs),
-                     words=tuple(words))
+    def meta(self) -> dict:
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "store"}
+        return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words),
+                "last": None if self.last is None else list(self.last)}
+
+    def row(self, n: int) -> Row | None:
+        assert self.store is not None
+        return self.store.row(n) if n < self.numbers else None
 
 
-def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
+def build_id(setup: str, digests: Iterable[bytes | None]) -> str:
     h = hashlib.sha256(setup.encode())
     for d in digests:
         h.update(d or b"-")
@@ -104,27 +108,41 @@ def build_id(setup: str, digests: Sequence[bytes | None]) -> str:
 
 
 def load(cache_dir: Path) -> State | None:
+    """The state of the last build (None when missing, damaged or of another version: a full build)."""
+    store = Store.open(cache_dir)
+    if store is None:
+        return None
+    meta = store.meta()
     try:
-        state = pickle.loads((cache_dir / STATE_FILE).read_bytes())
-    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return None  # missing or damaged: a full build
-    return state if isinstance(state, State) and state.version == VERSION else None
+        if meta is None or meta.get("version") != VERSION:
+            raise ValueError("another version")
+        meta["changed"] = None if meta["changed"] is None else tuple(meta["changed"])
+        meta["words"] = tuple(meta["words"])
+        meta["last"] = None if meta.get("last") is None else tuple(meta["last"])
+        return State(**meta, store=store)
+    except (TypeError, ValueError, KeyError):
+        store.close()
+        return None
 
 
-def save(cache_dir: Path, state: State) -> None:
-    atomic_write(cache_dir / STATE_FILE, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+def close(state: State | None) -> None:
+    if state is not None and state.store is not None:
+        state.store.close()
 
 
-# Caches of earlier versions of the index (cuts, file digests, record dictionary).
-LEGACY = ("search-terms.pickle", "search-files.pickle", "search-dict.bin")
+def save(state: State, updates: dict[int, Row | None]) -> None:
+    """The patched state, with its changed rows, committed (its index is complete)."""
+    assert state.store is not None
+    state.store.change(updates, state.meta())
+    state.store.commit()
+
+
+# Caches of earlier versions of the index (cuts, file digests, record dictionary, the whole state pickled).
+LEGACY = ("search-terms.pickle", "search-files.pickle", "search-dict.bin", "search-state.pickle")
 
 
 def forget(cache_dir: Path) -> None:
-    for name in (STATE_FILE, *LEGACY):
-        try:
-            os.unlink(cache_dir / name)
-        except FileNotFoundError:
-            pass
+    state_module.forget(cache_dir, LEGACY)
 
 
 def _build_of(root: Path) -> str | None:
@@ -141,29 +159,76 @@ class Plan:
     changed: list[tuple[int, Article]]  # (number, article as it is now): edited or appended
     removed: list[int]
     numbers: int                        # numbers in use, holes included
+    urls: dict[int, str] = dataclasses.field(default_factory=dict)       # of the changed, by number
+    digests: dict[int, bytes] = dataclasses.field(default_factory=dict)
+    last: tuple | None = None           # the newest article's key (order_key) after the patch
 
 
-def plan(state: State, docs: Sequence[Article], digests: Sequence[bytes]) -> Plan | None:
-    """What changed since the state, or None when a patch cannot follow it."""
-    number = {aid: n for n, aid in enumerate(state.ids) if aid is not None}
-    changed: list[tuple[int, Article]] = []
-    last, fresh = -1, len(state.ids)
-    for a, d in zip(docs, digests):
-        n = number.pop(a.id, None)
-        if n is None:
-            n, fresh = fresh, fresh + 1
-        if n <= last:  # inserted among older articles: the numbering must change
+def order_key(a: Article) -> tuple:
+    """An article's place in the index's order (as JSON keeps it)."""
+    return (a.date.isoformat(), a.page, a.position, a.id)
+
+
+class Planner:
+    """What changed since the state, told article by article as the archive is read once
+    (in order): the state's rows are read alongside, by number, so nothing of the whole
+    archive is held but the changed articles."""
+
+    def __init__(self, state: State, articles: int):
+        assert state.store is not None
+        self.state = state
+        self.limit = min(PATCH_MOST, max(20, PATCH_SHARE * articles))
+        self.rows = state.store.rows()
+        self.pending = next(self.rows, None)
+        self.last, self.fresh = -1, state.numbers
+        self.plan = Plan([], [], 0)
+        self.failed = False
+
+    def _advance(self) -> None:
+        self.pending = next(self.rows, None)
+
+    def see(self, a: Article, url: str, dig: bytes) -> None:
+        if self.failed:
+            return
+        was: bytes | None = None
+        if self.pending is not None and self.pending[1] == a.id:
+            n, _, was = self.pending
+            self._advance()
+        else:
+            assert self.state.store is not None
+            n = self.state.store.number(a.id)
+            if n is None:
+                n, self.fresh = self.fresh, self.fresh + 1
+            else:
+                while self.pending is not None and self.pending[0] < n:  # those between: removed
+                    self.plan.removed.append(self.pending[0])
+                    self._advance()
+                if self.pending is None or self.pending[0] != n:  # met already: the order changed
+                    self.failed = True
+                    return
+                was = self.pending[2]
+                self._advance()
+        if n <= self.last:  # inserted among older articles: the numbering must change
+            self.failed = True
+            return
+        self.last = n
+        self.plan = dataclasses.replace(self.plan, last=order_key(a))
+        if was != dig:
+            self.plan.changed.append((n, a))
+            self.plan.urls[n], self.plan.digests[n] = url, dig
+        if len(self.plan.changed) + len(self.plan.removed) > self.limit:
+            self.failed = True
+
+    def finish(self, live: int) -> Plan | None:
+        """The plan once every article was seen; None when a patch cannot follow it."""
+        while not self.failed and self.pending is not None:
+            self.plan.removed.append(self.pending[0])
+            self._advance()
+        if self.failed or len(self.plan.changed) + len(self.plan.removed) > self.limit or not live:
             return None
-        last = n
-        if n >= len(state.ids) or state.digests[n] != d:
-            changed.append((n, a))
-    removed = sorted(number.values())
-    live = len(docs)
-    if len(changed) + len(removed) > max(20, PATCH_SHARE * live) or not live:
-        return None
-    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
-        return None
-    return Plan(changed, removed, fresh)
+        if abs(live - self.state.n_frozen) > DRIFT * self.state.n_frozen:
+            return None
+        return dataclasses.replace(self.plan, numbers=self.fresh)
 
 
 # ------------------------------------------------------------------ the spare
@@ -177,7 +242,7 @@ def bring_up_to_date(root: Path, current: Path, state: State) -> int | None:
     if have is not None and have == state.before and state.changed is not None:
         paths = state.changed
     else:
-        _clear(root)
+        clear(root)
         paths = tuple(_all_files(current))
     linked = 0
     folders: set[str] = set()
@@ -204,7 +269,8 @@ def bring_up_to_date(root: Path, current: Path, state: State) -> int | None:
     return linked if _build_of(root) == state.build else None
 
 
-def _clear(root: Path) -> None:
+def clear(root: Path) -> None:
+    """Remove an index's own files from a search folder (the build's search page stays)."""
     for name in OWN_FILES:
         old = root / name
         if old.is_dir():
@@ -315,90 +381,167 @@ def _contains(doc: Doc, key: str) -> bool:
     return key in doc.norm
 
 
-def try_patch(docs: Sequence[Article], urls: Sequence[str], digests: list[bytes], setup: str, out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
-              started: float) -> IndexStats | None:
-    """Patch the index in previous into out_dir; None when a full build is needed."""
-    state = load(cache_dir)
+def try_patch(state: State, todo: Plan, setup: str, out_dir: Path, previous: Path, config: SiteConfig,
+              cache_dir: Path, started: float, live: int, sections: Iterable[str]) -> IndexStats | None:
+    """Patch the index in previous into out_dir as todo says; None when a full build is needed.
+    ``sections``: the section filter's (every article's)."""
     current = previous / "search"
-    if state is None or state.setup != setup or _build_of(current) != state.build:
+    if state.setup != setup or _build_of(current) != state.build:
         return None
-    todo = plan(state, docs, digests)
-    if todo is None:
-        return None
-    return _apply(state, todo, docs, urls, digests, config, out_dir, current, cache_dir, started, len(docs), ())
+    return _apply(state, todo, config, out_dir, current, cache_dir, started, live, sections)
 
 
-def _apply(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: Sequence[bytes],
-           config: SiteConfig, out_dir: Path, current: Path, cache_dir: Path, started: float, live: int,
-           sections: Sequence[str]) -> IndexStats | None:
-    """Bring out_dir's index to the current one, then patch it as todo says (docs:
-    at least the changed articles; sections: the section filter's besides theirs)."""
+def _apply(state: State, todo: Plan, config: SiteConfig, out_dir: Path, current: Path, cache_dir: Path,
+           started: float, live: int, sections: Iterable[str]) -> IndexStats | None:
+    """Bring out_dir's index to the current one, then patch it as todo says (sections: the section filter's
+    besides the changed articles')."""
     root = out_dir / "search"
     linked = bring_up_to_date(root, current, state)
     if linked is None:
         return None
     out = Writer(root, fresh=False, per=state.packs)
     if not todo.changed and not todo.removed:
-        save(cache_dir, dataclasses.replace(state, before=state.build, changed=()))
+        save(dataclasses.replace(state, before=state.build, changed=()), {})
         return IndexStats(live, 0, 0, 0, 0, 0, live, 1, time.perf_counter() - started, linked, True)
     # Written last: until then the folder names no build, so an interrupted
     # patch is never taken for a complete index.
     out.remove("meta.json")
     try:
-        result = _patch(state, todo, docs, urls, digests, config, current, out, cache_dir)
+        result = _patch(state, todo, config, current, out, cache_dir)
     except _Inconsistent:
         return None
     if result is None:
         return None
-    new_state, keys, terms, cut = result
+    new_state, updates, keys, terms, cut = result
     try:
         out.flush(list(packs.CUTS))  # (a pack rewritten keeps its other pieces: it is read now)
     except ValueError:
         return None  # a damaged pack: a full build
-    write_meta(out, docs, new_state.dates, new_state.shards, new_state.packs, new_state.total, new_state.dict_len,
-               config, new_state.build, sections=sections)
-    save(cache_dir, dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))))
+    assert state.store is not None
+    old_days = {n: r.date for n in updates if (r := state.row(n)) is not None}
+    state.store.change(updates, new_state.meta())  # (committed below, once the index is complete)
+    firsts = _first_numbers(current, state, old_days, updates)
+    if firsts is None:
+        return None
+    sections = {*sections, *(config.listed_section(a.date, a.page, a.section) for _, a in todo.changed)}
+    write_meta(out, firsts[0], new_state.numbers, new_state.shards, new_state.packs, new_state.total,
+               new_state.dict_len, sections, new_state.build, write_dates=firsts[1])
+    save(dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))), {})
     return IndexStats(live, keys, terms, out.files, out.bytes, cut, live - len(todo.changed), 1,
                       time.perf_counter() - started, linked, True, out.removed)
 
 
-def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str], sources: Mapping[str, str],
-                out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path) -> IndexStats | None:
-    """Patch the index after articles were edited in place and nothing else changed
-    (the site build knows: same files, same fields but the body, same config);
-    None when a full look at the archive is needed.
+def _first_numbers(current: Path, state: State, old_days: dict[int, str], updates: dict[int, Row | None]
+                   ) -> tuple[list[tuple[str, int]], bool] | None:
+    """dates.json after the patch (its changes in the store already; old_days: the changed numbers'
+    dates before), and whether it changed: the dates of the changed and removed articles are
+    looked up again, the others' kept."""
+    try:
+        firsts = dict(json.loads((current / "dates.json").read_bytes()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if all(old_days.get(n) == (r.date if r else None) for n, r in updates.items()):
+        return list(firsts.items()), False
+    assert state.store is not None
+    for day in {r.date for r in updates.values() if r is not None} | set(old_days.values()):
+        first = state.store.first_of(day)
+        if first is None:
+            firsts.pop(day, None)
+        else:
+            firsts[day] = first
+    return sorted(firsts.items(), key=lambda item: item[1]), True
+
+
+def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str],
+                sources: Mapping[str, str] | Callable[[Article], str | None] | None,
+                out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path,
+                removed: Sequence[str] = ()) -> IndexStats | None:
+    """Patch the index after articles were edited in place, added after the newest
+    (a new day's issue) or removed (``removed``: their ids), when the caller knows
+    that nothing else changed (same files otherwise, same config); None when a full
+    look at the archive is needed (an article inserted among older dates, one whose
+    date changed, a name new to the site words, too many changes).
 
     Every other article is as the state records it, so the archive is not
-    read: a rebuild after one edit costs the edit, not ten thousand unpickled
-    articles and their digests.
+    read: a rebuild costs the changes (a few rows of the state's table), not
+    the whole archive's articles and digests.
     """
     started = time.perf_counter()
-    state = load(cache_dir)
-    current = previous / "search"
-    if state is None or previous.resolve() == out_dir.resolve() or not edited:
+    if previous.resolve() == out_dir.resolve() or not (edited or removed):
         return None
-    # The site words are the state's: the same config and the same names, or this is no body edit.
+    state = load(cache_dir)
+    try:
+        return _patch_edits(state, edited, removed, url_for, sources, out_dir, previous, config, cache_dir,
+                            started)
+    finally:
+        close(state)
+
+
+def _patch_edits(state: State | None, edited: Sequence[Article], removed: Sequence[str],
+                 url_for: Callable[[Article], str], sources: Mapping[str, str] | Callable[[Article], str | None] | None,
+                 out_dir: Path, previous: Path, config: SiteConfig, cache_dir: Path, started: float
+                 ) -> IndexStats | None:
+    current = previous / "search"
+    if state is None or state.store is None:
+        return None
+    # The site words are the state's: the same config, and no name new to them.
     if setup_key(state.words, config.search_ranges) != state.setup or _build_of(current) != state.build:
         return None
     try:
         meta = json.loads((current / "meta.json").read_bytes())
     except (OSError, ValueError):
         return None
-    number = {aid: n for n, aid in enumerate(state.ids) if aid is not None}
-    urls = [url_for(a) for a in edited]
-    digests = [digest(a, config, u, sources.get(a.path) if a.path else None) for a, u in zip(edited, urls)]
-    changed: list[tuple[int, Article]] = []
-    for a, d in zip(edited, digests):
-        n = number.get(a.id)
-        if n is None or state.dates[n] != a.date.isoformat():
-            return None
-        if state.digests[n] != d:
-            changed.append((n, a))
-    if len(changed) > max(20, PATCH_SHARE * len(number)):
+    todo = _edits_plan(state, sorted(edited, key=order_key), removed, url_for, sources, config)
+    if todo is None:
         return None
-    # The edited articles' sections are those they had: the section filter is the current one.
-    return _apply(state, Plan(changed, [], len(state.ids)), edited, urls, digests, config, out_dir, current,
-                  cache_dir, started, len(number), meta.get("sections", []))
+    live = state.live + sum(n >= state.numbers for n, _ in todo.changed) - len(todo.removed)
+    if len(todo.changed) + len(todo.removed) > max(20, PATCH_SHARE * state.live) or not live:
+        return None
+    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
+        return None
+    # The section filter is the current one, with the changed articles' sections.
+    return _apply(state, todo, config, out_dir, current, cache_dir, started, live, meta.get("sections", []))
+
+
+def _edits_plan(state: State, edited: Sequence[Article], removed: Sequence[str], url_for: Callable[[Article], str],
+                sources: Mapping[str, str] | Callable[[Article], str | None] | None, config: SiteConfig
+                ) -> Plan | None:
+    """The plan of patch_edits, or None when a patch cannot follow."""
+    assert state.store is not None
+    todo = Plan([], [], state.numbers, last=state.last)
+    words = set(state.words)
+    for a in edited:
+        n = state.store.number(a.id)
+        if n is None:  # added: after the newest, with no new name
+            if todo.last is not None and order_key(a) <= tuple(todo.last):
+                return None
+            if not words.issuperset(words_of([*a.bylines, *a.photographers])):
+                return None
+            n, row = todo.numbers, None
+            todo = dataclasses.replace(todo, numbers=n + 1, last=order_key(a))
+        else:
+            row = state.row(n)
+            if row is None or row.date != a.date.isoformat():
+                return None
+        url = url_for(a)
+        d = digest(a, config, url, source_hash(sources, a))
+        if row is None or row.digest != d:
+            todo.changed.append((n, a))
+            todo.urls[n], todo.digests[n] = url, d
+    for aid in removed:
+        n = state.store.number(aid)
+        if n is not None:
+            todo.removed.append(n)
+    return todo
+
+
+def source_hash(sources: Mapping[str, str] | Callable[[Article], str | None] | None, a: Article) -> str | None:
+    """The content hash of an article's file, as the build has it (a mapping by path, or a function)."""
+    if sources is None or not a.path:
+        return None
+    if callable(sources):
+        return sources(a)
+    return sources.get(a.path)
 
 
 class _Inconsistent(Exception):
@@ -407,39 +550,31 @@ class _Inconsistent(Exception):
 
 def _old_doc(current: Path, codec: Codec, state: State, n: int) -> Doc:
     """Article n as the current index holds it."""
+    row = state.row(n)
+    if row is None:
+        raise _Inconsistent(f"no article {n} in the state")
     try:
         rec = read_record(codec, packs.read_piece(current, "d", n, state.packs["d"]))
     except (OSError, ValueError, KeyError) as exc:
         raise _Inconsistent(f"record {n}: {exc}") from exc
-    if rec.get("i") != state.ids[n]:
-        raise _Inconsistent(f"record {n} is not {state.ids[n]}")
-    extra = state.extra[n]
-    return doc_of_record({"x": rec["x"], "h": rec["h"]}, extra if extra is not None else ())
+    if rec.get("i") != row.id:
+        raise _Inconsistent(f"record {n} is not {row.id}")
+    return doc_of_record({"x": rec["x"], "h": rec["h"]}, row.extra)
 
 
-def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str], digests: list[bytes],
-           config: SiteConfig, current: Path, out: Writer, cache_dir: Path) -> tuple[State, int, int, int] | None:
+def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Writer, cache_dir: Path
+           ) -> tuple[State, dict[int, Row | None], int, int, int] | None:
     try:
         codec = Codec.read((current / "dict.bin").read_bytes())
     except (OSError, ValueError) as exc:
         raise _Inconsistent(str(exc)) from exc
-    old_docs: dict[int, Doc] = {}
-    for n in [*todo.removed, *(n for n, _ in todo.changed)]:
-        if n < len(state.ids) and state.ids[n] is not None:
-            old_docs[n] = _old_doc(current, codec, state, n)
+    old_rows = {n: state.row(n) for n in [*todo.removed, *(n for n, _ in todo.changed)]}
+    old_docs = {n: _old_doc(current, codec, state, n) for n, row in old_rows.items() if row is not None}
     new_docs = {n: analyse(a, config) for n, a in todo.changed}
     texts = [t for d in [*old_docs.values(), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
     cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
-    ids, dig, extra, dates = list(state.ids), list(state.digests), list(state.extra), list(state.dates)
-    lengths = array("I", state.lengths)
-    grow = todo.numbers - len(ids)
-    ids += [None] * grow
-    dig += [None] * grow
-    extra += [None] * grow
-    dates += [None] * grow
-    lengths.extend([0] * grow)
-    url_of = {id(a): u for a, u in zip(docs, urls)}
-    digest_of = {id(a): d for a, d in zip(docs, digests)}
+    updates: dict[int, Row | None] = {}
+    live, length_sum = state.live, state.length_sum
 
     # Per key hash: articles to add (with the key that brings each) and to drop.
     g_add: dict[int, dict[int, str]] = defaultdict(dict)
@@ -451,7 +586,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     texts_cut = 0
 
     def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
-        nonlocal texts_cut
+        nonlocal texts_cut, live, length_sum
         if n not in old_docs:
             norms[n] = (0.0, 0.0)
             return set(), {}
@@ -460,6 +595,8 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         texts_cut += 1
         tfs, length = term_counts(cut, old)
         norms[n] = (length_norm(length, state.avgdl), 0.0)
+        live -= 1
+        length_sum -= old_rows[n].length  # type: ignore[union-attr]
         return {fnv1a(k) for k in ngram_keys(old)}, tfs
 
     for n in todo.removed:
@@ -468,8 +605,7 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
             g_drop[h].add(n)
         for t, tf in old_terms.items():
             w_jobs[t][n] = (tf, None)
-        ids[n] = dig[n] = extra[n] = dates[n] = None
-        lengths[n] = 0
+        updates[n] = None
 
     for n, a in todo.changed:
         old_h, old_terms = forget_old(n)
@@ -487,10 +623,11 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
         for t, tf in tfs.items():
             w_jobs[t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, state.avgdl))
-        parts = record_parts(codec, records(a, doc, config, url_of[id(a)]))
+        parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
-        ids[n], dig[n], extra[n], dates[n] = a.id, digest_of[id(a)], doc.extra, a.date.isoformat()
-        lengths[n] = length
+        updates[n] = Row(a.id, todo.digests[n], doc.extra, a.date.isoformat(), length)
+        live += 1
+        length_sum += length
 
     sizes = dict(state.sizes)
     g = _NgramShards(current, state.shards["g"], state.shards["buckets"], state.packs["g"])
@@ -600,10 +737,11 @@ def _patch(state: State, todo: Plan, docs: Sequence[Article], urls: Sequence[str
     dictionary.write(out)
     if shard_count(sizes["g"], NGRAM_SHARD_TARGET) > g.count or shard_count(sizes["w"]) > w.count:
         return None  # outgrown: a full build chooses new counts
-    live = len(ids) - ids.count(None)
-    if abs(sum(lengths) / live - state.avgdl) > DRIFT * state.avgdl:
+    if not live or abs(length_sum / live - state.avgdl) > DRIFT * state.avgdl:
         return None  # the weights would drift too far from a full build's
-    new_build = build_id(state.setup + state.build, dig)
-    new_state = dataclasses.replace(state, build=new_build, before=state.build, ids=ids, digests=dig, extra=extra,
-                                    dates=dates, lengths=lengths, sizes=sizes, df_frozen=df_frozen)
-    return new_state, len(g.dirty), len(w.dirty), texts_cut
+    new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
+                                                      for n, r in sorted(updates.items())])
+    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
+                                    live=live, length_sum=length_sum, sizes=sizes, df_frozen=df_frozen,
+                                    last=todo.last or state.last)
+    return new_state, updates, len(g.dirty), len(w.dirty), texts_cut

@@ -120,6 +120,9 @@ def _words_in(text: str, index: dict[str, str]) -> list[tuple[str, int]]:
         starts[ch] = {ch + " "}  # the character as a word of its own
     for pair in set(map(operator.add, text, text[1:])):
         starts[pair[0]].add(pair)
+    # A longer word's first and last three characters must occur before the text is
+    # searched for it: a day's issue is a long text with tens of thousands of candidates.
+    threes = set(map("".join, zip(text, text[1:], text[2:])))
     out = []
     for ch, prefixes in starts.items():
         block = index.get(ch)
@@ -130,7 +133,7 @@ def _words_in(text: str, index: dict[str, str]) -> list[tuple[str, int]]:
             i = bisect.bisect_left(lines, prefix)
             while i < len(lines) and lines[i].startswith(prefix):
                 word, freq = lines[i].rsplit(" ", 1)
-                if word in text:
+                if len(word) <= 2 or (word[:3] in threes and word[-3:] in threes and word in text):
                     out.append((word, int(freq)))
                 i += 1
     return out
