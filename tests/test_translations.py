@@ -99,7 +99,7 @@ def test_the_editors_loop_reads_in_chinese(clone: Path, capsys):
         "已移到前面（原始文本 2024-06-30_02.txt）" in out
     assert_chinese(out)
     code, out = run_zh(capsys, "review", "--articles", ".cache/try")
-    assert out[-1] == "6 篇稿件待核对，共 6 个标记。请逐篇核对、改好文件，然后设为 'review: []'。"
+    assert out[-1] == "3 篇稿件待核对，共 3 个标记。请逐篇核对、改好文件，然后设为 'review: []'。"
     assert_chinese(out)
     code, out = run_zh(capsys, "build", "--articles", ".cache/try")
     assert code == 0 and any(line.startswith("已生成 .cache/try-site：渲染 26 个页面") for line in out)
