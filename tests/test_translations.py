@@ -107,7 +107,7 @@ def test_the_editors_loop_reads_in_chinese(clone: Path, capsys):
                for line in out), out
     assert_chinese(out)
     code, out = run_zh(capsys, "check", "--articles", ".cache/try")
-    assert out[-1] == "检查通过：9 篇稿件、1 个版面文件中有 0 个错误、6 个警告；链接已检查 .cache/try-site 的 26 个 HTML 页面"
+    assert out[-1] == "检查通过：9 篇稿件、1 个版面文件中有 0 个错误、3 个警告；链接已检查 .cache/try-site 的 26 个 HTML 页面"
     assert_chinese(out)
 
 
