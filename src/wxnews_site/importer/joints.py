@@ -73,20 +73,16 @@ def pair_joints(blocks: list[Block], topics: Topics,
     return pairs, scores
 
 
-PAIRS = {"（": "）", "(": ")", "“": "”", "《": "》"}
+BRACKETS = {"（": "）", "(": ")", "“": "”", "《": "》"}
 
 
 def closes_bracket(tail: str, head: str) -> bool:
     """The tail leaves a bracket or quotation open near its end, and the head closes
     it before opening any: a reporters' bracket or a title cut at a column's foot."""
-    end = tail.rstrip()[-12:]
-    for opener, closer in PAIRS.items():
-        k = end.rfind(opener)
-        if k < 0 or closer in end[k:] or opener == closer:
-            continue
-        start = head.lstrip()[:16]
-        c = start.find(closer)
-        if c > 0 and opener not in start[:c]:
+    end, start = tail.rstrip()[-12:], head.lstrip()[:16]
+    for opener, closer in BRACKETS.items():
+        k, c = end.rfind(opener), start.find(closer)
+        if k >= 0 and closer not in end[k:] and c > 0 and opener not in start[:c]:
             return True
     return False
 
