@@ -54,6 +54,14 @@ def _order_tags(aid: str, units: list[Printed], first_piece: dict[int, str], par
     return tags
 
 
+def _check_credits(plan: PagePlan, text: str) -> None:
+    """A gold name the page does not print could never be matched: such a page measures the generator."""
+    for head in plan.heads:
+        for name in (*head.bylines, *head.photographers):
+            if "".join(name.split()) not in text:
+                raise AlignError(f"{head.id}: credit {name} is not printed")
+
+
 def build(plan: PagePlan, paras: list[str]) -> dict:
     """score_import gold; raises AlignError when the raw text does not hold the printed units."""
     tg = targets(plan)
@@ -69,6 +77,7 @@ def build(plan: PagePlan, paras: list[str]) -> dict:
         else:
             by_owner[t.owner].append(printed(t.units[0], paras, idx))
     articles, joints, order = [], [], []
+    _check_credits(plan, "".join("".join(p.split()) for p in paras))
     for head in plan.heads:
         units = by_owner.get(head.id, [])
         art = _article(head, units)

@@ -115,7 +115,10 @@ def article(story: Story, ids: Ids, style: HouseStyle, rng: random.Random, date:
     dl, dl_names = dateline_names(story.paragraphs[0])
     continuation = jump is not None and jump.start is not None
     mode = rng.choice(style.bylines)
-    if dl and not names:
+    if photographers and not names and not dl and not continuation:
+        # A story credited only to its photographer ("朱华南摄") prints that credit under its body.
+        by = Byline(foot=story.authors, tags=("photo:credit-line",))
+    elif dl and not names:
         names, by = dl_names, None
     elif continuation:
         by = None

@@ -88,7 +88,7 @@ def byline(mode: str, authors: str | None, names: tuple[str, ...], date: str, rn
             return Byline(tail=text, tags=("byline:trailing-paren", *_name_tags(names)))
         return Byline(foot=text, tags=("byline:trailing-paren", *_name_tags(names)))
     if mode == "trailing-paren-role":
-        text = f"（{role or '本报'}记者 {' '.join(names)}）" if role else f"（{' '.join(names)}）"
+        text = f"（记者 {' '.join(names)}）" if role else f"（{' '.join(names)}）"
         return Byline(tail=text, tags=("byline:trailing-paren-role", *_name_tags(names)))
     if mode == "benbaoxun":
         who = f"记者 {names[0]}" + (f" 通讯员 {' '.join(names[1:])}" if len(names) > 1 else "")
@@ -108,7 +108,9 @@ def photo_credit(mode: str, credit: str, names: tuple[str, ...]) -> tuple[str, s
     """(tail printed after the caption, credit line under it, shape tag or "")."""
     who = "、".join(names)
     if mode == "agency":
-        text = credit if re.search(r"[（(]", credit) else f"{who}摄（新华社）"
+        agency = re.search(r"[（(][^（）()]*[）)]\s*$", credit)
+        # The credit under a set of photos names every photographer once, with the agency.
+        text = f"{who}摄{agency.group(0).strip() if agency else '（新华社）'}"
         return "  " + text, None, "photo:agency-credit"
     if mode == "paren":
         return f"（{who} 摄）", None, ""  # the Wuxi page's "(宗晓东 摄)": no tag of its own

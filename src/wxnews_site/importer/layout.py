@@ -46,7 +46,7 @@ from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, rejoin
-from .regroup import headline_over_photo, rehome_headlines, split_for_headlines
+from .regroup import headline_over_photo, rehome_headlines, sort_stacks, split_for_headlines
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like
 
@@ -879,7 +879,9 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     # headline lines the reading order printed away from their text
     headline_over_photo(walker.stories)
     rehome_headlines(walker.stories, topics)
-    split_for_headlines(walker.stories, blocks, Echoes([b.core or b.raw for b in blocks]))
+    echoes = Echoes([b.core or b.raw for b in blocks])
+    split_for_headlines(walker.stories, blocks, echoes)
+    sort_stacks(walker.stories, echoes)
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:

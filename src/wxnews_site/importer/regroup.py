@@ -225,4 +225,75 @@ def _split_story(stories: list[Story], blocks: list[Block], z: Story, k: int) ->
     return target
 
 
-__all__ = ["headline_over_photo", "rehome_headlines", "split_for_headlines"]
+# A line moves to another story of its stack when that story's text echoes it by
+# STACK_GAIN more than its own does, and at least STACK_THERE; to the story printed
+# next to its own, with stacks apart, only on the clearer evidence of NEAR_*.
+STACK_GAIN = 0.2
+STACK_THERE = 0.3
+NEAR_GAIN = 0.4
+NEAR_THERE = 0.6
+
+
+def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
+    """Headline lines of side-by-side modules, read row by row, go to the text each speaks of.
+
+    Two modules set next to each other print their 引题, titles and 副题 at the
+    same heights, and a PDF's reading order interleaves them ("种群数量…超五十倍" /
+    "山西昔阳…串点成线——" / "湟鱼见证青海湖生态之变" / "发掘梳理…夏商文明脉络").
+    The walk hands the run to whichever text comes first, or reads its last line as
+    a subheading. Within such a stack each line goes to the story whose text echoes
+    it clearly best; every story keeps at least one line. A neighbouring module's
+    引题 read just before a story's own title moves on clearer evidence."""
+    heads = [z for z in stories if not z.photo and z.from_page is None and z.body_count and _stack_lines(z)]
+    texts = {id(z): _text_from(z.paras, 0, 3000) for z in heads}
+    stack_of = {id(z): g for g in _stacks(heads) for z in g}
+    for i, z in enumerate(heads):
+        mates = [(o, STACK_GAIN, STACK_THERE) for o in stack_of.get(id(z), []) if o is not z]
+        mates += [(o, NEAR_GAIN, NEAR_THERE) for o in heads[max(0, i - 1):i + 2]
+                  if o is not z and all(o is not m for m, _, _ in mates)]
+        for h, ln in _stack_lines(z):
+            words_of = COLUMN_TAG_RE.sub("", h) or h  # (a column's name speaks of no text)
+            own = echoes.share(words_of, texts[id(z)])
+            for o, gain, least in mates:
+                there = echoes.share(words_of, texts[id(o)])
+                if there >= least and there - own >= gain and len(_stack_lines(z)) >= 2:
+                    _take_line(z, o, h, ln)
+                    break
+
+
+def _stack_lines(z: Story) -> list[tuple[str, int]]:
+    """A story's headline lines and the subheadings printed before any of its text."""
+    lead = []
+    for p, lns in z.paras:
+        if not p.startswith("## "):
+            break
+        lead.append((p[3:], lns[0]))
+    return list(z.headlines) + lead
+
+
+def _stacks(stories: list[Story]) -> list[list[Story]]:
+    """Stories whose stack lines interleave in the reading order."""
+    spans = sorted(((min(ln for _, ln in st), max(ln for _, ln in st), z)
+                    for z in stories for st in (_stack_lines(z),)), key=lambda x: x[0])
+    groups: list[tuple[list[int], list[Story]]] = []
+    for a, b, z in spans:
+        if groups and a < groups[-1][0][1]:
+            groups[-1][0][1] = max(groups[-1][0][1], b)
+            groups[-1][1].append(z)
+        else:
+            groups.append(([a, b], [z]))
+    return [g for _, g in groups if len(g) > 1]
+
+
+def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
+    z.headlines = [x for x in z.headlines if x[1] != ln]
+    z.paras = [x for x in z.paras if not (x[0] == f"## {h}" and x[1][:1] == [ln])]
+    z.lines.discard(ln)
+    to.headlines = sorted(to.headlines + [(h, ln)], key=lambda x: x[1])
+    to.lines.add(ln)
+    to.review = [r for r in to.review if not r.startswith("no headline found")]
+    to.review.append(f"headline at line {ln} was printed beside another module's headline: "
+                     "matched to this text by its words")
+
+
+__all__ = ["headline_over_photo", "rehome_headlines", "sort_stacks", "split_for_headlines"]
