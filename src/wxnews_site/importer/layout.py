@@ -407,6 +407,13 @@ class _Walker:
             cur.lines.add(b.line)
             return
         if cur is None or cur.closed:
+            if cur is not None and credit.bylines and i - 1 in self.head_of \
+                    and self.blocks[i - 1].line in cur.lines and not any(c.bylines for c in cur.credits):
+                # names under the rest of a cut paragraph sign the story that paragraph went back to,
+                # though a note such as "（…参与采写）" was printed before them
+                cur.credits.append(credit)
+                cur.lines.add(b.line)
+                return
             if credit.photographers and not credit.bylines and cur is not None and cur.body_count:
                 cur.credits.append(credit)
                 cur.lines.add(b.line)
