@@ -782,3 +782,14 @@ def test_a_headline_its_text_does_not_speak_of_counts_against_the_story():
     assert features(own, 9.0).get("headline_unechoed") == 0.0 and not features(own, 9.0).get("headline_line_unechoed")
     assert features(stray, 9.0)["headline_line_unechoed"] == 1.0
     assert features(other, 9.0)["headline_unechoed"] == 1.0
+
+
+def test_names_under_the_rest_of_a_cut_paragraph_sign_its_story_after_a_contributors_note():
+    # The reading order printed the column's foot, the contributors' note, another column's
+    # text and then the cut paragraph's rest with the story's own credit under it.
+    lines = ["社区食堂开到家门口", "本报讯 城南社区食堂开业一个月来,每天接待老人三百多人次,饭菜可口,老人们赞不绝口。",
+             "社区负责人介绍,食堂菜品由专业团队配送,价格比市", "(王芳参与采写)",
+             "“早上来吃碗馄饨,中午再带份饭回家。”家住附近的李阿姨说。", "场价低两成,老人还能凭卡享受优惠。", "(张伟 刘洋)"]
+    first = reconstruct(lines, "p.txt").stories[0]
+    assert first.bylines == ("张伟", "刘洋")
+    assert "价格比市场价低两成,老人还能凭卡享受优惠。" in first.paragraphs[1]
