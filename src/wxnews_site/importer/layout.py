@@ -45,7 +45,7 @@ from .draft import PageDraft, StoryDraft
 from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
-from .printed import Printed, rejoin
+from .printed import Printed, last_characters_together, rejoin
 from .regroup import headline_over_photo, rehome_headlines, sort_stacks, split_for_headlines
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like
@@ -823,7 +823,8 @@ def _logical_blocks(lines: list[str], p: Printed) -> list[Block]:
     b = replace(classify(p.numbers[0], p.text), more=p.numbers[1:])
     if len(p.numbers) == 1 or b.kind in ("body", "short"):
         return [b]
-    return [classify(n, lines[n - 1]) for n in p.numbers]
+    one_by_one = last_characters_together([Printed((n,), lines[n - 1]) for n in p.numbers])
+    return [replace(classify(q.numbers[0], q.text), more=q.numbers[1:]) for q in one_by_one]
 
 
 def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None = None) -> PageDraft:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line, closing_note
 from .bylines import is_editor_credit, lead_credit, parse_credit
-from .seams import ends_sentence
+from .seams import CJK_RE, ends_sentence
 
 PUNCTUATION = re.compile(r"[，。、；：？！,.;:?!“”（）()《》]")
 MIN_LINES = 8  # too few lines to tell an extraction style
@@ -97,10 +97,25 @@ def _datelines_together(out: list[Printed]) -> list[Printed]:
     return joined
 
 
+def last_characters_together(out: list[Printed]) -> list[Printed]:
+    """A line of one character is the end of the line above, wrapped in a narrow
+    column ("关键词:盾构" / "装备" ends a heading, "本报记者 李" / "蕊" a byline):
+    no headline, paragraph or name is one character long."""
+    joined: list[Printed] = []
+    for p in out:
+        text = p.text.strip()
+        if joined and len(text) == 1 and CJK_RE.match(text) and not ends_sentence(joined[-1].text.strip()):
+            last = joined[-1]
+            joined[-1] = Printed(last.numbers + p.numbers, last.text.rstrip() + text)
+            continue
+        joined.append(p)
+    return joined
+
+
 def rejoin(lines: list[str]) -> list[Printed]:
     """Logical lines of a page: printed lines re-joined into paragraphs when the
     page was extracted line by line, otherwise each non-blank line alone."""
-    return _datelines_together(_rejoin(lines))
+    return _datelines_together(last_characters_together(_rejoin(lines)))
 
 
 def _rejoin(lines: list[str]) -> list[Printed]:
@@ -184,4 +199,4 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     return True
 
 
-__all__ = ["Printed", "cells", "line_per_line", "rejoin", "width"]
+__all__ = ["Printed", "cells", "last_characters_together", "line_per_line", "rejoin", "width"]
