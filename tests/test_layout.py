@@ -36,7 +36,10 @@ def each_line_once(lines: list[str], draft) -> bool:
     seen = Counter(n for s in draft.stories for n in s.lines) + Counter(lo.line for lo in draft.leftovers)
     # (an editor credit keeps no line numbers: its lines are known by their text, a wrapped
     # last character included)
-    return all(seen[n] == (0 if not text.strip() or any(text.strip() in c for c in draft.credits) else 1)
+    def staff(text: str) -> bool:
+        return any(text in c for c in draft.credits)
+
+    return all(seen[n] == 1 or (seen[n] == 0 and (not text.strip() or staff(text.strip())))
                for n, text in enumerate(lines, start=1))
 
 

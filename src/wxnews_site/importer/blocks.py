@@ -215,8 +215,13 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
     # (the text's first line may be a short piece cut at a column's foot: "今年以来，多个…工程建设")
     text_below = below.kind == "body" or (below.kind == "short" and bool(
         OPENER_RE.match(below.core) or OPENING_RE.match(below.core) or text_like(below.core)))
-    if blocks[i - 1].kind != "short" or not text_below or below.from_page is not None:
+    if not text_below or below.from_page is not None:
         return None
+    if blocks[i - 1].kind != "short":
+        # over a text with no headline of its own: a commentary's pen name ("国纪平") set at
+        # the top of its column, its headline read elsewhere; one name alone, nothing more
+        credit = parse_credit(b.core, bare=True)
+        return credit if credit is not None and len(credit.bylines) == 1 and len(b.core) <= 4 else None
     if blocks[i - 1].core.endswith(("——", "：", ":")):
         return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
     return parse_credit(b.core, bare=True)

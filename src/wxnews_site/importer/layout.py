@@ -406,6 +406,8 @@ class _Walker:
             cur.credits.append(credit)
             cur.lines.add(b.line)
             return
+        if cur is not None and not cur.closed and i > 0 and self.blocks[i - 1].kind == "editor" and cur.credits:
+            cur = None  # under the page's editor line a name opens the next module, not the signed story above
         if cur is None or cur.closed:
             if cur is not None and credit.bylines and i - 1 in self.head_of \
                     and self.blocks[i - 1].line in cur.lines and not any(c.bylines for c in cur.credits):

@@ -60,6 +60,8 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
             for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
                 if t.headlines and not (len(run) == 1 and kicker_like(run[0][0])):
                     continue  # a titled story takes only an 引题 it lacks
+                if run[0][0].startswith("——") and run[0] != d.headlines[0]:
+                    continue  # a 副题 "——…" goes with the title it is set under
                 w = frozenset().union(*(line_words[ln] for _, ln in run))
                 there = topics.similarity(w, seen[id(t)])
                 gain = there - topics.similarity(w, seen[id(d)])
