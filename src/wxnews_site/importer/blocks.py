@@ -313,8 +313,10 @@ def advert_line(text: str) -> bool:
     text = text.strip()
     if advert_cue(text):
         return True
-    if len(text) > ADVERT_LINE_MAX or text.endswith("。"):
+    if len(text) > ADVERT_LINE_MAX:
         return False
+    if text.endswith("。"):  # a sentence, unless a disclaimer's ("…最终解释权归广告主所有。")
+        return advert_price_or_disclaimer(text)
     return bool(ADVERT_LABEL_RE.match(text) or (PHONE_RE.search(text) and not re.search(r"[，,；;]", text))
                 or advert_price_or_disclaimer(text))
 

@@ -127,7 +127,9 @@ def advert_price_or_disclaimer(text: str) -> bool:
     t = _notice(text)
     if PRICE_RE.match(t):
         return not re.search(r"[，,；;]", t)  # "原价398元，现降至…" is a sentence cut at a line end
-    return bool(t and DISCLAIMER_RE.match(t))
+    # (a disclaimer may end as a sentence: "…最终解释权归广告主所有。")
+    whole = text.strip()
+    return bool(len(whole) <= NOTICE_LINE_MAX and DISCLAIMER_RE.match(whole))
 
 
 __all__ = [

@@ -99,12 +99,13 @@ def _datelines_together(out: list[Printed]) -> list[Printed]:
 
 def last_characters_together(out: list[Printed]) -> list[Printed]:
     """A line of one character is the end of the line above, wrapped in a narrow
-    column ("关键词:盾构" / "装备" ends a heading, "本报记者 李" / "蕊" a byline):
-    no headline, paragraph or name is one character long."""
+    column ("关键词:盾构" / "装备" ends a heading, "本报记者 李" / "蕊" a byline, "…归广告主所" /
+    "有。" a sentence): no headline, paragraph or name is one character long."""
     joined: list[Printed] = []
     for p in out:
         text = p.text.strip()
-        if joined and len(text) == 1 and CJK_RE.match(text) and not ends_sentence(joined[-1].text.strip()):
+        if joined and CJK_RE.match(text[:1]) and (len(text) == 1 or (len(text) == 2 and ends_sentence(text))) \
+                and not ends_sentence(joined[-1].text.strip()):
             last = joined[-1]
             joined[-1] = Printed(last.numbers + p.numbers, last.text.rstrip() + text)
             continue
