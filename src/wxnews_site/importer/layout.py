@@ -452,8 +452,11 @@ class _Walker:
         if photo:
             # (a headline over a reporter's byline heads an article: a picture printed
             # between them and the text is a story of its own)
-            if cur is not None and not cur.closed and cur.body_count == 0 and cur.headlines and cur.from_page is None \
-                    and not any(c.bylines for c in cur.credits):
+            # (so does one under captions of its own, "图为…": a set of photos credited once)
+            if cur is not None and not cur.closed and cur.headlines and cur.from_page is None \
+                    and not any(c.bylines for c in cur.credits) and (cur.body_count == 0 or (
+                        cur.body_count <= 3 and cur.lead is None and not cur.credits
+                        and all("图为" in p for p, _ in cur.paras if not p.startswith("## ")))):
                 cur.photo = True
                 self.add_paragraph(cur, i)
                 cur.closed = True
