@@ -58,8 +58,10 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
                 continue
             n = len(d.headlines)
             for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
-                if t.headlines and not (len(run) == 1 and kicker_like(run[0][0])):
-                    continue  # a titled story takes only an 引题 it lacks
+                subtitled = all(h.startswith("——") for h, _ in t.headlines)
+                if t.headlines and not (len(run) == 1 and (kicker_like(run[0][0]) or (
+                        subtitled and not run[0][0].startswith("——")))):
+                    continue  # a titled story takes only an 引题 it lacks; one under a 副题 alone, its title
                 if run[0][0].startswith("——") and run[0] != d.headlines[0]:
                     continue  # a 副题 "——…" goes with the title it is set under
                 w = frozenset().union(*(line_words[ln] for _, ln in run))
@@ -198,6 +200,9 @@ def _move_headline(stories: list[Story], blocks: list[Block], z: Story, k: int, 
         return
     if any(all(x in lines for x in s.headlines) for s in donors):
         return  # every story keeps a headline line of its own
+    if any(x in lines and y not in lines and y[0].startswith("——")
+           for s in donors for x, y in zip(s.headlines, s.headlines[1:])):
+        return  # a title goes with the 副题 "——…" set under it, or stays
     for s in donors:
         s.headlines = [x for x in s.headlines if x not in lines]
         s.lines.difference_update(ln for _, ln in lines)
