@@ -238,7 +238,7 @@ def _split_story(stories: list[Story], blocks: list[Block], z: Story, k: int) ->
 STACK_GAIN = 0.2
 STACK_THERE = 0.3
 NEAR_GAIN = 0.4
-NEAR_THERE = 0.6
+NEAR_THERE = 0.75
 
 
 def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
@@ -258,7 +258,10 @@ def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
         mates = [(o, STACK_GAIN, STACK_THERE) for o in stack_of.get(id(z), []) if o is not z]
         mates += [(o, NEAR_GAIN, NEAR_THERE) for o in heads[max(0, i - 1):i + 2]
                   if o is not z and all(o is not m for m, _, _ in mates)]
-        for h, ln in _stack_lines(z):
+        stack = _stack_lines(z)
+        for k, (h, ln) in enumerate(stack):
+            if h.startswith("——") or (k + 1 < len(stack) and stack[k + 1][0].startswith("——")):
+                continue  # a title and the 副题 "——…" set under it are one module's
             words_of = COLUMN_TAG_RE.sub("", h) or h  # (a column's name speaks of no text)
             own = echoes.share(words_of, texts[id(z)])
             for o, gain, least in mates:
