@@ -447,6 +447,22 @@ def test_blank_lines_between_printed_paragraphs_end_them():
     assert s.paragraphs == tuple(paras)
 
 
+def test_a_full_line_without_punctuation_after_a_sentence_goes_on_in_the_paragraph():
+    # Printed line by line with no indents: "…心脏骤停了。" ends a full line, and the next line, as
+    # wide as the column and without punctuation, goes on into the lines under it: it is text,
+    # not a headline (where a paragraph ends at a full line's 。, the page does not say).
+    rescue = "今年四月傍晚，万宁海边一名游客溺水，心脏骤停了。当地四名村民立即冲入海水将人托举上岸，护士接力四分钟心肺复苏，抢回一条生命。"
+    after = "四天后，万宁市完成了见义勇为认定，四名村民和护士受到表彰，当地还组织了急救培训。"
+    column = pagegen._Page(random.Random(0), blank_lines=False, indent="", column=12)
+    column.emit("海边救人的故事")
+    for p in (rescue, after, rescue.replace("四月", "五月"), after.replace("四天", "三天")):
+        column.emit(p, starts_paragraph=True, body=True)
+    assert "当地四名村民立即冲入海水" in column.lines and line_per_line(column.lines)
+    (s,) = reconstruct(column.lines, "p.txt").stories
+    first, rest = rescue.split("。", 1)
+    assert s.paragraphs[:2] == (first + "。", rest)
+
+
 # A paragraph cut by a column break whose first part is short: the part is text, not a subheading.
 WALK = "老街区焕发新活力"
 OPENING = "城市更新项目推进会近日召开，各区负责人通报了上半年老街区改造的进展。"

@@ -129,22 +129,17 @@ def _rejoin(lines: list[str]) -> list[Printed]:
     # goes on from the line above, even from a sentence's end there.
     indents = sum(1 for _, ln in numbered if ln[:1].isspace()) >= INDENTED_SHARE * len(numbered)
     out: list[Printed] = []
-    headline = False  # the line above was read as a headline: nothing goes on it
     for k, (n, ln) in enumerate(numbered):
         col = _column(widths, k - 1) if k else 0
         prev = numbered[k - 1][1].strip() if k else ""
         after_blank = breaks and k and n - numbered[k - 1][0] > 1
         under = numbered[k + 1][1] if k + 1 < len(numbered) else ""
-        if k and not headline and not after_blank and (
+        if k and not after_blank and (
                 _goes_on(prev, widths[k - 1], ln, widths[k], col)
                 or (indents and _runs_on(prev, widths[k - 1], ln, widths[k], under, col))):
             last = out[-1]
             out[-1] = Printed(last.numbers + (n,), last.text.rstrip() + ln.strip())
             continue
-        # A full line without any punctuation under a sentence's end is a
-        # headline as wide as the column more often than a new paragraph.
-        headline = bool(k and col and ends_sentence(prev) and widths[k] >= col - 1 and not ln[:1].isspace()
-                        and not PUNCTUATION.search(ln))
         out.append(Printed((n,), ln))
     return out
 
