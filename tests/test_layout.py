@@ -14,7 +14,7 @@ import pagegen
 from wxnews_site.importer.blocks import classify, text_like
 from wxnews_site.importer.confidence import MODEL_REASON
 from wxnews_site.importer.layout import accounted, reconstruct
-from wxnews_site.importer.printed import line_per_line
+from wxnews_site.importer.printed import line_per_line, rejoin
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SEED_RAW = (PAGES / "wuxi-2024-06-30_02.txt").read_text(encoding="utf-8")
@@ -461,6 +461,26 @@ def test_a_full_line_without_punctuation_after_a_sentence_goes_on_in_the_paragra
     (s,) = reconstruct(column.lines, "p.txt").stories
     first, rest = rescue.split("。", 1)
     assert s.paragraphs[:2] == (first + "。", rest)
+
+
+def test_a_sentence_ending_in_hung_punctuation_goes_on_in_its_indented_paragraph():
+    # "…仓体构造。”" hangs both marks past the column's edge; the unindented line under it
+    # goes on in the same paragraph, as under any full line of an indented page.
+    first = "我国粮仓已历经三代演变，第一代粮仓诞生于上世纪五十年代，以苏式仓为主，储粮条件简陋。"
+    quoted = "“与前三代粮仓不同，第四代粮食气膜仓最大的特点是采用一体化的仓体构造。”中储粮长沙直属库仓储科保管员金宇阳介绍，粮食气膜仓穿上了三层衣服，防水难燃，还能抗热辐射。"
+    last = "如今，粮食气膜仓已在多地建成投用，储粮效果良好，粮食损耗明显降低。"
+    lines = ["粮仓的变迁"]
+    for text in (first, quoted, last):
+        lines.append("　　" + text[:10])
+        rest = text[10:]
+        while rest:
+            hung = 2 if rest[12:14] == "。”" else 0  # the closing marks stay on the line
+            lines.append(rest[:12 + hung])
+            rest = rest[12 + hung:]
+    assert "点是采用一体化的仓体构造。”" in lines and line_per_line(lines)
+    assert [p.text.lstrip("　") for p in rejoin(lines)][1:] == [first, quoted, last]
+    (s,) = reconstruct(lines, "p.txt").stories
+    assert s.paragraphs == (first, quoted, last)
 
 
 # A paragraph cut by a column break whose first part is short: the part is text, not a subheading.

@@ -155,11 +155,19 @@ def _runs_on(prev: str, prev_width: int, line: str, line_width: int, under: str,
     has an indented paragraph, or none, under it."""
     if not col or line[:1].isspace() or not under.strip() or under[:1].isspace():
         return False
-    if not (col - 1 <= prev_width <= col + 2) or not (col - 1 <= line_width <= col + 1) or not ends_sentence(prev):
+    if not (col - 1 <= prev_width <= col + max(2, _hung(prev))) or not (col - 1 <= line_width <= col + 1) \
+            or not ends_sentence(prev):
         return False
     text = line.strip()
     return not (MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text)
                 or advert_line(text) or text.startswith("——") or lead_credit(text) is not None)
+
+
+def _hung(prev: str) -> int:
+    """Cells a line's end may stand past the column's edge: a closing "，" or "。”" is hung
+    in the margin rather than pushed to the next line."""
+    hung = len(prev) - len(prev.rstrip("，。、；：？！”’）,.;:?!)"))
+    return 2 * min(hung, 2)
 
 
 def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -> bool:
@@ -169,7 +177,7 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     hanging = prev_width == col + 2 and PUNCTUATION.match(prev[-1:])  # "，" hung past the edge
     if not col or not (col - 1 <= prev_width <= col + 1 or hanging) or line[:1].isspace():
         return False
-    if line_width > col + 2:
+    if line_width > col + max(2, _hung(line)):
         return False  # wider than the column: a headline set across columns
     text = line.strip()
     if MARKER_RE.match(text) or parse_credit(text) is not None or is_editor_credit(text) or closing_note(text):
