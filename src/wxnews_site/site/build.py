@@ -1,23 +1,26 @@
 """The build, top to bottom: articles folder -> complete static site.
 
 1. check the output folder is one the build may replace;
-2. read every article and page file (``format.scan_archive``), collecting all
+2. load the theme and compile every template (compiled code is cached), and
+   open the last build's record (manifest.py, SQLite: one row a page, one a file);
+3. read every article and page file (``format.scan_archive``), collecting all
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
-   archive in a second process);
-3. load the theme and compile every template (compiled code is cached);
+   archive in a second process); told which files changed (``--changed``)
+   and they are body edits, read those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the manifest recorded; load the manifests of the
+   pages from the contexts the record keeps; load the manifests of the
    partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
-6. render into ``<out>.partial``: pages whose content hash is unchanged since
-   the last build, or is the one a merged partition made the page with, are
-   hard-linked from the previous output or the partition, the rest are
-   rendered (on every core when there are many), while this process saves
-   the parse cache and makes feeds and sitemap;
+6. render into ``<out>.partial``, made from the site before the current one
+   (kept beside it): pages whose content hash is unchanged stay or are
+   hard-linked from the current site or a merged partition, and only the
+   pages that differ are looked at (the record keeps how the kept site
+   differs); the rest are rendered (on every core when there are many),
+   while this process saves the parse cache and makes feeds and sitemap;
 7. robots.txt, static files and the search index;
-8. swap the new folder in and record the manifest (digests and plan).
+8. swap the new folder in and record the pages and files that changed.
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
@@ -45,7 +48,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive
+from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -73,15 +76,20 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False, merge: Iterable[Path] = ()) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None
+               ) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
     false makes this one fail at once. ``merge``: partition folders
-    (partition.py) whose pages this build links wherever they are the ones it plans."""
+    (partition.py) whose pages this build links wherever they are the ones it plans.
+    ``changed``: the article and page files changed since the last build, as
+    CI or a watcher knows them (``build --changed``): when they are body
+    edits alone, the archive is not even scanned; else it is, as without."""
     out = Path(out_dir or config.output_dir).resolve()
     return locked(config, out, wait, on_wait, lambda: _build_site(
         config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
-        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge)))
+        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
+        changed=None if changed is None else tuple(Path(c).resolve() for c in changed)))
 
 
 def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
@@ -115,8 +123,8 @@ def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], N
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = ()
-                ) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = (),
+                changed: tuple[Path, ...] | None = None) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -136,28 +144,31 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     if problems:
         return fail(problems)
 
-    # 2. read
-    t = time.perf_counter()
-    scan, save_parsed = read(articles_dir, cache_dir, config.years)
-    files = scan.files
-    problems = list(scan.problems)
-    if not allow_empty:
-        problems += refuse_emptying(scan, articles_dir, out_dir)
-    timings["read"] = time.perf_counter() - t
-
-    # 3. theme
+    # 2. theme
     env = render.make_env(config, cache_dir / "templates")
-    problems += compile_templates(env)
-
-    # 4. plan
-    t = time.perf_counter()
+    theme_problems = compile_templates(env)
     salt = salt_of(env, config, base)
     old = manifest.load(cache_dir)
+
+    # 3. read: the files named changed alone when they are body edits, else every file
+    t = time.perf_counter()
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
-    edited = None if merge else bodies_only(old, salt, out_dir, scan)
+    scan, save_parsed, edited = _read_named(articles_dir, cache_dir, config.years, changed, old, salt, out_dir) \
+        if changed is not None and not merge else (None, save_parsed, None)
+    if scan is None:
+        scan, save_parsed = read(articles_dir, cache_dir, config.years)
+        edited = None if merge else bodies_only(old, salt, out_dir, scan)
+    files = scan.files
+    problems = list(scan.problems) + theme_problems
+    if not allow_empty and scan.named is None:
+        problems += refuse_emptying(scan, articles_dir, out_dir)
+    timings["read"] = time.perf_counter() - t
+
+    # 4. plan
+    t = time.perf_counter()
     site: Any
     pages = _short_plan(edited, cache_dir) if edited is not None else None
     if pages is None:
@@ -399,6 +410,30 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     return scan, save
 
 
+def _read_named(articles_dir: Path, cache_dir: Path, years: tuple[int, int], changed: tuple[Path, ...],
+                old: manifest.Manifest, salt: str, out_dir: Path
+                ) -> tuple[Scan | None, Callable[[], None], dict[str, tuple[Article, manifest.Built]] | None]:
+    """The files named changed read alone, and the edited articles, when
+    they are body edits since the last build (bodies_only); else no scan
+    (the caller scans the whole archive)."""
+    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir) or not changed:
+        return None, lambda: None, None
+    rels = []
+    for path in changed:
+        try:
+            rels.append(path.relative_to(articles_dir).as_posix())
+        except ValueError:
+            return None, lambda: None, None  # not an article file: the hint does not say what changed
+    cache = manifest.load_parsed(cache_dir, years)
+    scan = scan_named(articles_dir, rels, cache, lambda rel: (old.file(rel) or manifest.NO_FILE).sha or None,
+                      old.shas, years)
+    edited = bodies_only(old, salt, out_dir, scan) if scan is not None else None
+    if scan is None or edited is None:
+        cache.close()
+        return None, lambda: None, None
+    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited
+
+
 def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
@@ -516,12 +551,16 @@ def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan
     when the site must be planned anew."""
     if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir):
         return None
-    built = old.shas()
-    if built.keys() != scan.files.keys():
-        return None
+    if scan.named is not None:  # told which files changed: those alone are compared
+        looked = {rel: scan.files[rel] for rel in scan.named}
+        built = {rel: b.sha for rel in scan.named for b in (old.file(rel),) if b is not None}
+    else:
+        looked, built = scan.files, old.shas()
+        if built.keys() != looked.keys():
+            return None
     edited: dict[str, tuple[Article, manifest.Built]] = {}
-    for rel, h in scan.files.items():
-        if built[rel] == h:
+    for rel, h in looked.items():
+        if built.get(rel) == h:
             continue
         b = old.file(rel)
         a = scan.item(rel) if rel.endswith(".md") and b is not None and b.page is not None else None
@@ -821,7 +860,7 @@ def write_search(articles: WholeArticles, partial: Path, config: SiteConfig, cac
         return [Problem("search", 0, f"search index not built: {exc}", "warning")]
     edited = list(edited)
     if edited and previous is not None and \
-            patch_edits(edited, urls.article, sources or {}, partial, previous, config, cache_dir) is not None:
+            patch_edits(edited, urls.article, sources if sources is not None else {}, partial, previous, config, cache_dir) is not None:
         return []
     write_index(articles, partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []

@@ -80,7 +80,7 @@ def digest(page: Page, salt: str, files: dict[str, str] | None = None) -> str:
     format.Scan.files): the cheap stand-in for the parsed article.
     """
     parts = [salt, page.template, page.root or ""]
-    _walk(page.context, parts, files or {})
+    _walk(page.context, parts, files if files is not None else {})
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -101,6 +101,9 @@ class Built:
     shape: str | None = None
     page: str | None = None
     where: Where | None = None
+
+
+NO_FILE = Built("")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -394,7 +397,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
     db = cache.db()
     if db is None:
         return
-    if db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
+    if scan.named is None and db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
         gone = [(d, n) for d, n in db.execute("SELECT dir, name FROM files")
                 if (f"{d}/{n}" if d else n) not in scan.files]
         db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", gone)
