@@ -16,7 +16,7 @@ from wxnews_site.config import load_config
 from wxnews_site.format import article_relpath, page_relpath, render_article, render_page
 from wxnews_site.linkcheck import check_links
 from wxnews_site.model import PageInfo
-from wxnews_site.site import urls
+from wxnews_site.site import manifest, urls
 from wxnews_site.site.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,7 +220,7 @@ def add_issue(project: Path, day: str, stories: int) -> None:
                                               section="综合") for n in range(1, stories + 1)], {})
 
 
-def test_a_new_issue_leaves_the_older_listing_pages_as_they_were(project: Path):
+def test_a_new_issue_leaves_the_older_listing_pages_as_they_were(project: Path, monkeypatch):
     """Older listing pages keep their address and bytes as issues are added:
     links to them stay good, and a rebuild links them unchanged. Only the
     newest page of a list changes, and, when it fills and splits, the page
@@ -234,7 +234,13 @@ def test_a_new_issue_leaves_the_older_listing_pages_as_they_were(project: Path):
     assert [f"sections/综合-{n}.html" in before for n in range(1, 6)] == [True] * 4 + [False]
     assert "2024-07-01第3篇" in page(project, "sections/综合-4.html")
     add_issue(project, "2024-07-02", 5)
+    hashed: list[str] = []
+    real = manifest.digest
+    monkeypatch.setattr(manifest, "digest", lambda page, *a: hashed.append(page.path) or real(page, *a))
     result = build(project)
+    # Of the article pages, the new day's alone are hashed: the older days' are as recorded.
+    assert sorted(p for p in hashed if p.count("-") == 1 and p[:4].isdigit()) == \
+        [f"2024/07/02/02-0{n}.html" for n in range(1, 6)]
     after = numbered_listing_pages(project)
     behind_newest = {"sections/综合-4.html", "people/崔欣润-5.html", "people/文扬-5.html"}
     for path, data in before.items():

@@ -215,11 +215,15 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # page is rendered, and the workers hash what they render.
         first = edited is None and not reuse and not parts and not current
         folders: set[str] = set()
+        # After a full plan: the files as the record has them, and those unchanged since (same salt).
+        before = old.files() if current and edited is None else {}
+        same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
+            if old.plan is not None and old.plan.salt == salt else {}
         if first:
             todo, changed, was = list(pages), {}, {}
         else:
             todo, changed, was = _reconcile(old if current else None, planned, salt, files, edited is None, reuse,
-                                            out_dir, partial, parts, folders)
+                                            out_dir, partial, parts, folders, _settled(before, same, files, scan))
             unplanned = [path for path, d in changed.items() if d is not None and path not in planned]
             if unplanned:  # pages of the last build gone from its folder: the short plan left them out
                 everything = {p.path: p for p in plan_pages(site, config, env, base)}
@@ -235,7 +239,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
-                                                         pages if edited is None else None))
+                                                         pages if edited is None else None, same))
         timings["render"] = time.perf_counter() - t
         if done.problems:
             if search is not None:
@@ -257,7 +261,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
             _write(urls.inside(partial, path), data, folders)
         statics = copy_static(partial / "static")
         plan = manifest.Plan(salt, sitemap, feed_files, tuple(extra) + tuple(f"static/{f}" for f in statics))
-        rows = _file_rows(old if current else None, files, edited, shapes, pages, changed, done.contexts, cache_dir)
+        rows = _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
         written = len(todo) + len(extra) + len(statics)
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -298,25 +302,26 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
-               reuse: bool, out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str]
-               ) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
+               reuse: bool, out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str],
+               settled: Callable[[Page], bool]) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
     """Make ``partial`` the new site but for the pages to render (returned
     first): a page it holds unchanged stays, one unchanged since the current
     site (``old``, None when it is not this folder's) or made by a merged
     partition is linked, any other is unlinked. ``whole``: ``planned`` is
-    the whole site, else the pages of edited articles alone. Also returns
+    the whole site, else the pages of edited articles alone; ``settled``:
+    pages of the whole site known to be as recorded (not hashed again). Also returns
     how the new site's digests differ from the current site's (path -> new
     digest, None: gone) and what those pages' digests were there.
 
     ``partial`` holds the kept site before the current one when ``reuse``,
     whose differences from the current site the record keeps: only those
     pages and the changed ones are looked at, never every page."""
-    new = {path: manifest.digest(p, salt, files) for path, p in planned.items()}
+    new = {path: manifest.digest(p, salt, files) for path, p in planned.items() if not settled(p)}
     if whole:
         before = old.pages() if old is not None else {}
         had: Callable[[str], str | None] = before.get
         changed: dict[str, str | None] = {path: d for path, d in new.items() if before.get(path) != d}
-        changed.update((path, None) for path in before if path not in new)
+        changed.update((path, None) for path in before if path not in planned)
     else:
         assert old is not None
         had = old.page
@@ -325,7 +330,7 @@ def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: st
     if reuse:
         look = [*changed, *(path for path in differs if path not in changed)]
     else:
-        look = list(new) if whole else [*changed, *(path for path in old.pages() if path not in changed)]  # type: ignore[union-attr]
+        look = list(planned) if whole else [*changed, *(path for path in old.pages() if path not in changed)]  # type: ignore[union-attr]
     todo: list[Page] = []
     missing: set[str] = set()
     for path in look:
@@ -353,20 +358,46 @@ def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: st
     return todo, changed, {path: None if path in missing else had(path) for path in changed}
 
 
-def _file_rows(old: manifest.Manifest | None, files: Any, edited: dict[str, tuple[Article, manifest.Built]] | None,
-               shapes: dict[str, str], pages: list[Page], changed: dict[str, str | None],
-               made: dict[str, tuple[str, manifest.Where]], cache_dir: Path) -> dict[str, manifest.Built | None]:
+def _settled(before: dict[str, manifest.Built], same: dict[str, manifest.Built], files: Any, scan: Scan
+             ) -> Callable[[Page], bool]:
+    """Of a full plan, the article pages known to be as recorded: an article
+    page shows its own day's issue alone (its 版, the stories beside it, the
+    jumps between its 版), so on a day none of whose files changed, was added
+    or removed, it is the page recorded. A new day's issue then hashes its
+    own articles' pages, not the archive's."""
+    if not same or len(files) - len(same) > len(files) // 20 + 100:
+        return lambda p: False  # much changed: every page is hashed
+    days = set()
+    for rel, b in before.items():
+        if rel not in same:
+            days.add(rel.rpartition("/")[0])
+            if b.page:
+                days.add(b.page.rpartition("/")[0])
+    for rel in files:
+        if rel not in same:
+            days.add(rel.rpartition("/")[0])
+            item = scan.item(rel, heads=True)  # its day may not be its folder's (a file out of place)
+            if item is not None:
+                days.add(urls.issue(item.date).rpartition("/")[0])
+    return lambda p: p.template == "article.html" and p.path.rpartition("/")[0] not in days
+
+
+def _file_rows(before: dict[str, manifest.Built], same: dict[str, manifest.Built], files: Any,
+               edited: dict[str, tuple[Article, manifest.Built]] | None, shapes: dict[str, str], pages: list[Page],
+               changed: dict[str, str | None], made: dict[str, tuple[str, manifest.Where]], cache_dir: Path
+               ) -> dict[str, manifest.Built | None]:
     """The record's rows of the files that changed (None: gone): after body
     edits, the edited files' new hashes; after a full plan, every file whose
-    hash, shape or page context is not the one recorded."""
+    hash, shape or page context is not the one recorded (``before``; the
+    files unchanged since, ``same``, keep their shapes)."""
     if edited is not None:
         return {rel: dataclasses.replace(b, sha=files[rel]) for rel, (_a, b) in edited.items()}
-    before = old.files() if old is not None else {}
     contexts = manifest.compact_contexts(cache_dir, _contexts(pages, changed, made, before, cache_dir))
     rows: dict[str, manifest.Built | None] = {}
     for rel, sha in files.items():
         ctx = contexts.get(rel)
-        b = manifest.Built(sha, shapes.get(rel), *(ctx or (None, None)))
+        kept = same.get(rel)
+        b = manifest.Built(sha, kept.shape if kept is not None else shapes.get(rel), *(ctx or (None, None)))
         if before.get(rel) != b:
             rows[rel] = b
     rows.update((rel, None) for rel in before if rel not in files)
@@ -581,12 +612,15 @@ def _short_plan(edited: dict[str, tuple[Article, manifest.Built]], cache_dir: Pa
 
 
 def _meanwhile(save_parsed: Callable[[], None], site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-               last: manifest.Plan | None, pages: list[Page] | None) -> tuple[Any, bytes, dict[str, str]]:
+               last: manifest.Plan | None, pages: list[Page] | None, same: dict[str, Any]
+               ) -> tuple[Any, bytes, dict[str, str]]:
     """What this process does while the workers render: save the parse cache,
-    make feeds and sitemap, and (after a full plan) each article's shape."""
+    make feeds and sitemap, and (after a full plan) the shape of each article
+    whose file is not the one recorded (``same``)."""
     save_parsed()
     feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages)
-    shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path} if pages is not None else {}
+    shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path and a.path not in same} \
+        if pages is not None else {}
     return feed_files, sitemap, shapes
 
 
