@@ -239,7 +239,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
-                                                         pages if edited is None else None, same))
+                                                         pages if edited is None else None, same,
+                                                         frozenset(edited or ())))
         timings["render"] = time.perf_counter() - t
         if done.problems:
             if search is not None:
@@ -253,14 +254,17 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
             changed = dict(done.digests)
         feed_files, sitemap, shapes = done.meanwhile
         extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
-        extra[urls.SITEMAP] = sitemap
+        if sitemap is not None:
+            extra[urls.SITEMAP] = sitemap
+        elif not _link(os.path.join(out_dir, urls.SITEMAP), urls.inside(partial, urls.SITEMAP), folders):
+            extra[urls.SITEMAP] = old.sitemap()  # the current one, as recorded (gone from its folder)
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
         extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
         statics = copy_static(partial / "static")
-        plan = manifest.Plan(salt, sitemap, feed_files, tuple(extra) + tuple(f"static/{f}" for f in statics))
+        plan = manifest.Plan(salt, feed_files, (*extra, urls.SITEMAP, *(f"static/{f}" for f in statics)))
         rows = _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
         written = len(todo) + len(extra) + len(statics)
         timings["feeds"] = time.perf_counter() - t
@@ -290,7 +294,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
         kept = was if (spare / MARKER).is_file() and current else None
         old.record(out_dir, plan, changed, kept, rows, whole=not current,
-                   spare_extras=extras_before if kept is not None else ())
+                   spare_extras=extras_before if kept is not None else (), sitemap=sitemap)
         manifest.drop_unused_contexts(cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
@@ -612,25 +616,27 @@ def _short_plan(edited: dict[str, tuple[Article, manifest.Built]], cache_dir: Pa
 
 
 def _meanwhile(save_parsed: Callable[[], None], site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-               last: manifest.Plan | None, pages: list[Page] | None, same: dict[str, Any]
-               ) -> tuple[Any, bytes, dict[str, str]]:
+               last: manifest.Plan | None, pages: list[Page] | None, same: dict[str, Any], edited: frozenset[str]
+               ) -> tuple[Any, bytes | None, dict[str, str]]:
     """What this process does while the workers render: save the parse cache,
     make feeds and sitemap, and (after a full plan) the shape of each article
     whose file is not the one recorded (``same``)."""
     save_parsed()
-    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages)
+    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages, edited)
     shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path and a.path not in same} \
         if pages is not None else {}
     return feed_files, sitemap, shapes
 
 
 def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-                       last: manifest.Plan | None, pages: list[Page] | None
-                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes]:
+                       last: manifest.Plan | None, pages: list[Page] | None, edited: frozenset[str] = frozenset()
+                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes | None]:
     """Every feed, under the digest of what it shows, and the sitemap.
 
-    Without ``pages`` (only bodies changed) the feeds and the sitemap are the
-    last build's; a feed is rendered again only when what it shows changed."""
+    Without ``pages`` (only the bodies of the ``edited`` files changed) the
+    feeds are the last build's but those that show an edited article, and
+    the sitemap is the last build's (None); a feed is rendered again only
+    when what it shows changed."""
     files = scan.files
     cached = last.feeds if last is not None else {}
     if pages is None:
@@ -641,6 +647,9 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
     out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
     for spec, rels in wanted:
+        if pages is None and spec.path in cached and edited.isdisjoint(rels):
+            out[spec.path] = cached[spec.path]  # shows no edited article: as it was
+            continue
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
         for e, rel in zip(spec.entries, rels):
             h.update(f"\x1f{e.story.key}\x1f{e.role}\x1f{rel}\x1f{files.get(rel)}".encode("utf-8"))
@@ -652,8 +661,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if pages is None:
-        assert last is not None
-        return out, last.sitemap
+        return out, None
     html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
     return out, feeds.sitemap(html, base)
 

@@ -109,12 +109,12 @@ NO_FILE = Built("")
 @dataclasses.dataclass(frozen=True)
 class Plan:
     """What a rebuild after body edits needs of the last build's plan that
-    is not by file: the salt, the sitemap's bytes, each feed's digest of
-    what it shows, bytes, FeedSpec and article files, and the paths of the
-    files besides pages."""
+    is not by file: the salt, each feed's digest of what it shows, bytes,
+    FeedSpec and article files, and the paths of the files besides pages.
+    (The sitemap's bytes are a row of their own, read only when needed:
+    ``Manifest.sitemap``.)"""
 
     salt: str
-    sitemap: bytes
     feeds: dict[str, tuple[str, bytes, Any, tuple[str, ...]]]
     extras: tuple[str, ...] = ()  # the files written besides pages: feeds, sitemap, static files
 
@@ -145,6 +145,9 @@ class Manifest:
                 self._db = self._connect()
                 row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
                 state = pickle.loads(row[0]) if row else {}
+                if state:
+                    feeds = self._db.execute("SELECT value FROM meta WHERE key = 'feeds'").fetchone()
+                    state["plan"] = dataclasses.replace(state["plan"], feeds=pickle.loads(feeds[0]))
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             state = {}  # a damaged record only costs a full build
             self.close()
@@ -215,6 +218,10 @@ class Manifest:
         return {seg for (seg,) in self._db.execute("SELECT DISTINCT seg FROM files WHERE seg IS NOT NULL")} \
             if self.valid else set()
 
+    def sitemap(self) -> bytes:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'sitemap'").fetchone() if self.valid else None
+        return bytes(row[0]) if row else b""
+
     def forget(self) -> None:
         """Mark the record unusable (while the folders move: one describing
         the wrong tree would reuse stale pages)."""
@@ -223,10 +230,12 @@ class Manifest:
         self.plan = None
 
     def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
-               files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = ()) -> None:
+               files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
+               sitemap: bytes | None = None) -> None:
         """Record a build in one transaction: the pages and files that changed
         (None: gone), or with ``whole`` all of them; ``spare``: how the site
-        kept beside the new one differs from it (None: no site kept)."""
+        kept beside the new one differs from it (None: no site kept);
+        ``sitemap``: its bytes, None when they are the recorded ones."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -246,9 +255,12 @@ class Manifest:
             db.executemany("INSERT INTO spare VALUES (?, ?)", (spare or {}).items())
             count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
             state = {"version": (VERSION, __version__), "out_dir": str(out_dir), "has_spare": spare is not None,
-                     "pages": count, "plan": plan, "spare_extras": spare_extras}
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)",
-                       (pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL),))
+                     "pages": count, "plan": dataclasses.replace(plan, feeds={}), "spare_extras": spare_extras}
+            rows = [("state", state), ("feeds", plan.feeds)]
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
+            if sitemap is not None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('sitemap', ?)", (sitemap,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
