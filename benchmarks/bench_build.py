@@ -343,12 +343,13 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append((name, res[0], res[1], res[1], None, None))
         print(f"\n{size:,} articles")
         print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
-              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'+issue s':>8} {'vs ours':>8}")
+              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'cpu s':>6} {'+issue s':>8} {'cpu s':>6} "
+              f"{'vs ours':>8}")
         site_cold = rows[-1 if args.no_others else (0 if args.no_search else 1)][1]
         for name, cold, first, warm, hinted, issue in rows:
             ratio = cold.seconds / site_cold.seconds
-            added = f"{issue.seconds:8.2f}" if issue else f"{'-':>8}"
-            told = f"{hinted.seconds:8.2f}" if hinted else f"{'-':>8}"
+            added = f"{issue.seconds:8.2f} {issue.cpu:6.2f}" if issue else f"{'-':>8} {'-':>6}"
+            told = f"{hinted.seconds:8.2f} {hinted.cpu:6.2f}" if hinted else f"{'-':>8} {'-':>6}"
             print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
                   f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
                   f"{warm.peak_mb:8.0f} {told} {added} {ratio:7.2f}x")
