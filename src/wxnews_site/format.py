@@ -73,7 +73,7 @@ import time
 from dataclasses import dataclass
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -1021,6 +1021,7 @@ class Scan:
         self._heads: Archive | None = None
         self._segments: dict[str, int] = {}  # open segment files
         self._folder: tuple[str, dict[str, Any]] = ("\0", {})  # the cache's rows of the folder last asked about
+        self.named: tuple[str, ...] | None = None  # scan_named: the files read, all others taken as unchanged
 
     def known(self, rel: str) -> Known | None:
         hit = self.read.get(rel)
@@ -1091,7 +1092,8 @@ class Scan:
 
 
 def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None,
-                 years: tuple[int, int] = DEFAULT_YEARS, under: str = "", spill: Segment | None = None) -> Scan:
+                 years: tuple[int, int] = DEFAULT_YEARS, under: str = "", spill: Segment | None = None,
+                 listed: list[tuple[str, Any]] | None = None) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
@@ -1110,7 +1112,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
     ids: list[tuple[str, str]] = []
     if not root.is_dir():
         return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
-    listed, problems = _archive_files(str(root), under)
+    listed, problems = _archive_files(str(root), under) if listed is None else (listed, [])
     here, rows = "\0", {}
     for rel, f in listed:
         if only is not None and not only(rel):
@@ -1154,6 +1156,64 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
         else:
             seen[aid] = rel
     return Scan(files, tuple(problems), old, fresh, read)
+
+
+class Hashes(Mapping[str, str]):
+    """Every file's content hash when a build was told which files changed:
+    the named files' as read, every other file's as ``recorded`` (a lookup of
+    the last build's record), whose whole table ``every`` gives only if the
+    mapping is walked."""
+
+    def __init__(self, read: dict[str, str], recorded: Callable[[str], str | None],
+                 every: Callable[[], dict[str, str]]):
+        self._read, self._recorded, self._every = read, recorded, every
+
+    def __getitem__(self, rel: str) -> str:
+        got = self._read.get(rel)
+        got = got if got is not None else self._recorded(rel)
+        if got is None:
+            raise KeyError(rel)
+        return got
+
+    def _all(self) -> dict[str, str]:
+        return {**self._every(), **self._read}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _Named:
+    """A file named by path, as a folder's listing gives one (its stat)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def stat(self) -> os.stat_result:
+        return os.stat(self.path)
+
+
+def scan_named(root: Path, rels: Iterable[str], cache: ParseCache, recorded: Callable[[str], str | None],
+               every: Callable[[], dict[str, str]], years: tuple[int, int] = DEFAULT_YEARS) -> Scan | None:
+    """The scan of a build told which files changed (``build --changed``):
+    those files alone are read, without walking the archive, and every other
+    one is taken to be as the last build recorded it (``Hashes``). None when
+    a named file is not an article or page file of root that is there (a
+    deleted file, say): then only a scan of the whole archive will do."""
+    listed = []
+    for rel in sorted(set(rels)):
+        path = os.path.join(root, rel)
+        if rel.startswith(("../", "/")) or not rel.endswith((".md", ".page.yaml")) or not os.path.isfile(path):
+            return None
+        listed.append((rel, _Named(path)))
+    scan = scan_archive(root, cache, years=years, listed=listed)
+    scan.files = Hashes(scan.files, recorded, every)  # type: ignore[assignment]
+    scan.named = tuple(rel for rel, _ in listed)
+    return scan
 
 
 def _parse_file(rel: str, raw: bytes,

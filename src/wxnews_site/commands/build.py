@@ -27,6 +27,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     split.add_argument("--merge", type=Path, nargs="+", metavar="DIR", default=(),
                        help="build the whole site, taking every page the partition folders DIR hold unchanged "
                             "from them (the same site as a single build)")
+    parser.add_argument("--changed", type=Path, nargs="+", metavar="PATH", default=None,
+                        help="the article files changed since the last build (from CI's diff, say): when they are "
+                             "edits of article bodies, the build reads them alone without scanning the archive; "
+                             "otherwise it scans the archive as usual")
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = build_site(config, articles_dir=articles, out_dir=args.out or config.output_for(args.articles),
                             base_url=args.base_url, strict=args.strict, progress=args.progress, wait=args.wait,
-                            allow_empty=args.allow_empty, merge=args.merge)
+                            allow_empty=args.allow_empty, merge=args.merge, changed=args.changed)
     for p in in_folder(result.problems, articles):
         print(p, file=sys.stderr)
     out = display_path(result.out_dir)

@@ -181,10 +181,8 @@ def run(args: argparse.Namespace) -> int:
             # The build records its manifest for the folder it wrote; put back the one for
             # build/, or the next real build would render every page again.
             cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
-            previous = manifest.load(cache_dir)
-            result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
-            if previous.out_dir:
-                manifest.save(cache_dir, previous)
+            with manifest.set_aside(cache_dir):
+                result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
             # The build reads the same files: report only what it adds (templates, page collisions).
             seen = {(p.path, p.message) for p in problems}
             problems.extend(p for p in in_folder(list(result.problems), articles_dir) if (p.path, p.message) not in seen)

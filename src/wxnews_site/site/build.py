@@ -1,23 +1,26 @@
 """The build, top to bottom: articles folder -> complete static site.
 
 1. check the output folder is one the build may replace;
-2. read every article and page file (``format.scan_archive``), collecting all
+2. load the theme and compile every template (compiled code is cached), and
+   open the last build's record (manifest.py, SQLite: one row a page, one a file);
+3. read every article and page file (``format.scan_archive``), collecting all
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
-   archive in a second process);
-3. load the theme and compile every template (compiled code is cached);
+   archive in a second process); told which files changed (``--changed``)
+   and they are body edits, read those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the manifest recorded; load the manifests of the
+   pages from the contexts the record keeps; load the manifests of the
    partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
-6. render into ``<out>.partial``: pages whose content hash is unchanged since
-   the last build, or is the one a merged partition made the page with, are
-   hard-linked from the previous output or the partition, the rest are
-   rendered (on every core when there are many), while this process saves
-   the parse cache and makes feeds and sitemap;
+6. render into ``<out>.partial``, made from the site before the current one
+   (kept beside it): pages whose content hash is unchanged stay or are
+   hard-linked from the current site or a merged partition, and only the
+   pages that differ are looked at (the record keeps how the kept site
+   differs); the rest are rendered (on every core when there are many),
+   while this process saves the parse cache and makes feeds and sitemap;
 7. robots.txt, static files and the search index;
-8. swap the new folder in and record the manifest (digests and plan).
+8. swap the new folder in and record the pages and files that changed.
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
@@ -25,6 +28,7 @@ clean build gives (tests/test_build_incremental.py).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -32,6 +36,7 @@ import itertools
 import os
 import pickle
 import shutil
+import sqlite3
 import sys
 import time
 import zlib
@@ -43,7 +48,7 @@ import jinja2
 
 from .. import __version__
 from ..config import SiteConfig
-from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive
+from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
 from . import feeds, manifest, pages as plan_mod, publish, render, urls
@@ -71,15 +76,20 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False, merge: Iterable[Path] = ()) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None
+               ) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
     false makes this one fail at once. ``merge``: partition folders
-    (partition.py) whose pages this build links wherever they are the ones it plans."""
+    (partition.py) whose pages this build links wherever they are the ones it plans.
+    ``changed``: the article and page files changed since the last build, as
+    CI or a watcher knows them (``build --changed``): when they are body
+    edits alone, the archive is not even scanned; else it is, as without."""
     out = Path(out_dir or config.output_dir).resolve()
     return locked(config, out, wait, on_wait, lambda: _build_site(
         config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
-        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge)))
+        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
+        changed=None if changed is None else tuple(Path(c).resolve() for c in changed)))
 
 
 def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
@@ -113,8 +123,8 @@ def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], N
 
 
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
-                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = ()
-                ) -> BuildResult:
+                strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = (),
+                changed: tuple[Path, ...] | None = None) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     articles_dir = Path(articles_dir or config.articles_dir).resolve()
@@ -134,37 +144,40 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     if problems:
         return fail(problems)
 
-    # 2. read
-    t = time.perf_counter()
-    scan, save_parsed = read(articles_dir, cache_dir, config.years)
-    files = scan.files
-    problems = list(scan.problems)
-    if not allow_empty:
-        problems += refuse_emptying(scan, articles_dir, out_dir)
-    timings["read"] = time.perf_counter() - t
-
-    # 3. theme
+    # 2. theme
     env = render.make_env(config, cache_dir / "templates")
-    problems += compile_templates(env)
-
-    # 4. plan
-    t = time.perf_counter()
+    theme_problems = compile_templates(env)
     salt = salt_of(env, config, base)
     old = manifest.load(cache_dir)
+
+    # 3. read: the files named changed alone when they are body edits, else every file
+    t = time.perf_counter()
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
-    edited = None if merge else bodies_only(old, salt, out_dir, scan)
+    scan, save_parsed, edited = _read_named(articles_dir, cache_dir, config.years, changed, old, salt, out_dir) \
+        if changed is not None and not merge else (None, save_parsed, None)
+    if scan is None:
+        scan, save_parsed = read(articles_dir, cache_dir, config.years)
+        edited = None if merge else bodies_only(old, salt, out_dir, scan)
+    files = scan.files
+    problems = list(scan.problems) + theme_problems
+    if not allow_empty and scan.named is None:
+        problems += refuse_emptying(scan, articles_dir, out_dir)
+    timings["read"] = time.perf_counter() - t
+
+    # 4. plan
+    t = time.perf_counter()
     site: Any
-    if edited is None or old.plan is None:
+    pages = _short_plan(edited, cache_dir) if edited is not None else None
+    if pages is None:
+        edited = None
         site = plan_mod.collect(scan.heads(), config)
         pages = plan_pages(site, config, env, base)
         problems += collisions(pages)
     else:
         site = _LazySite(scan, config)
-        pages = [Page(path, "article.html", {"article": a, **manifest.load_context(cache_dir, where)}, a.path or a.id)
-                 for rel, a in edited.items() for path, where in (old.plan.contexts[rel],)]
     # The partitions merged: their pages by path, with the digest each was made with.
     parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
     problems += unmergeable
@@ -185,11 +198,12 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # site by rewriting only what differs: a rebuild costs O(changes), not a
     # link per page. The current site is never written to, and the pages the
     # two share by hard link are replaced by new files, never overwritten.
-    kept: dict[str, str] = {}
     ours = (spare / MARKER).is_file()  # a folder of that name the build did not make is left alone
-    if ours and old.out_dir == str(out_dir) and old.spare:
+    current = old.valid and old.out_dir == str(out_dir)
+    reuse = ours and current and old.has_spare
+    if reuse:
         os.rename(spare, partial)
-        kept = _prune(partial, old.spare)
+        _clear_extras(partial, old.spare_extras)
     elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
@@ -199,40 +213,21 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         planned = {p.path: p for p in pages}
         # Nothing to reuse (a first build, or one into another folder): every
         # page is rendered, and the workers hash what they render.
-        first = edited is None and not kept and not parts and (old.out_dir != str(out_dir) or not old.pages)
-        digests: dict[str, str] = {}
-        todo: list[Page] = []
-        unplanned: list[str] = []  # pages to render that the short plan left out
+        first = edited is None and not reuse and not parts and not current
         folders: set[str] = set()
-        reused = 0
+        # After a full plan: the files as the record has them, and those unchanged since (same salt).
+        before = old.files() if current and edited is None else {}
+        same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
+            if old.plan is not None and old.plan.salt == salt else {}
         if first:
-            todo = list(pages)
-        elif edited is None:
-            digests = {path: manifest.digest(p, salt, files) for path, p in planned.items()}
+            todo, changed, was = list(pages), {}, {}
         else:
-            digests = dict(old.pages)
-            digests.update((path, manifest.digest(p, salt, files)) for path, p in planned.items())
-        for path, d in digests.items():
-            had = kept.pop(path, None)
-            if had == d:
-                reused += 1
-                continue
-            target = urls.inside(partial, path)
-            if had is not None:
-                os.unlink(target)  # may be a hard link into the current site
-            if old.unchanged(out_dir, path, d) and _link(os.path.join(out_dir, path), target, folders):
-                reused += 1
-            elif parts.get(path, ("", ""))[1] == d and _link(os.path.join(parts[path][0], path), target, folders):
-                reused += 1  # made by a partition with exactly this page's content
-            elif path in planned:
-                todo.append(planned[path])
-            else:
-                unplanned.append(path)  # a page of the last build gone from its folder
-        if unplanned:
-            everything = {p.path: p for p in plan_pages(site, config, env, base)}
-            todo += [everything[path] for path in unplanned]
-        for path in kept:  # pages no longer in the site
-            os.unlink(urls.inside(partial, path))
+            todo, changed, was = _reconcile(old if current else None, planned, salt, files, edited is None, reuse,
+                                            out_dir, partial, parts, folders, _settled(before, same, files, scan))
+            unplanned = [path for path, d in changed.items() if d is not None and path not in planned]
+            if unplanned:  # pages of the last build gone from its folder: the short plan left them out
+                everything = {p.path: p for p in plan_pages(site, config, env, base)}
+                todo += [everything[path] for path in unplanned]
         timings["hash+link"] = time.perf_counter() - t
         t = time.perf_counter()
         # A planned build may have to index the whole archive, the longest part
@@ -244,7 +239,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
-                                                         pages if edited is None else None))
+                                                         pages if edited is None else None, same,
+                                                         frozenset(edited or ())))
         timings["render"] = time.perf_counter() - t
         if done.problems:
             if search is not None:
@@ -254,27 +250,28 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
         # 7. everything else
         t = time.perf_counter()
-        digests.update(done.digests)
+        if first:
+            changed = dict(done.digests)
         feed_files, sitemap, shapes = done.meanwhile
-        if edited is None:
-            plan = manifest.Plan(salt, dict(files), shapes, manifest.compact_contexts(
-                cache_dir, _contexts(pages, digests, done.contexts, old, cache_dir)), sitemap, feed_files)
-        else:
-            assert old.plan is not None
-            plan = dataclasses.replace(old.plan, files=dict(files), feeds=feed_files)
-        extra = {path: data for path, (_key, data, _spec, _rels) in plan.feeds.items()}
-        extra[urls.SITEMAP] = plan.sitemap
+        extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
+        if sitemap is not None:
+            extra[urls.SITEMAP] = sitemap
+        elif not _link(os.path.join(out_dir, urls.SITEMAP), urls.inside(partial, urls.SITEMAP), folders):
+            extra[urls.SITEMAP] = old.sitemap()  # the current one, as recorded (gone from its folder)
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
         extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
-        written = len(todo) + len(extra) + copy_static(partial / "static")
+        statics = copy_static(partial / "static")
+        plan = manifest.Plan(salt, feed_files, (*extra, urls.SITEMAP, *(f"static/{f}" for f in statics)))
+        rows = _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
+        written = len(todo) + len(extra) + len(statics)
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
         if search is None:
             problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
-                                     edited=edited.values() if edited else ())
+                                     edited=[a for a, _b in edited.values()] if edited else ())
         else:
             problems += search.result()
         timings["search"] = time.perf_counter() - t  # (what was left of it after the pages)
@@ -286,19 +283,129 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
 
     # 8. swap in
     t = time.perf_counter()
-    # No manifest while the folders move: one describing the wrong tree would
+    # No record while the folders move: one describing the wrong tree would
     # reuse stale pages; none costs one full build after a crash right here.
-    manifest.forget(cache_dir)
+    extras_before = old.plan.extras if old.plan is not None else ()
+    old.forget()
+    for name in manifest.OLD_MANIFESTS:
+        (cache_dir / name).unlink(missing_ok=True)
     swap(partial, out_dir, spare if ours or not spare.exists() else None)
     try:
-        manifest.save(cache_dir, manifest.Manifest(str(out_dir), digests,
-                                                   old.pages if (spare / MARKER).is_file() else {}, plan))
-        manifest.drop_unused_contexts(cache_dir, plan)
-    except OSError:
-        pass  # the site is published; without a manifest the next build is a full one, nothing worse
+        # The site kept beside the new one is the one before it: it differs in the pages this build changed.
+        kept = was if (spare / MARKER).is_file() and current else None
+        old.record(out_dir, plan, changed, kept, rows, whole=not current,
+                   spare_extras=extras_before if kept is not None else (), sitemap=sitemap)
+        manifest.drop_unused_contexts(cache_dir, old.segments())
+    except (OSError, sqlite3.Error):
+        pass  # the site is published; without a record the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
-    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir, reused, timings,
-                       tuple(p.path for p in todo))
+    total = old.count
+    old.close()
+    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir,
+                       total - len(todo), timings, tuple(p.path for p in todo))
+
+
+def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
+               reuse: bool, out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str],
+               settled: Callable[[Page], bool]) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
+    """Make ``partial`` the new site but for the pages to render (returned
+    first): a page it holds unchanged stays, one unchanged since the current
+    site (``old``, None when it is not this folder's) or made by a merged
+    partition is linked, any other is unlinked. ``whole``: ``planned`` is
+    the whole site, else the pages of edited articles alone; ``settled``:
+    pages of the whole site known to be as recorded (not hashed again). Also returns
+    how the new site's digests differ from the current site's (path -> new
+    digest, None: gone) and what those pages' digests were there.
+
+    ``partial`` holds the kept site before the current one when ``reuse``,
+    whose differences from the current site the record keeps: only those
+    pages and the changed ones are looked at, never every page."""
+    new = {path: manifest.digest(p, salt, files) for path, p in planned.items() if not settled(p)}
+    if whole:
+        before = old.pages() if old is not None else {}
+        had: Callable[[str], str | None] = before.get
+        changed: dict[str, str | None] = {path: d for path, d in new.items() if before.get(path) != d}
+        changed.update((path, None) for path in before if path not in planned)
+    else:
+        assert old is not None
+        had = old.page
+        changed = {path: d for path, d in new.items() if had(path) != d}
+    differs = old.spare() if reuse and old is not None else {}
+    if reuse:
+        look = [*changed, *(path for path in differs if path not in changed)]
+    else:
+        look = list(planned) if whole else [*changed, *(path for path in old.pages() if path not in changed)]  # type: ignore[union-attr]
+    todo: list[Page] = []
+    missing: set[str] = set()
+    for path in look:
+        want = changed[path] if path in changed else had(path)
+        have = (differs[path] if path in differs else had(path)) if reuse else None
+        if have is not None and have == want:
+            continue
+        target = urls.inside(partial, path)
+        if have is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # may be a hard link into the current site
+        if want is None:
+            continue
+        if had(path) == want:
+            if _link(os.path.join(out_dir, path), target, folders):
+                continue
+            # A page of the current site gone from its folder (deleted by hand): made again,
+            # and recorded as missing from the site the next build starts from.
+            missing.add(path)
+            changed[path] = want
+        if parts.get(path, ("", ""))[1] == want and _link(os.path.join(parts[path][0], path), target, folders):
+            continue  # made by a partition with exactly this page's content
+        if path in planned:
+            todo.append(planned[path])
+    return todo, changed, {path: None if path in missing else had(path) for path in changed}
+
+
+def _settled(before: dict[str, manifest.Built], same: dict[str, manifest.Built], files: Any, scan: Scan
+             ) -> Callable[[Page], bool]:
+    """Of a full plan, the article pages known to be as recorded: an article
+    page shows its own day's issue alone (its 版, the stories beside it, the
+    jumps between its 版), so on a day none of whose files changed, was added
+    or removed, it is the page recorded. A new day's issue then hashes its
+    own articles' pages, not the archive's."""
+    if not same or len(files) - len(same) > len(files) // 20 + 100:
+        return lambda p: False  # much changed: every page is hashed
+    days = set()
+    for rel, b in before.items():
+        if rel not in same:
+            days.add(rel.rpartition("/")[0])
+            if b.page:
+                days.add(b.page.rpartition("/")[0])
+    for rel in files:
+        if rel not in same:
+            days.add(rel.rpartition("/")[0])
+            item = scan.item(rel, heads=True)  # its day may not be its folder's (a file out of place)
+            if item is not None:
+                days.add(urls.issue(item.date).rpartition("/")[0])
+    return lambda p: p.template == "article.html" and p.path.rpartition("/")[0] not in days
+
+
+def _file_rows(before: dict[str, manifest.Built], same: dict[str, manifest.Built], files: Any,
+               edited: dict[str, tuple[Article, manifest.Built]] | None, shapes: dict[str, str], pages: list[Page],
+               changed: dict[str, str | None], made: dict[str, tuple[str, manifest.Where]], cache_dir: Path
+               ) -> dict[str, manifest.Built | None]:
+    """The record's rows of the files that changed (None: gone): after body
+    edits, the edited files' new hashes; after a full plan, every file whose
+    hash, shape or page context is not the one recorded (``before``; the
+    files unchanged since, ``same``, keep their shapes)."""
+    if edited is not None:
+        return {rel: dataclasses.replace(b, sha=files[rel]) for rel, (_a, b) in edited.items()}
+    contexts = manifest.compact_contexts(cache_dir, _contexts(pages, changed, made, before, cache_dir))
+    rows: dict[str, manifest.Built | None] = {}
+    for rel, sha in files.items():
+        ctx = contexts.get(rel)
+        kept = same.get(rel)
+        b = manifest.Built(sha, kept.shape if kept is not None else shapes.get(rel), *(ctx or (None, None)))
+        if before.get(rel) != b:
+            rows[rel] = b
+    rows.update((rel, None) for rel in before if rel not in files)
+    return rows
 
 
 # ---------------------------------------------------------------- reading
@@ -336,6 +443,30 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
         saved = True
 
     return scan, save
+
+
+def _read_named(articles_dir: Path, cache_dir: Path, years: tuple[int, int], changed: tuple[Path, ...],
+                old: manifest.Manifest, salt: str, out_dir: Path
+                ) -> tuple[Scan | None, Callable[[], None], dict[str, tuple[Article, manifest.Built]] | None]:
+    """The files named changed read alone, and the edited articles, when
+    they are body edits since the last build (bodies_only); else no scan
+    (the caller scans the whole archive)."""
+    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir) or not changed:
+        return None, lambda: None, None
+    rels = []
+    for path in changed:
+        try:
+            rels.append(path.relative_to(articles_dir).as_posix())
+        except ValueError:
+            return None, lambda: None, None  # not an article file: the hint does not say what changed
+    cache = manifest.load_parsed(cache_dir, years)
+    scan = scan_named(articles_dir, rels, cache, lambda rel: (old.file(rel) or manifest.NO_FILE).sha or None,
+                      old.shas, years)
+    edited = bodies_only(old, salt, out_dir, scan) if scan is not None else None
+    if scan is None or edited is None:
+        cache.close()
+        return None, lambda: None, None
+    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited
 
 
 def _share(index: int, shares: int) -> Callable[[str], bool]:
@@ -447,42 +578,65 @@ def plan_pages(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment,
     return pages
 
 
-def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan) -> dict[str, Article] | None:
-    """The articles edited since the last build, by file, when nothing but
-    their bodies changed (same files, same page files, same templates, config
-    and code, same shape: pages.shape); None when the site must be planned anew."""
-    last = old.plan
-    if last is None or last.salt != salt or old.out_dir != str(out_dir) or last.files.keys() != scan.files.keys():
+def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan
+                ) -> dict[str, tuple[Article, manifest.Built]] | None:
+    """The articles edited since the last build, by file, with their rows of
+    the record, when nothing but their bodies changed (same files, same page
+    files, same templates, config and code, same shape: pages.shape); None
+    when the site must be planned anew."""
+    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir):
         return None
-    changed = [rel for rel, h in scan.files.items() if last.files[rel] != h]
-    if not all(rel.endswith(".md") and rel in last.contexts for rel in changed):
-        return None
-    edited: dict[str, Article] = {}
-    for rel in changed:
-        a = scan.item(rel)
-        if not isinstance(a, Article) or last.shapes.get(rel) != plan_mod.shape(a):
+    if scan.named is not None:  # told which files changed: those alone are compared
+        looked = {rel: scan.files[rel] for rel in scan.named}
+        built = {rel: b.sha for rel in scan.named for b in (old.file(rel),) if b is not None}
+    else:
+        looked, built = scan.files, old.shas()
+        if built.keys() != looked.keys():
             return None
-        edited[rel] = a
+    edited: dict[str, tuple[Article, manifest.Built]] = {}
+    for rel, h in looked.items():
+        if built.get(rel) == h:
+            continue
+        b = old.file(rel)
+        a = scan.item(rel) if rel.endswith(".md") and b is not None and b.page is not None else None
+        if not isinstance(a, Article) or b is None or b.shape != plan_mod.shape(a):
+            return None
+        edited[rel] = (a, b)
     return edited
 
 
+def _short_plan(edited: dict[str, tuple[Article, manifest.Built]], cache_dir: Path) -> list[Page] | None:
+    """The edited articles' pages, from the contexts the last build recorded;
+    None when one cannot be read (a damaged cache costs a full plan)."""
+    try:
+        return [Page(b.page, "article.html", {"article": a, **manifest.load_context(cache_dir, b.where)}, a.path or a.id)
+                for a, b in edited.values() if b.page is not None and b.where is not None]
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+
+
 def _meanwhile(save_parsed: Callable[[], None], site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-               last: manifest.Plan | None, pages: list[Page] | None) -> tuple[Any, bytes, dict[str, str]]:
+               last: manifest.Plan | None, pages: list[Page] | None, same: dict[str, Any], edited: frozenset[str]
+               ) -> tuple[Any, bytes | None, dict[str, str]]:
     """What this process does while the workers render: save the parse cache,
-    make feeds and sitemap, and (after a full plan) each article's shape."""
+    make feeds and sitemap, and (after a full plan) the shape of each article
+    whose file is not the one recorded (``same``)."""
     save_parsed()
-    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages)
-    shapes = {a.path: plan_mod.shape(a) for a in site.articles} if pages is not None else {}
+    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages, edited)
+    shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path and a.path not in same} \
+        if pages is not None else {}
     return feed_files, sitemap, shapes
 
 
 def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-                       last: manifest.Plan | None, pages: list[Page] | None
-                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes]:
+                       last: manifest.Plan | None, pages: list[Page] | None, edited: frozenset[str] = frozenset()
+                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes | None]:
     """Every feed, under the digest of what it shows, and the sitemap.
 
-    Without ``pages`` (only bodies changed) the feeds and the sitemap are the
-    last build's; a feed is rendered again only when what it shows changed."""
+    Without ``pages`` (only the bodies of the ``edited`` files changed) the
+    feeds are the last build's but those that show an edited article, and
+    the sitemap is the last build's (None); a feed is rendered again only
+    when what it shows changed."""
     files = scan.files
     cached = last.feeds if last is not None else {}
     if pages is None:
@@ -493,6 +647,9 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
     out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
     for spec, rels in wanted:
+        if pages is None and spec.path in cached and edited.isdisjoint(rels):
+            out[spec.path] = cached[spec.path]  # shows no edited article: as it was
+            continue
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
         for e, rel in zip(spec.entries, rels):
             h.update(f"\x1f{e.story.key}\x1f{e.role}\x1f{rel}\x1f{files.get(rel)}".encode("utf-8"))
@@ -504,8 +661,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if pages is None:
-        assert last is not None
-        return out, last.sitemap
+        return out, None
     html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
     return out, feeds.sitemap(html, base)
 
@@ -515,11 +671,10 @@ def _context(page: Page) -> dict[str, Any]:
     return {k: v for k, v in page.context.items() if k != "article"}
 
 
-def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[str, manifest.Where]],
-              old: manifest.Manifest, cache_dir: Path) -> dict[str, tuple[str, manifest.Where]]:
+def _contexts(pages: list[Page], changed: dict[str, str | None], made: dict[str, tuple[str, manifest.Where]],
+              before: dict[str, manifest.Built], cache_dir: Path) -> dict[str, tuple[str, manifest.Where]]:
     """Every article page's recorded context: made by the render workers, the
-    last build's where the page's digest is unchanged, else pickled here."""
-    last = old.plan.contexts if old.plan is not None else {}
+    last build's where the page is unchanged, else pickled here."""
     out: dict[str, tuple[str, manifest.Where]] = {}
     segment = Segment(manifest.contexts_folder(cache_dir))
     try:
@@ -529,9 +684,9 @@ def _contexts(pages: list[Page], digests: dict[str, str], made: dict[str, tuple[
             rel = p.context["article"].path
             got = made.get(rel)
             if got is None:
-                had = last.get(rel)
-                got = had if had is not None and had[0] == p.path and old.pages.get(p.path) == digests[p.path] \
-                    else (p.path, segment.add(_context(p)))
+                had = before.get(rel)
+                got = (had.page, had.where) if had is not None and had.page == p.path and had.where is not None \
+                    and p.path not in changed else (p.path, segment.add(_context(p)))
             out[rel] = got
     finally:
         segment.close()
@@ -700,16 +855,17 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
     return dataclasses.replace(done, meanwhile=side)
 
 
-def copy_static(target: Path) -> int:
+def copy_static(target: Path) -> list[str]:
+    """The theme's static files copied into target; their paths in it."""
     source = render.PACKAGE_TEMPLATES.parent / "static"
-    count = 0
+    out = []
     for f in sorted(source.rglob("*")):
         if f.is_file() and not f.name.startswith("."):
             dest = target / f.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, dest)
-            count += 1
-    return count
+            out.append(f.relative_to(source).as_posix())
+    return out
 
 
 class WholeArticles:
@@ -746,37 +902,24 @@ def write_search(articles: WholeArticles, partial: Path, config: SiteConfig, cac
         return [Problem("search", 0, f"search index not built: {exc}", "warning")]
     edited = list(edited)
     if edited and previous is not None and \
-            patch_edits(edited, urls.article, sources or {}, partial, previous, config, cache_dir) is not None:
+            patch_edits(edited, urls.article, sources if sources is not None else {}, partial, previous, config, cache_dir) is not None:
         return []
     write_index(articles, partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
-
-SEARCH_FILES = "search/"  # left by _prune to write_index, but for pages (search/index.html)
 
 
 def _spare(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.previous")
 
 
-def _prune(tree: Path, pages: dict[str, str]) -> dict[str, str]:
-    """Keep the pages of a spare site tree that the manifest knows; delete
-    every other file (feeds, static files), which the build writes anew, but
-    the search index's files: write_index brings those up to date itself.
-    Returns the pages found, with their digests."""
-    found: dict[str, str] = {}
-    root = str(tree)
-    for folder, _dirs, names in os.walk(root):
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in names:
-            path = prefix + name
-            d = pages.get(path)
-            if d is not None:
-                found[path] = d
-            elif not path.startswith(SEARCH_FILES) or path.endswith(".html"):
-                os.unlink(os.path.join(folder, name))
-    return found
+def _clear_extras(tree: Path, extras: Iterable[str]) -> None:
+    """Delete the files besides pages (feeds, sitemap, static files) of a
+    kept site tree, which the build writes anew; the search index's files
+    are left to write_index, which brings them up to date itself."""
+    for path in extras:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(urls.inside(tree, path))
 
 
 swap = publish.swap  # the step that publishes, where the lock and its reasons are

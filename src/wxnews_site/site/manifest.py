@@ -24,7 +24,7 @@ from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
 from .pages import Entry, Page, Story
 
-VERSION = 3  # 3: contexts in segment files
+VERSION = 4  # 4: the record in SQLite, by page and by file
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -80,49 +80,203 @@ def digest(page: Page, salt: str, files: dict[str, str] | None = None) -> str:
     format.Scan.files): the cheap stand-in for the parsed article.
     """
     parts = [salt, page.template, page.root or ""]
-    _walk(page.context, parts, files or {})
+    _walk(page.context, parts, files if files is not None else {})
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+MANIFEST = "manifest.sqlite"
+CONTEXTS = "contexts"
+Where = tuple[str, int, int]  # a segment file, offset and length (format.Segment)
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """An article or page file as the last build used it: its content hash,
+    its article's shape (pages.shape), and for an article the path of its
+    page and where that page's context without the article lies (pickled in
+    a segment file of the cache's contexts folder, read only for the pages
+    rendered again)."""
+
+    sha: str
+    shape: str | None = None
+    page: str | None = None
+    where: Where | None = None
+
+
+NO_FILE = Built("")
 
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
-    """What a rebuild after body edits needs of the last build's plan.
-
-    ``files`` holds the content hash of every article and page file the site
-    was built from, ``shapes`` each article file's planning hash
-    (pages.shape), ``contexts`` each article file's page path and where its
-    page context without the article itself lies (pickled in a segment file
-    of the cache's contexts folder, never all in memory; read only for the
-    pages rendered again), ``sitemap`` the sitemap's bytes and ``feeds`` each
-    feed's digest of what it shows, bytes, FeedSpec and article files. When
-    only bodies changed, the plan is the same: the build renders the edited
-    articles' pages and the feeds that show them, and takes the rest from here
-    without reading the other articles at all.
-    """
+    """What a rebuild after body edits needs of the last build's plan that
+    is not by file: the salt, each feed's digest of what it shows, bytes,
+    FeedSpec and article files, and the paths of the files besides pages.
+    (The sitemap's bytes are a row of their own, read only when needed:
+    ``Manifest.sitemap``.)"""
 
     salt: str
-    files: dict[str, str]
-    shapes: dict[str, str]
-    contexts: dict[str, tuple[str, Where]]
-    sitemap: bytes
     feeds: dict[str, tuple[str, bytes, Any, tuple[str, ...]]]
+    extras: tuple[str, ...] = ()  # the files written besides pages: feeds, sitemap, static files
 
 
-@dataclasses.dataclass(frozen=True)
 class Manifest:
-    out_dir: str
-    pages: dict[str, str]
-    spare: dict[str, str] = dataclasses.field(default_factory=dict)  # the pages of the site before, kept aside
-    # Recorded with the digests in one file, so that the two always describe the same build.
-    plan: Plan | None = None
+    """The last successful build's record: an SQLite database in the cache,
+    one row a page and one row a file, so that a rebuild reads and writes
+    the rows of what changed and never the whole record (a pickle of it took
+    a second and a half to load and save at 100,000 articles).
+
+    ``pages``: every page of the current site and its digest; ``spare``: the
+    pages in which the site before it, kept beside it (``.NAME.previous``),
+    differs from it (its digest there, NULL where it has none): every other
+    page of it is the same, so a rebuild that starts from it need not look
+    at them; ``files``: every article and page file the site was built from
+    (``Built``); ``meta``: the output folder, whether the spare is known, and
+    the ``Plan``. A build that fails or crashes before it is recorded leaves
+    the record marked unusable (``forget``): the next build is a full one.
+    """
+
+    def __init__(self, cache_dir: Path):
+        import sqlite3
+        self.path = cache_dir / MANIFEST
+        self._db: Any = None
+        state: dict[str, Any] = {}
+        try:
+            if self.path.is_file():
+                self._db = self._connect()
+                row = self._db.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+                state = pickle.loads(row[0]) if row else {}
+                if state:
+                    feeds = self._db.execute("SELECT value FROM meta WHERE key = 'feeds'").fetchone()
+                    state["plan"] = dataclasses.replace(state["plan"], feeds=pickle.loads(feeds[0]))
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            state = {}  # a damaged record only costs a full build
+            self.close()
+            self.path.unlink(missing_ok=True)
+        if state.get("version") != (VERSION, __version__):
+            state = {}
+        self.out_dir: str = state.get("out_dir", "")
+        self.has_spare: bool = state.get("has_spare", False)
+        self.count: int = state.get("pages", 0)
+        self.plan: Plan | None = state.get("plan")
+        self.spare_extras: tuple[str, ...] = state.get("spare_extras", ())  # the kept site's files besides pages
+
+    def _connect(self) -> Any:
+        import sqlite3
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        # One file, no write-ahead log: check --build sets the record aside and back whole.
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS spare (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sha TEXT, shape TEXT, page TEXT, "
+                   "seg TEXT, off INT, len INT) WITHOUT ROWID")
+        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
+        return db
+
+    @property
+    def valid(self) -> bool:
+        return self.plan is not None
 
     def unchanged(self, out_dir: Path, path: str, page_digest: str) -> bool:
-        return self.out_dir == str(out_dir) and self.pages.get(path) == page_digest
+        return self.out_dir == str(out_dir) and self.page(path) == page_digest
+
+    def page(self, path: str) -> str | None:
+        if not self.valid:
+            return None
+        row = self._db.execute("SELECT digest FROM pages WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def pages(self) -> dict[str, str]:
+        """Every page's digest (a build that plans the whole site compares them all)."""
+        return dict(self._db.execute("SELECT path, digest FROM pages")) if self.valid else {}
+
+    def spare(self) -> dict[str, str | None]:
+        """The pages in which the kept site before the current one differs from it."""
+        return dict(self._db.execute("SELECT path, digest FROM spare")) if self.valid and self.has_spare else {}
+
+    def file(self, rel: str) -> Built | None:
+        if not self.valid:
+            return None
+        row = self._db.execute("SELECT sha, shape, page, seg, off, len FROM files WHERE rel = ?", (rel,)).fetchone()
+        return _built(row) if row else None
+
+    def files(self) -> dict[str, Built]:
+        if not self.valid:
+            return {}
+        return {row[0]: _built(row[1:]) for row in self._db.execute("SELECT * FROM files")}
+
+    def shas(self) -> dict[str, str]:
+        """Every file's content hash as built (a rebuild that scanned the archive compares them with the scan's)."""
+        return dict(self._db.execute("SELECT rel, sha FROM files")) if self.valid else {}
+
+    def file_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0] if self.valid else 0
+
+    def segments(self) -> set[str]:
+        """The segment files of the contexts folder the record uses."""
+        return {seg for (seg,) in self._db.execute("SELECT DISTINCT seg FROM files WHERE seg IS NOT NULL")} \
+            if self.valid else set()
+
+    def sitemap(self) -> bytes:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'sitemap'").fetchone() if self.valid else None
+        return bytes(row[0]) if row else b""
+
+    def forget(self) -> None:
+        """Mark the record unusable (while the folders move: one describing
+        the wrong tree would reuse stale pages)."""
+        if self._db is not None:
+            self._db.execute("DELETE FROM meta WHERE key = 'state'")
+        self.plan = None
+
+    def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
+               files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
+               sitemap: bytes | None = None) -> None:
+        """Record a build in one transaction: the pages and files that changed
+        (None: gone), or with ``whole`` all of them; ``spare``: how the site
+        kept beside the new one differs from it (None: no site kept);
+        ``sitemap``: its bytes, None when they are the recorded ones."""
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = self._connect()
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            if whole:
+                db.execute("DELETE FROM pages")
+                db.execute("DELETE FROM files")
+            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p, d in pages.items() if d is None))
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", ((p, d) for p, d in pages.items() if d))
+            db.executemany("DELETE FROM files WHERE rel = ?", ((r,) for r, b in files.items() if b is None))
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           ((r, b.sha, b.shape, b.page, *(b.where or (None, None, None)))
+                            for r, b in files.items() if b is not None))
+            db.execute("DELETE FROM spare")
+            db.executemany("INSERT INTO spare VALUES (?, ?)", (spare or {}).items())
+            count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+            state = {"version": (VERSION, __version__), "out_dir": str(out_dir), "has_spare": spare is not None,
+                     "pages": count, "plan": dataclasses.replace(plan, feeds={}), "spare_extras": spare_extras}
+            rows = [("state", state), ("feeds", plan.feeds)]
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
+            if sitemap is not None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('sitemap', ?)", (sitemap,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.out_dir, self.has_spare, self.count, self.plan = str(out_dir), spare is not None, count, plan
+        self.spare_extras = spare_extras
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
 
 
-MANIFEST = "manifest.pickle"
-CONTEXTS = "contexts"
-Where = tuple[str, int, int]  # a segment file, offset and length (format.Segment)
+def _built(row: tuple[Any, ...]) -> Built:
+    sha, shape, page, seg, off, length = row
+    return Built(sha, shape, page, (seg, off, length) if seg is not None else None)
 
 
 def contexts_folder(cache_dir: Path) -> Path:
@@ -163,41 +317,44 @@ def compact_contexts(cache_dir: Path, contexts: dict[str, tuple[str, Where]]) ->
     return out
 
 
-def drop_unused_contexts(cache_dir: Path, plan: Plan) -> None:
-    """Delete the segment files of contexts no page of the plan uses (a
-    rebuild's new contexts go to new segments; those they replace go here)."""
-    used = {where[0] for _path, where in plan.contexts.values()}
+def drop_unused_contexts(cache_dir: Path, used: set[str]) -> None:
+    """Delete the segment files of contexts no page of the record uses (a
+    rebuild's new contexts go to new segments; those they replace go here).
+    Not while another build's record is set aside (check --build): its
+    contexts are in use too."""
+    if (cache_dir / f".{MANIFEST}.aside").exists():
+        return
     for f in contexts_folder(cache_dir).glob("seg-*.bin"):
         if f.name not in used:
             f.unlink(missing_ok=True)
 
 
 def load(cache_dir: Path) -> Manifest:
-    """The last successful build's manifest; an empty one when missing or unreadable."""
-    try:
-        # A pickle, not JSON: a rebuild loads and saves some 15,000 digests.
-        with open(cache_dir / MANIFEST, "rb") as fh:
-            data = pickle.load(fh)
-        if data.get("version") == (VERSION, __version__):
-            return Manifest(data["out_dir"], data["pages"], data["spare"], data["plan"])
-    except Exception:  # noqa: BLE001 - a damaged cache only costs a full build
-        pass
-    return Manifest("", {})
+    """The last successful build's record; an empty one when missing or unreadable."""
+    return Manifest(cache_dir)
 
 
-def forget(cache_dir: Path) -> None:
-    (cache_dir / MANIFEST).unlink(missing_ok=True)
-    (cache_dir / "manifest.json").unlink(missing_ok=True)  # written by earlier versions
+class set_aside:
+    """The record kept out of a build's way, then put back as it was (check
+    --build builds elsewhere; the next real build must find build/'s record)."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / MANIFEST
+        self.aside = cache_dir / f".{MANIFEST}.aside"
+
+    def __enter__(self) -> "set_aside":
+        if self.path.is_file():
+            os.replace(self.path, self.aside)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.aside.is_file():
+            os.replace(self.aside, self.path)
+        else:
+            self.path.unlink(missing_ok=True)
 
 
-def save(cache_dir: Path, manifest: Manifest) -> None:
-    data = {"version": (VERSION, __version__), "out_dir": manifest.out_dir, "pages": manifest.pages,
-            "spare": manifest.spare, "plan": manifest.plan}
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / f".{MANIFEST}.partial"
-    with open(tmp, "wb") as fh:  # streamed: no copy of the whole pickle in memory
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, cache_dir / MANIFEST)
+OLD_MANIFESTS = ("manifest.pickle", "manifest.json")  # written by earlier versions
 
 
 # Parsed article and page files by path and content hash (see
@@ -252,7 +409,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
     db = cache.db()
     if db is None:
         return
-    if db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
+    if scan.named is None and db.execute("SELECT COUNT(*) FROM files").fetchone()[0] > len(scan.files):
         gone = [(d, n) for d, n in db.execute("SELECT dir, name FROM files")
                 if (f"{d}/{n}" if d else n) not in scan.files]
         db.executemany("DELETE FROM files WHERE dir = ? AND name = ?", gone)

@@ -130,8 +130,13 @@ class Entry:
 
 @dataclass(frozen=True)
 class Pager:
+    """Where a listing page stands. ``number`` counts from the oldest page;
+    ``count`` (how many pages there are) is on the newest page alone, the
+    only one whose content a new issue may change; ``prev`` is the newer
+    page, ``next`` the older one (a list reads from new to old)."""
+
     number: int
-    count: int
+    count: int | None
     prev: str | None
     next: str | None
 
@@ -248,14 +253,27 @@ def match_jumps(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, 
 
 def listing(kind: str, name: str, entries: list[Entry], per_page: int,
             path_for: Callable[[str, int], str], extra: dict[str, Any] | None = None) -> list[Page]:
-    """The paginated list of one section or one person: ``name.html``, ``name-2.html`` ..."""
-    count = max(1, -(-len(entries) // per_page))
-    pages = []
-    for n in range(1, count + 1):
-        pager = Pager(n, count, path_for(name, n - 1) if n > 1 else None,
-                      path_for(name, n + 1) if n < count else None)
-        ctx = {"kind": kind, "name": name, "entries": entries[(n - 1) * per_page: n * per_page],
-               "total": len(entries), "pager": pager, **(extra or {})}
+    """The paginated list of one section or one person, newest first.
+
+    Pages are cut from the oldest story: ``name-1.html`` holds the first
+    ``per_page`` stories ever listed, ``name-2.html`` the next ones, and the
+    newest page, at the list's own address ``name.html``, the rest (from
+    ``per_page`` to twice as many, so that it is never nearly empty). A new
+    day's issue changes the newest page alone (and, when that page splits,
+    the one before, whose newer neighbour it names): every older page keeps
+    its address and its bytes, and a rebuild never renders it again."""
+    count = max(1, len(entries) // per_page)
+    newest = len(entries) - (count - 1) * per_page
+    pages = [Page(path_for(name, 0), "listing.html", {
+        "kind": kind, "name": name, "entries": entries[:newest], "total": len(entries),
+        "pager": Pager(count, count, None, path_for(name, count - 1) if count > 1 else None), **(extra or {})},
+        f"{kind} {name!r}")]
+    for n in range(count - 1, 0, -1):
+        start = newest + (count - 1 - n) * per_page
+        newer = path_for(name, n + 1 if n + 1 < count else 0)
+        pager = Pager(n, None, newer, path_for(name, n - 1) if n > 1 else None)
+        ctx = {"kind": kind, "name": name, "entries": entries[start:start + per_page], "total": None,
+               "pager": pager, **(extra or {})}
         pages.append(Page(path_for(name, n), "listing.html", ctx, f"{kind} {name!r}"))
     return pages
 

@@ -79,11 +79,11 @@ def year(y: int) -> str:
     return f"{y:04d}/index.html"
 
 
-def person(name: str, page: int = 1) -> str:
+def person(name: str, page: int = 0) -> str:
     return _listing("people", name, page)
 
 
-def section(name: str, page: int = 1) -> str:
+def section(name: str, page: int = 0) -> str:
     return _listing("sections", name, page)
 
 
@@ -92,7 +92,10 @@ def section_feed(name: str) -> str:
 
 
 def _listing(folder: str, name: str, page: int) -> str:
-    suffix = "" if page <= 1 else f"-{page}"
+    # Page 0 is the newest, the list's own address; older pages are numbered
+    # from the oldest (-1 holds the first stories), so a page's address and
+    # content never change once newer stories push it back (pages.listing).
+    suffix = "" if page <= 0 else f"-{page}"
     return f"{folder}/{name_part(name)}{suffix}.html"
 
 
