@@ -81,7 +81,14 @@ class Index:
         self.root = root
         self.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
 
-    def _entries(self, folder: str, key: str) -> bytes | None:
+    def segments(self) -> list[layout.Segment]:
+        return layout.segments_of(self.meta["segments"], self.meta["docs"])
+
+    def _entries(self, folder: str, key: str, seg: layout.Segment | None = None) -> bytes | None:
+        """The entry of a key in a kind's shards (g and w: the segment's, the only one without it)."""
+        if folder in ("g", "w"):
+            seg = seg or self.segments()[0]
+            folder = seg.kind(folder)
         count = self.meta["shards"][folder]
         h = layout.fnv1a(key)
         b = self.shard(folder, h % count)
@@ -104,27 +111,27 @@ class Index:
         return layout.read_shard(self.root, kind, n, self.meta["packs"][kind])
 
     def docs(self, key: str) -> list[int]:
-        """The articles the browser takes for a key: its entry's, else its bucket's (a superset)."""
-        payload = self._entries("g", key)
+        """The articles the browser takes for a key, segment by segment: its entry's, else its
+        bucket's (a superset)."""
+        return [seg.first + d for seg in self.segments() for d in self._segment_docs(key, seg)]
+
+    def _segment_docs(self, key: str, seg: layout.Segment) -> list[int]:
+        payload = self._entries("g", key, seg)
         if payload:
             return layout.decode_docs(payload)
-        count, buckets = self.meta["shards"]["g"], self.meta["shards"]["buckets"]
+        count, buckets = self.meta["shards"][seg.kind("g")], self.meta["shards"][seg.kind("buckets")]
         if not buckets:
             return []
         h = layout.fnv1a(key)
-        b = self.shard("g", h % count)
+        b = self.shard(seg.kind("g"), h % count)
         return layout.unpack_ngram_shard(b, count, h % count, buckets)[1][layout.bucket_of(h, count, buckets)]
 
     def weights(self, term: str) -> dict[int, int]:
-        payload = self._entries("w", term)
-        if payload is None:
-            return {}
-        n, i = read_varint(payload, 0)
-        out, doc = {}, 0
-        for _ in range(n):
-            v, i = read_varint(payload, i)
-            doc += v // 16
-            out[doc] = v % 16
+        out = {}
+        for seg in self.segments():
+            payload = self._entries("w", term, seg)
+            if payload is not None:
+                out.update({seg.first + d: level for d, level in layout.decode_weights(payload).items()})
         return out
 
     def record(self, n: int) -> dict:

@@ -27,7 +27,9 @@ def reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
         for tid, tf in zip(doc_terms[starts[n]:starts[n + 1]], doc_tfs[starts[n]:starts[n + 1]]):
             if idfs[tid]:
                 pairs.setdefault(tid, []).append((n, layout.bm25_level(idfs[tid], tf, norm)))
-    return {tid: layout.encode_weights(p)[len(varint._varint(len(p))):] for tid, p in pairs.items()}
+    # (without the count before and the archive's count after: weight_lists gives the count apart)
+    return {tid: (len(p), layout.encode_weights(p)[len(varint._varint(len(p))):-len(varint._varint(len(p)))])
+            for tid, p in pairs.items()}
 
 
 def weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
@@ -40,7 +42,8 @@ def weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
         norms = layout.K1 * (1 - layout.B + layout.B * np.asarray(lengths, np.float64) / avgdl)
         out = {}
         for p in range(pairs.parts):
-            out.update(zip(*terms.weight_lists(*pairs.part(p), norms, np.asarray(idfs, np.float64))))
+            tids, counts, lists = terms.weight_lists(*pairs.part(p), norms, np.asarray(idfs, np.float64))
+            out.update(zip(tids, zip(counts, lists)))
         pairs.runs.close()
         return out
 
@@ -65,7 +68,7 @@ def test_a_gap_beyond_two_bytes():
     starts, lengths = array("I", range(2002)), array("I", [1] * 2001)
     got = weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert got == reference(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
-    assert len(got[0]) == 1 + 3
+    assert got[0] == (2, got[0][1]) and len(got[0][1]) == 1 + 3
 
 
 def test_runs_and_partitions_give_the_same_lists(monkeypatch):
