@@ -7,6 +7,7 @@ from array import array
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, strategies as st
 
 from wxnews_site.search import layout, spill, terms, varint
@@ -96,3 +97,28 @@ def test_varints_read_back_as_written_runs_of_small_ones_and_all(values, skip):
     varint.varints(values, buf)
     buf += b"\x85"  # (bytes after them are not read)
     assert varint.read_varints(bytes(buf), 2 * skip, len(values)) == (values, len(buf) - 1)
+
+
+def test_the_cut_in_forked_workers_is_the_cut_in_order(monkeypatch):
+    from test_search import ARTICLES
+    from wxnews_site.config import SiteConfig
+    from wxnews_site.search import cuts
+
+    monkeypatch.setattr(cuts, "BATCH", 2)  # the invented archive's articles in batches of two, taken in turns
+    config, words = SiteConfig(), ("新吴区",)
+    here = list(cuts.cut_all(ARTICLES, config, words, 1))
+    assert list(cuts.cut_all(ARTICLES, config, words, 2)) == here
+    assert list(cuts.cut_all(ARTICLES, config, words, 3)) == here
+    assert len(here) == len(ARTICLES) and here[0][0]["新吴区"] and here[0][2][0] == "\x02经济"
+
+
+def test_a_worker_that_fails_to_cut_fails_the_build():
+    from wxnews_site.config import SiteConfig
+    from wxnews_site.search import cuts
+
+    class Broken:
+        def __iter__(self):
+            raise OSError("the parse cache is gone")
+
+    with pytest.raises(RuntimeError, match="the parse cache is gone"):
+        list(cuts.cut_all(Broken(), SiteConfig(), (), 2))

@@ -32,10 +32,10 @@ from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
+from .cuts import Cut, cut_all
 from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Segment, Writer, analyse,
-                     deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of, setup_key,
-                     shard_count, term_counts,
-                     vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
+                     deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of,
+                     setup_key, shard_count, vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
 from .state import Fresh, Row
@@ -99,6 +99,7 @@ def _write_ngrams(out: Writer, source: Source, segments: Sequence[Segment], conf
             for s in segments}
 
 
+CUT_WORKERS = 2  # processes cutting the texts with jieba (the machine's cores; see cuts.py)
 RECORD_BATCH = 256  # articles whose texts are checked for folded characters at once
 
 
@@ -256,9 +257,10 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     d_job = _start(out, lambda: _write_records(out, source, found.sample, config, url_for), processes != 1)
     scratch = spill.folder(cache_dir, "w")
     fresh = Fresh(cache_dir)
+    texts = cut_all(source, config, tuple(found.words), CUT_WORKERS if processes != 1 else 1)
     try:
         cut = tokens.cutter(tuple(found.words))
-        terms, cuts, firsts, build = _cut(source, segments, config, cut, scratch, fresh, url_for, sources, setup)
+        terms, cuts, firsts, build = _cut(source, texts, segments, config, scratch, fresh, url_for, sources, setup)
         n_docs = found.count
         avgdl = cuts.length_sum / n_docs if n_docs else 1.0
         # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
@@ -293,6 +295,7 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
         fresh.abandon()
         raise
     finally:
+        texts.close()  # (its workers stopped, if they still run)
         spill.remove(scratch)
     return n_keys, len(terms)
 
@@ -319,10 +322,11 @@ class Cuts:
         self.length_sum += sum(pairs.lengths)
 
 
-def _cut(source: Source, segments: Sequence[Segment], config: SiteConfig, cut: tokens.Cutter, scratch: Path,
+def _cut(source: Source, texts: Iterator[Cut], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
          fresh: Fresh, url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
-    """The pass of jieba's cut: every article's terms (as numbers, in order of first use) spilled with
-    their frequencies by segment, the state's rows, each date's first article and the build's id."""
+    """The pass of jieba's cut (texts: each article's, in order): every article's terms (as numbers, in
+    order of first use) spilled with their frequencies by segment, the state's rows, each date's first
+    article and the build's id."""
     import numpy as np
 
     from .terms import TermPairs
@@ -333,7 +337,7 @@ def _cut(source: Source, segments: Sequence[Segment], config: SiteConfig, cut: t
     build = hashlib.sha256(setup.encode())
     n = end = 0
     pairs, following = None, iter(segments)
-    for a in source:
+    for a, (tfs, length, extra) in zip(source, texts):
         if n == end:  # the next segment's first article
             if pairs is not None:
                 cuts.end(pairs)
@@ -344,8 +348,6 @@ def _cut(source: Source, segments: Sequence[Segment], config: SiteConfig, cut: t
             folder.mkdir()
             pairs, end = TermPairs(seg.end - seg.first, folder), seg.end
             cuts.pairs.append(pairs)
-        doc = analyse(a, config)
-        tfs, length = term_counts(cut, doc)
         ids = list(map(term_ids.get, tfs))
         if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
             keys, at = list(tfs), -1
@@ -361,7 +363,7 @@ def _cut(source: Source, segments: Sequence[Segment], config: SiteConfig, cut: t
         day = a.date.isoformat()
         if not firsts or firsts[-1][0] != day:
             firsts.append((day, n))
-        fresh.add(n, Row(a.id, d, doc.extra, day, length))
+        fresh.add(n, Row(a.id, d, extra, day, length))
         n += 1
     if n != end or len(cuts.pairs) != len(segments):
         raise ValueError(f"the articles were {segments[-1].end if segments else 0}, then {n}")

@@ -46,7 +46,7 @@ from . import packs, tokens
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
-                    record_parts, records, read_varint, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
+                    record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_at, segment_name, segments_of, weights_df)
 from .records import Codec
