@@ -321,6 +321,20 @@ def test_article_lists_round_trip_as_gaps_or_bitmaps(docs):
         assert payload[0] & 1, "a dense list is stored as a bitmap"
 
 
+@pytest.mark.parametrize("docs", [[5], list(range(0, 2000, 2)), [0, 7, 8, 300_000], list(range(64))])
+@pytest.mark.parametrize("added", [[300_001], [300_002, 300_900, 301_000], [400_000]])
+def test_a_new_issue_s_articles_are_appended_to_a_list_as_it_is(docs, added):
+    payload = layout.append_docs(layout.encode_docs(docs), added)
+    assert layout.decode_docs(payload) == docs + added and layout.first_doc(payload) == docs[0]
+
+
+@pytest.mark.parametrize("pairs", [[(3, 9)], [(0, 1), (9, 15), (20_000, 7)], [(n, n % 16) for n in range(0, 3000, 3)]])
+def test_a_new_issue_s_weights_are_appended_to_a_terms_entry(pairs):
+    payload = layout.append_weights(layout.encode_weights(pairs, 40), [(30_000, 4), (30_001, 12)], 42)
+    assert layout.decode_weights(payload) == {**dict(pairs), 30_000: 4, 30_001: 12}
+    assert layout.weights_df(payload) == 42
+
+
 def test_keys_with_one_hash_share_an_entry_that_holds_both_lists(tmp_path):
     # Two person keys with one FNV-1a hash (found by search: short keys rarely collide).
     a, b = "纀丷七", "耢一一"

@@ -162,11 +162,6 @@ def segments_of(firsts: Sequence[Sequence], numbers: int) -> list[Segment]:
     return [Segment(str(f[0]), int(f[1]), end) for f, end in zip(firsts, ends)]
 
 
-def segment_at(segments: Sequence[Segment], n: int) -> Segment:
-    """The segment holding article number n (the newest for a number past the end)."""
-    return segments[max(0, bisect.bisect_right([s.first for s in segments], n) - 1)]
-
-
 # ------------------------------------------------------------------ encodings
 
 def fnv1a(key: str) -> int:
@@ -214,6 +209,69 @@ def decode_docs(payload: bytes) -> list[int]:
     return out
 
 
+def append_docs(payload: bytes, docs: Sequence[int]) -> bytes:
+    """encode_docs' list of payload with docs added, docs sorted and after every article it holds
+    (a new day's issue): the list is not decoded into numbers, only read to its last article
+    (a bitmap stays one, even where deltas would now be smaller)."""
+    head, i = read_varint(payload, 0)
+    count = head >> 1
+    out = bytearray()
+    if head & 1:
+        bits = bytearray(payload[i:])
+        bits.extend(bytes(max(0, docs[-1] // 8 + 1 - len(bits))))
+        for d in docs:
+            bits[d >> 3] |= 1 << (d & 7)
+        varints([(count + len(docs)) * 2 + 1], out)
+        return bytes(out + bits)
+    gaps, end = read_varints(payload, i, count)
+    varints([(count + len(docs)) * 2], out)
+    out += payload[i:end]
+    varints(map(operator.sub, docs, [sum(gaps), *docs[:-1]]), out)
+    return bytes(out)
+
+
+def first_doc(payload: bytes) -> int:
+    """The first article of encode_docs' list (not empty)."""
+    head, i = read_varint(payload, 0)
+    if not head & 1:
+        return read_varint(payload, i)[0]
+    j = next(j for j in range(i, len(payload)) if payload[j])
+    return (j - i) * 8 + (payload[j] & -payload[j]).bit_length() - 1
+
+
+@dataclass(frozen=True)
+class WeightsEnd:
+    """Where an entry of encode_weights' ends: its count, the offsets of its values, its last article
+    and the archive's article count that follows them."""
+    count: int
+    start: int
+    end: int
+    last: int
+    df: int
+
+    @staticmethod
+    def of(payload: bytes) -> "WeightsEnd":
+        count, i = read_varint(payload, 0)
+        values, end = read_varints(payload, i, count)
+        return WeightsEnd(count, i, end, sum(v >> 4 for v in values), read_varint(payload, end)[0])
+
+
+def append_weights(payload: bytes, pairs: Sequence[tuple[int, int]], df: int, at: WeightsEnd | None = None) -> bytes:
+    """encode_weights' entry of payload with (article, level) pairs added after every article it holds,
+    and the archive's article count df; read to its last article (at, if known), not decoded into a dict."""
+    at = at or WeightsEnd.of(payload)
+    out = bytearray()
+    varints([at.count + len(pairs)], out)
+    out += payload[at.start:at.end]
+    flat, prev = [], at.last
+    for n, level in pairs:
+        flat.append((n - prev) * WEIGHT_LEVELS + level)
+        prev = n
+    flat.append(df)
+    varints(flat, out)
+    return bytes(out)
+
+
 def encode_weights(pairs: Sequence[tuple[int, int]], df: int | None = None) -> bytes:
     """(article, weight level) pairs in article order: count, then gap * 16 + level each, then the
     term's article count in the whole archive (``df``; the pairs' count without it): a segment's
@@ -231,9 +289,7 @@ def encode_weights(pairs: Sequence[tuple[int, int]], df: int | None = None) -> b
 
 def weights_df(payload: bytes) -> int:
     """The whole archive's article count of a term entry's term (see encode_weights)."""
-    count, i = read_varint(payload, 0)
-    _, i = read_varints(payload, i, count)
-    return read_varint(payload, i)[0]
+    return WeightsEnd.of(payload).df
 
 
 def decode_weights(payload: bytes) -> dict[int, int]:

@@ -26,6 +26,7 @@ hard link shared with the current site.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -48,7 +49,8 @@ from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, de
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
-                    NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_at, segment_name, segments_of, weights_df)
+                    NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_name, segments_of, weights_df,
+                    append_docs, append_weights, first_doc, WeightsEnd)
 from .records import Codec
 from . import state as state_module
 from .state import STATE_FILE, Row, Store  # noqa: F401 (STATE_FILE: where the state is, for callers)
@@ -590,14 +592,17 @@ class _Segments:
         self.state, self.current, self.out = state, current, out
         self.shards, self.packs, self.sizes = dict(state.shards), dict(state.packs), dict(state.sizes)
         self.firsts = [tuple(f) for f in state.segments]
+        self.known: dict[str, Segment] = {}
         self.g: dict[str, _NgramShards] = {}
         self.w: dict[str, _Shards] = {}
 
     def of(self, n: int, a: Article | None) -> Segment:
-        """The segment of article n (a: as it is now, for a number past the state's)."""
+        """The segment of article n (a: as it is now, for a number past the state's); one object a
+        segment (its end is not known while articles are added)."""
         if a is not None and n >= self.state.numbers and (not self.firsts or segment_name(a) > self.firsts[-1][0]):
             self._start(segment_name(a), n)
-        return segment_at(segments_of(self.firsts, n + 1), n)
+        name, first = self.firsts[bisect.bisect_right([f for _, f in self.firsts], n) - 1]
+        return self.known.setdefault(name, Segment(name, first, first))
 
     def _start(self, name: str, first: int) -> None:
         last = Segment(*self.firsts[-1], first) if self.firsts else None
@@ -762,20 +767,22 @@ def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[Segment, int], dict[int,
                 g.touch(h)
             continue
         payload, merged = entries.get(h, (b"", False))
+        if payload and adds and not drops and min(adds) >= segs.state.numbers:
+            # Only articles after all it holds join the entry (a new day's issue): appended to it.
+            if not merged:
+                merged = _merged(adds, first + first_doc(payload), old_doc, zdoc)
+            encoded = append_docs(payload, sorted(n - first for n in adds))
+            segs.sizes[g.folder] += len(encoded) - len(payload)
+            entries[h] = (encoded, merged)
+            g.touch(h)
+            continue
         have = {first + d for d in decode_docs(payload)} if payload else set()
         if adds and not merged:
             # A key new to an existing entry: the entry may be another key's with
             # the same hash. One unchanged article of it tells (its text is read);
             # two different new keys tell by themselves.
-            keys = set(adds.values())
             others = have - touched
-            if len(keys) > 1:
-                merged = True
-            elif others:
-                d = min(others)
-                if d not in zdoc:
-                    zdoc[d] = old_doc(d)
-                merged = not _contains(zdoc[d], next(iter(keys)))
+            merged = _merged(adds, min(others), old_doc, zdoc) if others else len(set(adds.values())) > 1
         now = (have - drops) | adds.keys()
         if now == have and bool(merged) == bool(entries.get(h, (b"", False))[1]):
             continue
@@ -786,6 +793,17 @@ def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[Segment, int], dict[int,
         else:
             entries.pop(h, None)
         g.touch(h)
+
+
+def _merged(adds: Mapping[int, str], other: int, old_doc: Callable[[int], Doc], zdoc: dict[int, Doc]) -> bool:
+    """Whether an entry that articles join with these keys (adds: article -> key) holds more keys than
+    one: two different new keys tell by themselves, else one other article of it (its text is read)."""
+    keys = set(adds.values())
+    if len(keys) > 1:
+        return True
+    if other not in zdoc:
+        zdoc[other] = old_doc(other)
+    return not _contains(zdoc[other], next(iter(keys)))
 
 
 def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int, tuple[int | None, int | None]]],
@@ -813,6 +831,19 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
                 new_terms.append(t)
             pairs: dict[int, int] = {}
             df = gained + _df_elsewhere(segs, seg, t)
+        elif gained == len(jobs) and min(jobs) >= state.numbers:
+            # Only articles after all it has gain the term (a new day's issue): appended to its entry.
+            at = WeightsEnd.of(old[0])
+            df = at.df + gained
+            if _drifts(t, df, gained, state.n_frozen, df_frozen):
+                return None
+            weight = idf(state.n_frozen, df)
+            added = sorted((n - first, bm25_level(weight, tf, norms[n][1])) for n, (_, tf) in jobs.items())
+            payload = append_weights(old[0], added, df, at)
+            segs.sizes[w.folder] += len(payload) - len(old[0])
+            entries[h] = (payload, False)
+            w.touch(h)
+            continue
         else:
             df = weights_df(old[0]) + gained
             if not gained:
@@ -823,10 +854,8 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
                        for n, (was, now) in jobs.items() if was is not None):
                     continue
             pairs = {first + d: level for d, level in decode_weights(old[0]).items()}
-        if gained and df and df > gained:  # (at 0 the entry goes, and no article's level lags behind)
-            then, now_ = idf(state.n_frozen, df_frozen.setdefault(t, df - gained)), idf(state.n_frozen, df)
-            if then <= 0 or not then / IDF_DRIFT < now_ < then * IDF_DRIFT:
-                return None  # the term's other articles' levels would drift too far from a full build's
+        if _drifts(t, df, gained, state.n_frozen, df_frozen):
+            return None
         before = dict(pairs)
         weight = idf(state.n_frozen, df)
         for n, (_, tf) in jobs.items():
@@ -847,6 +876,15 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
                     dictionary.touch_term(t)
         w.touch(h)
     return new_terms
+
+
+def _drifts(t: str, df: int, gained: int, n_frozen: int, df_frozen: dict[str, int]) -> bool:
+    """Whether the term's other articles' levels would drift too far from a full build's, its article
+    count now df (gained since the last full build's, which df_frozen keeps)."""
+    if not gained or not df or df <= gained:  # (at 0 the entry goes, and no article's level lags behind)
+        return False
+    then, now = idf(n_frozen, df_frozen.setdefault(t, df - gained)), idf(n_frozen, df)
+    return then <= 0 or not then / IDF_DRIFT < now < then * IDF_DRIFT
 
 
 def _df_elsewhere(segs: _Segments, seg: Segment, t: str) -> int:
