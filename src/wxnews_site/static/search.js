@@ -847,10 +847,21 @@
     if (!terms.length) return out;
     var range = await ranged, counting = opts.exact !== false;
     segs = await segs;
-    var nearLimit = amount(opts.near, limit), found = [];
+    var nearLimit = amount(opts.near, limit), found = [], m = await meta();
+    var budget = opts.budget == null ? Infinity : Number(opts.budget);
+    var keys = [].concat.apply([], terms.map(t => usefulKeys(t, parsed.known)));
     for (var i = 0; i < segs.length; i++) {
       var need = Math.max(0, want - found.length);
-      if (!need && !counting) { out.older = segs.length - i; out.exact = false; break; }
+      // An older year is read only if its keys' shards (and as many again for headlines and
+      // weights) and a few records fit in what is left of the budget.
+      var over = i > 0 && budget !== Infinity &&
+        2 * await lookupCost("g", keys, segs[i]) + 4 * RECORD_BYTES > remaining(budget, start, m);
+      if ((!need && !counting) || over) {
+        out.older = segs.length - i;
+        out.exact = false;
+        out.complete = out.complete && !over;
+        break;
+      }
       var res = await searchSegment(segs[i], parsed, range, start, Object.assign({}, opts, {
         limit: need,
         near: opts.near === false ? false : Math.max(0, nearLimit - (out.near ? out.near.results.length : 0)),
@@ -871,6 +882,12 @@
     }
     out.results = found.slice(offset, want);
     return out;
+  }
+
+  // What is left of a search's budget (bytes of index) that started when start bytes were loaded.
+  function remaining(budget, start, m) {
+    var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
+    return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
   }
 
   // The near matches of two segments' searches together.
@@ -921,10 +938,7 @@
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
     // A host that ignores Range sends a whole pack for each piece (some sixteen
     // times a record's bytes): there the budget is WHOLE_SCALE times larger.
-    function left() {
-      var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
-      return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
-    }
+    function left() { return remaining(budget, start, m); }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
     // headers, read for as many as headers and average records leave room for.
