@@ -2,6 +2,7 @@
 the one-at-a-time definitions it stands for."""
 from __future__ import annotations
 
+import os
 import tempfile
 from array import array
 from pathlib import Path
@@ -107,18 +108,26 @@ def test_the_cut_in_forked_workers_is_the_cut_in_order(monkeypatch):
     monkeypatch.setattr(cuts, "BATCH", 2)  # the invented archive's articles in batches of two, taken in turns
     config, words = SiteConfig(), ("新吴区",)
     here = list(cuts.cut_all(ARTICLES, config, words, 1))
+    assert [a for a, _ in here] == list(ARTICLES)
     assert list(cuts.cut_all(ARTICLES, config, words, 2)) == here
     assert list(cuts.cut_all(ARTICLES, config, words, 3)) == here
-    assert len(here) == len(ARTICLES) and here[0][0]["新吴区"] and here[0][2][0] == "\x02经济"
+    assert here[0][1][0]["新吴区"] and here[0][1][2][0] == "\x02经济"
 
 
 def test_a_worker_that_fails_to_cut_fails_the_build():
     from wxnews_site.config import SiteConfig
     from wxnews_site.search import cuts
 
+    from test_search import ARTICLES
+
     class Broken:
+        """Read well here, but not in the workers."""
+        parent = os.getpid()
+
         def __iter__(self):
-            raise OSError("the parse cache is gone")
+            if os.getpid() != self.parent:
+                raise OSError("the parse cache is gone")
+            return iter(ARTICLES)
 
     with pytest.raises(RuntimeError, match="the parse cache is gone"):
         list(cuts.cut_all(Broken(), SiteConfig(), (), 2))

@@ -29,13 +29,14 @@ BATCH = 64  # articles a worker cuts before handing them on
 Cut = tuple[dict[str, int], int, tuple[str, ...]]  # an article's term counts, length, section and people keys
 
 
-def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...], workers: int) -> Iterator[Cut]:
-    """Every article's cut, in the source's order."""
+def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...], workers: int
+            ) -> Iterator[tuple[Article, Cut]]:
+    """Every article with its cut, in the source's order (read once here, and once in each worker)."""
     if workers <= 1 or not can_fork():
         cut = tokens.cutter(words)
         for a in source:
             doc = analyse(a, config)
-            yield (*term_counts(cut, doc), doc.extra)
+            yield a, (*term_counts(cut, doc), doc.extra)
         return
     ctx = multiprocessing.get_context("fork")
     pipes: list[Connection] = []
@@ -48,7 +49,7 @@ def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...
             send.close()  # (a worker that dies shows as the end of its pipe)
             pipes.append(receive)
             procs.append(proc)
-        yield from _in_order(pipes)
+        yield from zip(source, _in_order(pipes))
     finally:
         for proc in procs:
             if proc.is_alive():

@@ -260,7 +260,7 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     texts = cut_all(source, config, tuple(found.words), CUT_WORKERS if processes != 1 else 1)
     try:
         cut = tokens.cutter(tuple(found.words))
-        terms, cuts, firsts, build = _cut(source, texts, segments, config, scratch, fresh, url_for, sources, setup)
+        terms, cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
         n_docs = found.count
         avgdl = cuts.length_sum / n_docs if n_docs else 1.0
         # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
@@ -322,9 +322,9 @@ class Cuts:
         self.length_sum += sum(pairs.lengths)
 
 
-def _cut(source: Source, texts: Iterator[Cut], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
+def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
          fresh: Fresh, url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
-    """The pass of jieba's cut (texts: each article's, in order): every article's terms (as numbers, in
+    """The pass of jieba's cut (texts: each article with its cut, in order): every article's terms (as numbers, in
     order of first use) spilled with their frequencies by segment, the state's rows, each date's first
     article and the build's id."""
     import numpy as np
@@ -337,7 +337,7 @@ def _cut(source: Source, texts: Iterator[Cut], segments: Sequence[Segment], conf
     build = hashlib.sha256(setup.encode())
     n = end = 0
     pairs, following = None, iter(segments)
-    for a, (tfs, length, extra) in zip(source, texts):
+    for a, (tfs, length, extra) in texts:
         if n == end:  # the next segment's first article
             if pairs is not None:
                 cuts.end(pairs)
