@@ -81,7 +81,14 @@ class Index:
         self.root = root
         self.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
 
-    def _entries(self, folder: str, key: str) -> bytes | None:
+    def segments(self) -> list[layout.Segment]:
+        return layout.segments_of(self.meta["segments"], self.meta["docs"])
+
+    def _entries(self, folder: str, key: str, seg: layout.Segment | None = None) -> bytes | None:
+        """The entry of a key in a kind's shards (g and w: the segment's, the only one without it)."""
+        if folder in ("g", "w"):
+            seg = seg or self.segments()[0]
+            folder = seg.kind(folder)
         count = self.meta["shards"][folder]
         h = layout.fnv1a(key)
         b = self.shard(folder, h % count)
@@ -104,27 +111,27 @@ class Index:
         return layout.read_shard(self.root, kind, n, self.meta["packs"][kind])
 
     def docs(self, key: str) -> list[int]:
-        """The articles the browser takes for a key: its entry's, else its bucket's (a superset)."""
-        payload = self._entries("g", key)
+        """The articles the browser takes for a key, segment by segment: its entry's, else its
+        bucket's (a superset)."""
+        return [seg.first + d for seg in self.segments() for d in self._segment_docs(key, seg)]
+
+    def _segment_docs(self, key: str, seg: layout.Segment) -> list[int]:
+        payload = self._entries("g", key, seg)
         if payload:
             return layout.decode_docs(payload)
-        count, buckets = self.meta["shards"]["g"], self.meta["shards"]["buckets"]
+        count, buckets = self.meta["shards"][seg.kind("g")], self.meta["shards"][seg.kind("buckets")]
         if not buckets:
             return []
         h = layout.fnv1a(key)
-        b = self.shard("g", h % count)
+        b = self.shard(seg.kind("g"), h % count)
         return layout.unpack_ngram_shard(b, count, h % count, buckets)[1][layout.bucket_of(h, count, buckets)]
 
     def weights(self, term: str) -> dict[int, int]:
-        payload = self._entries("w", term)
-        if payload is None:
-            return {}
-        n, i = read_varint(payload, 0)
-        out, doc = {}, 0
-        for _ in range(n):
-            v, i = read_varint(payload, i)
-            doc += v // 16
-            out[doc] = v % 16
+        out = {}
+        for seg in self.segments():
+            payload = self._entries("w", term, seg)
+            if payload is not None:
+                out.update({seg.first + d: level for d, level in layout.decode_weights(payload).items()})
         return out
 
     def record(self, n: int) -> dict:
@@ -312,6 +319,20 @@ def test_article_lists_round_trip_as_gaps_or_bitmaps(docs):
     assert layout.decode_docs(payload) == docs
     if len(docs) >= 64 and docs[-1] < 2000:
         assert payload[0] & 1, "a dense list is stored as a bitmap"
+
+
+@pytest.mark.parametrize("docs", [[5], list(range(0, 2000, 2)), [0, 7, 8, 300_000], list(range(64))])
+@pytest.mark.parametrize("added", [[300_001], [300_002, 300_900, 301_000], [400_000]])
+def test_a_new_issue_s_articles_are_appended_to_a_list_as_it_is(docs, added):
+    payload = layout.append_docs(layout.encode_docs(docs), added)
+    assert layout.decode_docs(payload) == docs + added and layout.first_doc(payload) == docs[0]
+
+
+@pytest.mark.parametrize("pairs", [[(3, 9)], [(0, 1), (9, 15), (20_000, 7)], [(n, n % 16) for n in range(0, 3000, 3)]])
+def test_a_new_issue_s_weights_are_appended_to_a_terms_entry(pairs):
+    payload = layout.append_weights(layout.encode_weights(pairs, 40), [(30_000, 4), (30_001, 12)], 42)
+    assert layout.decode_weights(payload) == {**dict(pairs), 30_000: 4, 30_001: 12}
+    assert layout.weights_df(payload) == 42
 
 
 def test_keys_with_one_hash_share_an_entry_that_holds_both_lists(tmp_path):

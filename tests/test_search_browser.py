@@ -468,7 +468,7 @@ def bucket_url(tmp_path_factory):
         mp.setattr(layout, "BUCKETS_FROM", 0)
         site = build(tmp_path_factory.mktemp("bucketsite"))
     meta = __import__("json").loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
-    assert meta["shards"]["buckets"] > 0
+    assert all(meta["shards"][f"buckets/{name}"] > 0 for name, _ in meta["segments"])
     with serve_folder(site) as url:
         yield url
 
@@ -484,5 +484,70 @@ def test_rare_keys_in_buckets_find_exactly_what_the_text_holds(browser, bucket_u
         assert {r["id"] for r in every["results"]} == truth(query)
         assert one["exact"] and one["total"] == every["total"] == len(truth(query))
         assert one["results"] == every["results"][:1]
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------ an archive of several years
+
+# Three years of the canal column: each year's issues hold three stories on the
+# 运河 and one on something else, so the index has three segments (2022, 2023, 2024).
+YEARS = tuple(
+    article(f"{year}-0{month}-1{k}-03-01", f"{year}年运河漫记之{k}" if k else f"{year}年蠡湖春色",
+            (f"古运河穿城而过，{year}年第{k}次整治。" if k else "蠡湖边游人如织。") + "\n\n沿岸居民说起旧时光。",
+            section="副刊")
+    for year in (2022, 2023, 2024) for month in (3,) for k in range(4)
+)
+
+
+@pytest.fixture(scope="module")
+def years_url(tmp_path_factory):
+    site = build(tmp_path_factory.mktemp("yearsite"), YEARS)
+    meta = __import__("json").loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert [name for name, _ in meta["segments"]] == ["2022", "2023", "2024"]
+    with serve_folder(site) as url:
+        yield url
+
+
+def canal(year: int) -> list[str]:
+    return [f"{year}年运河漫记之{k}" for k in (1, 2, 3)]
+
+
+def test_hits_across_years_come_newest_year_first_and_older_years_only_as_needed(browser, years_url):
+    with search_page(browser, years_url) as pg:
+        loaded = pg.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+        # Five results: the newest year's three, then two of the year before; the oldest
+        # year is not read, so its matches are not counted yet.
+        res = search(pg, "运河", limit=5, exact=False)
+        assert titles(res)[:3] and sorted(titles(res)[:3]) == canal(2024)
+        assert set(titles(res)[3:]) < set(canal(2023)) and len(res["results"]) == 5
+        assert (res["total"], res["exact"], res["older"]) == (6, False, 1)
+        fetched = pg.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+        assert not any("/g/2022/" in u or "/w/2022/" in u for u in fetched if u not in loaded)
+        # The exact total, on demand, reads every year.
+        res = search(pg, "运河", limit=5)
+        assert (res["total"], res["exact"], res["older"]) == (9, True, 0) and len(res["results"]) == 5
+        res = search(pg, "运河", limit=100)
+        assert [t[:4] for t in titles(res)] == ["2024"] * 3 + ["2023"] * 3 + ["2022"] * 3
+        assert sorted(titles(res)) == sorted(canal(2022) + canal(2023) + canal(2024))
+
+
+def test_a_date_range_reads_only_its_years(browser, years_url):
+    with search_page(browser, years_url) as pg:
+        res = search(pg, "运河", exact=False, **{"from": "2023-01-01", "to": "2023-12-31"})
+        assert sorted(titles(res)) == canal(2023) and (res["total"], res["exact"], res["older"]) == (3, True, 0)
+        fetched = pg.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+        assert not any(f"/g/{y}/" in u for u in fetched for y in (2022, 2024))
+
+
+def test_the_page_reads_older_years_while_its_first_page_is_not_full(browser, years_url):
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(years_url + "search/index.html?q=" + "运河")
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
+        assert pg.locator("#search-status").text_content().startswith("共找到 9 篇")
+        shown = [t[:4] for t in pg.locator("#search-results .search-result-title").all_text_contents()]
+        assert shown == ["2024"] * 3 + ["2023"] * 3 + ["2022"] * 3
     finally:
         context.close()

@@ -43,13 +43,13 @@ def buckets(monkeypatch):
     monkeypatch.setattr(layout, "BUCKETS_FROM", 0)
 
 
-def archive(count: int, seed: int = 7) -> list:
+def archive(count: int, seed: int = 7, month: str = "2024-05") -> list:
     rng = random.Random(seed)
     out = []
     for i in range(count):
         day, pos = 1 + i // 10, 1 + i % 10
         body = "。".join(rng.sample(PHRASES, 4)) + "。\n\n" + "，".join(rng.sample(PHRASES, 3)) + "。"
-        out.append(article(f"2024-05-{day:02d}-01-{pos:02d}", rng.choice(PHRASES)[:6], body,
+        out.append(article(f"{month}-{day:02d}-01-{pos:02d}", rng.choice(PHRASES)[:6], body,
                            bylines=(NAMES[i % len(NAMES)],), section=("要闻", "经济", "民生")[i % 3]))
     return out
 
@@ -92,28 +92,46 @@ def _shard(root: Path, meta: dict, kind: str, n: int) -> bytes:
     return layout.read_shard(root, kind, n, meta["packs"][kind])
 
 
+def _segments(meta: dict) -> list[layout.Segment]:
+    return layout.segments_of(meta["segments"], meta["docs"])
+
+
 def _entries(root: Path, meta: dict, kind: str):
-    count = meta["shards"][kind]
-    for n in range(count):
-        yield from layout.unpack_shard(_shard(root, meta, kind, n), count, n).items()
+    """Every entry of a kind of the segments' shards (g, w): (segment, hash, payload, merged)."""
+    for seg in _segments(meta):
+        k = seg.kind(kind)
+        count = meta["shards"][k]
+        for n in range(count):
+            for h, (payload, merged) in layout.unpack_shard(_shard(root, meta, k, n), count, n).items():
+                yield seg, h, payload, merged
 
 
-def _buckets(root: Path, meta: dict) -> list[list[list[int]]]:
-    count, buckets = meta["shards"]["g"], meta["shards"]["buckets"]
-    return [layout.unpack_ngram_shard(_shard(root, meta, "g", n), count, n, buckets)[1] for n in range(count)]
+def _buckets(root: Path, meta: dict) -> dict[str, list[list[list[int]]]]:
+    """Each segment's buckets, shard by shard, with the archive's article numbers."""
+    out = {}
+    for seg in _segments(meta):
+        count, buckets = meta["shards"][seg.kind("g")], meta["shards"][seg.kind("buckets")]
+        out[seg.name] = [[[seg.first + d for d in b] for b in
+                          layout.unpack_ngram_shard(_shard(root, meta, seg.kind("g"), n), count, n, buckets)[1]]
+                         for n in range(count)]
+    return out
 
 
-def find(index: dict, key: str | int) -> tuple[set[str], bool]:
-    """The articles the browser takes for a key (or key hash), and whether exactly
+def find(index: dict, key: str | tuple[str, int]) -> tuple[set[str], bool]:
+    """The articles the browser takes for a key (or a segment's key hash), and whether exactly
     those hold it: a merged entry or a bucket is a superset, checked against the text."""
-    h = key if isinstance(key, int) else layout.fnv1a(key)
-    if h in index["g"]:
-        docs, merged = index["g"][h]
+    if isinstance(key, str):
+        found = [find(index, (seg.name, layout.fnv1a(key))) for seg in _segments(index["meta"])]
+        return set().union(*(docs for docs, _ in found)), all(exact for _, exact in found)
+    if key in index["g"]:
+        docs, merged = index["g"][key]
         return docs, not merged
-    count, buckets = index["meta"]["shards"]["g"], index["meta"]["shards"]["buckets"]
+    name, h = key
+    shards = index["meta"]["shards"]
+    count, buckets = shards[f"g/{name}"], shards[f"buckets/{name}"]
     if not buckets:
         return set(), True
-    docs = {index["ids"][d] for d in index["buckets"][h % count][layout.bucket_of(h, count, buckets)]
+    docs = {index["ids"][d] for d in index["buckets"][name][h % count][layout.bucket_of(h, count, buckets)]
             if d in index["ids"]}
     return docs, not docs
 
@@ -130,10 +148,11 @@ def snapshot(root: Path) -> dict:
             rec.setdefault("z", [])
             ids[n] = rec["i"]
             whole[rec["i"]] = rec
-    g = {h: ({ids[d] for d in layout.decode_docs(p)}, merged) for h, (p, merged) in _entries(root, meta, "g")}
+    g = {(seg.name, h): ({ids[seg.first + d] for d in layout.decode_docs(p)}, merged)
+         for seg, h, p, merged in _entries(root, meta, "g")}
     buckets = _buckets(root, meta)
-    w = {h: {ids[d]: level for d, level in layout.decode_weights(p).items()} for h, (p, _) in
-         _entries(root, meta, "w")}
+    w = {(seg.name, h): {ids[seg.first + d]: level for d, level in layout.decode_weights(p).items()}
+         for seg, h, p, _ in _entries(root, meta, "w")}
     vocab = {}
     for n in range(meta["shards"]["k"]):
         vocab.update(json.loads(_shard(root, meta, "k", n) or b"{}"))
@@ -142,7 +161,7 @@ def snapshot(root: Path) -> dict:
             "dates": dates}
 
 
-def assert_same_index(patched: Path, clean: Path) -> None:
+def assert_same_index(patched: Path, clean: Path, started: tuple[str, ...] = ()) -> None:
     p, c = snapshot(patched), snapshot(clean)
     assert p["records"] == c["records"]
     # Every key finds at least the articles holding it, and exactly those when
@@ -166,10 +185,14 @@ def assert_same_index(patched: Path, clean: Path) -> None:
         assert p["w"][h].keys() == levels.keys(), h
         assert all(abs(p["w"][h][a] - level) <= 1 for a, level in levels.items()), h
     assert {t: f for t, f in p["k"].items() if t in c["k"]} == c["k"]
-    for key in ("sections", "total", "first", "last", "packs"):  # dict.bin stays as it was
+    for key in ("sections", "total", "first", "last"):  # dict.bin stays as it was
         assert p["meta"][key] == c["meta"][key], key
+    assert {k: v for k, v in p["meta"]["packs"].items() if k[2:] not in started} == \
+        {k: v for k, v in c["meta"]["packs"].items() if k[2:] not in started}
     # (A patch keeps the buckets it found: a full build may choose more.)
-    assert {**p["meta"]["shards"], "buckets": 0} == {**c["meta"]["shards"], "buckets": 0}
+    def counts(meta: dict) -> dict:  # (a segment a patch started has the year before's counts)
+        return {k: v for k, v in meta["shards"].items() if not k.startswith("buckets") and k[2:] not in started}
+    assert counts(p["meta"]) == counts(c["meta"])
     # Numbers keep date order, so newer still sorts higher.
     order = [p["ids"][n] for n in sorted(p["ids"])]
     assert order == [c["ids"][n] for n in sorted(c["ids"])]
@@ -328,6 +351,49 @@ def test_a_new_days_issue_and_a_removal_are_patched_from_the_changes_alone(tmp_p
     assert_same_index(site.out / "search", clean_build(docs + more, tmp_path / "clean2"))
 
 
+def two_years() -> list:
+    """December 2023 and January 2024: the index's segments 2023 and 2024."""
+    return archive(100, month="2023-12") + archive(100, seed=8, month="2024-01")
+
+
+def test_a_new_issue_and_an_older_years_removal_change_only_their_years_shards(tmp_path):
+    docs = two_years()
+    site = Edits(tmp_path)
+    site.build(docs)
+    assert [name for name, _ in snapshot(site.out / "search")["meta"]["segments"]] == ["2023", "2024"]
+    issue = new_issue("2024-01-20", 3)
+    assert site.patch(issue).patched
+    state = patch.load(site.cache)
+    changed = state.changed
+    patch.close(state)
+    assert any(p.startswith("g/2024/") for p in changed) and any(p.startswith("w/2024/") for p in changed)
+    assert not any(p.startswith(("g/2023/", "w/2023/")) for p in changed), "the older year is left as it was"
+    docs += issue
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+    gone = docs.pop(20)  # (of 2023)
+    assert site.patch([], removed=[gone.id]).patched
+    state = patch.load(site.cache)
+    changed = state.changed
+    patch.close(state)
+    assert any(p.startswith("g/2023/") for p in changed) and not any(p.startswith("g/2024/") for p in changed)
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean2"))
+
+
+def test_a_new_years_first_issue_starts_its_segment_by_a_patch(tmp_path):
+    docs = archive(200, month="2024-12")
+    site = Edits(tmp_path)
+    site.build(docs)
+    issue = new_issue("2025-01-01", 3)
+    assert site.patch(issue).patched
+    meta = snapshot(site.out / "search")["meta"]
+    assert meta["segments"] == [["2024", 0], ["2025", 200]]
+    docs += issue
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"), started=("2025",))
+    more = new_issue("2025-01-02", 1)
+    assert site.patch(more).patched, "the new segment's shards are all there to patch"
+    assert_same_index(site.out / "search", clean_build(docs + more, tmp_path / "clean2"), started=("2025",))
+
+
 @pytest.mark.parametrize("case", ["among older dates", "a date changed", "a new name"])
 def test_changes_a_patch_cannot_follow_from_themselves_alone(tmp_path, case):
     docs = archive(200)
@@ -452,14 +518,15 @@ def test_a_lost_piece_ends_in_a_correct_index(tmp_path, lose):
     elif lose != "record":  # the n-gram shard the patch reads for the new word: gone, or its piece garbled
         index = snapshot(site.out / "search")
         meta = index["meta"]
-        n = layout.fnv1a("辋村") % meta["shards"]["g"]
-        pack, i = packs.where("g", n, meta["packs"]["g"])
+        g = "g/2024"  # (the archive's one segment)
+        n = layout.fnv1a("辋村") % meta["shards"][g]
+        pack, i = packs.where(g, n, meta["packs"][g])
         if lose == "shard pack":
             (site.out / "search" / pack).unlink()
         else:
-            pieces = packs.split((site.out / "search" / pack).read_bytes(), meta["packs"]["g"], 1)
+            pieces = packs.split((site.out / "search" / pack).read_bytes(), meta["packs"][g], 1)
             pieces[i] = (layout.deflate(b"\xff\xff"), 0)
-            (site.out / "search" / pack).write_bytes(packs.build(pieces, meta["packs"]["g"], 1))
+            (site.out / "search" / pack).write_bytes(packs.build(pieces, meta["packs"][g], 1))
     else:  # the current output's record of an article the patch reads
         index = snapshot(site.out / "search")
         number = next(k for k, v in index["ids"].items() if v == docs[9].id)
@@ -516,10 +583,10 @@ def test_hash_collisions_stay_marked_when_patched(tmp_path):
     site = Site(tmp_path, SiteConfig(search_words=("辋川",)))
     site.build(docs)
     h = layout.fnv1a(layout.PERSON + a)
-    assert snapshot(site.out / "search")["g"][h] == ({docs[0].id, docs[1].id}, True)
+    assert snapshot(site.out / "search")["g"]["2024", h] == ({docs[0].id, docs[1].id}, True)
     docs[1] = edited(docs[1])
     assert site.build(docs).patched
-    assert snapshot(site.out / "search")["g"][h] == ({docs[0].id, docs[1].id}, True)
+    assert snapshot(site.out / "search")["g"]["2024", h] == ({docs[0].id, docs[1].id}, True)
 
 
 def test_a_key_patched_into_another_keys_entry_marks_it_merged(tmp_path):
@@ -529,11 +596,11 @@ def test_a_key_patched_into_another_keys_entry_marks_it_merged(tmp_path):
     site = Site(tmp_path)
     site.build(docs)
     h = layout.fnv1a("引进")
-    holders, merged = snapshot(site.out / "search")["g"][h]
+    holders, merged = snapshot(site.out / "search")["g"]["2024", h]
     assert not merged and docs[37].id not in holders
     docs[37] = edited(docs[37], "舔㒨新貌。")
     assert site.build(docs).patched
-    assert snapshot(site.out / "search")["g"][h] == (holders | {docs[37].id}, True)
+    assert snapshot(site.out / "search")["g"]["2024", h] == (holders | {docs[37].id}, True)
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
 
 

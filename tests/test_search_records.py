@@ -95,7 +95,7 @@ def test_a_built_index_s_records_hold_each_article_s_text_exactly(tmp_path):
     texts = {a.id: searchable_text(a) for a in ARTICLES}
     got = {index.record(n)["i"]: index.record(n)["x"] for n in range(index.meta["docs"])}
     assert got == texts
-    assert index.meta["format"] == layout.FORMAT == 5
+    assert index.meta["format"] == layout.FORMAT == 6
 
 
 # ------------------------------------------------------------ in the browser

@@ -2,11 +2,13 @@
 the one-at-a-time definitions it stands for."""
 from __future__ import annotations
 
+import os
 import tempfile
 from array import array
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, strategies as st
 
 from wxnews_site.search import layout, spill, terms, varint
@@ -27,7 +29,9 @@ def reference(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
         for tid, tf in zip(doc_terms[starts[n]:starts[n + 1]], doc_tfs[starts[n]:starts[n + 1]]):
             if idfs[tid]:
                 pairs.setdefault(tid, []).append((n, layout.bm25_level(idfs[tid], tf, norm)))
-    return {tid: layout.encode_weights(p)[len(varint._varint(len(p))):] for tid, p in pairs.items()}
+    # (without the count before and the archive's count after: weight_lists gives the count apart)
+    return {tid: (len(p), layout.encode_weights(p)[len(varint._varint(len(p))):-len(varint._varint(len(p)))])
+            for tid, p in pairs.items()}
 
 
 def weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
@@ -40,7 +44,8 @@ def weight_lists(doc_terms, doc_tfs, starts, lengths, avgdl, idfs):
         norms = layout.K1 * (1 - layout.B + layout.B * np.asarray(lengths, np.float64) / avgdl)
         out = {}
         for p in range(pairs.parts):
-            out.update(zip(*terms.weight_lists(*pairs.part(p), norms, np.asarray(idfs, np.float64))))
+            tids, counts, lists = terms.weight_lists(*pairs.part(p), norms, np.asarray(idfs, np.float64))
+            out.update(zip(tids, zip(counts, lists)))
         pairs.runs.close()
         return out
 
@@ -65,7 +70,7 @@ def test_a_gap_beyond_two_bytes():
     starts, lengths = array("I", range(2002)), array("I", [1] * 2001)
     got = weight_lists(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
     assert got == reference(doc_terms, doc_tfs, starts, lengths, 1.0, [3.0, 0.0])
-    assert len(got[0]) == 1 + 3
+    assert got[0] == (2, got[0][1]) and len(got[0][1]) == 1 + 3
 
 
 def test_runs_and_partitions_give_the_same_lists(monkeypatch):
@@ -93,3 +98,36 @@ def test_varints_read_back_as_written_runs_of_small_ones_and_all(values, skip):
     varint.varints(values, buf)
     buf += b"\x85"  # (bytes after them are not read)
     assert varint.read_varints(bytes(buf), 2 * skip, len(values)) == (values, len(buf) - 1)
+
+
+def test_the_cut_in_forked_workers_is_the_cut_in_order(monkeypatch):
+    from test_search import ARTICLES
+    from wxnews_site.config import SiteConfig
+    from wxnews_site.search import cuts
+
+    monkeypatch.setattr(cuts, "BATCH", 2)  # the invented archive's articles in batches of two, taken in turns
+    config, words = SiteConfig(), ("新吴区",)
+    here = list(cuts.cut_all(ARTICLES, config, words, 1))
+    assert [a for a, _ in here] == list(ARTICLES)
+    assert list(cuts.cut_all(ARTICLES, config, words, 2)) == here
+    assert list(cuts.cut_all(ARTICLES, config, words, 3)) == here
+    assert here[0][1][0]["新吴区"] and here[0][1][2][0] == "\x02经济"
+
+
+def test_a_worker_that_fails_to_cut_fails_the_build():
+    from wxnews_site.config import SiteConfig
+    from wxnews_site.search import cuts
+
+    from test_search import ARTICLES
+
+    class Broken:
+        """Read well here, but not in the workers."""
+        parent = os.getpid()
+
+        def __iter__(self):
+            if os.getpid() != self.parent:
+                raise OSError("the parse cache is gone")
+            return iter(ARTICLES)
+
+    with pytest.raises(RuntimeError, match="the parse cache is gone"):
+        list(cuts.cut_all(Broken(), SiteConfig(), (), 2))

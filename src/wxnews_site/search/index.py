@@ -20,20 +20,22 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import shutil
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
-from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Writer, analyse,
-                     deflate, digest, idf, pack_vocab, printed, record_parts, records, setup_key, shard_count, term_counts,
-                     vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
+from .cuts import Cut, cut_all
+from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Segment, Writer, analyse,
+                     deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of,
+                     setup_key, shard_count, vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
 from .state import Fresh, Row
@@ -83,16 +85,21 @@ def ordered(articles: Source) -> Source:
     return articles
 
 
-def _write_ngrams(out: Writer, source: Source, n_docs: int, config: SiteConfig, cache_dir: Path
-                  ) -> tuple[int, int, int, int, int]:
-    """The n-gram shards: (shard count, buckets per shard, total size, keys, shards per pack); and
-    jieba's dictionary index for the rebuilds' cuts, if the cache has none yet."""
+def _write_ngrams(out: Writer, source: Source, segments: Sequence[Segment], config: SiteConfig, cache_dir: Path
+                  ) -> dict[str, tuple[int, int, int, int, int]]:
+    """The n-gram shards of each segment, by name: (shard count, buckets per shard, total size, keys,
+    shards per pack); and jieba's dictionary index for the rebuilds' cuts, if the cache has none yet.
+    One pass over the source: each segment takes its articles from the same stream."""
     from . import ngrams  # (numpy: a patch never loads it)
 
     tokens.dictionary_index(cache_dir)
-    return ngrams.write_ngrams(out, (analyse(a, config) for a in source), n_docs, cache_dir)
+    docs = (analyse(a, config) for a in source)
+    return {s.name: ngrams.write_ngrams(out, itertools.islice(docs, s.end - s.first), s.end - s.first, cache_dir,
+                                        kind=s.kind("g"))
+            for s in segments}
 
 
+CUT_WORKERS = 2  # processes cutting the texts with jieba (the machine's cores; see cuts.py)
 RECORD_BATCH = 256  # articles whose texts are checked for folded characters at once
 
 
@@ -178,6 +185,7 @@ class Survey:
     sample: list[list[str]]     # records of every so many articles, to choose the records' code
     plan: patch.Plan | None     # what changed since the state (None: a full build)
     last: tuple | None          # the newest article's patch.order_key
+    segments: list[Segment]     # the years' articles, oldest first
 
 
 def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str], sources: Hashes | None,
@@ -189,12 +197,15 @@ def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str]
     step = max(1, len(source) // DICT_SAMPLE)
     planner = patch.Planner(state, len(source)) if state is not None else None
     last: tuple | None = None
+    firsts: list[tuple[str, int]] = []
     count = 0
     for a in source:
         key = (a.date, a.page, a.position, a.id)
         if last is not None and key < last:
             raise ValueError(f"{a.path or a.id}: the articles given to the search index are not in date order")
         last = key
+        if not firsts or firsts[-1][0] != segment_name(a):
+            firsts.append((segment_name(a), count))
         names.update(a.bylines)
         names.update(a.photographers)
         sections.add(config.listed_section(a.date, a.page, a.section))
@@ -205,7 +216,7 @@ def survey(source: Source, config: SiteConfig, url_for: Callable[[Article], str]
             planner.see(a, url, digest(a, config, url, patch.source_hash(sources, a)))
         count += 1
     return Survey(count, words_of(names), sections, sample, planner.finish(count) if planner else None,
-                  patch.order_key(a) if count else None)
+                  patch.order_key(a) if count else None, segments_of(firsts, count))
 
 
 def _write_index(source: Source, out_dir: Path, config: SiteConfig, cache_dir: Path,
@@ -241,59 +252,102 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     # this one ranks terms: the three share nothing but the source, which each
     # reads itself; builds are mostly CPU, and three processes keep both cores
     # busy to the end better than two halves.
-    g_job = _start(out, lambda: _write_ngrams(out, source, found.count, config, cache_dir), processes != 1)
+    segments = found.segments
+    g_job = _start(out, lambda: _write_ngrams(out, source, segments, config, cache_dir), processes != 1)
     d_job = _start(out, lambda: _write_records(out, source, found.sample, config, url_for), processes != 1)
     scratch = spill.folder(cache_dir, "w")
     fresh = Fresh(cache_dir)
+    texts = cut_all(source, config, tuple(found.words), CUT_WORKERS if processes != 1 else 1)
     try:
         cut = tokens.cutter(tuple(found.words))
-        terms, pairs, firsts, build = _cut(source, found.count, config, cut, scratch, fresh, url_for, sources, setup)
+        terms, cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
         n_docs = found.count
-        lengths = pairs.lengths
-        avgdl = sum(lengths) / n_docs if n_docs else 1.0
-        df = pairs.df
+        avgdl = cuts.length_sum / n_docs if n_docs else 1.0
         # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
         # anything but would fill a third of the term shards; such a query ranks by
         # headline and date. Single characters are left to the n-gram shards: as
         # jieba terms they are mostly particles, a third of all pairs for little rank.
         common = n_docs // 5 if n_docs >= COMMON_FROM else n_docs
-        counts = df[:len(terms)].tolist()
+        counts = cuts.df[:len(terms)].tolist()
         idfs = [idf(n_docs, c) if len(t) >= 2 and c <= common else 0.0 for t, c in zip(terms, counts)]
         from .terms import write_terms  # (numpy: a patch never loads it)
 
-        w_count, w_size = write_terms(out, pairs, terms, idfs, avgdl, scratch)
-        k_count = _write_vocab(out, terms, cut)
-        g_count, buckets, g_size, n_keys, g_per = g_job()
-        dict_len, d_per = d_job()
-        shards = {"g": g_count, "buckets": buckets, "w": w_count, "k": k_count, "m": MAP_SHARDS}
-        per = {"g": g_per, "w": out.packs.per["w"], "k": out.packs.per["k"], "d": d_per}
+        shards: dict[str, int] = {"k": _write_vocab(out, terms, cut), "m": MAP_SHARDS}
+        per, sizes = {"k": out.packs.per["k"]}, {}
+        for seg, pairs in zip(segments, cuts.pairs):
+            w = seg.kind("w")
+            shards[w], sizes[w] = write_terms(out, pairs, terms, idfs, avgdl, scratch, cuts.df, w)
+            per[w] = out.packs.per[w]
+        n_keys, ngrams = 0, g_job()
+        for seg in segments:
+            g = seg.kind("g")
+            shards[g], shards[seg.kind("buckets")], sizes[g], keys, per[g] = ngrams[seg.name]
+            n_keys += keys
+        dict_len, per["d"] = d_job()
         write_fold_map(out)
-        write_meta(out, firsts, n_docs, shards, per, cut.total, dict_len, found.sections, build)  # last
-        fresh.finish(patch.State(setup, build, None, None, n_docs, n_docs, sum(lengths), n_docs, avgdl, shards, per,
-                                 {"g": g_size, "w": w_size}, cut.total, dict_len, dict(cut.freqs),
-                                 words=tuple(found.words), last=found.last).meta())
+        write_meta(out, firsts, n_docs, shards, per, cut.total, dict_len, found.sections, build, segments)  # last
+        fresh.finish(patch.State(setup, build, None, None, n_docs, n_docs, cuts.length_sum, n_docs, avgdl, shards,
+                                 per, sizes, cut.total, dict_len, dict(cut.freqs), words=tuple(found.words),
+                                 last=found.last, segments=tuple((s.name, s.first) for s in segments),
+                                 common=tuple(t for t, c in zip(terms, counts) if len(t) >= 2 and c > common)
+                                 ).meta())
     except BaseException:
         fresh.abandon()
         raise
     finally:
+        texts.close()  # (its workers stopped, if they still run)
         spill.remove(scratch)
     return n_keys, len(terms)
 
 
-def _cut(source: Source, n_docs: int, config: SiteConfig, cut: tokens.Cutter, scratch: Path, fresh: Fresh,
-         url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
-    """The pass of jieba's cut: every article's terms (as numbers, in order of first use) spilled with
-    their frequencies, the state's rows, each date's first article and the build's id."""
+@dataclass
+class Cuts:
+    """What the pass of jieba's cut leaves for the weights: each segment's (term, article, tf) triples,
+    numbered in the segment, and each term's article count and the lengths' sum in the whole archive."""
+    pairs: list                  # terms.TermPairs of each segment
+    df: Any                      # numpy array
+    length_sum: int = 0
+
+    def end(self, pairs) -> None:
+        """A segment's triples are all in: its counts join the archive's, its buffers go to disk."""
+        import numpy as np
+
+        pairs.flush()
+        pairs.runs.flush()
+        top = len(pairs.df)
+        if top > len(self.df):
+            self.df = np.concatenate((self.df, np.zeros(top - len(self.df), np.int64)))
+        self.df[:top] += pairs.df
+        pairs.df = None
+        self.length_sum += sum(pairs.lengths)
+
+
+def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
+         fresh: Fresh, url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
+    """The pass of jieba's cut (texts: each article with its cut, in order): every article's terms (as numbers, in
+    order of first use) spilled with their frequencies by segment, the state's rows, each date's first
+    article and the build's id."""
+    import numpy as np
+
     from .terms import TermPairs
 
     term_ids: dict[str, int] = {}
-    pairs = TermPairs(n_docs, scratch)
+    cuts = Cuts([], np.zeros(1 << 12, np.int64))
     firsts: list[tuple[str, int]] = []
     build = hashlib.sha256(setup.encode())
-    n = 0
-    for a in source:
-        doc = analyse(a, config)
-        tfs, length = term_counts(cut, doc)
+    n = end = 0
+    pairs, following = None, iter(segments)
+    for a, (tfs, length, extra) in texts:
+        if n == end:  # the next segment's first article
+            if pairs is not None:
+                cuts.end(pairs)
+            seg = next(following, None)
+            if seg is None:
+                raise ValueError(f"the articles were {n}, then more")
+            folder = scratch / seg.name
+            folder.mkdir()
+            pairs, end = TermPairs(seg.end - seg.first, folder), seg.end
+            cuts.pairs.append(pairs)
         ids = list(map(term_ids.get, tfs))
         if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
             keys, at = list(tfs), -1
@@ -309,12 +363,13 @@ def _cut(source: Source, n_docs: int, config: SiteConfig, cut: tokens.Cutter, sc
         day = a.date.isoformat()
         if not firsts or firsts[-1][0] != day:
             firsts.append((day, n))
-        fresh.add(n, Row(a.id, d, doc.extra, day, length))
+        fresh.add(n, Row(a.id, d, extra, day, length))
         n += 1
-    if n != n_docs:
-        raise ValueError(f"the articles were {n_docs}, then {n}")
-    pairs.flush()  # (the article counts are complete only then)
-    return list(term_ids), pairs, firsts, build.hexdigest()[:24]
+    if n != end or len(cuts.pairs) != len(segments):
+        raise ValueError(f"the articles were {segments[-1].end if segments else 0}, then {n}")
+    if pairs is not None:
+        cuts.end(pairs)  # (the article counts are complete only then)
+    return list(term_ids), cuts, firsts, build.hexdigest()[:24]
 
 
 def _write_vocab(out: Writer, terms: list[str], cut: tokens.Cutter) -> int:

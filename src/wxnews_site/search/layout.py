@@ -5,14 +5,15 @@ Layout (``N`` = article number in date order, so newer is larger)::
 
     search/meta.json          shard counts, pieces per pack, article count, jieba total: all the
                               browser loads first
-    search/g/<j>.bin          packs of n-gram shards: every character, and every pair of neighbours
+    search/g/<y>/<j>.bin      packs of n-gram shards of segment y (the articles of year y): every character, and every pair of neighbours
                               without a space or a mark of nearly every sentence (KEYLESS:
                               ，。、“”：；（）《》！？…), of the normalised text -> articles
                               containing it; the same for headlines (key prefixed \\x01),
                               sections (\\x02) and people (\\x03); two Han characters with
                               marks but no break between them (\\x04, near matches: 常  晋,
                               章”获); rare keys share buckets
-    search/w/<j>.bin          packs of jieba term shards: term -> (article gap * 16 + BM25 weight level)
+    search/w/<y>/<j>.bin      packs of jieba term shards of segment y: term -> article count in the whole
+                              archive, then (article gap * 16 + BM25 weight level)
     search/k/<j>.bin          packs of dictionary shards by the term's first two characters: term ->
                               jieba frequency, so the browser cuts a query with the index's
                               vocabulary; a character's own shard has it if some term begins
@@ -27,6 +28,16 @@ Layout (``N`` = article number in date order, so newer is larger)::
                               each, 15 pages of 256 two bytes, any other four) and their preset
                               dictionary, as the start of a raw deflate stream (see records.py)
     search/dates.json         first article number of each issue date (date filters only)
+
+Postings (``g``, ``w``) are segmented by year (``meta.json``'s ``segments``: each
+year's name and first article number, oldest first): a segment's shards hold its
+own articles, numbered from its first (``N - first``), so a new day's issue
+changes only the newest segment's shards, whose size is a year's, not the
+archive's, and the browser reads the newest segment first and older ones only
+while a query needs more results or its exact total. A segment's shard counts
+and packs are ``meta.json``'s ``shards["g/<y>"]``, ``shards["buckets/<y>"]``,
+``shards["w/<y>"]``, ``packs["g/<y>"]``, ``packs["w/<y>"]``; the records (``d``), the
+dictionary (``k``) and the fold map (``m``) are the whole archive's.
 
 Shard ``s`` of a kind and article ``N``'s record are pieces of packs
 (``packs.py``): ``P`` of them to a pack file, read by range requests.
@@ -84,7 +95,7 @@ from .varint import _SMALL, read_varint, read_varints, varints
 if TYPE_CHECKING:
     import numpy as np
 
-FORMAT = 5
+FORMAT = 6
 HEAD, SECTION, PERSON, ACROSS = "\x01", "\x02", "\x03", "\x04"
 # Shards are sized to about this many bytes (before deflate), so a query's pieces stay small.
 SHARD_TARGET = 3_000
@@ -127,6 +138,28 @@ class IndexStats:
     linked: int = 0    # files hard-linked from the current output (a patch bringing the spare up to date)
     patched: bool = False
     removed: int = 0   # files removed (a patch)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A year's articles, whose postings are kept apart (numbers first .. end - 1)."""
+    name: str
+    first: int
+    end: int
+
+    def kind(self, base: str) -> str:
+        """The kind of this segment's pieces of g or w (and of its bucket count: "buckets")."""
+        return f"{base}/{self.name}"
+
+
+def segment_name(a: Article) -> str:
+    return f"{a.date.year:04d}"
+
+
+def segments_of(firsts: Sequence[Sequence], numbers: int) -> list[Segment]:
+    """The segments from their (name, first number) pairs, oldest first, and the numbers in use."""
+    ends = [int(f[1]) for f in firsts[1:]] + [numbers]
+    return [Segment(str(f[0]), int(f[1]), end) for f, end in zip(firsts, ends)]
 
 
 # ------------------------------------------------------------------ encodings
@@ -176,16 +209,87 @@ def decode_docs(payload: bytes) -> list[int]:
     return out
 
 
-def encode_weights(pairs: Sequence[tuple[int, int]]) -> bytes:
-    """(article, weight level) pairs in article order: count, then gap * 16 + level each."""
+def append_docs(payload: bytes, docs: Sequence[int]) -> bytes:
+    """encode_docs' list of payload with docs added, docs sorted and after every article it holds
+    (a new day's issue): the list is not decoded into numbers, only read to its last article
+    (a bitmap stays one, even where deltas would now be smaller)."""
+    head, i = read_varint(payload, 0)
+    count = head >> 1
+    out = bytearray()
+    if head & 1:
+        bits = bytearray(payload[i:])
+        bits.extend(bytes(max(0, docs[-1] // 8 + 1 - len(bits))))
+        for d in docs:
+            bits[d >> 3] |= 1 << (d & 7)
+        varints([(count + len(docs)) * 2 + 1], out)
+        return bytes(out + bits)
+    gaps, end = read_varints(payload, i, count)
+    varints([(count + len(docs)) * 2], out)
+    out += payload[i:end]
+    varints(map(operator.sub, docs, [sum(gaps), *docs[:-1]]), out)
+    return bytes(out)
+
+
+def first_doc(payload: bytes) -> int:
+    """The first article of encode_docs' list (not empty)."""
+    head, i = read_varint(payload, 0)
+    if not head & 1:
+        return read_varint(payload, i)[0]
+    j = next(j for j in range(i, len(payload)) if payload[j])
+    return (j - i) * 8 + (payload[j] & -payload[j]).bit_length() - 1
+
+
+@dataclass(frozen=True)
+class WeightsEnd:
+    """Where an entry of encode_weights' ends: its count, the offsets of its values, its last article
+    and the archive's article count that follows them."""
+    count: int
+    start: int
+    end: int
+    last: int
+    df: int
+
+    @staticmethod
+    def of(payload: bytes) -> "WeightsEnd":
+        count, i = read_varint(payload, 0)
+        values, end = read_varints(payload, i, count)
+        return WeightsEnd(count, i, end, sum(v >> 4 for v in values), read_varint(payload, end)[0])
+
+
+def append_weights(payload: bytes, pairs: Sequence[tuple[int, int]], df: int, at: WeightsEnd | None = None) -> bytes:
+    """encode_weights' entry of payload with (article, level) pairs added after every article it holds,
+    and the archive's article count df; read to its last article (at, if known), not decoded into a dict."""
+    at = at or WeightsEnd.of(payload)
+    out = bytearray()
+    varints([at.count + len(pairs)], out)
+    out += payload[at.start:at.end]
+    flat, prev = [], at.last
+    for n, level in pairs:
+        flat.append((n - prev) * WEIGHT_LEVELS + level)
+        prev = n
+    flat.append(df)
+    varints(flat, out)
+    return bytes(out)
+
+
+def encode_weights(pairs: Sequence[tuple[int, int]], df: int | None = None) -> bytes:
+    """(article, weight level) pairs in article order: count, then gap * 16 + level each, then the
+    term's article count in the whole archive (``df``; the pairs' count without it): a segment's
+    entry holds only its own articles, but a patch weighs them by the archive's count."""
     flat = [len(pairs)]
     prev = 0
     for n, level in pairs:
         flat.append((n - prev) * WEIGHT_LEVELS + level)
         prev = n
+    flat.append(len(pairs) if df is None else df)
     buf = bytearray()
     varints(flat, buf)
     return bytes(buf)
+
+
+def weights_df(payload: bytes) -> int:
+    """The whole archive's article count of a term entry's term (see encode_weights)."""
+    return WeightsEnd.of(payload).df
 
 
 def decode_weights(payload: bytes) -> dict[int, int]:
@@ -641,7 +745,7 @@ def varint_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def write_meta(out: Writer, firsts: Sequence[tuple[str, int]], numbers: int, shards: dict[str, int],
                per: dict[str, int], total: int, dict_len: int, sections: Iterable[str], build_id: str,
-               write_dates: bool = True) -> None:
+               segments: Sequence[Segment], write_dates: bool = True) -> None:
     """meta.json, and dates.json (firsts: each issue date's first article number, in order) unless
     it is as it was; numbers: article numbers in use, holes included; sections: the section filter's."""
     if write_dates:
@@ -650,6 +754,7 @@ def write_meta(out: Writer, firsts: Sequence[tuple[str, int]], numbers: int, sha
         "format": FORMAT, "docs": numbers, "dict": dict_len,
         "shards": shards, "packs": per, "total": total, "sections": sorted(set(sections)),
         "first": firsts[0][0] if firsts else None, "last": firsts[-1][0] if firsts else None, "build": build_id,
+        "segments": [[s.name, s.first] for s in segments],
     }
     out.json("meta.json", meta)
 

@@ -307,7 +307,7 @@ def write_shards(out: Writer, kind: str, entries: spill.Entries, count: int, scr
     order), kept deflated in a scratch file and written in packs in shard order."""
     entries.close()
     units = entries.units(count)
-    pieces = spill.Pieces(scratch / f"{kind}.pieces", count)
+    pieces = spill.Pieces(scratch / f"{kind.replace('/', '-')}.pieces", count)
     try:
         sizes = 0
         for unit in range(units):
@@ -324,8 +324,9 @@ def write_shards(out: Writer, kind: str, entries: spill.Entries, count: int, scr
 
 
 def write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int | None = None,
-                 scratch: Path | None = None) -> tuple[int, int, int, int, int]:
-    """Write the g/ shards of the articles (numbered in order; ``n_docs`` of them, or len(docs)):
+                 scratch: Path | None = None, kind: str = "g") -> tuple[int, int, int, int, int]:
+    """Write the shards of a kind (a segment's, ``g/<name>``) of the articles (numbered in order from 0;
+    ``n_docs`` of them, or len(docs)):
     (shard count, buckets per shard, total size, keys, shards per pack). Their pairs and
     entries are spilled under ``scratch`` (a folder made and removed there; the system's
     temporary folder without one)."""
@@ -333,7 +334,7 @@ def write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int | None = None,
     folder = spill.folder(scratch, "g")
     try:
         with _heap_kept() as release:
-            return _write_ngrams(out, docs, n, folder, release)
+            return _write_ngrams(out, docs, n, folder, release, kind)
     finally:
         spill.remove(folder)
 
@@ -369,7 +370,7 @@ def _heap_kept() -> Iterator[Callable[[], None]]:
 
 
 def _write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int, scratch: Path,
-                  release: Callable[[], None]) -> tuple[int, int, int, int, int]:
+                  release: Callable[[], None], kind: str) -> tuple[int, int, int, int, int]:
     pairs = _Pairs(n_docs, scratch / "pairs")
     batch: list[Doc] = []
     first = chars = 0
@@ -406,8 +407,8 @@ def _write_ngrams(out: Writer, docs: Iterable[Doc], n_docs: int, scratch: Path,
                                              group.units)):
             yield data + tails[k]
 
-    write_shards(out, "g", entries, count, scratch, make)
-    return count, buckets, size, n_keys, out.packs.per["g"]
+    write_shards(out, kind, entries, count, scratch, make)
+    return count, buckets, size, n_keys, out.packs.per[kind]
 
 
 def _entries(pairs: _Pairs, extra_hashes: np.ndarray, limit: int, entries: spill.Entries,

@@ -33,6 +33,13 @@ from typing import Callable, Sequence
 
 # Pieces of each kind, and the cuts each has in its pack's header.
 CUTS = {"g": 1, "w": 1, "k": 1, "d": 2}
+
+
+def cuts(kind: str) -> int:
+    """The cuts of a kind's pieces; a segment's kind (``g/2024``) has its folder's."""
+    return CUTS[kind.partition("/")[0]]
+
+
 # A pack's size, about: big enough that its disk blocks are full, small enough that a
 # host ignoring Range costs a first search a few hundred kilobytes, not megabytes.
 PACK_TARGET = 16_384
@@ -103,7 +110,7 @@ def read_pack(root: Path, kind: str, j: int, per: int) -> list[Piece] | None:
         data = (root / pack_path(kind, j)).read_bytes()
     except FileNotFoundError:
         return None
-    return split(data, per, CUTS[kind])
+    return split(data, per, cuts(kind))
 
 
 def read_piece(root: Path, kind: str, n: int, per: int) -> Piece:
@@ -145,4 +152,4 @@ class Packer:
         per = self.per[kind]
         old = read_pack(self.base, kind, j, per) if self.base is not None else None
         pieces = [slots.get(i) or (old[i] if old is not None else EMPTY) for i in range(per)]
-        self._write(pack_path(kind, j), build(pieces, per, CUTS[kind]))
+        self._write(pack_path(kind, j), build(pieces, per, cuts(kind)))

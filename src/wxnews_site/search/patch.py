@@ -26,6 +26,7 @@ hard link shared with the current site.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -37,7 +38,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..config import SiteConfig
 from ..format import atomic_write
@@ -46,14 +47,15 @@ from . import packs, tokens
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
-                    record_parts, records, read_varint, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
+                    record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
-                    NGRAM_SHARD_TARGET, RARE_BYTES)
+                    NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_name, segments_of, weights_df,
+                    append_docs, append_weights, first_doc, WeightsEnd)
 from .records import Codec
 from . import state as state_module
 from .state import STATE_FILE, Row, Store  # noqa: F401 (STATE_FILE: where the state is, for callers)
 
-VERSION = 7
+VERSION = 8
 DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
@@ -87,13 +89,16 @@ class State:
     words: tuple[str, ...] = ()      # the site words setup was made with
     # (date, 版, position, id) of the newest article: an article added after it patches in.
     last: tuple | None = None
+    segments: tuple[tuple[str, int], ...] = ()  # each segment's name and first number, oldest first
+    common: tuple[str, ...] = ()     # terms too common to rank at the last full build (no entries)
     version: int = VERSION
     store: Store | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def meta(self) -> dict:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "store"}
         return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words),
-                "last": None if self.last is None else list(self.last)}
+                "last": None if self.last is None else list(self.last), "segments": [list(f) for f in self.segments],
+                "common": list(self.common)}
 
     def row(self, n: int) -> Row | None:
         assert self.store is not None
@@ -119,6 +124,8 @@ def load(cache_dir: Path) -> State | None:
         meta["changed"] = None if meta["changed"] is None else tuple(meta["changed"])
         meta["words"] = tuple(meta["words"])
         meta["last"] = None if meta.get("last") is None else tuple(meta["last"])
+        meta["segments"] = tuple((str(name), int(first)) for name, first in meta["segments"])
+        meta["common"] = tuple(meta["common"])
         return State(**meta, store=store)
     except (TypeError, ValueError, KeyError):
         store.close()
@@ -302,6 +309,12 @@ class _Shards:
         self.current, self.folder, self.count, self.per = current, folder, count, per
         self.loaded: dict[int, dict] = {}
         self.dirty: set[int] = set()
+        self.new = False
+
+    def fresh(self) -> None:
+        """The shards are new (a new segment's): none is read, each is written."""
+        self.new = True
+        self.dirty.update(range(self.count))
 
     def _read(self, n: int) -> bytes:
         try:
@@ -316,6 +329,8 @@ class _Shards:
         return self.load(h % self.count)
 
     def load(self, n: int) -> dict:
+        if n not in self.loaded and self.new:
+            self.loaded[n] = self.empty()
         if n not in self.loaded:
             data = self._read(n)
             try:
@@ -327,23 +342,29 @@ class _Shards:
     def decode(self, data: bytes, n: int) -> dict:
         return unpack_shard(data, self.count, n)
 
+    def empty(self) -> dict:
+        return {}
+
     def touch(self, h: int) -> None:
         self.dirty.add(h % self.count)
 
     def write(self, out: Writer) -> None:
         for n in sorted(self.dirty):
-            out.piece(self.folder, n, deflate(self.encode(self.loaded[n])))
+            out.piece(self.folder, n, deflate(self.encode(self.load(n))))
 
     def encode(self, entries: dict) -> bytes:
         return pack_shard(entries, self.count)
 
 
 class _NgramShards(_Shards):
-    """The g/ shards: entries, and each shard's buckets as sets."""
+    """A segment's g shards: entries, and each shard's buckets as sets."""
 
-    def __init__(self, current: Path, count: int, buckets: int, per: int):
-        super().__init__(current, "g", count, per)
+    def __init__(self, current: Path, kind: str, count: int, buckets: int, per: int):
+        super().__init__(current, kind, count, per)
         self.buckets = buckets
+
+    def empty(self) -> dict:
+        return {"entries": {}, "buckets": [set() for _ in range(self.buckets)]}
 
     def decode(self, data: bytes, n: int) -> dict:
         entries, lists = unpack_ngram_shard(data, self.count, n, self.buckets)
@@ -414,7 +435,7 @@ def _apply(state: State, todo: Plan, config: SiteConfig, out_dir: Path, current:
         return None
     new_state, updates, keys, terms, cut = result
     try:
-        out.flush(list(packs.CUTS))  # (a pack rewritten keeps its other pieces: it is read now)
+        out.packs.flush()  # (a pack rewritten keeps its other pieces: it is read now)
     except ValueError:
         return None  # a damaged pack: a full build
     assert state.store is not None
@@ -425,7 +446,8 @@ def _apply(state: State, todo: Plan, config: SiteConfig, out_dir: Path, current:
         return None
     sections = {*sections, *(config.listed_section(a.date, a.page, a.section) for _, a in todo.changed)}
     write_meta(out, firsts[0], new_state.numbers, new_state.shards, new_state.packs, new_state.total,
-               new_state.dict_len, sections, new_state.build, write_dates=firsts[1])
+               new_state.dict_len, sections, new_state.build, segments_of(new_state.segments, new_state.numbers),
+               write_dates=firsts[1])
     save(dataclasses.replace(new_state, changed=tuple(dict.fromkeys(out.changed))), {})
     return IndexStats(live, keys, terms, out.files, out.bytes, cut, live - len(todo.changed), 1,
                       time.perf_counter() - started, linked, True, out.removed)
@@ -562,6 +584,69 @@ def _old_doc(current: Path, codec: Codec, state: State, n: int) -> Doc:
     return doc_of_record({"x": rec["x"], "h": rec["h"]}, row.extra)
 
 
+class _Segments:
+    """The segments' shards a patch reads and changes, by segment name; articles added in a
+    new year start a segment (with the newest one's shard counts, every shard written)."""
+
+    def __init__(self, state: State, current: Path, out: Writer):
+        self.state, self.current, self.out = state, current, out
+        self.shards, self.packs, self.sizes = dict(state.shards), dict(state.packs), dict(state.sizes)
+        self.firsts = [tuple(f) for f in state.segments]
+        self.known: dict[str, Segment] = {}
+        self.g: dict[str, _NgramShards] = {}
+        self.w: dict[str, _Shards] = {}
+
+    def of(self, n: int, a: Article | None) -> Segment:
+        """The segment of article n (a: as it is now, for a number past the state's); one object a
+        segment (its end is not known while articles are added)."""
+        if a is not None and n >= self.state.numbers and (not self.firsts or segment_name(a) > self.firsts[-1][0]):
+            self._start(segment_name(a), n)
+        name, first = self.firsts[bisect.bisect_right([f for _, f in self.firsts], n) - 1]
+        return self.known.setdefault(name, Segment(name, first, first))
+
+    def _start(self, name: str, first: int) -> None:
+        last = Segment(*self.firsts[-1], first) if self.firsts else None
+        for base in ("g", "buckets", "w"):
+            self.shards[f"{base}/{name}"] = self.shards[last.kind(base)] if last else 1
+        for base in ("g", "w"):
+            kind = f"{base}/{name}"
+            self.packs[kind] = self.packs[last.kind(base)] if last else 1
+            self.out.packs.per[kind] = self.packs[kind]
+            self.sizes[kind] = 0
+        self.firsts.append((name, first))
+        seg = Segment(name, first, first)
+        self.ngrams(seg).fresh()
+        self.terms(seg).fresh()
+
+    def ngrams(self, seg: Segment) -> _NgramShards:
+        if seg.name not in self.g:
+            kind = seg.kind("g")
+            self.g[seg.name] = _NgramShards(self.current, kind, self.shards[kind], self.shards[seg.kind("buckets")],
+                                            self.packs[kind])
+        return self.g[seg.name]
+
+    def terms(self, seg: Segment) -> _Shards:
+        if seg.name not in self.w:
+            kind = seg.kind("w")
+            self.w[seg.name] = _Shards(self.current, kind, self.shards[kind], self.packs[kind])
+        return self.w[seg.name]
+
+    def older(self, seg: Segment) -> Iterator[_Shards]:
+        """The term shards of the segments before seg, newest first."""
+        names = [f[0] for f in self.firsts]
+        for name, first in reversed(self.firsts[:names.index(seg.name)]):
+            yield self.terms(Segment(name, first, first))
+
+    def outgrown(self) -> bool:
+        return any(shard_count(self.sizes[g.folder], NGRAM_SHARD_TARGET) > g.count for g in self.g.values()) or \
+            any(shard_count(self.sizes[w.folder]) > w.count for w in self.w.values())
+
+    def write(self) -> tuple[int, int]:
+        for shards in [*self.g.values(), *self.w.values()]:
+            shards.write(self.out)
+        return sum(len(g.dirty) for g in self.g.values()), sum(len(w.dirty) for w in self.w.values())
+
+
 def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Writer, cache_dir: Path
            ) -> tuple[State, dict[int, Row | None], int, int, int] | None:
     try:
@@ -575,14 +660,14 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
     updates: dict[int, Row | None] = {}
     live, length_sum = state.live, state.length_sum
+    segs = _Segments(state, current, out)
 
-    # Per key hash: articles to add (with the key that brings each) and to drop.
-    g_add: dict[int, dict[int, str]] = defaultdict(dict)
-    g_drop: dict[int, set[int]] = defaultdict(set)
-    # Per term: article -> (tf before, tf now), None where it has not the term.
-    w_jobs: dict[str, dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    # Per segment and key hash: articles to add (with the key that brings each) and to drop.
+    g_add: dict[tuple[Segment, int], dict[int, str]] = defaultdict(dict)
+    g_drop: dict[tuple[Segment, int], set[int]] = defaultdict(set)
+    # Per segment and term: article -> (tf before, tf now), None where it has not the term.
+    w_jobs: dict[tuple[Segment, str], dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
     norms: dict[int, tuple[float, float]] = {}  # article -> length norm before and now
-    touched = {n for n, _ in todo.changed} | set(todo.removed)
     texts_cut = 0
 
     def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
@@ -600,28 +685,30 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         return {fnv1a(k) for k in ngram_keys(old)}, tfs
 
     for n in todo.removed:
+        seg = segs.of(n, None)
         old_h, old_terms = forget_old(n)
         for h in old_h:
-            g_drop[h].add(n)
+            g_drop[seg, h].add(n)
         for t, tf in old_terms.items():
-            w_jobs[t][n] = (tf, None)
+            w_jobs[seg, t][n] = (tf, None)
         updates[n] = None
 
     for n, a in todo.changed:
+        seg = segs.of(n, a)
         old_h, old_terms = forget_old(n)
         doc = new_docs[n]
         new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
         for h, k in new_keys.items():
             if h not in old_h:
-                g_add[h][n] = k
+                g_add[seg, h][n] = k
         for h in old_h - new_keys.keys():
-            g_drop[h].add(n)
+            g_drop[seg, h].add(n)
         tfs, length = term_counts(cut, doc)
         texts_cut += 1
         for t, tf in old_terms.items():
-            w_jobs[t][n] = (tf, None)
+            w_jobs[seg, t][n] = (tf, None)
         for t, tf in tfs.items():
-            w_jobs[t][n] = (old_terms.get(t), tf)
+            w_jobs[seg, t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, state.avgdl))
         parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
@@ -629,11 +716,41 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         live += 1
         length_sum += length
 
-    sizes = dict(state.sizes)
-    g = _NgramShards(current, state.shards["g"], state.shards["buckets"], state.packs["g"])
-    removed = set(todo.removed)
+    touched = {n for n, _ in todo.changed} | set(todo.removed)
+    _patch_ngrams(segs, g_add, g_drop, touched, set(todo.removed), lambda d: _old_doc(current, codec, state, d))
+    dictionary = _Vocab(current, "k", state.shards["k"], state.packs["k"])
+    df_frozen = dict(state.df_frozen)
+    new_terms = _patch_terms(segs, w_jobs, norms, dictionary, df_frozen)
+    if new_terms is None:
+        return None
+    n_g, n_w = segs.write()
+    # (A character stays in the dictionary once some term began with it.)
+    new_words = [t for t in with_first_characters(new_terms) if t not in dictionary.entries_of(t)]
+    for t, f in tokens.dictionary_freqs(new_words, cut.freqs).items():
+        dictionary.entries_of(t)[t] = f
+        dictionary.touch_term(t)
+    dictionary.write(out)
+    if segs.outgrown():
+        return None  # outgrown: a full build chooses new counts
+    if not live or abs(length_sum / live - state.avgdl) > DRIFT * state.avgdl:
+        return None  # the weights would drift too far from a full build's
+    new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
+                                                      for n, r in sorted(updates.items())])
+    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
+                                    live=live, length_sum=length_sum, sizes=segs.sizes, df_frozen=df_frozen,
+                                    last=todo.last or state.last, shards=segs.shards, packs=segs.packs,
+                                    segments=tuple(segs.firsts))
+    return new_state, updates, n_g, n_w, texts_cut
+
+
+def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[Segment, int], dict[int, str]],
+                  g_drop: Mapping[tuple[Segment, int], set[int]], touched: set[int], removed: set[int],
+                  old_doc: Callable[[int], Doc]) -> None:
+    """The n-gram entries and buckets the changed articles join or leave, in their segments' shards."""
     zdoc: dict[int, Doc] = {}
-    for h in g_add.keys() | g_drop.keys():
+    for seg, h in g_add.keys() | g_drop.keys():
+        g, first = segs.ngrams(seg), seg.first
+        adds, drops = g_add.get((seg, h), {}), g_drop.get((seg, h), set())
         entries = g.entries(h)["entries"]
         if h not in entries and g.buckets:
             # A rare key (or one no article had): its bucket gains the articles
@@ -641,63 +758,94 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
             # bucket until the next full build (a bucket is checked against
             # the text anyway); a removed one leaves.
             bucket = g.bucket(h)
-            gone = bucket & g_drop.get(h, set()) & removed
-            new = g_add.get(h, {}).keys() - bucket
+            gone = bucket & {n - first for n in drops & removed}
+            new = {n - first for n in adds} - bucket
             if gone or new:
                 bucket -= gone
                 bucket |= new
-                sizes["g"] += RARE_BYTES * (len(new) - len(gone))
+                segs.sizes[g.folder] += RARE_BYTES * (len(new) - len(gone))
                 g.touch(h)
             continue
         payload, merged = entries.get(h, (b"", False))
-        have = set(decode_docs(payload)) if payload else set()
-        adds = g_add.get(h, {})
+        if payload and adds and not drops and min(adds) >= segs.state.numbers:
+            # Only articles after all it holds join the entry (a new day's issue): appended to it.
+            if not merged:
+                merged = _merged(adds, first + first_doc(payload), old_doc, zdoc)
+            encoded = append_docs(payload, sorted(n - first for n in adds))
+            segs.sizes[g.folder] += len(encoded) - len(payload)
+            entries[h] = (encoded, merged)
+            g.touch(h)
+            continue
+        have = {first + d for d in decode_docs(payload)} if payload else set()
         if adds and not merged:
             # A key new to an existing entry: the entry may be another key's with
             # the same hash. One unchanged article of it tells (its text is read);
             # two different new keys tell by themselves.
-            keys = set(adds.values())
             others = have - touched
-            if len(keys) > 1:
-                merged = True
-            elif others:
-                d = min(others)
-                if d not in zdoc:
-                    zdoc[d] = _old_doc(current, codec, state, d)
-                merged = not _contains(zdoc[d], next(iter(keys)))
-        now = (have - g_drop.get(h, set())) | adds.keys()
+            merged = _merged(adds, min(others), old_doc, zdoc) if others else len(set(adds.values())) > 1
+        now = (have - drops) | adds.keys()
         if now == have and bool(merged) == bool(entries.get(h, (b"", False))[1]):
             continue
-        sizes["g"] += (len(encode_docs(sorted(now))) + 3 if now else 0) - (len(payload) + 3 if payload else 0)
+        encoded = encode_docs(sorted(d - first for d in now))
+        segs.sizes[g.folder] += (len(encoded) + 3 if now else 0) - (len(payload) + 3 if payload else 0)
         if now:
-            entries[h] = (encode_docs(sorted(now)), merged)
+            entries[h] = (encoded, merged)
         else:
             entries.pop(h, None)
         g.touch(h)
-    g.write(out)
 
-    w = _Shards(current, "w", state.shards["w"], state.packs["w"])
-    dictionary = _Vocab(current, "k", state.shards["k"], state.packs["k"])
+
+def _merged(adds: Mapping[int, str], other: int, old_doc: Callable[[int], Doc], zdoc: dict[int, Doc]) -> bool:
+    """Whether an entry that articles join with these keys (adds: article -> key) holds more keys than
+    one: two different new keys tell by themselves, else one other article of it (its text is read)."""
+    keys = set(adds.values())
+    if len(keys) > 1:
+        return True
+    if other not in zdoc:
+        zdoc[other] = old_doc(other)
+    return not _contains(zdoc[other], next(iter(keys)))
+
+
+def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int, tuple[int | None, int | None]]],
+                 norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int]
+                 ) -> list[str] | None:
+    """The term entries whose articles or levels changed, in their segments' shards; returns the terms
+    new to the archive, None when a term's weights would drift too far from a full build's."""
+    state = segs.state
     new_terms: list[str] = []
-    df_frozen = dict(state.df_frozen)
-    for t, jobs in w_jobs.items():
+    common = set(state.common)
+    for (seg, t), jobs in w_jobs.items():
+        w, first = segs.terms(seg), seg.first
         h = fnv1a(t)
         entries = w.entries(h)
         old = entries.get(h)
         gained = sum((now is not None) - (was is not None) for was, now in jobs.values())
         if old is None:
-            vocab = dictionary.entries_of(t)
-            if t in vocab:
+            if len(t) < 2 or t in common:
+                if t not in dictionary.entries_of(t):
+                    new_terms.append(t)
                 continue  # a common term or a single character: not ranked
             if not gained:
                 continue
-            new_terms.append(t)
-            if len(t) < 2:
-                continue
+            if t not in dictionary.entries_of(t):
+                new_terms.append(t)
             pairs: dict[int, int] = {}
-            df = gained
+            df = gained + _df_elsewhere(segs, seg, t)
+        elif gained == len(jobs) and min(jobs) >= state.numbers:
+            # Only articles after all it has gain the term (a new day's issue): appended to its entry.
+            at = WeightsEnd.of(old[0])
+            df = at.df + gained
+            if _drifts(t, df, gained, state.n_frozen, df_frozen):
+                return None
+            weight = idf(state.n_frozen, df)
+            added = sorted((n - first, bm25_level(weight, tf, norms[n][1])) for n, (_, tf) in jobs.items())
+            payload = append_weights(old[0], added, df, at)
+            segs.sizes[w.folder] += len(payload) - len(old[0])
+            entries[h] = (payload, False)
+            w.touch(h)
+            continue
         else:
-            df = read_varint(old[0], 0)[0] + gained
+            df = weights_df(old[0]) + gained
             if not gained:
                 # Most terms of an edited article keep their count and level: their
                 # entries (the long ones above all) are not even decoded.
@@ -705,11 +853,9 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
                 if all(was == now and bm25_level(weight, was, norms[n][0]) == bm25_level(weight, now, norms[n][1])
                        for n, (was, now) in jobs.items() if was is not None):
                     continue
-            pairs = decode_weights(old[0])
-            if gained and df:  # (at 0 the entry goes, and no article's level lags behind)
-                then, now_ = idf(state.n_frozen, df_frozen.setdefault(t, df - gained)), idf(state.n_frozen, df)
-                if then <= 0 or not then / IDF_DRIFT < now_ < then * IDF_DRIFT:
-                    return None  # the term's other articles' levels would drift too far from a full build's
+            pairs = {first + d: level for d, level in decode_weights(old[0]).items()}
+        if _drifts(t, df, gained, state.n_frozen, df_frozen):
+            return None
         before = dict(pairs)
         weight = idf(state.n_frozen, df)
         for n, (_, tf) in jobs.items():
@@ -718,30 +864,35 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
                 pairs[n] = bm25_level(weight, tf, norms[n][1])
         if pairs == before:
             continue
-        payload = encode_weights(sorted(pairs.items())) if pairs else b""
-        sizes["w"] += (len(payload) + 3 if pairs else 0) - (len(old[0]) + 3 if old else 0)
+        payload = encode_weights(sorted((n - first, level) for n, level in pairs.items()), df) if pairs else b""
+        segs.sizes[w.folder] += (len(payload) + 3 if pairs else 0) - (len(old[0]) + 3 if old else 0)
         if pairs:
             entries[h] = (payload, False)
         else:
             entries.pop(h, None)
-            vocab = dictionary.entries_of(t)
-            if vocab.pop(t, None) is not None:  # no article has it any more
-                dictionary.touch_term(t)
+            if df <= 0:
+                vocab = dictionary.entries_of(t)
+                if vocab.pop(t, None) is not None:  # no article has it any more
+                    dictionary.touch_term(t)
         w.touch(h)
-    w.write(out)
-    # (A character stays in the dictionary once some term began with it.)
-    new_words = [t for t in with_first_characters(new_terms) if t not in dictionary.entries_of(t)]
-    for t, f in tokens.dictionary_freqs(new_words, cut.freqs).items():
-        dictionary.entries_of(t)[t] = f
-        dictionary.touch_term(t)
-    dictionary.write(out)
-    if shard_count(sizes["g"], NGRAM_SHARD_TARGET) > g.count or shard_count(sizes["w"]) > w.count:
-        return None  # outgrown: a full build chooses new counts
-    if not live or abs(length_sum / live - state.avgdl) > DRIFT * state.avgdl:
-        return None  # the weights would drift too far from a full build's
-    new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
-                                                      for n, r in sorted(updates.items())])
-    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
-                                    live=live, length_sum=length_sum, sizes=sizes, df_frozen=df_frozen,
-                                    last=todo.last or state.last)
-    return new_state, updates, len(g.dirty), len(w.dirty), texts_cut
+    return new_terms
+
+
+def _drifts(t: str, df: int, gained: int, n_frozen: int, df_frozen: dict[str, int]) -> bool:
+    """Whether the term's other articles' levels would drift too far from a full build's, its article
+    count now df (gained since the last full build's, which df_frozen keeps)."""
+    if not gained or not df or df <= gained:  # (at 0 the entry goes, and no article's level lags behind)
+        return False
+    then, now = idf(n_frozen, df_frozen.setdefault(t, df - gained)), idf(n_frozen, df)
+    return then <= 0 or not then / IDF_DRIFT < now < then * IDF_DRIFT
+
+
+def _df_elsewhere(segs: _Segments, seg: Segment, t: str) -> int:
+    """A term's article count as an older segment's entry has it (0 when none has one): the whole
+    archive's, which each segment's entries begin with."""
+    h = fnv1a(t)
+    for w in segs.older(seg):
+        old = w.entries(h).get(h)
+        if old is not None:
+            return weights_df(old[0])
+    return 0

@@ -91,14 +91,15 @@ class TermPairs:
 
 
 def weight_lists(tids: np.ndarray, docs: np.ndarray, tfs: np.ndarray, norms: np.ndarray,
-                 idfs: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """The ranked terms among sorted (term, article, tf) triples, and each one's (article gap * 16 +
-    BM25 level) varints, as encode_weights writes them (without the count). norms: per article
+                 idfs: np.ndarray) -> tuple[list[int], list[int], list[bytes]]:
+    """The ranked terms among sorted (term, article, tf) triples, each one's article count, and its
+    (article gap * 16 + BM25 level) varints, as encode_weights writes them (without the count and the
+    archive's count). norms: per article
     the BM25 length norm; idfs: per term its idf (0: not ranked)."""
     keep = idfs[tids.astype(np.int64)] != 0
     tids, docs, tfs = tids[keep].astype(np.int64), docs[keep].astype(np.int64), tfs[keep].astype(np.float64)
     if not len(tids):
-        return [], []
+        return [], [], []
     levels = np.searchsorted(np.asarray(_LEVEL_STEPS), idfs[tids] * tfs * (K1 + 1) / (tfs + norms[docs]),
                              side="right")
     heads = np.flatnonzero(np.concatenate(([True], tids[1:] != tids[:-1])))
@@ -108,21 +109,23 @@ def weight_lists(tids: np.ndarray, docs: np.ndarray, tfs: np.ndarray, norms: np.
     data, offsets = varint_bytes(gaps * WEIGHT_LEVELS + levels)
     bounds = np.append(offsets[heads], len(data)).tolist()
     raw = data.tobytes()
-    return tids[heads].tolist(), [raw[bounds[k]:bounds[k + 1]] for k in range(len(heads))]
+    counts = np.diff(np.append(heads, len(tids))).tolist()
+    return tids[heads].tolist(), counts, [raw[bounds[k]:bounds[k + 1]] for k in range(len(heads))]
 
 
 def write_terms(out: Writer, pairs: TermPairs, terms: Sequence[str], idfs: Sequence[float], avgdl: float,
-                scratch: Path) -> tuple[int, int]:
-    """The w/ shards: (shard count, total size)."""
+                scratch: Path, df: np.ndarray | None = None, kind: str = "w") -> tuple[int, int]:
+    """The shards of a kind (a segment's, ``w/<name>``): (shard count, total size). ``df``: each term's
+    article count in the whole archive (the pairs' own without it), which every entry begins with."""
     pairs.flush()
     lengths = np.frombuffer(pairs.lengths, np.uint32).astype(np.float64)
     norms = K1 * (1 - B + B * lengths / (avgdl or 1.0))
     weights = np.asarray(idfs, np.float64)
-    df = pairs.df
-    entries = spill.Entries(scratch / "w", spill.Entries.groups_for(len(lengths) * PAYLOAD_PER_DOC))
+    df = pairs.df if df is None else df
+    entries = spill.Entries(scratch / kind.replace("/", "-"), spill.Entries.groups_for(len(lengths) * PAYLOAD_PER_DOC))
     for p in range(pairs.parts):
-        tids, lists = weight_lists(*pairs.part(p), norms, weights)
-        payloads = [_varint(int(df[t])) + data for t, data in zip(tids, lists)]
+        tids, counts, lists = weight_lists(*pairs.part(p), norms, weights)
+        payloads = [_varint(c) + data + _varint(int(df[t])) for t, c, data in zip(tids, counts, lists)]
         entries.add(np.array([fnv1a(terms[t]) for t in tids], U64), np.array(list(map(len, payloads)), np.int64),
                     np.frombuffer(b"".join(payloads), np.uint8), orders=np.array(tids, U64))
     pairs.runs.close()
@@ -136,7 +139,7 @@ def write_terms(out: Writer, pairs: TermPairs, terms: Sequence[str], idfs: Seque
         return pack_shards(g.hashes, g.starts, g.lengths, np.zeros(len(g.hashes), np.bool_), g.payloads, count,
                            g.unit, g.units)
 
-    write_shards(out, "w", entries, count, scratch, make)
+    write_shards(out, kind, entries, count, scratch, make)
     return count, size
 
 

@@ -14,6 +14,9 @@
  *     -> {total, exact, rough, sure, complete, pending, terms,
  *         results: [{id, url, href, title, date, page, section, bylines, excerpt, titleParts, excerptParts}],
  *         near: null | {total, exact, pending, terms, results}}
+ *     The index is segmented by year: results come newest year first (ranked within each year);
+ *     older years are searched only while results are missing, or to count (exact, the default);
+ *     older: the years in the date range not searched (their matches are not in total).
  *     total is exact unless {exact: false}; then rough tells an estimate that cannot be trusted
  *     to 25% (sure: the matches known so far). budget (bytes of index) stops the checking early,
  *     returning only results whose rank is certain (complete: false). near: the articles that
@@ -90,7 +93,7 @@
   function packOf(kind, j, per) {
     var path = kind + "/" + j + ".bin";
     if (!packs.has(path)) {
-      var pack = { path: path, whole: null }, n = per * CUTS[kind] + 1;
+      var pack = { path: path, whole: null }, n = per * CUTS[kind.split("/")[0]] + 1;
       pack.offsets = range(pack, 0, 4 * n).then(function (bytes) {
         if (!bytes) return null;
         var view = new DataView(bytes.buffer, bytes.byteOffset, 4 * n), out = new Array(n);
@@ -105,7 +108,7 @@
   // Where piece n of a kind is: {pack, start, first, end} (first: the end of a
   // record's first part), or null when its pack is missing.
   async function place(kind, n) {
-    var m = await meta(), per = m.packs[kind], cuts = CUTS[kind];
+    var m = await meta(), per = m.packs[kind], cuts = CUTS[kind.split("/")[0]];
     var pack = packOf(kind, Math.floor(n / per), per), off = await pack.offsets, i = n % per;
     if (!off) return null;
     var end = off[(i + 1) * cuts];
@@ -121,6 +124,15 @@
   }
 
   function meta() { return piece("meta.json", true); }
+
+  // The index's segments, newest first: {name, first, end}, the articles of a
+  // year (numbers first .. end - 1), whose n-gram and term shards are apart
+  // (g/<name>, w/<name>) and number them from first.
+  function segmentsOf(m) {
+    var list = m.segments || [];
+    return list.map((s, i) => ({ name: s[0], first: s[1], end: i + 1 < list.length ? list[i + 1][1] : m.docs })).reverse();
+  }
+  async function segments() { return segmentsOf(await meta()); }
 
   function fnv1a(key) {
     var h = 0x811c9dc5;
@@ -167,8 +179,8 @@
   // About what looking these keys up would download: their shards not loaded
   // yet, at the average size of those loaded (a whole pack each where the
   // host ignores Range), and the headers of their packs not read yet.
-  async function lookupCost(folder, keys) {
-    var m = await meta(), count = m.shards[folder], per = m.packs[folder], wanted = new Set();
+  async function lookupCost(base, keys, seg) {
+    var m = await meta(), folder = base + "/" + seg.name, count = m.shards[folder], per = m.packs[folder], wanted = new Set();
     for (var key of keys) wanted.add(fnv1a(key) % count);
     var cost = 0, headers = new Set();
     for (var n of wanted) {
@@ -181,21 +193,23 @@
     return cost;
   }
 
-  async function lookup(folder, key) {
-    var m = await meta(), count = m.shards[folder], h = fnv1a(key);
-    var found = await shard(folder, h % count, count, folder === "g" ? m.shards.buckets : 0);
+  // A key's entry in a segment's shards of a kind (g, w).
+  async function lookup(base, key, seg) {
+    var m = await meta(), folder = base + "/" + seg.name, count = m.shards[folder], h = fnv1a(key);
+    var buckets = base === "g" ? m.shards["buckets/" + seg.name] : 0;
+    var found = await shard(folder, h % count, count, buckets);
     var entry = found.get(Math.floor(h / count));
-    if (entry || folder !== "g" || !m.shards.buckets) return entry || null;
-    return { bucket: found.buckets[Math.floor(h / count) % m.shards.buckets] };
+    if (entry || !buckets) return entry || null;
+    return { bucket: found.buckets[Math.floor(h / count) % buckets] };
   }
 
-  // Sorted article numbers holding an n-gram (or headline, section, person) key;
+  // Sorted article numbers of a segment holding an n-gram (or headline, section, person) key;
   // .merged when they may be a superset: the entry shares its hash with another
   // key, or the key is rare and its articles share a bucket with other keys'.
-  async function docsFor(key) {
-    var entry = await lookup("g", key);
+  async function docsFor(key, seg) {
+    var entry = await lookup("g", key, seg), base = seg.first;
     if (!entry || entry.bucket) {
-      var some = entry && entry.bucket ? entry.bucket.slice() : [];
+      var some = entry && entry.bucket ? entry.bucket.map(d => d + base) : [];
       some.merged = some.length > 0;
       return some;
     }
@@ -203,19 +217,19 @@
     out.merged = entry.merged;
     if (head % 2) {  // a bitmap: bit d of byte d / 8 marks article d
       for (var j = r.i, k = 0; j < payload.length; j++) {
-        for (var b = 0; b < 8; b++) if (payload[j] & (1 << b)) out[k++] = (j - r.i) * 8 + b;
+        for (var b = 0; b < 8; b++) if (payload[j] & (1 << b)) out[k++] = base + (j - r.i) * 8 + b;
       }
       return out;
     }
-    for (var i = 0, doc = 0; i < n; i++) { doc += r.next(); out[i] = doc; }
+    for (var i = 0, doc = base; i < n; i++) { doc += r.next(); out[i] = doc; }
     return out;
   }
 
-  // article number -> BM25 weight of one jieba term
-  async function weightsFor(term) {
-    var entry = await lookup("w", term), out = new Map();
+  // article number -> BM25 weight of one jieba term, in a segment
+  async function weightsFor(term, seg) {
+    var entry = await lookup("w", term, seg), out = new Map();
     if (!entry) return out;
-    var r = new Reader(entry.payload), n = r.next(), doc = 0;
+    var r = new Reader(entry.payload), n = r.next(), doc = seg.first;
     for (var i = 0; i < n; i++) {
       var v = r.next();  // gap * 16 + weight level (see weight_level in index.py)
       doc += Math.floor(v / 16);
@@ -385,11 +399,11 @@
   // dictionary shard anyway, the character's map shard is not needed (in
   // date order nothing is cut). known: the characters whose words' frequencies
   // this query has loaded, the same whatever was searched before.
-  async function queryTerms(query, ranked) {
+  async function queryTerms(query, ranked, seg) {
     var raw = parseTerms(Array.from(String(query), foldWidthCase)), traditional = "";
     var blocks = ranked ? [].concat.apply([], raw.map(dictBlocks)) : [];
     var keys = [].concat.apply([], raw.map(t => ngramKeys(t, "")));
-    prefetch("g", ranked ? keys.concat(keys.map(k => HEAD + k), ngramKeys(raw.join(""), "")) : keys);
+    prefetch("g", ranked ? keys.concat(keys.map(k => HEAD + k), ngramKeys(raw.join(""), "")) : keys, seg);
     await dictFor(blocks);
     var cut = new Set(Array.from(blocks.join("")));
     for (var t2 of raw) {
@@ -400,7 +414,7 @@
     var terms = unique(raw.map(t => Array.from(t, foldChar).join("").replace(SPACES_BETWEEN_HAN, "")));
     if (ranked) {
       Promise.all(terms.map(t => cutForSearch(t, true))).then(function (words) {
-        prefetch("w", [].concat.apply([], words).filter(w => Array.from(w).length > 1));
+        prefetch("w", [].concat.apply([], words).filter(w => Array.from(w).length > 1), seg);
       }, function () {});
     }
     return { terms: terms, known: known };
@@ -410,9 +424,13 @@
   // records by number), asked for now: the search reads them a step later
   // (n-gram keys once the dictionary is in, terms' weights once the candidates
   // are, records once they are ranked), and each would cost a round trip then.
-  function prefetch(kind, keys) {
+  function prefetch(kind, keys, segment) {
     if (ignoresRange) return;
-    meta().then(function (m) {
+    Promise.all([meta(), segment]).then(function ([m, seg]) {
+      if (kind !== "d") {  // (keys: of a segment, or of one to come: null when there is none)
+        if (!seg) return;
+        kind += "/" + seg.name;
+      }
       var per = m.packs[kind];
       for (var key of keys) {
         var n = typeof key === "number" ? key : fnv1a(key) % m.shards[kind];
@@ -597,8 +615,8 @@
     return han ? groups : null;
   }
 
-  async function docsWithAll(keys) {
-    var lists = await Promise.all(keys.map(docsFor)), out = intersect(lists);
+  async function docsWithAll(keys, seg) {
+    var lists = await Promise.all(keys.map(k => docsFor(k, seg))), out = intersect(lists);
     out.merged = lists.some(l => l.merged);
     return out;
   }
@@ -809,32 +827,101 @@
   }
   var counts = new Map();  // exact totals of the queries counted so far
 
+  function amount(value, otherwise) {
+    return value == null ? otherwise : Math.max(0, Math.floor(Math.min(Number(value) || 0, Number.MAX_SAFE_INTEGER)));
+  }
+
+  // The segments are searched newest first, each ranked on its own: a
+  // segment's results come before an older one's, and an older segment is
+  // read only while the results asked for are not all found, or to count
+  // (exact, the default). Unless every segment in the date range was read,
+  // the total is of those read ({older: the segments left}) and not exact.
   async function search(query, options) {
     var opts = options || {};
-    var limit = opts.limit == null ? 10 : Math.max(0, Math.floor(Math.min(Number(opts.limit) || 0, Number.MAX_SAFE_INTEGER)));
-    var offset = Math.max(0, Math.floor(Number(opts.offset) || 0));
-    var budget = opts.budget == null ? Infinity : Number(opts.budget), start = loaded;
-    var parsed = await queryTerms(query, opts.sort !== "date"), terms = parsed.terms;
-    if (!terms.length) return { total: 0, exact: true, complete: true, pending: 0, terms: terms, results: [], near: null };
+    var limit = amount(opts.limit, 10), offset = amount(opts.offset, 0), want = offset + limit;
+    var start = loaded, ranged = docRange(opts.from, opts.to);
+    var segs = Promise.all([segments(), ranged]).then(([all, range]) => all.filter(s => s.first < range[1] && s.end > range[0]));
+    var parsed = await queryTerms(query, opts.sort !== "date", segs.then(list => list[0])), terms = parsed.terms;
+    var out = { total: 0, exact: true, complete: true, pending: 0, sure: 0, rough: false, terms: terms, results: [],
+      near: null, older: 0 };
+    if (!terms.length) return out;
+    var range = await ranged, counting = opts.exact !== false;
+    segs = await segs;
+    var nearLimit = amount(opts.near, limit), found = [], m = await meta();
+    var budget = opts.budget == null ? Infinity : Number(opts.budget);
+    var keys = [].concat.apply([], terms.map(t => usefulKeys(t, parsed.known)));
+    for (var i = 0; i < segs.length; i++) {
+      var need = Math.max(0, want - found.length);
+      // An older year is read only if its keys' shards (and as many again for headlines and
+      // weights) and a few records fit in what is left of the budget.
+      var over = i > 0 && budget !== Infinity &&
+        2 * await lookupCost("g", keys, segs[i]) + 4 * RECORD_BYTES > remaining(budget, start, m);
+      if ((!need && !counting) || over) {
+        out.older = segs.length - i;
+        out.exact = false;
+        out.complete = out.complete && !over;
+        break;
+      }
+      var res = await searchSegment(segs[i], parsed, range, start, Object.assign({}, opts, {
+        limit: need,
+        near: opts.near === false ? false : Math.max(0, nearLimit - (out.near ? out.near.results.length : 0)),
+      }));
+      found = found.concat(res.results);
+      out.total += res.total;
+      out.sure += res.sure;
+      out.pending += res.pending;
+      out.exact = out.exact && res.exact;
+      out.rough = out.rough || res.rough;
+      out.near = joinNear(out.near, res.near);
+      if (!res.complete) {  // the budget is spent
+        out.complete = false;
+        out.older = segs.length - i - 1;
+        out.exact = out.exact && !out.older;
+        break;
+      }
+    }
+    out.results = found.slice(offset, want);
+    return out;
+  }
+
+  // What is left of a search's budget (bytes of index) that started when start bytes were loaded.
+  function remaining(budget, start, m) {
+    var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
+    return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
+  }
+
+  // The near matches of two segments' searches together.
+  function joinNear(a, b) {
+    if (!a || !b) return a || b;
+    return { total: a.total + b.total, exact: a.exact && b.exact, pending: a.pending + b.pending, terms: a.terms,
+      results: a.results.concat(b.results) };
+  }
+
+  // A search of one segment (see search: opts.offset is not used here), within
+  // the budget of the whole search, which started when start bytes were loaded.
+  async function searchSegment(seg, parsed, range, start, opts) {
+    var limit = opts.limit, offset = 0, terms = parsed.terms;
+    var budget = opts.budget == null ? Infinity : Number(opts.budget);
+    range = [Math.max(range[0], seg.first), Math.min(range[1], seg.end)];
+    var lookUp = k => docsFor(k, seg);
 
     // Candidates: the articles holding every key of every term (and the filters').
     var m = await meta(), keys = terms.map(t => usefulKeys(t, parsed.known));
     if (opts.near !== false) {  // the near matches' own keys are looked up last: their headers now
-      prefetch("g", [].concat.apply([], terms.map(t => (nearKeys(t) || []).filter(g => g.length > 1).map(g => g[1]))));
+      prefetch("g", [].concat.apply([], terms.map(t => (nearKeys(t) || []).filter(g => g.length > 1).map(g => g[1]))), seg);
     }
     if (opts.sort !== "date") {  // headline keys relevance() is sure to take, fetched with the rest
-      keys.forEach(ks => ks.length <= (terms.length > 1 ? 1 : 2) && ks.forEach(k => docsFor(HEAD + k).catch(() => {})));
+      keys.forEach(ks => ks.length <= (terms.length > 1 ? 1 : 2) && ks.forEach(k => docsFor(HEAD + k, seg).catch(() => {})));
     }
-    var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(docsFor))));
+    var lists = await Promise.all(keys.map(ks => Promise.all(ks.map(lookUp))));
     var merged = lists.some(function (ls) { return ls.some(l => l.merged); });
     var sets = lists.map(intersect), filters = [];
     for (var key of [opts.section && SECTION + await normalize(opts.section), opts.person && PERSON + await normalize(strip(opts.person))]) {
       if (!key) continue;
-      var l = await docsFor(key);
+      var l = await docsFor(key, seg);
       merged = merged || l.merged;
       filters.push(l);
     }
-    var range = await docRange(opts.from, opts.to);
     var cand = intersect(sets.concat(filters)).filter(d => d >= range[0] && d < range[1]);
     if (cand.length <= 4 * (offset + limit)) prefetch("d", cand);  // few: their records' headers now, while ranking
     // A term of one character or one bigram is found exactly by the n-gram
@@ -842,7 +929,7 @@
     var verify = merged || !terms.every(exactByKeys);
 
     var rank = opts.sort === "date" || !cand.length ? byDate()
-      : await relevance(cand, terms, keys, lists, m.docs, parsed.known, offset + limit);
+      : await relevance(seg, cand, terms, keys, lists, parsed.known, offset + limit);
     var bounds = new Map(cand.map(d => [d, rank.bound(d)]));
     var order = cand.slice().sort((a, b) => compare(bounds.get(b), bounds.get(a)));
 
@@ -851,10 +938,7 @@
     var want = offset + limit, found = [], next = 0, rejected = 0, stopped = false;
     // A host that ignores Range sends a whole pack for each piece (some sixteen
     // times a record's bytes): there the budget is WHOLE_SCALE times larger.
-    function left() {
-      var scale = ignoresRange && m.packs.d > 1 ? WHOLE_SCALE : 1;
-      return budget * scale - (loaded - start) - (pieces.has("dict.bin") ? 0 : DICT_BYTES);
-    }
+    function left() { return remaining(budget, start, m); }
     // How many of these candidates (in order) can have their record's first
     // part fetched within the budget: the sizes come from their packs'
     // headers, read for as many as headers and average records leave room for.
@@ -923,7 +1007,7 @@
     }
 
     var total = cand.length, exact = !verify, rough = false;
-    var counted = JSON.stringify([terms, opts.section, opts.person, range]);
+    var counted = JSON.stringify([terms, opts.section, opts.person, range, seg.name]);
     if (verify && counts.has(counted)) {
       total = counts.get(counted);
       exact = true;
@@ -932,7 +1016,7 @@
       // The common keys left out are loaded now: each is cheaper than the
       // texts of the candidates it rules out.
       var skipped = [].concat.apply([], terms.map((t, i) => ngramKeys(t, "").filter(k => !keys[i].includes(k))));
-      var holds = intersect(await Promise.all(skipped.map(docsFor)));
+      var holds = intersect(await Promise.all(skipped.map(lookUp)));
       var rest = order.slice(next).concat(found.filter(f => !f.sure).map(f => f.doc));
       if (skipped.length) {
         holds = new Set(holds);
@@ -961,7 +1045,7 @@
     while ((far = far.filter(f => !f.rec.whole && !holdsAll(normText(f.rec), terms))).length && affordMore(far)) {
       await Promise.all(far.map(f => more(f.doc, f.rec)));
     }
-    var nearLimit = opts.near == null ? limit : Math.max(0, Math.floor(Number(opts.near) || 0));
+    var nearLimit = amount(opts.near, limit);
     return {
       total: total,
       exact: exact,
@@ -972,7 +1056,7 @@
       terms: terms,
       results: page.map(f => result(f.rec, terms)),
       near: opts.near === false || stopped ? null
-        : await nearSearch(terms, filters, range, nearLimit, { left: left, affordable: affordable, affordMore: affordMore }),
+        : await nearSearch(seg, terms, filters, range, nearLimit, { left: left, affordable: affordable, affordMore: affordMore }),
     };
   }
 
@@ -988,7 +1072,7 @@
   // (cost: its left, affordable, affordMore): {total, exact, pending, terms,
   // results}, or null when no term has two Han neighbours (a near match
   // would be an exact one).
-  async function nearSearch(terms, filters, range, limit, cost) {
+  async function nearSearch(seg, terms, filters, range, limit, cost) {
     var groups = terms.map(nearKeys);
     if (groups.every(g => !g)) return null;
     var near = terms.map(squeeze), all = [], across = [];
@@ -999,13 +1083,13 @@
       }
     });
     // (the keys' shards and a few records at least, or nothing is looked up)
-    if (await lookupCost("g", [].concat.apply([], all)) + 4 * RECORD_BYTES > cost.left()) {
+    if (await lookupCost("g", [].concat.apply([], all), seg) + 4 * RECORD_BYTES > cost.left()) {
       return { total: 0, exact: false, pending: null, terms: near, results: [] };
     }
-    var lists = await Promise.all(all.map(ks => Promise.all(ks.map(docsFor)).then(union)));
+    var lists = await Promise.all(all.map(ks => Promise.all(ks.map(k => docsFor(k, seg))).then(union)));
     // Unless a term had marks of its own (中国—东盟 near-matches 中国东盟), a
     // near match holds some pair of a term across marks.
-    if (near.every((t, i) => t === terms[i])) lists.push(union(await Promise.all(across.map(docsFor))));
+    if (near.every((t, i) => t === terms[i])) lists.push(union(await Promise.all(across.map(k => docsFor(k, seg)))));
     var cand = intersect(lists.concat(filters)).filter(d => d >= range[0] && d < range[1]).reverse();
     var found = [], checked = 0;
     while (checked < cand.length) {
@@ -1080,7 +1164,8 @@
   // characters: the lead) holds the query, then BM25 over jieba terms, newer
   // first on ties. bound(d) is the best key article d can have before its
   // record is read; key(d, rec) its key once it is.
-  async function relevance(cand, terms, keys, lists, docs, known, want) {
+  async function relevance(seg, cand, terms, keys, lists, known, want) {
+    var docs = seg.end - seg.first;
     // The headline keys of each term's two rarest keys (one each for several
     // terms: together they are rare enough) give a bound; the record's
     // headline decides.
@@ -1097,7 +1182,7 @@
     // Headline keys, the phrase's keys and the terms' weights come at once;
     // with the headline matches in, the records likely shown first (of many
     // candidates) have their packs' headers asked for while the weights come.
-    var heads = docsWithAll(unique(headKeys));
+    var heads = docsWithAll(unique(headKeys), seg);
     if (cand.length > 4 * want) {  // (fewer are asked for already)
       heads.then(function (inHead) {
         var first = new Set(inHead), newest = cand.slice().reverse();
@@ -1106,8 +1191,8 @@
     }
     var got = await Promise.all([
       heads,
-      terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), "")) : Promise.resolve(null),
-      Promise.all(words.map(weightsFor)),
+      terms.length > 1 ? docsWithAll(ngramKeys(terms.join(""), ""), seg) : Promise.resolve(null),
+      Promise.all(words.map(w => weightsFor(w, seg))),
     ]);
     var inHead = new Set(got[0]), phrase = got[1] ? new Set(got[1]) : null, weights = got[2];
     var score = new Map();
@@ -1300,12 +1385,13 @@
       if (!res.results.length) {
         status.textContent = "在最相关的候选文章中暂未找到包含" + quoted + "的文章；还有 " + res.pending + " 篇候选文章尚未核对。" + ms;
       } else {
+        var older = res.older ? "；更早的 " + res.older + " 个年份尚未检索" : "";
         status.textContent = res.exact ? "共找到 " + res.total + " 篇文章" + ms
-          : res.rough ? "已找到 " + res.sure + " 篇文章，还有 " + res.pending + " 篇候选文章尚未核对" + ms
-          : "约有 " + res.total + " 篇文章" + ms;
+          : res.rough ? "已找到 " + res.sure + " 篇文章，还有 " + res.pending + " 篇候选文章尚未核对" + older + ms
+          : (res.older ? "近年约有 " : "约有 ") + res.total + " 篇文章" + older + ms;
       }
       for (var r of res.results) list.appendChild(renderResult(r));
-      more.hidden = res.complete && res.results.length >= res.total;
+      more.hidden = res.complete && res.results.length >= res.total && !res.older;
       more.textContent = res.complete ? "显示更多结果" : "继续核对，显示更多结果";
     }
 
