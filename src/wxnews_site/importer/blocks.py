@@ -44,6 +44,11 @@ VIEWPOINT_RE = re.compile(r"^(?:从[^，,。]{1,8}(?:看|来看)|对[^，,。]{1
 # "欧阳钟灿认为，", "阿卜达拉说，": attributing what someone said is how running text
 # brings in a quotation or a view; a headline quotes with a colon ("外交部：…").
 SPEECH_RE = re.compile(r"^[^，,。“”]{1,10}?(?:说|表示|认为|介绍|指出|强调|坦言|告诉记者|透露)[，,]")
+# A line that leads into a quotation or a list ends on a verb of saying ("总书记强调：") or a
+# copula ("这正是：", "主要包括：").
+# So does a letter's salutation ("编辑同志：", "亲爱的同学们：").
+SAYS_RE = re.compile(r"(?:说|表示|认为|介绍|指出|强调|坦言|提出|要求|称|道|如下|写道|答|问|是|为|有|包括"
+                     r"|同志|们|先生|女士|老师|读者|您好)\s*[：:]$|^(?:亲爱的|尊敬的|各位)")
 # A law printed in a paper: its chapters and sections ("第三章  商标注册的申请") are
 # headings, each article ("第十二条  商标国际注册遵循…") opens a paragraph of its text.
 LAW_ARTICLE_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+条\s")
@@ -127,6 +132,8 @@ def is_short(text: str) -> bool:
         return False  # "报名电话：0510-82345678" is information, not a headline
     if text[-1] in "，,、" or "。" in text[:-1]:
         return False
+    if text[-1] in "：:" and not re.search(r"[，,；;。]", text) and not SAYS_RE.search(text):
+        return True  # an 引题 naming who speaks in the title under it: "蔡达峰：", "国务院台办发言人："
     if ends_sentence(text):
         # "如何让村庄更宜居？" can be a headline; a sentence ending in 。 cannot.
         return text[-1] in "？?！!" and len(text) <= 24
