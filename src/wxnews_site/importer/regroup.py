@@ -8,9 +8,15 @@ them, and split a story where the text a moved headline heads begins.
 """
 from __future__ import annotations
 
+import re
+
 from .blocks import COLUMN_TAG_RE, Block
 from .seams import Echoes, Topics, ends_sentence, words
 from .story import Story, kicker_like
+
+
+# The label of a picture printed as news of its own ("图片报道"): it heads the picture, never an article.
+PHOTO_LABEL_RE = re.compile(r"^(?:图片|摄影|视觉)(?:报道|新闻|故事)$|^图说")
 
 
 def headline_over_photo(stories: list[Story]) -> None:
@@ -18,7 +24,8 @@ def headline_over_photo(stories: list[Story]) -> None:
     the headline is the text's, set over the picture that opens the article (a
     photo of its own under a title is followed by another headed story)."""
     for s, t in zip(stories, stories[1:]):
-        if s.photo and s.headlines and not t.headlines and t.body_count and not t.photo and t.from_page is None:
+        if s.photo and s.headlines and not t.headlines and t.body_count and not t.photo and t.from_page is None \
+                and not PHOTO_LABEL_RE.match(s.headlines[0][0]):
             t.headlines, s.headlines = s.headlines, []
             for _, ln in t.headlines:
                 s.lines.discard(ln)
