@@ -84,6 +84,9 @@ def _ordinal(text: str) -> str | None:
     return re.sub(r"[一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩]+", "#", m.group()) if m else None
 
 
+DOCUMENT_DATE_RE = re.compile(r"^[（(][^（）()]{0,8}\d{4}年\d{1,2}月\d{1,2}日[^（）()。]{2,60}[）)]$")
+
+
 def _label(text: str) -> bool:
     """A column's name set over its items, never a kicker naming a place ("海南三亚") or a day ("端午假期")."""
     return len(text) <= LABEL_MAX + 2 and bool(BRIEFS_RE.match(text))
@@ -571,6 +574,11 @@ class _Walker:
                 j = group[k]
                 del group[k:]
                 break
+        # a document's date line ends its headline: what follows ("中华人民共和国主席令") is its text's
+        dated = next((k for k, g in enumerate(group) if DOCUMENT_DATE_RE.match(blocks[g].core)), None)
+        if dated is not None and dated + 1 < len(group):
+            j = group[dated + 1]
+            del group[dated + 1:]
         nxt = j if j < len(blocks) else None
         cur = self.current
         # A name alone on a line: the end of an essay, or its author under the headline.
@@ -854,6 +862,10 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
               and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
               else b for i, b in enumerate(blocks)]
+    # "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）" under a law's or a
+    # speech's title is its 副题, not a note closing a text
+    blocks = [replace(b, kind="short") if b.kind == "body" and i and blocks[i - 1].kind == "short"
+              and DOCUMENT_DATE_RE.match(b.core) else b for i, b in enumerate(blocks)]
     decks = {i for i in range(len(blocks)) if _long_deck(blocks, i)}
     blocks = [replace(b, kind="short") if i in decks else b for i, b in enumerate(blocks)]
     # (a note under a story's text first, so the line after it is judged as after text)
