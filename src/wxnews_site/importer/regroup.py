@@ -19,6 +19,12 @@ from .story import Story, kicker_like
 PHOTO_LABEL_RE = re.compile(r"^(?:图片|摄影|视觉)(?:报道|新闻|故事)$|^图说")
 
 
+def parts_title_from_subtitle(lines: list[tuple[str, int]], moving: list[tuple[str, int]]) -> bool:
+    """Moving these of a story's headline lines would part a title from the 副题 "——…"
+    set under it: the two are one module's and move together or not at all."""
+    return any((x in moving) != (y in moving) for x, y in zip(lines, lines[1:]) if y[0].startswith("——"))
+
+
 def headline_over_photo(stories: list[Story]) -> None:
     """A headline, then a photo's caption, then text with no headline of its own:
     the headline is the text's, set over the picture that opens the article (a
@@ -69,8 +75,8 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
                 if t.headlines and not (len(run) == 1 and (kicker_like(run[0][0]) or (
                         subtitled and not run[0][0].startswith("——")))):
                     continue  # a titled story takes only an 引题 it lacks; one under a 副题 alone, its title
-                if run[0][0].startswith("——") and run[0] != d.headlines[0]:
-                    continue  # a 副题 "——…" goes with the title it is set under
+                if parts_title_from_subtitle(d.headlines, run):
+                    continue
                 w = frozenset().union(*(line_words[ln] for _, ln in run))
                 there = topics.similarity(w, seen[id(t)])
                 gain = there - topics.similarity(w, seen[id(d)])
@@ -207,9 +213,8 @@ def _move_headline(stories: list[Story], blocks: list[Block], z: Story, k: int, 
         return
     if any(all(x in lines for x in s.headlines) for s in donors):
         return  # every story keeps a headline line of its own
-    if any(x in lines and y not in lines and y[0].startswith("——")
-           for s in donors for x, y in zip(s.headlines, s.headlines[1:])):
-        return  # a title goes with the 副题 "——…" set under it, or stays
+    if any(parts_title_from_subtitle(s.headlines, lines) for s in donors):
+        return
     for s in donors:
         s.headlines = [x for x in s.headlines if x not in lines]
         s.lines.difference_update(ln for _, ln in lines)
@@ -266,9 +271,9 @@ def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
         mates += [(o, NEAR_GAIN, NEAR_THERE) for o in heads[max(0, i - 1):i + 2]
                   if o is not z and all(o is not m for m, _, _ in mates)]
         stack = _stack_lines(z)
-        for k, (h, ln) in enumerate(stack):
-            if h.startswith("——") or (k + 1 < len(stack) and stack[k + 1][0].startswith("——")):
-                continue  # a title and the 副题 "——…" set under it are one module's
+        for h, ln in stack:
+            if parts_title_from_subtitle(stack, [(h, ln)]):
+                continue
             words_of = COLUMN_TAG_RE.sub("", h) or h  # (a column's name speaks of no text)
             own = echoes.share(words_of, texts[id(z)])
             for o, gain, least in mates:
