@@ -166,7 +166,7 @@ def _runs_on(prev: str, prev_width: int, line: str, line_width: int, under: str,
 def _hung(prev: str) -> int:
     """Cells a line's end may stand past the column's edge: a closing "，" or "。”" is hung
     in the margin rather than pushed to the next line."""
-    hung = len(prev) - len(prev.rstrip("，。、；：？！”’）,.;:?!)"))
+    hung = len(prev) - len(prev.rstrip("，。、；：？！”’）》,.;:?!)"))
     return 2 * min(hung, 2)
 
 
@@ -174,8 +174,8 @@ def _goes_on(prev: str, prev_width: int, line: str, line_width: int, col: int) -
     """`line` continues the paragraph of the printed line `prev` above it."""
     # A line one cell short is still full: the next character did not fit. A
     # wider line is a headline set across columns.
-    hanging = prev_width == col + 2 and PUNCTUATION.match(prev[-1:])  # "，" hung past the edge
-    if not col or not (col - 1 <= prev_width <= col + 1 or hanging) or line[:1].isspace():
+    # (one mark hung past the edge, "，"; a line ending "。”" with both hung may end a paragraph)
+    if not col or not (col - 1 <= prev_width <= col + min(2, max(1, _hung(prev)))) or line[:1].isspace():
         return False
     if line_width > col + max(2, _hung(line)):
         return False  # wider than the column: a headline set across columns
