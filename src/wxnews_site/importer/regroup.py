@@ -125,7 +125,7 @@ def split_for_headlines(stories: list[Story], blocks: list[Block], echoes: Echoe
             own = echoes.share(h, own_text)
             if own >= SPLIT_OWN_MAX or (at and kicker_like(d.headlines[at - 1][0])):
                 continue  # (a title stays under its 引题 "…走进浙江——")
-            found = _text_echoing(h, own, d, stories, echoes)
+            found = _text_echoing(h, own, d, stories, blocks, echoes)
             if found is None:
                 continue
             # lines of one module go to one place: the earliest text they fit
@@ -150,9 +150,11 @@ def _text_from(paras: list[tuple[str, list[int]]], start: int, limit: int = 600)
     return "".join(p for p, _ in paras[start:] if not p.startswith("## "))[:limit]
 
 
-def _text_echoing(h: str, own: float, d: Story, stories: list[Story], echoes: Echoes) -> tuple[int, int] | None:
+def _text_echoing(h: str, own: float, d: Story, stories: list[Story], blocks: list[Block],
+                  echoes: Echoes) -> tuple[int, int] | None:
     """(story, paragraph) where the text that headline line h heads begins, if anywhere."""
     best: tuple[float, int, int] | None = None
+    stacked = d.headlines[0][0] != h  # a title read under another's, heading a text further on in d
     for si, z in enumerate(stories):
         if z.photo or z.briefs or z.feature:
             continue
@@ -167,10 +169,12 @@ def _text_echoing(h: str, own: float, d: Story, stories: list[Story], echoes: Ec
                 if not ends_sentence(last) or (z is not d and _own_text_goes_on(z, k, echoes)):
                     continue
                 back = echoes.share(h, _text_from(z.paras[:k], 0, 1200))
-            there = echoes.share(h, _text_from(z.paras, k))
+            # (within its own story the text it heads may be all that follows: its words
+            # may come late, as a title's "筑牢森林防火屏障" does under a news lead)
+            there = echoes.share(h, _text_from(z.paras, k, 2400 if z is d and stacked else 600))
             if z is d:
                 # the split falls where the lines d keeps stop speaking of its text
-                ends = _others_end_at(d, h, k, echoes)
+                ends = _others_end_at(d, h, k, blocks, echoes)
                 if ends is None:
                     continue
                 gain = there - back + ends
@@ -178,22 +182,35 @@ def _text_echoing(h: str, own: float, d: Story, stories: list[Story], echoes: Ec
                 gain = there - max(own, back)
             if there >= SPLIT_THERE_MIN and gain >= SPLIT_GAIN_MIN and (best is None or gain > best[0]):
                 best = (gain, si, k)
+                if z is d and stacked:
+                    break  # its own text parts where its other lines stop speaking of it, not further on
     return None if best is None else (best[1], best[2])
 
 
-def _others_end_at(d: Story, h: str, k: int, echoes: Echoes) -> float | None:
+def _others_end_at(d: Story, h: str, k: int, blocks: list[Block], echoes: Echoes) -> float | None:
     """Story d's other headline lines speak of its text before paragraph k and not
     of the text from k on: d's text ends there, and h may head what follows. (A
     title echoed only further down its own text, under a kicker that speaks of
     both, is still its own.) How much more they speak of the text before, or None."""
-    if not COLUMN_TAG_RE.search(h) or d.headlines[0][0] != h:
-        # (an 引题 speaks of the whole text, a commentary's title names its column, and
-        # the other module's title, read first, stands over the headline of the text under it)
+    if d.headlines[0][0] == h:
+        if not COLUMN_TAG_RE.search(h):
+            return None  # (an 引题 speaks of the whole text; a commentary's title names its column)
+    elif d.headlines[-1][0] != h or h.startswith("——") or COLUMN_TAG_RE.search(h) or not _printed_apart(d, k, blocks):
+        # Two modules' titles stacked ("可可西里…迁徙开始" / "贵州强化事前预防…") head the
+        # first text, and the second text runs on after another module's lines (an
+        # editor's line, a column of another story); a title and its 副题 over one
+        # text, the 副题 speaking of its later part, have nothing printed between.
         return None
     kept = [x for x, _ in d.headlines if x != h]
     head = max(echoes.share(x, _text_from(d.paras[:k], 0, 1200)) for x in kept)
     tail = max(echoes.share(x, _text_from(d.paras, k)) for x in kept)
     return head - tail if head >= SPLIT_THERE_MIN and tail < SPLIT_OWN_MAX else None
+
+
+def _printed_apart(d: Story, k: int, blocks: list[Block]) -> bool:
+    """Some line not of story d was printed between its paragraphs k-1 and k."""
+    before, after = max(d.paras[k - 1][1]), min(d.paras[k][1])
+    return any(before < b.line < after and b.line not in d.lines for b in blocks)
 
 
 def _own_text_goes_on(z: Story, k: int, echoes: Echoes) -> bool:
