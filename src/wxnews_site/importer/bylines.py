@@ -442,6 +442,10 @@ def lead_credit(paragraph: str) -> Credit | None:
                     rp and (rp.end() == len(tok) or _is_name(tok[rp.end():].rstrip("摄")))):
                 seen_role = after_role = True
             elif not (seen_role and (_is_name(tok.rstrip("摄")) or (len(tok) == 1 and re.match(rf"[{CJK}]", tok)))):
+                name = _name_run_into_text(tok) if after_role else None
+                if name:  # "记者 秦新春当观众在…": a PDF's text lost the space after the name
+                    chunk = rest[: p.start(1) + len(name)]
+                    pos = len(chunk)
                 break
             elif not after_role and len(tok) > 1 and not plausible_person(tok.rstrip("摄")):
                 break  # "记者 王晓莉 运河沿…": the text goes on after the names
@@ -456,6 +460,23 @@ def lead_credit(paragraph: str) -> Credit | None:
                 last_ok = pos
         end += last_ok
     return Credit(paragraph[:end].rstrip(), tuple(dict.fromkeys(bylines)), tuple(dict.fromkeys(photos)), dateline)
+
+
+def _name_run_into_text(token: str) -> str | None:
+    """The name that opens `token` where the text runs on with no space after it
+    ("秦新春当观众在…", "徐展雄2024年…"): the longest run of whole words, as jieba
+    cuts them, that reads as a person's name."""
+    import jieba
+
+    name = None
+    run = ""
+    for word in jieba.lcut(token[:12]):
+        run += word
+        if len(run) > 4 or not re.fullmatch(rf"[{CJK}]+", run):
+            break
+        if plausible_person(run) and len(run) < len(token):
+            name = run
+    return name
 
 
 def parse_authors(text: str) -> Credit:
