@@ -398,6 +398,16 @@ def _affiliated(printed: str, inner: str) -> Credit | None:
     return Credit(printed, tuple(dict.fromkeys(names)), (), None, doubt) if ok else None
 
 
+# "本报记者  董洪亮  王锦涛": the reporters' line printed under a headline, over the text.
+TOP_BYLINE_RE = re.compile(rf"^(?:本报|新华社|中新社)?{ROLE_NOUN}\s*[{CJK}]")
+
+
+def heads_text(credit: Credit) -> bool:
+    """The credit is printed as a reporters' line that opens a text (role first,
+    no bracket, no "摄"), not as the names that sign a text's end."""
+    return bool(TOP_BYLINE_RE.match(credit.text)) and bool(credit.bylines) and not credit.photographers
+
+
 def names_only(credit: Credit) -> bool:
     """A credit read as names only where the layout expects an author ("王强" under a
     headline): with no role word it says less about where a story starts."""
@@ -497,4 +507,4 @@ def is_editor_credit(line: str) -> bool:
     return (bool(EDITOR_CREDIT_RE.match(t)) or bool(STAFF_LINE_RE.match(t))) and len(t) <= 120
 
 
-__all__ = ["Credit", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]
+__all__ = ["Credit", "heads_text", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]

@@ -40,7 +40,7 @@ from .blocks import (
     body_run, byline_under_headline, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from . import confidence
-from .bylines import Credit, lead_credit, names_only, parse_credit
+from .bylines import Credit, heads_text, lead_credit, names_only, parse_credit
 from .draft import PageDraft, StoryDraft
 from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
@@ -182,6 +182,11 @@ class _Walker:
             story.closed = True  # "（下转第3版）" ends the story's text on this page: what follows is another's
         if b.credit is not None and not at_head:
             self.take_credit(story, b.credit)
+
+    @staticmethod
+    def signed(story: Story) -> bool:
+        """Some credit, or the dateline, already names the story's reporters."""
+        return any(c.bylines for c in story.credits) or (story.lead is not None and bool(story.lead.bylines))
 
     def take_credit(self, story: Story, credit: Credit) -> None:
         story.credits.append(credit)
@@ -411,6 +416,9 @@ class _Walker:
             return
         if cur is not None and not cur.closed and i > 0 and self.blocks[i - 1].kind == "editor" and cur.credits:
             cur = None  # under the page's editor line a name opens the next module, not the signed story above
+        if cur is not None and not cur.closed and heads_text(credit) and cur.body_count and self.signed(cur) \
+                and i > 0 and self.blocks[i - 1].complete:
+            cur = None  # a reporters' line "本报记者 …" under a signed story's finished text opens the next one
         if cur is None or cur.closed:
             if cur is not None and credit.bylines and i - 1 in self.head_of \
                     and self.blocks[i - 1].line in cur.lines and not any(c.bylines for c in cur.credits):
