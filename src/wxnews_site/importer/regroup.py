@@ -77,6 +77,9 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
                     continue  # a titled story takes only an 引题 it lacks; one under a 副题 alone, its title
                 if parts_title_from_subtitle(d.headlines, run):
                     continue
+                if not t.headlines and any((x in run) != (y in run) for x, y in zip(d.headlines, d.headlines[1:])
+                                           if x[0].endswith("——")):
+                    continue  # an 引题 "…交流——" and the title under it go to a text with no headline together
                 w = frozenset().union(*(line_words[ln] for _, ln in run))
                 there = topics.similarity(w, seen[id(t)])
                 gain = there - topics.similarity(w, seen[id(d)])
