@@ -211,9 +211,11 @@ def _others_end_at(d: Story, h: str, k: int, blocks: list[Block], echoes: Echoes
 
 
 def _printed_apart(d: Story, k: int, blocks: list[Block]) -> bool:
-    """Some line not of story d was printed between its paragraphs k-1 and k."""
+    """Something other than story d's text was printed between its paragraphs k-1
+    and k: another module's line, or a credit or note that ends a text."""
     before, after = max(d.paras[k - 1][1]), min(d.paras[k][1])
-    return any(before < b.line < after and b.line not in d.lines for b in blocks)
+    text = {ln for _, lns in d.paras for ln in lns}
+    return any(before < b.line < after and b.line not in text for b in blocks)
 
 
 def _own_text_goes_on(z: Story, k: int, echoes: Echoes) -> bool:
@@ -303,6 +305,31 @@ def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
                     break
 
 
+def part_tagged_titles(stories: list[Story], echoes: Echoes) -> None:
+    """A story has one title with its column's name: a second one under it
+    ("艺术的生命在于和观众相遇(人文茶座)" / "麻布亦能绣出彩(传承)") is another
+    module's, read into this one's headline; it goes to the text with no headline
+    that speaks of it most."""
+    headless = [z for z in stories if not z.headlines and z.body_count and not z.photo and z.from_page is None]
+    for d in stories:
+        tagged = [(h, ln) for h, ln in d.headlines if COLUMN_TAG_RE.search(h) and "——" not in h]
+        for h, ln in tagged[1:]:
+            if not headless:
+                return
+            scored = [(echoes.share(h, _text_from(z.paras, 0)), -stories.index(z), z) for z in headless]
+            there, _, z = max(scored, key=lambda x: x[:2])
+            if there <= 0:
+                continue
+            d.headlines = [x for x in d.headlines if x[1] != ln]
+            d.lines.discard(ln)
+            z.headlines = [(h, ln)]
+            z.lines.add(ln)
+            z.review = [r for r in z.review if not r.startswith("no headline found")]
+            z.review.append(f"headline at line {ln} was printed under another title with its column's name: "
+                            "matched to this text by its words")
+            headless.remove(z)
+
+
 def _stack_lines(z: Story) -> list[tuple[str, int]]:
     """A story's headline lines and the subheadings printed before any of its text."""
     lead = []
@@ -338,4 +365,4 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["headline_over_photo", "rehome_headlines", "sort_stacks", "split_for_headlines"]
+__all__ = ["headline_over_photo", "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines"]
