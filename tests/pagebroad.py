@@ -119,9 +119,10 @@ def render_article(a: dict, gid: str, style: HouseStyle, rng: random.Random) -> 
     body[last] = replace(body[last], post=tail)
     pieces += body + [Piece(line, "credit", gid) for line in credit.closing]
     dateline = credit.dateline or a.get("dateline")
+    # (a story printed with no credit names nobody: the gold cannot ask for names the page does not print)
     kind = "continuation" if cont_from else "article"
     gold = {"id": gid, "kind": kind, "kicker": a.get("kicker"), "title": a.get("title"),
-            "subtitle": a.get("subtitle"), "bylines": [] if cont_from else list(a.get("names") or []),
+            "subtitle": a.get("subtitle"), "bylines": [] if cont_from or "byline:none" in credit.tags else list(a.get("names") or []),
             "photographers": [], "dateline": dateline, "continued_from_page": cont_from,
             "continued_to_page": a.get("continued_to_page"), "paragraphs": paras,
             "credit": "\n".join([*credit.under, *([credit.trailing] if credit.trailing else []), *credit.closing]) or None}
