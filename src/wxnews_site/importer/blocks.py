@@ -231,7 +231,12 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
         return credit if credit is not None and len(credit.bylines) == 1 and len(b.core) <= 4 else None
     if blocks[i - 1].core.endswith(("——", "：", ":")):
         return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
-    return parse_credit(b.core, bare=True)
+    credit = parse_credit(b.core, bare=True)
+    if credit is not None and credit.bylines == (b.core[:2],) and len(b.core) == 3 and b.core.endswith("文"):
+        # under a headline the author stands alone: "剧锦文" is a name, where at a text's end
+        # the same three characters are a name and 文 (written by), its padding lost
+        credit = replace(credit, bylines=(b.core,))
+    return credit
 
 
 PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
