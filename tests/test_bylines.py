@@ -7,6 +7,8 @@ from wxnews_site.importer.bylines import is_editor_credit, lead_credit, parse_au
 # printed credit -> (bylines, photographers)
 PRINTED = [
     ("(崔欣润)", ["崔欣润"], []),
+    ("本报评论员", ["本报评论员"], []),  # a paper's collective signature is the author
+    ("人民日报特约评论员", ["人民日报特约评论员"], []),
     ("（孙倩茹）", ["孙倩茹"], []),
     ("(文扬)", ["文扬"], []),
     ("(记者 张三)", ["张三"], []),
