@@ -46,7 +46,7 @@ from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
-from .regroup import headline_over_photo, part_tagged_titles, rehome_headlines, sort_stacks, split_for_headlines
+from .regroup import headline_over_photo, names_as_subheadings, part_tagged_titles, rehome_headlines, sort_stacks, split_for_headlines
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like
 
@@ -909,6 +909,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     indented = frozenset(b.line for b in blocks if b.indented)
     for s in walker.stories:
         _lone_subheading_is_text(s, indented)
+    names_as_subheadings(walker.stories, blocks)
     # headline lines the reading order printed away from their text
     headline_over_photo(walker.stories)
     rehome_headlines(walker.stories, topics)

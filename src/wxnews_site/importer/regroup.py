@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .blocks import COLUMN_TAG_RE, Block
+from .bylines import Credit
 from .seams import Echoes, Topics, ends_sentence, words
 from .story import Story, kicker_like
 
@@ -330,6 +331,55 @@ def part_tagged_titles(stories: list[Story], echoes: Echoes) -> None:
             headless.remove(z)
 
 
+ROSTER_MIN = 3  # names in a row, each over a paragraph or two, before a list is read as one
+
+
+def names_as_subheadings(stories: list[Story], blocks: list[Block]) -> None:
+    """A list of people ("…获奖学生代表名录": "罗珑赞" / her profile / "陈秀虎" / his
+    profile …) prints each name alone over its paragraph. Read as end credits,
+    the names would sign the paragraph above them and leave every profile a story
+    with no headline; a run of such stories under one headed story is its list:
+    each name becomes the subheading over the paragraphs printed under it."""
+    by_line = {b.line: b for b in blocks}
+    k = 0
+    while k < len(stories):
+        head = stories[k]
+        run = []
+        for z in stories[k + 1:]:
+            if z.headlines or z.photo or z.lead is not None or not 1 <= z.body_count <= 2 \
+                    or any(p.startswith("## ") for p, _ in z.paras) or len(z.credits) > 1:
+                break
+            run.append(z)
+        signed = [head] + run
+        names = [(c, _printed_line(z, c, by_line)) for z in signed for c in z.credits]
+        if not head.headlines or len(names) < ROSTER_MIN or not all(
+                len(c.bylines) == 1 and not c.photographers and c.text.replace(" ", "") == c.bylines[0]
+                and ln is not None for c, ln in names):
+            k += 1
+            continue
+        for z in signed:
+            z.credits = []
+        for _, ln in names:
+            head.paras.append((f"## {by_line[ln].raw.strip()}", [ln]))  # as printed: "李  明"
+        for z in run:
+            head.paras.extend(z.paras)
+            head.lines |= z.lines
+            head.blocks.extend(z.blocks)
+            stories.remove(z)
+        head.paras.sort(key=lambda p: p[1][0])
+        head.review = [r for r in head.review if "no headline found" not in r]
+        head.review.append(f"names at lines {names[0][1]}–{names[-1][1]} "
+                           "read as a list's subheadings, each over the paragraph printed under it")
+        k += 1
+
+
+def _printed_line(z: Story, c: Credit, by_line: dict[int, Block]) -> int | None:
+    """The line of story z on which credit c stands alone."""
+    text = {ln for _, lns in z.paras for ln in lns}
+    return next((ln for ln in sorted(z.lines - text) if ln in by_line and c.text in (by_line[ln].core, by_line[ln].raw)),
+                None)
+
+
 def _stack_lines(z: Story) -> list[tuple[str, int]]:
     """A story's headline lines and the subheadings printed before any of its text."""
     lead = []
@@ -365,4 +415,4 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["headline_over_photo", "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines"]
+__all__ = ["headline_over_photo", "names_as_subheadings", "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines"]
