@@ -228,6 +228,7 @@ def test_dateline_brackets_with_names_only(paragraph, prefix, bylines):
     ("本期主讲人：某某研究所所长  周小平", ["周小平"]),
     ("主讲人：某县某村107岁老人  王大春", ["王大春"]),
     ("全国政协委员  程小珍", ["程小珍"]),
+    ("四川省绵阳市 潘尔顺", ["潘尔顺"]),  # a PDF's text keeps one space of the two printed
     ("（巴西）若昂·坎迪多·波尔蒂纳里", ["若昂·坎迪多·波尔蒂纳里"]),
     ("艾力·买买提明", ["艾力·买买提明"]),
     ("于  文", ["于文"]),

@@ -41,7 +41,7 @@ EDITOR_CREDIT_RE = re.compile(
 REPORTER_COLUMN_RE = re.compile(r"^[【\[（(]?(?:本报)?记者(?:手记|观察|调查|札记|探访|笔记|日记|述评|感言|来信|体验)[】\]）)]?$")
 CONTRIBUTED_RE = re.compile(r"^(.+?)(?:参与采写|参与采访|参与报道|对本文亦有贡献)$")
 PLACE_NAME_RE = re.compile(
-    rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s{{2,}}([{CJK}](?:\s*[{CJK}]){{1,3}})$"
+    rf"^([{CJK}]{{2,12}}(?:省|市|县|区|州|盟|旗|镇|乡|村|街道))\s+([{CJK}](?:\s*[{CJK}]){{1,3}})$"
 )
 # Where an author works or what they are, printed before the name with no role
 # word: "江苏省无锡市梁溪区人民法院  王强", "南京大学教授  李明". The line is kept as
