@@ -176,14 +176,19 @@ Unit = tuple[str, list[Piece]]  # (owner, one column block)
 def group_stories(arts: list[dict], rng: random.Random) -> list[list[dict]]:
     """Stories in print order, grouped: a briefs column, a roundup of parts with own titles."""
     briefs = [a for a in arts if len(a["paragraphs"]) == 1 and len(a["paragraphs"][0]) <= 260
-              and not a.get("kicker") and not a.get("subtitle") and a.get("title")]
+              and not a.get("kicker") and not a.get("subtitle") and a.get("title")
+              and not re.search(r"[（(][^()（）]+[)）]$", a["title"])]  # (a column's piece, "…（锐见）", is no brief)
     groups: list[list[dict]] = []
     column: list[dict] = []
     if len(briefs) >= 2 and rng.random() < 0.8:
-        head = rng.choice(BRIEF_HEADS)
-        column = [{"_furniture": [head]}] + [{**a, "brief": True, "_tags": ["structure:briefs"],
-                  "_form": rng.choice(["trailing-paren", "trailing-paren-role", "none"])} for a in briefs[:5]]
-        arts = [a for a in arts if a not in briefs[:5]]
+        # One article under the column's name, each item's title a subheading over its
+        # text, its reporters named in its own dateline: as the paper's own records keep
+        # a column of briefs ("环球扫描", "八方速递": one record each, no authors of its own).
+        items = briefs[:5]
+        column = [{"kicker": None, "title": rng.choice(BRIEF_HEADS), "subtitle": None, "names": [],
+                   "paragraphs": [x for a in items for x in (f"## {a['title']}", *a["paragraphs"])],
+                   "brief": True, "_tags": ["structure:briefs"]}]
+        arts = [a for a in arts if a not in items]
     parts = [a for a in arts if a.get("names") and not a.get("kicker") and not a.get("subtitle")
              and not a.get("continued_to_page") and not a.get("dateline")]
     roundup: list[dict] = []
@@ -324,10 +329,6 @@ def layout(articles: list[dict], seed: int = 0, style: str | None = None) -> tup
 
     entries: list[list[Unit]] = []
     for group in group_stories(main, rng):
-        if "_furniture" in group[0]:
-            entries.append([furniture_unit(group[0]["_furniture"])])
-            unassigned.extend(group[0]["_furniture"])
-            group = group[1:]
         entries += [add(a) for a in group]
         if rng.random() < 0.25:
             entries.append(furniture(rng.choice(pagefurniture.BETWEEN)))
