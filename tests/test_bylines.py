@@ -151,6 +151,7 @@ def test_similar_names_stay_distinct():
     ("本期统筹：李四  王五", True),
     ("责任编辑 : 王五", True),
     ("美编：赵六  校对：孙七", True),
+    ("本版责编 郭雪岩  许  诺", True),  # no colon, the page's roles before the names
     ("(崔欣润)", False),
     ("编辑部的故事在今天上演。", False),
 ])

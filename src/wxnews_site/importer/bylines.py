@@ -510,7 +510,7 @@ def parse_authors(text: str) -> Credit:
 
 STAFF_ROLES = r"(?:责编|责任编辑|美编|美术编辑|校对|版式设计|版式|图片编辑|视觉设计|值班编辑)"
 # "责任编辑 王五  美编 赵六": roles and names with no colon, nothing else on the line
-STAFF_LINE_RE = re.compile(rf"^\s*(?:{STAFF_ROLES}\s+[{CJK}·\s]{{2,20}}?)+$")
+STAFF_LINE_RE = re.compile(rf"^\s*(?:本版|本期)?(?:{STAFF_ROLES}\s+[{CJK}·\s]{{2,20}}?)+$")
 
 
 def is_editor_credit(line: str) -> bool:
