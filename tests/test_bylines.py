@@ -234,6 +234,7 @@ def test_dateline_brackets_with_names_only(paragraph, prefix, bylines):
     ("艾力·买买提明", ["艾力·买买提明"]),
     ("于  文", ["于文"]),
     ("沈  丘文", ["沈丘"]),  # a padded name is a name, though 沈丘 is a county too
+    ("苏拉布·古普塔文", ["苏拉布·古普塔"]),
     ("崔妍文", ["崔妍"]),  # the padding lost in a PDF's text: a two-character name and 文
     ("方  圆  刘佳华  李蕊文", ["方圆", "刘佳华", "李蕊"]),
     ("习近平", ["习近平"]),

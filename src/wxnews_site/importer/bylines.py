@@ -375,12 +375,19 @@ def _written_by(text: str) -> tuple[str, ...] | None:
     name the dictionary knows as a person's ("李建文"?) keeps its 文."""
     tokens = re.sub(rf"(?<![{CJK}])([{CJK}])\s+([{CJK}])(?![{CJK}])", r"\1\2", text).split()  # "方  圆": padded
     last = tokens[-1] if tokens else ""
+    if ("·" in last or "•" in last) and last.endswith("文") and len(last) > 4:
+        return _all_names(tokens[:-1] + [last[:-1]])  # "苏拉布·古普塔文": a foreign author's name, and 文
     if len(last) not in (3, 4) or not last.endswith("文") or last.startswith(COMPOUND_SURNAMES):
         return None
     if len(last) == 3 and _word_tags().get(last, "").startswith("nr"):
         return None
-    names = tokens[:-1] + [last[:-1]]
-    if not all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) and plausible_person(n) for n in names):
+    return _all_names(tokens[:-1] + [last[:-1]])
+
+
+def _all_names(names: list[str]) -> tuple[str, ...] | None:
+    """The names, if every one reads as a person's."""
+    if not all((re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) or NAME_RE.match(n) and _dotted_reading(n) == "name")
+               and plausible_person(n) for n in names):
         return None
     return tuple(names)
 
