@@ -57,10 +57,15 @@ def _clean(value) -> str | None:
     return text or None
 
 
+SUBHEADING_MAX = 30  # as the simulator (broad_source): the record's line of 25 to 30 characters
+# with no sentence punctuation ("机器人赛事是对硬件设计、运动控制与认知决策的综合考验")
+# is a heading in print too, not a paragraph left unfinished
+
+
 def is_subheading(line: str) -> bool:
     """A short line with no sentence punctuation inside a body prints as a subheading."""
     t = line.strip()
-    return 0 < len(t) <= 24 and t[-1] not in STOPS and not re.search(r"[。；！？]", t)
+    return 0 < len(t) <= SUBHEADING_MAX and t[-1] not in STOPS and not re.search(r"[。；！？]", t)
 
 
 def split_names(text: str) -> tuple[str, ...]:
