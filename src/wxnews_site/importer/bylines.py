@@ -371,8 +371,8 @@ def _written_by(text: str) -> tuple[str, ...] | None:
     compound one, so the last "文" is the role. Three are read the same way
     ("崔妍文"): a paper pads a two-character name ("王  强文"), but a PDF's text
     often loses the padding, and two-character names are some forty times as
-    common as three-character ones ending in 文 (People's Daily's bylines); a
-    name the dictionary knows as a person's ("李建文"?) keeps its 文."""
+    common as three-character ones ending in 文 (People's Daily's bylines). A
+    three-character name the dictionary knows as a person's keeps its 文."""
     tokens = re.sub(rf"(?<![{CJK}])([{CJK}])\s+([{CJK}])(?![{CJK}])", r"\1\2", text).split()  # "方  圆": padded
     last = tokens[-1] if tokens else ""
     if ("·" in last or "•" in last) and last.endswith("文") and len(last) > 4:

@@ -46,7 +46,9 @@ from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
-from .regroup import headline_over_photo, names_as_subheadings, part_tagged_titles, rehome_headlines, sort_stacks, split_for_headlines
+from .regroup import (
+    headline_over_photo, names_as_subheadings, part_tagged_titles, rehome_headlines, sort_stacks, split_for_headlines,
+)
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like
 

@@ -359,14 +359,13 @@ def names_as_subheadings(stories: list[Story], blocks: list[Block]) -> None:
             continue
         for z in signed:
             z.credits = []
-        for _, ln in names:
-            head.paras.append((f"## {by_line[ln].raw.strip()}", [ln]))  # as printed: "李  明"
+        listed = [(f"## {by_line[ln].raw.strip()}", [ln]) for _, ln in names]  # as printed: "李  明"
         for z in run:
-            head.paras.extend(z.paras)
+            listed += z.paras
             head.lines |= z.lines
             head.blocks.extend(z.blocks)
             stories.remove(z)
-        head.paras.sort(key=lambda p: p[1][0])
+        head.paras += sorted(listed, key=lambda p: p[1][0])  # (the head's own text keeps its order)
         head.review = [r for r in head.review if "no headline found" not in r]
         head.review.append(f"names at lines {names[0][1]}–{names[-1][1]} "
                            "read as a list's subheadings, each over the paragraph printed under it")
@@ -415,4 +414,5 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["headline_over_photo", "names_as_subheadings", "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines"]
+__all__ = ["headline_over_photo", "names_as_subheadings", "part_tagged_titles", "rehome_headlines", "sort_stacks",
+           "split_for_headlines"]
