@@ -122,11 +122,15 @@ def feeds(site: Site, config: SiteConfig, base_url: str) -> dict[str, bytes]:
     return {s.path: render_feed(s, config, base_url, articles) for s in specs(site, config)}
 
 
-def sitemap(paths: Iterable[tuple[str, dt.date | None]], base_url: str) -> bytes:
-    """sitemap.xml; locations are absolute only when the site's base URL is known."""
+def sitemap(paths: Iterable[str], base_url: str) -> bytes:
+    """sitemap.xml of the site's pages (in path order, so that a rebuild
+    makes it from the record's pages without planning them); locations are
+    absolute only when the site's base URL is known; an issue's or article's
+    page has its date as lastmod."""
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, lastmod in paths:
+    for path in sorted(p for p in paths if p not in (urls.NOT_FOUND, urls.SEARCH)):
+        lastmod = urls.day_of(path)
         mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
         out.append(f"  <url><loc>{escape(base_url + quote(path, safe='/~'))}</loc>{mod}</url>")
     out.append("</urlset>")

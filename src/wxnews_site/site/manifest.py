@@ -17,14 +17,15 @@ import os
 import pickle
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
+from . import tables as site_tables
 from .pages import Entry, Page, Story
 
-VERSION = 4  # 4: the record in SQLite, by page and by file
+VERSION = 5  # 4: the record in SQLite, by page and by file; 5: with the site's tables (tables.py)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -172,7 +173,13 @@ class Manifest:
         db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sha TEXT, shape TEXT, page TEXT, "
                    "seg TEXT, off INT, len INT) WITHOUT ROWID")
         db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
+        site_tables.create(db)
         return db
+
+    @property
+    def tables(self) -> Any:
+        """The connection to the site's tables (tables.py), None without a valid record."""
+        return self._db if self.valid else None
 
     @property
     def valid(self) -> bool:
@@ -206,6 +213,10 @@ class Manifest:
             return {}
         return {row[0]: _built(row[1:]) for row in self._db.execute("SELECT * FROM files")}
 
+    def page_paths(self) -> Iterable[str]:
+        """Every page's path, in path order."""
+        return (path for (path,) in self._db.execute("SELECT path FROM pages ORDER BY path")) if self.valid else ()
+
     def shas(self) -> dict[str, str]:
         """Every file's content hash as built (a rebuild that scanned the archive compares them with the scan's)."""
         return dict(self._db.execute("SELECT rel, sha FROM files")) if self.valid else {}
@@ -231,11 +242,13 @@ class Manifest:
 
     def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
                files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
-               sitemap: bytes | None = None) -> None:
+               sitemap: bytes | None = None, tables: Callable[[Any], None] | None = None) -> None:
         """Record a build in one transaction: the pages and files that changed
         (None: gone), or with ``whole`` all of them; ``spare``: how the site
         kept beside the new one differs from it (None: no site kept);
-        ``sitemap``: its bytes, None when they are the recorded ones."""
+        ``sitemap``: its bytes, None when they are the recorded ones;
+        ``tables``: writes the site's tables (tables.py) as they now are,
+        None when they are as recorded."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -261,6 +274,8 @@ class Manifest:
                            ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
             if sitemap is not None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('sitemap', ?)", (sitemap,))
+            if tables is not None:
+                tables(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -299,7 +299,7 @@ def calendars(have: frozenset[dt.date], first: dt.date, last: dt.date, years: It
     }
 
 
-def _neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
+def neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
     return (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
 
 
@@ -344,10 +344,9 @@ def month_page(cals: Calendars, y: int, m: int, issues: Iterable[Issue], prev_m:
     }, f"month {y}-{m:02d}")
 
 
-def issue_page(issue: Issue, prev: Issue | None, next_: Issue | None) -> Page:
-    return Page(urls.issue(issue.date), "issue.html", {
-        "issue": issue, "prev": prev and prev.date, "next": next_ and next_.date,
-    }, f"issue {issue.date}")
+def issue_page(issue: Issue, prev: dt.date | None, next_: dt.date | None) -> Page:
+    return Page(urls.issue(issue.date), "issue.html", {"issue": issue, "prev": prev, "next": next_},
+                f"issue {issue.date}")
 
 
 def day_pages(site: Site, issue: Issue, articles: dict[str, Article], listed: Callable[[str], bool]) -> list[Page]:
@@ -355,7 +354,7 @@ def day_pages(site: Site, issue: Issue, articles: dict[str, Article], listed: Ca
     out: list[Page] = []
     present = frozenset(p.page for p in issue.pages)
     for j, pp in enumerate(issue.pages):
-        prev_p, next_p = _neighbours(issue.pages, j)
+        prev_p, next_p = neighbours(issue.pages, j)
         # A 版 named only by its page file (广告, say) has no section page to link to.
         name = pp.section or page_name(pp.page)
         out.append(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref,
@@ -393,15 +392,16 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     add(archive_page(cals))
     years = sorted(cals)
     for i, y in enumerate(years):
-        add(year_page(cals, y, *_neighbours(years, i)))
+        add(year_page(cals, y, *neighbours(years, i)))
     by_month = months_of(site.issues)
     months = sorted(by_month)
     for i, (y, m) in enumerate(months):
-        add(month_page(cals, y, m, by_month[(y, m)], *_neighbours(months, i)))
+        add(month_page(cals, y, m, by_month[(y, m)], *neighbours(months, i)))
 
     articles = {a.id: a for a in site.articles}
     for i, issue in enumerate(site.issues):
-        add(issue_page(issue, *_neighbours(site.issues, i)))
+        prev_i, next_i = neighbours(site.issues, i)
+        add(issue_page(issue, prev_i and prev_i.date, next_i and next_i.date))
         pages.extend(day_pages(site, issue, articles, site.sections.__contains__))
 
     for name, entries in site.sections.items():
@@ -413,7 +413,7 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
 
 
 def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: frozenset[int]) -> Page:
-    prev_s, next_s = _neighbours(pp.stories, k)
+    prev_s, next_s = neighbours(pp.stories, k)
     return Page(pp.stories[k].url, "article.html", {
         "article": a, "story": pp.stories[k], "pp": pp.ref, "prev": prev_s, "next": next_s,
         "others": pp.stories[:k] + pp.stories[k + 1:],

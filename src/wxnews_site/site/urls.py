@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from pathlib import Path
 
 from ..model import Article
@@ -112,6 +113,15 @@ STATIC = "static/"
 
 
 # ------------------------------------------------------------------- helpers
+
+_DAY_PAGE = re.compile(r"(\d{4})/(\d\d)/(\d\d)/(?:index|\d{2,}-\d{2,})\.html")
+
+
+def day_of(path: str) -> dt.date | None:
+    """The date of an issue's page or an article's page, from its path (the sitemap's lastmod)."""
+    m = _DAY_PAGE.fullmatch(path)
+    return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
 
 def root_for(path: str) -> str:
     """The prefix from the page at ``path`` back to the site root."""
