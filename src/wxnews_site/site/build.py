@@ -76,20 +76,35 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None
-               ) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None,
+               aside: bool = False) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
     false makes this one fail at once. ``merge``: partition folders
     (partition.py) whose pages this build links wherever they are the ones it plans.
     ``changed``: the article and page files changed since the last build, as
     CI or a watcher knows them (``build --changed``): when they are body
-    edits alone, the archive is not even scanned; else it is, as without."""
+    edits alone, the archive is not even scanned; else it is, as without.
+    ``aside``: a build into another folder that must leave the record of
+    the site's own build as it is (check --build): the record is set aside
+    and put back while this build holds the site's lock, never under the
+    feet of a build running meanwhile (serve's)."""
     out = Path(out_dir or config.output_dir).resolve()
-    return locked(config, out, wait, on_wait, lambda: _build_site(
-        config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
-        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
-        changed=None if changed is None else tuple(Path(c).resolve() for c in changed)))
+
+    def run() -> BuildResult:
+        return _build_site(
+            config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
+            allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
+            changed=None if changed is None else tuple(Path(c).resolve() for c in changed))
+
+    if not aside:
+        return locked(config, out, wait, on_wait, run)
+
+    def run_aside() -> BuildResult:
+        with manifest.set_aside(config.root.resolve() / ".cache" / "wxnews-site"):
+            return run()
+
+    return locked(config, out, wait, on_wait, run_aside)
 
 
 def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
