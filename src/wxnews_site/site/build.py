@@ -272,19 +272,21 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         t = time.perf_counter()
         if first:
             changed = dict(done.digests)
-        feed_files, sitemap, shapes = done.meanwhile
+        feed_files, sitemaps, shapes = done.meanwhile
         extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
-        if sitemap is not None:
-            extra[urls.SITEMAP] = sitemap
-        elif not _link(os.path.join(out_dir, urls.SITEMAP), urls.inside(partial, urls.SITEMAP), folders):
-            extra[urls.SITEMAP] = old.sitemap()  # the current one, as recorded (gone from its folder)
+        extra.update(sitemaps)
+        kept_maps = [path for path in (old.sitemaps() if short else ()) if path not in extra]
+        for path in kept_maps:  # the current ones, as recorded where gone from their folder
+            if not _link(os.path.join(out_dir, path), urls.inside(partial, path), folders):
+                extra[path] = old.sitemap(path)
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
         extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
         statics = copy_static(partial / "static")
-        plan = manifest.Plan(salt, feed_files, (*extra, urls.SITEMAP, *(f"static/{f}" for f in statics)))
+        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra),
+                                                *(f"static/{f}" for f in statics)))
         rows = _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None else \
             _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
         written = len(todo) + len(extra) + len(statics)
@@ -316,7 +318,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
         kept = was if (spare / MARKER).is_file() and current else None
         old.record(out_dir, plan, changed, kept, rows, whole=not current,
-                   spare_extras=extras_before if kept is not None else (), sitemap=sitemap,
+                   spare_extras=extras_before if kept is not None else (), sitemaps=(sitemaps, not short),
                    tables=_tables(site, fresh, edited))
         manifest.drop_unused_contexts(cache_dir, old.segments())
     except (OSError, sqlite3.Error):
@@ -712,14 +714,14 @@ def _meanwhile(save_parsed: Callable[[], None], site: Any, config: SiteConfig, b
 
 def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan, old: manifest.Manifest,
                        pages: list[Page] | None, edited: frozenset[str] = frozenset(), news: newday.Plan | None = None
-                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes | None]:
-    """Every feed, under the digest of what it shows, and the sitemap.
+                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], dict[str, bytes]]:
+    """Every feed, under the digest of what it shows, and the sitemap files made anew.
 
     Without ``pages`` (only the bodies of the ``edited`` files changed, or
     days were added: ``news``) the feeds are the last build's but those that
-    show an edited article or the new days, and the sitemap is the last
-    build's (None) or the recorded pages' and the new days'; a feed is
-    rendered again only when what it shows changed."""
+    show an edited article or the new days, and the sitemap files are the
+    last build's but for the new days' groups (feeds.sitemaps) and the index;
+    a feed is rendered again only when what it shows changed."""
     files = scan.files
     last = old.plan
     cached = last.feeds if last is not None else {}
@@ -747,8 +749,11 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
     if news is not None:
-        return out, feeds.sitemap({*old.page_paths(), *(p.path for p in news.pages)}, base)
-    return out, None if pages is None else feeds.sitemap((p.path for p in pages), base)
+        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
+        touched = {urls.sitemap_of(p.path) for p in news.pages}
+        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
+        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
+    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
 
 
 def _context(page: Page) -> dict[str, Any]:
