@@ -7,11 +7,13 @@
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
    archive in a second process); told which files changed (``--changed``)
-   and they are body edits, read those alone and walk nothing;
+   and they are body edits or a new day's issue, read those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the record keeps; load the manifests of the
-   partitions to merge (partition.py), if any;
+   pages from the contexts the record keeps; when only a new day's issue
+   was added, plan just the pages it touches from the record's tables
+   (newday.py); load the manifests of the partitions to merge
+   (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``, made from the site before the current one
    (kept beside it): pages whose content hash is unchanged stay or are
@@ -19,8 +21,10 @@
    pages that differ are looked at (the record keeps how the kept site
    differs); the rest are rendered (on every core when there are many),
    while this process saves the parse cache and makes feeds and sitemap;
-7. robots.txt, static files and the search index;
-8. swap the new folder in and record the pages and files that changed.
+7. robots.txt, static files and the search index (patched with the edited
+   or new articles when it can be);
+8. swap the new folder in and record the pages and files that changed, and
+   the site's tables (tables.py).
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
