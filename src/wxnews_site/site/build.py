@@ -7,11 +7,13 @@
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
    archive in a second process); told which files changed (``--changed``)
-   and they are body edits, read those alone and walk nothing;
+   and they are body edits or a new day's issue, read those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
-   pages from the contexts the record keeps; load the manifests of the
-   partitions to merge (partition.py), if any;
+   pages from the contexts the record keeps; when only a new day's issue
+   was added, plan just the pages it touches from the record's tables
+   (newday.py); load the manifests of the partitions to merge
+   (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``, made from the site before the current one
    (kept beside it): pages whose content hash is unchanged stay or are
@@ -19,8 +21,10 @@
    pages that differ are looked at (the record keeps how the kept site
    differs); the rest are rendered (on every core when there are many),
    while this process saves the parse cache and makes feeds and sitemap;
-7. robots.txt, static files and the search index;
-8. swap the new folder in and record the pages and files that changed.
+7. robots.txt, static files and the search index (patched with the edited
+   or new articles when it can be);
+8. swap the new folder in and record the pages and files that changed, and
+   the site's tables (tables.py).
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
@@ -51,7 +55,7 @@ from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
-from . import feeds, manifest, pages as plan_mod, publish, render, urls
+from . import feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
@@ -76,20 +80,35 @@ class BuildResult:
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
                base_url: str | None = None, strict: bool = False, progress: bool | None = None,
                wait: bool = True, on_wait: Callable[[str], None] | None = None,
-               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None
-               ) -> BuildResult:
+               allow_empty: bool = False, merge: Iterable[Path] = (), changed: Iterable[Path] | None = None,
+               aside: bool = False) -> BuildResult:
     """Build the site; one build at a time per output folder (publish.build_lock):
     another one running is waited for (``on_wait`` hears why), or with ``wait``
     false makes this one fail at once. ``merge``: partition folders
     (partition.py) whose pages this build links wherever they are the ones it plans.
     ``changed``: the article and page files changed since the last build, as
     CI or a watcher knows them (``build --changed``): when they are body
-    edits alone, the archive is not even scanned; else it is, as without."""
+    edits alone, the archive is not even scanned; else it is, as without.
+    ``aside``: a build into another folder that must leave the record of
+    the site's own build as it is (check --build): the record is set aside
+    and put back while this build holds the site's lock, never under the
+    feet of a build running meanwhile (serve's)."""
     out = Path(out_dir or config.output_dir).resolve()
-    return locked(config, out, wait, on_wait, lambda: _build_site(
-        config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
-        allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
-        changed=None if changed is None else tuple(Path(c).resolve() for c in changed)))
+
+    def run() -> BuildResult:
+        return _build_site(
+            config, articles_dir=articles_dir, out_dir=out_dir, base_url=base_url, strict=strict, progress=progress,
+            allow_empty=allow_empty, merge=tuple(Path(m).resolve() for m in merge),
+            changed=None if changed is None else tuple(Path(c).resolve() for c in changed))
+
+    if not aside:
+        return locked(config, out, wait, on_wait, run)
+
+    def run_aside() -> BuildResult:
+        with manifest.set_aside(config.root.resolve() / ".cache" / "wxnews-site"):
+            return run()
+
+    return locked(config, out, wait, on_wait, run_aside)
 
 
 def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], None] | None,
@@ -156,11 +175,14 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
-    scan, save_parsed, edited = _read_named(articles_dir, cache_dir, config.years, changed, old, salt, out_dir) \
-        if changed is not None and not merge else (None, save_parsed, None)
+    # A new day's issue, the files added all on days after the newest, plans
+    # just the pages it touches from the record's tables (newday.py).
+    scan, save_parsed, edited, fresh = _read_named(articles_dir, cache_dir, config, changed, old, salt, out_dir) \
+        if changed is not None and not merge else (None, save_parsed, None, None)
     if scan is None:
         scan, save_parsed = read(articles_dir, cache_dir, config.years)
         edited = None if merge else bodies_only(old, salt, out_dir, scan)
+        fresh = None if merge or edited is not None else new_days(old, salt, out_dir, scan, config)
     files = scan.files
     problems = list(scan.problems) + theme_problems
     if not allow_empty and scan.named is None:
@@ -170,9 +192,10 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # 4. plan
     t = time.perf_counter()
     site: Any
-    pages = _short_plan(edited, cache_dir) if edited is not None else None
+    news = _news_plan(fresh, old, config) if fresh is not None else None
+    pages = _short_plan(edited, cache_dir) if edited is not None else news.pages if news is not None else None
     if pages is None:
-        edited = None
+        edited = fresh = news = None
         site = plan_mod.collect(scan.heads(), config)
         pages = plan_pages(site, config, env, base)
         problems += collisions(pages)
@@ -213,16 +236,17 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         planned = {p.path: p for p in pages}
         # Nothing to reuse (a first build, or one into another folder): every
         # page is rendered, and the workers hash what they render.
-        first = edited is None and not reuse and not parts and not current
+        short = edited is not None or fresh is not None  # the pages planned are part of the site
+        first = not short and not reuse and not parts and not current
         folders: set[str] = set()
         # After a full plan: the files as the record has them, and those unchanged since (same salt).
-        before = old.files() if current and edited is None else {}
+        before = old.files() if current and not short else {}
         same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
             if old.plan is not None and old.plan.salt == salt else {}
         if first:
             todo, changed, was = list(pages), {}, {}
         else:
-            todo, changed, was = _reconcile(old if current else None, planned, salt, files, edited is None, reuse,
+            todo, changed, was = _reconcile(old if current else None, planned, salt, files, not short, reuse,
                                             out_dir, partial, parts, folders, _settled(before, same, files, scan))
             unplanned = [path for path, d in changed.items() if d is not None and path not in planned]
             if unplanned:  # pages of the last build gone from its folder: the short plan left them out
@@ -234,13 +258,13 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # of a cold build: it runs in a process of its own while the pages
         # render. Body edits patch the index in a moment, after the pages.
         search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
-                        fork=len(todo) >= PARALLEL_FROM) if edited is None else None
+                        fork=len(todo) >= PARALLEL_FROM) if not short else None
         # Feeds and sitemap are made while the workers render.
         done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
-                            meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old.plan,
-                                                         pages if edited is None else None, same,
-                                                         frozenset(edited or ())))
+                            meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old,
+                                                         pages if not short else None, same,
+                                                         frozenset(edited or ()), news))
         timings["render"] = time.perf_counter() - t
         if done.problems:
             if search is not None:
@@ -252,26 +276,30 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         t = time.perf_counter()
         if first:
             changed = dict(done.digests)
-        feed_files, sitemap, shapes = done.meanwhile
+        feed_files, sitemaps, shapes = done.meanwhile
         extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
-        if sitemap is not None:
-            extra[urls.SITEMAP] = sitemap
-        elif not _link(os.path.join(out_dir, urls.SITEMAP), urls.inside(partial, urls.SITEMAP), folders):
-            extra[urls.SITEMAP] = old.sitemap()  # the current one, as recorded (gone from its folder)
+        extra.update(sitemaps)
+        kept_maps = [path for path in (old.sitemaps() if short else ()) if path not in extra]
+        for path in kept_maps:  # the current ones, as recorded where gone from their folder
+            if not _link(os.path.join(out_dir, path), urls.inside(partial, path), folders):
+                extra[path] = old.sitemap(path)
         extra[urls.ROBOTS] = feeds.robots(base)
         extra[MARKER] = f"wxnews-site {__version__}\n".encode()
         extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
         statics = copy_static(partial / "static")
-        plan = manifest.Plan(salt, feed_files, (*extra, urls.SITEMAP, *(f"static/{f}" for f in statics)))
-        rows = _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
+        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra),
+                                                *(f"static/{f}" for f in statics)))
+        rows = _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None else \
+            _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
         written = len(todo) + len(extra) + len(statics)
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
         if search is None:
+            added = [scan.item(rel) for rel in fresh.rels if rel.endswith(".md")] if fresh is not None else []
             problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
-                                     edited=[a for a, _b in edited.values()] if edited else ())
+                                     edited=[a for a, _b in edited.values()] if edited else added)
         else:
             problems += search.result()
         timings["search"] = time.perf_counter() - t  # (what was left of it after the pages)
@@ -294,7 +322,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
         kept = was if (spare / MARKER).is_file() and current else None
         old.record(out_dir, plan, changed, kept, rows, whole=not current,
-                   spare_extras=extras_before if kept is not None else (), sitemap=sitemap)
+                   spare_extras=extras_before if kept is not None else (), sitemaps=(sitemaps, not short),
+                   tables=_tables(site, fresh, edited))
         manifest.drop_unused_contexts(cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
@@ -445,28 +474,87 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
     return scan, save
 
 
-def _read_named(articles_dir: Path, cache_dir: Path, years: tuple[int, int], changed: tuple[Path, ...],
+def _read_named(articles_dir: Path, cache_dir: Path, config: SiteConfig, changed: tuple[Path, ...],
                 old: manifest.Manifest, salt: str, out_dir: Path
-                ) -> tuple[Scan | None, Callable[[], None], dict[str, tuple[Article, manifest.Built]] | None]:
+                ) -> tuple[Scan | None, Callable[[], None], dict[str, tuple[Article, manifest.Built]] | None,
+                           newday.NewDays | None]:
     """The files named changed read alone, and the edited articles, when
-    they are body edits since the last build (bodies_only); else no scan
-    (the caller scans the whole archive)."""
+    they are body edits since the last build (bodies_only), or the new days
+    when they are a new day's issue (new_days); else no scan (the caller
+    scans the whole archive)."""
     if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir) or not changed:
-        return None, lambda: None, None
+        return None, lambda: None, None, None
     rels = []
     for path in changed:
         try:
             rels.append(path.relative_to(articles_dir).as_posix())
         except ValueError:
-            return None, lambda: None, None  # not an article file: the hint does not say what changed
-    cache = manifest.load_parsed(cache_dir, years)
+            return None, lambda: None, None, None  # not an article file: the hint does not say what changed
+    cache = manifest.load_parsed(cache_dir, config.years)
     scan = scan_named(articles_dir, rels, cache, lambda rel: (old.file(rel) or manifest.NO_FILE).sha or None,
-                      old.shas, years)
+                      old.shas, config.years)
     edited = bodies_only(old, salt, out_dir, scan) if scan is not None else None
-    if scan is None or edited is None:
+    fresh = new_days(old, salt, out_dir, scan, config) if scan is not None and edited is None else None
+    if scan is None or (edited is None and fresh is None):
         cache.close()
-        return None, lambda: None, None
-    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited
+        return None, lambda: None, None, None
+    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited, fresh
+
+
+def new_days(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan, config: SiteConfig
+             ) -> newday.NewDays | None:
+    """The new days, when the files added since the last build all lie on
+    days after its newest issue and no other file changed or went (told
+    which files changed: those alone are compared); None when the site must
+    be planned anew."""
+    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir):
+        return None
+    added = []
+    if scan.named is not None:
+        for rel in scan.named:
+            b = old.file(rel)
+            if b is None:
+                added.append(rel)
+            elif b.sha != scan.files[rel]:
+                return None
+    else:
+        built = old.shas()
+        if len(built) >= len(scan.files) or any(rel not in scan.files for rel in built):
+            return None
+        for rel, sha in scan.files.items():
+            if rel not in built:
+                added.append(rel)
+            elif built[rel] != sha:
+                return None
+    try:
+        return newday.find(added, scan, old.tables, config)
+    except sqlite3.Error:
+        return None  # a damaged record: a full plan
+
+
+def _news_plan(fresh: newday.NewDays, old: manifest.Manifest, config: SiteConfig) -> newday.Plan | None:
+    try:
+        return newday.plan(fresh, old.tables, config)
+    except (sqlite3.Error, ValueError):
+        return None  # a damaged record: a full plan
+
+
+def _new_rows(fresh: newday.NewDays, scan: Scan, pages: list[Page], changed: dict[str, str | None], cache_dir: Path
+              ) -> dict[str, manifest.Built | None]:
+    """The record's rows of the new days' files: their hashes, articles' shapes and page contexts."""
+    contexts = manifest.compact_contexts(cache_dir, _contexts(pages, changed, {}, {}, cache_dir))
+    heads = {a.path: a for a in fresh.site.articles}
+    return {rel: manifest.Built(scan.files[rel], plan_mod.shape(heads[rel]) if rel in heads else None,
+                                *(contexts.get(rel) or (None, None))) for rel in fresh.rels}
+
+
+def _tables(site: Any, fresh: newday.NewDays | None, edited: Any) -> Callable[[Any], None] | None:
+    """What the record's tables become: the new days added, the whole site's after a full plan; body edits change no row."""
+    if fresh is not None:
+        return lambda db: tables.add(db, fresh.site)
+    if edited is not None:
+        return None
+    return lambda db: tables.write_site(db, site)
 
 
 def _share(index: int, shares: int) -> Callable[[str], bool]:
@@ -616,38 +704,42 @@ def _short_plan(edited: dict[str, tuple[Article, manifest.Built]], cache_dir: Pa
 
 
 def _meanwhile(save_parsed: Callable[[], None], site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-               last: manifest.Plan | None, pages: list[Page] | None, same: dict[str, Any], edited: frozenset[str]
-               ) -> tuple[Any, bytes | None, dict[str, str]]:
+               old: manifest.Manifest, pages: list[Page] | None, same: dict[str, Any], edited: frozenset[str],
+               news: newday.Plan | None = None) -> tuple[Any, bytes | None, dict[str, str]]:
     """What this process does while the workers render: save the parse cache,
     make feeds and sitemap, and (after a full plan) the shape of each article
     whose file is not the one recorded (``same``)."""
     save_parsed()
-    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, last, pages, edited)
+    feed_files, sitemap = _feeds_and_sitemap(site, config, base, salt, scan, old, pages, edited, news)
     shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path and a.path not in same} \
         if pages is not None else {}
     return feed_files, sitemap, shapes
 
 
-def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan,
-                       last: manifest.Plan | None, pages: list[Page] | None, edited: frozenset[str] = frozenset()
-                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], bytes | None]:
-    """Every feed, under the digest of what it shows, and the sitemap.
+def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan: Scan, old: manifest.Manifest,
+                       pages: list[Page] | None, edited: frozenset[str] = frozenset(), news: newday.Plan | None = None
+                       ) -> tuple[dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]], dict[str, bytes]]:
+    """Every feed, under the digest of what it shows, and the sitemap files made anew.
 
-    Without ``pages`` (only the bodies of the ``edited`` files changed) the
-    feeds are the last build's but those that show an edited article, and
-    the sitemap is the last build's (None); a feed is rendered again only
-    when what it shows changed."""
+    Without ``pages`` (only the bodies of the ``edited`` files changed, or
+    days were added: ``news``) the feeds are the last build's but those that
+    show an edited article or the new days, and the sitemap files are the
+    last build's but for the new days' groups (feeds.sitemaps) and the index;
+    a feed is rendered again only when what it shows changed."""
     files = scan.files
+    last = old.plan
     cached = last.feeds if last is not None else {}
+    fresh = {spec.path for spec, _rels in news.feeds} if news is not None else set()
     if pages is None:
         assert last is not None
-        wanted = [(spec, rels) for _key, _data, spec, rels in last.feeds.values()]
+        wanted = (news.feeds if news is not None else []) + \
+            [(spec, rels) for _key, _data, spec, rels in last.feeds.values() if spec.path not in fresh]
     else:
         by_id = {a.id: a.path for a in site.articles}
         wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
     out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
     for spec, rels in wanted:
-        if pages is None and spec.path in cached and edited.isdisjoint(rels):
+        if pages is None and spec.path in cached and spec.path not in fresh and edited.isdisjoint(rels):
             out[spec.path] = cached[spec.path]  # shows no edited article: as it was
             continue
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
@@ -660,10 +752,12 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
             continue
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
-    if pages is None:
-        return out, None
-    html = [(p.path, _lastmod(p)) for p in pages if p.path not in (urls.NOT_FOUND, urls.SEARCH)]
-    return out, feeds.sitemap(html, base)
+    if news is not None:
+        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
+        touched = {urls.sitemap_of(p.path) for p in news.pages}
+        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
+        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
+    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
 
 
 def _context(page: Page) -> dict[str, Any]:
@@ -708,14 +802,6 @@ def salt_of(env: jinja2.Environment, config: SiteConfig, base: str) -> str:
     for f in sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.read_bytes())
     return h.hexdigest()
-
-
-def _lastmod(p: Page) -> Any:
-    for key in ("article", "issue"):
-        v = p.context.get(key)
-        if v is not None and hasattr(v, "date"):
-            return v.date
-    return None
 
 
 def _mkdir(folder: str, folders: set[str]) -> None:

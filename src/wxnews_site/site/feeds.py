@@ -1,4 +1,4 @@
-"""Atom feeds (the site's and one per section), sitemap.xml and robots.txt.
+"""Atom feeds (the site's and one per section), the sitemaps and robots.txt.
 
 Reproducible: nothing depends on the time of the build. A feed's <updated>
 is its newest article's date; entry ids are derived from article ids, so
@@ -122,11 +122,30 @@ def feeds(site: Site, config: SiteConfig, base_url: str) -> dict[str, bytes]:
     return {s.path: render_feed(s, config, base_url, articles) for s in specs(site, config)}
 
 
-def sitemap(paths: Iterable[tuple[str, dt.date | None]], base_url: str) -> bytes:
-    """sitemap.xml; locations are absolute only when the site's base URL is known."""
+def sitemaps(paths: Iterable[str], base_url: str, every: Iterable[str] = ()) -> dict[str, bytes]:
+    """sitemap.xml, an index of the sitemap files (``every`` of them, and
+    those of ``paths``), and a sitemap file for each group of ``paths``
+    (urls.sitemap_of), pages in path order; locations are absolute only when the
+    site's base URL is known; an issue's or article's page has its date as
+    lastmod."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        if path not in (urls.NOT_FOUND, urls.SEARCH):
+            groups.setdefault(urls.sitemap_of(path), []).append(path)
+    out = {name: _urlset(sorted(group), base_url) for name, group in sorted(groups.items())}
+    index = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    index += [f"  <sitemap><loc>{escape(base_url + name)}</loc></sitemap>" for name in sorted({*out, *every})]
+    index.append("</sitemapindex>")
+    out[urls.SITEMAP] = ("\n".join(index) + "\n").encode("utf-8")
+    return out
+
+
+def _urlset(paths: list[str], base_url: str) -> bytes:
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, lastmod in paths:
+    for path in paths:
+        lastmod = urls.day_of(path)
         mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
         out.append(f"  <url><loc>{escape(base_url + quote(path, safe='/~'))}</loc>{mod}</url>")
     out.append("</urlset>")

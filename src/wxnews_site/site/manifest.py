@@ -17,14 +17,16 @@ import os
 import pickle
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
+from . import tables as site_tables
+from . import urls
 from .pages import Entry, Page, Story
 
-VERSION = 4  # 4: the record in SQLite, by page and by file
+VERSION = 5  # 4: the record in SQLite, by page and by file; 5: with the site's tables (tables.py)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -111,7 +113,7 @@ class Plan:
     """What a rebuild after body edits needs of the last build's plan that
     is not by file: the salt, each feed's digest of what it shows, bytes,
     FeedSpec and article files, and the paths of the files besides pages.
-    (The sitemap's bytes are a row of their own, read only when needed:
+    (The sitemaps' bytes are rows of their own, read only when needed:
     ``Manifest.sitemap``.)"""
 
     salt: str
@@ -172,7 +174,14 @@ class Manifest:
         db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sha TEXT, shape TEXT, page TEXT, "
                    "seg TEXT, off INT, len INT) WITHOUT ROWID")
         db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
+        db.execute("CREATE TABLE IF NOT EXISTS sitemaps (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
+        site_tables.create(db)
         return db
+
+    @property
+    def tables(self) -> Any:
+        """The connection to the site's tables (tables.py), None without a valid record."""
+        return self._db if self.valid else None
 
     @property
     def valid(self) -> bool:
@@ -206,6 +215,18 @@ class Manifest:
             return {}
         return {row[0]: _built(row[1:]) for row in self._db.execute("SELECT * FROM files")}
 
+    def page_paths(self, sitemap: str) -> list[str]:
+        """The paths of the pages one sitemap file lists (feeds.sitemap_of)."""
+        if not self.valid:
+            return []
+        group = sitemap.removeprefix(urls.SITEMAPS).removesuffix(".xml")
+        # A folder's pages are a range of the table's key; the rest lie outside
+        # the folders' ranges (but 404.html, which no sitemap lists).
+        ranges = [(f"{group}/", f"{group}0")] if group != "site" else [("", "0"), (":", "people/"),
+                                                                       ("people0", "sections/"), ("sections0", "\uffff")]
+        return [path for lo, hi in ranges for (path,) in self._db.execute(
+            "SELECT path FROM pages WHERE path >= ? AND path < ?", (lo, hi)) if urls.sitemap_of(path) == sitemap]
+
     def shas(self) -> dict[str, str]:
         """Every file's content hash as built (a rebuild that scanned the archive compares them with the scan's)."""
         return dict(self._db.execute("SELECT rel, sha FROM files")) if self.valid else {}
@@ -218,8 +239,12 @@ class Manifest:
         return {seg for (seg,) in self._db.execute("SELECT DISTINCT seg FROM files WHERE seg IS NOT NULL")} \
             if self.valid else set()
 
-    def sitemap(self) -> bytes:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'sitemap'").fetchone() if self.valid else None
+    def sitemaps(self) -> list[str]:
+        """The paths of the sitemap files as recorded (sitemap.xml and those it indexes)."""
+        return [path for (path,) in self._db.execute("SELECT path FROM sitemaps")] if self.valid else []
+
+    def sitemap(self, path: str) -> bytes:
+        row = self._db.execute("SELECT data FROM sitemaps WHERE path = ?", (path,)).fetchone() if self.valid else None
         return bytes(row[0]) if row else b""
 
     def forget(self) -> None:
@@ -231,11 +256,14 @@ class Manifest:
 
     def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
                files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
-               sitemap: bytes | None = None) -> None:
+               sitemaps: tuple[dict[str, bytes], bool] = ({}, False), tables: Callable[[Any], None] | None = None
+               ) -> None:
         """Record a build in one transaction: the pages and files that changed
         (None: gone), or with ``whole`` all of them; ``spare``: how the site
         kept beside the new one differs from it (None: no site kept);
-        ``sitemap``: its bytes, None when they are the recorded ones."""
+        ``sitemaps``: the sitemap files made anew, and whether they are all of them;
+        ``tables``: writes the site's tables (tables.py) as they now are,
+        None when they are as recorded."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -245,6 +273,8 @@ class Manifest:
             if whole:
                 db.execute("DELETE FROM pages")
                 db.execute("DELETE FROM files")
+            if whole or sitemaps[1]:
+                db.execute("DELETE FROM sitemaps")
             db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p, d in pages.items() if d is None))
             db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", ((p, d) for p, d in pages.items() if d))
             db.executemany("DELETE FROM files WHERE rel = ?", ((r,) for r, b in files.items() if b is None))
@@ -259,8 +289,9 @@ class Manifest:
             rows = [("state", state), ("feeds", plan.feeds)]
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
-            if sitemap is not None:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('sitemap', ?)", (sitemap,))
+            db.executemany("INSERT OR REPLACE INTO sitemaps VALUES (?, ?)", sitemaps[0].items())
+            if tables is not None:
+                tables(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -252,7 +252,8 @@ def match_jumps(articles: Iterable[Article]) -> tuple[dict[str, str], dict[str, 
 # --------------------------------------------------------------------- plan
 
 def listing(kind: str, name: str, entries: list[Entry], per_page: int,
-            path_for: Callable[[str, int], str], extra: dict[str, Any] | None = None) -> list[Page]:
+            path_for: Callable[[str, int], str], extra: dict[str, Any] | None = None,
+            total: int | None = None, older: int | None = None) -> list[Page]:
     """The paginated list of one section or one person, newest first.
 
     Pages are cut from the oldest story: ``name-1.html`` holds the first
@@ -261,14 +262,20 @@ def listing(kind: str, name: str, entries: list[Entry], per_page: int,
     ``per_page`` to twice as many, so that it is never nearly empty). A new
     day's issue changes the newest page alone (and, when that page splits,
     the one before, whose newer neighbour it names): every older page keeps
-    its address and its bytes, and a rebuild never renders it again."""
-    count = max(1, len(entries) // per_page)
-    newest = len(entries) - (count - 1) * per_page
+    its address and its bytes, and a rebuild never renders it again.
+
+    ``entries`` may be the newest of the list alone when ``total`` says how
+    long it is: then the newest page and the ``older`` numbered pages behind
+    it are made (those a new day's issue may change), never the rest."""
+    total = len(entries) if total is None else total
+    count = max(1, total // per_page)
+    newest = total - (count - 1) * per_page
     pages = [Page(path_for(name, 0), "listing.html", {
-        "kind": kind, "name": name, "entries": entries[:newest], "total": len(entries),
+        "kind": kind, "name": name, "entries": entries[:newest], "total": total,
         "pager": Pager(count, count, None, path_for(name, count - 1) if count > 1 else None), **(extra or {})},
         f"{kind} {name!r}")]
-    for n in range(count - 1, 0, -1):
+    last = 0 if older is None else max(0, count - 1 - older)
+    for n in range(count - 1, last, -1):
         start = newest + (count - 1 - n) * per_page
         newer = path_for(name, n + 1 if n + 1 < count else 0)
         pager = Pager(n, None, newer, path_for(name, n - 1) if n > 1 else None)
@@ -278,31 +285,98 @@ def listing(kind: str, name: str, entries: list[Entry], per_page: int,
     return pages
 
 
-def _months(site: Site) -> dict[int, tuple[dates.Month, ...]]:
-    """Calendars of every month of every archived year: days with an issue,
-    days without one, and days outside what the archive holds."""
-    assert site.first and site.last
-    have = frozenset(i.date for i in site.issues)
+Calendars = dict[int, tuple[dates.Month, ...]]
+
+
+def calendars(have: frozenset[dt.date], first: dt.date, last: dt.date, years: Iterable[int] | None = None
+              ) -> Calendars:
+    """Calendars of every month of the archived years (or of ``years``):
+    days with an issue, days without one, and days outside what the archive
+    holds."""
     return {
-        y: tuple(dates.month_grid(y, m, have, site.first, site.last) for m in range(1, 13))
-        for y in range(site.first.year, site.last.year + 1)
+        y: tuple(dates.month_grid(y, m, have, first, last) for m in range(1, 13))
+        for y in (range(first.year, last.year + 1) if years is None else years)
     }
 
 
-def _neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
+def neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
     return (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
 
 
+def index_pages(sections: Iterable[tuple[str, int, dt.date, dt.date]], people: Iterable[tuple[str, int]]
+                ) -> list[Page]:
+    """The section index ((name, stories, oldest, newest) by name) and the
+    people index (name and stories, most first)."""
+    return [Page(urls.SECTIONS, "sections.html", {"sections": tuple(sorted(sections))}, "section index"),
+            Page(urls.PEOPLE, "people.html", {"people": tuple(sorted(people, key=lambda x: (-x[1], x[0])))},
+                 "people index")]
+
+
+def home_page(latest: Issue, cals: Calendars) -> Page:
+    return Page(urls.HOME, "home.html", {
+        "date": latest.date, "front": latest.front, "pages": latest.refs,
+        "month": cals[latest.date.year][latest.date.month - 1],
+        "years": tuple((y, tuple(m for m in ms if m.issues)) for y, ms in sorted(cals.items(), reverse=True)),
+    }, "home page")
+
+
+def archive_page(cals: Calendars) -> Page:
+    return Page(urls.ARCHIVE, "calendars.html", {
+        "heading": "往期回顾", "years": tuple(sorted(cals.items(), reverse=True)), "prev": None, "next": None,
+    }, "archive calendar")
+
+
+def year_page(cals: Calendars, y: int, prev_y: int | None, next_y: int | None) -> Page:
+    return Page(urls.year(y), "calendars.html", {
+        "heading": f"{y}年", "years": ((y, cals[y]),),
+        "prev": (urls.year(prev_y), f"{prev_y}年") if prev_y else None,
+        "next": (urls.year(next_y), f"{next_y}年") if next_y else None,
+    }, f"year {y}")
+
+
+def month_page(cals: Calendars, y: int, m: int, issues: Iterable[Issue], prev_m: tuple[int, int] | None,
+               next_m: tuple[int, int] | None) -> Page:
+    return Page(urls.month(y, m), "month.html", {
+        "month": cals[y][m - 1],
+        "issues": tuple(IssueSummary(i.date, i.refs, i.front.stories[:3]) for i in issues),
+        "prev": (urls.month(*prev_m), dates.cn_month(*prev_m)) if prev_m else None,
+        "next": (urls.month(*next_m), dates.cn_month(*next_m)) if next_m else None,
+    }, f"month {y}-{m:02d}")
+
+
+def issue_page(issue: Issue, prev: dt.date | None, next_: dt.date | None) -> Page:
+    return Page(urls.issue(issue.date), "issue.html", {"issue": issue, "prev": prev, "next": next_},
+                f"issue {issue.date}")
+
+
+def day_pages(site: Site, issue: Issue, articles: dict[str, Article], listed: Callable[[str], bool]) -> list[Page]:
+    """An issue's 版 pages and article pages; ``listed``: whether a section has a listing."""
+    out: list[Page] = []
+    present = frozenset(p.page for p in issue.pages)
+    for j, pp in enumerate(issue.pages):
+        prev_p, next_p = neighbours(issue.pages, j)
+        # A 版 named only by its page file (广告, say) has no section page to link to.
+        name = pp.section or page_name(pp.page)
+        out.append(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref,
+                                              "listing": name if listed(name) else None},
+                        f"page {pp.page} of {issue.date}"))
+        for k, s in enumerate(pp.stories):
+            out.append(_article_page(site, articles[s.id], pp, k, present))
+    return out
+
+
+def months_of(issues: Iterable[Issue]) -> dict[tuple[int, int], list[Issue]]:
+    by_month: dict[tuple[int, int], list[Issue]] = defaultdict(list)
+    for issue in issues:
+        by_month[(issue.date.year, issue.date.month)].append(issue)
+    return by_month
+
+
 def plan(site: Site, config: SiteConfig) -> list[Page]:
-    pages: list[Page] = []
-    add = pages.append
     # The indexes exist even for an empty archive: every page links to them.
-    add(Page(urls.SECTIONS, "sections.html", {"sections": tuple(
-        (name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items())},
-        "section index"))
-    add(Page(urls.PEOPLE, "people.html", {"people": tuple(sorted(
-        ((name, len(es)) for name, es in site.people.items()), key=lambda x: (-x[1], x[0])))},
-        "people index"))
+    pages = index_pages(((name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items()),
+                        ((name, len(es)) for name, es in site.people.items()))
+    add = pages.append
     add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
     if not site.issues:
         add(Page(urls.HOME, "home.html", {"date": None, "front": None, "pages": (), "month": None, "years": ()},
@@ -310,55 +384,25 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
         add(Page(urls.ARCHIVE, "calendars.html", {"heading": "往期回顾", "years": (), "prev": None, "next": None},
                  "archive calendar"))
         return pages
-    calendars = _months(site)
-    latest = site.issues[-1]
+    assert site.first and site.last
+    cals = calendars(frozenset(i.date for i in site.issues), site.first, site.last)
     # Contexts name other pages by reference only (PageRef, IssueSummary), so
     # that a story's change re-renders the pages that show it and no others.
-    add(Page(urls.HOME, "home.html", {
-        "date": latest.date, "front": latest.front, "pages": latest.refs,
-        "month": calendars[latest.date.year][latest.date.month - 1],
-        "years": tuple((y, tuple(m for m in ms if m.issues)) for y, ms in sorted(calendars.items(), reverse=True)),
-    }, "home page"))
-    add(Page(urls.ARCHIVE, "calendars.html", {
-        "heading": "往期回顾", "years": tuple(sorted(calendars.items(), reverse=True)), "prev": None, "next": None,
-    }, "archive calendar"))
-    years = sorted(calendars)
+    add(home_page(site.issues[-1], cals))
+    add(archive_page(cals))
+    years = sorted(cals)
     for i, y in enumerate(years):
-        prev_y, next_y = _neighbours(years, i)
-        add(Page(urls.year(y), "calendars.html", {
-            "heading": f"{y}年", "years": ((y, calendars[y]),),
-            "prev": (urls.year(prev_y), f"{prev_y}年") if prev_y else None,
-            "next": (urls.year(next_y), f"{next_y}年") if next_y else None,
-        }, f"year {y}"))
-    by_month: dict[tuple[int, int], list[Issue]] = defaultdict(list)
-    for issue in site.issues:
-        by_month[(issue.date.year, issue.date.month)].append(issue)
+        add(year_page(cals, y, *neighbours(years, i)))
+    by_month = months_of(site.issues)
     months = sorted(by_month)
     for i, (y, m) in enumerate(months):
-        prev_m, next_m = _neighbours(months, i)
-        add(Page(urls.month(y, m), "month.html", {
-            "month": calendars[y][m - 1],
-            "issues": tuple(IssueSummary(i.date, i.refs, i.front.stories[:3]) for i in by_month[(y, m)]),
-            "prev": (urls.month(*prev_m), dates.cn_month(*prev_m)) if prev_m else None,
-            "next": (urls.month(*next_m), dates.cn_month(*next_m)) if next_m else None,
-        }, f"month {y}-{m:02d}"))
+        add(month_page(cals, y, m, by_month[(y, m)], *neighbours(months, i)))
 
     articles = {a.id: a for a in site.articles}
     for i, issue in enumerate(site.issues):
-        prev_i, next_i = _neighbours(site.issues, i)
-        add(Page(urls.issue(issue.date), "issue.html", {
-            "issue": issue, "prev": prev_i and prev_i.date, "next": next_i and next_i.date,
-        }, f"issue {issue.date}"))
-        present = frozenset(p.page for p in issue.pages)
-        for j, pp in enumerate(issue.pages):
-            prev_p, next_p = _neighbours(issue.pages, j)
-            # A 版 named only by its page file (广告, say) has no section page to link to.
-            listed = pp.section or page_name(pp.page)
-            add(Page(pp.url, "page.html", {"pp": pp, "prev": prev_p and prev_p.ref, "next": next_p and next_p.ref,
-                                           "listing": listed if listed in site.sections else None},
-                     f"page {pp.page} of {issue.date}"))
-            for k, s in enumerate(pp.stories):
-                add(_article_page(site, articles[s.id], pp, k, present))
+        prev_i, next_i = neighbours(site.issues, i)
+        add(issue_page(issue, prev_i and prev_i.date, next_i and next_i.date))
+        pages.extend(day_pages(site, issue, articles, site.sections.__contains__))
 
     for name, entries in site.sections.items():
         pages.extend(listing("section", name, entries, config.pagination.section, urls.section,
@@ -369,7 +413,7 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
 
 
 def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: frozenset[int]) -> Page:
-    prev_s, next_s = _neighbours(pp.stories, k)
+    prev_s, next_s = neighbours(pp.stories, k)
     return Page(pp.stories[k].url, "article.html", {
         "article": a, "story": pp.stories[k], "pp": pp.ref, "prev": prev_s, "next": next_s,
         "others": pp.stories[:k] + pp.stories[k + 1:],

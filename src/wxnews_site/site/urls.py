@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from pathlib import Path
 
 from ..model import Article
@@ -106,12 +107,34 @@ ARCHIVE = "archive/index.html"
 SEARCH = "search/index.html"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
+SITEMAPS = "sitemaps/"  # the files sitemap.xml indexes
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 STATIC = "static/"
 
 
 # ------------------------------------------------------------------- helpers
+
+def sitemap_of(path: str) -> str:
+    """The sitemap file listing a page: one a year's folder, one for the
+    people's lists, one for the sections', one for the rest (sitemaps/2024.xml,
+    sitemaps/people.xml, sitemaps/sections.xml, sitemaps/site.xml). A year of a
+    daily paper stays far below the protocol's 50,000 addresses a file, and a
+    new day's issue rewrites its year's, the lists' and the rest's, never the
+    archive's."""
+    top, sep, _rest = path.partition("/")
+    group = top if sep and (top.isdigit() or top in ("people", "sections")) else "site"
+    return f"{SITEMAPS}{group}.xml"
+
+
+_DAY_PAGE = re.compile(r"(\d{4})/(\d\d)/(\d\d)/(?:index|\d{2,}-\d{2,})\.html")
+
+
+def day_of(path: str) -> dt.date | None:
+    """The date of an issue's page or an article's page, from its path (the sitemap's lastmod)."""
+    m = _DAY_PAGE.fullmatch(path)
+    return dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
 
 def root_for(path: str) -> str:
     """The prefix from the page at ``path`` back to the site root."""
