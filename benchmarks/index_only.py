@@ -13,7 +13,12 @@ process, so its peak memory and CPU can be read once it has ended:
   previous index into the spare folder; the second, as in a site's steady
   state, only what the last build changed);
 * a new day's issue of 100 articles (copies of the archive's first 100, dated
-  the day after its last), patched from the changes alone;
+  the day after its last), patched from the changes alone: it starts its year's
+  tail segment (``layout.TAIL``); the next day's, appended to the tail (the
+  steady state of a daily paper); a third day's with the tail full (``TAIL_MOST``
+  lowered to 150 for that step alone), which rebuilds the year's postings whole
+  (``years.py``: what a patch does every ``TAIL_MOST`` articles); and a fourth,
+  which starts the tail again;
 
 then the first-query download in headless Chromium, the search page taken
 from a small site built from the folder's first articles with the large
@@ -38,6 +43,7 @@ from wxnews_site.format import FormatError, article_relpath, parse_article
 from wxnews_site.model import Article
 from wxnews_site.search.index import write_index
 from wxnews_site.search.layout import OWN_FILES
+from wxnews_site.search import patch
 from wxnews_site.search.patch import clear, close, load, patch_edits
 from wxnews_site.site import urls
 
@@ -187,10 +193,12 @@ def measured(work: Callable[[], object]) -> Measured:
     return Measured(value, wall, cpu, own / 1024, workers / 1024)
 
 
-def new_issue(source: Segments | Cycled, count: int = 100) -> list[Article]:
-    """The archive's first ``count`` articles as a new issue, dated the day after its last (ten to a 版)."""
-    last = source.at(len(source) - 1).date
-    day = last + dt.timedelta(days=1)
+def new_issue(source: Segments | Cycled, count: int = 100, later: int = 1, after: dt.date | None = None
+              ) -> list[Article]:
+    """The archive's first ``count`` articles as a new issue, dated ``later`` days after its last (or
+    ``after``: the index's newest day, when earlier runs added issues), ten to a 版."""
+    last = after or source.at(len(source) - 1).date
+    day = last + dt.timedelta(days=later)
     out = []
     for k, a in enumerate(source.at(n) for n in range(count)):
         out.append(_dated(a, day, 1 + k // 10, 1 + k % 10))
@@ -235,8 +243,23 @@ def run(articles: Path, work: Path, first_queries: list[str], size: Callable, li
         print(f"cold: reused, the index in {current} (--reuse)")
     steps.append(("one changed article (steady state)", patched(spare(current), [edit("补记：辋村。")])))
     current = spare(current) if steps[-1][1].value is not None else current
-    steps.append(("a new day's issue of 100 articles", patched(spare(current), new_issue(source))))
-    current = spare(current) if steps[-1][1].value is not None else current
+
+    def folding(into: Path, edited: list[Article]) -> Measured:
+        def work():
+            patch.TAIL_MOST = 150  # (in the measured process alone)
+            return patch_edits(edited, urls.article, None, into, spare(into), config, cache)
+        return measured(work)
+
+    issues = [("a new day's issue of 100 articles (starts its year's tail)", patched),
+              ("the next day's issue of 100 (appended to the tail)", patched),
+              ("a third day's, the tail full: its year rebuilt whole", folding),
+              ("a fourth day's (starts the tail again)", patched)]
+    state = load(cache)
+    newest = dt.date.fromisoformat(state.last[0]) if state is not None and state.last else None
+    close(state)
+    for day, (name, step) in enumerate(issues, 1):
+        steps.append((name, step(spare(current), new_issue(source, later=day, after=newest))))
+        current = spare(current) if steps[-1][1].value is not None else current
     for name, m in steps:
         stats = m.value
         what = "patched" if stats is not None and stats.patched else "NOT patched (a full build needed)"

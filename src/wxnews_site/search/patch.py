@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -43,20 +44,26 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
-from . import packs, tokens
+from . import packs, tokens, years
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
                     deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_name, segments_of, weights_df,
-                    append_docs, append_weights, first_doc, WeightsEnd)
+                    append_docs, append_weights, first_doc, WeightsEnd, SHARD_TARGET, TAIL, TAIL_MOST, year_of)
 from .records import Codec
 from . import state as state_module
 from .state import STATE_FILE, Row, Store  # noqa: F401 (STATE_FILE: where the state is, for callers)
 
 VERSION = 8
-DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
+# A year's weights are made with the BM25 globals frozen when it was last built (State.frozen);
+# when the archive's have moved this much from them, a patch touching the year rebuilds it.
+# Levels are steps of sqrt(2): 10% more articles move a term's idf by log(1.1) = 0.1 (a
+# typical idf is 3-10), 10% more average length a length norm by 7.5% at most, so a year
+# this far from the archive's globals stays within a level of a full build's weights.
+DRIFT = 0.10
+_YEAR_OF_TERM = "\x1f"  # df_frozen's keys: year, this, term (a term holds no control character)
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
 # full build's. In a small archive one more article holding a rare term moves it further.
@@ -91,6 +98,9 @@ class State:
     last: tuple | None = None
     segments: tuple[tuple[str, int], ...] = ()  # each segment's name and first number, oldest first
     common: tuple[str, ...] = ()     # terms too common to rank at the last full build (no entries)
+    # Year -> (article count, average length) its weights were made with, when not n_frozen and avgdl
+    # (a year a patch rebuilt).
+    frozen: dict[str, tuple[int, float]] = dataclasses.field(default_factory=dict)
     version: int = VERSION
     store: Store | None = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -98,7 +108,7 @@ class State:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "store"}
         return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words),
                 "last": None if self.last is None else list(self.last), "segments": [list(f) for f in self.segments],
-                "common": list(self.common)}
+                "common": list(self.common), "frozen": {y: list(f) for y, f in self.frozen.items()}}
 
     def row(self, n: int) -> Row | None:
         assert self.store is not None
@@ -126,6 +136,9 @@ def load(cache_dir: Path) -> State | None:
         meta["last"] = None if meta.get("last") is None else tuple(meta["last"])
         meta["segments"] = tuple((str(name), int(first)) for name, first in meta["segments"])
         meta["common"] = tuple(meta["common"])
+        meta["frozen"] = {str(y): (int(n), float(a)) for y, (n, a) in meta.get("frozen", {}).items()}
+        # (df_frozen's keys without a year are of an older state: their counts are forgotten.)
+        meta["df_frozen"] = {k: int(v) for k, v in meta["df_frozen"].items() if _YEAR_OF_TERM in k}
         return State(**meta, store=store)
     except (TypeError, ValueError, KeyError):
         store.close()
@@ -232,8 +245,6 @@ class Planner:
             self.plan.removed.append(self.pending[0])
             self._advance()
         if self.failed or len(self.plan.changed) + len(self.plan.removed) > self.limit or not live:
-            return None
-        if abs(live - self.state.n_frozen) > DRIFT * self.state.n_frozen:
             return None
         return dataclasses.replace(self.plan, numbers=self.fresh)
 
@@ -519,8 +530,6 @@ def _patch_edits(state: State | None, edited: Sequence[Article], removed: Sequen
     live = state.live + sum(n >= state.numbers for n, _ in todo.changed) - len(todo.removed)
     if len(todo.changed) + len(todo.removed) > max(20, PATCH_SHARE * state.live) or not live:
         return None
-    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
-        return None
     # The section filter is the current one, with the changed articles' sections.
     return _apply(state, todo, config, out_dir, current, cache_dir, started, live, meta.get("sections", []))
 
@@ -585,8 +594,10 @@ def _old_doc(current: Path, codec: Codec, state: State, n: int) -> Doc:
 
 
 class _Segments:
-    """The segments' shards a patch reads and changes, by segment name; articles added in a
-    new year start a segment (with the newest one's shard counts, every shard written)."""
+    """The segments' shards a patch reads and changes, by segment name. Articles appended in a
+    new year start its segment; appended to a year whose base holds TAIL_MOST articles, they go
+    to its tail (started if need be): either is new, its shards counted for TAIL_MOST articles
+    (at the bytes an article of the newest segment takes) and all written."""
 
     def __init__(self, state: State, current: Path, out: Writer):
         self.state, self.current, self.out = state, current, out
@@ -599,24 +610,34 @@ class _Segments:
     def of(self, n: int, a: Article | None) -> Segment:
         """The segment of article n (a: as it is now, for a number past the state's); one object a
         segment (its end is not known while articles are added)."""
-        if a is not None and n >= self.state.numbers and (not self.firsts or segment_name(a) > self.firsts[-1][0]):
-            self._start(segment_name(a), n)
+        if a is not None and n >= self.state.numbers:
+            year = segment_name(a)
+            if not self.firsts or year > year_of(self.firsts[-1][0]):
+                self._start(year, n)
+            elif not self.firsts[-1][0].endswith(TAIL) and n - self.firsts[-1][1] >= TAIL_MOST:
+                self._start(year + TAIL, n)
         name, first = self.firsts[bisect.bisect_right([f for _, f in self.firsts], n) - 1]
         return self.known.setdefault(name, Segment(name, first, first))
 
     def _start(self, name: str, first: int) -> None:
         last = Segment(*self.firsts[-1], first) if self.firsts else None
-        for base in ("g", "buckets", "w"):
-            self.shards[f"{base}/{name}"] = self.shards[last.kind(base)] if last else 1
-        for base in ("g", "w"):
+        for base, target in (("g", NGRAM_SHARD_TARGET), ("w", SHARD_TARGET)):
             kind = f"{base}/{name}"
-            self.packs[kind] = self.packs[last.kind(base)] if last else 1
+            count = _tail_count(self.sizes.get(last.kind(base), 0), last.end - last.first, target) if last else 1
+            self.shards[kind] = count
+            self.packs[kind] = min(count, self.packs[last.kind(base)] if last else 1)
             self.out.packs.per[kind] = self.packs[kind]
             self.sizes[kind] = 0
+        self.shards[f"buckets/{name}"] = self.shards[last.kind("buckets")] if last else 0
         self.firsts.append((name, first))
         seg = Segment(name, first, first)
         self.ngrams(seg).fresh()
         self.terms(seg).fresh()
+
+    def frozen(self, seg: Segment) -> tuple[int, float]:
+        """The article count and average length the weights of seg's year were made with."""
+        n, avgdl = self.state.frozen.get(seg.year, (self.state.n_frozen, self.state.avgdl))
+        return int(n), float(avgdl)
 
     def ngrams(self, seg: Segment) -> _NgramShards:
         if seg.name not in self.g:
@@ -631,20 +652,37 @@ class _Segments:
             self.w[seg.name] = _Shards(self.current, kind, self.shards[kind], self.packs[kind])
         return self.w[seg.name]
 
-    def older(self, seg: Segment) -> Iterator[_Shards]:
-        """The term shards of the segments before seg, newest first."""
+    def others(self, seg: Segment) -> Iterator[_Shards]:
+        """The term shards of the segments before seg, newest first (its year's base among them)."""
         names = [f[0] for f in self.firsts]
         for name, first in reversed(self.firsts[:names.index(seg.name)]):
             yield self.terms(Segment(name, first, first))
 
-    def outgrown(self) -> bool:
-        return any(shard_count(self.sizes[g.folder], NGRAM_SHARD_TARGET) > g.count for g in self.g.values()) or \
-            any(shard_count(self.sizes[w.folder]) > w.count for w in self.w.values())
+    def outgrown(self, numbers: int) -> set[str]:
+        """The years with a segment outgrown (its shards' count or, a tail, TAIL_MOST articles)."""
+        out = {year_of(g.folder[2:]) for g in self.g.values()
+               if shard_count(self.sizes[g.folder], NGRAM_SHARD_TARGET) > g.count}
+        out |= {year_of(w.folder[2:]) for w in self.w.values() if shard_count(self.sizes[w.folder]) > w.count}
+        ends = [f for _, f in self.firsts[1:]] + [None]
+        return out | {year_of(name) for (name, first), end in zip(self.firsts, ends)
+                      if name.endswith(TAIL) and (end or numbers) - first > TAIL_MOST}
+
+    def drop(self, year: str) -> None:
+        """Forget what the patch did to a year's shards (it is rebuilt whole)."""
+        for name in (year, year + TAIL):
+            self.g.pop(name, None)
+            self.w.pop(name, None)
 
     def write(self) -> tuple[int, int]:
         for shards in [*self.g.values(), *self.w.values()]:
             shards.write(self.out)
         return sum(len(g.dirty) for g in self.g.values()), sum(len(w.dirty) for w in self.w.values())
+
+
+def _tail_count(size: int, articles: int, target: int) -> int:
+    """Shards for TAIL_MOST articles, at the bytes an article of a segment takes (size over
+    articles); half again as many, since a small segment's keys have shorter lists."""
+    return shard_count(int(1.5 * TAIL_MOST * size / max(1, articles)), target)
 
 
 def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Writer, cache_dir: Path
@@ -670,7 +708,7 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     norms: dict[int, tuple[float, float]] = {}  # article -> length norm before and now
     texts_cut = 0
 
-    def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
+    def forget_old(n: int, seg: Segment) -> tuple[set[int], dict[str, int]]:
         nonlocal texts_cut, live, length_sum
         if n not in old_docs:
             norms[n] = (0.0, 0.0)
@@ -679,14 +717,14 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         out.piece("d", n, b"")
         texts_cut += 1
         tfs, length = term_counts(cut, old)
-        norms[n] = (length_norm(length, state.avgdl), 0.0)
+        norms[n] = (length_norm(length, segs.frozen(seg)[1]), 0.0)
         live -= 1
         length_sum -= old_rows[n].length  # type: ignore[union-attr]
         return {fnv1a(k) for k in ngram_keys(old)}, tfs
 
     for n in todo.removed:
         seg = segs.of(n, None)
-        old_h, old_terms = forget_old(n)
+        old_h, old_terms = forget_old(n, seg)
         for h in old_h:
             g_drop[seg, h].add(n)
         for t, tf in old_terms.items():
@@ -695,7 +733,7 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
 
     for n, a in todo.changed:
         seg = segs.of(n, a)
-        old_h, old_terms = forget_old(n)
+        old_h, old_terms = forget_old(n, seg)
         doc = new_docs[n]
         new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
         for h, k in new_keys.items():
@@ -709,7 +747,7 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
             w_jobs[seg, t][n] = (tf, None)
         for t, tf in tfs.items():
             w_jobs[seg, t][n] = (old_terms.get(t), tf)
-        norms[n] = (norms[n][0], length_norm(length, state.avgdl))
+        norms[n] = (norms[n][0], length_norm(length, segs.frozen(seg)[1]))
         parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
         updates[n] = Row(a.id, todo.digests[n], doc.extra, a.date.isoformat(), length)
@@ -720,9 +758,15 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     _patch_ngrams(segs, g_add, g_drop, touched, set(todo.removed), lambda d: _old_doc(current, codec, state, d))
     dictionary = _Vocab(current, "k", state.shards["k"], state.packs["k"])
     df_frozen = dict(state.df_frozen)
-    new_terms = _patch_terms(segs, w_jobs, norms, dictionary, df_frozen)
-    if new_terms is None:
+    rebuild: set[str] = set()  # years whose weights a patch would take too far from a full build's
+    new_terms = _patch_terms(segs, w_jobs, norms, dictionary, df_frozen, rebuild)
+    numbers = max(todo.numbers, state.numbers)
+    if not live:
         return None
+    avgdl = length_sum / live
+    rebuild |= segs.outgrown(numbers) | {s.year for s in segs.known.values() if _drifted(segs.frozen(s), live, avgdl)}
+    for year in rebuild:
+        segs.drop(year)
     n_g, n_w = segs.write()
     # (A character stays in the dictionary once some term began with it.)
     new_words = [t for t in with_first_characters(new_terms) if t not in dictionary.entries_of(t)]
@@ -730,16 +774,18 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         dictionary.entries_of(t)[t] = f
         dictionary.touch_term(t)
     dictionary.write(out)
-    if segs.outgrown():
-        return None  # outgrown: a full build chooses new counts
-    if not live or abs(length_sum / live - state.avgdl) > DRIFT * state.avgdl:
-        return None  # the weights would drift too far from a full build's
+    changed_docs: dict[int, Doc | None] = {n: new_docs.get(n) for n in updates}
+    frozen = dict(state.frozen)
+    for year in sorted(rebuild):
+        _rebuild_year(segs, year, numbers, codec, changed_docs, live, avgdl, cache_dir)
+        frozen[year] = (live, avgdl)
+        df_frozen = {k: v for k, v in df_frozen.items() if not k.startswith(year + _YEAR_OF_TERM)}
     new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
                                                       for n, r in sorted(updates.items())])
-    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
+    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=numbers,
                                     live=live, length_sum=length_sum, sizes=segs.sizes, df_frozen=df_frozen,
                                     last=todo.last or state.last, shards=segs.shards, packs=segs.packs,
-                                    segments=tuple(segs.firsts))
+                                    segments=tuple(segs.firsts), frozen=frozen)
     return new_state, updates, n_g, n_w, texts_cut
 
 
@@ -807,15 +853,20 @@ def _merged(adds: Mapping[int, str], other: int, old_doc: Callable[[int], Doc], 
 
 
 def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int, tuple[int | None, int | None]]],
-                 norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int]
-                 ) -> list[str] | None:
+                 norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int],
+                 rebuild: set[str]) -> list[str]:
     """The term entries whose articles or levels changed, in their segments' shards; returns the terms
-    new to the archive, None when a term's weights would drift too far from a full build's."""
+    new to the archive. A year where a term's weights would drift too far from a full build's joins
+    ``rebuild`` (its entries are left: it is rebuilt whole)."""
     state = segs.state
     new_terms: list[str] = []
     common = set(state.common)
     for (seg, t), jobs in w_jobs.items():
+        if seg.year in rebuild:
+            continue
         w, first = segs.terms(seg), seg.first
+        n_frozen = segs.frozen(seg)[0]
+        drifts = functools.partial(_drifts, f"{seg.year}{_YEAR_OF_TERM}{t}", n_frozen=n_frozen, df_frozen=df_frozen)
         h = fnv1a(t)
         entries = w.entries(h)
         old = entries.get(h)
@@ -835,9 +886,10 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
             # Only articles after all it has gain the term (a new day's issue): appended to its entry.
             at = WeightsEnd.of(old[0])
             df = at.df + gained
-            if _drifts(t, df, gained, state.n_frozen, df_frozen):
-                return None
-            weight = idf(state.n_frozen, df)
+            if drifts(df, gained):
+                rebuild.add(seg.year)
+                continue
+            weight = idf(n_frozen, df)
             added = sorted((n - first, bm25_level(weight, tf, norms[n][1])) for n, (_, tf) in jobs.items())
             payload = append_weights(old[0], added, df, at)
             segs.sizes[w.folder] += len(payload) - len(old[0])
@@ -849,15 +901,16 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
             if not gained:
                 # Most terms of an edited article keep their count and level: their
                 # entries (the long ones above all) are not even decoded.
-                weight = idf(state.n_frozen, df)
+                weight = idf(n_frozen, df)
                 if all(was == now and bm25_level(weight, was, norms[n][0]) == bm25_level(weight, now, norms[n][1])
                        for n, (was, now) in jobs.items() if was is not None):
                     continue
             pairs = {first + d: level for d, level in decode_weights(old[0]).items()}
-        if _drifts(t, df, gained, state.n_frozen, df_frozen):
-            return None
+        if drifts(df, gained):
+            rebuild.add(seg.year)
+            continue
         before = dict(pairs)
-        weight = idf(state.n_frozen, df)
+        weight = idf(n_frozen, df)
         for n, (_, tf) in jobs.items():
             pairs.pop(n, None)
             if tf is not None:
@@ -880,7 +933,7 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
 
 def _drifts(t: str, df: int, gained: int, n_frozen: int, df_frozen: dict[str, int]) -> bool:
     """Whether the term's other articles' levels would drift too far from a full build's, its article
-    count now df (gained since the last full build's, which df_frozen keeps)."""
+    count now df (gained since its year was last built, which df_frozen keeps: t is year + SEP + term)."""
     if not gained or not df or df <= gained:  # (at 0 the entry goes, and no article's level lags behind)
         return False
     then, now = idf(n_frozen, df_frozen.setdefault(t, df - gained)), idf(n_frozen, df)
@@ -891,8 +944,55 @@ def _df_elsewhere(segs: _Segments, seg: Segment, t: str) -> int:
     """A term's article count as an older segment's entry has it (0 when none has one): the whole
     archive's, which each segment's entries begin with."""
     h = fnv1a(t)
-    for w in segs.older(seg):
+    for w in segs.others(seg):
         old = w.entries(h).get(h)
         if old is not None:
             return weights_df(old[0])
     return 0
+
+
+def _drifted(frozen: tuple[int, float], live: int, avgdl: float) -> bool:
+    """Whether the archive's BM25 globals moved more than DRIFT from those a year's weights use."""
+    n, length = frozen
+    return abs(live - n) > DRIFT * n or abs(avgdl - length) > DRIFT * length
+
+
+def _rebuild_year(segs: _Segments, year: str, numbers: int, codec: Codec, changed: Mapping[int, Doc | None],
+                  live: int, avgdl: float, cache_dir: Path) -> None:
+    """Rebuild a year's postings as one base segment (years.py), its tail if any folded in;
+    the segments' counts, packs and sizes brought up to date."""
+    state = segs.state
+    which = years.year_in(segs.firsts, year, numbers)
+    built = {name for name, _ in state.segments}  # (not a tail this patch started)
+    old = years.old_counts((h, payload) for name, first in which.firsts if name in built
+                           for h, (payload, _) in _all_entries(segs.terms(Segment(name, first, first))))
+
+    def rows(n: int) -> tuple[str, tuple[str, ...]] | None:
+        row = state.row(n)
+        return (row.id, row.extra) if row is not None else None
+
+    def elsewhere(t: str) -> int:
+        return _df_elsewhere(segs, Segment(year, which.first, which.first), t)
+
+    texts = years.docs(which, segs.current, state.packs["d"], codec, rows, changed)
+    try:
+        done = years.rebuild(segs.out, which, texts, elsewhere, old, live, avgdl, set(state.common), state.words,
+                             cache_dir)
+    except ValueError as exc:
+        raise _Inconsistent(str(exc)) from exc
+    segs.drop(year)
+    for name, _ in which.firsts:
+        for kind in (f"g/{name}", f"w/{name}", f"buckets/{name}"):
+            for table in (segs.shards, segs.packs, segs.sizes):
+                table.pop(kind, None)
+    segs.shards.update(done.shards)
+    segs.packs.update(done.packs)
+    segs.sizes.update(done.sizes)
+    at = segs.firsts.index(which.firsts[0])
+    segs.firsts[at:at + len(which.firsts)] = [(year, which.first)]
+
+
+def _all_entries(shards: _Shards) -> Iterator[tuple[int, tuple[bytes, bool]]]:
+    """Every entry of a segment's shards, as the patch left them."""
+    for n in range(shards.count):
+        yield from shards.load(n).items()
