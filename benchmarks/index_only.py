@@ -18,7 +18,8 @@ process, so its peak memory and CPU can be read once it has ended:
   steady state of a daily paper); a third day's with the tail full (``TAIL_MOST``
   lowered to 150 for that step alone), which rebuilds the year's postings whole
   (``years.py``: what a patch does every ``TAIL_MOST`` articles); and a fourth,
-  which starts the tail again;
+  which starts the tail again (each step says what the newest segment is then:
+  with ``--no-build`` the tail is as earlier runs left it);
 
 then the first-query download in headless Chromium, the search page taken
 from a small site built from the folder's first articles with the large
@@ -42,7 +43,7 @@ from wxnews_site.config import SiteConfig
 from wxnews_site.format import FormatError, article_relpath, parse_article
 from wxnews_site.model import Article
 from wxnews_site.search.index import write_index
-from wxnews_site.search.layout import OWN_FILES
+from wxnews_site.search.layout import OWN_FILES, TAIL
 from wxnews_site.search import patch
 from wxnews_site.search.patch import clear, close, load, patch_edits
 from wxnews_site.site import urls
@@ -250,22 +251,28 @@ def run(articles: Path, work: Path, first_queries: list[str], size: Callable, li
             return patch_edits(edited, urls.article, None, into, spare(into), config, cache)
         return measured(work)
 
-    issues = [("a new day's issue of 100 articles (starts its year's tail)", patched),
-              ("the next day's issue of 100 (appended to the tail)", patched),
-              ("a third day's, the tail full: its year rebuilt whole", folding),
-              ("a fourth day's (starts the tail again)", patched)]
+    issues = [("a new day's issue of 100 articles", patched), ("the next day's issue of 100", patched),
+              ("a third day's, the tail full: its year rebuilt whole", folding), ("a fourth day's", patched)]
     state = load(cache)
     newest = dt.date.fromisoformat(state.last[0]) if state is not None and state.last else None
     close(state)
     for day, (name, step) in enumerate(issues, 1):
         steps.append((name, step(spare(current), new_issue(source, later=day, after=newest))))
         current = spare(current) if steps[-1][1].value is not None else current
+        steps[-1] = (f"{name} ({_newest_segment(current)})", steps[-1][1])
     for name, m in steps:
         stats = m.value
         what = "patched" if stats is not None and stats.patched else "NOT patched (a full build needed)"
         print(f"{name}: {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, peak {m.peak_mb:.0f} MB; {what}"
               + (f", {stats.files} files written, {stats.linked} linked" if stats is not None else ""), flush=True)
     _browse(articles, work, current, first_queries, size)
+
+
+def _newest_segment(folder: Path) -> str:
+    """What the index's newest segment is after a step: its year's base, or its tail and how many articles."""
+    meta = json.loads((folder / "search" / "meta.json").read_bytes())
+    name, first = meta["segments"][-1]
+    return f"then a tail of {meta['docs'] - first} articles" if name.endswith(TAIL) else "then no tail"
 
 
 def _current(cache: Path, *folders: Path) -> Path | None:

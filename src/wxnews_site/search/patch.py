@@ -12,10 +12,12 @@ become holes: newer still sorts higher). For each changed article, its old
 text comes back from its record in the previous output; old and new n-gram
 keys and jieba terms are compared, and only the shard entries whose
 membership or weight level changed are rewritten (the other entries' bytes
-are kept as they are). Anything else is a full build: an article inserted
-among older dates, other site words or tokenizer, shard counts outgrown,
-the live article count or average length more than ``DRIFT`` from the
-frozen ones, a missing or inconsistent state or output.
+are kept as they are). A new day's issue goes to its year's tail once the
+year's base is full (``layout.TAIL``). A year whose tail is full, whose shards
+outgrew their count, or whose weights would drift more than ``DRIFT`` from a
+full build's is rebuilt alone from the index's records (``years.py``). Anything
+else is a full build: an article inserted among older dates, other site words
+or tokenizer, a missing or inconsistent state or output.
 
 The build renders into a folder that starts as the site before the
 current one (see ``site.build``). Its ``search/`` is brought up to date
@@ -46,7 +48,7 @@ from ..format import atomic_write
 from ..model import Article
 from . import packs, tokens, years
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
-                    deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
+                    deflate, doc_of_record, encode_docs, encode_weights, fnv1a, inflate,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
@@ -319,6 +321,7 @@ class _Shards:
     def __init__(self, current: Path, folder: str, count: int, per: int):
         self.current, self.folder, self.count, self.per = current, folder, count, per
         self.loaded: dict[int, dict] = {}
+        self.packs: dict[int, list[packs.Piece] | None] = {}  # each pack read once (a day's issue reads them all)
         self.dirty: set[int] = set()
         self.new = False
 
@@ -328,8 +331,12 @@ class _Shards:
         self.dirty.update(range(self.count))
 
     def _read(self, n: int) -> bytes:
+        j = n // self.per
         try:
-            data = read_shard(self.current, self.folder, n, self.per)
+            if j not in self.packs:
+                self.packs[j] = packs.read_pack(self.current, self.folder, j, self.per)
+            pieces = self.packs[j]
+            data = inflate(pieces[n % self.per][0]) if pieces is not None else b""
         except (OSError, ValueError, zlib.error) as exc:
             raise _Inconsistent(f"{self.folder} shard {n}: {exc}") from exc
         if not data:  # (a full build writes every shard, empty ones too: its pack is missing)
@@ -575,6 +582,20 @@ def source_hash(sources: Mapping[str, str] | Callable[[Article], str | None] | N
     return sources.get(a.path)
 
 
+WHOLE_DICTIONARY_FROM = 50_000  # characters of text from which a patch cuts with jieba's whole dictionary
+
+
+def _cutter(texts: Sequence[str], state: State, cache_dir: Path) -> tokens.Cutter | tokens.TextCutter:
+    """jieba as the full build cut with, for a patch's texts: for a few, a dictionary of their own
+    words (TextCutter: no 0.3 s loading the whole); for many, the whole dictionary, since finding
+    the words of a day's issue in it took 3 CPU s at 100 articles."""
+    if sum(map(len, texts)) >= WHOLE_DICTIONARY_FROM:
+        whole = tokens.cutter(state.words)
+        if whole.total == state.total and whole.freqs == state.word_freqs:
+            return whole
+    return tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
+
+
 class _Inconsistent(Exception):
     """The previous output does not hold what the state says."""
 
@@ -636,8 +657,7 @@ class _Segments:
 
     def frozen(self, seg: Segment) -> tuple[int, float]:
         """The article count and average length the weights of seg's year were made with."""
-        n, avgdl = self.state.frozen.get(seg.year, (self.state.n_frozen, self.state.avgdl))
-        return int(n), float(avgdl)
+        return self.state.frozen.get(seg.year, (self.state.n_frozen, self.state.avgdl))
 
     def ngrams(self, seg: Segment) -> _NgramShards:
         if seg.name not in self.g:
@@ -695,7 +715,7 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     old_docs = {n: _old_doc(current, codec, state, n) for n, row in old_rows.items() if row is not None}
     new_docs = {n: analyse(a, config) for n, a in todo.changed}
     texts = [t for d in [*old_docs.values(), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
-    cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
+    cut = _cutter(texts, state, cache_dir)
     updates: dict[int, Row | None] = {}
     live, length_sum = state.live, state.length_sum
     segs = _Segments(state, current, out)
