@@ -167,11 +167,6 @@ class Segment:
         """The kind of this segment's pieces of g or w (and of its bucket count: "buckets")."""
         return f"{base}/{self.name}"
 
-    def __hash__(self) -> int:
-        # A patch keys its changes by (segment, key hash): the name's hash is cached by the string,
-        # while the generated one made a tuple of the fields each time (0.6 s a day's issue).
-        return hash(self.name)
-
     @property
     def year(self) -> str:
         return year_of(self.name)

@@ -590,8 +590,9 @@ def _cutter(texts: Sequence[str], state: State, cache_dir: Path) -> tokens.Cutte
     words (TextCutter: no 0.3 s loading the whole); for many, the whole dictionary, since finding
     the words of a day's issue in it took 3 CPU s at 100 articles."""
     if sum(map(len, texts)) >= WHOLE_DICTIONARY_FROM:
+        # (The same dictionary, by the state's setup; the same site words' frequencies, so the same total.)
         whole = tokens.cutter(state.words)
-        if whole.total == state.total and whole.freqs == state.word_freqs:
+        if whole.freqs == state.word_freqs:
             return whole
     return tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
 
@@ -721,10 +722,11 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     segs = _Segments(state, current, out)
 
     # Per segment and key hash: articles to add (with the key that brings each) and to drop.
-    g_add: dict[tuple[Segment, int], dict[int, str]] = defaultdict(dict)
-    g_drop: dict[tuple[Segment, int], set[int]] = defaultdict(set)
+    # (By the segment's name: a tuple of built-ins hashes in C, 375,000 times a day's issue.)
+    g_add: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    g_drop: dict[tuple[str, int], set[int]] = defaultdict(set)
     # Per segment and term: article -> (tf before, tf now), None where it has not the term.
-    w_jobs: dict[tuple[Segment, str], dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    w_jobs: dict[tuple[str, str], dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
     norms: dict[int, tuple[float, float]] = {}  # article -> length norm before and now
     texts_cut = 0
 
@@ -746,9 +748,9 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         seg = segs.of(n, None)
         old_h, old_terms = forget_old(n, seg)
         for h in old_h:
-            g_drop[seg, h].add(n)
+            g_drop[seg.name, h].add(n)
         for t, tf in old_terms.items():
-            w_jobs[seg, t][n] = (tf, None)
+            w_jobs[seg.name, t][n] = (tf, None)
         updates[n] = None
 
     for n, a in todo.changed:
@@ -758,15 +760,15 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
         for h, k in new_keys.items():
             if h not in old_h:
-                g_add[seg, h][n] = k
+                g_add[seg.name, h][n] = k
         for h in old_h - new_keys.keys():
-            g_drop[seg, h].add(n)
+            g_drop[seg.name, h].add(n)
         tfs, length = term_counts(cut, doc)
         texts_cut += 1
         for t, tf in old_terms.items():
-            w_jobs[seg, t][n] = (tf, None)
+            w_jobs[seg.name, t][n] = (tf, None)
         for t, tf in tfs.items():
-            w_jobs[seg, t][n] = (old_terms.get(t), tf)
+            w_jobs[seg.name, t][n] = (old_terms.get(t), tf)
         norms[n] = (norms[n][0], length_norm(length, segs.frozen(seg)[1]))
         parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
@@ -809,14 +811,15 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     return new_state, updates, n_g, n_w, texts_cut
 
 
-def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[Segment, int], dict[int, str]],
-                  g_drop: Mapping[tuple[Segment, int], set[int]], touched: set[int], removed: set[int],
+def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[str, int], dict[int, str]],
+                  g_drop: Mapping[tuple[str, int], set[int]], touched: set[int], removed: set[int],
                   old_doc: Callable[[int], Doc]) -> None:
     """The n-gram entries and buckets the changed articles join or leave, in their segments' shards."""
     zdoc: dict[int, Doc] = {}
-    for seg, h in g_add.keys() | g_drop.keys():
+    for name, h in g_add.keys() | g_drop.keys():
+        seg = segs.known[name]
         g, first = segs.ngrams(seg), seg.first
-        adds, drops = g_add.get((seg, h), {}), g_drop.get((seg, h), set())
+        adds, drops = g_add.get((name, h), {}), g_drop.get((name, h), set())
         entries = g.entries(h)["entries"]
         if h not in entries and g.buckets:
             # A rare key (or one no article had): its bucket gains the articles
@@ -872,7 +875,7 @@ def _merged(adds: Mapping[int, str], other: int, old_doc: Callable[[int], Doc], 
     return not _contains(zdoc[other], next(iter(keys)))
 
 
-def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int, tuple[int | None, int | None]]],
+def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[str, str], dict[int, tuple[int | None, int | None]]],
                  norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int],
                  rebuild: set[str]) -> list[str]:
     """The term entries whose articles or levels changed, in their segments' shards; returns the terms
@@ -881,7 +884,8 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
     state = segs.state
     new_terms: list[str] = []
     common = set(state.common)
-    for (seg, t), jobs in w_jobs.items():
+    for (name, t), jobs in w_jobs.items():
+        seg = segs.known[name]
         if seg.year in rebuild:
             continue
         w, first = segs.terms(seg), seg.first
