@@ -619,7 +619,7 @@ class _Segments:
     """The segments' shards a patch reads and changes, by segment name. Articles appended in a
     new year start its segment; appended to a year whose base holds TAIL_MOST articles, they go
     to its tail (started if need be): either is new, its shards counted for TAIL_MOST articles
-    (at the bytes an article of the newest segment takes) and all written."""
+    (at the bytes an article of the newest segment takes), without buckets, and all written."""
 
     def __init__(self, state: State, current: Path, out: Writer):
         self.state, self.current, self.out = state, current, out
@@ -650,7 +650,10 @@ class _Segments:
             self.packs[kind] = min(count, self.packs[last.kind(base)] if last else 1)
             self.out.packs.per[kind] = self.packs[kind]
             self.sizes[kind] = 0
-        self.shards[f"buckets/{name}"] = self.shards[last.kind("buckets")] if last else 0
+        # No buckets: a key a patch adds to a bucket stays there however many articles join it, so
+        # in a segment made by patches every key would, and each lookup would be a superset of
+        # most of its articles, to check against their texts. Each key has its entry, exact.
+        self.shards[f"buckets/{name}"] = 0
         self.firsts.append((name, first))
         seg = Segment(name, first, first)
         self.ngrams(seg).fresh()
@@ -702,8 +705,9 @@ class _Segments:
 
 def _tail_count(size: int, articles: int, target: int) -> int:
     """Shards for TAIL_MOST articles, at the bytes an article of a segment takes (size over
-    articles); half again as many, since a small segment's keys have shorter lists."""
-    return shard_count(int(1.5 * TAIL_MOST * size / max(1, articles)), target)
+    articles); twice as many, since a small segment's keys have shorter lists, and none share
+    buckets."""
+    return shard_count(2 * TAIL_MOST * size // max(1, articles), target)
 
 
 def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Writer, cache_dir: Path
