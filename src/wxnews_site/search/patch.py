@@ -414,10 +414,16 @@ def _contains(doc: Doc, key: str) -> bool:
     if key[0] == HEAD:
         return key[1:] in doc.head_norm
     if key[0] == ACROSS:
-        return key in across_keys(doc.norm)
+        return key in _across_keys(doc.norm)
     if key[0] < " ":
         return key in doc.extra
     return key in doc.norm
+
+
+@functools.lru_cache(maxsize=1024)
+def _across_keys(norm: str) -> frozenset[str]:
+    """across_keys of a text, once: a day's issue asks of the same few articles for thousands of keys."""
+    return frozenset(across_keys(norm))
 
 
 def try_patch(state: State, todo: Plan, setup: str, out_dir: Path, previous: Path, config: SiteConfig,
