@@ -13,7 +13,13 @@ process, so its peak memory and CPU can be read once it has ended:
   previous index into the spare folder; the second, as in a site's steady
   state, only what the last build changed);
 * a new day's issue of 100 articles (copies of the archive's first 100, dated
-  the day after its last), patched from the changes alone;
+  the day after its last), patched from the changes alone, with ``TAIL_MOST``
+  lowered to 50 for that step alone: the year's postings rebuilt whole
+  (``years.py``: what a patch does every ``TAIL_MOST`` articles, folding the
+  year's tail into its base); the next day's, which starts the year's tail
+  segment (``layout.TAIL``); a third and a fourth day's, appended to the tail
+  (the steady state of a daily paper; each step says what the newest segment
+  is then);
 
 then the first-query download in headless Chromium, the search page taken
 from a small site built from the folder's first articles with the large
@@ -37,7 +43,8 @@ from wxnews_site.config import SiteConfig
 from wxnews_site.format import FormatError, article_relpath, parse_article
 from wxnews_site.model import Article
 from wxnews_site.search.index import write_index
-from wxnews_site.search.layout import OWN_FILES
+from wxnews_site.search.layout import OWN_FILES, TAIL
+from wxnews_site.search import patch
 from wxnews_site.search.patch import clear, close, load, patch_edits
 from wxnews_site.site import urls
 
@@ -187,10 +194,12 @@ def measured(work: Callable[[], object]) -> Measured:
     return Measured(value, wall, cpu, own / 1024, workers / 1024)
 
 
-def new_issue(source: Segments | Cycled, count: int = 100) -> list[Article]:
-    """The archive's first ``count`` articles as a new issue, dated the day after its last (ten to a 版)."""
-    last = source.at(len(source) - 1).date
-    day = last + dt.timedelta(days=1)
+def new_issue(source: Segments | Cycled, count: int = 100, later: int = 1, after: dt.date | None = None
+              ) -> list[Article]:
+    """The archive's first ``count`` articles as a new issue, dated ``later`` days after its last (or
+    ``after``: the index's newest day, when earlier runs added issues), ten to a 版."""
+    last = after or source.at(len(source) - 1).date
+    day = last + dt.timedelta(days=later)
     out = []
     for k, a in enumerate(source.at(n) for n in range(count)):
         out.append(_dated(a, day, 1 + k // 10, 1 + k % 10))
@@ -235,14 +244,35 @@ def run(articles: Path, work: Path, first_queries: list[str], size: Callable, li
         print(f"cold: reused, the index in {current} (--reuse)")
     steps.append(("one changed article (steady state)", patched(spare(current), [edit("补记：辋村。")])))
     current = spare(current) if steps[-1][1].value is not None else current
-    steps.append(("a new day's issue of 100 articles", patched(spare(current), new_issue(source))))
-    current = spare(current) if steps[-1][1].value is not None else current
+
+    def folding(into: Path, edited: list[Article]) -> Measured:
+        def work():
+            patch.TAIL_MOST = 50  # (in the measured process alone: its 100 articles are more)
+            return patch_edits(edited, urls.article, None, into, spare(into), config, cache)
+        return measured(work)
+
+    issues = [("a new day's issue of 100 articles, the tail full: its year rebuilt whole", folding),
+              ("the next day's issue of 100", patched), ("a third day's", patched), ("a fourth day's", patched)]
+    state = load(cache)
+    newest = dt.date.fromisoformat(state.last[0]) if state is not None and state.last else None
+    close(state)
+    for day, (name, step) in enumerate(issues, 1):
+        steps.append((name, step(spare(current), new_issue(source, later=day, after=newest))))
+        current = spare(current) if steps[-1][1].value is not None else current
+        steps[-1] = (f"{name} ({_newest_segment(current)})", steps[-1][1])
     for name, m in steps:
         stats = m.value
         what = "patched" if stats is not None and stats.patched else "NOT patched (a full build needed)"
         print(f"{name}: {m.wall:.2f} s wall, {m.cpu:.2f} s CPU, peak {m.peak_mb:.0f} MB; {what}"
               + (f", {stats.files} files written, {stats.linked} linked" if stats is not None else ""), flush=True)
     _browse(articles, work, current, first_queries, size)
+
+
+def _newest_segment(folder: Path) -> str:
+    """What the index's newest segment is after a step: its year's base, or its tail and how many articles."""
+    meta = json.loads((folder / "search" / "meta.json").read_bytes())
+    name, first = meta["segments"][-1]
+    return f"then a tail of {meta['docs'] - first} articles" if name.endswith(TAIL) else "then no tail"
 
 
 def _current(cache: Path, *folders: Path) -> Path | None:

@@ -551,3 +551,63 @@ def test_the_page_reads_older_years_while_its_first_page_is_not_full(browser, ye
         assert shown == ["2024"] * 3 + ["2023"] * 3 + ["2022"] * 3
     finally:
         context.close()
+
+
+# ------------------------------------------------------ a year's tail, patched in
+
+# The canal column's next issue, in 2024: the build patches it into the index, and since
+# 2024's base holds more articles than a tail takes here, into 2024's tail segment.
+NEXT_ISSUE = tuple(
+    article(f"2024-04-0{k}-03-01", f"2024年运河新篇之{k}" if k < 3 else "2024年惠山泥人",
+            (f"古运河穿城而过，新篇{k}。" if k < 3 else "惠山古镇游人如织。") + "\n\n游客留影。",
+            section="副刊")
+    for k in (1, 2, 3)
+)
+
+
+@pytest.fixture(scope="module")
+def tail_url(tmp_path_factory):
+    from wxnews_site.search import patch
+    from wxnews_site.site.build import build_site
+
+    root = tmp_path_factory.mktemp("tailsite")
+    build(root, YEARS)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(patch, "TAIL_MOST", 3)
+        # (Three articles move so small an archive's globals by a quarter: drift is not tested here.)
+        mp.setattr(patch, "DRIFT", 1.0)
+        mp.setattr(patch, "IDF_DRIFT", 100.0)
+        write_archive(root / "articles", NEXT_ISSUE)
+        config = SiteConfig(title="测试档案", search_words=("新吴区",), root=root)
+        result = build_site(config, articles_dir=root / "articles", out_dir=root / "build")
+        assert result.ok, result.problems
+    meta = __import__("json").loads((root / "build" / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert [name for name, _ in meta["segments"]] == ["2022", "2023", "2024", "2024t"]
+    with serve_folder(root / "build") as url:
+        yield url
+
+
+def test_a_years_tail_and_base_are_searched_and_ranked_as_one_year(browser, tail_url):
+    new = ["2024年运河新篇之1", "2024年运河新篇之2"]
+    with search_page(browser, tail_url) as pg:
+        res = search(pg, "运河", limit=5, exact=False)
+        assert sorted(titles(res)) == sorted(canal(2024) + new), "the year's five, base and tail together"
+        assert (res["total"], res["exact"], res["older"]) == (5, False, 2)
+        res = search(pg, "运河", limit=100)
+        assert [t[:4] for t in titles(res)] == ["2024"] * 5 + ["2023"] * 3 + ["2022"] * 3
+        assert (res["total"], res["exact"], res["older"]) == (11, True, 0)
+        # Words only the tail's articles hold.
+        assert sorted(titles(search(pg, "新篇"))) == new
+        assert titles(search(pg, "泥人")) == ["2024年惠山泥人"]
+        res = search(pg, "运河", limit=2, offset=4)
+        assert titles(res)[0] in canal(2024) + new and titles(res)[1] in canal(2023)
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        pg.goto(tail_url + "search/index.html?q=" + "运河")
+        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
+        assert pg.locator("#search-status").text_content().startswith("共找到 11 篇")
+        shown = [t[:4] for t in pg.locator("#search-results .search-result-title").all_text_contents()]
+        assert shown == ["2024"] * 5 + ["2023"] * 3 + ["2022"] * 2, "the first page's ten"
+    finally:
+        context.close()

@@ -118,11 +118,18 @@ def _buckets(root: Path, meta: dict) -> dict[str, list[list[list[int]]]]:
 
 
 def find(index: dict, key: str | tuple[str, int]) -> tuple[set[str], bool]:
-    """The articles the browser takes for a key (or a segment's key hash), and whether exactly
-    those hold it: a merged entry or a bucket is a superset, checked against the text."""
+    """The articles the browser takes for a key (or a year's key hash: its base's and its tail's
+    together), and whether exactly those hold it: a merged entry or a bucket is a superset,
+    checked against the text."""
     if isinstance(key, str):
-        found = [find(index, (seg.name, layout.fnv1a(key))) for seg in _segments(index["meta"])]
-        return set().union(*(docs for docs, _ in found)), all(exact for _, exact in found)
+        found = [_find(index, (seg.name, layout.fnv1a(key))) for seg in _segments(index["meta"])]
+    else:
+        found = [_find(index, (seg.name, key[1])) for seg in _segments(index["meta"]) if seg.year == key[0]]
+    return set().union(*(docs for docs, _ in found)), all(exact for _, exact in found)
+
+
+def _find(index: dict, key: tuple[str, int]) -> tuple[set[str], bool]:
+    """find's, in one segment."""
     if key in index["g"]:
         docs, merged = index["g"][key]
         return docs, not merged
@@ -151,8 +158,9 @@ def snapshot(root: Path) -> dict:
     g = {(seg.name, h): ({ids[seg.first + d] for d in layout.decode_docs(p)}, merged)
          for seg, h, p, merged in _entries(root, meta, "g")}
     buckets = _buckets(root, meta)
-    w = {(seg.name, h): {ids[seg.first + d]: level for d, level in layout.decode_weights(p).items()}
-         for seg, h, p, _ in _entries(root, meta, "w")}
+    w: dict[tuple[str, int], dict[str, int]] = {}  # by year: its base's and its tail's entries together
+    for seg, h, p, _ in _entries(root, meta, "w"):
+        w.setdefault((seg.year, h), {}).update((ids[seg.first + d], level) for d, level in layout.decode_weights(p).items())
     vocab = {}
     for n in range(meta["shards"]["k"]):
         vocab.update(json.loads(_shard(root, meta, "k", n) or b"{}"))
@@ -190,7 +198,7 @@ def assert_same_index(patched: Path, clean: Path, started: tuple[str, ...] = ())
     assert {k: v for k, v in p["meta"]["packs"].items() if k[2:] not in started} == \
         {k: v for k, v in c["meta"]["packs"].items() if k[2:] not in started}
     # (A patch keeps the buckets it found: a full build may choose more.)
-    def counts(meta: dict) -> dict:  # (a segment a patch started has the year before's counts)
+    def counts(meta: dict) -> dict:  # (a segment a patch started has counts for TAIL_MOST articles)
         return {k: v for k, v in meta["shards"].items() if not k.startswith("buckets") and k[2:] not in started}
     assert counts(p["meta"]) == counts(c["meta"])
     # Numbers keep date order, so newer still sorts higher.
@@ -429,13 +437,69 @@ def test_a_new_site_word_or_name_is_a_full_build(tmp_path):
     assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean", site.config))
 
 
-def test_the_weights_drifting_from_the_frozen_ones_bring_a_full_build(tmp_path):
-    docs = archive(200)
+def changed_files(site: Site) -> tuple[str, ...]:
+    state = patch.load(site.cache)
+    try:
+        return state.changed
+    finally:
+        patch.close(state)
+
+
+def test_weights_drifting_from_their_years_frozen_ones_rebuild_that_year_alone(tmp_path):
+    docs = two_years()
     site = Site(tmp_path)
     site.build(docs)
-    for n in range(0, 8):
+    for n in range(0, 8):  # (of 2023)
         docs[n] = edited(docs[n], "很长的补充。" * 200)
-    assert not site.build(docs).patched, "the average length moved more than 2%"
+    assert site.build(docs).patched, "the average length moved more than 10%: its year is rebuilt"
+    changed = changed_files(site)
+    assert any(p.startswith("w/2023/") for p in changed) and not any(p.startswith(("g/2024/", "w/2024/"))
+                                                                      for p in changed)
+    state = patch.load(site.cache)
+    assert set(state.frozen) == {"2023"} and state.frozen["2023"][1] > 1.1 * state.avgdl
+    patch.close(state)
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"))
+
+
+def test_a_new_issue_goes_to_its_years_tail_then_the_full_tail_folds_into_the_year(tmp_path, monkeypatch):
+    monkeypatch.setattr(patch, "TAIL_MOST", 10)
+    docs = two_years()  # 2024's base: 100 articles, more than a tail takes
+    site = Edits(tmp_path)
+    site.build(docs)
+    issue = new_issue("2024-01-20", 4)  # (fewer than 10% more articles: no drift)
+    assert site.patch(issue).patched
+    docs += issue
+    meta = snapshot(site.out / "search")["meta"]
+    assert meta["segments"] == [["2023", 0], ["2024", 100], ["2024t", 200]]
+    changed = changed_files(site)
+    assert any(p.startswith("g/2024t/") for p in changed) and any(p.startswith("w/2024t/") for p in changed)
+    assert not any(p.startswith(("g/2024/", "w/2024/", "g/2023/", "w/2023/")) for p in changed), \
+        "the year's base is left as it was"
+    assert meta["shards"]["g/2024t"] < meta["shards"]["g/2024"]
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean"), started=("2024t",))
+    more = new_issue("2024-01-21", 4)  # appended to the tail
+    assert site.patch(more).patched
+    docs += more
+    assert snapshot(site.out / "search")["meta"]["segments"][-1] == ["2024t", 200]
+    assert not any(p.startswith(("g/2024/", "w/2024/")) for p in changed_files(site))
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean2"), started=("2024t",))
+    gone = docs.pop(205)  # a removal from the tail, and an edit in it
+    docs[201] = edited(docs[201])
+    assert site.patch([docs[201]], removed=[gone.id]).patched
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean3"), started=("2024t",))
+    last = new_issue("2024-01-22", 4)  # 11 in the tail: the year is rebuilt, one base again
+    assert site.patch(last).patched
+    docs += last
+    idx = snapshot(site.out / "search")
+    assert idx["meta"]["segments"] == [["2023", 0], ["2024", 100]]
+    assert not any(k.endswith("2024t") for k in idx["meta"]["shards"])
+    assert not any((site.out / "search" / kind / "2024t").exists() for kind in ("g", "w")), "the tail's files are gone"
+    assert not any(p.startswith(("g/2023/", "w/2023/")) for p in changed_files(site))
+    assert_same_index(site.out / "search", clean_build(docs, tmp_path / "clean4"))
+    after = new_issue("2024-01-23", 3)  # the next issue starts a tail again
+    assert site.patch(after).patched
+    assert snapshot(site.out / "search")["meta"]["segments"][-1] == ["2024t", 212]
+    assert_same_index(site.out / "search", clean_build(docs + after, tmp_path / "clean5"), started=("2024t",))
 
 
 def test_two_rebuilds_in_a_row_bring_the_kept_site_up_to_date_by_links(tmp_path):

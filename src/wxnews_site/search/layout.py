@@ -5,7 +5,8 @@ Layout (``N`` = article number in date order, so newer is larger)::
 
     search/meta.json          shard counts, pieces per pack, article count, jieba total: all the
                               browser loads first
-    search/g/<y>/<j>.bin      packs of n-gram shards of segment y (the articles of year y): every character, and every pair of neighbours
+    search/g/<y>/<j>.bin      packs of n-gram shards of segment y (the articles of year y; y = "2030t":
+                              the year's tail, articles a patch appended, see TAIL): every character, and every pair of neighbours
                               without a space or a mark of nearly every sentence (KEYLESS:
                               ，。、“”：；（）《》！？…), of the normalised text -> articles
                               containing it; the same for headlines (key prefixed \\x01),
@@ -31,10 +32,16 @@ Layout (``N`` = article number in date order, so newer is larger)::
 
 Postings (``g``, ``w``) are segmented by year (``meta.json``'s ``segments``: each
 year's name and first article number, oldest first): a segment's shards hold its
-own articles, numbered from its first (``N - first``), so a new day's issue
-changes only the newest segment's shards, whose size is a year's, not the
-archive's, and the browser reads the newest segment first and older ones only
-while a query needs more results or its exact total. A segment's shard counts
+own articles, numbered from its first (``N - first``). A year may have a second
+segment, its tail (``"<y>t"``, made by patches only): a new day's issue goes
+there once the year's base holds ``TAIL_MOST`` articles, so it changes only the
+tail's shards, a few thousand articles' whatever the year's and the archive's
+size; when the tail is full the patch rebuilds the year's postings as one base
+again (``years.py``). The browser reads a year's base and tail together, the
+newest year first and older ones only while a query needs more results or its
+exact total. Each year's weights use the BM25 globals (article count, average
+length) frozen when the year was last built (``patch.State.frozen``): a ranking
+is within a year, so a year's weights need only agree among themselves. A segment's shard counts
 and packs are ``meta.json``'s ``shards["g/<y>"]``, ``shards["buckets/<y>"]``,
 ``shards["w/<y>"]``, ``packs["g/<y>"]``, ``packs["w/<y>"]``; the records (``d``), the
 dictionary (``k``) and the fold map (``m``) are the whole archive's.
@@ -140,9 +147,18 @@ class IndexStats:
     removed: int = 0   # files removed (a patch)
 
 
+# A year's tail: "<year>t", the articles patches appended after the year's base segment
+# (a full build makes none). Its shards are a few thousand articles' whatever the year's size,
+# so a new day's issue rewrites those, not the year's; the browser reads a year's base and
+# tail together, as one ranking.
+TAIL = "t"
+TAIL_MOST = 1_000  # articles a tail takes (and a base by appending) before the year is rebuilt whole
+
+
 @dataclass(frozen=True)
 class Segment:
-    """A year's articles, whose postings are kept apart (numbers first .. end - 1)."""
+    """A year's articles, whose postings are kept apart (numbers first .. end - 1): its base
+    segment (named by the year), or its tail (see TAIL)."""
     name: str
     first: int
     end: int
@@ -151,9 +167,22 @@ class Segment:
         """The kind of this segment's pieces of g or w (and of its bucket count: "buckets")."""
         return f"{base}/{self.name}"
 
+    @property
+    def year(self) -> str:
+        return year_of(self.name)
+
+    @property
+    def tail(self) -> bool:
+        return self.name.endswith(TAIL)
+
 
 def segment_name(a: Article) -> str:
     return f"{a.date.year:04d}"
+
+
+def year_of(name: str) -> str:
+    """The year of a segment's name (its base's name)."""
+    return name.removesuffix(TAIL)
 
 
 def segments_of(firsts: Sequence[Sequence], numbers: int) -> list[Segment]:

@@ -12,10 +12,12 @@ become holes: newer still sorts higher). For each changed article, its old
 text comes back from its record in the previous output; old and new n-gram
 keys and jieba terms are compared, and only the shard entries whose
 membership or weight level changed are rewritten (the other entries' bytes
-are kept as they are). Anything else is a full build: an article inserted
-among older dates, other site words or tokenizer, shard counts outgrown,
-the live article count or average length more than ``DRIFT`` from the
-frozen ones, a missing or inconsistent state or output.
+are kept as they are). A new day's issue goes to its year's tail once the
+year's base is full (``layout.TAIL``). A year whose tail is full, whose shards
+outgrew their count, or whose weights would drift more than ``DRIFT`` from a
+full build's is rebuilt alone from the index's records (``years.py``). Anything
+else is a full build: an article inserted among older dates, other site words
+or tokenizer, a missing or inconsistent state or output.
 
 The build renders into a folder that starts as the site before the
 current one (see ``site.build``). Its ``search/`` is brought up to date
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -43,20 +46,26 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from ..config import SiteConfig
 from ..format import atomic_write
 from ..model import Article
-from . import packs, tokens
+from . import packs, tokens, years
 from .layout import (OWN_FILES, Doc, IndexStats, Writer, analyse, bm25_level, decode_docs, decode_weights,
-                    deflate, doc_of_record, encode_docs, encode_weights, fnv1a, read_shard,
+                    deflate, doc_of_record, encode_docs, encode_weights, fnv1a, inflate,
                     digest, idf, length_norm, ngram_keys, pack_ngram_shard, pack_shard, pack_vocab, read_record,
                     record_parts, records, setup_key, words_of, shard_count, term_counts, unpack_ngram_shard,
                     unpack_shard, vocab_shard, with_first_characters, write_meta, bucket_of, ACROSS, HEAD, across_keys,
                     NGRAM_SHARD_TARGET, RARE_BYTES, Segment, segment_name, segments_of, weights_df,
-                    append_docs, append_weights, first_doc, WeightsEnd)
+                    append_docs, append_weights, first_doc, WeightsEnd, SHARD_TARGET, TAIL, TAIL_MOST, year_of)
 from .records import Codec
 from . import state as state_module
 from .state import STATE_FILE, Row, Store  # noqa: F401 (STATE_FILE: where the state is, for callers)
 
 VERSION = 8
-DRIFT = 0.02  # BM25 globals may move this much from the frozen ones before a full build
+# A year's weights are made with the BM25 globals frozen when it was last built (State.frozen);
+# when the archive's have moved this much from them, a patch touching the year rebuilds it.
+# Levels are steps of sqrt(2): 10% more articles move a term's idf by log(1.1) = 0.1 (a
+# typical idf is 3-10), 10% more average length a length norm by 7.5% at most, so a year
+# this far from the archive's globals stays within a level of a full build's weights.
+DRIFT = 0.10
+_YEAR_OF_TERM = "\x1f"  # df_frozen's keys: year, this, term (a term holds no control character)
 # A term's idf may move by this factor from the one its other articles' weights were made
 # with: levels are steps of sqrt(2), so a smaller move keeps them within one level of a
 # full build's. In a small archive one more article holding a rare term moves it further.
@@ -91,6 +100,9 @@ class State:
     last: tuple | None = None
     segments: tuple[tuple[str, int], ...] = ()  # each segment's name and first number, oldest first
     common: tuple[str, ...] = ()     # terms too common to rank at the last full build (no entries)
+    # Year -> (article count, average length) its weights were made with, when not n_frozen and avgdl
+    # (a year a patch rebuilt).
+    frozen: dict[str, tuple[int, float]] = dataclasses.field(default_factory=dict)
     version: int = VERSION
     store: Store | None = dataclasses.field(default=None, compare=False, repr=False)
 
@@ -98,7 +110,7 @@ class State:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "store"}
         return {**fields, "changed": None if self.changed is None else list(self.changed), "words": list(self.words),
                 "last": None if self.last is None else list(self.last), "segments": [list(f) for f in self.segments],
-                "common": list(self.common)}
+                "common": list(self.common), "frozen": {y: list(f) for y, f in self.frozen.items()}}
 
     def row(self, n: int) -> Row | None:
         assert self.store is not None
@@ -126,6 +138,9 @@ def load(cache_dir: Path) -> State | None:
         meta["last"] = None if meta.get("last") is None else tuple(meta["last"])
         meta["segments"] = tuple((str(name), int(first)) for name, first in meta["segments"])
         meta["common"] = tuple(meta["common"])
+        meta["frozen"] = {str(y): (int(n), float(a)) for y, (n, a) in meta.get("frozen", {}).items()}
+        # (df_frozen's keys without a year are of an older state: their counts are forgotten.)
+        meta["df_frozen"] = {k: int(v) for k, v in meta["df_frozen"].items() if _YEAR_OF_TERM in k}
         return State(**meta, store=store)
     except (TypeError, ValueError, KeyError):
         store.close()
@@ -233,8 +248,6 @@ class Planner:
             self._advance()
         if self.failed or len(self.plan.changed) + len(self.plan.removed) > self.limit or not live:
             return None
-        if abs(live - self.state.n_frozen) > DRIFT * self.state.n_frozen:
-            return None
         return dataclasses.replace(self.plan, numbers=self.fresh)
 
 
@@ -308,6 +321,7 @@ class _Shards:
     def __init__(self, current: Path, folder: str, count: int, per: int):
         self.current, self.folder, self.count, self.per = current, folder, count, per
         self.loaded: dict[int, dict] = {}
+        self.packs: dict[int, list[packs.Piece] | None] = {}  # each pack read once (a day's issue reads them all)
         self.dirty: set[int] = set()
         self.new = False
 
@@ -317,8 +331,12 @@ class _Shards:
         self.dirty.update(range(self.count))
 
     def _read(self, n: int) -> bytes:
+        j = n // self.per
         try:
-            data = read_shard(self.current, self.folder, n, self.per)
+            if j not in self.packs:
+                self.packs[j] = packs.read_pack(self.current, self.folder, j, self.per)
+            pieces = self.packs[j]
+            data = inflate(pieces[n % self.per][0]) if pieces is not None else b""
         except (OSError, ValueError, zlib.error) as exc:
             raise _Inconsistent(f"{self.folder} shard {n}: {exc}") from exc
         if not data:  # (a full build writes every shard, empty ones too: its pack is missing)
@@ -396,10 +414,16 @@ def _contains(doc: Doc, key: str) -> bool:
     if key[0] == HEAD:
         return key[1:] in doc.head_norm
     if key[0] == ACROSS:
-        return key in across_keys(doc.norm)
+        return key in _across_keys(doc.norm)
     if key[0] < " ":
         return key in doc.extra
     return key in doc.norm
+
+
+@functools.lru_cache(maxsize=1024)
+def _across_keys(norm: str) -> frozenset[str]:
+    """across_keys of a text, once: a day's issue asks of the same few articles for thousands of keys."""
+    return frozenset(across_keys(norm))
 
 
 def try_patch(state: State, todo: Plan, setup: str, out_dir: Path, previous: Path, config: SiteConfig,
@@ -519,8 +543,6 @@ def _patch_edits(state: State | None, edited: Sequence[Article], removed: Sequen
     live = state.live + sum(n >= state.numbers for n, _ in todo.changed) - len(todo.removed)
     if len(todo.changed) + len(todo.removed) > max(20, PATCH_SHARE * state.live) or not live:
         return None
-    if abs(live - state.n_frozen) > DRIFT * state.n_frozen:
-        return None
     # The section filter is the current one, with the changed articles' sections.
     return _apply(state, todo, config, out_dir, current, cache_dir, started, live, meta.get("sections", []))
 
@@ -566,6 +588,21 @@ def source_hash(sources: Mapping[str, str] | Callable[[Article], str | None] | N
     return sources.get(a.path)
 
 
+WHOLE_DICTIONARY_FROM = 50_000  # characters of text from which a patch cuts with jieba's whole dictionary
+
+
+def _cutter(texts: Sequence[str], state: State, cache_dir: Path) -> tokens.Cutter | tokens.TextCutter:
+    """jieba as the full build cut with, for a patch's texts: for a few, a dictionary of their own
+    words (TextCutter: no 0.3 s loading the whole); for many, the whole dictionary, since finding
+    the words of a day's issue in it took 3 CPU s at 100 articles."""
+    if sum(map(len, texts)) >= WHOLE_DICTIONARY_FROM:
+        # (The same dictionary, by the state's setup; the same site words' frequencies, so the same total.)
+        whole = tokens.cutter(state.words)
+        if whole.freqs == state.word_freqs:
+            return whole
+    return tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
+
+
 class _Inconsistent(Exception):
     """The previous output does not hold what the state says."""
 
@@ -585,8 +622,10 @@ def _old_doc(current: Path, codec: Codec, state: State, n: int) -> Doc:
 
 
 class _Segments:
-    """The segments' shards a patch reads and changes, by segment name; articles added in a
-    new year start a segment (with the newest one's shard counts, every shard written)."""
+    """The segments' shards a patch reads and changes, by segment name. Articles appended in a
+    new year start its segment; appended to a year whose base holds TAIL_MOST articles, they go
+    to its tail (started if need be): either is new, its shards counted for TAIL_MOST articles
+    (at the bytes an article of the newest segment takes), without buckets, and all written."""
 
     def __init__(self, state: State, current: Path, out: Writer):
         self.state, self.current, self.out = state, current, out
@@ -599,24 +638,36 @@ class _Segments:
     def of(self, n: int, a: Article | None) -> Segment:
         """The segment of article n (a: as it is now, for a number past the state's); one object a
         segment (its end is not known while articles are added)."""
-        if a is not None and n >= self.state.numbers and (not self.firsts or segment_name(a) > self.firsts[-1][0]):
-            self._start(segment_name(a), n)
+        if a is not None and n >= self.state.numbers:
+            year = segment_name(a)
+            if not self.firsts or year > year_of(self.firsts[-1][0]):
+                self._start(year, n)
+            elif not self.firsts[-1][0].endswith(TAIL) and n - self.firsts[-1][1] >= TAIL_MOST:
+                self._start(year + TAIL, n)
         name, first = self.firsts[bisect.bisect_right([f for _, f in self.firsts], n) - 1]
         return self.known.setdefault(name, Segment(name, first, first))
 
     def _start(self, name: str, first: int) -> None:
         last = Segment(*self.firsts[-1], first) if self.firsts else None
-        for base in ("g", "buckets", "w"):
-            self.shards[f"{base}/{name}"] = self.shards[last.kind(base)] if last else 1
-        for base in ("g", "w"):
+        for base, target in (("g", NGRAM_SHARD_TARGET), ("w", SHARD_TARGET)):
             kind = f"{base}/{name}"
-            self.packs[kind] = self.packs[last.kind(base)] if last else 1
+            count = _tail_count(self.sizes.get(last.kind(base), 0), last.end - last.first, target) if last else 1
+            self.shards[kind] = count
+            self.packs[kind] = min(count, self.packs[last.kind(base)] if last else 1)
             self.out.packs.per[kind] = self.packs[kind]
             self.sizes[kind] = 0
+        # No buckets: a key a patch adds to a bucket stays there however many articles join it, so
+        # in a segment made by patches every key would, and each lookup would be a superset of
+        # most of its articles, to check against their texts. Each key has its entry, exact.
+        self.shards[f"buckets/{name}"] = 0
         self.firsts.append((name, first))
         seg = Segment(name, first, first)
         self.ngrams(seg).fresh()
         self.terms(seg).fresh()
+
+    def frozen(self, seg: Segment) -> tuple[int, float]:
+        """The article count and average length the weights of seg's year were made with."""
+        return self.state.frozen.get(seg.year, (self.state.n_frozen, self.state.avgdl))
 
     def ngrams(self, seg: Segment) -> _NgramShards:
         if seg.name not in self.g:
@@ -631,20 +682,38 @@ class _Segments:
             self.w[seg.name] = _Shards(self.current, kind, self.shards[kind], self.packs[kind])
         return self.w[seg.name]
 
-    def older(self, seg: Segment) -> Iterator[_Shards]:
-        """The term shards of the segments before seg, newest first."""
+    def others(self, seg: Segment) -> Iterator[_Shards]:
+        """The term shards of the segments before seg, newest first (its year's base among them)."""
         names = [f[0] for f in self.firsts]
         for name, first in reversed(self.firsts[:names.index(seg.name)]):
             yield self.terms(Segment(name, first, first))
 
-    def outgrown(self) -> bool:
-        return any(shard_count(self.sizes[g.folder], NGRAM_SHARD_TARGET) > g.count for g in self.g.values()) or \
-            any(shard_count(self.sizes[w.folder]) > w.count for w in self.w.values())
+    def outgrown(self, numbers: int) -> set[str]:
+        """The years with a segment outgrown (its shards' count or, a tail, TAIL_MOST articles)."""
+        out = {year_of(g.folder[2:]) for g in self.g.values()
+               if shard_count(self.sizes[g.folder], NGRAM_SHARD_TARGET) > g.count}
+        out |= {year_of(w.folder[2:]) for w in self.w.values() if shard_count(self.sizes[w.folder]) > w.count}
+        ends = [f for _, f in self.firsts[1:]] + [None]
+        return out | {year_of(name) for (name, first), end in zip(self.firsts, ends)
+                      if name.endswith(TAIL) and (end or numbers) - first > TAIL_MOST}
+
+    def drop(self, year: str) -> None:
+        """Forget what the patch did to a year's shards (it is rebuilt whole)."""
+        for name in (year, year + TAIL):
+            self.g.pop(name, None)
+            self.w.pop(name, None)
 
     def write(self) -> tuple[int, int]:
         for shards in [*self.g.values(), *self.w.values()]:
             shards.write(self.out)
         return sum(len(g.dirty) for g in self.g.values()), sum(len(w.dirty) for w in self.w.values())
+
+
+def _tail_count(size: int, articles: int, target: int) -> int:
+    """Shards for TAIL_MOST articles, at the bytes an article of a segment takes (size over
+    articles); twice as many, since a small segment's keys have shorter lists, and none share
+    buckets."""
+    return shard_count(2 * TAIL_MOST * size // max(1, articles), target)
 
 
 def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Writer, cache_dir: Path
@@ -657,20 +726,21 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     old_docs = {n: _old_doc(current, codec, state, n) for n, row in old_rows.items() if row is not None}
     new_docs = {n: analyse(a, config) for n, a in todo.changed}
     texts = [t for d in [*old_docs.values(), *new_docs.values()] for t in (d.head_norm, d.rest_norm)]
-    cut = tokens.TextCutter(texts, state.word_freqs, state.total, cache_dir)
+    cut = _cutter(texts, state, cache_dir)
     updates: dict[int, Row | None] = {}
     live, length_sum = state.live, state.length_sum
     segs = _Segments(state, current, out)
 
     # Per segment and key hash: articles to add (with the key that brings each) and to drop.
-    g_add: dict[tuple[Segment, int], dict[int, str]] = defaultdict(dict)
-    g_drop: dict[tuple[Segment, int], set[int]] = defaultdict(set)
+    # (By the segment's name: a tuple of built-ins hashes in C, 375,000 times a day's issue.)
+    g_add: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    g_drop: dict[tuple[str, int], set[int]] = defaultdict(set)
     # Per segment and term: article -> (tf before, tf now), None where it has not the term.
-    w_jobs: dict[tuple[Segment, str], dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
+    w_jobs: dict[tuple[str, str], dict[int, tuple[int | None, int | None]]] = defaultdict(dict)
     norms: dict[int, tuple[float, float]] = {}  # article -> length norm before and now
     texts_cut = 0
 
-    def forget_old(n: int) -> tuple[set[int], dict[str, int]]:
+    def forget_old(n: int, seg: Segment) -> tuple[set[int], dict[str, int]]:
         nonlocal texts_cut, live, length_sum
         if n not in old_docs:
             norms[n] = (0.0, 0.0)
@@ -679,37 +749,37 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         out.piece("d", n, b"")
         texts_cut += 1
         tfs, length = term_counts(cut, old)
-        norms[n] = (length_norm(length, state.avgdl), 0.0)
+        norms[n] = (length_norm(length, segs.frozen(seg)[1]), 0.0)
         live -= 1
         length_sum -= old_rows[n].length  # type: ignore[union-attr]
         return {fnv1a(k) for k in ngram_keys(old)}, tfs
 
     for n in todo.removed:
         seg = segs.of(n, None)
-        old_h, old_terms = forget_old(n)
+        old_h, old_terms = forget_old(n, seg)
         for h in old_h:
-            g_drop[seg, h].add(n)
+            g_drop[seg.name, h].add(n)
         for t, tf in old_terms.items():
-            w_jobs[seg, t][n] = (tf, None)
+            w_jobs[seg.name, t][n] = (tf, None)
         updates[n] = None
 
     for n, a in todo.changed:
         seg = segs.of(n, a)
-        old_h, old_terms = forget_old(n)
+        old_h, old_terms = forget_old(n, seg)
         doc = new_docs[n]
         new_keys = {fnv1a(k): k for k in ngram_keys(doc)}
         for h, k in new_keys.items():
             if h not in old_h:
-                g_add[seg, h][n] = k
+                g_add[seg.name, h][n] = k
         for h in old_h - new_keys.keys():
-            g_drop[seg, h].add(n)
+            g_drop[seg.name, h].add(n)
         tfs, length = term_counts(cut, doc)
         texts_cut += 1
         for t, tf in old_terms.items():
-            w_jobs[seg, t][n] = (tf, None)
+            w_jobs[seg.name, t][n] = (tf, None)
         for t, tf in tfs.items():
-            w_jobs[seg, t][n] = (old_terms.get(t), tf)
-        norms[n] = (norms[n][0], length_norm(length, state.avgdl))
+            w_jobs[seg.name, t][n] = (old_terms.get(t), tf)
+        norms[n] = (norms[n][0], length_norm(length, segs.frozen(seg)[1]))
         parts = record_parts(codec, records(a, doc.text, doc.head, config, todo.urls[n]))
         out.piece("d", n, b"".join(parts), len(parts[0]))
         updates[n] = Row(a.id, todo.digests[n], doc.extra, a.date.isoformat(), length)
@@ -720,9 +790,15 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
     _patch_ngrams(segs, g_add, g_drop, touched, set(todo.removed), lambda d: _old_doc(current, codec, state, d))
     dictionary = _Vocab(current, "k", state.shards["k"], state.packs["k"])
     df_frozen = dict(state.df_frozen)
-    new_terms = _patch_terms(segs, w_jobs, norms, dictionary, df_frozen)
-    if new_terms is None:
+    rebuild: set[str] = set()  # years whose weights a patch would take too far from a full build's
+    new_terms = _patch_terms(segs, w_jobs, norms, dictionary, df_frozen, rebuild)
+    numbers = max(todo.numbers, state.numbers)
+    if not live:
         return None
+    avgdl = length_sum / live
+    rebuild |= segs.outgrown(numbers) | {s.year for s in segs.known.values() if _drifted(segs.frozen(s), live, avgdl)}
+    for year in rebuild:
+        segs.drop(year)
     n_g, n_w = segs.write()
     # (A character stays in the dictionary once some term began with it.)
     new_words = [t for t in with_first_characters(new_terms) if t not in dictionary.entries_of(t)]
@@ -730,27 +806,30 @@ def _patch(state: State, todo: Plan, config: SiteConfig, current: Path, out: Wri
         dictionary.entries_of(t)[t] = f
         dictionary.touch_term(t)
     dictionary.write(out)
-    if segs.outgrown():
-        return None  # outgrown: a full build chooses new counts
-    if not live or abs(length_sum / live - state.avgdl) > DRIFT * state.avgdl:
-        return None  # the weights would drift too far from a full build's
+    changed_docs: dict[int, Doc | None] = {n: new_docs.get(n) for n in updates}
+    frozen = dict(state.frozen)
+    for year in sorted(rebuild):
+        _rebuild_year(segs, year, numbers, codec, changed_docs, live, avgdl, cache_dir)
+        frozen[year] = (live, avgdl)
+        df_frozen = {k: v for k, v in df_frozen.items() if not k.startswith(year + _YEAR_OF_TERM)}
     new_build = build_id(state.setup + state.build, [n.to_bytes(8, "little") + (r.digest if r else b"-")
                                                       for n, r in sorted(updates.items())])
-    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=max(todo.numbers, state.numbers),
+    new_state = dataclasses.replace(state, build=new_build, before=state.build, numbers=numbers,
                                     live=live, length_sum=length_sum, sizes=segs.sizes, df_frozen=df_frozen,
                                     last=todo.last or state.last, shards=segs.shards, packs=segs.packs,
-                                    segments=tuple(segs.firsts))
+                                    segments=tuple(segs.firsts), frozen=frozen)
     return new_state, updates, n_g, n_w, texts_cut
 
 
-def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[Segment, int], dict[int, str]],
-                  g_drop: Mapping[tuple[Segment, int], set[int]], touched: set[int], removed: set[int],
+def _patch_ngrams(segs: _Segments, g_add: Mapping[tuple[str, int], dict[int, str]],
+                  g_drop: Mapping[tuple[str, int], set[int]], touched: set[int], removed: set[int],
                   old_doc: Callable[[int], Doc]) -> None:
     """The n-gram entries and buckets the changed articles join or leave, in their segments' shards."""
     zdoc: dict[int, Doc] = {}
-    for seg, h in g_add.keys() | g_drop.keys():
+    for name, h in g_add.keys() | g_drop.keys():
+        seg = segs.known[name]
         g, first = segs.ngrams(seg), seg.first
-        adds, drops = g_add.get((seg, h), {}), g_drop.get((seg, h), set())
+        adds, drops = g_add.get((name, h), {}), g_drop.get((name, h), set())
         entries = g.entries(h)["entries"]
         if h not in entries and g.buckets:
             # A rare key (or one no article had): its bucket gains the articles
@@ -806,16 +885,22 @@ def _merged(adds: Mapping[int, str], other: int, old_doc: Callable[[int], Doc], 
     return not _contains(zdoc[other], next(iter(keys)))
 
 
-def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int, tuple[int | None, int | None]]],
-                 norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int]
-                 ) -> list[str] | None:
+def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[str, str], dict[int, tuple[int | None, int | None]]],
+                 norms: Mapping[int, tuple[float, float]], dictionary: "_Vocab", df_frozen: dict[str, int],
+                 rebuild: set[str]) -> list[str]:
     """The term entries whose articles or levels changed, in their segments' shards; returns the terms
-    new to the archive, None when a term's weights would drift too far from a full build's."""
+    new to the archive. A year where a term's weights would drift too far from a full build's joins
+    ``rebuild`` (its entries are left: it is rebuilt whole)."""
     state = segs.state
     new_terms: list[str] = []
     common = set(state.common)
-    for (seg, t), jobs in w_jobs.items():
+    for (name, t), jobs in w_jobs.items():
+        seg = segs.known[name]
+        if seg.year in rebuild:
+            continue
         w, first = segs.terms(seg), seg.first
+        n_frozen = segs.frozen(seg)[0]
+        drifts = functools.partial(_drifts, f"{seg.year}{_YEAR_OF_TERM}{t}", n_frozen=n_frozen, df_frozen=df_frozen)
         h = fnv1a(t)
         entries = w.entries(h)
         old = entries.get(h)
@@ -835,9 +920,10 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
             # Only articles after all it has gain the term (a new day's issue): appended to its entry.
             at = WeightsEnd.of(old[0])
             df = at.df + gained
-            if _drifts(t, df, gained, state.n_frozen, df_frozen):
-                return None
-            weight = idf(state.n_frozen, df)
+            if drifts(df, gained):
+                rebuild.add(seg.year)
+                continue
+            weight = idf(n_frozen, df)
             added = sorted((n - first, bm25_level(weight, tf, norms[n][1])) for n, (_, tf) in jobs.items())
             payload = append_weights(old[0], added, df, at)
             segs.sizes[w.folder] += len(payload) - len(old[0])
@@ -849,15 +935,16 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
             if not gained:
                 # Most terms of an edited article keep their count and level: their
                 # entries (the long ones above all) are not even decoded.
-                weight = idf(state.n_frozen, df)
+                weight = idf(n_frozen, df)
                 if all(was == now and bm25_level(weight, was, norms[n][0]) == bm25_level(weight, now, norms[n][1])
                        for n, (was, now) in jobs.items() if was is not None):
                     continue
             pairs = {first + d: level for d, level in decode_weights(old[0]).items()}
-        if _drifts(t, df, gained, state.n_frozen, df_frozen):
-            return None
+        if drifts(df, gained):
+            rebuild.add(seg.year)
+            continue
         before = dict(pairs)
-        weight = idf(state.n_frozen, df)
+        weight = idf(n_frozen, df)
         for n, (_, tf) in jobs.items():
             pairs.pop(n, None)
             if tf is not None:
@@ -880,7 +967,7 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[Segment, str], dict[int,
 
 def _drifts(t: str, df: int, gained: int, n_frozen: int, df_frozen: dict[str, int]) -> bool:
     """Whether the term's other articles' levels would drift too far from a full build's, its article
-    count now df (gained since the last full build's, which df_frozen keeps)."""
+    count now df (gained since its year was last built, which df_frozen keeps: t is year + SEP + term)."""
     if not gained or not df or df <= gained:  # (at 0 the entry goes, and no article's level lags behind)
         return False
     then, now = idf(n_frozen, df_frozen.setdefault(t, df - gained)), idf(n_frozen, df)
@@ -891,8 +978,55 @@ def _df_elsewhere(segs: _Segments, seg: Segment, t: str) -> int:
     """A term's article count as an older segment's entry has it (0 when none has one): the whole
     archive's, which each segment's entries begin with."""
     h = fnv1a(t)
-    for w in segs.older(seg):
+    for w in segs.others(seg):
         old = w.entries(h).get(h)
         if old is not None:
             return weights_df(old[0])
     return 0
+
+
+def _drifted(frozen: tuple[int, float], live: int, avgdl: float) -> bool:
+    """Whether the archive's BM25 globals moved more than DRIFT from those a year's weights use."""
+    n, length = frozen
+    return abs(live - n) > DRIFT * n or abs(avgdl - length) > DRIFT * length
+
+
+def _rebuild_year(segs: _Segments, year: str, numbers: int, codec: Codec, changed: Mapping[int, Doc | None],
+                  live: int, avgdl: float, cache_dir: Path) -> None:
+    """Rebuild a year's postings as one base segment (years.py), its tail if any folded in;
+    the segments' counts, packs and sizes brought up to date."""
+    state = segs.state
+    which = years.year_in(segs.firsts, year, numbers)
+    built = {name for name, _ in state.segments}  # (not a tail this patch started)
+    old = years.old_counts((h, payload) for name, first in which.firsts if name in built
+                           for h, (payload, _) in _all_entries(segs.terms(Segment(name, first, first))))
+
+    def rows(n: int) -> tuple[str, tuple[str, ...]] | None:
+        row = state.row(n)
+        return (row.id, row.extra) if row is not None else None
+
+    def elsewhere(t: str) -> int:
+        return _df_elsewhere(segs, Segment(year, which.first, which.first), t)
+
+    texts = years.docs(which, segs.current, state.packs["d"], codec, rows, changed)
+    try:
+        done = years.rebuild(segs.out, which, texts, elsewhere, old, live, avgdl, set(state.common), state.words,
+                             cache_dir)
+    except ValueError as exc:
+        raise _Inconsistent(str(exc)) from exc
+    segs.drop(year)
+    for name, _ in which.firsts:
+        for kind in (f"g/{name}", f"w/{name}", f"buckets/{name}"):
+            for table in (segs.shards, segs.packs, segs.sizes):
+                table.pop(kind, None)
+    segs.shards.update(done.shards)
+    segs.packs.update(done.packs)
+    segs.sizes.update(done.sizes)
+    at = segs.firsts.index(which.firsts[0])
+    segs.firsts[at:at + len(which.firsts)] = [(year, which.first)]
+
+
+def _all_entries(shards: _Shards) -> Iterator[tuple[int, tuple[bytes, bool]]]:
+    """Every entry of a segment's shards, as the patch left them."""
+    for n in range(shards.count):
+        yield from shards.load(n).items()

@@ -125,12 +125,22 @@
 
   function meta() { return piece("meta.json", true); }
 
-  // The index's segments, newest first: {name, first, end}, the articles of a
-  // year (numbers first .. end - 1), whose n-gram and term shards are apart
-  // (g/<name>, w/<name>) and number them from first.
+  // The index's segments, newest first: {name, first, end, parts}, the articles of a
+  // year (numbers first .. end - 1), ranked together. Its parts, oldest first, are the
+  // year's base and, once patches appended a new day's issues to it, its tail ("<year>t":
+  // see layout.py): each {name, first, end} has n-gram and term shards of its own
+  // (g/<name>, w/<name>) numbering its articles from its first.
   function segmentsOf(m) {
-    var list = m.segments || [];
-    return list.map((s, i) => ({ name: s[0], first: s[1], end: i + 1 < list.length ? list[i + 1][1] : m.docs })).reverse();
+    var list = m.segments || [], out = [];
+    list.forEach(function (s, i) {
+      var part = { name: s[0], first: s[1], end: i + 1 < list.length ? list[i + 1][1] : m.docs };
+      var year = part.name.replace(/t$/, ""), last = out[out.length - 1];
+      if (last && last.name === year) {
+        last.parts.push(part);
+        last.end = part.end;
+      } else out.push({ name: year, first: part.first, end: part.end, parts: [part] });
+    });
+    return out.reverse();
   }
   async function segments() { return segmentsOf(await meta()); }
 
@@ -180,7 +190,11 @@
   // yet, at the average size of those loaded (a whole pack each where the
   // host ignores Range), and the headers of their packs not read yet.
   async function lookupCost(base, keys, seg) {
-    var m = await meta(), folder = base + "/" + seg.name, count = m.shards[folder], per = m.packs[folder], wanted = new Set();
+    var costs = await Promise.all(seg.parts.map(part => partLookupCost(base, keys, part)));
+    return costs.reduce((a, b) => a + b, 0);
+  }
+  async function partLookupCost(base, keys, part) {
+    var m = await meta(), folder = base + "/" + part.name, count = m.shards[folder], per = m.packs[folder], wanted = new Set();
     for (var key of keys) wanted.add(fnv1a(key) % count);
     var cost = 0, headers = new Set();
     for (var n of wanted) {
@@ -193,10 +207,10 @@
     return cost;
   }
 
-  // A key's entry in a segment's shards of a kind (g, w).
-  async function lookup(base, key, seg) {
-    var m = await meta(), folder = base + "/" + seg.name, count = m.shards[folder], h = fnv1a(key);
-    var buckets = base === "g" ? m.shards["buckets/" + seg.name] : 0;
+  // A key's entry in a segment part's shards of a kind (g, w).
+  async function lookup(base, key, part) {
+    var m = await meta(), folder = base + "/" + part.name, count = m.shards[folder], h = fnv1a(key);
+    var buckets = base === "g" ? m.shards["buckets/" + part.name] : 0;
     var found = await shard(folder, h % count, count, buckets);
     var entry = found.get(Math.floor(h / count));
     if (entry || !buckets) return entry || null;
@@ -207,7 +221,14 @@
   // .merged when they may be a superset: the entry shares its hash with another
   // key, or the key is rare and its articles share a bucket with other keys'.
   async function docsFor(key, seg) {
-    var entry = await lookup("g", key, seg), base = seg.first;
+    if (seg.parts.length === 1) return partDocs(key, seg.parts[0]);
+    var lists = await Promise.all(seg.parts.map(part => partDocs(key, part)));  // (in number order)
+    var out = [].concat.apply([], lists);
+    out.merged = lists.some(l => l.merged);
+    return out;
+  }
+  async function partDocs(key, part) {
+    var entry = await lookup("g", key, part), base = part.first;
     if (!entry || entry.bucket) {
       var some = entry && entry.bucket ? entry.bucket.map(d => d + base) : [];
       some.merged = some.length > 0;
@@ -227,14 +248,16 @@
 
   // article number -> BM25 weight of one jieba term, in a segment
   async function weightsFor(term, seg) {
-    var entry = await lookup("w", term, seg), out = new Map();
-    if (!entry) return out;
-    var r = new Reader(entry.payload), n = r.next(), doc = seg.first;
-    for (var i = 0; i < n; i++) {
-      var v = r.next();  // gap * 16 + weight level (see weight_level in index.py)
-      doc += Math.floor(v / 16);
-      out.set(doc, Math.pow(2, (v % 16 - 7) / 2));
-    }
+    var entries = await Promise.all(seg.parts.map(part => lookup("w", term, part))), out = new Map();
+    entries.forEach(function (entry, k) {
+      if (!entry) return;
+      var r = new Reader(entry.payload), n = r.next(), doc = seg.parts[k].first;
+      for (var i = 0; i < n; i++) {
+        var v = r.next();  // gap * 16 + weight level (see weight_level in index.py)
+        doc += Math.floor(v / 16);
+        out.set(doc, Math.pow(2, (v % 16 - 7) / 2));
+      }
+    });
     return out;
   }
 
@@ -427,14 +450,14 @@
   function prefetch(kind, keys, segment) {
     if (ignoresRange) return;
     Promise.all([meta(), segment]).then(function ([m, seg]) {
-      if (kind !== "d") {  // (keys: of a segment, or of one to come: null when there is none)
-        if (!seg) return;
-        kind += "/" + seg.name;
-      }
-      var per = m.packs[kind];
-      for (var key of keys) {
-        var n = typeof key === "number" ? key : fnv1a(key) % m.shards[kind];
-        packOf(kind, Math.floor(n / per), per).offsets.catch(function () {});
+      // (keys: of a segment's parts, or of one to come: null when there is none)
+      var kinds = kind === "d" ? [kind] : seg ? seg.parts.map(part => kind + "/" + part.name) : [];
+      for (var k of kinds) {
+        var per = m.packs[k];
+        for (var key of keys) {
+          var n = typeof key === "number" ? key : fnv1a(key) % m.shards[k];
+          packOf(k, Math.floor(n / per), per).offsets.catch(function () {});
+        }
       }
     }, function () {});
   }
