@@ -897,6 +897,10 @@ def _patch_terms(segs: _Segments, w_jobs: Mapping[tuple[str, str], dict[int, tup
     for (name, t), jobs in w_jobs.items():
         seg = segs.known[name]
         if seg.year in rebuild:
+            # (its entries come with the year's rebuild, but the dictionary still learns
+            # a word the changed articles brought, as a full build's does)
+            if any(now is not None for _, now in jobs.values()) and t not in dictionary.entries_of(t):
+                new_terms.append(t)
             continue
         w, first = segs.terms(seg), seg.first
         n_frozen = segs.frozen(seg)[0]
