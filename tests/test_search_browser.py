@@ -540,17 +540,24 @@ def test_a_date_range_reads_only_its_years(browser, years_url):
         assert not any(f"/g/{y}/" in u for u in fetched for y in (2022, 2024))
 
 
-def test_the_page_reads_older_years_while_its_first_page_is_not_full(browser, years_url):
+def first_page(browser, url: str, query: str) -> tuple[str, list[str]]:
+    """The search page opened on `query` in a fresh context: its status line, and the
+    years of the results its first page shows."""
     context = browser.new_context()
     try:
         pg = context.new_page()
-        pg.goto(years_url + "search/index.html?q=" + "运河")
+        pg.goto(url + "search/index.html?q=" + query)
         pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
-        assert pg.locator("#search-status").text_content().startswith("共找到 9 篇")
         shown = [t[:4] for t in pg.locator("#search-results .search-result-title").all_text_contents()]
-        assert shown == ["2024"] * 3 + ["2023"] * 3 + ["2022"] * 3
+        return pg.locator("#search-status").text_content(), shown
     finally:
         context.close()
+
+
+def test_the_page_reads_older_years_while_its_first_page_is_not_full(browser, years_url):
+    status, shown = first_page(browser, years_url, "运河")
+    assert status.startswith("共找到 9 篇")
+    assert shown == ["2024"] * 3 + ["2023"] * 3 + ["2022"] * 3
 
 
 # ------------------------------------------------------ a year's tail, patched in
@@ -601,13 +608,6 @@ def test_a_years_tail_and_base_are_searched_and_ranked_as_one_year(browser, tail
         assert titles(search(pg, "泥人")) == ["2024年惠山泥人"]
         res = search(pg, "运河", limit=2, offset=4)
         assert titles(res)[0] in canal(2024) + new and titles(res)[1] in canal(2023)
-    context = browser.new_context()
-    try:
-        pg = context.new_page()
-        pg.goto(tail_url + "search/index.html?q=" + "运河")
-        pg.wait_for_function("document.getElementById('search-status').textContent.includes('篇')")
-        assert pg.locator("#search-status").text_content().startswith("共找到 11 篇")
-        shown = [t[:4] for t in pg.locator("#search-results .search-result-title").all_text_contents()]
-        assert shown == ["2024"] * 5 + ["2023"] * 3 + ["2022"] * 2, "the first page's ten"
-    finally:
-        context.close()
+    status, shown = first_page(browser, tail_url, "运河")
+    assert status.startswith("共找到 11 篇")
+    assert shown == ["2024"] * 5 + ["2023"] * 3 + ["2022"] * 2, "the first page's ten"
