@@ -141,6 +141,7 @@ class Manifest:
         import sqlite3
         self.path = cache_dir / MANIFEST
         self._db: Any = None
+        self._shas: dict[str, str] | None = None  # the files table, once read
         state: dict[str, Any] = {}
         try:
             if self.path.is_file():
@@ -228,8 +229,11 @@ class Manifest:
             "SELECT path FROM pages WHERE path >= ? AND path < ?", (lo, hi)) if urls.sitemap_of(path) == sitemap]
 
     def shas(self) -> dict[str, str]:
-        """Every file's content hash as built (a rebuild that scanned the archive compares them with the scan's)."""
-        return dict(self._db.execute("SELECT rel, sha FROM files")) if self.valid else {}
+        """Every file's content hash as built (a rebuild that scanned the archive compares them with the scan's),
+        read once: both the body-edit and the new-day tests of one rebuild ask for it."""
+        if self._shas is None:
+            self._shas = dict(self._db.execute("SELECT rel, sha FROM files")) if self.valid else {}
+        return self._shas
 
     def file_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0] if self.valid else 0
@@ -268,6 +272,7 @@ class Manifest:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
         db = self._db
+        self._shas = None  # (the files' rows change here)
         db.execute("BEGIN")
         try:
             if whole:
