@@ -246,6 +246,7 @@ def test_more_names_printed_alone(text, bylines):
 
 @pytest.mark.parametrize("text", [
     "根脉·筑牢发展之安", "乡村·振兴", "文化·传承",  # a dotted heading is no foreign name
+    "湖畔家居·实木书柜",  # nor an advert's title, of rare words though they are
     "吉林", "天山",  # a place heads a roundup's part
     "中华人民共和国主席  习近平",  # signs a decree printed inside a text
 ])

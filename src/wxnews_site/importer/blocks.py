@@ -360,12 +360,18 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         if not (labelled or signals >= 2 or above):
             continue
         out.update(run)
+        # the end of its last line, cut where its box wrapped ("…最终解" / "释权归广告主所有。")
+        k = run[-1] + 1
+        if k < len(blocks) and blocks[k].kind == "body" and ends_mid_word(blocks[run[-1]].core) \
+                and len(blocks[k].core) <= ADVERT_TAIL_MAX and ends_sentence(blocks[k].core):
+            out.add(k)
         if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out:
             out.update(above)
     return out
 
 
 ADVERT = "advert"
+ADVERT_TAIL_MAX = 24  # the rest of an advert's wrapped line, no longer than its box is wide
 CALL_SPAN = 8  # lines a call for submissions runs from its heading to its address
 
 

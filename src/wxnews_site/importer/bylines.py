@@ -151,15 +151,21 @@ def word_reading(name: str) -> str:
 
 def _dotted_reading(name: str) -> str:
     """A dotted line is a transliterated name ("阿依古丽·买买提", "约翰·史密斯") unless
-    a part holds a common word: "乡村·振兴" and "根脉·筑牢发展之安" are headings."""
+    a part holds a common word: "乡村·振兴" and "根脉·筑牢发展之安" are headings; nor
+    when ordinary words make up most of it, however rare ("梁溪家居·实木餐桌椅", an
+    advert's title): a transliteration reads as names or as no words at all."""
     import jieba
 
     freq, tags = _word_freq(), _word_tags()
+    worded = 0
     for part in re.split(r"[·•]", name):
         for w in jieba.lcut(part, HMM=False):
-            if len(w) >= 2 and freq.get(w, 0) >= 300 and not tags.get(w, "").startswith("nr"):
+            if len(w) < 2 or tags.get(w, "").startswith(("nr", "ns")):
+                continue
+            if freq.get(w, 0) >= 300:
                 return "word"
-    return "name"
+            worded += len(w)
+    return "word" if 2 * worded > len(re.sub(r"[·•]", "", name)) else "name"
 
 
 def _padded(text: str) -> bool:
