@@ -68,6 +68,7 @@ FURNITURE_RE = re.compile(
 )
 CLOSING_DATELINE_RE = re.compile(r"[（(][^()（）]{2,30}[电讯][)）]$")
 SHORT_MAX = 48  # longest line still read as a headline or subheading
+NUMBER_TAIL_RE = re.compile(r"^\d[\d.%％]*[\u4e00-\u9fff]{1,2}[。，、；,;]?$")
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 
 
@@ -130,6 +131,8 @@ def is_short(text: str) -> bool:
         return False
     if PHONE_RE.search(text):
         return False  # "报名电话：0510-82345678" is information, not a headline
+    if NUMBER_TAIL_RE.match(text):
+        return False  # "32号", "1.5万元": a number and its unit end a wrapped line, they head nothing
     if text[-1] in "，,、" or "。" in text[:-1]:
         return False
     if text[-1] in "：:" and not re.search(r"[，,；;。]", text) and not SAYS_RE.search(text):
@@ -338,10 +341,11 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
     name and slogan lines right above them, and lines between two such lines."""
     hits = [i for i, b in enumerate(blocks) if b.kind in ("short", "body", "furniture") and advert_line(b.raw)]
     out: set[int] = set()
-    # runs of advert lines, with at most two short lines between them
+    # runs of advert lines, with at most two short lines (or a wrapped "83号") between them
     runs: list[list[int]] = []
     for i in hits:
-        if runs and i - runs[-1][-1] <= 3 and all(blocks[k].kind == "short" for k in range(runs[-1][-1] + 1, i)):
+        if runs and i - runs[-1][-1] <= 3 and all(blocks[k].kind == "short" or NUMBER_TAIL_RE.match(blocks[k].core)
+                                                  for k in range(runs[-1][-1] + 1, i)):
             runs[-1].extend(range(runs[-1][-1] + 1, i + 1))
         else:
             runs.append([i])
@@ -360,10 +364,12 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         if not (labelled or signals >= 2 or above):
             continue
         out.update(run)
-        # the end of its last line, cut where its box wrapped ("…最终解" / "释权归广告主所有。")
+        # the end of its last line, cut where its box wrapped ("…最终解" / "释权归广告主所有。",
+        # "地址：…放山路" / "83号")
         k = run[-1] + 1
-        if k < len(blocks) and blocks[k].kind == "body" and ends_mid_word(blocks[run[-1]].core) \
-                and len(blocks[k].core) <= ADVERT_TAIL_MAX and ends_sentence(blocks[k].core):
+        if k < len(blocks) and blocks[k].kind == "body" and len(blocks[k].core) <= ADVERT_TAIL_MAX and (
+                (ends_mid_word(blocks[run[-1]].core) and ends_sentence(blocks[k].core))
+                or (NUMBER_TAIL_RE.match(blocks[k].core) and not ends_sentence(blocks[run[-1]].core))):
             out.add(k)
         if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out:
             out.update(above)
