@@ -17,7 +17,8 @@ CJK = "\u3400-\u9fff"
 STOPS = "。！？；…，、：”’）)!?;,:"
 # "本报北京6月21日电  （记者刘温馨）": a dateline whose brackets hold the reporters
 DATELINE_RE = re.compile(rf"^((?:本报|新华社|中新社)[{CJK}0-9]{{0,12}}电)\s*[（(]([^（）()]{{1,40}})[）)]")
-ROLE_RE = re.compile(r"本报记者|新华社记者|人民日报记者|特约记者|见习记者|记者|本报通讯员|通讯员")
+ROLE_RE = re.compile(r"本报记者|新华社记者|人民日报记者|特约记者|见习记者|记者|本报通讯员|通讯员"
+                     r"|^(?:以上|本版|本组)?(?:图片|照片)?均为")  # "以上图片均为王曦摄" credits a set of pictures
 NAME_RE = re.compile(rf"^[{CJK}·]{{2,6}}$")
 
 

@@ -21,6 +21,8 @@ NAME_RE = re.compile(rf"^[{CJK}]{{2,4}}$|^[{CJK}]{{1,8}}(?:[·•][{CJK}]{{1,8}}
 ROLE_NOUN = r"(?:特约|见习|实习|驻[{0}]{{1,4}})?(?:记者|通讯员|撰稿人|实习生)".format(CJK)
 ROLE_TOKEN = re.compile(rf"^(?:《[^》]{{1,12}}》|[{CJK}]{{0,8}}?)(?:{ROLE_NOUN})[:：]?$")
 ROLE_PREFIX = re.compile(rf"^(?:本报|新华社|中新社|《[^》]{{1,12}}》|[{CJK}]{{2,6}}(?:日报|晚报|时报|网|社|台))?(?:{ROLE_NOUN})[:：]?")
+# What a credit for a set of pictures opens with: "以上图片均为…摄", "本版照片均为…摄".
+PHOTO_SET_RE = re.compile(r"^(?:以上|以下|本版|本组|上|下|左|右)?(?:图片|照片|图)?均为[、，,\s]*")
 PHOTO_ROLES = {"摄", "摄影", "摄影记者", "图", "图片", "本报摄影记者", "供图", "制图"}
 BOTH_ROLES = {"文/图", "图/文", "文图", "图文", "文·图"}
 BULLETS = "□■◎●◆▲★☆○◇·•"
@@ -335,6 +337,9 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     core = AGENCY_TAIL.sub("", printed).lstrip(BULLETS + " \u3000")
     inner = _unwrap(core)
     wrapped = inner != core.strip()
+    shared = PHOTO_SET_RE.match(inner)
+    if shared and inner.rstrip().endswith(("摄", "摄影")):
+        inner = inner[shared.end():]  # "以上图片均为本报记者王曦摄": one credit for a set of pictures
     if bare and not wrapped:  # (an affiliation may hold digits: "…下庙村107岁老人  王万春")
         affiliated = _affiliated(printed, inner)
         if affiliated is not None:
