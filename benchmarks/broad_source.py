@@ -23,7 +23,9 @@ AFFILIATION = re.compile(r"^[\u4e00-\u9fff]{2,}(?:省|市|区|县|州|镇|乡|�
 NAME = re.compile(r"[\u4e00-\u9fff·]{1,8}")
 SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,6}[：:]")
 DATELINE = re.compile(r"^(\S{2,20}?[电讯])\s*[（(]([^()（）]{2,40})[)）]")
-PHOTO_CREDIT = re.compile(r"^(?:(?:本报|新华社)?记者\s*)?([\u4e00-\u9fff·  ]{2,12}?)\s*摄\s*(?:[（(][^()（）]{1,10}[)）])?$")
+# (a set of pictures is credited once: "以上图片均为王江摄（影像中国）")
+PHOTO_CREDIT = re.compile(r"^(?:(?:以上|本版|本组)?(?:图片|照片)?均为[、，,\s]*)?(?:(?:本报|新华社)?记者\s*)?"
+                          r"([\u4e00-\u9fff·  ]{2,12}?)\s*摄\s*(?:[（(][^()（）]{1,10}[)）])?$")
 RARE = re.compile(r"\n(记者|问)：|## 记者手记|^编者按")
 
 

@@ -237,9 +237,11 @@ def test_dateline_brackets_with_names_only(paragraph, prefix, bylines):
     ("于  文", ["于文"]),
     ("沈  丘文", ["沈丘"]),  # a padded name is a name, though 沈丘 is a county too
     ("苏拉布·古普塔文", ["苏拉布·古普塔"]),
+    ("苏丹·哈利文", ["苏丹·哈利"]),  # a name that is also a country's, run into 文
     ("崔妍文", ["崔妍"]),  # the padding lost in a PDF's text: a two-character name and 文
     ("方  圆  刘佳华  李蕊文", ["方圆", "刘佳华", "李蕊"]),
     ("习近平", ["习近平"]),
+    ("华盛顿·阿劳若", ["华盛顿·阿劳若"]),  # a foreign given name that is also a place's
 ])
 def test_more_names_printed_alone(text, bylines):
     credit = parse_credit(text, bare=True)
@@ -249,6 +251,7 @@ def test_more_names_printed_alone(text, bylines):
 @pytest.mark.parametrize("text", [
     "根脉·筑牢发展之安", "乡村·振兴", "文化·传承",  # a dotted heading is no foreign name
     "湖畔家居·实木书柜",  # nor an advert's title, of rare words though they are
+    "青海玛多·黄河沿水文站",  # nor a place's heading in a roundup
     "吉林", "天山",  # a place heads a roundup's part
     "中华人民共和国主席  习近平",  # signs a decree printed inside a text
 ])

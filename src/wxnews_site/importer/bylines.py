@@ -162,11 +162,14 @@ def _dotted_reading(name: str) -> str:
     worded = 0
     for part in re.split(r"[·•]", name):
         for w in jieba.lcut(part, HMM=False):
-            if len(w) < 2 or tags.get(w, "").startswith(("nr", "ns")):
+            tag = tags.get(w, "")
+            # (a foreign given name may be a place's as a whole part: "华盛顿·阿劳若", "苏丹·哈利")
+            if len(w) < 2 or tag.startswith("nr") or (tag.startswith("ns") and w == part):
                 continue
             if freq.get(w, 0) >= 300:
-                return "word"
-            worded += len(w)
+                return "word"  # "黄河" in "青海玛多·黄河沿水文站": a place's heading
+            if not tag.startswith("ns"):  # (rare place-like parts: "苏拉布", "普京")
+                worded += len(w)
     return "word" if 2 * worded > len(re.sub(r"[·•]", "", name)) else "name"
 
 

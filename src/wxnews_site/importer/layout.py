@@ -107,6 +107,11 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
     return heads[0], heads[1], heads[2]
 
 
+# Below this topic similarity a heading and paragraph closing a text, with a photographer's
+# credit under them, are a picture of their own (as the joints' "nothing in common").
+TITLED_PHOTO_SIM = 0.05
+
+
 class _Walker:
     def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics,
                  trace: list[Decision] | None = None):
@@ -189,6 +194,17 @@ class _Walker:
     def signed(story: Story) -> bool:
         """Some credit, or the dateline, already names the story's reporters."""
         return any(c.bylines for c in story.credits) or (story.lead is not None and bool(story.lead.bylines))
+
+    def titled_photo_inside(self, story: Story) -> bool:
+        """The story ends on a one-line heading and one paragraph that share hardly a word
+        with the text before them: a picture's title and caption, not the text's last part."""
+        if story.body_count < 3 or len(story.paras) < 3 or not story.paras[-2][0].startswith("## ") \
+                or story.paras[-1][0].startswith("## ") or len(story.paras[-2][1]) != 1:
+            return False
+        caption = set(story.paras[-1][1])
+        mine = [k for k in story.blocks if self.blocks[k].line in caption]
+        rest = [k for k in story.blocks if self.blocks[k].line not in caption][-12:]
+        return bool(mine) and self.topics.similarity(self.topics.of(mine), self.topics.of(rest)) < TITLED_PHOTO_SIM
 
     def take_credit(self, story: Story, credit: Credit) -> None:
         story.credits.append(credit)
@@ -449,6 +465,17 @@ class _Walker:
                 cur.lines.difference_update(lines)
                 photo = Story(paras=[(text, lines)], credits=[credit], photo=True, closed=True)
                 photo.lines.update(lines + [b.line])
+                self.stories.append(photo)
+                return
+            elif self.titled_photo_inside(cur):
+                # a titled picture ("夏日采菱" / its caption / "王江摄") printed after a text's
+                # last column, its caption speaking of nothing the text speaks of
+                (title, title_lines), (text, lines) = cur.paras[-2], cur.paras.pop()
+                cur.paras.pop()
+                cur.lines.difference_update(lines + title_lines)
+                photo = Story(headlines=[(title.removeprefix("## "), title_lines[0])], paras=[(text, lines)],
+                              credits=[credit], photo=True, closed=True)
+                photo.lines.update(lines + title_lines + [b.line])
                 self.stories.append(photo)
                 return
         cur.lines.add(b.line)
