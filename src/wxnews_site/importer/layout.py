@@ -47,7 +47,8 @@ from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
-    headline_over_photo, names_as_subheadings, part_tagged_titles, rehome_headlines, sort_stacks, split_for_headlines,
+    headline_over_photo, names_as_subheadings, names_over_text, part_tagged_titles, rehome_headlines, sort_stacks,
+    split_for_headlines,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like
@@ -946,6 +947,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     split_for_headlines(walker.stories, blocks, echoes)
     sort_stacks(walker.stories, echoes)
     part_tagged_titles(walker.stories, echoes)
+    names_over_text(walker.stories, blocks)
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:

@@ -9,9 +9,10 @@ them, and split a story where the text a moved headline heads begins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .blocks import COLUMN_TAG_RE, Block
-from .bylines import Credit
+from .bylines import Credit, names_only
 from .seams import Echoes, Topics, ends_sentence, words
 from .story import Story, kicker_like
 
@@ -370,6 +371,43 @@ def names_as_subheadings(stories: list[Story], blocks: list[Block]) -> None:
         head.review.append(f"names at lines {names[0][1]}–{names[-1][1]} "
                            "read as a list's subheadings, each over the paragraph printed under it")
         k += 1
+
+
+def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
+    """Names printed right over a text whose headline was read elsewhere sign that text.
+
+    In print the names stand under the module's headline, over its text; where the
+    reading order put the headline apart (beside another module's), the walk read
+    the names after the text before them as its end credit ("…任命张祥焱为…" /
+    "李林蔚 何昭宇" / "理想信念是立党兴党之基…"). Once the text has its headline back,
+    the names go with it: bare names only, the last credit of the story above, and
+    only to a text that has no names of its own."""
+    by_line = {b.line: b for b in blocks}
+    lines = sorted(by_line)
+    for t in stories:
+        first = min((ln for p, lns in t.paras if not p.startswith("## ") for ln in lns), default=None)
+        if first is None or t.photo or not t.headlines or any(c.bylines for c in t.credits) \
+                or (t.lead is not None and t.lead.bylines):
+            continue
+        k = bisect_left(lines, first)
+        above = lines[k - 1] if k else None
+        if above is None or any(ln == above or ln == _line_before(lines, above) for _, ln in t.headlines):
+            continue  # under its own headline the walk has given it its names already
+        for s in stories:
+            if s is t or above not in s.lines or not s.credits:
+                continue
+            c = s.credits[-1]
+            if c.bylines and not c.photographers and names_only(c) and _printed_line(s, c, by_line) == above:
+                s.credits.pop()
+                s.lines.discard(above)
+                t.credits.insert(0, c)
+                t.lines.add(above)
+            break
+
+
+def _line_before(lines: list[int], ln: int) -> int | None:
+    k = bisect_left(lines, ln)
+    return lines[k - 1] if k else None
 
 
 def _printed_line(z: Story, c: Credit, by_line: dict[int, Block]) -> int | None:
