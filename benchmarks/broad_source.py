@@ -100,7 +100,8 @@ def article_of(row: dict) -> dict | None:
     first = next(p for p in paras if not p.startswith("## "))
     m = DATELINE.match(first)
     dateline = m.group(1) if m else None
-    if m:  # reporters named in the dateline bracket are credited too
+    if m and first == paras[0]:  # reporters named in the dateline bracket are credited too
+        # (not under an item's title: a column of briefs, "八方速递", has no authors of its own)
         names += [n for n in re.split(r"[、，,\s]+", re.sub(r"记者|通讯员|实习生", " ", m.group(2))) if n and n not in names]
     return {"kicker": row.get("kicker"), "title": row["title"], "subtitle": row.get("subtitle"),
             "names": names, "staff": staff or bool(dateline), "authors_printed": (row.get("authors") or "").replace("\u200b", "") or None,

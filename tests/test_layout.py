@@ -594,6 +594,16 @@ def test_a_column_of_briefs_under_its_name_is_one_story_with_each_item_a_subhead
     assert (town.kicker, town.title) == ("城市更新项目推进会召开——", "老街区焕发新活力")
 
 
+def test_a_column_of_briefs_has_no_authors_of_its_own():
+    # each item names its reporters in its own dateline; none of them wrote the column
+    lines = ["环球扫描", "多瑙河布达佩斯段水位创新低",
+             "新华社布达佩斯6月28日电  （记者王强）受持续高温少雨影响，多瑙河布达佩斯段水位降至有记录以来最低。",
+             "日本熊本县发生强震",
+             "新华社东京6月28日电  （记者李明）日本熊本县28日发生6.2级地震，已造成数人受伤。"]
+    briefs, = reconstruct(lines, "p.txt").stories
+    assert briefs.title == "环球扫描" and briefs.bylines == ()
+
+
 def test_a_short_kicker_naming_a_day_or_a_place_opens_no_column():
     lines = ["端午假期", "全社会跨区域人员流动量预计超6.5亿人次",
              "本报北京6月1日电  端午假期，全社会跨区域人员流动量预计超6.5亿人次。",

@@ -788,7 +788,8 @@ def _finish(s: Story) -> StoryDraft | None:
     s.paras[0:0] = [(f"## {h}", [ln]) for h, ln in s.headlines[3:]]
     bylines: list[str] = []
     photographers: list[str] = []
-    if s.lead is not None:
+    # (a column of briefs has no authors of its own: each item names its reporters in its dateline)
+    if s.lead is not None and not s.briefs:
         bylines.extend(s.lead.bylines)
         photographers.extend(s.lead.photographers)
     for c in s.credits:
