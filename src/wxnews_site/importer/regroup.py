@@ -381,13 +381,13 @@ def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
     the names after the text before them as its end credit ("…任命张祥焱为…" /
     "李林蔚 何昭宇" / "理想信念是立党兴党之基…"). Once the text has its headline back,
     the names go with it: bare names only, the last credit of the story above, and
-    only to a text that has no names of its own."""
+    only to a text that has no names of its own. So do names read as a second
+    signature of a story signed already, over a text whose headline is lost."""
     by_line = {b.line: b for b in blocks}
     lines = sorted(by_line)
     for t in stories:
         first = min((ln for p, lns in t.paras if not p.startswith("## ") for ln in lns), default=None)
-        if first is None or t.photo or not t.headlines or any(c.bylines for c in t.credits) \
-                or (t.lead is not None and t.lead.bylines):
+        if first is None or t.photo or any(c.bylines for c in t.credits) or (t.lead is not None and t.lead.bylines):
             continue
         k = bisect_left(lines, first)
         above = lines[k - 1] if k else None
@@ -397,7 +397,11 @@ def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
             if s is t or above not in s.lines or not s.credits:
                 continue
             c = s.credits[-1]
-            if c.bylines and not c.photographers and names_only(c) and _printed_line(s, c, by_line) == above:
+            # (a text with no headline at all takes them only from a story signed already:
+            # a story is not signed twice, at its top and again at its end)
+            signed = any(x.bylines for x in s.credits[:-1]) or (s.lead is not None and bool(s.lead.bylines))
+            if c.bylines and not c.photographers and names_only(c) and (t.headlines or signed) \
+                    and _printed_line(s, c, by_line) == above:
                 s.credits.pop()
                 s.lines.discard(above)
                 t.credits.insert(0, c)
