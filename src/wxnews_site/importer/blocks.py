@@ -235,6 +235,10 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
     if blocks[i - 1].core.endswith(("——", "：", ":")):
         return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
     credit = parse_credit(b.core, bare=True)
+    if credit is None and PADDED_PAIR_RE.match(b.core) and not blocks[i - 1].core.startswith("——"):
+        # a two-character name padded to three under its headline ("辉  欢"), however rare its
+        # surname: a pen name; a subheading is padded so too ("布  点"), but over its part, not here
+        credit = Credit(b.core, ("".join(b.core.split()),), (), None)
     if credit is not None and credit.bylines == (b.core[:2],) and len(b.core) == 3 and b.core.endswith("文"):
         # under a headline the author stands alone: "剧锦文" is a name, where at a text's end
         # the same three characters are a name and 文 (written by), its padding lost
@@ -376,6 +380,7 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
     return out
 
 
+PADDED_PAIR_RE = re.compile(r"^[\u4e00-\u9fff][ \u3000]{2,}[\u4e00-\u9fff]$")
 ADVERT = "advert"
 ADVERT_TAIL_MAX = 24  # the rest of an advert's wrapped line, no longer than its box is wide
 CALL_SPAN = 8  # lines a call for submissions runs from its heading to its address
