@@ -93,7 +93,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5, help="runs per figure after a warm-up run (default 5)")
     ap.add_argument("--pages", type=int, default=3000, help="simulated raw pages (default 3000)")
-    ap.add_argument("--big-runs", type=int, default=1, help="runs for the raw pages and JSON Lines figures (default 1)")
+    ap.add_argument("--big-runs", type=int, default=1, help="runs for the raw pages and JSON Lines figures (default 1; 0 skips them)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         work = Path(tmp)
@@ -106,6 +106,9 @@ def main() -> int:
         raw.mkdir()
         if not CORPUS.exists():
             print(f"corpus not found at {CORPUS}: raw pages and JSON Lines skipped")
+            return 0
+        if args.big_runs < 1:
+            print("--big-runs 0: raw pages and JSON Lines skipped")
             return 0
         files = simulated_pages(args.pages, raw)
         runs = args.big_runs
