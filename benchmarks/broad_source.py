@@ -26,6 +26,7 @@ DATELINE = re.compile(r"^(\S{2,20}?[电讯])\s*[（(]([^()（）]{2,40})[)）]")
 # (a set of pictures is credited once: "以上图片均为王江摄（影像中国）")
 PHOTO_CREDIT = re.compile(r"^(?:(?:以上|本版|本组)?(?:图片|照片)?均为[、，,\s]*)?(?:(?:本报|新华社)?记者\s*)?"
                           r"([\u4e00-\u9fff·  ]{2,12}?)\s*摄\s*(?:[（(][^()（）]{1,10}[)）])?$")
+END_CREDIT = re.compile(r"^([\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3})文$")  # "徐  之文": padded name, then 文
 RARE = re.compile(r"\n(记者|问)：|## 记者手记|^编者按")
 
 
@@ -91,8 +92,14 @@ def article_of(row: dict) -> dict | None:
     photo = photo_of(row)
     if photo:
         return photo
+    body = row.get("body") or ""
+    signed = END_CREDIT.match(body.rstrip().rsplit("\n", 1)[-1].strip())
+    if signed and not row.get("authors"):
+        # the record keeps its author's credit as its last line ("徐  之文"): it is the author
+        body = body.rstrip().rsplit("\n", 1)[0] if "\n" in body.rstrip() else ""
+        row = {**row, "authors": signed.group(1)}
     parsed = names_from_authors(row.get("authors"))
-    paras = [p for p in paragraphs_of(row.get("body") or "")
+    paras = [p for p in paragraphs_of(body)
              if not (len(p) <= 30 and re.search(r"摄(?:[(（][^()（）]*[)）])?$", p))]
     if parsed is None or not any(not p.startswith("## ") for p in paras):
         return None

@@ -108,6 +108,7 @@ def photo_of(caption: str) -> Photo | None:
     return Photo(" ".join(text.split()), credit.strip(), names)
 
 
+END_CREDIT = re.compile(r"^([\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3})文$")  # "徐  之文": padded name, then 文
 # A picture's credit the record keeps as a body line: "朱华南摄(影像中国)".
 BODY_PHOTO_CREDIT = re.compile(r"^[^。，,；;！？]{2,24}?摄(?:影)?\s*(?:[（(][^（）()]{1,10}[）)])?$")
 
@@ -116,10 +117,16 @@ def _story(r: dict) -> Story | None:
     body = [" ".join(x.translate(INVISIBLE).split()) for x in (r.get("body") or "").split("\n")]
     # A credit line in the body credits the story's photographer: the page prints it as
     # a credit, and the gold names the photographer instead of keeping it as text.
+    # The record keeps its author's credit as its last line ("徐  之文"): the page prints it
+    # as a credit, and the gold names the author.
+    signed = END_CREDIT.match(body[-1]) if body and not _clean(r.get("authors")) else None
+    if signed:
+        body = body[:-1]
     shot = [x for x in body if BODY_PHOTO_CREDIT.match(x)]
     body = [x for x in body if not BODY_PHOTO_CREDIT.match(x)]
     # (printed without its agency: "朱华南摄"; where the record names authors too, they are its credit)
-    authors = _clean(r.get("authors")) or (re.sub(r"\s*[（(][^（）()]*[）)]$", "", shot[0]) if shot else None)
+    authors = _clean(r.get("authors")) or (signed.group(1) if signed else None) \
+        or (re.sub(r"\s*[（(][^（）()]*[）)]$", "", shot[0]) if shot else None)
     paras = tuple(f"## {x}" if is_subheading(x) else x for x in body if x)
     caps = r.get("captions") if isinstance(r.get("captions"), list) else []
     photos = tuple(p for p in (photo_of(c) for c in caps if isinstance(c, str)) if p)
