@@ -1077,9 +1077,14 @@ class Scan:
         return self._archive
 
     def _collect(self, heads: bool) -> Archive:
+        return self.gather(self.files, heads)
+
+    def gather(self, rels: Iterable[str], heads: bool = True) -> Archive:
+        """The articles and page files of ``rels`` (as heads: ``heads``), in
+        archive order: a year of a cold build, planned alone."""
         articles: list[Article] = []
         pages: list[PageInfo] = []
-        for rel in self.files:
+        for rel in rels:
             item = self.item(rel, heads)
             if isinstance(item, Article):
                 articles.append(item)
