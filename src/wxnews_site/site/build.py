@@ -55,7 +55,7 @@ from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
-from . import feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
+from . import byyear, feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
@@ -194,11 +194,21 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     site: Any
     news = _news_plan(fresh, old, config) if fresh is not None else None
     pages = _short_plan(edited, cache_dir) if edited is not None else news.pages if news is not None else None
+    cold: byyear.Cold | None = None
     if pages is None:
         edited = fresh = news = None
-        site = plan_mod.collect(scan.heads(), config)
-        pages = plan_pages(site, config, env, base)
-        problems += collisions(pages)
+        # A cold build (no record of the site it replaces) plans a year at a time from tables it writes first.
+        cold = byyear.Cold(scan, config, env, base, cache_dir) \
+            if not merge and not (old.valid and old.out_dir == str(out_dir)) \
+            and not any(strict or p.severity == "error" for p in problems) else None
+        if cold is not None and cold.days:
+            cold.write_tables()
+            site, pages = None, []
+        else:
+            cold = None
+            site = plan_mod.collect(scan.heads(), config)
+            pages = plan_pages(site, config, env, base)
+            problems += collisions(pages)
     else:
         site = _LazySite(scan, config)
     # The partitions merged: their pages by path, with the digest each was made with.
@@ -243,7 +253,9 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         before = old.files() if current and not short else {}
         same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
             if old.plan is not None and old.plan.salt == salt else {}
-        if first:
+        if cold is not None:
+            todo, changed, was = [], {}, {}
+        elif first:
             todo, changed, was = list(pages), {}, {}
         else:
             todo, changed, was = _reconcile(old if current else None, planned, salt, files, not short, reuse,
@@ -257,10 +269,17 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         # A planned build may have to index the whole archive, the longest part
         # of a cold build: it runs in a process of its own while the pages
         # render. Body edits patch the index in a moment, after the pages.
-        search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
+        if cold is not None:
+            many = cold.total()
+            search = Forked(lambda: write_search(byyear.TableArticles(scan, cold.path, cold.count()), partial, config,
+                                                 cache_dir, previous=out_dir, sources=files), fork=many >= PARALLEL_FROM)
+            done = _render_by_year(cold, env, partial, config, base, progress_bar(progress, many), salt, old,
+                                   save_parsed, folders)
+        else:
+          search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
                         fork=len(todo) >= PARALLEL_FROM) if not short else None
-        # Feeds and sitemap are made while the workers render.
-        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
+          # Feeds and sitemap are made while the workers render.
+          done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
                             account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
                             meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old,
                                                          pages if not short else None, same,
@@ -289,11 +308,13 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         for path, data in extra.items():
             _write(urls.inside(partial, path), data, folders)
         statics = copy_static(partial / "static")
-        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra),
+        maps = tuple(cold.sitemaps) if cold is not None else ()  # written as each year was rendered
+        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra), *maps,
                                                 *(f"static/{f}" for f in statics)))
-        rows = _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None else \
-            _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
-        written = len(todo) + len(extra) + len(statics)
+        rows = {} if cold is not None else _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None \
+            else _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
+        rendered = done.rendered if cold is not None else len(todo)
+        written = rendered + len(extra) + len(maps) + len(statics)
         timings["feeds"] = time.perf_counter() - t
         t = time.perf_counter()
         if search is None:
@@ -323,15 +344,16 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         kept = was if (spare / MARKER).is_file() and current else None
         old.record(out_dir, plan, changed, kept, rows, whole=not current,
                    spare_extras=extras_before if kept is not None else (), sitemaps=(sitemaps, not short),
-                   tables=_tables(site, fresh, edited))
+                   tables=_tables(site, fresh, edited) if cold is None else None,
+                   staged=cold.path if cold is not None else None)
         manifest.drop_unused_contexts(cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
     timings["swap"] = time.perf_counter() - t
     total = old.count
     old.close()
-    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir,
-                       total - len(todo), timings, tuple(p.path for p in todo))
+    return BuildResult(True, problems, rendered, written, time.perf_counter() - started, out_dir,
+                       total - rendered, timings, tuple(p.path for p in todo))
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
@@ -638,32 +660,15 @@ def compile_templates(env: jinja2.Environment) -> list[Problem]:
     return out
 
 
+FIXED = frozenset({urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER, NOJEKYLL})  # the files the build writes besides pages
+
+
 def collisions(pages: list[Page]) -> list[Problem]:
-    seen: dict[str, Page] = {}
-    out = []
-    fixed = {urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER, NOJEKYLL}
-    for p in pages:
-        other = seen.get(p.path)
-        if other is not None or p.path in fixed:
-            by = other.origin if other else "a file the build writes"
-            out.append(Problem(p.origin, 1, f"two outputs on one path {p.path}: {by} and {p.origin}"))
-        else:
-            seen[p.path] = p
-    return out
+    return byyear.Collisions(FIXED).check(pages)
 
 
 def plan_pages(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
-    pages = plan_mod.plan(site, config)
-    # The 404 page is served at whatever depth the missing URL had, so its
-    # links are absolute whenever a base URL is known (also one given on the
-    # command line, and one under a sub-path without its closing slash).
-    # Its style is inline (in its context, so a changed stylesheet renders it
-    # again): from the wrong depth, no relative stylesheet link would load.
-    pages = [dataclasses.replace(p, root=base or None, context={**p.context, "inline_css": render.static_text("site.css")})
-             if p.path == urls.NOT_FOUND else p for p in pages]
-    if "search.html" in env.list_templates():
-        pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
-    return pages
+    return byyear.finish(plan_mod.plan(site, config), env, base)
 
 
 def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan
@@ -726,7 +731,6 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     show an edited article or the new days, and the sitemap files are the
     last build's but for the new days' groups (feeds.sitemaps) and the index;
     a feed is rendered again only when what it shows changed."""
-    files = scan.files
     last = old.plan
     cached = last.feeds if last is not None else {}
     fresh = {spec.path for spec, _rels in news.feeds} if news is not None else set()
@@ -737,9 +741,29 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     else:
         by_id = {a.id: a.path for a in site.articles}
         wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
-    out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
+    out = _feed_files(wanted, cached, lambda spec, rels: pages is None and spec.path in cached and
+                      spec.path not in fresh and edited.isdisjoint(rels), salt, scan, config, base)
+    if news is not None:
+        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
+        touched = {urls.sitemap_of(p.path) for p in news.pages}
+        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
+        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
+    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
+
+
+FeedFile = tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]  # digest of what it shows, bytes, spec, article files
+
+
+def _feed_files(wanted: Iterable[tuple[feeds.FeedSpec, tuple[str, ...]]], cached: dict[str, FeedFile],
+                as_was: Callable[[feeds.FeedSpec, tuple[str, ...]], bool], salt: str, scan: Scan, config: SiteConfig,
+                base: str) -> dict[str, FeedFile]:
+    """The feeds ``wanted`` (each with its articles' files), rendered only
+    when what they show is not what the last build's (``cached``) showed;
+    ``as_was``: a feed known to be as cached, not even hashed."""
+    files = scan.files
+    out: dict[str, FeedFile] = {}
     for spec, rels in wanted:
-        if pages is None and spec.path in cached and spec.path not in fresh and edited.isdisjoint(rels):
+        if as_was(spec, rels):
             out[spec.path] = cached[spec.path]  # shows no edited article: as it was
             continue
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
@@ -752,12 +776,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
             continue
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
-    if news is not None:
-        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
-        touched = {urls.sitemap_of(p.path) for p in news.pages}
-        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
-        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
-    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
+    return out
 
 
 def _context(page: Page) -> dict[str, Any]:
@@ -852,6 +871,7 @@ class Rendered:
     digests: dict[str, str]                    # with an account: each page's digest
     contexts: dict[str, tuple[str, manifest.Where]]  # and where each article page's context went (_context)
     meanwhile: Any = None                      # what the main process made while the workers rendered
+    rendered: int = 0                          # pages rendered (by year: the digests are in the staging tables)
 
 
 def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str],
@@ -939,6 +959,44 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
         if bar:
             bar.close()
     return dataclasses.replace(done, meanwhile=side)
+
+
+def _render_by_year(cold: byyear.Cold, env: jinja2.Environment, partial: Path, config: SiteConfig, base: str,
+                    bar: Progress | None, salt: str, old: manifest.Manifest, save_parsed: Callable[[], None],
+                    folders: set[str]) -> Rendered:
+    """A cold build's pages, a year's and then a batch of those across years
+    at a time (byyear.py), each batch's rows and sitemaps kept as it is
+    done; then the feeds, from the tables. Planned pages on one path stop
+    the rendering; the rest of the plan is still looked at for more."""
+    scan = cold.scan
+    account = (salt, scan.files, manifest.contexts_folder(cold.cache_dir))
+    across = byyear.Collisions(FIXED)
+    problems: list[Problem] = []
+    clashes: list[Problem] = []
+    rendered = 0
+    for batch in cold.batches():
+        clashes += (across if batch.year is None else byyear.Collisions(FIXED)).check(batch.pages)
+        if clashes:
+            continue
+        done = render_pages(env, batch.pages, partial, config, base, None, scan.item, account,
+                            meanwhile=save_parsed if not rendered else None)
+        problems += done.problems
+        for path, data in cold.note(batch, done.digests, done.contexts).items():
+            _write(urls.inside(partial, path), data, folders)
+        rendered += len(batch.pages)
+        if bar:
+            bar.advance(len(batch.pages))
+    if bar:
+        bar.close()
+    if clashes:
+        cold.discard()
+        return Rendered(clashes, {}, {})
+    last = old.plan
+    feed_files = _feed_files(cold.feeds(), last.feeds if last is not None else {}, lambda spec, rels: False, salt,
+                             scan, config, base)
+    for path, data in cold.close().items():
+        _write(urls.inside(partial, path), data, folders)
+    return Rendered(problems, {}, {}, (feed_files, {}, {}), rendered)
 
 
 def copy_static(target: Path) -> list[str]:

@@ -105,11 +105,18 @@ def specs(site: Site, config: SiteConfig) -> list[FeedSpec]:
     # Only the newest n are needed: a heap pick, not a sort of the archive.
     everything = heapq.nsmallest(n, (Entry(site.stories[a.id]) for a in reversed(site.articles)),
                                  key=lambda e: (-e.story.date.toordinal(), e.story.page, e.story.position))
-    out = [FeedSpec(urls.FEED, config.title, urls.HOME, tuple(everything))]
-    for name, entries in site.sections.items():
-        out.append(FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name),
-                            tuple(entries[:n])))
-    return out
+    return [site_spec(config, tuple(everything)),
+            *(section_spec(name, config, tuple(entries[:n])) for name, entries in site.sections.items())]
+
+
+def site_spec(config: SiteConfig, entries: tuple[Entry, ...]) -> FeedSpec:
+    """The site feed, showing ``entries`` (the archive's newest)."""
+    return FeedSpec(urls.FEED, config.title, urls.HOME, entries)
+
+
+def section_spec(name: str, config: SiteConfig, entries: tuple[Entry, ...]) -> FeedSpec:
+    """A section's feed, showing ``entries`` (its newest)."""
+    return FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name), entries)
 
 
 def render_feed(spec: FeedSpec, config: SiteConfig, base_url: str, articles: dict[str, Article]) -> bytes:
