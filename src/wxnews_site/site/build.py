@@ -46,7 +46,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
@@ -141,90 +141,201 @@ def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], N
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _Where:
+    """One build's settings, resolved."""
+
+    config: SiteConfig
+    articles_dir: Path
+    out_dir: Path
+    base: str                          # the base URL, with its closing slash
+    cache_dir: Path
+    strict: bool
+    progress: bool | None
+    allow_empty: bool
+    merge: tuple[Path, ...]
+    changed: tuple[Path, ...] | None
+
+    @property
+    def partial(self) -> Path:
+        return self.out_dir.with_name(self.out_dir.name + ".partial")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Step 3: the archive as read, and what changed since the last build."""
+
+    scan: Scan
+    save_parsed: Callable[[], None]                              # saves the parse cache (once)
+    edited: dict[str, tuple[Article, manifest.Built]] | None     # only these articles' bodies changed
+    fresh: newday.NewDays | None                                 # only a new day's issue was added
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """Step 4: the pages planned (none yet for a cold build, planned a year at a time: ``cold``)."""
+
+    site: Any
+    pages: list[Page]
+    edited: dict[str, tuple[Article, manifest.Built]] | None
+    fresh: newday.NewDays | None
+    news: newday.Plan | None
+    cold: byyear.Cold | None
+    parts: dict[str, tuple[str, str]]  # the merged partitions' pages: folder and digest by path
+    problems: list[Problem]
+
+    @property
+    def short(self) -> bool:
+        """The pages planned are part of the site (body edits, a new day's issue)."""
+        return self.edited is not None or self.fresh is not None
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """Step 6's new site folder: ``partial``, made from the kept site before the current one when ``reuse``."""
+
+    spare: Path
+    ours: bool      # the kept site is one this tool made
+    current: bool   # the record is of this output folder
+    reuse: bool
+
+
+@dataclass(frozen=True)
+class _Made:
+    """Step 6's pages: those rendered, how the site's digests changed, what the new site was made from."""
+
+    todo: list[Page]
+    changed: dict[str, str | None]
+    was: dict[str, str | None]
+    done: Rendered
+    first: bool
+    before: dict[str, manifest.Built]  # the files as recorded (after a full plan)
+    same: dict[str, manifest.Built]    # of those, the ones unchanged since
+    folders: set[str]
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """Step 7: the files besides pages and the record's rows."""
+
+    plan: manifest.Plan
+    sitemaps: dict[str, bytes]
+    rows: dict[str, manifest.Built | None]
+    rendered: int
+    written: int
+
+
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
                 strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = (),
                 changed: tuple[Path, ...] | None = None) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    articles_dir = Path(articles_dir or config.articles_dir).resolve()
-    out_dir = Path(out_dir or config.output_dir).resolve()
     base = base_url if base_url is not None else config.base_url
-    base = base + "/" if base and not base.endswith("/") else base
-    cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
+    at = _Where(config, Path(articles_dir or config.articles_dir).resolve(), Path(out_dir or config.output_dir).resolve(),
+                base + "/" if base and not base.endswith("/") else base, config.root.resolve() / ".cache" / "wxnews-site",
+                strict, progress, allow_empty, merge, changed)
 
-    save_parsed: Callable[[], None] = lambda: None  # the parse cache's, once the archive is read
-
-    def fail(problems: list[Problem]) -> BuildResult:
-        save_parsed()
-        return BuildResult(False, problems, 0, 0, time.perf_counter() - started, out_dir, 0, timings)
+    def fail(problems: list[Problem], save: Callable[[], None] = lambda: None) -> BuildResult:
+        save()
+        return BuildResult(False, problems, 0, 0, time.perf_counter() - started, at.out_dir, 0, timings)
 
     # 1. where the site goes
-    problems = check_output(out_dir, articles_dir, config.root.resolve())
+    problems = check_output(at.out_dir, at.articles_dir, config.root.resolve())
     if problems:
         return fail(problems)
-
-    # 2. theme
-    env = render.make_env(config, cache_dir / "templates")
+    # 2. theme, and the last build's record
+    env = render.make_env(config, at.cache_dir / "templates")
     theme_problems = compile_templates(env)
-    salt = salt_of(env, config, base)
-    old = manifest.load(cache_dir)
+    salt = salt_of(env, config, at.base)
+    old = manifest.load(at.cache_dir)
+    # 3. read
+    got = _timed(timings, "read", lambda: _read_archive(at, old, salt, theme_problems))
+    # 4. plan
+    planned = _timed(timings, "plan", lambda: _plan(at, env, old, salt, got))
+    # 5. stop before writing anything when something is wrong
+    problems = [Problem(p.path, p.line, p.message, "error") for p in planned.problems] if strict else planned.problems
+    if any(p.severity == "error" for p in problems):
+        return fail(problems, got.save_parsed)
+    # 6. pages, 7. everything else
+    folder = _new_folder(at, old)
+    search: Forked[list[Problem]] | None = None
+    try:
+        made, search = _pages(at, env, old, salt, got, planned, folder, timings)
+        if made.done.problems:
+            _abandon(at, search)
+            return fail(problems + made.done.problems, got.save_parsed)
+        extras = _timed(timings, "feeds", lambda: _extras(at, old, salt, got, planned, made))
+        problems += _timed(timings, "search", lambda: _search(at, got, planned, search))
+    except BaseException:
+        _abandon(at, search)
+        raise
+    # 8. swap in, and record
+    total = _timed(timings, "swap", lambda: _publish(at, old, planned, folder, made, extras))
+    return BuildResult(True, problems, extras.rendered, extras.written, time.perf_counter() - started, at.out_dir,
+                       total - extras.rendered, timings, tuple(p.path for p in made.todo))
 
-    # 3. read: the files named changed alone when they are body edits, else every file
+
+T = TypeVar("T")
+
+
+def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
     t = time.perf_counter()
+    try:
+        return step()
+    finally:
+        timings[name] = time.perf_counter() - t
+
+
+def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems: list[Problem]) -> _Read:
+    """Step 3: the files named changed alone when they are body edits or a
+    new day's issue, else every file; and whether only bodies changed or
+    only a new day's issue was added."""
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
     # A new day's issue, the files added all on days after the newest, plans
     # just the pages it touches from the record's tables (newday.py).
-    scan, save_parsed, edited, fresh = _read_named(articles_dir, cache_dir, config, changed, old, salt, out_dir) \
-        if changed is not None and not merge else (None, save_parsed, None, None)
+    scan, save_parsed, edited, fresh = \
+        _read_named(at.articles_dir, at.cache_dir, at.config, at.changed, old, salt, at.out_dir) \
+        if at.changed is not None and not at.merge else (None, lambda: None, None, None)
     if scan is None:
-        scan, save_parsed = read(articles_dir, cache_dir, config.years)
-        edited = None if merge else bodies_only(old, salt, out_dir, scan)
-        fresh = None if merge or edited is not None else new_days(old, salt, out_dir, scan, config)
-    files = scan.files
+        scan, save_parsed = read(at.articles_dir, at.cache_dir, at.config.years)
+        edited = None if at.merge else bodies_only(old, salt, at.out_dir, scan)
+        fresh = None if at.merge or edited is not None else new_days(old, salt, at.out_dir, scan, at.config)
     problems = list(scan.problems) + theme_problems
-    if not allow_empty and scan.named is None:
-        problems += refuse_emptying(scan, articles_dir, out_dir)
-    timings["read"] = time.perf_counter() - t
+    if not at.allow_empty and scan.named is None:
+        problems += refuse_emptying(scan, at.articles_dir, at.out_dir)
+    return _Read(scan, save_parsed, edited, fresh, problems)
 
-    # 4. plan
-    t = time.perf_counter()
-    site: Any
-    news = _news_plan(fresh, old, config) if fresh is not None else None
-    pages = _short_plan(edited, cache_dir) if edited is not None else news.pages if news is not None else None
-    cold: byyear.Cold | None = None
-    if pages is None:
-        edited = fresh = news = None
-        # A cold build (no record of the site it replaces) plans a year at a time from tables it writes first.
-        cold = byyear.Cold(scan, config, env, base, cache_dir) \
-            if not merge and not (old.valid and old.out_dir == str(out_dir)) \
-            and not any(strict or p.severity == "error" for p in problems) else None
-        if cold is not None and cold.days:
-            cold.write_tables()
-            site, pages = None, []
-        else:
-            cold = None
-            site = plan_mod.collect(scan.heads(), config)
-            pages = plan_pages(site, config, env, base)
-            problems += collisions(pages)
-    else:
-        site = _LazySite(scan, config)
-    # The partitions merged: their pages by path, with the digest each was made with.
-    parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
+
+def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read) -> _Planned:
+    """Step 4: the pages of body edits or of a new day's issue alone; else
+    the whole site: a cold build (no record of the site it replaces) writes
+    the site's tables and plans a year at a time as it renders (byyear.py),
+    any other plans every page now; and the partitions to merge, if any."""
+    config, scan, problems = at.config, got.scan, list(got.problems)
+    news = _news_plan(got.fresh, old, config) if got.fresh is not None else None
+    pages = _short_plan(got.edited, at.cache_dir) if got.edited is not None else news.pages if news is not None else None
+    parts, unmergeable = manifest.load_partitions(at.merge, salt) if at.merge else ({}, [])
     problems += unmergeable
-    timings["plan"] = time.perf_counter() - t
+    if pages is not None:
+        return _Planned(_LazySite(scan, config), pages, got.edited, got.fresh, news, None, parts, problems)
+    cold = byyear.Cold(scan, config, env, at.base, at.cache_dir) \
+        if not at.merge and not (old.valid and old.out_dir == str(at.out_dir)) \
+        and not any(at.strict or p.severity == "error" for p in problems) else None
+    if cold is not None and cold.days:
+        cold.write_tables()
+        return _Planned(None, [], None, None, None, cold, parts, problems)
+    site = plan_mod.collect(scan.heads(), config)
+    pages = plan_pages(site, config, env, at.base)
+    return _Planned(site, pages, None, None, None, None, parts, problems + collisions(pages))
 
-    # 5. stop before writing anything when something is wrong
-    if strict:
-        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
-    if any(p.severity == "error" for p in problems):
-        return fail(problems)
 
-    # 6. pages
-    partial = out_dir.with_name(out_dir.name + ".partial")
-    spare = _spare(out_dir)
+def _new_folder(at: _Where, old: manifest.Manifest) -> _Folder:
+    """Step 6 begins: ``<out>.partial``, made from the kept site before the current one where there is one."""
+    partial, spare = at.partial, _spare(at.out_dir)
     if partial.exists():
         shutil.rmtree(partial)  # left over from an interrupted build
     # The site before the current one, kept by the last build, becomes the new
@@ -232,7 +343,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # link per page. The current site is never written to, and the pages the
     # two share by hard link are replaced by new files, never overwritten.
     ours = (spare / MARKER).is_file()  # a folder of that name the build did not make is left alone
-    current = old.valid and old.out_dir == str(out_dir)
+    current = old.valid and old.out_dir == str(at.out_dir)
     reuse = ours and current and old.has_spare
     if reuse:
         os.rename(spare, partial)
@@ -240,120 +351,143 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
-    search: Forked[list[Problem]] | None = None
-    try:
-        t = time.perf_counter()
-        planned = {p.path: p for p in pages}
-        # Nothing to reuse (a first build, or one into another folder): every
-        # page is rendered, and the workers hash what they render.
-        short = edited is not None or fresh is not None  # the pages planned are part of the site
-        first = not short and not reuse and not parts and not current
-        folders: set[str] = set()
-        # After a full plan: the files as the record has them, and those unchanged since (same salt).
-        before = old.files() if current and not short else {}
-        same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
-            if old.plan is not None and old.plan.salt == salt else {}
-        if cold is not None:
-            todo, changed, was = [], {}, {}
-        elif first:
-            todo, changed, was = list(pages), {}, {}
-        else:
-            todo, changed, was = _reconcile(old if current else None, planned, salt, files, not short, reuse,
-                                            out_dir, partial, parts, folders, _settled(before, same, files, scan))
-            unplanned = [path for path, d in changed.items() if d is not None and path not in planned]
-            if unplanned:  # pages of the last build gone from its folder: the short plan left them out
-                everything = {p.path: p for p in plan_pages(site, config, env, base)}
-                todo += [everything[path] for path in unplanned]
-        timings["hash+link"] = time.perf_counter() - t
-        t = time.perf_counter()
-        # A planned build may have to index the whole archive, the longest part
-        # of a cold build: it runs in a process of its own while the pages
-        # render. Body edits patch the index in a moment, after the pages.
-        if cold is not None:
-            many = cold.total()
-            search = Forked(lambda: write_search(byyear.TableArticles(scan, cold.path, cold.count()), partial, config,
-                                                 cache_dir, previous=out_dir, sources=files), fork=many >= PARALLEL_FROM)
-            done = _render_by_year(cold, env, partial, config, base, progress_bar(progress, many), salt, old,
-                                   save_parsed, folders)
-        else:
-          search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
-                        fork=len(todo) >= PARALLEL_FROM) if not short else None
-          # Feeds and sitemap are made while the workers render.
-          done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
-                            account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
-                            meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old,
-                                                         pages if not short else None, same,
-                                                         frozenset(edited or ()), news))
-        timings["render"] = time.perf_counter() - t
-        if done.problems:
-            if search is not None:
-                search.cancel()
-            shutil.rmtree(partial, ignore_errors=True)
-            return fail(problems + done.problems)
+    return _Folder(spare, ours, current, reuse)
 
-        # 7. everything else
-        t = time.perf_counter()
-        if first:
-            changed = dict(done.digests)
-        feed_files, sitemaps, shapes = done.meanwhile
-        extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
-        extra.update(sitemaps)
-        kept_maps = [path for path in (old.sitemaps() if short else ()) if path not in extra]
-        for path in kept_maps:  # the current ones, as recorded where gone from their folder
-            if not _link(os.path.join(out_dir, path), urls.inside(partial, path), folders):
-                extra[path] = old.sitemap(path)
-        extra[urls.ROBOTS] = feeds.robots(base)
-        extra[MARKER] = f"wxnews-site {__version__}\n".encode()
-        extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
-        for path, data in extra.items():
-            _write(urls.inside(partial, path), data, folders)
-        statics = copy_static(partial / "static")
-        maps = tuple(cold.sitemaps) if cold is not None else ()  # written as each year was rendered
-        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra), *maps,
-                                                *(f"static/{f}" for f in statics)))
-        rows = {} if cold is not None else _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None \
-            else _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
-        rendered = done.rendered if cold is not None else len(todo)
-        written = rendered + len(extra) + len(maps) + len(statics)
-        timings["feeds"] = time.perf_counter() - t
-        t = time.perf_counter()
-        if search is None:
-            added = [scan.item(rel) for rel in fresh.rels if rel.endswith(".md")] if fresh is not None else []
-            problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
-                                     edited=[a for a, _b in edited.values()] if edited else added)
-        else:
-            problems += search.result()
-        timings["search"] = time.perf_counter() - t  # (what was left of it after the pages)
-    except BaseException:
-        if search is not None:
-            search.cancel()
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
 
-    # 8. swap in
+def _pages(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned,
+           folder: _Folder, timings: dict[str, float]) -> tuple[_Made, Forked[list[Problem]] | None]:
+    """Step 6: the pages in ``partial``: those unchanged kept or linked, the
+    rest rendered; the search index started beside them when the whole
+    archive may have to be indexed (the longest part of a cold build)."""
+    config, scan, partial, files = at.config, got.scan, at.partial, got.scan.files
     t = time.perf_counter()
+    # Nothing to reuse (a first build, or one into another folder): every
+    # page is rendered, and the workers hash what they render.
+    first = not planned.short and not folder.reuse and not planned.parts and not folder.current
+    folders: set[str] = set()
+    # After a full plan: the files as the record has them, and those unchanged since (same salt).
+    before = old.files() if folder.current and not planned.short else {}
+    same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
+        if old.plan is not None and old.plan.salt == salt else {}
+    if first:
+        todo, changed, was = list(planned.pages), {}, {}
+    else:
+        todo, changed, was = _todo(at, env, old, salt, got, planned, folder, before, same, folders)
+    timings["hash+link"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cold, site = planned.cold, planned.site
+    search: Forked[list[Problem]] | None = None
+    if cold is not None:
+        many = cold.total()
+        search = Forked(lambda: write_search(byyear.TableArticles(scan, cold.path, cold.count()), partial, config,
+                                             at.cache_dir, previous=at.out_dir, sources=files), fork=many >= PARALLEL_FROM)
+        done = _render_by_year(cold, env, partial, config, at.base, progress_bar(at.progress, many), salt, old,
+                               got.save_parsed, folders)
+    else:
+        if not planned.short:
+            search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, at.cache_dir,
+                                                 previous=at.out_dir, sources=files), fork=len(todo) >= PARALLEL_FROM)
+        # Feeds and sitemap are made while the workers render.
+        done = render_pages(env, todo, partial, config, at.base, progress_bar(at.progress, len(todo)), scan.item,
+                            account=(salt, files, manifest.contexts_folder(at.cache_dir)) if first else None,
+                            meanwhile=lambda: _meanwhile(got.save_parsed, site, config, at.base, salt, scan, old,
+                                                         planned.pages if not planned.short else None, same,
+                                                         frozenset(planned.edited or ()), planned.news))
+    timings["render"] = time.perf_counter() - t
+    if first:
+        changed = dict(done.digests)
+    return _Made(todo, changed, was, done, first, before, same, folders), search
+
+
+def _todo(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned,
+          folder: _Folder, before: dict[str, manifest.Built], same: dict[str, manifest.Built], folders: set[str]
+          ) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
+    """The pages to render, once ``partial`` holds all the others (_reconcile)."""
+    pages, files = planned.pages, got.scan.files
+    planned_by_path = {p.path: p for p in pages}
+    todo, changed, was = _reconcile(old if folder.current else None, planned_by_path, salt, files, not planned.short,
+                                    folder.reuse, at.out_dir, at.partial, planned.parts, folders,
+                                    _settled(before, same, files, got.scan))
+    unplanned = [path for path, d in changed.items() if d is not None and path not in planned_by_path]
+    if unplanned:  # pages of the last build gone from its folder: the short plan left them out
+        everything = {p.path: p for p in plan_pages(planned.site, at.config, env, at.base)}
+        todo += [everything[path] for path in unplanned]
+    return todo, changed, was
+
+
+def _extras(at: _Where, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned, made: _Made) -> _Extras:
+    """Step 7: feeds, sitemaps, robots.txt and the static files written; the
+    last build's sitemaps kept where a short plan made none; the record's rows."""
+    partial, folders, cold = at.partial, made.folders, planned.cold
+    feed_files, sitemaps, shapes = made.done.meanwhile
+    extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
+    extra.update(sitemaps)
+    kept_maps = [path for path in (old.sitemaps() if planned.short else ()) if path not in extra]
+    for path in kept_maps:  # the current ones, as recorded where gone from their folder
+        if not _link(os.path.join(at.out_dir, path), urls.inside(partial, path), folders):
+            extra[path] = old.sitemap(path)
+    extra[urls.ROBOTS] = feeds.robots(at.base)
+    extra[MARKER] = f"wxnews-site {__version__}\n".encode()
+    extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
+    for path, data in extra.items():
+        _write(urls.inside(partial, path), data, folders)
+    statics = copy_static(partial / "static")
+    maps = tuple(cold.sitemaps) if cold is not None else ()  # written as each year was rendered
+    plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra), *maps,
+                                            *(f"static/{f}" for f in statics)))
+    scan, pages = got.scan, planned.pages
+    rows = {} if cold is not None else \
+        _new_rows(planned.fresh, scan, pages, made.changed, at.cache_dir) if planned.fresh is not None else \
+        _file_rows(made.before, made.same, scan.files, planned.edited, shapes, pages, made.changed,
+                   made.done.contexts, at.cache_dir)
+    rendered = made.done.rendered if cold is not None else len(made.todo)
+    return _Extras(plan, sitemaps, rows, rendered, rendered + len(extra) + len(maps) + len(statics))
+
+
+def _search(at: _Where, got: _Read, planned: _Planned, search: Forked[list[Problem]] | None) -> list[Problem]:
+    """Step 7's search index: what the process started beside the pages
+    made of it, else patched here with the edited or new articles."""
+    if search is not None:
+        return search.result()  # (what was left of it after the pages)
+    scan, fresh, edited = got.scan, planned.fresh, planned.edited
+    added = [scan.item(rel) for rel in fresh.rels if rel.endswith(".md")] if fresh is not None else []
+    return write_search(WholeArticles(scan, planned.site), at.partial, at.config, at.cache_dir, previous=at.out_dir,
+                        sources=scan.files, edited=[a for a, _b in edited.values()] if edited else added)
+
+
+def _abandon(at: _Where, search: Forked[list[Problem]] | None) -> None:
+    """A failed build's new folder removed, and its search index stopped."""
+    if search is not None:
+        search.cancel()
+    shutil.rmtree(at.partial, ignore_errors=True)
+
+
+def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Folder, made: _Made,
+             extras: _Extras) -> int:
+    """Step 8: the new site swapped in, and recorded (the pages and files
+    that changed, the site's tables); how many pages the site has."""
     # No record while the folders move: one describing the wrong tree would
     # reuse stale pages; none costs one full build after a crash right here.
     extras_before = old.plan.extras if old.plan is not None else ()
     old.forget()
     for name in manifest.OLD_MANIFESTS:
-        (cache_dir / name).unlink(missing_ok=True)
-    swap(partial, out_dir, spare if ours or not spare.exists() else None)
+        (at.cache_dir / name).unlink(missing_ok=True)
+    spare, cold = folder.spare, planned.cold
+    swap(at.partial, at.out_dir, spare if folder.ours or not spare.exists() else None)
     try:
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
-        kept = was if (spare / MARKER).is_file() and current else None
-        old.record(out_dir, plan, changed, kept, rows, whole=not current,
-                   spare_extras=extras_before if kept is not None else (), sitemaps=(sitemaps, not short),
-                   tables=_tables(site, fresh, edited) if cold is None else None,
+        kept = made.was if (spare / MARKER).is_file() and folder.current else None
+        old.record(at.out_dir, extras.plan, made.changed, kept, extras.rows, whole=not folder.current,
+                   spare_extras=extras_before if kept is not None else (),
+                   sitemaps=(extras.sitemaps, not planned.short),
+                   tables=_tables(planned.site, planned.fresh, planned.edited) if cold is None else None,
                    staged=cold.path if cold is not None else None)
-        manifest.drop_unused_contexts(cache_dir, old.segments())
+        manifest.drop_unused_contexts(at.cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
-    timings["swap"] = time.perf_counter() - t
     total = old.count
     old.close()
-    return BuildResult(True, problems, rendered, written, time.perf_counter() - started, out_dir,
-                       total - rendered, timings, tuple(p.path for p in todo))
+    return total
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
