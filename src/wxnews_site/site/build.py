@@ -609,15 +609,16 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            # Both halves in children, straight into segments of the cache:
-            # this process keeps no parsed article (a million would not fit).
+            # Both halves in children, straight into segments of the cache, each
+            # recording its files' rows itself: this process keeps no parsed
+            # article (a million would not fit), nor a row of them. The table
+            # is made here first: two children making it at once could each
+            # find the other's unfinished and start it again.
+            cache.db(create=True)
             with fork_pool(2) as pool:
                 halves = [pool.submit(_parse_share, articles_dir, i, 2, cache_dir, years, under) for i in range(2)]
-                parts = [half.result() for half in halves]
-            for part in parts:
-                with open(part, "rb") as fh:
-                    cache.put(pickle.load(fh).items())
-                part.unlink()
+                for half in halves:
+                    half.result()
     scan = scan_archive(articles_dir, cache, years=years, under=under)
     saved = False
 
@@ -717,17 +718,18 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> Path:
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> None:
     # Pickled here, on this core, straight into a segment of the cache, file by file.
     segment = Segment(cache_dir / manifest.PARSED)
     try:
         scan = scan_archive(root, only=_share(index, shares), years=years, under=under, spill=segment)
     finally:
         segment.close()
-    out = cache_dir / f".share-{index}.pickle"
-    with open(out, "wb") as fh:
-        pickle.dump(scan.read, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return out
+    cache = manifest.load_parsed(cache_dir, years)
+    try:
+        cache.put(scan.read.items())
+    finally:
+        cache.close()
 
 
 class _LazySite:
