@@ -1114,7 +1114,8 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
     read: dict[str, Known] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}
-    ids: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}  # article id -> its file
+    twins: list[Problem] = []  # duplicate ids, reported after every file's own problems
     if not root.is_dir():
         return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
     entries, walked = _archive_files(str(root), under) if listed is None else (iter(listed), [])
@@ -1141,7 +1142,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 if row[9] is not None:
                     problems.extend(pickle.loads(row[9]))
                 if row[10] is not None:
-                    ids.append((row[10], rel))
+                    _note_id(row[10], rel, seen, twins)
                 continue
             had = known(row)  # touched, not changed: only its stat is new
             read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
@@ -1154,15 +1155,16 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 fresh[rel] = item
         problems.extend(hit.problems)
         if hit.aid is not None:
-            ids.append((hit.aid, rel))
+            _note_id(hit.aid, rel, seen, twins)
     problems = walked + problems  # the walk's own first, as when the files were listed before they were read
-    seen: dict[str, str] = {}
-    for aid, rel in ids:
-        if aid in seen:
-            problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
-        else:
-            seen[aid] = rel
-    return Scan(files, tuple(problems), old, fresh, read)
+    return Scan(files, tuple(problems + twins), old, fresh, read)
+
+
+def _note_id(aid: str, rel: str, seen: dict[str, str], twins: list[Problem]) -> None:
+    if aid in seen:
+        twins.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
+    else:
+        seen[aid] = rel
 
 
 class Hashes(Mapping[str, str]):
