@@ -12,8 +12,10 @@
    article bodies changed since the last build, plan just those articles'
    pages from the contexts the record keeps; when only a new day's issue
    was added, plan just the pages it touches from the record's tables
-   (newday.py); load the manifests of the partitions to merge
-   (partition.py), if any;
+   (newday.py); a cold build (no record of the site it replaces) writes the
+   site's tables a year at a time and plans the pages as it renders them,
+   a year and then a batch of the lists at a time (byyear.py); load the
+   manifests of the partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``, made from the site before the current one
    (kept beside it): pages whose content hash is unchanged stay or are
@@ -24,7 +26,8 @@
 7. robots.txt, static files and the search index (patched with the edited
    or new articles when it can be);
 8. swap the new folder in and record the pages and files that changed, and
-   the site's tables (tables.py).
+   the site's tables (tables.py); a cold build's rows come from the staging
+   database it filled as it rendered.
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
