@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sample_archive import make_article, write_archive
-from test_build import build, tree
+from test_build import _pages, build, tree
 
 from wxnews_site.config import load_config
 from wxnews_site.site import build as build_mod, byyear
@@ -85,3 +85,28 @@ def test_a_cold_build_with_two_pages_on_one_path_stops_and_names_them(project: P
     result = build_mod.build_site(load_config(root=project))
     assert not result.ok and any("two outputs on one path people/刘泉.html" in p.message for p in result.problems)
     assert not (project / "build").exists()
+
+
+def test_a_changed_config_renders_every_page_a_year_at_a_time_and_leaves_the_site_before_it_whole(project: Path,
+                                                                                                  tmp_path: Path,
+                                                                                                  monkeypatch):
+    build(project)
+    path = project / "articles/2023/01/02/01-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("平稳有序", "平稳有序，秩序井然"), encoding="utf-8")
+    build(project)  # the site before it is kept beside it, sharing its unchanged pages by hard link
+    seen = []
+    batches = byyear.Cold.batches
+    monkeypatch.setattr(byyear.Cold, "batches", lambda self: (seen.append(b.year) or b for b in batches(self)))
+    (project / "site.yaml").write_text(SITE_YAML.replace("无锡日报数字报", "无锡日报数字报档案"), encoding="utf-8")
+    result = build(project)
+    assert seen[:3] == [2021, 2023, 2024] and result.reused == 0
+    kept = project / ".build.previous"
+    assert "无锡日报数字报档案" not in (kept / "2021/12/31/01-01.html").read_text(encoding="utf-8")
+    assert "无锡日报数字报档案" in (project / "build/2021/12/31/01-01.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    write_archive(clean, ARTICLES)
+    (clean / "articles/2023/01/02/01-01.md").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (clean / "site.yaml").write_text((project / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    build(clean)
+    assert _pages(tree(project / "build")) == _pages(tree(clean / "build"))  # (a patched index is not byte for byte)
+    assert build(project).rendered == 0

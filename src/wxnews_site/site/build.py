@@ -261,7 +261,7 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     if any(p.severity == "error" for p in problems):
         return fail(problems, got.save_parsed)
     # 6. pages, 7. everything else
-    folder = _new_folder(at, old)
+    folder = _new_folder(at, old, planned.cold is not None)
     search: Forked[list[Problem]] | None = None
     try:
         made, search = _pages(at, env, old, salt, got, planned, folder, timings)
@@ -325,9 +325,12 @@ def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str
     problems += unmergeable
     if pages is not None:
         return _Planned(_LazySite(scan, config), pages, got.edited, got.fresh, news, None, parts, problems)
+    # Every page is rendered anew where the record is not of this folder or
+    # was made with other templates, config or code (a theme changed): no
+    # digest of the record can be kept, and the build plans a year at a time.
+    anew = not (old.valid and old.out_dir == str(at.out_dir)) or old.plan is None or old.plan.salt != salt
     cold = byyear.Cold(scan, config, env, at.base, at.cache_dir) \
-        if not at.merge and not (old.valid and old.out_dir == str(at.out_dir)) \
-        and not any(at.strict or p.severity == "error" for p in problems) else None
+        if not at.merge and anew and not any(at.strict or p.severity == "error" for p in problems) else None
     if cold is not None and cold.days:
         cold.write_tables()
         return _Planned(None, [], None, None, None, cold, parts, problems)
@@ -336,8 +339,11 @@ def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str
     return _Planned(site, pages, None, None, None, None, parts, problems + collisions(pages))
 
 
-def _new_folder(at: _Where, old: manifest.Manifest) -> _Folder:
-    """Step 6 begins: ``<out>.partial``, made from the kept site before the current one where there is one."""
+def _new_folder(at: _Where, old: manifest.Manifest, anew: bool) -> _Folder:
+    """Step 6 begins: ``<out>.partial``, made from the kept site before the
+    current one where there is one, and not when every page is made ``anew``
+    (a cold build: its pages would be written through the kept site's links
+    into the current one)."""
     partial, spare = at.partial, _spare(at.out_dir)
     if partial.exists():
         shutil.rmtree(partial)  # left over from an interrupted build
@@ -347,7 +353,7 @@ def _new_folder(at: _Where, old: manifest.Manifest) -> _Folder:
     # two share by hard link are replaced by new files, never overwritten.
     ours = (spare / MARKER).is_file()  # a folder of that name the build did not make is left alone
     current = old.valid and old.out_dir == str(at.out_dir)
-    reuse = ours and current and old.has_spare
+    reuse = ours and current and old.has_spare and not anew
     if reuse:
         os.rename(spare, partial)
         _clear_extras(partial, old.spare_extras)
@@ -369,10 +375,10 @@ def _pages(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: st
     first = not planned.short and not folder.reuse and not planned.parts and not folder.current
     folders: set[str] = set()
     # After a full plan: the files as the record has them, and those unchanged since (same salt).
-    before = old.files() if folder.current and not planned.short else {}
+    before = old.files() if folder.current and not planned.short and planned.cold is None else {}
     same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
         if old.plan is not None and old.plan.salt == salt else {}
-    if first:
+    if first or planned.cold is not None:
         todo, changed, was = list(planned.pages), {}, {}
     else:
         todo, changed, was = _todo(at, env, old, salt, got, planned, folder, before, same, folders)
@@ -479,8 +485,8 @@ def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Fol
     swap(at.partial, at.out_dir, spare if folder.ours or not spare.exists() else None)
     try:
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
-        kept = made.was if (spare / MARKER).is_file() and folder.current else None
-        old.record(at.out_dir, extras.plan, made.changed, kept, extras.rows, whole=not folder.current,
+        kept = made.was if (spare / MARKER).is_file() and folder.current and cold is None else None
+        old.record(at.out_dir, extras.plan, made.changed, kept, extras.rows, whole=not folder.current or cold is not None,
                    spare_extras=extras_before if kept is not None else (),
                    sitemaps=(extras.sitemaps, not planned.short),
                    tables=_tables(planned.site, planned.fresh, planned.edited) if cold is None else None,
