@@ -11,6 +11,7 @@ from sample_archive import make_article, write_archive
 from test_build import _pages, build, tree
 
 from wxnews_site.config import load_config
+from wxnews_site.format import render_article
 from wxnews_site.site import build as build_mod, byyear
 
 SITE_YAML = ("title: 无锡日报数字报\npaper: 无锡日报\npagination: {section: 2, person: 2, feed: 3}\n"
@@ -32,11 +33,20 @@ ARTICLES = (
 )
 
 
+STRAY = make_article("2024-02-29", 3, 2, "春灌", "本报讯 春灌开始。", bylines=("张云河",), section=None)
+
+
+def write_project(root: Path) -> None:
+    write_archive(root, ARTICLES)
+    # A file out of place: in a folder of 2023, of an issue of 2024 (planned with that year's).
+    (root / "articles/2023/06/30/03-02.md").write_text(render_article(STRAY), encoding="utf-8")
+    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
-    write_archive(root, ARTICLES)
-    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    write_project(root)
     return root
 
 
@@ -56,8 +66,7 @@ def _record(project: Path) -> dict[str, list[tuple]]:
 def test_a_cold_build_planned_a_year_at_a_time_equals_the_build_planned_whole(project: Path, tmp_path: Path,
                                                                               monkeypatch):
     whole = tmp_path / "whole"
-    write_archive(whole, ARTICLES)
-    (whole / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    write_project(whole)
     with monkeypatch.context() as m:
         m.setattr(byyear, "Cold", lambda *a, **k: None)  # the whole site planned at once
         build(whole)
@@ -69,7 +78,7 @@ def test_a_cold_build_planned_a_year_at_a_time_equals_the_build_planned_whole(pr
     result = build(project)
     assert seen[:3] == [2021, 2023, 2024] and len(seen) > 6 and set(seen[3:]) == {None}
     site = tree(project / "build")
-    assert site.keys() == tree(whole / "build").keys() and "2022/index.html" in site
+    assert site.keys() == tree(whole / "build").keys() and "2022/index.html" in site and "2024/02/29/03-02.html" in site
     assert site == tree(whole / "build")
     assert _record(project) == _record(whole)
     assert result.rendered == len(_record(project)["pages"])
@@ -104,7 +113,7 @@ def test_a_changed_config_renders_every_page_a_year_at_a_time_and_leaves_the_sit
     assert "无锡日报数字报档案" not in (kept / "2021/12/31/01-01.html").read_text(encoding="utf-8")
     assert "无锡日报数字报档案" in (project / "build/2021/12/31/01-01.html").read_text(encoding="utf-8")
     clean = tmp_path / "clean"
-    write_archive(clean, ARTICLES)
+    write_project(clean)
     (clean / "articles/2023/01/02/01-01.md").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (clean / "site.yaml").write_text((project / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     build(clean)

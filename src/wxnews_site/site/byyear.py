@@ -40,7 +40,8 @@ from ..model import Article, PageInfo
 from . import feeds, manifest, pages as plan_mod, render, tables, urls
 from .pages import Entry, Page
 
-ACROSS = 2000  # pages across years a batch (a list page holds up to twice its pagination's stories)
+ACROSS = 2000     # pages across years a batch
+ENTRIES = 40_000  # and list entries a batch (a list page holds up to twice its pagination's stories)
 
 
 def finish(pages: Iterable[Page], env: jinja2.Environment, base: str) -> list[Page]:
@@ -89,11 +90,22 @@ def group(scan: Scan) -> Groups:
     years: dict[int, list[str]] = defaultdict(list)
     days: set[dt.date] = set()
     for rel in scan.files:
-        item = scan.item(rel, heads=True)
-        if isinstance(item, (Article, PageInfo)):
-            years[item.date.year].append(rel)
-            days.add(item.date)
+        day = _day(scan, rel)
+        if day is not None:
+            years[day.year].append(rel)
+            days.add(day)
     return Groups(dict(sorted(years.items())), sorted(days))
+
+
+def _day(scan: Scan, rel: str) -> dt.date | None:
+    """A file's issue date; None for one that could not be parsed."""
+    known = scan.known(rel)
+    if known is not None and known.where is not None and known.aid is not None:
+        # An article's id begins with its date (one that does not is an error,
+        # and a build with errors plans nothing): its head need not be unpickled.
+        return dt.date.fromisoformat(known.aid[:10])
+    item = scan.item(rel, heads=True)
+    return item.date if isinstance(item, (Article, PageInfo)) else None
 
 
 @dataclass(frozen=True)
@@ -156,11 +168,13 @@ class Cold:
             pages += plan_mod.issue_pages(site, site.issues, self.days, self._sections.__contains__)
             yield Batch(pages, year, tuple(rels), {a.path: plan_mod.shape(a) for a in site.articles if a.path})
         batch: list[Page] = []
+        entries = 0
         for page in self._across():
             batch.append(page)
-            if len(batch) >= ACROSS:
+            entries += len(page.context.get("entries", ()))
+            if len(batch) >= ACROSS or entries >= ENTRIES:
                 yield Batch(batch)
-                batch = []
+                batch, entries = [], 0
         yield Batch(batch)
 
     def _across(self) -> Iterator[Page]:
