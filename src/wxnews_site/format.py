@@ -1077,9 +1077,14 @@ class Scan:
         return self._archive
 
     def _collect(self, heads: bool) -> Archive:
+        return self.gather(self.files, heads)
+
+    def gather(self, rels: Iterable[str], heads: bool = True) -> Archive:
+        """The articles and page files of ``rels`` (as heads: ``heads``), in
+        archive order: a year of a cold build, planned alone."""
         articles: list[Article] = []
         pages: list[PageInfo] = []
-        for rel in self.files:
+        for rel in rels:
             item = self.item(rel, heads)
             if isinstance(item, Article):
                 articles.append(item)
@@ -1109,19 +1114,21 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
     read: dict[str, Known] = {}
     files: dict[str, str] = {}
     fresh: dict[str, Any] = {}
-    ids: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}  # article id -> its file
+    twins: list[Problem] = []  # duplicate ids, reported after every file's own problems
     if not root.is_dir():
         return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
-    listed, problems = _archive_files(str(root), under) if listed is None else (listed, [])
+    entries, walked = _archive_files(str(root), under) if listed is None else (iter(listed), [])
+    problems: list[Problem] = []
     here, rows = "\0", {}
-    for rel, f in listed:
+    for rel, f in entries:
         if only is not None and not only(rel):
             continue
         folder, _, name = rel.rpartition("/")
         if folder != here:
             here, rows = folder, old.folder_rows(folder)
         raw: bytes | None = None
-        st = f.stat()
+        st = os.stat(f.path)  # not f.stat(): an entry keeps the stat it made, a million of them stay listed
         sig = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
         row = rows.get(name)
         if row is not None and row[1:5] == sig:
@@ -1135,7 +1142,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 if row[9] is not None:
                     problems.extend(pickle.loads(row[9]))
                 if row[10] is not None:
-                    ids.append((row[10], rel))
+                    _note_id(row[10], rel, seen, twins)
                 continue
             had = known(row)  # touched, not changed: only its stat is new
             read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
@@ -1148,14 +1155,16 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 fresh[rel] = item
         problems.extend(hit.problems)
         if hit.aid is not None:
-            ids.append((hit.aid, rel))
-    seen: dict[str, str] = {}
-    for aid, rel in ids:
-        if aid in seen:
-            problems.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
-        else:
-            seen[aid] = rel
-    return Scan(files, tuple(problems), old, fresh, read)
+            _note_id(hit.aid, rel, seen, twins)
+    problems = walked + problems  # the walk's own first, as when the files were listed before they were read
+    return Scan(files, tuple(problems + twins), old, fresh, read)
+
+
+def _note_id(aid: str, rel: str, seen: dict[str, str], twins: list[Problem]) -> None:
+    if aid in seen:
+        twins.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
+    else:
+        seen[aid] = rel
 
 
 class Hashes(Mapping[str, str]):
@@ -1238,48 +1247,53 @@ def read_archive(root: Path, only: Callable[[str], bool] | None = None,
     return scan_archive(root, only=only, years=years).archive()
 
 
-def _archive_files(root: str, under: str = "") -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
+def _archive_files(root: str, under: str = "") -> tuple[Iterator[tuple[str, os.DirEntry[str]]], list[Problem]]:
     """Every article and page file under root as (relative path, entry), in
     path order, and a problem for each one that cannot be read as such. One
     scandir per folder instead of a Path and a stat per file: a rebuild of a
-    large archive walks it all just to see what changed."""
-    out: list[tuple[str, os.DirEntry[str]]] = []
+    large archive walks it all just to see what changed. Listed lazily, a
+    folder at a time (a million entries held at once take hundreds of MB):
+    the problems are all there once the entries have all been read."""
     problems: list[Problem] = []
     real_root = os.path.realpath(root)
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as it:
-            # Each folder's entries by name, each subfolder walked in its
-            # place: path order (as pathlib orders paths, folder by folder)
-            # without sorting all the paths by their parts at the end.
-            entries = sorted(it, key=lambda e: e.name)
-        for e in entries:
-            wanted = not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml"))
-            try:
-                if e.is_dir() and not e.is_symlink():
-                    walk(e.path, prefix + e.name + "/")
-                    continue
-                if not wanted:
-                    continue
-                if not e.is_file():
-                    problems.append(Problem(prefix + e.name, 0, "not a regular file; an article or page file "
-                                                                 "must be one"))
-                    continue
-            except OSError as exc:  # a symlink loop
-                if wanted:
-                    problems.append(Problem(prefix + e.name, 1, f"cannot be read: {exc.strerror or exc}"))
-                continue
-            if e.is_symlink() and os.path.commonpath([real_root, os.path.realpath(e.path)]) != real_root:
-                problems.append(Problem(prefix + e.name, 1, "a link to a file outside the articles folder; "
-                                                             "copy the file in instead (it is not published)"))
-                continue
-            out.append((prefix + e.name, e))
-
     if not under:
-        walk(root, "")
-    elif os.path.isdir(os.path.join(root, under)):
-        walk(os.path.join(root, under), under + "/")
-    return out, problems
+        return _walk(root, "", real_root, problems), problems
+    if os.path.isdir(os.path.join(root, under)):
+        return _walk(os.path.join(root, under), under + "/", real_root, problems), problems
+    return iter(()), problems
+
+
+def _walk(folder: str, prefix: str, real_root: str, problems: list[Problem]
+          ) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    # A function of the module, not a closure of _archive_files: a closure
+    # that calls itself is a reference cycle, which (the build runs with the
+    # cyclic collector off) would keep whatever it holds alive.
+    with os.scandir(folder) as it:
+        # Each folder's entries by name, each subfolder walked in its
+        # place: path order (as pathlib orders paths, folder by folder)
+        # without sorting all the paths by their parts at the end.
+        entries = sorted(it, key=lambda e: e.name)
+    for e in entries:
+        wanted = not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml"))
+        try:
+            if e.is_dir() and not e.is_symlink():
+                yield from _walk(e.path, prefix + e.name + "/", real_root, problems)
+                continue
+            if not wanted:
+                continue
+            if not e.is_file():
+                problems.append(Problem(prefix + e.name, 0, "not a regular file; an article or page file "
+                                                             "must be one"))
+                continue
+        except OSError as exc:  # a symlink loop
+            if wanted:
+                problems.append(Problem(prefix + e.name, 1, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        if e.is_symlink() and os.path.commonpath([real_root, os.path.realpath(e.path)]) != real_root:
+            problems.append(Problem(prefix + e.name, 1, "a link to a file outside the articles folder; "
+                                                         "copy the file in instead (it is not published)"))
+            continue
+        yield prefix + e.name, e
 
 
 def _read(path: str) -> bytes:

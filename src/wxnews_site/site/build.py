@@ -12,8 +12,10 @@
    article bodies changed since the last build, plan just those articles'
    pages from the contexts the record keeps; when only a new day's issue
    was added, plan just the pages it touches from the record's tables
-   (newday.py); load the manifests of the partitions to merge
-   (partition.py), if any;
+   (newday.py); a cold build (no record of the site it replaces) writes the
+   site's tables a year at a time and plans the pages as it renders them,
+   a year and then a batch of the lists at a time (byyear.py); load the
+   manifests of the partitions to merge (partition.py), if any;
 5. stop here, before touching any file, when anything is wrong;
 6. render into ``<out>.partial``, made from the site before the current one
    (kept beside it): pages whose content hash is unchanged stay or are
@@ -24,7 +26,8 @@
 7. robots.txt, static files and the search index (patched with the edited
    or new articles when it can be);
 8. swap the new folder in and record the pages and files that changed, and
-   the site's tables (tables.py).
+   the site's tables (tables.py); a cold build's rows come from the staging
+   database it filled as it rendered.
 
 A failed build leaves the previous site untouched; two builds of the same
 input are byte-identical, and an incremental build gives exactly the tree a
@@ -46,7 +49,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
@@ -55,7 +58,7 @@ from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
-from . import feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
+from . import byyear, feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace
@@ -141,80 +144,207 @@ def locked(config: SiteConfig, out: Path, wait: bool, on_wait: Callable[[str], N
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _Where:
+    """One build's settings, resolved."""
+
+    config: SiteConfig
+    articles_dir: Path
+    out_dir: Path
+    base: str                          # the base URL, with its closing slash
+    cache_dir: Path
+    strict: bool
+    progress: bool | None
+    allow_empty: bool
+    merge: tuple[Path, ...]
+    changed: tuple[Path, ...] | None
+
+    @property
+    def partial(self) -> Path:
+        return self.out_dir.with_name(self.out_dir.name + ".partial")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Step 3: the archive as read, and what changed since the last build."""
+
+    scan: Scan
+    save_parsed: Callable[[], None]                              # saves the parse cache (once)
+    edited: dict[str, tuple[Article, manifest.Built]] | None     # only these articles' bodies changed
+    fresh: newday.NewDays | None                                 # only a new day's issue was added
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """Step 4: the pages planned (none yet for a cold build, planned a year at a time: ``cold``)."""
+
+    site: Any
+    pages: list[Page]
+    edited: dict[str, tuple[Article, manifest.Built]] | None
+    fresh: newday.NewDays | None
+    news: newday.Plan | None
+    cold: byyear.Cold | None
+    parts: dict[str, tuple[str, str]]  # the merged partitions' pages: folder and digest by path
+    problems: list[Problem]
+
+    @property
+    def short(self) -> bool:
+        """The pages planned are part of the site (body edits, a new day's issue)."""
+        return self.edited is not None or self.fresh is not None
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """Step 6's new site folder: ``partial``, made from the kept site before the current one when ``reuse``."""
+
+    spare: Path
+    ours: bool      # the kept site is one this tool made
+    current: bool   # the record is of this output folder
+    reuse: bool
+
+
+@dataclass(frozen=True)
+class _Made:
+    """Step 6's pages: those rendered, how the site's digests changed, what the new site was made from."""
+
+    todo: list[Page]
+    changed: dict[str, str | None]
+    was: dict[str, str | None]
+    done: Rendered
+    first: bool
+    before: dict[str, manifest.Built]  # the files as recorded (after a full plan)
+    same: dict[str, manifest.Built]    # of those, the ones unchanged since
+    folders: set[str]
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """Step 7: the files besides pages and the record's rows."""
+
+    plan: manifest.Plan
+    sitemaps: dict[str, bytes]
+    rows: dict[str, manifest.Built | None]
+    rendered: int
+    written: int
+
+
 def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path | None, base_url: str | None,
                 strict: bool, progress: bool | None, allow_empty: bool = False, merge: tuple[Path, ...] = (),
                 changed: tuple[Path, ...] | None = None) -> BuildResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    articles_dir = Path(articles_dir or config.articles_dir).resolve()
-    out_dir = Path(out_dir or config.output_dir).resolve()
     base = base_url if base_url is not None else config.base_url
-    base = base + "/" if base and not base.endswith("/") else base
-    cache_dir = config.root.resolve() / ".cache" / "wxnews-site"
+    at = _Where(config, Path(articles_dir or config.articles_dir).resolve(), Path(out_dir or config.output_dir).resolve(),
+                base + "/" if base and not base.endswith("/") else base, config.root.resolve() / ".cache" / "wxnews-site",
+                strict, progress, allow_empty, merge, changed)
 
-    save_parsed: Callable[[], None] = lambda: None  # the parse cache's, once the archive is read
-
-    def fail(problems: list[Problem]) -> BuildResult:
-        save_parsed()
-        return BuildResult(False, problems, 0, 0, time.perf_counter() - started, out_dir, 0, timings)
+    def fail(problems: list[Problem], save: Callable[[], None] = lambda: None) -> BuildResult:
+        save()
+        return BuildResult(False, problems, 0, 0, time.perf_counter() - started, at.out_dir, 0, timings)
 
     # 1. where the site goes
-    problems = check_output(out_dir, articles_dir, config.root.resolve())
+    problems = check_output(at.out_dir, at.articles_dir, config.root.resolve())
     if problems:
         return fail(problems)
-
-    # 2. theme
-    env = render.make_env(config, cache_dir / "templates")
+    # 2. theme, and the last build's record
+    env = render.make_env(config, at.cache_dir / "templates")
     theme_problems = compile_templates(env)
-    salt = salt_of(env, config, base)
-    old = manifest.load(cache_dir)
+    salt = salt_of(env, config, at.base)
+    old = manifest.load(at.cache_dir)
+    # 3. read
+    got = _timed(timings, "read", lambda: _read_archive(at, old, salt, theme_problems))
+    # 4. plan
+    planned = _timed(timings, "plan", lambda: _plan(at, env, old, salt, got))
+    # 5. stop before writing anything when something is wrong
+    problems = [Problem(p.path, p.line, p.message, "error") for p in planned.problems] if strict else planned.problems
+    if any(p.severity == "error" for p in problems):
+        return fail(problems, got.save_parsed)
+    # 6. pages, 7. everything else
+    folder = _new_folder(at, old, planned.cold is not None)
+    search: Forked[list[Problem]] | None = None
+    try:
+        made, search = _pages(at, env, old, salt, got, planned, folder, timings)
+        if made.done.problems:
+            _abandon(at, search)
+            return fail(problems + made.done.problems, got.save_parsed)
+        extras = _timed(timings, "feeds", lambda: _extras(at, old, salt, got, planned, made))
+        problems += _timed(timings, "search", lambda: _search(at, got, planned, search))
+    except BaseException:
+        _abandon(at, search)
+        raise
+    # 8. swap in, and record
+    total = _timed(timings, "swap", lambda: _publish(at, old, planned, folder, made, extras))
+    return BuildResult(True, problems, extras.rendered, extras.written, time.perf_counter() - started, at.out_dir,
+                       total - extras.rendered, timings, tuple(p.path for p in made.todo))
 
-    # 3. read: the files named changed alone when they are body edits, else every file
+
+T = TypeVar("T")
+
+
+def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
     t = time.perf_counter()
+    try:
+        return step()
+    finally:
+        timings[name] = time.perf_counter() - t
+
+
+def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems: list[Problem]) -> _Read:
+    """Step 3: the files named changed alone when they are body edits or a
+    new day's issue, else every file; and whether only bodies changed or
+    only a new day's issue was added."""
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
     # A new day's issue, the files added all on days after the newest, plans
     # just the pages it touches from the record's tables (newday.py).
-    scan, save_parsed, edited, fresh = _read_named(articles_dir, cache_dir, config, changed, old, salt, out_dir) \
-        if changed is not None and not merge else (None, save_parsed, None, None)
+    scan, save_parsed, edited, fresh = \
+        _read_named(at.articles_dir, at.cache_dir, at.config, at.changed, old, salt, at.out_dir) \
+        if at.changed is not None and not at.merge else (None, lambda: None, None, None)
     if scan is None:
-        scan, save_parsed = read(articles_dir, cache_dir, config.years)
-        edited = None if merge else bodies_only(old, salt, out_dir, scan)
-        fresh = None if merge or edited is not None else new_days(old, salt, out_dir, scan, config)
-    files = scan.files
+        scan, save_parsed = read(at.articles_dir, at.cache_dir, at.config.years)
+        edited = None if at.merge else bodies_only(old, salt, at.out_dir, scan)
+        fresh = None if at.merge or edited is not None else new_days(old, salt, at.out_dir, scan, at.config)
     problems = list(scan.problems) + theme_problems
-    if not allow_empty and scan.named is None:
-        problems += refuse_emptying(scan, articles_dir, out_dir)
-    timings["read"] = time.perf_counter() - t
+    if not at.allow_empty and scan.named is None:
+        problems += refuse_emptying(scan, at.articles_dir, at.out_dir)
+    return _Read(scan, save_parsed, edited, fresh, problems)
 
-    # 4. plan
-    t = time.perf_counter()
-    site: Any
-    news = _news_plan(fresh, old, config) if fresh is not None else None
-    pages = _short_plan(edited, cache_dir) if edited is not None else news.pages if news is not None else None
-    if pages is None:
-        edited = fresh = news = None
-        site = plan_mod.collect(scan.heads(), config)
-        pages = plan_pages(site, config, env, base)
-        problems += collisions(pages)
-    else:
-        site = _LazySite(scan, config)
-    # The partitions merged: their pages by path, with the digest each was made with.
-    parts, unmergeable = manifest.load_partitions(merge, salt) if merge else ({}, [])
+
+def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read) -> _Planned:
+    """Step 4: the pages of body edits or of a new day's issue alone; else
+    the whole site: a cold build (no record of the site it replaces) writes
+    the site's tables and plans a year at a time as it renders (byyear.py),
+    any other plans every page now; and the partitions to merge, if any."""
+    config, scan, problems = at.config, got.scan, list(got.problems)
+    news = _news_plan(got.fresh, old, config) if got.fresh is not None else None
+    pages = _short_plan(got.edited, at.cache_dir) if got.edited is not None else news.pages if news is not None else None
+    parts, unmergeable = manifest.load_partitions(at.merge, salt) if at.merge else ({}, [])
     problems += unmergeable
-    timings["plan"] = time.perf_counter() - t
+    if pages is not None:
+        return _Planned(_LazySite(scan, config), pages, got.edited, got.fresh, news, None, parts, problems)
+    # Every page is rendered anew where the record is not of this folder or
+    # was made with other templates, config or code (a theme changed): no
+    # digest of the record can be kept, and the build plans a year at a time.
+    anew = not (old.valid and old.out_dir == str(at.out_dir)) or old.plan is None or old.plan.salt != salt
+    cold = byyear.Cold(scan, config, env, at.base, at.cache_dir) \
+        if not at.merge and anew and not any(at.strict or p.severity == "error" for p in problems) else None
+    if cold is not None and cold.days:
+        cold.write_tables()
+        return _Planned(None, [], None, None, None, cold, parts, problems)
+    site = plan_mod.collect(scan.heads(), config)
+    pages = plan_pages(site, config, env, at.base)
+    return _Planned(site, pages, None, None, None, None, parts, problems + collisions(pages))
 
-    # 5. stop before writing anything when something is wrong
-    if strict:
-        problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
-    if any(p.severity == "error" for p in problems):
-        return fail(problems)
 
-    # 6. pages
-    partial = out_dir.with_name(out_dir.name + ".partial")
-    spare = _spare(out_dir)
+def _new_folder(at: _Where, old: manifest.Manifest, anew: bool) -> _Folder:
+    """Step 6 begins: ``<out>.partial``, made from the kept site before the
+    current one where there is one, and not when every page is made ``anew``
+    (a cold build: its pages would be written through the kept site's links
+    into the current one)."""
+    partial, spare = at.partial, _spare(at.out_dir)
     if partial.exists():
         shutil.rmtree(partial)  # left over from an interrupted build
     # The site before the current one, kept by the last build, becomes the new
@@ -222,116 +352,151 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     # link per page. The current site is never written to, and the pages the
     # two share by hard link are replaced by new files, never overwritten.
     ours = (spare / MARKER).is_file()  # a folder of that name the build did not make is left alone
-    current = old.valid and old.out_dir == str(out_dir)
-    reuse = ours and current and old.has_spare
+    current = old.valid and old.out_dir == str(at.out_dir)
+    reuse = ours and current and old.has_spare and not anew
     if reuse:
         os.rename(spare, partial)
         _clear_extras(partial, old.spare_extras)
     elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
-    search: Forked[list[Problem]] | None = None
-    try:
-        t = time.perf_counter()
-        planned = {p.path: p for p in pages}
-        # Nothing to reuse (a first build, or one into another folder): every
-        # page is rendered, and the workers hash what they render.
-        short = edited is not None or fresh is not None  # the pages planned are part of the site
-        first = not short and not reuse and not parts and not current
-        folders: set[str] = set()
-        # After a full plan: the files as the record has them, and those unchanged since (same salt).
-        before = old.files() if current and not short else {}
-        same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
-            if old.plan is not None and old.plan.salt == salt else {}
-        if first:
-            todo, changed, was = list(pages), {}, {}
-        else:
-            todo, changed, was = _reconcile(old if current else None, planned, salt, files, not short, reuse,
-                                            out_dir, partial, parts, folders, _settled(before, same, files, scan))
-            unplanned = [path for path, d in changed.items() if d is not None and path not in planned]
-            if unplanned:  # pages of the last build gone from its folder: the short plan left them out
-                everything = {p.path: p for p in plan_pages(site, config, env, base)}
-                todo += [everything[path] for path in unplanned]
-        timings["hash+link"] = time.perf_counter() - t
-        t = time.perf_counter()
-        # A planned build may have to index the whole archive, the longest part
-        # of a cold build: it runs in a process of its own while the pages
-        # render. Body edits patch the index in a moment, after the pages.
-        search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files),
-                        fork=len(todo) >= PARALLEL_FROM) if not short else None
-        # Feeds and sitemap are made while the workers render.
-        done = render_pages(env, todo, partial, config, base, progress_bar(progress, len(todo)), scan.item,
-                            account=(salt, files, manifest.contexts_folder(cache_dir)) if first else None,
-                            meanwhile=lambda: _meanwhile(save_parsed, site, config, base, salt, scan, old,
-                                                         pages if not short else None, same,
-                                                         frozenset(edited or ()), news))
-        timings["render"] = time.perf_counter() - t
-        if done.problems:
-            if search is not None:
-                search.cancel()
-            shutil.rmtree(partial, ignore_errors=True)
-            return fail(problems + done.problems)
+    return _Folder(spare, ours, current, reuse)
 
-        # 7. everything else
-        t = time.perf_counter()
-        if first:
-            changed = dict(done.digests)
-        feed_files, sitemaps, shapes = done.meanwhile
-        extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
-        extra.update(sitemaps)
-        kept_maps = [path for path in (old.sitemaps() if short else ()) if path not in extra]
-        for path in kept_maps:  # the current ones, as recorded where gone from their folder
-            if not _link(os.path.join(out_dir, path), urls.inside(partial, path), folders):
-                extra[path] = old.sitemap(path)
-        extra[urls.ROBOTS] = feeds.robots(base)
-        extra[MARKER] = f"wxnews-site {__version__}\n".encode()
-        extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
-        for path, data in extra.items():
-            _write(urls.inside(partial, path), data, folders)
-        statics = copy_static(partial / "static")
-        plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra),
-                                                *(f"static/{f}" for f in statics)))
-        rows = _new_rows(fresh, scan, pages, changed, cache_dir) if fresh is not None else \
-            _file_rows(before, same, files, edited, shapes, pages, changed, done.contexts, cache_dir)
-        written = len(todo) + len(extra) + len(statics)
-        timings["feeds"] = time.perf_counter() - t
-        t = time.perf_counter()
-        if search is None:
-            added = [scan.item(rel) for rel in fresh.rels if rel.endswith(".md")] if fresh is not None else []
-            problems += write_search(WholeArticles(scan, site), partial, config, cache_dir, previous=out_dir, sources=files,
-                                     edited=[a for a, _b in edited.values()] if edited else added)
-        else:
-            problems += search.result()
-        timings["search"] = time.perf_counter() - t  # (what was left of it after the pages)
-    except BaseException:
-        if search is not None:
-            search.cancel()
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
 
-    # 8. swap in
+def _pages(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned,
+           folder: _Folder, timings: dict[str, float]) -> tuple[_Made, Forked[list[Problem]] | None]:
+    """Step 6: the pages in ``partial``: those unchanged kept or linked, the
+    rest rendered; the search index started beside them when the whole
+    archive may have to be indexed (the longest part of a cold build)."""
+    config, scan, partial, files = at.config, got.scan, at.partial, got.scan.files
     t = time.perf_counter()
+    # Nothing to reuse (a first build, or one into another folder): every
+    # page is rendered, and the workers hash what they render.
+    first = not planned.short and not folder.reuse and not planned.parts and not folder.current
+    folders: set[str] = set()
+    # After a full plan: the files as the record has them, and those unchanged since (same salt).
+    before = old.files() if folder.current and not planned.short and planned.cold is None else {}
+    same = {rel: b for rel, b in before.items() if files.get(rel) == b.sha} \
+        if old.plan is not None and old.plan.salt == salt else {}
+    if first or planned.cold is not None:
+        todo, changed, was = list(planned.pages), {}, {}
+    else:
+        todo, changed, was = _todo(at, env, old, salt, got, planned, folder, before, same, folders)
+    timings["hash+link"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cold, site = planned.cold, planned.site
+    search: Forked[list[Problem]] | None = None
+    if cold is not None:
+        many = cold.total()
+        search = Forked(lambda: write_search(byyear.TableArticles(scan, cold.path, cold.count()), partial, config,
+                                             at.cache_dir, previous=at.out_dir, sources=files), fork=many >= PARALLEL_FROM)
+        done = _render_by_year(cold, env, partial, config, at.base, progress_bar(at.progress, many), salt, old,
+                               got.save_parsed, folders)
+    else:
+        if not planned.short:
+            search = Forked(lambda: write_search(WholeArticles(scan, site), partial, config, at.cache_dir,
+                                                 previous=at.out_dir, sources=files), fork=len(todo) >= PARALLEL_FROM)
+        # Feeds and sitemap are made while the workers render.
+        done = render_pages(env, todo, partial, config, at.base, progress_bar(at.progress, len(todo)), scan.item,
+                            account=(salt, files, manifest.contexts_folder(at.cache_dir)) if first else None,
+                            meanwhile=lambda: _meanwhile(got.save_parsed, site, config, at.base, salt, scan, old,
+                                                         planned.pages if not planned.short else None, same,
+                                                         frozenset(planned.edited or ()), planned.news))
+    timings["render"] = time.perf_counter() - t
+    if first:
+        changed = dict(done.digests)
+    return _Made(todo, changed, was, done, first, before, same, folders), search
+
+
+def _todo(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned,
+          folder: _Folder, before: dict[str, manifest.Built], same: dict[str, manifest.Built], folders: set[str]
+          ) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
+    """The pages to render, once ``partial`` holds all the others (_reconcile)."""
+    pages, files = planned.pages, got.scan.files
+    planned_by_path = {p.path: p for p in pages}
+    todo, changed, was = _reconcile(old if folder.current else None, planned_by_path, salt, files, not planned.short,
+                                    folder.reuse, at.out_dir, at.partial, planned.parts, folders,
+                                    _settled(before, same, files, got.scan))
+    unplanned = [path for path, d in changed.items() if d is not None and path not in planned_by_path]
+    if unplanned:  # pages of the last build gone from its folder: the short plan left them out
+        everything = {p.path: p for p in plan_pages(planned.site, at.config, env, at.base)}
+        todo += [everything[path] for path in unplanned]
+    return todo, changed, was
+
+
+def _extras(at: _Where, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned, made: _Made) -> _Extras:
+    """Step 7: feeds, sitemaps, robots.txt and the static files written; the
+    last build's sitemaps kept where a short plan made none; the record's rows."""
+    partial, folders, cold = at.partial, made.folders, planned.cold
+    feed_files, sitemaps, shapes = made.done.meanwhile
+    extra = {path: data for path, (_key, data, _spec, _rels) in feed_files.items()}
+    extra.update(sitemaps)
+    kept_maps = [path for path in (old.sitemaps() if planned.short else ()) if path not in extra]
+    for path in kept_maps:  # the current ones, as recorded where gone from their folder
+        if not _link(os.path.join(at.out_dir, path), urls.inside(partial, path), folders):
+            extra[path] = old.sitemap(path)
+    extra[urls.ROBOTS] = feeds.robots(at.base)
+    extra[MARKER] = f"wxnews-site {__version__}\n".encode()
+    extra[NOJEKYLL] = b""  # GitHub Pages: serve the files as they are
+    for path, data in extra.items():
+        _write(urls.inside(partial, path), data, folders)
+    statics = copy_static(partial / "static")
+    maps = tuple(cold.sitemaps) if cold is not None else ()  # written as each year was rendered
+    plan = manifest.Plan(salt, feed_files, (*extra, *(m for m in kept_maps if m not in extra), *maps,
+                                            *(f"static/{f}" for f in statics)))
+    scan, pages = got.scan, planned.pages
+    rows = {} if cold is not None else \
+        _new_rows(planned.fresh, scan, pages, made.changed, at.cache_dir) if planned.fresh is not None else \
+        _file_rows(made.before, made.same, scan.files, planned.edited, shapes, pages, made.changed,
+                   made.done.contexts, at.cache_dir)
+    rendered = made.done.rendered if cold is not None else len(made.todo)
+    return _Extras(plan, sitemaps, rows, rendered, rendered + len(extra) + len(maps) + len(statics))
+
+
+def _search(at: _Where, got: _Read, planned: _Planned, search: Forked[list[Problem]] | None) -> list[Problem]:
+    """Step 7's search index: what the process started beside the pages
+    made of it, else patched here with the edited or new articles."""
+    if search is not None:
+        return search.result()  # (what was left of it after the pages)
+    scan, fresh, edited = got.scan, planned.fresh, planned.edited
+    added = [scan.item(rel) for rel in fresh.rels if rel.endswith(".md")] if fresh is not None else []
+    return write_search(WholeArticles(scan, planned.site), at.partial, at.config, at.cache_dir, previous=at.out_dir,
+                        sources=scan.files, edited=[a for a, _b in edited.values()] if edited else added)
+
+
+def _abandon(at: _Where, search: Forked[list[Problem]] | None) -> None:
+    """A failed build's new folder removed, and its search index stopped."""
+    if search is not None:
+        search.cancel()
+    shutil.rmtree(at.partial, ignore_errors=True)
+
+
+def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Folder, made: _Made,
+             extras: _Extras) -> int:
+    """Step 8: the new site swapped in, and recorded (the pages and files
+    that changed, the site's tables); how many pages the site has."""
     # No record while the folders move: one describing the wrong tree would
     # reuse stale pages; none costs one full build after a crash right here.
     extras_before = old.plan.extras if old.plan is not None else ()
     old.forget()
     for name in manifest.OLD_MANIFESTS:
-        (cache_dir / name).unlink(missing_ok=True)
-    swap(partial, out_dir, spare if ours or not spare.exists() else None)
+        (at.cache_dir / name).unlink(missing_ok=True)
+    spare, cold = folder.spare, planned.cold
+    swap(at.partial, at.out_dir, spare if folder.ours or not spare.exists() else None)
     try:
         # The site kept beside the new one is the one before it: it differs in the pages this build changed.
-        kept = was if (spare / MARKER).is_file() and current else None
-        old.record(out_dir, plan, changed, kept, rows, whole=not current,
-                   spare_extras=extras_before if kept is not None else (), sitemaps=(sitemaps, not short),
-                   tables=_tables(site, fresh, edited))
-        manifest.drop_unused_contexts(cache_dir, old.segments())
+        kept = made.was if (spare / MARKER).is_file() and folder.current and cold is None else None
+        old.record(at.out_dir, extras.plan, made.changed, kept, extras.rows, whole=not folder.current or cold is not None,
+                   spare_extras=extras_before if kept is not None else (),
+                   sitemaps=(extras.sitemaps, not planned.short),
+                   tables=_tables(planned.site, planned.fresh, planned.edited) if cold is None else None,
+                   staged=cold.path if cold is not None else None)
+        manifest.drop_unused_contexts(at.cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
-    timings["swap"] = time.perf_counter() - t
     total = old.count
     old.close()
-    return BuildResult(True, problems, len(todo), written, time.perf_counter() - started, out_dir,
-                       total - len(todo), timings, tuple(p.path for p in todo))
+    return total
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
@@ -453,15 +618,16 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods() and \
                 sum(1 for _ in itertools.islice((articles_dir / under).rglob("*.md"), PARALLEL_FROM)) >= PARALLEL_FROM:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            # Both halves in children, straight into segments of the cache:
-            # this process keeps no parsed article (a million would not fit).
+            # Both halves in children, straight into segments of the cache, each
+            # recording its files' rows itself: this process keeps no parsed
+            # article (a million would not fit), nor a row of them. The table
+            # is made here first: two children making it at once could each
+            # find the other's unfinished and start it again.
+            cache.db(create=True)
             with fork_pool(2) as pool:
                 halves = [pool.submit(_parse_share, articles_dir, i, 2, cache_dir, years, under) for i in range(2)]
-                parts = [half.result() for half in halves]
-            for part in parts:
-                with open(part, "rb") as fh:
-                    cache.put(pickle.load(fh).items())
-                part.unlink()
+                for half in halves:
+                    half.result()
     scan = scan_archive(articles_dir, cache, years=years, under=under)
     saved = False
 
@@ -561,17 +727,18 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
     return lambda rel: zlib.crc32(rel.encode("utf-8")) % shares == index
 
 
-def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> Path:
+def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> None:
     # Pickled here, on this core, straight into a segment of the cache, file by file.
     segment = Segment(cache_dir / manifest.PARSED)
     try:
         scan = scan_archive(root, only=_share(index, shares), years=years, under=under, spill=segment)
     finally:
         segment.close()
-    out = cache_dir / f".share-{index}.pickle"
-    with open(out, "wb") as fh:
-        pickle.dump(scan.read, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return out
+    cache = manifest.load_parsed(cache_dir, years)
+    try:
+        cache.put(scan.read.items())
+    finally:
+        cache.close()
 
 
 class _LazySite:
@@ -638,32 +805,15 @@ def compile_templates(env: jinja2.Environment) -> list[Problem]:
     return out
 
 
+FIXED = frozenset({urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER, NOJEKYLL})  # the files the build writes besides pages
+
+
 def collisions(pages: list[Page]) -> list[Problem]:
-    seen: dict[str, Page] = {}
-    out = []
-    fixed = {urls.FEED, urls.SITEMAP, urls.ROBOTS, MARKER, NOJEKYLL}
-    for p in pages:
-        other = seen.get(p.path)
-        if other is not None or p.path in fixed:
-            by = other.origin if other else "a file the build writes"
-            out.append(Problem(p.origin, 1, f"two outputs on one path {p.path}: {by} and {p.origin}"))
-        else:
-            seen[p.path] = p
-    return out
+    return byyear.Collisions(FIXED).check(pages)
 
 
 def plan_pages(site: plan_mod.Site, config: SiteConfig, env: jinja2.Environment, base: str) -> list[Page]:
-    pages = plan_mod.plan(site, config)
-    # The 404 page is served at whatever depth the missing URL had, so its
-    # links are absolute whenever a base URL is known (also one given on the
-    # command line, and one under a sub-path without its closing slash).
-    # Its style is inline (in its context, so a changed stylesheet renders it
-    # again): from the wrong depth, no relative stylesheet link would load.
-    pages = [dataclasses.replace(p, root=base or None, context={**p.context, "inline_css": render.static_text("site.css")})
-             if p.path == urls.NOT_FOUND else p for p in pages]
-    if "search.html" in env.list_templates():
-        pages.append(Page(urls.SEARCH, "search.html", {}, "search page"))
-    return pages
+    return byyear.finish(plan_mod.plan(site, config), env, base)
 
 
 def bodies_only(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan
@@ -726,7 +876,6 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     show an edited article or the new days, and the sitemap files are the
     last build's but for the new days' groups (feeds.sitemaps) and the index;
     a feed is rendered again only when what it shows changed."""
-    files = scan.files
     last = old.plan
     cached = last.feeds if last is not None else {}
     fresh = {spec.path for spec, _rels in news.feeds} if news is not None else set()
@@ -737,9 +886,29 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
     else:
         by_id = {a.id: a.path for a in site.articles}
         wanted = [(spec, tuple(by_id[e.story.id] for e in spec.entries)) for spec in feeds.specs(site, config)]
-    out: dict[str, tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]] = {}
+    out = _feed_files(wanted, cached, lambda spec, rels: pages is None and spec.path in cached and
+                      spec.path not in fresh and edited.isdisjoint(rels), salt, scan, config, base)
+    if news is not None:
+        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
+        touched = {urls.sitemap_of(p.path) for p in news.pages}
+        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
+        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
+    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
+
+
+FeedFile = tuple[str, bytes, feeds.FeedSpec, tuple[str, ...]]  # digest of what it shows, bytes, spec, article files
+
+
+def _feed_files(wanted: Iterable[tuple[feeds.FeedSpec, tuple[str, ...]]], cached: dict[str, FeedFile],
+                as_was: Callable[[feeds.FeedSpec, tuple[str, ...]], bool], salt: str, scan: Scan, config: SiteConfig,
+                base: str) -> dict[str, FeedFile]:
+    """The feeds ``wanted`` (each with its articles' files), rendered only
+    when what they show is not what the last build's (``cached``) showed;
+    ``as_was``: a feed known to be as cached, not even hashed."""
+    files = scan.files
+    out: dict[str, FeedFile] = {}
     for spec, rels in wanted:
-        if pages is None and spec.path in cached and spec.path not in fresh and edited.isdisjoint(rels):
+        if as_was(spec, rels):
             out[spec.path] = cached[spec.path]  # shows no edited article: as it was
             continue
         h = hashlib.sha1(f"{salt}\x1f{spec.path}\x1f{spec.title}\x1f{spec.page_path}".encode("utf-8"))
@@ -752,12 +921,7 @@ def _feeds_and_sitemap(site: Any, config: SiteConfig, base: str, salt: str, scan
             continue
         shown = {e.story.id: scan.item(rel) for e, rel in zip(spec.entries, rels)}  # whole, for the summaries
         out[spec.path] = (key, feeds.render_feed(spec, config, base, shown), spec, rels)
-    if news is not None:
-        # The sitemap files of the groups the new days' pages fall in, and the index of them all.
-        touched = {urls.sitemap_of(p.path) for p in news.pages}
-        paths = {*(path for name in touched for path in old.page_paths(name)), *(p.path for p in news.pages)}
-        return out, feeds.sitemaps(paths, base, every=(m for m in old.sitemaps() if m != urls.SITEMAP))
-    return out, {} if pages is None else feeds.sitemaps((p.path for p in pages), base)
+    return out
 
 
 def _context(page: Page) -> dict[str, Any]:
@@ -852,6 +1016,7 @@ class Rendered:
     digests: dict[str, str]                    # with an account: each page's digest
     contexts: dict[str, tuple[str, manifest.Where]]  # and where each article page's context went (_context)
     meanwhile: Any = None                      # what the main process made while the workers rendered
+    rendered: int = 0                          # pages rendered (by year: the digests are in the staging tables)
 
 
 def _render_range(start: int, stop: int) -> tuple[int, list[Problem], dict[str, str],
@@ -939,6 +1104,44 @@ def render_pages(env: jinja2.Environment, todo: list[Page], partial: Path, confi
         if bar:
             bar.close()
     return dataclasses.replace(done, meanwhile=side)
+
+
+def _render_by_year(cold: byyear.Cold, env: jinja2.Environment, partial: Path, config: SiteConfig, base: str,
+                    bar: Progress | None, salt: str, old: manifest.Manifest, save_parsed: Callable[[], None],
+                    folders: set[str]) -> Rendered:
+    """A cold build's pages, a year's and then a batch of those across years
+    at a time (byyear.py), each batch's rows and sitemaps kept as it is
+    done; then the feeds, from the tables. Planned pages on one path stop
+    the rendering; the rest of the plan is still looked at for more."""
+    scan = cold.scan
+    account = (salt, scan.files, manifest.contexts_folder(cold.cache_dir))
+    across = byyear.Collisions(FIXED)
+    problems: list[Problem] = []
+    clashes: list[Problem] = []
+    rendered = 0
+    for batch in cold.batches():
+        clashes += (across if batch.year is None else byyear.Collisions(FIXED)).check(batch.pages)
+        if clashes:
+            continue
+        done = render_pages(env, batch.pages, partial, config, base, None, scan.item, account,
+                            meanwhile=save_parsed if not rendered else None)
+        problems += done.problems
+        for path, data in cold.note(batch, done.digests, done.contexts).items():
+            _write(urls.inside(partial, path), data, folders)
+        rendered += len(batch.pages)
+        if bar:
+            bar.advance(len(batch.pages))
+    if bar:
+        bar.close()
+    if clashes:
+        cold.discard()
+        return Rendered(clashes, {}, {})
+    last = old.plan
+    feed_files = _feed_files(cold.feeds(), last.feeds if last is not None else {}, lambda spec, rels: False, salt,
+                             scan, config, base)
+    for path, data in cold.close().items():
+        _write(urls.inside(partial, path), data, folders)
+    return Rendered(problems, {}, {}, (feed_files, {}, {}), rendered)
 
 
 def copy_static(target: Path) -> list[str]:

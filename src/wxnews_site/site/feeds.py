@@ -105,11 +105,18 @@ def specs(site: Site, config: SiteConfig) -> list[FeedSpec]:
     # Only the newest n are needed: a heap pick, not a sort of the archive.
     everything = heapq.nsmallest(n, (Entry(site.stories[a.id]) for a in reversed(site.articles)),
                                  key=lambda e: (-e.story.date.toordinal(), e.story.page, e.story.position))
-    out = [FeedSpec(urls.FEED, config.title, urls.HOME, tuple(everything))]
-    for name, entries in site.sections.items():
-        out.append(FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name),
-                            tuple(entries[:n])))
-    return out
+    return [site_spec(config, tuple(everything)),
+            *(section_spec(name, config, tuple(entries[:n])) for name, entries in site.sections.items())]
+
+
+def site_spec(config: SiteConfig, entries: tuple[Entry, ...]) -> FeedSpec:
+    """The site feed, showing ``entries`` (the archive's newest)."""
+    return FeedSpec(urls.FEED, config.title, urls.HOME, entries)
+
+
+def section_spec(name: str, config: SiteConfig, entries: tuple[Entry, ...]) -> FeedSpec:
+    """A section's feed, showing ``entries`` (its newest)."""
+    return FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name), entries)
 
 
 def render_feed(spec: FeedSpec, config: SiteConfig, base_url: str, articles: dict[str, Article]) -> bytes:
@@ -128,17 +135,27 @@ def sitemaps(paths: Iterable[str], base_url: str, every: Iterable[str] = ()) -> 
     (urls.sitemap_of), pages in path order; locations are absolute only when the
     site's base URL is known; an issue's or article's page has its date as
     lastmod."""
+    out = sitemap_files(paths, base_url)
+    out[urls.SITEMAP] = sitemap_index({*out, *every}, base_url)
+    return out
+
+
+def sitemap_files(paths: Iterable[str], base_url: str) -> dict[str, bytes]:
+    """The sitemap file of each group of ``paths`` (a cold build gives a year's at a time)."""
     groups: dict[str, list[str]] = {}
     for path in paths:
         if path not in (urls.NOT_FOUND, urls.SEARCH):
             groups.setdefault(urls.sitemap_of(path), []).append(path)
-    out = {name: _urlset(sorted(group), base_url) for name, group in sorted(groups.items())}
+    return {name: _urlset(sorted(group), base_url) for name, group in sorted(groups.items())}
+
+
+def sitemap_index(names: Iterable[str], base_url: str) -> bytes:
+    """sitemap.xml: the index of the sitemap files ``names``."""
     index = ['<?xml version="1.0" encoding="utf-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    index += [f"  <sitemap><loc>{escape(base_url + name)}</loc></sitemap>" for name in sorted({*out, *every})]
+    index += [f"  <sitemap><loc>{escape(base_url + name)}</loc></sitemap>" for name in sorted(names)]
     index.append("</sitemapindex>")
-    out[urls.SITEMAP] = ("\n".join(index) + "\n").encode("utf-8")
-    return out
+    return ("\n".join(index) + "\n").encode("utf-8")
 
 
 def _urlset(paths: list[str], base_url: str) -> bytes:

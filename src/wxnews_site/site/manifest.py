@@ -169,14 +169,7 @@ class Manifest:
         # One file, no write-ahead log: check --build sets the record aside and back whole.
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
-        db.execute("CREATE TABLE IF NOT EXISTS spare (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
-        db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sha TEXT, shape TEXT, page TEXT, "
-                   "seg TEXT, off INT, len INT) WITHOUT ROWID")
-        db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
-        db.execute("CREATE TABLE IF NOT EXISTS sitemaps (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
-        site_tables.create(db)
+        _schema(db)
         return db
 
     @property
@@ -260,19 +253,23 @@ class Manifest:
 
     def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
                files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
-               sitemaps: tuple[dict[str, bytes], bool] = ({}, False), tables: Callable[[Any], None] | None = None
-               ) -> None:
+               sitemaps: tuple[dict[str, bytes], bool] = ({}, False), tables: Callable[[Any], None] | None = None,
+               staged: Path | None = None) -> None:
         """Record a build in one transaction: the pages and files that changed
         (None: gone), or with ``whole`` all of them; ``spare``: how the site
         kept beside the new one differs from it (None: no site kept);
         ``sitemaps``: the sitemap files made anew, and whether they are all of them;
         ``tables``: writes the site's tables (tables.py) as they now are,
-        None when they are as recorded."""
+        None when they are as recorded; ``staged``: a database of ``staging``
+        whose pages, files, sitemaps and site's tables are added too (a cold
+        build's, ``whole``)."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
         db = self._db
         self._shas = None  # (the files' rows change here)
+        if staged is not None:
+            db.execute("ATTACH DATABASE ? AS staged", (str(staged),))  # (not inside a transaction)
         db.execute("BEGIN")
         try:
             if whole:
@@ -286,6 +283,10 @@ class Manifest:
             db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                            ((r, b.sha, b.shape, b.page, *(b.where or (None, None, None)))
                             for r, b in files.items() if b is not None))
+            if staged is not None:
+                for table in ("pages", "files", "sitemaps"):
+                    db.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM staged.{table}")
+                site_tables.copy(db, "staged")
             db.execute("DELETE FROM spare")
             db.executemany("INSERT INTO spare VALUES (?, ?)", (spare or {}).items())
             count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
@@ -301,6 +302,9 @@ class Manifest:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            if staged is not None:
+                db.execute("DETACH DATABASE staged")
         self.out_dir, self.has_spare, self.count, self.plan = str(out_dir), spare is not None, count, plan
         self.spare_extras = spare_extras
 
@@ -308,6 +312,36 @@ class Manifest:
         if self._db is not None:
             self._db.close()
         self._db = None
+
+
+def _schema(db: Any) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+    db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS spare (path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, sha TEXT, shape TEXT, page TEXT, "
+               "seg TEXT, off INT, len INT) WITHOUT ROWID")
+    db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
+    db.execute("CREATE TABLE IF NOT EXISTS sitemaps (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
+    site_tables.create(db)
+
+
+STAGED = "staged.sqlite"
+
+
+def staging(cache_dir: Path) -> Any:
+    """A new database of the record's tables that a cold build fills as it
+    plans and renders a year at a time (pages, files, sitemaps, the site's
+    tables), so that no row of them waits in memory; ``Manifest.record``
+    takes them from it (``staged``). Not a record itself: never durable."""
+    import sqlite3
+    path = cache_dir / STAGED
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    _schema(db)
+    return db
 
 
 def _built(row: tuple[Any, ...]) -> Built:

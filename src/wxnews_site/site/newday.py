@@ -109,8 +109,7 @@ def plan(new: NewDays, db: Any, config: SiteConfig) -> Plan:
         out += plan_mod.listing("section", name, [e for e, _ in listed], config.pagination.section, urls.section,
                                 {"feed": urls.section_feed(name)}, total=sections[name][0],
                                 older=_older(sections[name][0], len(entries), config.pagination.section))
-        specs.append((feeds.FeedSpec(urls.section_feed(name), f"{name} - {config.title}", urls.section(name),
-                                     tuple(e for e, _ in listed[:n])), tuple(r for _, r in listed[:n])))
+        specs.append((feeds.section_spec(name, config, tuple(e for e, _ in listed[:n])), tuple(r for _, r in listed[:n])))
     for name, entries in site.people.items():
         listed = _list(db, "person", name, entries, rels, people[name][0] - len(entries), config.pagination.person, 0)
         out += plan_mod.listing("person", name, [e for e, _ in listed], config.pagination.person, urls.person,
@@ -119,8 +118,7 @@ def plan(new: NewDays, db: Any, config: SiteConfig) -> Plan:
     newest = sorted(((Entry(site.stories[a.id]), rels[a.id]) for a in site.articles),
                     key=lambda x: (-x[0].story.date.toordinal(), x[0].story.page, x[0].story.position))
     newest += [(Entry(s), rel) for s, rel in tables.newest_stories(db, n)]
-    specs.insert(0, (feeds.FeedSpec(urls.FEED, config.title, urls.HOME, tuple(e for e, _ in newest[:n])),
-                     tuple(r for _, r in newest[:n])))
+    specs.insert(0, (feeds.site_spec(config, tuple(e for e, _ in newest[:n])), tuple(r for _, r in newest[:n])))
     return Plan(out, specs, frozenset(site.sections))
 
 

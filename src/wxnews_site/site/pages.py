@@ -10,12 +10,14 @@ newest-first list of stories. One ``listing`` generator serves both.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import hashlib
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..config import SiteConfig
 from ..format import Archive
@@ -267,22 +269,29 @@ def listing(kind: str, name: str, entries: list[Entry], per_page: int,
     ``entries`` may be the newest of the list alone when ``total`` says how
     long it is: then the newest page and the ``older`` numbered pages behind
     it are made (those a new day's issue may change), never the rest."""
-    total = len(entries) if total is None else total
+    return list(listing_pages(kind, name, iter(entries), len(entries) if total is None else total, per_page,
+                              path_for, extra, older))
+
+
+def listing_pages(kind: str, name: str, entries: Iterator[Entry], total: int, per_page: int,
+                  path_for: Callable[[str, int], str], extra: dict[str, Any] | None = None,
+                  older: int | None = None) -> Iterator[Page]:
+    """``listing``'s pages one at a time from the list's entries, newest
+    first, as they are read: a cold build pages a list of any length from
+    the site's tables holding one page's entries at a time."""
     count = max(1, total // per_page)
     newest = total - (count - 1) * per_page
-    pages = [Page(path_for(name, 0), "listing.html", {
-        "kind": kind, "name": name, "entries": entries[:newest], "total": total,
+    yield Page(path_for(name, 0), "listing.html", {
+        "kind": kind, "name": name, "entries": list(itertools.islice(entries, newest)), "total": total,
         "pager": Pager(count, count, None, path_for(name, count - 1) if count > 1 else None), **(extra or {})},
-        f"{kind} {name!r}")]
+        f"{kind} {name!r}")
     last = 0 if older is None else max(0, count - 1 - older)
     for n in range(count - 1, last, -1):
-        start = newest + (count - 1 - n) * per_page
         newer = path_for(name, n + 1 if n + 1 < count else 0)
         pager = Pager(n, None, newer, path_for(name, n - 1) if n > 1 else None)
-        ctx = {"kind": kind, "name": name, "entries": entries[start:start + per_page], "total": None,
+        ctx = {"kind": kind, "name": name, "entries": list(itertools.islice(entries, per_page)), "total": None,
                "pager": pager, **(extra or {})}
-        pages.append(Page(path_for(name, n), "listing.html", ctx, f"{kind} {name!r}"))
-    return pages
+        yield Page(path_for(name, n), "listing.html", ctx, f"{kind} {name!r}")
 
 
 Calendars = dict[int, tuple[dates.Month, ...]]
@@ -299,7 +308,7 @@ def calendars(have: frozenset[dt.date], first: dt.date, last: dt.date, years: It
     }
 
 
-def neighbours(seq: list[Any] | tuple[Any, ...], i: int) -> tuple[Any, Any]:
+def neighbours(seq: Sequence[Any], i: int) -> tuple[Any, Any]:
     return (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None)
 
 
@@ -376,40 +385,60 @@ def plan(site: Site, config: SiteConfig) -> list[Page]:
     # The indexes exist even for an empty archive: every page links to them.
     pages = index_pages(((name, len(es), es[-1].story.date, es[0].story.date) for name, es in site.sections.items()),
                         ((name, len(es)) for name, es in site.people.items()))
-    add = pages.append
-    add(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
+    pages.append(Page(urls.NOT_FOUND, "404.html", {}, "404 page", root=config.base_url or None))
     if not site.issues:
-        add(Page(urls.HOME, "home.html", {"date": None, "front": None, "pages": (), "month": None, "years": ()},
-                 "home page"))
-        add(Page(urls.ARCHIVE, "calendars.html", {"heading": "往期回顾", "years": (), "prev": None, "next": None},
-                 "archive calendar"))
+        pages += [Page(urls.HOME, "home.html", {"date": None, "front": None, "pages": (), "month": None, "years": ()},
+                       "home page"),
+                  Page(urls.ARCHIVE, "calendars.html", {"heading": "往期回顾", "years": (), "prev": None, "next": None},
+                       "archive calendar")]
         return pages
     assert site.first and site.last
-    cals = calendars(frozenset(i.date for i in site.issues), site.first, site.last)
+    days = [i.date for i in site.issues]
+    cals = calendars(frozenset(days), site.first, site.last)
     # Contexts name other pages by reference only (PageRef, IssueSummary), so
     # that a story's change re-renders the pages that show it and no others.
-    add(home_page(site.issues[-1], cals))
-    add(archive_page(cals))
-    years = sorted(cals)
-    for i, y in enumerate(years):
-        add(year_page(cals, y, *neighbours(years, i)))
+    pages += [home_page(site.issues[-1], cals), archive_page(cals), *year_pages(cals)]
     by_month = months_of(site.issues)
-    months = sorted(by_month)
-    for i, (y, m) in enumerate(months):
-        add(month_page(cals, y, m, by_month[(y, m)], *neighbours(months, i)))
-
-    articles = {a.id: a for a in site.articles}
-    for i, issue in enumerate(site.issues):
-        prev_i, next_i = neighbours(site.issues, i)
-        add(issue_page(issue, prev_i and prev_i.date, next_i and next_i.date))
-        pages.extend(day_pages(site, issue, articles, site.sections.__contains__))
-
-    for name, entries in site.sections.items():
-        pages.extend(listing("section", name, entries, config.pagination.section, urls.section,
-                             {"feed": urls.section_feed(name)}))
-    for name, entries in site.people.items():
-        pages.extend(listing("person", name, entries, config.pagination.person, urls.person))
+    pages += month_pages(cals, by_month, sorted(by_month))
+    pages += issue_pages(site, site.issues, days, site.sections.__contains__)
+    for kind, lists in (("section", site.sections), ("person", site.people)):
+        for name, entries in lists.items():
+            pages.extend(list_pages(kind, name, iter(entries), len(entries), config))
     return pages
+
+
+def year_pages(cals: Calendars, only: Iterable[int] | None = None) -> list[Page]:
+    """The calendar pages of the years ``only`` (all of them: None), each linking its neighbours."""
+    years = sorted(cals)
+    wanted = set(years if only is None else only)
+    return [year_page(cals, y, *neighbours(years, i)) for i, y in enumerate(years) if y in wanted]
+
+
+def month_pages(cals: Calendars, by_month: dict[tuple[int, int], list[Issue]], months: Sequence[tuple[int, int]]
+                ) -> list[Page]:
+    """The pages of the months of ``by_month`` (their issues); ``months``:
+    every month with an issue, in order, whose neighbours they link."""
+    at = {ym: i for i, ym in enumerate(months)}
+    return [month_page(cals, y, m, by_month[(y, m)], *neighbours(months, at[(y, m)])) for y, m in sorted(by_month)]
+
+
+def issue_pages(site: Site, issues: Iterable[Issue], days: Sequence[dt.date], listed: Callable[[str], bool]
+                ) -> Iterator[Page]:
+    """The issues' pages with their 版 and article pages; ``days``: every
+    issue's date in order, whose neighbours the issue pages link."""
+    articles = {a.id: a for a in site.articles}
+    for issue in issues:
+        prev_i, next_i = neighbours(days, bisect.bisect_left(days, issue.date))
+        yield issue_page(issue, prev_i, next_i)
+        yield from day_pages(site, issue, articles, listed)
+
+
+def list_pages(kind: str, name: str, entries: Iterator[Entry], total: int, config: SiteConfig) -> Iterator[Page]:
+    """A section's or person's (``kind``) list pages, as the site paginates and links them."""
+    if kind == "section":
+        return listing_pages(kind, name, entries, total, config.pagination.section, urls.section,
+                             {"feed": urls.section_feed(name)})
+    return listing_pages(kind, name, entries, total, config.pagination.person, urls.person)
 
 
 def _article_page(site: Site, a: Article, pp: PrintedPage, k: int, present: frozenset[int]) -> Page:

@@ -87,7 +87,9 @@ _INSERT = {"stories": "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?)"
            "entries": "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)"}
 
 
-def _insert(db: Any, site: Site) -> None:
+def insert(db: Any, site: Site) -> None:
+    """Add the stories, 版 and list entries of ``site`` (a whole site, new
+    days, or one year's issues of a cold build): rows, not names' counts."""
     batches: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for table, row in _rows(site):
         batch = batches[table]
@@ -101,15 +103,30 @@ def _insert(db: Any, site: Site) -> None:
 
 def write_site(db: Any, site: Site) -> None:
     """The tables of a whole planned site (inside the record's transaction)."""
-    for table in ("stories", "printed", "entries", "names"):
+    for table in TABLES:
         db.execute(f"DELETE FROM {table}")
-    _insert(db, site)
+    insert(db, site)
+    count_names(db)
+
+
+def count_names(db: Any) -> None:
+    """The names table, from the entries (after ``insert`` of every year of a site)."""
     db.execute("INSERT INTO names SELECT kind, name, COUNT(*), MAX(nd), MIN(nd) FROM entries GROUP BY kind, name")
+
+
+TABLES = ("stories", "printed", "entries", "names")
+
+
+def copy(db: Any, schema: str) -> None:
+    """The tables made anew from those of an attached database (a cold build's, written as it planned)."""
+    for table in TABLES:
+        db.execute(f"DELETE FROM main.{table}")
+        db.execute(f"INSERT INTO main.{table} SELECT * FROM {schema}.{table}")
 
 
 def add(db: Any, site: Site) -> None:
     """Add the rows of new days' issues (``site``: those days collected alone)."""
-    _insert(db, site)
+    insert(db, site)
     for kind, lists in (("section", site.sections), ("person", site.people)):
         db.executemany(
             "INSERT INTO names VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET "
@@ -149,9 +166,26 @@ def names(db: Any, kind: str) -> dict[str, tuple[int, dt.date, dt.date]]:
 def newest_entries(db: Any, kind: str, name: str, n: int) -> list[tuple[Entry, str]]:
     """The newest ``n`` entries of a list, newest first as pages.newest_first
     orders them, each with its article's file."""
-    return [(Entry(_story(row[:5]), row[5]), row[6]) for row in db.execute(
-        "SELECT s.id, s.nd, s.page, s.position, s.story, e.role, s.rel FROM entries e JOIN stories s ON s.id = e.id "
-        "WHERE e.kind = ? AND e.name = ? ORDER BY e.nd, e.page, e.position, e.id LIMIT ?", (kind, name, n))]
+    return list(list_entries(db, kind, name, n))
+
+
+def list_entries(db: Any, kind: str, name: str, n: int = -1) -> Iterator[tuple[Entry, str]]:
+    """A list's entries (its newest ``n``; all: -1) newest first, read as they are asked for."""
+    for row in db.execute(
+            "SELECT s.id, s.nd, s.page, s.position, s.story, e.role, s.rel FROM entries e JOIN stories s ON s.id = e.id "
+            "WHERE e.kind = ? AND e.name = ? ORDER BY e.nd, e.page, e.position, e.id LIMIT ?", (kind, name, n)):
+        yield Entry(_story(row[:5]), row[5]), row[6]
+
+
+def sorted_names(db: Any, kind: str) -> Iterator[tuple[str, int]]:
+    """Every section's or person's name, in name order, with how many stories it lists."""
+    yield from db.execute("SELECT name, count FROM names WHERE kind = ? ORDER BY name", (kind,))
+
+
+def story_files(db: Any) -> Iterator[str]:
+    """Every article's file in archive order (date, 版, position, id): the order the search index reads them in."""
+    for (rel,) in db.execute("SELECT rel FROM stories ORDER BY nd DESC, page, position, id"):
+        yield rel
 
 
 def newest_stories(db: Any, n: int) -> list[tuple[Story, str]]:
