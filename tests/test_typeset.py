@@ -11,10 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from typeset.align import AlignError, Target, match  # noqa: E402
+from typeset.align import AlignError, Target, match, printed  # noqa: E402
 from typeset.corpus import Page, Story, is_subheading, photo_of, split_names  # noqa: E402
 from typeset.extract import Box, Line, glue, paragraphs  # noqa: E402
 from typeset.glyphs import map_glyphs  # noqa: E402
+from typeset.gold import as_scored  # noqa: E402
 from typeset.model import Unit  # noqa: E402
 
 EM = 10.0
@@ -61,6 +62,15 @@ def test_pieces_read_out_of_order_still_tile_their_unit():
     assert match(["戊己庚辛", "子丑寅卯", "甲乙丙丁"], units) == [[2, 0], [1]]
     with pytest.raises(AlignError):
         match(["甲乙丙丁", "多出来的字"], units)
+
+
+def test_a_caption_keeps_the_credit_printed_after_it_unbracketed_in_its_gold():
+    # the scorer keeps a printed line whole unless what leaves it is bracketed
+    paras = ["机器人进行乒乓球运动训练。 方建飞摄（影像中国）", "市民在市集买菜。（宗晓东 摄）"]
+    agency = Unit("a1", "caption", "机器人进行乒乓球运动训练。", tail="  方建飞摄（影像中国）")
+    paren = Unit("a2", "caption", "市民在市集买菜。", tail="（宗晓东 摄）")
+    assert printed(as_scored(agency), paras, [0]).core == paras[0]
+    assert printed(as_scored(paren), paras, [1]).core == "市民在市集买菜。"
 
 
 def test_record_fields_give_names_captions_and_subheadings():

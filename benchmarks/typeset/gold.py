@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from .align import MARKER_RE, AlignError, Printed, match, printed, targets
-from .model import BODY_ROLES, HEAD_ROLES, GoldHead, PagePlan
+from .model import BODY_ROLES, HEAD_ROLES, GoldHead, PagePlan, Unit
 
 FAR = 3  # a piece this many raw paragraphs after the one before it is a far joint
 
@@ -62,6 +63,16 @@ def _check_credits(plan: PagePlan, text: str) -> None:
                 raise AlignError(f"{head.id}: credit {name} is not printed")
 
 
+def as_scored(unit: Unit) -> Unit:
+    """A caption's credit printed after it unbracketed ("…训练。  方建飞摄（影像中国）") stays in
+    the caption's gold paragraph: score_import keeps a printed line whole unless what leaves
+    it is bracketed (as "（宗晓东 摄）" is), so the importer may not cut such a credit out."""
+    tail = unit.tail.strip()
+    if unit.role == "caption" and tail and not tail.startswith(("(", "（")):
+        return replace(unit, core=unit.core + unit.tail, tail="")
+    return unit
+
+
 def build(plan: PagePlan, paras: list[str]) -> dict:
     """score_import gold; raises AlignError when the raw text does not hold the printed units."""
     tg = targets(plan)
@@ -75,7 +86,7 @@ def build(plan: PagePlan, paras: list[str]) -> dict:
         if t.owner is None:
             unassigned.extend(paras[i] for i in idx)
         else:
-            by_owner[t.owner].append(printed(t.units[0], paras, idx))
+            by_owner[t.owner].append(printed(as_scored(t.units[0]), paras, idx))
     articles, joints, order = [], [], []
     _check_credits(plan, "".join("".join(p.split()) for p in paras))
     for head in plan.heads:
