@@ -69,6 +69,7 @@ FURNITURE_RE = re.compile(
 CLOSING_DATELINE_RE = re.compile(r"[（(][^()（）]{2,30}[电讯][)）]$")
 SHORT_MAX = 48  # longest line still read as a headline or subheading
 NUMBER_TAIL_RE = re.compile(r"^\d[\d.%％]*[\u4e00-\u9fff]{1,2}[。，、；,;]?$")
+PADDED_PAIR_RE = re.compile(r"^[\u4e00-\u9fff][ \u3000]{2,}[\u4e00-\u9fff]$")  # a two-character name padded: "辉  欢"
 LABEL_MAX = 4  # "布点", "聚力": a section label opening in-article subheadings
 
 
@@ -380,7 +381,6 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
     return out
 
 
-PADDED_PAIR_RE = re.compile(r"^[\u4e00-\u9fff][ \u3000]{2,}[\u4e00-\u9fff]$")
 ADVERT = "advert"
 ADVERT_TAIL_MAX = 24  # the rest of an advert's wrapped line, no longer than its box is wide
 CALL_SPAN = 8  # lines a call for submissions runs from its heading to its address

@@ -51,7 +51,7 @@ from .regroup import (
     split_for_headlines,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
-from .story import Story, body_lines, kicker_like
+from .story import Story, body_lines, kicker_like, signed
 
 
 
@@ -191,10 +191,17 @@ class _Walker:
         if b.credit is not None and not at_head:
             self.take_credit(story, b.credit)
 
-    @staticmethod
-    def signed(story: Story) -> bool:
-        """Some credit, or the dateline, already names the story's reporters."""
-        return any(c.bylines for c in story.credits) or (story.lead is not None and bool(story.lead.bylines))
+    def picture_out_of(self, story: Story, credit: Credit, line: int, titled: bool) -> None:
+        """The story's last paragraph (under its last heading, when `titled`) and the
+        photographer's credit on `line` become a picture of their own."""
+        taken = story.paras[-2:] if titled else story.paras[-1:]
+        del story.paras[-len(taken):]
+        lines = [ln for _, lns in taken for ln in lns]
+        story.lines.difference_update(lines)
+        heads = [(taken[0][0].removeprefix("## "), taken[0][1][0])] if titled else []
+        photo = Story(headlines=heads, paras=[taken[-1]], credits=[credit], photo=True, closed=True)
+        photo.lines.update(lines + [line])
+        self.stories.append(photo)
 
     def titled_photo_inside(self, story: Story) -> bool:
         """The story ends on a one-line heading and one paragraph that share hardly a word
@@ -435,7 +442,7 @@ class _Walker:
             return
         if cur is not None and not cur.closed and i > 0 and self.blocks[i - 1].kind == "editor" and cur.credits:
             cur = None  # under the page's editor line a name opens the next module, not the signed story above
-        if cur is not None and not cur.closed and heads_text(credit) and cur.body_count and self.signed(cur) \
+        if cur is not None and not cur.closed and heads_text(credit) and cur.body_count and signed(cur) \
                 and i > 0 and self.blocks[i - 1].complete:
             cur = None  # a reporters' line "本报记者 …" under a signed story's finished text opens the next one
         if cur is None or cur.closed:
@@ -458,26 +465,15 @@ class _Walker:
             if cur.body_count == 1 and not cur.headlines:
                 cur.photo = True
             elif cur.body_count >= 2 and not cur.paras[-1][0].startswith("## ") and (
-                    "图为" in cur.paras[-1][0] or (cur.lead is not None and cur.lead.bylines)
-                    or any(c.bylines for c in cur.credits)):
+                    "图为" in cur.paras[-1][0] or signed(cur)):
                 # A caption and its photographer printed inside a signed article:
                 # the picture is a story of its own; the article goes on after it.
-                text, lines = cur.paras.pop()
-                cur.lines.difference_update(lines)
-                photo = Story(paras=[(text, lines)], credits=[credit], photo=True, closed=True)
-                photo.lines.update(lines + [b.line])
-                self.stories.append(photo)
+                self.picture_out_of(cur, credit, b.line, titled=False)
                 return
             elif self.titled_photo_inside(cur):
                 # a titled picture ("夏日采菱" / its caption / "王江摄") printed after a text's
                 # last column, its caption speaking of nothing the text speaks of
-                (title, title_lines), (text, lines) = cur.paras[-2], cur.paras.pop()
-                cur.paras.pop()
-                cur.lines.difference_update(lines + title_lines)
-                photo = Story(headlines=[(title.removeprefix("## "), title_lines[0])], paras=[(text, lines)],
-                              credits=[credit], photo=True, closed=True)
-                photo.lines.update(lines + title_lines + [b.line])
-                self.stories.append(photo)
+                self.picture_out_of(cur, credit, b.line, titled=True)
                 return
         cur.lines.add(b.line)
         if cur.paras and cur.paras[-1][0].startswith("## ") and credit.bylines:

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from .blocks import COLUMN_TAG_RE, Block
 from .bylines import Credit, names_only
 from .seams import Echoes, Topics, ends_sentence, words
-from .story import Story, kicker_like
+from .story import Story, kicker_like, signed
 
 
 # The label of a picture printed as news of its own ("图片报道"): it heads the picture, never an article.
@@ -351,14 +351,14 @@ def names_as_subheadings(stories: list[Story], blocks: list[Block]) -> None:
                     or any(p.startswith("## ") for p, _ in z.paras) or len(z.credits) > 1:
                 break
             run.append(z)
-        signed = [head] + run
-        names = [(c, _printed_line(z, c, by_line)) for z in signed for c in z.credits]
+        members = [head] + run
+        names = [(c, _printed_line(z, c, by_line)) for z in members for c in z.credits]
         if not head.headlines or len(names) < ROSTER_MIN or not all(
                 len(c.bylines) == 1 and not c.photographers and c.text.replace(" ", "") == c.bylines[0]
                 and ln is not None for c, ln in names):
             k += 1
             continue
-        for z in signed:
+        for z in members:
             z.credits = []
         listed = [(f"## {by_line[ln].raw.strip()}", [ln]) for _, ln in names]  # as printed: "李  明"
         for z in run:
@@ -387,10 +387,9 @@ def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
     lines = sorted(by_line)
     for t in stories:
         first = min((ln for p, lns in t.paras if not p.startswith("## ") for ln in lns), default=None)
-        if first is None or t.photo or any(c.bylines for c in t.credits) or (t.lead is not None and t.lead.bylines):
+        if first is None or t.photo or signed(t):
             continue
-        k = bisect_left(lines, first)
-        above = lines[k - 1] if k else None
+        above = _line_before(lines, first)
         if above is None or any(ln == above or ln == _line_before(lines, above) for _, ln in t.headlines):
             continue  # under its own headline the walk has given it its names already
         for s in stories:
@@ -399,8 +398,7 @@ def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
             c = s.credits[-1]
             # (a text with no headline at all takes them only from a story signed already:
             # a story is not signed twice, at its top and again at its end)
-            signed = any(x.bylines for x in s.credits[:-1]) or (s.lead is not None and bool(s.lead.bylines))
-            if c.bylines and not c.photographers and names_only(c) and (t.headlines or signed) \
+            if c.bylines and not c.photographers and names_only(c) and (t.headlines or signed(s, s.credits[:-1])) \
                     and _printed_line(s, c, by_line) == above:
                 s.credits.pop()
                 s.lines.discard(above)
@@ -456,5 +454,5 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["headline_over_photo", "names_as_subheadings", "part_tagged_titles", "rehome_headlines", "sort_stacks",
-           "split_for_headlines"]
+__all__ = ["headline_over_photo", "names_as_subheadings", "names_over_text", "part_tagged_titles", "rehome_headlines",
+           "sort_stacks", "split_for_headlines"]

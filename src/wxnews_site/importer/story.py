@@ -46,9 +46,15 @@ def body_lines(s: Story) -> tuple[int, ...]:
     return tuple(ln for p, lns in s.paras if not p.startswith("## ") for ln in lns)
 
 
+def signed(s: Story, credits: list[Credit] | None = None) -> bool:
+    """Some credit (of `credits`, when given), or the dateline, already names the story's reporters."""
+    return any(c.bylines for c in (s.credits if credits is None else credits)) or (
+        s.lead is not None and bool(s.lead.bylines))
+
+
 def kicker_like(text: str) -> bool:
     """An 引题 leads into the title: "…走向“生产线”——", "国务院台办发言人："."""
     return text.endswith(("——", "—", "：", ":"))
 
 
-__all__ = ["Story", "body_lines", "kicker_like"]
+__all__ = ["Story", "body_lines", "kicker_like", "signed"]
