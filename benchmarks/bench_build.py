@@ -320,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
     ap.add_argument("--no-others", action="store_true", help="skip Pelican and Hugo")
     ap.add_argument("--no-search", action="store_true", help="only the site pages (bench_search.py times the index)")
+    ap.add_argument("--no-site-alone", action="store_true",
+                    help="only the site + search build, not the site pages again alone (at a million articles "
+                         "that second cold build costs as much again)")
     ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
     ap.add_argument("--work", type=Path, help=f"folder for the builds (default {CORPORA})")
     ap.add_argument("--corpora", type=Path, help=f"folder holding articles-N corpora made by make_corpus.py, used "
@@ -340,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     peaks: list[tuple[int, str, Run, Run, Run, Run, Run]] = []
     for size in sizes:
         articles = corpus(size)
-        rows = [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
+        rows = [] if args.no_site_alone and not args.no_search else \
+            [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
         if not args.no_search:
             rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
         peaks += [(size, name, cold, warm, hinted, issue, told) for name, cold, _first, warm, hinted, issue, told in rows]
@@ -356,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
               f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'cpu s':>6} {'+issue s':>8} {'cpu s':>6} "
               f"{'named':>6} {'cpu s':>6} {'vs ours':>8}")
-        site_cold = rows[-1 if args.no_others else (0 if args.no_search else 1)][1]
+        site_cold = rows[-1 if args.no_others else (0 if args.no_search or args.no_site_alone else 1)][1]
         for name, cold, first, warm, hinted, issue, told in rows:
             ratio = cold.seconds / site_cold.seconds
             added = f"{issue.seconds:8.2f} {issue.cpu:6.2f}" if issue else f"{'-':>8} {'-':>6}"
