@@ -30,6 +30,8 @@ are quoted instead; its recall, precision and first-query bytes always are
                                        [--no-ranges]
 
 ``--no-build`` reuses the site already built in ``--work`` (the builds take minutes).
+``--first-views SITE`` measures only the first-query downloads of a site built elsewhere (the
+million-article site bench_build.py leaves in ``WORK/ours-full/build``), with no oracle.
 """
 from __future__ import annotations
 
@@ -330,9 +332,17 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="--index-only: the folder's first N articles only")
     ap.add_argument("--cycle", type=int, metavar="N",
                     help="--index-only: N articles, the folder's over and over with later dates (as make_corpus.py)")
+    ap.add_argument("--first-views", type=Path, metavar="SITE",
+                    help="only the first-query bytes of a site already built (say the million-article build "
+                         "bench_build.py leaves in its --work folder, ours-full/build)")
     ap.add_argument("--no-pagefind", action="store_true",
                     help="do not run Pagefind side by side; quote its figures from the issue")
     args = ap.parse_args()
+    first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
+    if args.first_views:
+        print(f"first views of {args.first_views} (load {os.getloadavg()[0]:.1f})")
+        first_views(args.first_views.resolve(), args.queries.split(",") if args.queries else first)
+        return 0
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     if args.index_only:
@@ -340,7 +350,6 @@ def main() -> int:
             ap.error("--index-only needs --articles DIR")
         import index_only
 
-        first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
         index_only.run(args.articles.resolve(), work, args.queries.split(",") if args.queries else first,
                        first_views, args.limit, args.cycle, args.no_build)
         return 0
@@ -391,7 +400,6 @@ def main() -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
             quality(browser, url, kinds, truth)
-            first = SIZE_QUERIES + LONG_QUERIES + ["老旧小区 加装电梯", "人工智能 大模型"]
             every = first if args.queries else list(dict.fromkeys(first + [q for qs in KINDS.values() for q in qs]))
             size(browser, url, every, "served uncompressed (the most a host can make it)", truth)
             size(browser, gz_url, first, "text gzipped as hosts serve it (index pieces are compressed already)", truth)
