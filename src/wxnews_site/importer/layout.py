@@ -49,6 +49,7 @@ from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
     headline_over_photo, names_as_subheadings, names_over_text, part_tagged_titles, rehome_headlines, sort_stacks,
     split_for_headlines,
+    subheadings_over_other_text,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, kicker_like, signed
@@ -942,6 +943,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     rehome_headlines(walker.stories, topics)
     echoes = Echoes([b.core or b.raw for b in blocks])
     split_for_headlines(walker.stories, blocks, echoes)
+    subheadings_over_other_text(walker.stories, echoes)
     sort_stacks(walker.stories, echoes)
     part_tagged_titles(walker.stories, echoes)
     names_over_text(walker.stories, blocks)

@@ -150,6 +150,42 @@ def split_for_headlines(stories: list[Story], blocks: list[Block], echoes: Echoe
         _move_headline(stories, blocks, stories[si], k, lines)
 
 
+def subheadings_over_other_text(stories: list[Story], echoes: Echoes) -> None:
+    """Lines read as a story's subheadings before any of its text go to a story
+    printed with no headline whose text speaks of them, and not its own.
+
+    A PDF's reading order may put a neighbouring module's headline between a
+    story's byline and its text ("辽宁盘锦修复湿地生态，发展海洋产业" / "渔业资源
+    恢复，斑海豹来“安家”" over a story on new jobs), while the text they head
+    comes later under no headline of its own."""
+    for t in stories:
+        if t.headlines or not t.body_count or t.photo or t.briefs or t.from_page is not None:
+            continue
+        text = _text_from(t.paras, 0)
+        best: tuple[float, Story, list[tuple[str, int]]] | None = None
+        for d in stories:
+            lead = _stack_lines(d)[len(d.headlines):]
+            if d is t or d.photo or not lead or not d.body_count:
+                continue
+            own_text = _text_from(d.paras, 0)
+            # (a column's name speaks of no text)
+            there, gain = max((echoes.share(w, text), echoes.share(w, text) - echoes.share(w, own_text))
+                              for h, _ in lead for w in (COLUMN_TAG_RE.sub("", h) or h,))
+            if there >= SPLIT_THERE_MIN and gain >= SPLIT_GAIN_MIN and (best is None or gain > best[0]):
+                best = (gain, d, lead)
+        if best is None:
+            continue
+        _, d, lead = best
+        moved = {ln for _, ln in lead}
+        d.paras = [x for x in d.paras if not (x[0].startswith("## ") and x[1][:1] and x[1][0] in moved)]
+        d.lines.difference_update(moved)
+        t.headlines = list(lead)
+        t.lines.update(moved)
+        t.review = [r for r in t.review if not r.startswith("no headline found")]
+        t.review.append(f"headline at line {lead[0][1]} was printed over another story's text: "
+                        "matched to this text by its words")
+
+
 def _text_from(paras: list[tuple[str, list[int]]], start: int, limit: int = 600) -> str:
     """The story's text from paragraph `start` on, subheadings left out, cut at `limit`."""
     return "".join(p for p, _ in paras[start:] if not p.startswith("## "))[:limit]
@@ -455,4 +491,4 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
 
 
 __all__ = ["headline_over_photo", "names_as_subheadings", "names_over_text", "part_tagged_titles", "rehome_headlines",
-           "sort_stacks", "split_for_headlines"]
+           "sort_stacks", "split_for_headlines", "subheadings_over_other_text"]
