@@ -114,6 +114,9 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
 TITLED_PHOTO_SIM = 0.05
 
 
+AT_LINE_RE = re.compile(r"at line (\d+)")  # the line a review reason is about
+
+
 class _Walker:
     def __init__(self, blocks: list[Block], pairs: dict[int, int], scores: dict[int, float], topics: Topics,
                  trace: list[Decision] | None = None):
@@ -405,7 +408,13 @@ class _Walker:
             start = self.para_at_tail(story, t)
             if start is not None:
                 between = story.paras[start + 1:]
-                if between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2:
+                if between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2 \
+                        and story.lead is not None and lead_credit(between[0][0]) is not None \
+                        and start >= 2 and story.paras[start - 1][0].startswith("## "):
+                    # A story that opened with its own dateline has no second: the
+                    # "subheading" over the cut paragraph is the next story's headline.
+                    story = self.dateline_opens_story(story, start - 1)
+                elif between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2:
                     del story.paras[start + 1:]
                     story.paras[0:0] = between
                     story.review.append(
@@ -419,6 +428,28 @@ class _Walker:
             self.take_credit(story, hb.credit)
         if not story.photo:  # a picture cut in two does not take the reading away from the article
             self.current = story
+
+    def dateline_opens_story(self, story: Story, k: int) -> Story:
+        """The story's subheading at paragraph k, the cut paragraph under it and the
+        dateline printed inside that paragraph, as a story of its own: the heading
+        its headline, the dateline its first paragraph."""
+        heading, (head_line, *_) = story.paras[k]
+        cut, *between = story.paras[k + 1:]
+        del story.paras[k:]
+        new = Story(headlines=[(heading.removeprefix("## "), head_line)], paras=between + [cut])
+        new.lines = {head_line} | {ln for _, lns in new.paras for ln in lns}
+        story.lines -= new.lines
+        new.blocks = [b for b in story.blocks if self.blocks[b].line in new.lines]
+        story.blocks = [b for b in story.blocks if self.blocks[b].line not in new.lines]
+        for b in new.blocks:
+            self.owner[b] = new
+        new.lead = lead_credit(between[0][0])
+        # (a doubt about a line that moved goes with it)
+        new.review = [r for r in story.review if (m := AT_LINE_RE.search(r)) and int(m.group(1)) in new.lines]
+        story.review = [r for r in story.review if r not in new.review]
+        new.review.append(f"headline at line {head_line} read from the dateline printed under it, inside a cut paragraph")
+        self.stories.insert(self.stories.index(story) + 1, new)
+        return new
 
     def para_at_tail(self, story: Story, t: int) -> int | None:
         """Index of the paragraph holding block t (paragraphs may have moved)."""
