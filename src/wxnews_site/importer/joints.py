@@ -14,6 +14,7 @@ from .bylines import lead_credit
 from .fitted import JOINT, Decision
 from .seams import NO_START, Topics, bad_start, continues, ends_mid_word, seam_word, weak_start
 
+SENTENCE_END_RE = re.compile(r"^[^，。；：？！,;:?!“”]{1,5}[。；？！]")  # "完成。…": the end of a cut sentence
 WINDOW = 25  # how many blocks ahead a cut paragraph may continue
 LAST_RESORT = -2.5  # the lowest score at which a cut sentence still takes a continuation no other fragment wants
 
@@ -120,20 +121,26 @@ def _candidate(blocks: list[Block], topics: Topics, t: int, h: int, indents: boo
         return None
     if tail.kind == "short" and head.kind == "short" and not cut:
         return None  # two headline lines ("文旅融合  体验上新" / "建好用好…") may form a word by chance
-    plain = adjacent and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
-        ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
-        head.kind == "body" and goes_on and not OPENER_RE.match(head.core)
-        and not OPENING_RE.match(head.core)))
-    if tail.kind == "short" and not adjacent:
-        return None  # a headline is not text unless the next line continues it
     # A paragraph that opens like a lead ("7月1日，…") printed inside a cut one
     # (the seed page's a01): the cut goes on right after it.
     over_lead = h == t + 2 and prev.kind == "body" and prev.complete and bool(
         OPENING_RE.match(prev.core) or OPENER_RE.match(prev.core) or lead_credit(prev.core))
+    # (under a headline: only a line that plainly ends a cut sentence, "完成。研究发现…")
+    over_dateline = over_lead and lead_credit(prev.core) is not None and (cut or bool(SENTENCE_END_RE.match(head.core)))
+    plain = (adjacent or over_dateline) and (head.core.lstrip()[:1] in NO_START or word >= 3 or (word and (
+        ends_mid_word(tail.core) or tail.core[-1:].isdigit())) or (
+        head.kind == "body" and goes_on and not OPENER_RE.match(head.core)
+        and not OPENING_RE.match(head.core)))
+    if tail.kind == "short" and not adjacent and not over_dateline:
+        # A headline is not text unless the next line continues it, or the line
+        # after the dateline printed under it does ("该研究由…参与合作" / "据新华社
+        # 开普敦电…" / "完成。研究发现…"): a cut line over the lead it was printed above.
+        return None
     if not (adjacent or word or cut or top or over_lead or unindented):
         return None
     sim = topics.similarity(before, topics.of(body_run(blocks, h, 1, 4) or [h]))
-    if not (adjacent or word or cut or unindented or (in_jump and prev.kind == "short")) and sim < 0.05:
+    if not (adjacent or word or cut or unindented or (in_jump and prev.kind == "short") or over_dateline) \
+            and sim < 0.05:
         return None  # a column top with nothing in common: another story's start
     opener = bool(OPENING_RE.match(head.core) or OPENER_RE.match(head.core))
     return {
