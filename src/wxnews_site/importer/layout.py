@@ -764,6 +764,23 @@ def _goes_on(text: str, after: str) -> bool:
             or after[:1] in FOLLOWERS)
 
 
+def _dateline_first(s: Story) -> None:
+    """A dateline paragraph printed after a paragraph or two of its story's text
+    (a lead set under the first column's piece) is the story's first paragraph:
+    a dateline opens its story's text."""
+    if s.briefs or s.photo or s.lead is not None or s.from_page is not None or not s.headlines:
+        return
+    for k, (text, _lines) in enumerate(s.paras[1:3], start=1):
+        if text.startswith("## "):
+            return
+        lead = lead_credit(text)
+        if lead is not None:
+            s.paras.insert(0, s.paras.pop(k))
+            s.lead = lead
+            s.review.append(f"paragraph at line {s.paras[0][1][0]} opens with a dateline: moved to the front")
+            return
+
+
 def _lone_subheading_is_text(s: Story, indented: frozenset[int]) -> None:
     """A story's "subheading" that reads like the first part of a sentence goes on
     in the paragraph under it.
@@ -967,6 +984,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     walker.walk()
     indented = frozenset(b.line for b in blocks if b.indented)
     for s in walker.stories:
+        _dateline_first(s)
         _lone_subheading_is_text(s, indented)
     names_as_subheadings(walker.stories, blocks)
     # headline lines the reading order printed away from their text
