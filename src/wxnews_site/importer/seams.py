@@ -66,8 +66,8 @@ def continues(text: str) -> bool:
     t = text.lstrip()
     if not t:
         return False
-    if t[0] in CONTINUING:
-        return True
+    if t[0] in CONTINUING and (t[0] in BOUND or not _opens_word(t)):
+        return True  # (not where it opens a word that opens sentences: "与会嘉宾表示…", "地方法院…"; "之间…" does not)
     # a comma after a short opener ("近几年,…") is how paragraphs begin; a full stop is not
     m = re.search(r"[，。；：？！,;:?!]", t[:7])
     return bool(m) and m.group() not in "，," and 1 <= m.start() <= 5 and not t.startswith(("“", "\"", "（", "("))
@@ -103,6 +103,13 @@ def seam_word(left: str, right: str) -> int:
             return len(tok)
         pos = end
     return 0
+
+
+def _opens_word(text: str) -> bool:
+    """The text's first character is the start of a dictionary word ("与会", "地方")."""
+    jieba.dt.check_initialized()
+    first = jieba.lcut(text[:6], HMM=False)[0]
+    return len(first) >= 2
 
 
 def ends_mid_word(text: str) -> bool:
