@@ -777,7 +777,8 @@ def _dateline_first(s: Story) -> None:
         if lead is not None:
             s.paras.insert(0, s.paras.pop(k))
             s.lead = lead
-            s.review.append(f"paragraph at line {s.paras[0][1][0]} opens with a dateline: moved to the front")
+            s.review.append(f"paragraph at line {s.paras[0][1][0]} was printed inside the text after a paragraph or two; "
+                            "a dateline opens the text: moved to the front")
             return
 
 
