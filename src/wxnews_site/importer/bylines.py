@@ -317,8 +317,8 @@ def _unwrap(text: str) -> str:
 
 
 # A paper's collective signature, printed where an author's name would be and kept
-# as the author: "本报评论员" under an editorial's headline.
-COLLECTIVE_RE = re.compile(r"^(?:本报|本刊|新华社|人民日报|[\u4e00-\u9fff]{2,6}(?:日报|晚报))(?:特约)?(?:评论员|编辑部|评论部)$")
+# as the author: "本报评论员" under an editorial's headline, "本报评论员文" under its text.
+COLLECTIVE_RE = re.compile(r"^((?:本报|本刊|新华社|人民日报|[\u4e00-\u9fff]{2,6}(?:日报|晚报))(?:特约)?(?:评论员|编辑部|评论部))文?$")
 
 
 def parse_credit(text: str, bare: bool = False) -> Credit | None:
@@ -331,8 +331,8 @@ def parse_credit(text: str, bare: bool = False) -> Credit | None:
     printed = text.strip()
     if not printed or len(printed) > 60 or EDITOR_CREDIT_RE.match(printed) or REPORTER_COLUMN_RE.match(printed):
         return None
-    if COLLECTIVE_RE.match(printed):
-        return Credit(printed, (printed,), (), None)
+    if (collective := COLLECTIVE_RE.match(printed)) is not None:
+        return Credit(printed, (collective.group(1),), (), None)
     lead = lead_credit(printed)
     if lead is not None:
         # "本报讯 记者 张三" alone is a credit; "本报讯 暑假里，…" opens a paragraph
