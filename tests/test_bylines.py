@@ -10,6 +10,7 @@ PRINTED = [
     ("本报评论员", ["本报评论员"], []),  # a paper's collective signature is the author
     ("人民日报特约评论员", ["人民日报特约评论员"], []),
     ("本报评论员文", ["本报评论员"], []),  # signed under its text, as "徐  之文" is
+    ("鲜  敢  黄  锐摄影报道", ["鲜敢", "黄锐"], ["鲜敢", "黄锐"]),  # padded names who wrote and took the pictures
     ("（孙倩茹）", ["孙倩茹"], []),
     ("(文扬)", ["文扬"], []),
     ("(记者 张三)", ["张三"], []),

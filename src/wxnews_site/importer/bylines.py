@@ -258,10 +258,18 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
                 return None
             mode, segment = "text", []
             tok = tok[m.end():]
-        if len(tok) > 4 and tok.endswith("摄影报道") and _is_name(tok[:-4]):
+        if len(tok) > 4 and tok.endswith("摄影报道") and (
+                _is_name(tok[:-4]) or (len(tok) == 5 and len(pending) == 1)):
             # "（记者胡虎虎摄影报道）": wrote the report and took its pictures
-            bylines.append(tok[:-4])
-            photos.append(tok[:-4])
+            # (padded: "鲜  敢  黄  锐摄影报道")
+            name = tok[:-4] if len(tok) > 5 or not pending else pending + tok[:-4]
+            pending = "" if name != tok[:-4] else pending
+            for n in segment + [name]:
+                if n not in bylines:
+                    bylines.append(n)
+                if n not in photos:
+                    photos.append(n)
+            segment = []
             continue
         shot = False
         if len(tok) > 2 and tok.endswith("摄影"):
