@@ -443,6 +443,50 @@ def names_over_text(stories: list[Story], blocks: list[Block]) -> None:
             break
 
 
+# A caption says where people stand in the picture, or shows it: "肖晨（右）…", "图为…"
+CAPTION_MARK_RE = re.compile(r"[（(](?:左|右|中|前|后)[^()（）]{0,8}[)）]|^图为")
+CAPTION_MAX = 80
+
+
+def caption_under_headline(stories: list[Story], blocks: list[Block]) -> None:
+    """A picture set under a module's headline, its caption read first and its
+    credit ("高启坤 摄") alone further down, inside the text: the two are a photo of
+    their own, not the story's first paragraph and its photographer.
+
+    The caption is the story's first paragraph, one sentence that places people
+    in the picture ("肖晨（右）参与社区志愿服务，…。"); the credit names only
+    photographers and stands alone between paragraphs of the text."""
+    by_line = {b.line: b for b in blocks}
+    for k in range(len(stories) - 1, -1, -1):
+        s = stories[k]
+        body = [j for j, (p, _) in enumerate(s.paras) if not p.startswith("## ")]
+        if s.photo or s.briefs or len(body) < 3 or not s.headlines:
+            continue
+        first = min(body, key=lambda j: s.paras[j][1][0])  # (as printed: a dateline may have moved before it)
+        caption, caption_lines = s.paras[first]
+        if len(caption) > CAPTION_MAX or not CAPTION_MARK_RE.search(caption) or not caption.endswith("。") \
+                or caption[:-1].count("。"):
+            continue
+        text_lines = sorted(ln for j in body if j != first for ln in s.paras[j][1])
+        credit = next((c for c in s.credits if c.photographers and not c.bylines
+                       and (ln := _printed_line(s, c, by_line)) is not None
+                       and text_lines[0] < ln < text_lines[-1]), None)
+        if credit is None:
+            continue
+        line = _printed_line(s, credit, by_line)
+        assert line is not None
+        del s.paras[first]
+        s.credits.remove(credit)
+        photo = Story(paras=[(caption, caption_lines)], credits=[credit], photo=True, closed=True,
+                      lines=set(caption_lines) | {line})
+        photo.blocks = [b for b in s.blocks if blocks[b].line in photo.lines]
+        s.blocks = [b for b in s.blocks if blocks[b].line not in photo.lines]
+        s.lines -= photo.lines
+        photo.review.append(f"caption at line {caption_lines[0]} and credit at line {line} printed apart: "
+                            "read as a picture of their own")
+        stories.insert(k, photo)
+
+
 def _line_before(lines: list[int], ln: int) -> int | None:
     k = bisect_left(lines, ln)
     return lines[k - 1] if k else None
@@ -490,5 +534,6 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["headline_over_photo", "names_as_subheadings", "names_over_text", "part_tagged_titles", "rehome_headlines",
+__all__ = ["caption_under_headline", "headline_over_photo", "names_as_subheadings", "names_over_text",
+           "part_tagged_titles", "rehome_headlines",
            "sort_stacks", "split_for_headlines", "subheadings_over_other_text"]
