@@ -1,0 +1,177 @@
+"""Per-file state of a scan in a few bytes a file, not a Python object each.
+
+A scan keeps every article file's path and content hash for the whole build,
+and checks every article's id against all the others. As a dict of strings
+that is some 0.3 KB a file (300 MB at a million); here it is the file's name
+and its raw digest (some 40 bytes), and 8 bytes an id.
+"""
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
+from typing import Callable
+
+DIGEST = 32  # bytes of a sha256
+
+
+class FileHashes(Mapping[str, str]):
+    """Path -> hex content hash, in the order the paths were added (the
+    scan's path order), as a dict of them would be.
+
+    Kept as runs of paths in one folder: the run's folder, its names joined
+    in one string and their raw digests in one bytes object. A run is split
+    into names only when asked about, and the last one asked about is kept
+    split: builds ask about files a folder at a time."""
+
+    def __init__(self) -> None:
+        self._folders: list[str] = []            # each run's folder ("" at the top)
+        self._names: list[str] = []              # each run's names, "\n"-joined
+        self._digests: list[bytes] = []          # each run's digests, DIGEST bytes each
+        self._starts = array("q")                # each run's first position
+        self._runs: dict[str, list[int]] = {}    # folder -> its runs (a walk may come back to a folder)
+        self._open: tuple[str, list[str], bytearray] | None = None  # the run being added to
+        self._count = 0
+        self._split: tuple[int, list[str], dict[str, int]] = (-1, [], {})
+
+    def add(self, rel: str, digest: str) -> None:
+        """The next path in order and its hex digest (a path already added must not come again)."""
+        folder, _, name = rel.rpartition("/")
+        if self._open is None or self._open[0] != folder:
+            self._close()
+            self._open = (folder, [], bytearray())
+        self._open[1].append(name)
+        self._open[2].extend(bytes.fromhex(digest))
+        self._count += 1
+
+    def _close(self) -> None:
+        if self._open is None:
+            return
+        folder, names, digests = self._open
+        self._open = None
+        self._runs.setdefault(folder, []).append(len(self._folders))
+        self._starts.append(self._count - len(names))
+        self._folders.append(folder)
+        self._names.append("\n".join(names))
+        self._digests.append(bytes(digests))
+
+    def _run(self, run: int) -> tuple[list[str], dict[str, int]]:
+        if self._split[0] != run:
+            names = self._names[run].split("\n")
+            self._split = (run, names, {n: i for i, n in enumerate(names)})
+        return self._split[1], self._split[2]
+
+    def _find(self, rel: str) -> tuple[int, int] | None:
+        """The run a path is in and its place in that run."""
+        self._close()
+        folder, _, name = rel.rpartition("/")
+        for run in self._runs.get(folder, ()):
+            at = self._run(run)[1].get(name)
+            if at is not None:
+                return run, at
+        return None
+
+    def _hex(self, run: int, at: int) -> str:
+        return self._digests[run][at * DIGEST:(at + 1) * DIGEST].hex()
+
+    def __getitem__(self, rel: str) -> str:
+        found = self._find(rel) if isinstance(rel, str) else None
+        if found is None:
+            raise KeyError(rel)
+        return self._hex(*found)
+
+    def get(self, rel: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        found = self._find(rel)  # (Mapping's get raises and catches a KeyError for every miss)
+        return default if found is None else self._hex(*found)
+
+    def __contains__(self, rel: object) -> bool:
+        return isinstance(rel, str) and self._find(rel) is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (rel for rel, _digest in self._pairs(hashes=False))
+
+    def items(self) -> ItemsView[str, str]:
+        return _Items(self)
+
+    def _pairs(self, hashes: bool = True) -> Iterator[tuple[str, str]]:
+        self._close()
+        for run, folder in enumerate(self._folders):
+            prefix = folder + "/" if folder else ""
+            digests = self._digests[run]
+            for i, name in enumerate(self._names[run].split("\n")):
+                yield prefix + name, digests[i * DIGEST:(i + 1) * DIGEST].hex() if hashes else ""
+
+    def at(self, position: int) -> str:
+        """The path added ``position``-th (from 0)."""
+        self._close()
+        if not 0 <= position < self._count:
+            raise IndexError(position)
+        run = bisect.bisect_right(self._starts, position) - 1
+        folder = self._folders[run]
+        name = self._run(run)[0][position - self._starts[run]]
+        return f"{folder}/{name}" if folder else name
+
+
+class _Items(ItemsView[str, str]):
+    """FileHashes.items() walked run by run, not looked up path by path."""
+
+    _mapping: FileHashes
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return self._mapping._pairs()
+
+
+class Ids:
+    """Article ids as the scan meets them, to find those used twice: an
+    8-byte hash of each and the position of its file, compared at the end."""
+
+    def __init__(self) -> None:
+        self._hashes = array("q")
+        self._positions = array("I")
+
+    def add(self, aid: str, position: int) -> None:
+        self._hashes.append(hash(aid))  # the same within this process, which alone compares them
+        self._positions.append(position)
+
+    def twins(self, aid_at: Callable[[int], str | None]) -> list[tuple[int, int, str]]:
+        """(position, that of the first file with its id, the id) for each
+        file whose id an earlier one has, in file order; ``aid_at`` gives a
+        position's id, to tell ids apart that share a hash."""
+        if len(self._hashes) < 2:
+            return []
+        import numpy as np  # only here: the sort of a million hashes, at 16 bytes each
+        hashes = np.frombuffer(self._hashes, dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")  # equal hashes in file order
+        ranked = hashes[order]
+        same = np.flatnonzero(ranked[1:] == ranked[:-1])
+        out: list[tuple[int, int, str]] = []
+        for start, stop in _runs(same):
+            first: dict[str, int] = {}
+            for i in order[start:stop + 1]:
+                position = self._positions[int(i)]
+                aid = aid_at(position)
+                if aid is None:
+                    continue
+                if aid in first:
+                    out.append((position, first[aid], aid))
+                else:
+                    first[aid] = position
+        out.sort()
+        return out
+
+
+def _runs(same: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Runs of equal neighbours in a sorted array as (first index, last
+    index), from the indexes i where item i equals item i + 1."""
+    start = last = -2
+    for i in map(int, same):
+        if i != last + 1:
+            if start >= 0:
+                yield start, last + 1
+            start = i
+        last = i
+    if start >= 0:
+        yield start, last + 1
