@@ -13,26 +13,32 @@ from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import Callable
 
 DIGEST = 32  # bytes of a sha256
+SEP = "\0"
+RUNS_INDEXED = 16  # runs whose names are kept in a dict (FileHashes)
 
 
 class FileHashes(Mapping[str, str]):
     """Path -> hex content hash, in the order the paths were added (the
     scan's path order), as a dict of them would be.
 
-    Kept as runs of paths in one folder: the run's folder, its names joined
-    in one string and their raw digests in one bytes object. A run is split
-    into names only when asked about, and the last one asked about is kept
-    split: builds ask about files a folder at a time."""
+    Kept as runs of paths in one folder: the run's folder, its names in one
+    string (each one between two NULs, which no file name holds) and their
+    raw digests in one bytes object. A name is found by a search of its
+    run's string, or in a dict of the run's names once a second name of it
+    in a row is asked about (builds mostly ask a folder at a time): a few
+    such dicts are kept, never all of them."""
 
     def __init__(self) -> None:
         self._folders: list[str] = []            # each run's folder ("" at the top)
-        self._names: list[str] = []              # each run's names, "\n"-joined
+        self._names: list[str] = []              # each run's names, "\0a\0b\0"
         self._digests: list[bytes] = []          # each run's digests, DIGEST bytes each
         self._starts = array("q")                # each run's first position
         self._runs: dict[str, list[int]] = {}    # folder -> its runs (a walk may come back to a folder)
         self._open: tuple[str, list[str], bytearray] | None = None  # the run being added to
         self._count = 0
-        self._split: tuple[int, list[str], dict[str, int]] = (-1, [], {})
+        self._split: tuple[int, list[str]] = (-1, [])  # the run ``at`` looked in last, split
+        self._places: dict[int, dict[str, int]] = {}   # a few runs' names -> their places in the run
+        self._last = -1                                # the run the last name found was in
 
     def add(self, rel: str, digest: str) -> None:
         """The next path in order and its hex digest (a path already added must not come again)."""
@@ -52,30 +58,45 @@ class FileHashes(Mapping[str, str]):
         self._runs.setdefault(folder, []).append(len(self._folders))
         self._starts.append(self._count - len(names))
         self._folders.append(folder)
-        self._names.append("\n".join(names))
+        self._names.append(f"\0{SEP.join(names)}\0")
         self._digests.append(bytes(digests))
 
-    def _run(self, run: int) -> tuple[list[str], dict[str, int]]:
-        if self._split[0] != run:
-            names = self._names[run].split("\n")
-            self._split = (run, names, {n: i for i, n in enumerate(names)})
-        return self._split[1], self._split[2]
+    def _split_run(self, run: int) -> list[str]:
+        return self._names[run][1:-1].split(SEP)
 
-    def _find(self, rel: str) -> tuple[int, int] | None:
+    def _find(self, rel: object) -> tuple[int, int] | None:
         """The run a path is in and its place in that run."""
-        self._close()
+        if not isinstance(rel, str):
+            return None
+        if self._open is not None:
+            self._close()
         folder, _, name = rel.rpartition("/")
         for run in self._runs.get(folder, ()):
-            at = self._run(run)[1].get(name)
+            places = self._places.get(run)
+            if places is None and run == self._last:
+                places = self._index(run)
+            if places is not None:
+                at = places.get(name)
+            else:
+                names = self._names[run]
+                found = -1 if SEP in name else names.find(f"\0{name}\0")
+                at = names.count(SEP, 0, found) if found >= 0 else None
             if at is not None:
+                self._last = run
                 return run, at
         return None
+
+    def _index(self, run: int) -> dict[str, int]:
+        if len(self._places) >= RUNS_INDEXED:
+            del self._places[next(iter(self._places))]  # the oldest
+        places = self._places[run] = {name: i for i, name in enumerate(self._split_run(run))}
+        return places
 
     def _hex(self, run: int, at: int) -> str:
         return self._digests[run][at * DIGEST:(at + 1) * DIGEST].hex()
 
     def __getitem__(self, rel: str) -> str:
-        found = self._find(rel) if isinstance(rel, str) else None
+        found = self._find(rel)
         if found is None:
             raise KeyError(rel)
         return self._hex(*found)
@@ -85,7 +106,7 @@ class FileHashes(Mapping[str, str]):
         return default if found is None else self._hex(*found)
 
     def __contains__(self, rel: object) -> bool:
-        return isinstance(rel, str) and self._find(rel) is not None
+        return self._find(rel) is not None
 
     def __len__(self) -> int:
         return self._count
@@ -101,7 +122,7 @@ class FileHashes(Mapping[str, str]):
         for run, folder in enumerate(self._folders):
             prefix = folder + "/" if folder else ""
             digests = self._digests[run]
-            for i, name in enumerate(self._names[run].split("\n")):
+            for i, name in enumerate(self._split_run(run)):
                 yield prefix + name, digests[i * DIGEST:(i + 1) * DIGEST].hex() if hashes else ""
 
     def at(self, position: int) -> str:
@@ -110,8 +131,9 @@ class FileHashes(Mapping[str, str]):
         if not 0 <= position < self._count:
             raise IndexError(position)
         run = bisect.bisect_right(self._starts, position) - 1
-        folder = self._folders[run]
-        name = self._run(run)[0][position - self._starts[run]]
+        if self._split[0] != run:  # asked in path order, mostly: a run split once
+            self._split = (run, self._split_run(run))
+        folder, name = self._folders[run], self._split[1][position - self._starts[run]]
         return f"{folder}/{name}" if folder else name
 
 
