@@ -23,8 +23,8 @@ def digest(i: int) -> str:
 def test_file_hashes_behave_as_the_dict_they_replace():
     as_dict = {rel: digest(i) for i, rel in enumerate(PATHS)}
     files = FileHashes()
-    for rel, d in as_dict.items():
-        files.add(rel, d)
+    for i, (rel, d) in enumerate(as_dict.items()):
+        assert files.add(*rel.rpartition("/")[::2], d) == i
     # Order is the order added (a folder left and come back to: 2024/06/30 around its subfolder).
     assert list(files) == list(as_dict) and list(files.items()) == list(as_dict.items())
     assert list(files.keys()) == list(as_dict) and list(files.values()) == list(as_dict.values())
@@ -44,10 +44,10 @@ def test_file_hashes_behave_as_the_dict_they_replace():
 
 def test_file_hashes_answer_while_still_being_added_to():
     files = FileHashes()
-    files.add("a/1.md", digest(1))
+    files.add("a", "1.md", digest(1))
     assert files["a/1.md"] == digest(1)
-    files.add("a/2.md", digest(2))  # the folder's run goes on after a lookup
-    files.add("b/1.md", digest(3))
+    files.add("a", "2.md", digest(2))  # the folder's run goes on after a lookup
+    files.add("b", "1.md", digest(3))
     assert list(files.items()) == [("a/1.md", digest(1)), ("a/2.md", digest(2)), ("b/1.md", digest(3))]
 
 

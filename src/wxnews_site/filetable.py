@@ -3,18 +3,20 @@
 A scan keeps every article file's path and content hash for the whole build,
 and checks every article's id against all the others. As a dict of strings
 that is some 0.3 KB a file (300 MB at a million); here it is the file's name
-and its raw digest (some 40 bytes), and 8 bytes an id.
+and its raw digest (some 40 bytes), and 12 bytes an id (its hash, its file).
 """
 from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import ItemsView, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import ItemsView, Iterator, Mapping
 from typing import Callable
 
 DIGEST = 32  # bytes of a sha256
 SEP = "\0"
 RUNS_INDEXED = 16  # runs whose names are kept in a dict (FileHashes)
+BUCKETS = 256      # of ids by hash (Ids): a million ids compared 4,000 at a time
 
 
 class FileHashes(Mapping[str, str]):
@@ -34,21 +36,23 @@ class FileHashes(Mapping[str, str]):
         self._digests: list[bytes] = []          # each run's digests, DIGEST bytes each
         self._starts = array("q")                # each run's first position
         self._runs: dict[str, list[int]] = {}    # folder -> its runs (a walk may come back to a folder)
-        self._open: tuple[str, list[str], bytearray] | None = None  # the run being added to
+        self._open: tuple[str, list[str], list[str]] | None = None  # the run being added to
         self._count = 0
         self._split: tuple[int, list[str]] = (-1, [])  # the run ``at`` looked in last, split
         self._places: dict[int, dict[str, int]] = {}   # a few runs' names -> their places in the run
         self._last = -1                                # the run the last name found was in
 
-    def add(self, rel: str, digest: str) -> None:
-        """The next path in order and its hex digest (a path already added must not come again)."""
-        folder, _, name = rel.rpartition("/")
-        if self._open is None or self._open[0] != folder:
+    def add(self, folder: str, name: str, digest: str) -> int:
+        """The next path in order (``folder``/``name``: rel.rpartition("/")) and
+        its hex digest; its position. A path already added must not come again."""
+        run = self._open
+        if run is None or run[0] != folder:
             self._close()
-            self._open = (folder, [], bytearray())
-        self._open[1].append(name)
-        self._open[2].extend(bytes.fromhex(digest))
+            run = self._open = (folder, [], [])
+        run[1].append(name)
+        run[2].append(digest)  # made raw a run at a time
         self._count += 1
+        return self._count - 1
 
     def _close(self) -> None:
         if self._open is None:
@@ -59,7 +63,7 @@ class FileHashes(Mapping[str, str]):
         self._starts.append(self._count - len(names))
         self._folders.append(folder)
         self._names.append(f"\0{SEP.join(names)}\0")
-        self._digests.append(bytes(digests))
+        self._digests.append(bytes.fromhex("".join(digests)))
 
     def _split_run(self, run: int) -> list[str]:
         return self._names[run][1:-1].split(SEP)
@@ -148,33 +152,33 @@ class _Items(ItemsView[str, str]):
 
 class Ids:
     """Article ids as the scan meets them, to find those used twice: an
-    8-byte hash of each and the position of its file, compared at the end."""
+    8-byte hash of each and the position of its file, compared at the end.
+    Kept in buckets by hash: a bucket's hashes are compared at once (a
+    set of them), without sorting or importing anything for the whole lot."""
 
     def __init__(self) -> None:
-        self._hashes = array("q")
-        self._positions = array("I")
+        self._hashes = [array("q") for _ in range(BUCKETS)]
+        self._positions = [array("I") for _ in range(BUCKETS)]
 
     def add(self, aid: str, position: int) -> None:
-        self._hashes.append(hash(aid))  # the same within this process, which alone compares them
-        self._positions.append(position)
+        """An id and its file's position; positions come in increasing order."""
+        h = hash(aid)  # the same within this process, which alone compares them
+        bucket = h & (BUCKETS - 1)
+        self._hashes[bucket].append(h)
+        self._positions[bucket].append(position)
 
     def twins(self, aid_at: Callable[[int], str | None]) -> list[tuple[int, int, str]]:
         """(position, that of the first file with its id, the id) for each
         file whose id an earlier one has, in file order; ``aid_at`` gives a
         position's id, to tell ids apart that share a hash."""
-        if len(self._hashes) < 2:
-            return []
-        import numpy as np  # only here: the sort of a million hashes, at 16 bytes each
-        hashes = np.frombuffer(self._hashes, dtype=np.int64)
-        order = np.argsort(hashes, kind="stable")  # equal hashes in file order
-        ranked = hashes[order]
-        same = np.flatnonzero(ranked[1:] == ranked[:-1])
         out: list[tuple[int, int, str]] = []
-        for start, stop in _runs(same):
+        for hashes, positions in zip(self._hashes, self._positions):
+            if len(set(hashes)) == len(hashes):
+                continue
+            shared = {h for h, n in Counter(hashes).items() if n > 1}
             first: dict[str, int] = {}
-            for i in order[start:stop + 1]:
-                position = self._positions[int(i)]
-                aid = aid_at(position)
+            for h, position in zip(hashes, positions):  # in file order: an id's first file comes first
+                aid = aid_at(position) if h in shared else None
                 if aid is None:
                     continue
                 if aid in first:
@@ -183,17 +187,3 @@ class Ids:
                     first[aid] = position
         out.sort()
         return out
-
-
-def _runs(same: Iterable[int]) -> Iterator[tuple[int, int]]:
-    """Runs of equal neighbours in a sorted array as (first index, last
-    index), from the indexes i where item i equals item i + 1."""
-    start = last = -2
-    for i in map(int, same):
-        if i != last + 1:
-            if start >= 0:
-                yield start, last + 1
-            start = i
-        last = i
-    if start >= 0:
-        yield start, last + 1

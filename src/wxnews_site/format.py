@@ -1142,13 +1142,13 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
         else:
             raw = _read(f.path)
             digest = sha256_bytes(raw)
-        files.add(rel, digest)
+        position = files.add(folder, name, digest)
         if row is not None and row[5] == digest:
             if row[1:5] == sig:  # the common case: nothing to record, nothing to make
                 if row[9] is not None:
                     problems.extend(pickle.loads(row[9]))
                 if row[10] is not None:
-                    ids.add(row[10], len(files) - 1)
+                    ids.add(row[10], position)
                 continue
             had = known(row)  # touched, not changed: only its stat is new
             read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
@@ -1161,7 +1161,7 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 fresh[rel] = item
         problems.extend(hit.problems)
         if hit.aid is not None:
-            ids.add(hit.aid, len(files) - 1)
+            ids.add(hit.aid, position)
         if record and len(read) >= RECORD_BATCH:
             _record(old, spill, read)
     if record:
