@@ -63,7 +63,9 @@ class FileHashes(Mapping[str, str]):
         self._starts.append(self._count - len(names))
         self._folders.append(folder)
         self._names.append(f"\0{SEP.join(names)}\0")
-        self._digests.append(bytes.fromhex("".join(digests)))
+        raw = bytes.fromhex("".join(digests))
+        assert len(raw) == DIGEST * len(names), "a digest that is not a sha256's"
+        self._digests.append(raw)
 
     def _split_run(self, run: int) -> list[str]:
         return self._names[run][1:-1].split(SEP)
