@@ -70,8 +70,8 @@ class FileHashes(Mapping[str, str]):
     def _split_run(self, run: int) -> list[str]:
         return self._names[run][1:-1].split(SEP)
 
-    def _find(self, rel: object) -> tuple[int, int] | None:
-        """The run a path is in and its place in that run."""
+    def _hash(self, rel: object) -> str | None:
+        """A path's hex digest; None for a path not added."""
         if not isinstance(rel, str):
             return None
         if self._open is not None:
@@ -89,7 +89,7 @@ class FileHashes(Mapping[str, str]):
                 at = names.count(SEP, 0, found) if found >= 0 else None
             if at is not None:
                 self._last = run
-                return run, at
+                return self._digests[run][at * DIGEST:(at + 1) * DIGEST].hex()
         return None
 
     def _index(self, run: int) -> dict[str, int]:
@@ -98,21 +98,18 @@ class FileHashes(Mapping[str, str]):
         places = self._places[run] = {name: i for i, name in enumerate(self._split_run(run))}
         return places
 
-    def _hex(self, run: int, at: int) -> str:
-        return self._digests[run][at * DIGEST:(at + 1) * DIGEST].hex()
-
     def __getitem__(self, rel: str) -> str:
-        found = self._find(rel)
+        found = self._hash(rel)
         if found is None:
             raise KeyError(rel)
-        return self._hex(*found)
+        return found
 
     def get(self, rel: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        found = self._find(rel)  # (Mapping's get raises and catches a KeyError for every miss)
-        return default if found is None else self._hex(*found)
+        found = self._hash(rel)  # (Mapping's get raises and catches a KeyError for every miss)
+        return default if found is None else found
 
     def __contains__(self, rel: object) -> bool:
-        return self._find(rel) is not None
+        return self._hash(rel) is not None
 
     def __len__(self) -> int:
         return self._count
