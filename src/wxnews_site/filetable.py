@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import Counter
-from collections.abc import ItemsView, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from typing import Callable
 
 DIGEST = 32  # bytes of a sha256
@@ -115,18 +115,23 @@ class FileHashes(Mapping[str, str]):
         return self._count
 
     def __iter__(self) -> Iterator[str]:
-        return (rel for rel, _digest in self._pairs(hashes=False))
+        self._close()
+        for run in range(len(self._folders)):
+            yield from self._rels(run)
 
     def items(self) -> ItemsView[str, str]:
         return _Items(self)
 
-    def _pairs(self, hashes: bool = True) -> Iterator[tuple[str, str]]:
+    def _rels(self, run: int) -> Iterable[str]:
+        folder, names = self._folders[run], self._split_run(run)
+        return map(f"{folder}/".__add__, names) if folder else names
+
+    def _pairs(self) -> Iterator[tuple[str, str]]:
         self._close()
-        for run, folder in enumerate(self._folders):
-            prefix = folder + "/" if folder else ""
-            digests = self._digests[run]
-            for i, name in enumerate(self._split_run(run)):
-                yield prefix + name, digests[i * DIGEST:(i + 1) * DIGEST].hex() if hashes else ""
+        width = 2 * DIGEST
+        for run in range(len(self._folders)):
+            hexes = self._digests[run].hex()  # a run's at once, then cut: a call a run, not one a file
+            yield from zip(self._rels(run), [hexes[i:i + width] for i in range(0, len(hexes), width)])
 
     def at(self, position: int) -> str:
         """The path added ``position``-th (from 0)."""
