@@ -108,13 +108,16 @@ def test_a_page_deleted_from_the_built_site_by_hand_comes_back_on_the_next_body_
 
 def test_a_build_on_every_core_equals_one_in_a_single_process(project: Path, tmp_path: Path, monkeypatch):
     # Large archives are parsed and rendered by forked workers, which also
-    # hash the pages they render; here the small project takes that path too.
+    # hash the pages they render; here the small project takes that path too
+    # (the parsing children recording their rows a few at a time).
+    from wxnews_site import format as format_mod
     from wxnews_site.site import build as build_mod
 
     single = tmp_path / "single"
     shutil.copytree(project, single)
     build(single)
     monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(format_mod, "RECORD_BATCH", 2)
     monkeypatch.setattr(build_mod, "CHUNK", 3)
     build(project)
     assert _pages(tree(project / "build")) == _pages(tree(single / "build"))

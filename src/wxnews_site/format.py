@@ -77,6 +77,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import yaml
 
+from .filetable import FileHashes, Ids
 from .model import (
     KINDS, MAX_PAGE, Article, Fold, Leftover, PageInfo, Source, article_id, derived_title, format_ranges, parse_ranges,
 )
@@ -986,6 +987,9 @@ class Segment:
         self._offset += len(blob)
         return where
 
+    def flush(self) -> None:
+        self._fh.flush()
+
     def close(self) -> None:
         self._fh.close()
         if not self._offset:
@@ -1010,9 +1014,9 @@ class Scan:
     """An articles folder as read: each file's content hash and problems, and
     the parsed files, unpickled from the cache only when asked for."""
 
-    def __init__(self, files: dict[str, str], problems: tuple[Problem, ...], cache: ParseCache,
+    def __init__(self, files: Mapping[str, str], problems: tuple[Problem, ...], cache: ParseCache,
                  fresh: dict[str, Any], read: dict[str, Known] | None = None):
-        self.files = files          # path -> content hash, in path order
+        self.files = files          # path -> content hash, in path order (a FileHashes; Hashes when named)
         self.problems = problems    # every file's, in path order, then duplicate ids
         self.cache = cache
         self.parsed = fresh         # path -> item parsed in this run (not in the cache's segments yet)
@@ -1098,7 +1102,7 @@ class Scan:
 
 def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[str], bool] | None = None,
                  years: tuple[int, int] = DEFAULT_YEARS, under: str = "", spill: Segment | None = None,
-                 listed: list[tuple[str, Any]] | None = None) -> Scan:
+                 listed: list[tuple[str, Any]] | None = None, record: bool = False) -> Scan:
     """Read every article and page file under root, collecting all problems at once.
 
     Files whose path and content hash are in ``cache`` are not parsed again
@@ -1108,16 +1112,18 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
     processes can each parse a share of a large archive. ``under`` (a
     folder of root, such as a year's "2024") reads that folder alone, without
     walking the rest: a partition build. With ``spill`` every file parsed
-    goes straight into that segment of the cache, and none stays in memory.
+    goes straight into that segment of the cache, and none stays in memory;
+    with ``record`` too, the rows of the files read go to ``cache`` a batch
+    at a time (``read`` stays empty): a parsing child keeps nothing a file.
     """
     old = cache if cache is not None else ParseCache(None, years)
+    assert not record or (spill is not None and old.folder is not None)  # rows to record point into the segment
     read: dict[str, Known] = {}
-    files: dict[str, str] = {}
+    files = FileHashes()
     fresh: dict[str, Any] = {}
-    seen: dict[str, str] = {}  # article id -> its file
-    twins: list[Problem] = []  # duplicate ids, reported after every file's own problems
+    ids = Ids()  # to find ids used twice, reported after every file's own problems
     if not root.is_dir():
-        return Scan({}, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
+        return Scan(files, (Problem(str(root), 0, "articles folder not found"),), ParseCache(None, years), {})
     entries, walked = _archive_files(str(root), under) if listed is None else (iter(listed), [])
     problems: list[Problem] = []
     here, rows = "\0", {}
@@ -1136,13 +1142,13 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
         else:
             raw = _read(f.path)
             digest = sha256_bytes(raw)
-        files[rel] = digest
+        position = files.add(folder, name, digest)
         if row is not None and row[5] == digest:
             if row[1:5] == sig:  # the common case: nothing to record, nothing to make
                 if row[9] is not None:
                     problems.extend(pickle.loads(row[9]))
                 if row[10] is not None:
-                    _note_id(row[10], rel, seen, twins)
+                    ids.add(row[10], position)
                 continue
             had = known(row)  # touched, not changed: only its stat is new
             read[rel] = hit = Known(sig, digest, had.where, had.problems, had.aid, had.head)
@@ -1155,16 +1161,41 @@ def scan_archive(root: Path, cache: ParseCache | None = None, only: Callable[[st
                 fresh[rel] = item
         problems.extend(hit.problems)
         if hit.aid is not None:
-            _note_id(hit.aid, rel, seen, twins)
+            ids.add(hit.aid, position)
+        if record and len(read) >= RECORD_BATCH:
+            _record(old, spill, read)
+    if record:
+        _record(old, spill, read)
     problems = walked + problems  # the walk's own first, as when the files were listed before they were read
-    return Scan(files, tuple(problems + twins), old, fresh, read)
+    scan = Scan(files, (), old, fresh, read)
+    scan.problems = tuple(problems) + _twins(scan, ids)
+    return scan
 
 
-def _note_id(aid: str, rel: str, seen: dict[str, str], twins: list[Problem]) -> None:
-    if aid in seen:
-        twins.append(Problem(rel, 2, f"duplicate id {aid}: also used by {seen[aid]}"))
-    else:
-        seen[aid] = rel
+RECORD_BATCH = 2000  # rows a parsing child records at a time (scan_archive's ``record``)
+
+
+def _record(cache: ParseCache, spill: Segment | None, read: dict[str, Known]) -> None:
+    """The rows read so far put in the cache, and forgotten here; their
+    items written out first, so that no row points past the segment's end."""
+    if read:
+        assert spill is not None
+        spill.flush()
+        cache.put(read.items())
+        read.clear()
+
+
+def _twins(scan: Scan, ids: Ids) -> tuple[Problem, ...]:
+    """A problem for each article whose id an earlier file has."""
+    files = scan.files
+    assert isinstance(files, FileHashes)
+
+    def aid_at(position: int) -> str | None:
+        hit = scan.known(files.at(position))
+        return hit.aid if hit is not None else None
+
+    return tuple(Problem(files.at(p), 2, f"duplicate id {aid}: also used by {files.at(first)}")
+                 for p, first, aid in ids.twins(aid_at))
 
 
 class Hashes(Mapping[str, str]):
@@ -1173,7 +1204,7 @@ class Hashes(Mapping[str, str]):
     the last build's record), whose whole table ``every`` gives only if the
     mapping is walked."""
 
-    def __init__(self, read: dict[str, str], recorded: Callable[[str], str | None],
+    def __init__(self, read: Mapping[str, str], recorded: Callable[[str], str | None],
                  every: Callable[[], dict[str, str]]):
         self._read, self._recorded, self._every = read, recorded, every
 

@@ -729,15 +729,13 @@ def _share(index: int, shares: int) -> Callable[[str], bool]:
 
 def _parse_share(root: Path, index: int, shares: int, cache_dir: Path, years: tuple[int, int], under: str) -> None:
     # Pickled here, on this core, straight into a segment of the cache, file by file.
+    # Each batch of rows recorded as it is read, then forgotten: nothing a file stays in this process.
+    cache = manifest.load_parsed(cache_dir, years)
     segment = Segment(cache_dir / manifest.PARSED)
     try:
-        scan = scan_archive(root, only=_share(index, shares), years=years, under=under, spill=segment)
+        scan_archive(root, cache, only=_share(index, shares), years=years, under=under, spill=segment, record=True)
     finally:
         segment.close()
-    cache = manifest.load_parsed(cache_dir, years)
-    try:
-        cache.put(scan.read.items())
-    finally:
         cache.close()
 
 

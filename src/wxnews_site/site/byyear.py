@@ -7,8 +7,8 @@ bounded passes over a staging database of the record's tables
 (``manifest.staging``):
 
 1. ``group``: every file's issue year and every issue's date, the heads
-   unpickled one at a time (a few bytes an article are kept: the file's
-   path under its year);
+   unpickled one at a time (4 bytes an article are kept: the file's
+   place in the scan's files, under its year);
 2. ``Cold.write_tables``: each year collected alone (``pages.collect``:
    its issues, 版, stories and list entries) and its rows written to the
    site's tables; then each name's count (``tables.count_names``);
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from typing import Iterable, Iterator
 import jinja2
 
 from ..config import SiteConfig
+from ..filetable import FileHashes
 from ..format import Problem, Scan
 from ..model import Article, PageInfo
 from . import feeds, manifest, pages as plan_mod, render, tables, urls
@@ -80,21 +82,28 @@ class Collisions:
 
 @dataclass(frozen=True)
 class Groups:
-    years: dict[int, list[str]]  # article and page files by their issue's year
-    days: list[dt.date]          # every issue's date, oldest first
+    years: dict[int, array[int]]  # article and page files by their issue's year (places in the scan's files)
+    days: list[dt.date]           # every issue's date, oldest first
+    files: FileHashes
+
+    def rels(self, year: int) -> list[str]:
+        """A year's files, in path order."""
+        return [self.files.at(i) for i in self.years[year]]
 
 
 def group(scan: Scan) -> Groups:
     """Every article and page file by its issue's year (a file's date is
     its own, whatever folder it is in), and every issue's date."""
-    years: dict[int, list[str]] = defaultdict(list)
+    files = scan.files
+    assert isinstance(files, FileHashes)  # a whole scan's (a cold build never has a named one)
+    years: dict[int, array[int]] = defaultdict(lambda: array("I"))
     days: set[dt.date] = set()
-    for rel in scan.files:
+    for i, rel in enumerate(files):
         day = _day(scan, rel)
         if day is not None:
-            years[day.year].append(rel)
+            years[day.year].append(i)
             days.add(day)
-    return Groups(dict(sorted(years.items())), sorted(days))
+    return Groups(dict(sorted(years.items())), sorted(days), files)
 
 
 def _day(scan: Scan, rel: str) -> dt.date | None:
@@ -140,7 +149,7 @@ class Cold:
         return self.cache_dir / manifest.STAGED
 
     def _year(self, year: int) -> plan_mod.Site:
-        return plan_mod.collect(self.scan.gather(self.groups.years[year]), self.config)
+        return plan_mod.collect(self.scan.gather(self.groups.rels(year)), self.config)
 
     def write_tables(self) -> None:
         """The site's tables, a year's rows at a time, and each name's count."""
@@ -161,12 +170,13 @@ class Cold:
 
     def batches(self) -> Iterator[Batch]:
         """Each year's pages, then the pages across years a batch at a time."""
-        for year, rels in self.groups.years.items():
+        for year in self.groups.years:
             site = self._year(year)
             pages = plan_mod.year_pages(self.cals, (year,)) + \
                 plan_mod.month_pages(self.cals, plan_mod.months_of(site.issues), self.months)
             pages += plan_mod.issue_pages(site, site.issues, self.days, self._sections.__contains__)
-            yield Batch(pages, year, tuple(rels), {a.path: plan_mod.shape(a) for a in site.articles if a.path})
+            shapes = {a.path: plan_mod.shape(a) for a in site.articles if a.path}
+            yield Batch(pages, year, tuple(self.groups.rels(year)), shapes)
         batch: list[Page] = []
         entries = 0
         for page in self._across():
