@@ -107,9 +107,14 @@ def seam_word(left: str, right: str) -> int:
 
 def _opens_word(text: str) -> bool:
     """The text's first character is the start of a dictionary word ("与会", "地方")."""
+    return _first_word_long(text[:6])
+
+
+@lru_cache(maxsize=4096)
+def _first_word_long(head: str) -> bool:
+    # (a fragment is asked about once for every tail before it: cut once)
     jieba.dt.check_initialized()
-    first = jieba.lcut(text[:6], HMM=False)[0]
-    return len(first) >= 2
+    return len(jieba.lcut(head, HMM=False)[0]) >= 2
 
 
 def ends_mid_word(text: str) -> bool:
