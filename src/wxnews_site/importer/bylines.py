@@ -258,12 +258,10 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
                 return None
             mode, segment = "text", []
             tok = tok[m.end():]
-        if len(tok) > 4 and tok.endswith("摄影报道") and (
-                _is_name(tok[:-4]) or (len(tok) == 5 and len(pending) == 1)):
+        padded = len(tok) == 5 and len(pending) == 1  # "鲜  敢  黄  锐摄影报道"
+        if len(tok) > 4 and tok.endswith("摄影报道") and (padded or _is_name(tok[:-4])):
             # "（记者胡虎虎摄影报道）": wrote the report and took its pictures
-            # (padded: "鲜  敢  黄  锐摄影报道")
-            name = tok[:-4] if len(tok) > 5 or not pending else pending + tok[:-4]
-            pending = "" if name != tok[:-4] else pending
+            name, pending = (pending + tok[:-4], "") if padded else (tok[:-4], pending)
             for n in segment + [name]:
                 if n not in bylines:
                     bylines.append(n)

@@ -48,12 +48,10 @@ from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
     caption_under_headline, headline_over_photo, names_as_subheadings, names_over_text, part_tagged_titles,
-    rehome_headlines, sort_stacks,
-    split_for_headlines,
-    subheadings_over_other_text,
+    rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
-from .story import Story, body_lines, kicker_like, signed
+from .story import Story, body_lines, hand_over, kicker_like, signed
 
 
 
@@ -409,13 +407,13 @@ class _Walker:
             start = self.para_at_tail(story, t)
             if start is not None:
                 between = story.paras[start + 1:]
-                if between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2 \
-                        and story.lead is not None and lead_credit(between[0][0]) is not None \
+                boxed = bool(between) and len(between) <= 2 and all(not p.startswith("## ") for p, _ in between)
+                if boxed and story.lead is not None and lead_credit(between[0][0]) is not None \
                         and start >= 2 and story.paras[start - 1][0].startswith("## "):
                     # A story that opened with its own dateline has no second: the
                     # "subheading" over the cut paragraph is the next story's headline.
                     story = self.dateline_opens_story(story, start - 1)
-                elif between and all(not p.startswith("## ") for p, _ in between) and len(between) <= 2:
+                elif boxed:
                     del story.paras[start + 1:]
                     story.paras[0:0] = between
                     story.review.append(
@@ -438,10 +436,7 @@ class _Walker:
         cut, *between = story.paras[k + 1:]
         del story.paras[k:]
         new = Story(headlines=[(heading.removeprefix("## "), head_line)], paras=between + [cut])
-        new.lines = {head_line} | {ln for _, lns in new.paras for ln in lns}
-        story.lines -= new.lines
-        new.blocks = [b for b in story.blocks if self.blocks[b].line in new.lines]
-        story.blocks = [b for b in story.blocks if self.blocks[b].line not in new.lines]
+        hand_over(story, new, {head_line} | {ln for _, lns in new.paras for ln in lns}, self.blocks)
         for b in new.blocks:
             self.owner[b] = new
         new.lead = lead_credit(between[0][0])

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from .blocks import COLUMN_TAG_RE, Block
 from .bylines import Credit, names_only
 from .seams import Echoes, Topics, ends_sentence, words
-from .story import Story, kicker_like, signed
+from .story import Story, hand_over, kicker_like, signed
 
 
 # The label of a picture printed as news of its own ("图片报道"): it heads the picture, never an article.
@@ -169,8 +169,9 @@ def subheadings_over_other_text(stories: list[Story], echoes: Echoes) -> None:
                 continue
             own_text = _text_from(d.paras, 0)
             # (a column's name speaks of no text)
-            there, gain = max((echoes.share(w, text), echoes.share(w, text) - echoes.share(w, own_text))
-                              for h, _ in lead for w in (COLUMN_TAG_RE.sub("", h) or h,))
+            shares = [(echoes.share(w, text), echoes.share(w, own_text)) for h, _ in lead
+                      for w in (COLUMN_TAG_RE.sub("", h) or h,)]
+            there, gain = max((x, x - own) for x, own in shares)
             if there >= SPLIT_THERE_MIN and gain >= SPLIT_GAIN_MIN and (best is None or gain > best[0]):
                 best = (gain, d, lead)
         if best is None:
@@ -296,10 +297,7 @@ def _split_story(stories: list[Story], blocks: list[Block], z: Story, k: int) ->
     start = min(moved)
     target.credits = [c for c in z.credits if printed_at.get(id(c), -1) >= start]
     z.credits = [c for c in z.credits if printed_at.get(id(c), -1) < start]
-    target.blocks = [b for b in z.blocks if blocks[b].line in moved]
-    z.blocks = [b for b in z.blocks if blocks[b].line not in moved]
-    target.lines = moved | {printed_at[id(c)] for c in target.credits if id(c) in printed_at}
-    z.lines.difference_update(target.lines)
+    hand_over(z, target, moved | {printed_at[id(c)] for c in target.credits if id(c) in printed_at}, blocks)
     stories.insert(stories.index(z) + 1, target)
     return target
 
@@ -468,20 +466,16 @@ def caption_under_headline(stories: list[Story], blocks: list[Block]) -> None:
                 or caption[:-1].count("。"):
             continue
         text_lines = sorted(ln for j in body if j != first for ln in s.paras[j][1])
-        credit = next((c for c in s.credits if c.photographers and not c.bylines
-                       and (ln := _printed_line(s, c, by_line)) is not None
-                       and text_lines[0] < ln < text_lines[-1]), None)
-        if credit is None:
+        found = next(((c, ln) for c in s.credits if c.photographers and not c.bylines
+                      and (ln := _printed_line(s, c, by_line)) is not None
+                      and text_lines[0] < ln < text_lines[-1]), None)
+        if found is None:
             continue
-        line = _printed_line(s, credit, by_line)
-        assert line is not None
+        credit, line = found
         del s.paras[first]
         s.credits.remove(credit)
-        photo = Story(paras=[(caption, caption_lines)], credits=[credit], photo=True, closed=True,
-                      lines=set(caption_lines) | {line})
-        photo.blocks = [b for b in s.blocks if blocks[b].line in photo.lines]
-        s.blocks = [b for b in s.blocks if blocks[b].line not in photo.lines]
-        s.lines -= photo.lines
+        photo = Story(paras=[(caption, caption_lines)], credits=[credit], photo=True, closed=True)
+        hand_over(s, photo, set(caption_lines) | {line}, blocks)
         photo.review.append(f"caption at line {caption_lines[0]} and credit at line {line} printed apart: "
                             "read as a picture of their own")
         stories.insert(k, photo)
@@ -535,5 +529,4 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
 
 
 __all__ = ["caption_under_headline", "headline_over_photo", "names_as_subheadings", "names_over_text",
-           "part_tagged_titles", "rehome_headlines",
-           "sort_stacks", "split_for_headlines", "subheadings_over_other_text"]
+           "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines", "subheadings_over_other_text"]

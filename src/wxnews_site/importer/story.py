@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .blocks import Block
 from .bylines import Credit
 
 
@@ -52,9 +53,18 @@ def signed(s: Story, credits: list[Credit] | None = None) -> bool:
         s.lead is not None and bool(s.lead.bylines))
 
 
+def hand_over(src: Story, dst: Story, lines: set[int], blocks: list[Block]) -> None:
+    """Printed lines of story src, and the blocks printed on them, become story dst's
+    (a story split in two, a picture taken out of a text)."""
+    dst.lines |= lines
+    src.lines -= lines
+    dst.blocks += [b for b in src.blocks if blocks[b].line in lines]
+    src.blocks = [b for b in src.blocks if blocks[b].line not in lines]
+
+
 def kicker_like(text: str) -> bool:
     """An 引题 leads into the title: "…走向“生产线”——", "国务院台办发言人："."""
     return text.endswith(("——", "—", "：", ":"))
 
 
-__all__ = ["Story", "body_lines", "kicker_like", "signed"]
+__all__ = ["Story", "body_lines", "hand_over", "kicker_like", "signed"]
