@@ -17,6 +17,7 @@ from .blocks import COLUMN_TAG_RE, MARKER_RE, TRAILING_PAREN, advert_line, closi
 from .bylines import is_editor_credit, lead_credit, parse_credit
 from .seams import CJK_RE, ends_sentence
 
+DASH_ALONE_RE = re.compile(r"—{1,4}")
 PUNCTUATION = re.compile(r"[，。、；：？！,.;:?!“”（）()《》]")
 MIN_LINES = 8  # too few lines to tell an extraction style
 MAX_COLUMN = 64  # widest printed column, in half-width cells (32 Chinese characters)
@@ -100,11 +101,13 @@ def _datelines_together(out: list[Printed]) -> list[Printed]:
 def last_characters_together(out: list[Printed]) -> list[Printed]:
     """A line of one character is the end of the line above, wrapped in a narrow
     column ("关键词:盾构" / "装备" ends a heading, "本报记者 李" / "蕊" a byline, "…归广告主所" /
-    "有。" a sentence): no headline, paragraph or name is one character long."""
+    "有。" a sentence): no headline, paragraph or name is one character long. So is
+    a line of a dash alone ("提升治理效能" / "——" is one 引题): a 副题's dash opens its words."""
     joined: list[Printed] = []
     for p in out:
         text = p.text.strip()
-        if joined and CJK_RE.match(text[:1]) and (len(text) == 1 or (len(text) == 2 and ends_sentence(text))) \
+        if joined and (DASH_ALONE_RE.fullmatch(text) or CJK_RE.match(text[:1]) and (
+                len(text) == 1 or (len(text) == 2 and ends_sentence(text)))) \
                 and not ends_sentence(joined[-1].text.strip()):
             last = joined[-1]
             joined[-1] = Printed(last.numbers + p.numbers, last.text.rstrip() + text)
