@@ -47,7 +47,7 @@ from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
-    caption_under_headline, headline_over_photo, names_as_subheadings, names_over_text, part_tagged_titles,
+    caption_under_headline, headline_over_photo, label_to_picture, names_as_subheadings, names_over_text, part_tagged_titles,
     rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
@@ -994,6 +994,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     part_tagged_titles(walker.stories, echoes)
     names_over_text(walker.stories, blocks)
     caption_under_headline(walker.stories, blocks)
+    label_to_picture(walker.stories, blocks)
     # a logical line joined from several printed ones stands for all of them
     joined = {b.line: b.more for b in blocks if b.more}
     for s in walker.stories:

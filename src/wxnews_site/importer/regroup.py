@@ -481,6 +481,57 @@ def caption_under_headline(stories: list[Story], blocks: list[Block]) -> None:
         stories.insert(k, photo)
 
 
+# A picture printed as news of its own carries a caption that reports: a dated
+# lead or "图为…" ("5月14日，…组织开展志愿服务活动…"), not a line naming who is shown.
+NEWS_CAPTION_MIN = 50
+
+
+def label_to_picture(stories: list[Story], blocks: list[Block]) -> None:
+    """"图片报道" read over some text, or as a subheading inside it, heads the
+    picture printed as news of its own.
+
+    The label is set over the picture's box, and a PDF's reading order may put it
+    among the columns of the text beside the box: the walk reads it as that text's
+    title or subheading. A picture with no headline whose caption reports news
+    takes it: the one printed after the label, nearest, else the nearest before."""
+    pictures = [z for z in stories if z.photo and not z.headlines and _reports(z)]
+    for s in list(stories):
+        if s.photo or not pictures:
+            continue
+        found = [(h, ln) for h, ln in s.headlines if PHOTO_LABEL_RE.match(h)] + [
+            (p[3:], lns[0]) for p, lns in s.paras if p.startswith("## ") and PHOTO_LABEL_RE.match(p[3:])]
+        for h, ln in found:
+            if not pictures:
+                break
+            first = {id(z): min(ln2 for _, lns in z.paras for ln2 in lns) for z in pictures}
+            z = min(pictures, key=lambda z: (first[id(z)] < ln, abs(first[id(z)] - ln)))
+            lead = _caption_lead(s, z, ln)
+            s.headlines = [x for x in s.headlines if x[1] != ln]
+            s.paras = [x for x in s.paras if not (x[0] == f"## {h}" and x[1][:1] == [ln]) and x is not lead]
+            z.headlines = [(h, ln)]
+            z.paras[:0] = [lead] if lead is not None else []
+            hand_over(s, z, {ln} | set(lead[1] if lead is not None else ()), blocks)
+            z.review = [r for r in z.review if not r.startswith("no headline found")]
+            z.review.append(f"label at line {ln} was printed apart from its picture: read as this picture's")
+            pictures.remove(z)
+
+
+def _caption_lead(s: Story, z: Story, ln: int) -> tuple[str, list[int]] | None:
+    """The paragraph printed under the label, when it is the first part of the
+    picture's caption: the picture's own text goes on "图为5月25日，…"."""
+    body = [x for x in s.paras if not x[0].startswith("## ")]
+    first = next((p for p, _ in z.paras if not p.startswith("## ")), "")
+    if s.headlines != [x for x in s.headlines if x[1] == ln] or not body or not first.startswith("图为"):
+        return None
+    lead = min(body, key=lambda x: x[1][0])
+    return lead if lead[1][0] > ln and not lead[0].startswith("图为") else None
+
+
+def _reports(z: Story) -> bool:
+    text = "".join(p for p, _ in z.paras if not p.startswith("## "))
+    return len(text) >= NEWS_CAPTION_MIN or "图为" in text
+
+
 def _line_before(lines: list[int], ln: int) -> int | None:
     k = bisect_left(lines, ln)
     return lines[k - 1] if k else None
@@ -528,5 +579,5 @@ def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
                      "matched to this text by its words")
 
 
-__all__ = ["caption_under_headline", "headline_over_photo", "names_as_subheadings", "names_over_text",
+__all__ = ["caption_under_headline", "headline_over_photo", "label_to_picture", "names_as_subheadings", "names_over_text",
            "part_tagged_titles", "rehome_headlines", "sort_stacks", "split_for_headlines", "subheadings_over_other_text"]
