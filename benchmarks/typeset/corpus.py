@@ -64,9 +64,15 @@ SUBHEADING_MAX = 30  # as the simulator (broad_source): the record's line of 25 
 
 
 def is_subheading(line: str) -> bool:
-    """A short line with no sentence punctuation inside a body prints as a subheading."""
+    """A short line with no sentence punctuation inside a body prints as a subheading.
+    So does a line that is one quotation ("“我们的根扎在劳动人民之中”"), as the
+    simulator (broad_source) reads it: a feature's sections are headed by the words
+    they quote, and the closing quote ends no sentence ("他说：“……”" is text)."""
     t = line.strip()
-    return 0 < len(t) <= SUBHEADING_MAX and t[-1] not in STOPS and not re.search(r"[。；！？]", t)
+    if not 0 < len(t) <= SUBHEADING_MAX or re.search(r"[。；！？]", t):
+        return False
+    quoted = t[0] == "“" and t[-1] == "”" and t.count("“") == 1
+    return t[-1] not in STOPS or quoted
 
 
 def split_names(text: str) -> tuple[str, ...]:
