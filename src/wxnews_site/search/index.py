@@ -32,7 +32,7 @@ from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
-from .cuts import Cut, cut_all
+from .cuts import Cut, Numbering, cut_all
 from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Segment, Writer, analyse,
                      deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of,
                      setup_key, shard_count, vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
@@ -257,10 +257,13 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     d_job = _start(out, lambda: _write_records(out, source, found.sample, config, url_for), processes != 1)
     scratch = spill.folder(cache_dir, "w")
     fresh = Fresh(cache_dir)
-    texts = cut_all(source, config, tuple(found.words), CUT_WORKERS if processes != 1 else 1)
+    workers = CUT_WORKERS if processes != 1 else 1
+    numbering = Numbering(workers)
+    texts = cut_all(source, config, tuple(found.words), workers, numbering)
     try:
         cut = tokens.cutter(tuple(found.words))
-        terms, cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
+        cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
+        terms = numbering.terms
         n_docs = found.count
         avgdl = cuts.length_sum / n_docs if n_docs else 1.0
         # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
@@ -325,19 +328,18 @@ class Cuts:
 def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
          fresh: Fresh, url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
     """The pass of jieba's cut (texts: each article with its cut, in order): every article's terms (as numbers, in
-    order of first use) spilled with their frequencies by segment, the state's rows, each date's first
+    order of first use) spilled with their frequencies by segment; the state's rows, each date's first
     article and the build's id."""
     import numpy as np
 
     from .terms import TermPairs
 
-    term_ids: dict[str, int] = {}
     cuts = Cuts([], np.zeros(1 << 12, np.int64))
     firsts: list[tuple[str, int]] = []
     build = hashlib.sha256(setup.encode())
     n = end = 0
     pairs, following = None, iter(segments)
-    for a, (tfs, length, extra) in texts:
+    for a, c in texts:
         if n == end:  # the next segment's first article
             if pairs is not None:
                 cuts.end(pairs)
@@ -348,28 +350,19 @@ def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], conf
             folder.mkdir()
             pairs, end = TermPairs(seg.end - seg.first, folder), seg.end
             cuts.pairs.append(pairs)
-        ids = list(map(term_ids.get, tfs))
-        if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
-            keys, at = list(tfs), -1
-            try:
-                while True:
-                    at = ids.index(None, at + 1)
-                    ids[at] = term_ids[keys[at]] = len(term_ids)
-            except ValueError:
-                pass
-        pairs.add(ids, tfs.values(), length)
+        pairs.add(c.ids, c.tfs, c.length)
         d = digest(a, config, url_for(a), patch.source_hash(sources, a))
         build.update(d)
         day = a.date.isoformat()
         if not firsts or firsts[-1][0] != day:
             firsts.append((day, n))
-        fresh.add(n, Row(a.id, d, extra, day, length))
+        fresh.add(n, Row(a.id, d, c.extra, day, c.length))
         n += 1
     if n != end or len(cuts.pairs) != len(segments):
         raise ValueError(f"the articles were {segments[-1].end if segments else 0}, then {n}")
     if pairs is not None:
         cuts.end(pairs)  # (the article counts are complete only then)
-    return list(term_ids), cuts, firsts, build.hexdigest()[:24]
+    return cuts, firsts, build.hexdigest()[:24]
 
 
 def _write_vocab(out: Writer, terms: list[str], cut: tokens.Cutter) -> int:

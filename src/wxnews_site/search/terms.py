@@ -52,7 +52,7 @@ class TermPairs:
         self.terms, self.tfs, self.counts = array("I"), array("I"), array("I")
         self.first = 0  # the first article of the buffered triples
 
-    def add(self, tids: list[int], tfs: Iterable[int], length: int) -> None:
+    def add(self, tids: Sequence[int], tfs: Iterable[int], length: int) -> None:
         """The next article's term numbers and frequencies, and its length."""
         if tids and max(tids) >> (64 - self.shift):
             raise ValueError("too many distinct terms for the article numbers' width")
