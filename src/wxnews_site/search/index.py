@@ -35,7 +35,7 @@ from . import packs, patch, spill, tokens
 from .cuts import Cut, Numbering, cut_all
 from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Segment, Writer, analyse,
                      deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of,
-                     setup_key, shard_count, vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
+                     setup_key, shard_count, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
 from .state import Fresh, Row
@@ -367,10 +367,13 @@ def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], conf
 
 def _write_vocab(out: Writer, terms: list[str], cut: tokens.Cutter) -> int:
     """The k/ shards: every term's jieba frequency; returns their count."""
+    from .ngrams import fnv1a_many
+
     vocab = tokens.dictionary_freqs(with_first_characters(terms), cut.freqs)
-    k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab), VOCAB_SHARD_TARGET)
+    k_count = shard_count(len("".join(vocab).encode()) + 8 * len(vocab), VOCAB_SHARD_TARGET)
     groups: dict[int, dict[str, int]] = defaultdict(dict)
-    for t, f in vocab.items():
-        groups[vocab_shard(t, k_count)][t] = f
+    # (layout.vocab_shard of every term at once)
+    for (t, f), h in zip(vocab.items(), (fnv1a_many([t[:2] for t in vocab]) % k_count).tolist()):
+        groups[h][t] = f
     out.pieces("k", [deflate(pack_vocab(groups.get(h, {}))) for h in range(k_count)], k_count)
     return k_count

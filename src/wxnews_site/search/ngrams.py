@@ -100,6 +100,23 @@ def _hashes(codes: np.ndarray, extra_hashes: np.ndarray) -> np.ndarray:
     return h
 
 
+def fnv1a_many(keys: Sequence[str]) -> np.ndarray:
+    """layout.fnv1a of each key, as uint64: a step of arrays per character place, over the keys
+    that long (one Python loop per character of every key took 0.5 CPU s at 10,000 articles)."""
+    lens = np.fromiter(map(len, keys), np.int64, len(keys))
+    h = np.full(len(keys), FNV_OFFSET, U64)
+    if not len(keys):
+        return h
+    cps = np.frombuffer("".join(keys).encode("utf-32-le", "surrogatepass"), np.uint32).astype(U64)
+    starts = np.cumsum(lens) - lens
+    order = np.argsort(lens, kind="stable")
+    ordered = lens[order]
+    for place in range(int(ordered[-1])):
+        at = order[np.searchsorted(ordered, place, side="right"):]  # the keys longer than place
+        h[at] = _step(h[at], cps[starts[at] + place])
+    return h
+
+
 def _code_points(segments: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The segments' code points, each segment ended by a newline (a mark, so no bigram
     spans two of them), and whose each is (owners[i] for segments[i])."""
