@@ -259,9 +259,9 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     fresh = Fresh(cache_dir)
     workers = CUT_WORKERS if processes != 1 else 1
     numbering = Numbering(workers)
+    cut = tokens.cutter(tuple(found.words))  # (before the workers fork: they find it made)
     texts = cut_all(source, config, tuple(found.words), workers, numbering)
     try:
-        cut = tokens.cutter(tuple(found.words))
         cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
         terms = numbering.terms
         n_docs = found.count
