@@ -9,11 +9,10 @@ and hand their batches' results back through pipes, which the build reads in
 article order. With one worker, or where the platform cannot fork, the cut
 runs here.
 
-Terms cross the pipes as numbers: each worker numbers the terms it meets
-and sends a term's text once, with the article where it first met it; the
-build maps the workers' numbers to the archive's (``Numbering``). Pickling
-every article's terms as text cost more than a second of each side's CPU at
-10,000 articles (some 200 terms an article).
+Terms cross the pipes as one string an article, the terms joined by NUL, and
+their frequencies as an array: pickling every article's terms as a dict cost
+more than a second of each side's CPU at 10,000 articles (some 400 terms an
+article); the build numbers them (``Numbering``) in order of first use.
 """
 from __future__ import annotations
 
@@ -46,49 +45,42 @@ class Cut:
     extra: tuple[str, ...]
 
 
-# A worker's cut of an article: the terms it met there first (text), the article's terms as the
-# worker's numbers and their frequencies, its length and extra keys.
-Sent = tuple[list[str], array, array, int, tuple[str, ...]]
+# A worker's cut of an article: its terms joined by SEP (or, where a term holds SEP, a list), their frequencies,
+# its length and extra keys.
+Sent = tuple["str | list[str]", array, int, tuple[str, ...]]
+SEP = "\0"
 
 
-class Local:
-    """A worker's numbering of the terms it meets, in order of first use."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-
-    def cut(self, cut: tokens.Cutter, a: Article, config: SiteConfig) -> Sent:
-        doc = analyse(a, config)
-        tfs, length = term_counts(cut, doc)
-        ids = list(map(self.ids.get, tfs))
-        new: list[str] = []
-        if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
-            keys, at = list(tfs), -1
-            try:
-                while True:
-                    at = ids.index(None, at + 1)
-                    ids[at] = self.ids[keys[at]] = len(self.ids)
-                    new.append(keys[at])
-            except ValueError:
-                pass
-        return new, array("I", ids), array("I", tfs.values()), length, doc.extra
+def cut_one(cut: tokens.Cutter, a: Article, config: SiteConfig) -> Sent:
+    doc = analyse(a, config)
+    tfs, length = term_counts(cut, doc)
+    joined = SEP.join(tfs)
+    terms = joined if joined.count(SEP) == max(0, len(tfs) - 1) else list(tfs)
+    return terms, array("I", tfs.values()), length, doc.extra
 
 
 class Numbering:
     """The archive's terms numbered in order of first use (article by article, in each article the
-    order of its cut), from the workers' own numbers: a term new to the archive is new to the
-    worker that meets it first, since the build reads the articles in order."""
+    order of its cut)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self._maps: list[list[int]] = [[] for _ in range(workers)]
 
-    def number(self, worker: int, sent: Sent) -> Cut:
-        new, local, tfs, length, extra = sent
-        to, ids = self._maps[worker], self.ids
-        for t in new:
-            to.append(ids.setdefault(t, len(ids)))
-        return Cut(array("I", map(to.__getitem__, local)), tfs, length, extra)
+    def number(self, sent: Sent) -> Cut:
+        terms, tfs, length, extra = sent
+        keys = terms.split(SEP) if isinstance(terms, str) else terms
+        if not tfs:
+            keys = []
+        ids = list(map(self.ids.get, keys))
+        if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
+            at = -1
+            try:
+                while True:
+                    at = ids.index(None, at + 1)
+                    ids[at] = self.ids[keys[at]] = len(self.ids)
+            except ValueError:
+                pass
+        return Cut(array("I", ids), tfs, length, extra)
 
     @property
     def terms(self) -> list[str]:
@@ -97,12 +89,12 @@ class Numbering:
 
 def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...], workers: int,
             numbering: Numbering) -> Iterator[tuple[Article, Cut]]:
-    """Every article with its cut, in the source's order (read once here, and once in each worker);
-    ``numbering`` (of as many workers) numbers their terms."""
+    """Every article with its cut, in the source's order (read once here, and once in each worker),
+    its terms numbered by ``numbering``."""
     if workers <= 1 or not can_fork():
-        cut, local = tokens.cutter(words), Local()
+        cut = tokens.cutter(words)
         for a in source:
-            yield a, numbering.number(0, local.cut(cut, a, config))
+            yield a, numbering.number(cut_one(cut, a, config))
         return
     ctx = multiprocessing.get_context("fork")
     pipes: list[Connection] = []
@@ -115,7 +107,7 @@ def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...
             send.close()  # (a worker that dies shows as the end of its pipe)
             pipes.append(receive)
             procs.append(proc)
-        yield from ((a, numbering.number(j, sent)) for a, (j, sent) in zip(source, _in_order(pipes)))
+        yield from ((a, numbering.number(sent)) for a, sent in zip(source, _in_order(pipes)))
     finally:
         for proc in procs:
             if proc.is_alive():
@@ -125,20 +117,19 @@ def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...
             pipe.close()
 
 
-def _in_order(pipes: list[Connection]) -> Iterator[tuple[int, Sent]]:
+def _in_order(pipes: list[Connection]) -> Iterator[Sent]:
     """Batch k comes from worker k % len(pipes); the first worker out of batches ends them all."""
     k = 0
     while True:
-        j = k % len(pipes)
         try:
-            reply = pipes[j].recv()
+            reply = pipes[k % len(pipes)].recv()
         except EOFError:
             raise RuntimeError("a worker cutting the articles died") from None
         if reply[0] == "error":
             raise RuntimeError(f"cutting the articles failed:\n{reply[1]}")
         if reply[0] == "end":
             return
-        yield from ((j, sent) for sent in reply[1])
+        yield from reply[1]
         k += 1
 
 
@@ -146,12 +137,12 @@ def _worker(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...
             send: Connection, parent: int) -> None:
     die_with_parent(parent)
     try:
-        cut, local = tokens.cutter(words), Local()
+        cut = tokens.cutter(words)
         batch: list[Sent] = []
         for n, a in enumerate(source):
             if (n // BATCH) % workers != j:
                 continue
-            batch.append(local.cut(cut, a, config))
+            batch.append(cut_one(cut, a, config))
             if len(batch) == BATCH:
                 send.send(("ok", batch))
                 batch = []

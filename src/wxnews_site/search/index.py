@@ -258,7 +258,7 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     scratch = spill.folder(cache_dir, "w")
     fresh = Fresh(cache_dir)
     workers = CUT_WORKERS if processes != 1 else 1
-    numbering = Numbering(workers)
+    numbering = Numbering()
     cut = tokens.cutter(tuple(found.words))  # (before the workers fork: they find it made)
     texts = cut_all(source, config, tuple(found.words), workers, numbering)
     try:
