@@ -88,9 +88,10 @@ class Numbering:
 
 
 def cut_all(source: Iterable[Article], config: SiteConfig, words: tuple[str, ...], workers: int,
-            numbering: Numbering) -> Iterator[tuple[Article, Cut]]:
+            numbering: Numbering | None = None) -> Iterator[tuple[Article, Cut]]:
     """Every article with its cut, in the source's order (read once here, and once in each worker),
-    its terms numbered by ``numbering``."""
+    its terms numbered by ``numbering`` (a new one without)."""
+    numbering = numbering or Numbering()
     if workers <= 1 or not can_fork():
         cut = tokens.cutter(words)
         for a in source:
