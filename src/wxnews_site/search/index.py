@@ -275,12 +275,17 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
         idfs = [idf(n_docs, c) if len(t) >= 2 and c <= common else 0.0 for t, c in zip(terms, counts)]
         from .terms import write_terms  # (numpy: a patch never loads it)
 
-        shards: dict[str, int] = {"k": _write_vocab(out, terms, cut), "m": MAP_SHARDS}
-        per, sizes = {"k": out.packs.per["k"]}, {}
+        # The dictionary's shards in a forked process while this one weighs the terms: at the end of a
+        # cold build these two are often all that is left to do, and there are two cores.
+        k_job = _start(out, lambda: (_write_vocab(out, terms, cut), out.packs.per["k"]), processes != 1)
+        shards: dict[str, int] = {"k": 0, "m": MAP_SHARDS}  # (the order meta.json lists them in)
+        per, sizes = {"k": 0}, {}
         for seg, pairs in zip(segments, cuts.pairs):
             w = seg.kind("w")
             shards[w], sizes[w] = write_terms(out, pairs, terms, idfs, avgdl, scratch, cuts.df, w)
             per[w] = out.packs.per[w]
+        shards["k"], per["k"] = k_job()
+        out.packs.per["k"] = per["k"]
         n_keys, ngrams = 0, g_job()
         for seg in segments:
             g = seg.kind("g")
