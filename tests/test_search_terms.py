@@ -107,11 +107,17 @@ def test_the_cut_in_forked_workers_is_the_cut_in_order(monkeypatch):
 
     monkeypatch.setattr(cuts, "BATCH", 2)  # the invented archive's articles in batches of two, taken in turns
     config, words = SiteConfig(), ("新吴区",)
-    here = list(cuts.cut_all(ARTICLES, config, words, 1))
+
+    def cut(workers: int) -> tuple[list, list[str]]:
+        numbering = cuts.Numbering()
+        return list(cuts.cut_all(ARTICLES, config, words, workers, numbering)), numbering.terms
+
+    here, terms = cut(1)
     assert [a for a, _ in here] == list(ARTICLES)
-    assert list(cuts.cut_all(ARTICLES, config, words, 2)) == here
-    assert list(cuts.cut_all(ARTICLES, config, words, 3)) == here
-    assert here[0][1][0]["新吴区"] and here[0][1][2][0] == "\x02经济"
+    assert cut(2) == (here, terms)
+    assert cut(3) == (here, terms)
+    first = here[0][1]
+    assert "新吴区" in [terms[i] for i in first.ids] and first.extra[0] == "\x02经济"
 
 
 def test_a_worker_that_fails_to_cut_fails_the_build():
@@ -131,3 +137,16 @@ def test_a_worker_that_fails_to_cut_fails_the_build():
 
     with pytest.raises(RuntimeError, match="the parse cache is gone"):
         list(cuts.cut_all(Broken(), SiteConfig(), (), 2))
+
+
+def test_terms_are_numbered_in_order_of_first_use_whether_joined_or_listed():
+    from array import array
+
+    from wxnews_site.search import cuts
+
+    numbering = cuts.Numbering()
+    first = numbering.number(("经济\0发展", array("I", [2, 1]), 3, ()))
+    second = numbering.number((["发展", "a\0b"], array("I", [1, 1]), 2, ()))  # (a term holding the separator)
+    empty = numbering.number(("", array("I"), 0, ()))
+    assert list(first.ids) == [0, 1] and list(second.ids) == [1, 2] and list(empty.ids) == []
+    assert numbering.terms == ["经济", "发展", "a\0b"]

@@ -32,10 +32,10 @@ from ..config import SiteConfig
 from ..forks import Forked, can_fork
 from ..model import Article
 from . import packs, patch, spill, tokens
-from .cuts import Cut, cut_all
+from .cuts import Cut, Numbering, cut_all
 from .layout import (COMMON_FROM, DICT_SAMPLE, MAP_SHARDS, VOCAB_SHARD_TARGET, IndexStats, Segment, Writer, analyse,
                      deflate, digest, idf, pack_vocab, printed, record_parts, records, segment_name, segments_of,
-                     setup_key, shard_count, vocab_shard, with_first_characters, words_of, write_fold_map, write_meta)
+                     setup_key, shard_count, with_first_characters, words_of, write_fold_map, write_meta)
 from .normalize import fold_map
 from .records import Codec
 from .state import Fresh, Row
@@ -257,10 +257,13 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
     d_job = _start(out, lambda: _write_records(out, source, found.sample, config, url_for), processes != 1)
     scratch = spill.folder(cache_dir, "w")
     fresh = Fresh(cache_dir)
-    texts = cut_all(source, config, tuple(found.words), CUT_WORKERS if processes != 1 else 1)
+    workers = CUT_WORKERS if processes != 1 else 1
+    numbering = Numbering()
+    cut = tokens.cutter(tuple(found.words))  # (before the workers fork: they find it made)
+    texts = cut_all(source, config, tuple(found.words), workers, numbering)
     try:
-        cut = tokens.cutter(tuple(found.words))
-        terms, cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
+        cuts, firsts, build = _cut(texts, segments, config, scratch, fresh, url_for, sources, setup)
+        terms = numbering.terms
         n_docs = found.count
         avgdl = cuts.length_sum / n_docs if n_docs else 1.0
         # Terms in more than a fifth of a large archive (发展, 工作) hardly rank
@@ -272,12 +275,17 @@ def _full(out: Writer, source: Source, found: Survey, setup: str, config: SiteCo
         idfs = [idf(n_docs, c) if len(t) >= 2 and c <= common else 0.0 for t, c in zip(terms, counts)]
         from .terms import write_terms  # (numpy: a patch never loads it)
 
-        shards: dict[str, int] = {"k": _write_vocab(out, terms, cut), "m": MAP_SHARDS}
-        per, sizes = {"k": out.packs.per["k"]}, {}
+        # The dictionary's shards in a forked process while this one weighs the terms: at the end of a
+        # cold build these two are often all that is left to do, and there are two cores.
+        k_job = _start(out, lambda: (_write_vocab(out, terms, cut), out.packs.per["k"]), processes != 1)
+        shards: dict[str, int] = {"k": 0, "m": MAP_SHARDS}  # (the order meta.json lists them in)
+        per, sizes = {"k": 0}, {}
         for seg, pairs in zip(segments, cuts.pairs):
             w = seg.kind("w")
             shards[w], sizes[w] = write_terms(out, pairs, terms, idfs, avgdl, scratch, cuts.df, w)
             per[w] = out.packs.per[w]
+        shards["k"], per["k"] = k_job()
+        out.packs.per["k"] = per["k"]
         n_keys, ngrams = 0, g_job()
         for seg in segments:
             g = seg.kind("g")
@@ -325,19 +333,18 @@ class Cuts:
 def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], config: SiteConfig, scratch: Path,
          fresh: Fresh, url_for: Callable[[Article], str], sources: Hashes | None, setup: str):
     """The pass of jieba's cut (texts: each article with its cut, in order): every article's terms (as numbers, in
-    order of first use) spilled with their frequencies by segment, the state's rows, each date's first
+    order of first use) spilled with their frequencies by segment; the state's rows, each date's first
     article and the build's id."""
     import numpy as np
 
     from .terms import TermPairs
 
-    term_ids: dict[str, int] = {}
     cuts = Cuts([], np.zeros(1 << 12, np.int64))
     firsts: list[tuple[str, int]] = []
     build = hashlib.sha256(setup.encode())
     n = end = 0
     pairs, following = None, iter(segments)
-    for a, (tfs, length, extra) in texts:
+    for a, c in texts:
         if n == end:  # the next segment's first article
             if pairs is not None:
                 cuts.end(pairs)
@@ -348,36 +355,30 @@ def _cut(texts: Iterator[tuple[Article, Cut]], segments: Sequence[Segment], conf
             folder.mkdir()
             pairs, end = TermPairs(seg.end - seg.first, folder), seg.end
             cuts.pairs.append(pairs)
-        ids = list(map(term_ids.get, tfs))
-        if None in ids:  # the article's new terms, found by C loops (ids.index), numbered in order
-            keys, at = list(tfs), -1
-            try:
-                while True:
-                    at = ids.index(None, at + 1)
-                    ids[at] = term_ids[keys[at]] = len(term_ids)
-            except ValueError:
-                pass
-        pairs.add(ids, tfs.values(), length)
+        pairs.add(c.ids, c.tfs, c.length)
         d = digest(a, config, url_for(a), patch.source_hash(sources, a))
         build.update(d)
         day = a.date.isoformat()
         if not firsts or firsts[-1][0] != day:
             firsts.append((day, n))
-        fresh.add(n, Row(a.id, d, extra, day, length))
+        fresh.add(n, Row(a.id, d, c.extra, day, c.length))
         n += 1
     if n != end or len(cuts.pairs) != len(segments):
         raise ValueError(f"the articles were {segments[-1].end if segments else 0}, then {n}")
     if pairs is not None:
         cuts.end(pairs)  # (the article counts are complete only then)
-    return list(term_ids), cuts, firsts, build.hexdigest()[:24]
+    return cuts, firsts, build.hexdigest()[:24]
 
 
 def _write_vocab(out: Writer, terms: list[str], cut: tokens.Cutter) -> int:
     """The k/ shards: every term's jieba frequency; returns their count."""
+    from .ngrams import fnv1a_many
+
     vocab = tokens.dictionary_freqs(with_first_characters(terms), cut.freqs)
-    k_count = shard_count(sum(len(t.encode()) + 8 for t in vocab), VOCAB_SHARD_TARGET)
+    k_count = shard_count(len("".join(vocab).encode()) + 8 * len(vocab), VOCAB_SHARD_TARGET)
     groups: dict[int, dict[str, int]] = defaultdict(dict)
-    for t, f in vocab.items():
-        groups[vocab_shard(t, k_count)][t] = f
+    # (layout.vocab_shard of every term at once)
+    for (t, f), h in zip(vocab.items(), (fnv1a_many([t[:2] for t in vocab]) % k_count).tolist()):
+        groups[h][t] = f
     out.pieces("k", [deflate(pack_vocab(groups.get(h, {}))) for h in range(k_count)], k_count)
     return k_count

@@ -23,8 +23,8 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import spill
-from .ngrams import pack_shards, write_shards
-from .layout import K1, B, SHARD_TARGET, WEIGHT_LEVELS, _LEVEL_STEPS, Writer, fnv1a, shard_count, varint_bytes
+from .ngrams import fnv1a_many, pack_shards, write_shards
+from .layout import K1, B, SHARD_TARGET, WEIGHT_LEVELS, _LEVEL_STEPS, Writer, shard_count, varint_bytes
 from .varint import _varint
 
 U64 = np.uint64
@@ -52,7 +52,7 @@ class TermPairs:
         self.terms, self.tfs, self.counts = array("I"), array("I"), array("I")
         self.first = 0  # the first article of the buffered triples
 
-    def add(self, tids: list[int], tfs: Iterable[int], length: int) -> None:
+    def add(self, tids: Sequence[int], tfs: Iterable[int], length: int) -> None:
         """The next article's term numbers and frequencies, and its length."""
         if tids and max(tids) >> (64 - self.shift):
             raise ValueError("too many distinct terms for the article numbers' width")
@@ -126,7 +126,7 @@ def write_terms(out: Writer, pairs: TermPairs, terms: Sequence[str], idfs: Seque
     for p in range(pairs.parts):
         tids, counts, lists = weight_lists(*pairs.part(p), norms, weights)
         payloads = [_varint(c) + data + _varint(int(df[t])) for t, c, data in zip(tids, counts, lists)]
-        entries.add(np.array([fnv1a(terms[t]) for t in tids], U64), np.array(list(map(len, payloads)), np.int64),
+        entries.add(fnv1a_many([terms[t] for t in tids]), np.array(list(map(len, payloads)), np.int64),
                     np.frombuffer(b"".join(payloads), np.uint8), orders=np.array(tids, U64))
     pairs.runs.close()
     entries.close()
