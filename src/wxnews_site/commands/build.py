@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                             allow_empty=args.allow_empty, merge=args.merge, changed=args.changed)
     for p in in_folder(result.problems, articles):
         print(p, file=sys.stderr)
+    for note in result.notes:
+        print(f"{display_path(articles)}: note: {note}", file=sys.stderr)
     out = display_path(result.out_dir)
     if not result.ok:
         errors = sum(p.severity == "error" for p in result.problems)
