@@ -211,3 +211,19 @@ def test_a_build_told_which_files_changed_records_them_for_the_next_plain_build(
     result = build(project)
     assert result.notes == () and "群众满意" not in (project / "build/2024/06/30/02-02.html").read_text(encoding="utf-8")
     assert same_as_clean(project, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("committing", [True, False])
+def test_more_files_changed_than_are_worth_reading_one_by_one_are_scanned(project: Path, tmp_path: Path, monkeypatch,
+                                                                          committing: bool):
+    monkeypatch.setattr(gitchanges, "MOST", 2)
+    build(project)
+    for name in ("02-02.md", "02-03.md", "02-04.md"):
+        add_to_body(project / A / name, "又及。")
+    if committing:
+        commit(project)
+    result = build(project)
+    assert result.notes == ("3 article files changed since the last build (more than 2): scanning every article file"
+                            if committing else
+                            "3 article files are not as committed (more than 2): scanning every article file",)
+    assert result.rendered == 3 and same_as_clean(project, tmp_path / "clean")

@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from ..format import archive_file
 
 TIMEOUT = 300.0  # seconds: git status stats every tracked file, a few seconds at a million
+MOST = 5000      # files named at most: beyond, reading them one by one costs more than the scan
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,12 @@ class Mark:
     commit: str
     dirty: tuple[str, ...]
 
-    def naming(self, rels: Iterable[str]) -> Mark:
-        """After a build told which files changed (``--changed``): those read as they were, whatever git says of them."""
-        return replace(self, dirty=tuple(sorted({*self.dirty, *rels})))
+    def naming(self, rels: Iterable[str]) -> Mark | None:
+        """After a build told which files changed (``--changed``): those read
+        as they were, whatever git says of them; None past ``MOST`` (the
+        record read by every build stays small: the next plain build scans)."""
+        dirty = {*self.dirty, *rels}
+        return replace(self, dirty=tuple(sorted(dirty))) if len(dirty) <= MOST else None
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ def look(articles_dir: Path, last: Mark | None, recorded: Callable[[str], bool])
         inside = _inside(articles_dir, top)
         spec = ":(top,literal)" + ("" if inside == "." else inside)
         dirty = _status(top, spec, inside)
+        if len(dirty) > MOST:
+            return Look(None, None, f"{len(dirty)} article files are not as committed (more than {MOST}): "
+                                    "scanning every article file")
         mark = Mark(str(articles_dir), head, dirty)
         if last is None or last.articles != mark.articles:
             return Look(mark, None, "the last build recorded no git commit: scanning every article file for changes")
@@ -85,6 +92,9 @@ def _named(articles_dir: Path, mark: Mark, rels: set[str], recorded: Callable[[s
     """The changed files as ``build --changed`` takes them: those there,
     regular files; a file gone that the last build had is a deletion, which
     only the scan handles (as it always has)."""
+    if len(rels) > MOST:
+        return Look(mark, None, f"{len(rels)} article files changed since the last build (more than {MOST}): "
+                                "scanning every article file")
     named, gone = [], 0
     for rel in sorted(rels):
         path = os.path.join(articles_dir, rel)
