@@ -280,6 +280,7 @@ def git_tree(articles: Path, size: int, mode: str) -> Path:
     shutil.copytree(articles, work / "articles", copy_function=shutil.copyfile)
     (work / ".gitignore").write_text("/build/\n/.build.previous/\n/.cache/\n", encoding="utf-8")
     git(work, "init", "-q")
+    git(work, "config", "gc.auto", "0")  # no repacking of a million loose objects in the background of a timed build
     git(work, "add", "-A", nice=10)
     git(work, "commit", "-q", "-m", "corpus", nice=10)
     git(work, "tag", "bench-base")

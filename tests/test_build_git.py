@@ -170,7 +170,7 @@ def fake_git(tmp_path: Path, monkeypatch, script: str) -> None:
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
 
 
-@pytest.mark.parametrize("case", ["no git", "git fails", "not a work tree"])
+@pytest.mark.parametrize("case", ["no git", "git fails", "not a work tree", "no commit"])
 def test_without_an_answer_from_git_the_archive_is_scanned_and_the_build_says_why(project: Path, tmp_path: Path,
                                                                                    monkeypatch, case: str):
     build(project)
@@ -181,12 +181,16 @@ def test_without_an_answer_from_git_the_archive_is_scanned_and_the_build_says_wh
         fake_git(tmp_path, monkeypatch, "echo 'fatal: index file corrupt' >&2\nexit 128\n")
     else:
         shutil.rmtree(project / ".git")
+        if case == "no commit":
+            git(project, "init", "-q")
     result = build(project)
     monkeypatch.undo()
     assert result.notes == ({"no git": "no git program found: scanning every article file for changes",
                              "git fails": "git failed (git rev-parse: fatal: index file corrupt): scanning every "
                                           "article file for changes",
-                             "not a work tree": "not in a git work tree: scanning every article file for changes"}[case],)
+                             "not a work tree": "not in a git work tree: scanning every article file for changes",
+                             "no commit": "the git work tree has no commit yet: scanning every article file for "
+                                          "changes"}[case],)
     assert result.rendered == 1
     assert same_as_clean(project, tmp_path / "clean")
 

@@ -29,8 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             "from them (the same site as a single build)")
     parser.add_argument("--changed", type=Path, nargs="+", metavar="PATH", default=None,
                         help="the article files changed since the last build (from CI's diff, say): when they are "
-                             "edits of article bodies, the build reads them alone without scanning the archive; "
-                             "otherwise it scans the archive as usual")
+                             "edits of article bodies or a new day's issue, the build reads them alone without "
+                             "scanning the archive; otherwise it scans the archive as usual. Without it, an articles "
+                             "folder in a git work tree is asked of git: the files changed since the commit the last "
+                             "build recorded, committed or not")
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")

@@ -6,8 +6,10 @@
 3. read every article and page file (``format.scan_archive``), collecting all
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
-   archive in a second process); told which files changed (``--changed``)
-   and they are body edits or a new day's issue, read those alone and walk nothing;
+   archive in a second process); told which files changed (``--changed``),
+   or in a git work tree told by git (gitchanges.py: since the commit the
+   last build recorded), and they are body edits or a new day's issue, read
+   those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
    pages from the contexts the record keeps; when only a new day's issue

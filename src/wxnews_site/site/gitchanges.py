@@ -83,6 +83,8 @@ def look(articles_dir: Path, last: Mark | None, recorded: Callable[[str], bool])
         committed = _diff(top, spec, inside, last.commit, head) if last.commit != head else ()
     except NotAWorkTree:
         return Look(None, None, "not in a git work tree: scanning every article file for changes")
+    except NoCommit:
+        return Look(None, None, "the git work tree has no commit yet: scanning every article file for changes")
     except GitError as exc:
         return Look(None, None, f"git failed ({exc}): scanning every article file for changes")
     return _named(articles_dir, mark, {*committed, *dirty, *last.dirty}, recorded)
@@ -114,6 +116,10 @@ class NotAWorkTree(GitError):
     pass
 
 
+class NoCommit(GitError):
+    pass
+
+
 def _head(articles_dir: Path) -> tuple[Path, str]:
     """The work tree's top folder and HEAD's commit."""
     try:
@@ -121,6 +127,8 @@ def _head(articles_dir: Path) -> tuple[Path, str]:
     except GitError as exc:
         if "not a git repository" in str(exc) or "must be run in a work tree" in str(exc):
             raise NotAWorkTree(str(exc)) from None
+        if "Needed a single revision" in str(exc):
+            raise NoCommit(str(exc)) from None
         raise
     top, head = os.fsdecode(out).splitlines()[:2]
     return Path(top).resolve(), head
