@@ -11,7 +11,9 @@ to the scan, with a one-line note of why; the result is the same site.
 Correctness rests on one invariant: a file whose content differs from what
 the last build read is in ``git diff <mark.commit> HEAD``, or is not clean
 now (``git status``), or was not clean then (``mark.dirty``). So a build
-records the uncommitted files it read, not just the commit.
+records the uncommitted files it read, not just the commit. (An article
+file kept as a symbolic link to another file is the one case git cannot
+vouch for: an edit of its target is not a change git names of the link.)
 """
 from __future__ import annotations
 
