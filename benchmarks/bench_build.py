@@ -255,7 +255,7 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
 
 
 GIT_STATUS = ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=traditional",
-              "--", ":(top,literal)articles"]  # as site/gitchanges.py asks
+              "--", ":(top,literal)articles"]  # as gitchanges.py asks
 
 
 def git(work: Path, *args: str, nice: int = 0) -> None:

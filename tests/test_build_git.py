@@ -1,4 +1,4 @@
-"""A plain ``build`` of an archive kept in git asks git what changed (site/gitchanges.py).
+"""A plain ``build`` of an archive kept in git asks git what changed (gitchanges.py).
 
 Whatever changed — committed or not, edited, added, deleted, renamed,
 ignored — the site must equal a clean build's file by file; where git
@@ -16,7 +16,7 @@ import pytest
 from test_build import _pages, build, tree
 from test_build_incremental import A, add_issue, add_to_body, clean_build, edit, no_whole_archive
 
-from wxnews_site.site import gitchanges
+from wxnews_site import gitchanges
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -55,12 +55,12 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
-from .. import __version__
+from .. import __version__, gitchanges
 from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
 from ..model import Article
-from . import byyear, feeds, gitchanges, manifest, newday, pages as plan_mod, publish, render, tables, urls
+from . import byyear, feeds, manifest, newday, pages as plan_mod, publish, render, tables, urls
 from .pages import Page
 
 MARKER = ".wxnews-site"  # marks a folder as a build output this tool may replace

@@ -24,7 +24,7 @@ from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
 from . import tables as site_tables
 from . import urls
-from .gitchanges import Mark
+from ..gitchanges import Mark
 from .pages import Entry, Page, Story
 
 VERSION = 5  # 4: the record in SQLite, by page and by file; 5: with the site's tables (tables.py)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..format import archive_file
+from .format import archive_file
 
 TIMEOUT = 300.0  # seconds: git status stats every tracked file, a few seconds at a million
 MOST = 5000      # files named at most: beyond, reading them one by one costs more than the scan
