@@ -231,3 +231,11 @@ def test_more_files_changed_than_are_worth_reading_one_by_one_are_scanned(projec
                             if committing else
                             "3 article files are not as committed (more than 2): scanning every article file",)
     assert result.rendered == 3 and same_as_clean(project, tmp_path / "clean")
+
+
+def test_files_named_to_a_build_join_the_recorded_ones_until_there_are_too_many(monkeypatch):
+    mark = gitchanges.Mark("/archive/articles", "c0ffee", ("2024/06/30/02-02.md",))
+    assert mark.naming(["2024/06/30/01-01.md"]) == gitchanges.Mark(
+        "/archive/articles", "c0ffee", ("2024/06/30/01-01.md", "2024/06/30/02-02.md"))
+    monkeypatch.setattr(gitchanges, "MOST", 1)
+    assert mark.naming(["2024/06/30/01-01.md"]) is None  # the next plain build scans, and records anew
