@@ -152,7 +152,7 @@ class Manifest:
                 if state:
                     feeds = self._db.execute("SELECT value FROM meta WHERE key = 'feeds'").fetchone()
                     state["plan"] = dataclasses.replace(state["plan"], feeds=pickle.loads(feeds[0]))
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             state = {}  # a damaged record only costs a full build
             self.close()
             self.path.unlink(missing_ok=True)
@@ -163,7 +163,9 @@ class Manifest:
         self.count: int = state.get("pages", 0)
         self.plan: Plan | None = state.get("plan")
         self.spare_extras: tuple[str, ...] = state.get("spare_extras", ())  # the kept site's files besides pages
-        self.git: Mark | None = state.get("git")  # what the build read, in git's terms (gitchanges.py)
+        # What the build read, in git's terms (gitchanges.py); kept as plain
+        # values, so that the record outlives the class's module moving.
+        self.git: Mark | None = Mark(*state["git"]) if state.get("git") else None
 
     def _connect(self) -> Any:
         import sqlite3
@@ -294,7 +296,7 @@ class Manifest:
             count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
             state = {"version": (VERSION, __version__), "out_dir": str(out_dir), "has_spare": spare is not None,
                      "pages": count, "plan": dataclasses.replace(plan, feeds={}), "spare_extras": spare_extras,
-                     "git": git}
+                     "git": dataclasses.astuple(git) if git is not None else None}
             rows = [("state", state), ("feeds", plan.feeds)]
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
