@@ -201,6 +201,7 @@ def hugo_binary() -> str | None:
 # ---------------------------------------------------------------- builders
 
 CHILD = """
+import os
 import sys
 from pathlib import Path
 import wxnews_site.site.build as b
@@ -211,6 +212,7 @@ named = sys.argv[3:] or None  # build --changed: the files the benchmark changed
 r = b.build_site(load_config(root=Path(".")), articles_dir=Path(sys.argv[2]), out_dir=Path("build"), progress=False,
                  changed=named)
 assert r.ok, [str(p) for p in r.problems if p.severity == "error"][:5]
+assert not (os.environ.get("BENCH_GIT") and r.notes), r.notes  # the git path taken, not the scan
 print(r.rendered, r.reused, file=sys.stderr)
 """
 
@@ -250,6 +252,72 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
         issue.append(timed(cmd, work))
         told.append(timed(cmd + [str(f) for f in add_issue(work / "articles")], work))
     return median(cold), median(first), median(warm), median(named), median(issue), median(told)
+
+
+GIT_STATUS = ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=traditional",
+              "--", ":(top,literal)articles"]  # as gitchanges.py asks
+
+
+def git(work: Path, *args: str, nice: int = 0) -> None:
+    subprocess.run([*(["nice", "-n", str(nice)] if nice else []), "git", "-C", str(work), "-c", "user.name=bench",
+                    "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", *args],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def git_tree(articles: Path, size: int, mode: str) -> Path:
+    """A project whose articles folder is the corpus, in a git work tree:
+    made once (a copy, git add and commit of every file take minutes at a
+    million), reset to that commit and cleaned of the last run's build and
+    files for every run after."""
+    work = WORK / f"git-{mode}-{size}"
+    ready = work / ".git" / "bench-ready"
+    if ready.exists():
+        git(work, "reset", "-q", "--hard", "bench-base")
+        git(work, "clean", "-q", "-f", "-d", "-x")  # the build, its state and the files a run added
+        return work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copytree(articles, work / "articles", copy_function=shutil.copyfile)
+    (work / ".gitignore").write_text("/build/\n/.build.previous/\n/.cache/\n", encoding="utf-8")
+    git(work, "init", "-q")
+    git(work, "config", "gc.auto", "0")  # no repacking of a million loose objects in the background of a timed build
+    git(work, "add", "-A", nice=10)
+    git(work, "commit", "-q", "-m", "corpus", nice=10)
+    git(work, "tag", "bench-base")
+    ready.write_text("ok\n")
+    return work
+
+
+def ours_git(articles: Path, size: int, mode: str) -> dict[str, Run]:
+    """A plain build (no --changed) in a git work tree, which asks git what
+    changed: cold; one edit committed; one edit not committed; a new day's
+    issue committed; one edit with git out of sight (GIT_DIR nowhere: the
+    scan, under the same load); and git status alone, as the build runs it,
+    on a clean tree and with one file edited. One run each: the cold build
+    at a million takes a quarter of an hour."""
+    work = git_tree(articles, size, mode)
+    cmd = [sys.executable, "-c", CHILD, mode, str(work / "articles")]
+    via_git = {"BENCH_GIT": "1"}
+    runs = {"cold": timed(cmd, work)}
+    files = sorted((work / "articles" / max(d.name for d in (work / "articles").iterdir() if d.name.isdigit()))
+                   .rglob("*.md"))
+    touch_one(files[7])
+    git(work, "commit", "-q", "-a", "-m", "edit")
+    timed(cmd, work, via_git)  # the first rebuild links every page: from the second on the site before is kept
+    runs["status clean"] = timed(["git", *GIT_STATUS], work)
+    touch_one(files[107])
+    git(work, "commit", "-q", "-a", "-m", "edit")
+    runs["edit committed"] = timed(cmd, work, via_git)
+    touch_one(files[207])
+    runs["status 1 edited"] = timed(["git", *GIT_STATUS], work)
+    runs["edit uncommitted"] = timed(cmd, work, via_git)
+    add_issue(work / "articles")
+    git(work, "add", "-A", "articles")
+    git(work, "commit", "-q", "-m", "issue")
+    runs["issue committed"] = timed(cmd, work, via_git)
+    touch_one(files[307])  # last: a build that scans records no commit, and the next one would scan too
+    runs["edit, scanned"] = timed(cmd, work, {"GIT_DIR": str(work / "no-git")})
+    return runs
 
 
 def other(arts, repeat: int, name: str) -> tuple[Run, Run] | None:
@@ -313,6 +381,20 @@ def summary(peaks: list[tuple[int, str, "Run", "Run", "Run", "Run", "Run"]]) -> 
                   f"{told.seconds:6.2f} {told.cpu:6.2f}")
 
 
+def git_figures(sizes: list[int], mode: str) -> int:
+    """--git: each size's figures in one row (wall seconds; CPU seconds in brackets)."""
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; one run each; {mode}; "
+          f"{subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}")
+    names = ("cold", "status clean", "status 1 edited", "edit committed", "edit uncommitted", "issue committed",
+             "edit, scanned")
+    print(f"{'articles':>10} " + " ".join(f"{n:>17}" for n in names))
+    for size in sizes:
+        runs = ours_git(corpus(size), size, mode)
+        print(f"{size:>10,} " + " ".join(f"{f'{runs[n].seconds:.2f} ({runs[n].cpu:.2f})':>17}" for n in names),
+              f"  load {os.getloadavg()[0]:.1f}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     global WORK, CORPORA
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -324,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="only the site + search build, not the site pages again alone (at a million articles "
                          "that second cold build costs as much again)")
     ap.add_argument("--profile", action="store_true", help="profile one cold site build instead")
+    ap.add_argument("--git", action="store_true",
+                    help="instead: plain builds (no --changed) of the corpus as a git work tree, which ask git what "
+                         "changed (made once under --work: minutes at a million), and git status's own time")
     ap.add_argument("--work", type=Path, help=f"folder for the builds (default {CORPORA})")
     ap.add_argument("--corpora", type=Path, help=f"folder holding articles-N corpora made by make_corpus.py, used "
                                                  f"as they are, never made there (default {CORPORA}, made as needed)")
@@ -339,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         profile(corpus(sizes[0]))
         return 0
+    if args.git:
+        return git_figures(sizes, "full" if not args.no_search else "site")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start; medians of {args.repeat} run(s)")
     peaks: list[tuple[int, str, Run, Run, Run, Run, Run]] = []
     for size in sizes:

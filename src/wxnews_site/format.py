@@ -1294,6 +1294,16 @@ def _archive_files(root: str, under: str = "") -> tuple[Iterator[tuple[str, os.D
     return iter(()), problems
 
 
+def archive_name(name: str) -> bool:
+    """Whether the scan reads a file of this name: an article or page file, not hidden."""
+    return not name.startswith(".") and (name.endswith(".md") or name.endswith(".page.yaml"))
+
+
+def archive_file(rel: str) -> bool:
+    """Whether the scan reads the file of this path (relative to the articles folder)."""
+    return archive_name(rel.rpartition("/")[2])
+
+
 def _walk(folder: str, prefix: str, real_root: str, problems: list[Problem]
           ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     # A function of the module, not a closure of _archive_files: a closure
@@ -1305,7 +1315,7 @@ def _walk(folder: str, prefix: str, real_root: str, problems: list[Problem]
         # without sorting all the paths by their parts at the end.
         entries = sorted(it, key=lambda e: e.name)
     for e in entries:
-        wanted = not e.name.startswith(".") and (e.name.endswith(".md") or e.name.endswith(".page.yaml"))
+        wanted = archive_name(e.name)
         try:
             if e.is_dir() and not e.is_symlink():
                 yield from _walk(e.path, prefix + e.name + "/", real_root, problems)
@@ -1346,7 +1356,7 @@ def near_miss(word: str, choices: Iterable[str]) -> str | None:
 
 
 __all__ = [
-    "ARTICLE_KEYS", "Archive", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
+    "ARTICLE_KEYS", "Archive", "archive_file", "FormatError", "PAGE_KEYS", "Problem", "article_id", "article_relpath",
     "atomic_write", "lint_article", "near_miss", "page_relpath", "parse_article", "parse_page",
     "Known", "ParseCache", "Scan", "known", "read_archive", "render_article", "render_page", "scan_archive", "sha256_bytes",
     "split_front_matter", "head", "Segment",

@@ -29,8 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             "from them (the same site as a single build)")
     parser.add_argument("--changed", type=Path, nargs="+", metavar="PATH", default=None,
                         help="the article files changed since the last build (from CI's diff, say): when they are "
-                             "edits of article bodies, the build reads them alone without scanning the archive; "
-                             "otherwise it scans the archive as usual")
+                             "edits of article bodies or a new day's issue, the build reads them alone without "
+                             "scanning the archive; otherwise it scans the archive as usual. Without it, an articles "
+                             "folder in a git work tree is asked of git: the files changed since the commit the last "
+                             "build recorded, committed or not")
     bar = parser.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show a progress bar")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
@@ -61,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
                             allow_empty=args.allow_empty, merge=args.merge, changed=args.changed)
     for p in in_folder(result.problems, articles):
         print(p, file=sys.stderr)
+    for note in result.notes:
+        print(f"{display_path(articles)}: note: {note}", file=sys.stderr)
     out = display_path(result.out_dir)
     if not result.ok:
         errors = sum(p.severity == "error" for p in result.problems)

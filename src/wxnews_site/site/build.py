@@ -6,8 +6,10 @@
 3. read every article and page file (``format.scan_archive``), collecting all
    problems at once: only files whose stat changed are read, only files
    whose content hash is new are parsed (a first build parses half the
-   archive in a second process); told which files changed (``--changed``)
-   and they are body edits or a new day's issue, read those alone and walk nothing;
+   archive in a second process); told which files changed (``--changed``),
+   or in a git work tree told by git (gitchanges.py: since the commit the
+   last build recorded), and they are body edits or a new day's issue, read
+   those alone and walk nothing;
 4. collect issues, 版, sections and people, and plan every page; when only
    article bodies changed since the last build, plan just those articles'
    pages from the contexts the record keeps; when only a new day's issue
@@ -53,7 +55,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jinja2
 
-from .. import __version__
+from .. import __version__, gitchanges
 from ..config import SiteConfig
 from ..format import DEFAULT_YEARS, Problem, Scan, Segment, scan_archive, scan_named
 from ..forks import Forked, fork_pool
@@ -78,6 +80,7 @@ class BuildResult:
     reused: int = 0    # pages linked unchanged from the previous build
     timings: dict[str, float] = field(default_factory=dict)
     changed: tuple[str, ...] = ()  # paths of the pages rendered, e.g. for a live-reloading server
+    notes: tuple[str, ...] = ()    # for the editor: why the archive was scanned (gitchanges.py)
 
 
 def build_site(config: SiteConfig, *, articles_dir: Path | None = None, out_dir: Path | None = None,
@@ -173,6 +176,8 @@ class _Read:
     edited: dict[str, tuple[Article, manifest.Built]] | None     # only these articles' bodies changed
     fresh: newday.NewDays | None                                 # only a new day's issue was added
     problems: list[Problem]
+    mark: gitchanges.Mark | None                                 # what was read, in git's terms
+    note: str | None                                             # why the archive was scanned
 
 
 @dataclass(frozen=True)
@@ -253,7 +258,8 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
     salt = salt_of(env, config, at.base)
     old = manifest.load(at.cache_dir)
     # 3. read
-    got = _timed(timings, "read", lambda: _read_archive(at, old, salt, theme_problems))
+    look = _timed(timings, "git", lambda: _look(at, old))
+    got = _timed(timings, "read", lambda: _read_archive(at, old, salt, theme_problems, look))
     # 4. plan
     planned = _timed(timings, "plan", lambda: _plan(at, env, old, salt, got))
     # 5. stop before writing anything when something is wrong
@@ -274,9 +280,10 @@ def _build_site(config: SiteConfig, *, articles_dir: Path | None, out_dir: Path 
         _abandon(at, search)
         raise
     # 8. swap in, and record
-    total = _timed(timings, "swap", lambda: _publish(at, old, planned, folder, made, extras))
+    total = _timed(timings, "swap", lambda: _publish(at, old, planned, folder, made, extras, got.mark))
     return BuildResult(True, problems, extras.rendered, extras.written, time.perf_counter() - started, at.out_dir,
-                       total - extras.rendered, timings, tuple(p.path for p in made.todo))
+                       total - extras.rendered, timings, tuple(p.path for p in made.todo),
+                       (got.note,) if got.note else ())
 
 
 T = TypeVar("T")
@@ -290,19 +297,35 @@ def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
         timings[name] = time.perf_counter() - t
 
 
-def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems: list[Problem]) -> _Read:
-    """Step 3: the files named changed alone when they are body edits or a
-    new day's issue, else every file; and whether only bodies changed or
-    only a new day's issue was added."""
+def _look(at: _Where, old: manifest.Manifest) -> gitchanges.Look:
+    """Step 3's first half: the files git names changed since the last
+    build, when not told (``--changed``), and what to record of git."""
+    if at.changed is not None:
+        # The files named are read as they are now, whatever git says of them: the next build must look at them.
+        rels = [p.relative_to(at.articles_dir).as_posix() for p in at.changed if p.is_relative_to(at.articles_dir)]
+        mark = old.git.naming(rels) if old.git is not None and old.git.articles == str(at.articles_dir) else None
+        return gitchanges.Look(mark, None)
+    look = gitchanges.look(at.articles_dir, old.git if old.valid else None, lambda rel: old.file(rel) is not None)
+    # A first build scans in any case: nothing to explain.
+    return look if old.valid and not at.merge else dataclasses.replace(look, changed=None, note=None)
+
+
+def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems: list[Problem],
+                  look: gitchanges.Look) -> _Read:
+    """Step 3: the files named changed (``--changed``, or by git) alone
+    when they are body edits or a new day's issue, else every file; and
+    whether only bodies changed or only a new day's issue was added."""
     # When only article bodies changed since the last build, the plan is the
     # same: the edited articles' pages are planned alone from the contexts the
     # last build recorded, every other page keeps its digest and is linked
     # from the last build, and no other article is even unpickled.
     # A new day's issue, the files added all on days after the newest, plans
     # just the pages it touches from the record's tables (newday.py).
+    named = at.changed if look.changed is None else tuple(at.articles_dir / rel for rel in look.changed)
     scan, save_parsed, edited, fresh = \
-        _read_named(at.articles_dir, at.cache_dir, at.config, at.changed, old, salt, at.out_dir) \
-        if at.changed is not None and not at.merge else (None, lambda: None, None, None)
+        _read_named(at.articles_dir, at.cache_dir, at.config, named, old, salt, at.out_dir) \
+        if named is not None and not at.merge else (None, lambda: None, None, None)
+    note = _why_scanned(old, salt, at.out_dir) if scan is None and look.changed is not None else look.note
     if scan is None:
         scan, save_parsed = read(at.articles_dir, at.cache_dir, at.config.years)
         edited = None if at.merge else bodies_only(old, salt, at.out_dir, scan)
@@ -310,7 +333,17 @@ def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems:
     problems = list(scan.problems) + theme_problems
     if not at.allow_empty and scan.named is None:
         problems += refuse_emptying(scan, at.articles_dir, at.out_dir)
-    return _Read(scan, save_parsed, edited, fresh, problems)
+    return _Read(scan, save_parsed, edited, fresh, problems, look.mark, note)
+
+
+def _why_scanned(old: manifest.Manifest, salt: str, out_dir: Path) -> str:
+    """Why the files git named changed were not enough (_read_named's tests, for the editor)."""
+    if old.plan is not None and old.plan.salt != salt:
+        return "the templates, configuration or program changed since the last build: scanning every article file"
+    if old.out_dir != str(out_dir):
+        return "the last build was of another output folder: scanning every article file"
+    return ("the files changed since the last build are more than edited article bodies or a new day's issue: "
+            "scanning every article file to plan the whole site")
 
 
 def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read) -> _Planned:
@@ -472,7 +505,7 @@ def _abandon(at: _Where, search: Forked[list[Problem]] | None) -> None:
 
 
 def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Folder, made: _Made,
-             extras: _Extras) -> int:
+             extras: _Extras, mark: gitchanges.Mark | None) -> int:
     """Step 8: the new site swapped in, and recorded (the pages and files
     that changed, the site's tables); how many pages the site has."""
     # No record while the folders move: one describing the wrong tree would
@@ -490,7 +523,7 @@ def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Fol
                    spare_extras=extras_before if kept is not None else (),
                    sitemaps=(extras.sitemaps, not planned.short),
                    tables=_tables(planned.site, planned.fresh, planned.edited) if cold is None else None,
-                   staged=cold.path if cold is not None else None)
+                   staged=cold.path if cold is not None else None, git=mark)
         manifest.drop_unused_contexts(at.cache_dir, old.segments())
     except (OSError, sqlite3.Error):
         pass  # the site is published; without a record the next build is a full one, nothing worse
@@ -648,7 +681,7 @@ def _read_named(articles_dir: Path, cache_dir: Path, config: SiteConfig, changed
     they are body edits since the last build (bodies_only), or the new days
     when they are a new day's issue (new_days); else no scan (the caller
     scans the whole archive)."""
-    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir) or not changed:
+    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir):
         return None, lambda: None, None, None
     rels = []
     for path in changed:

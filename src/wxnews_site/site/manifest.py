@@ -24,6 +24,7 @@ from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
 from ..model import Article
 from . import tables as site_tables
 from . import urls
+from ..gitchanges import Mark
 from .pages import Entry, Page, Story
 
 VERSION = 5  # 4: the record in SQLite, by page and by file; 5: with the site's tables (tables.py)
@@ -151,7 +152,7 @@ class Manifest:
                 if state:
                     feeds = self._db.execute("SELECT value FROM meta WHERE key = 'feeds'").fetchone()
                     state["plan"] = dataclasses.replace(state["plan"], feeds=pickle.loads(feeds[0]))
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             state = {}  # a damaged record only costs a full build
             self.close()
             self.path.unlink(missing_ok=True)
@@ -162,6 +163,9 @@ class Manifest:
         self.count: int = state.get("pages", 0)
         self.plan: Plan | None = state.get("plan")
         self.spare_extras: tuple[str, ...] = state.get("spare_extras", ())  # the kept site's files besides pages
+        # What the build read, in git's terms (gitchanges.py); kept as plain
+        # values, so that the record outlives the class's module moving.
+        self.git: Mark | None = Mark(*state["git"]) if state.get("git") else None
 
     def _connect(self) -> Any:
         import sqlite3
@@ -254,7 +258,7 @@ class Manifest:
     def record(self, out_dir: Path, plan: Plan, pages: dict[str, str | None], spare: dict[str, str | None] | None,
                files: dict[str, Built | None], whole: bool, spare_extras: tuple[str, ...] = (),
                sitemaps: tuple[dict[str, bytes], bool] = ({}, False), tables: Callable[[Any], None] | None = None,
-               staged: Path | None = None) -> None:
+               staged: Path | None = None, git: Mark | None = None) -> None:
         """Record a build in one transaction: the pages and files that changed
         (None: gone), or with ``whole`` all of them; ``spare``: how the site
         kept beside the new one differs from it (None: no site kept);
@@ -262,7 +266,7 @@ class Manifest:
         ``tables``: writes the site's tables (tables.py) as they now are,
         None when they are as recorded; ``staged``: a database of ``staging``
         whose pages, files, sitemaps and site's tables are added too (a cold
-        build's, ``whole``)."""
+        build's, ``whole``); ``git``: what it read in git's terms, if known."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._connect()
@@ -291,7 +295,8 @@ class Manifest:
             db.executemany("INSERT INTO spare VALUES (?, ?)", (spare or {}).items())
             count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
             state = {"version": (VERSION, __version__), "out_dir": str(out_dir), "has_spare": spare is not None,
-                     "pages": count, "plan": dataclasses.replace(plan, feeds={}), "spare_extras": spare_extras}
+                     "pages": count, "plan": dataclasses.replace(plan, feeds={}), "spare_extras": spare_extras,
+                     "git": dataclasses.astuple(git) if git is not None else None}
             rows = [("state", state), ("feeds", plan.feeds)]
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in rows))
@@ -306,7 +311,7 @@ class Manifest:
             if staged is not None:
                 db.execute("DETACH DATABASE staged")
         self.out_dir, self.has_spare, self.count, self.plan = str(out_dir), spare is not None, count, plan
-        self.spare_extras = spare_extras
+        self.spare_extras, self.git = spare_extras, git
 
     def close(self) -> None:
         if self._db is not None:
