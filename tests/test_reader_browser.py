@@ -80,7 +80,11 @@ def follow_home_from_404(tab, url: str, home: str) -> None:
     tab.wait_for_url(home + "index.html")
     assert tab.locator(".front h1").inner_text().startswith("第01版")
     tab.go_back()
-    tab.get_by_role("link", name="全文检索").click()
+    # (the page comes back as loaded afresh: its links lead home once its script has run again)
+    search = tab.get_by_role("link", name="全文检索")
+    tab.wait_for_function("want => [...document.querySelectorAll('a')].some(a => a.href === want)",
+                          arg=home + "search/index.html")
+    search.click()
     tab.wait_for_url(home + "search/index.html")
 
 
