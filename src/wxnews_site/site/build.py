@@ -322,10 +322,10 @@ def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems:
     # A new day's issue, the files added all on days after the newest, plans
     # just the pages it touches from the record's tables (newday.py).
     named = at.changed if look.changed is None else tuple(at.articles_dir / rel for rel in look.changed)
-    scan, save_parsed, edited, fresh = \
+    scan, save_parsed, edited, fresh, why = \
         _read_named(at.articles_dir, at.cache_dir, at.config, named, old, salt, at.out_dir) \
-        if named is not None and not at.merge else (None, lambda: None, None, None)
-    note = _why_scanned(old, salt, at.out_dir) if scan is None and look.changed is not None else look.note
+        if named is not None and not at.merge else (None, lambda: None, None, None, None)
+    note = why if look.changed is not None else look.note
     if scan is None:
         scan, save_parsed = read(at.articles_dir, at.cache_dir, at.config.years)
         edited = None if at.merge else bodies_only(old, salt, at.out_dir, scan)
@@ -334,16 +334,6 @@ def _read_archive(at: _Where, old: manifest.Manifest, salt: str, theme_problems:
     if not at.allow_empty and scan.named is None:
         problems += refuse_emptying(scan, at.articles_dir, at.out_dir)
     return _Read(scan, save_parsed, edited, fresh, problems, look.mark, note)
-
-
-def _why_scanned(old: manifest.Manifest, salt: str, out_dir: Path) -> str:
-    """Why the files git named changed were not enough (_read_named's tests, for the editor)."""
-    if old.plan is not None and old.plan.salt != salt:
-        return "the templates, configuration or program changed since the last build: scanning every article file"
-    if old.out_dir != str(out_dir):
-        return "the last build was of another output folder: scanning every article file"
-    return ("the files changed since the last build are more than edited article bodies or a new day's issue: "
-            "scanning every article file to plan the whole site")
 
 
 def _plan(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read) -> _Planned:
@@ -676,19 +666,26 @@ def read(articles_dir: Path, cache_dir: Path, years: tuple[int, int] = DEFAULT_Y
 def _read_named(articles_dir: Path, cache_dir: Path, config: SiteConfig, changed: tuple[Path, ...],
                 old: manifest.Manifest, salt: str, out_dir: Path
                 ) -> tuple[Scan | None, Callable[[], None], dict[str, tuple[Article, manifest.Built]] | None,
-                           newday.NewDays | None]:
+                           newday.NewDays | None, str | None]:
     """The files named changed read alone, and the edited articles, when
     they are body edits since the last build (bodies_only), or the new days
     when they are a new day's issue (new_days); else no scan (the caller
-    scans the whole archive)."""
-    if old.plan is None or old.plan.salt != salt or old.out_dir != str(out_dir):
-        return None, lambda: None, None, None
+    scans the whole archive) and why, for the editor."""
+    more = ("the files changed since the last build are more than edited article bodies or a new day's issue: "
+            "scanning every article file to plan the whole site")
+    if old.plan is not None and old.plan.salt != salt:
+        return None, lambda: None, None, None, \
+            "the templates, configuration or program changed since the last build: scanning every article file"
+    if old.plan is not None and old.out_dir != str(out_dir):
+        return None, lambda: None, None, None, "the last build was of another output folder: scanning every article file"
+    if old.plan is None:
+        return None, lambda: None, None, None, more
     rels = []
     for path in changed:
         try:
             rels.append(path.relative_to(articles_dir).as_posix())
         except ValueError:
-            return None, lambda: None, None, None  # not an article file: the hint does not say what changed
+            return None, lambda: None, None, None, more  # not an article file: the hint does not say what changed
     cache = manifest.load_parsed(cache_dir, config.years)
     scan = scan_named(articles_dir, rels, cache, lambda rel: (old.file(rel) or manifest.NO_FILE).sha or None,
                       old.shas, config.years)
@@ -696,8 +693,8 @@ def _read_named(articles_dir: Path, cache_dir: Path, config: SiteConfig, changed
     fresh = new_days(old, salt, out_dir, scan, config) if scan is not None and edited is None else None
     if scan is None or (edited is None and fresh is None):
         cache.close()
-        return None, lambda: None, None, None
-    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited, fresh
+        return None, lambda: None, None, None, more
+    return scan, lambda: manifest.save_parsed(cache_dir, scan), edited, fresh, None
 
 
 def new_days(old: manifest.Manifest, salt: str, out_dir: Path, scan: Scan, config: SiteConfig
