@@ -337,7 +337,8 @@ def sort_stacks(stories: list[Story], echoes: Echoes) -> None:
             for o, gain, least in mates:
                 there = echoes.share(words_of, texts[id(o)])
                 if there >= least and there - own >= gain and len(_stack_lines(z)) >= 2:
-                    _take_line(z, o, h, ln)
+                    _take_line(z, o, h, ln, f"headline at line {ln} was printed beside another module's headline: "
+                                            "matched to this text by its words")
                     break
 
 
@@ -506,13 +507,11 @@ def label_to_picture(stories: list[Story], blocks: list[Block]) -> None:
             first = {id(z): min(ln2 for _, lns in z.paras for ln2 in lns) for z in pictures}
             z = min(pictures, key=lambda z: (first[id(z)] < ln, abs(first[id(z)] - ln)))
             lead = _caption_lead(s, z, ln)
-            s.headlines = [x for x in s.headlines if x[1] != ln]
-            s.paras = [x for x in s.paras if not (x[0] == f"## {h}" and x[1][:1] == [ln]) and x is not lead]
-            z.headlines = [(h, ln)]
-            z.paras[:0] = [lead] if lead is not None else []
-            hand_over(s, z, {ln} | set(lead[1] if lead is not None else ()), blocks)
-            z.review = [r for r in z.review if not r.startswith("no headline found")]
-            z.review.append(f"label at line {ln} was printed apart from its picture: read as this picture's")
+            _take_line(s, z, h, ln, f"label at line {ln} was printed apart from its picture: read as this picture's")
+            if lead is not None:
+                s.paras.remove(lead)
+                z.paras.insert(0, lead)
+                hand_over(s, z, set(lead[1]), blocks)
             pictures.remove(z)
 
 
@@ -521,7 +520,7 @@ def _caption_lead(s: Story, z: Story, ln: int) -> tuple[str, list[int]] | None:
     picture's caption: the picture's own text goes on "图为5月25日，…"."""
     body = [x for x in s.paras if not x[0].startswith("## ")]
     first = next((p for p, _ in z.paras if not p.startswith("## ")), "")
-    if s.headlines != [x for x in s.headlines if x[1] == ln] or not body or not first.startswith("图为"):
+    if [x for _, x in s.headlines] != [ln] or not body or not first.startswith("图为"):
         return None
     lead = min(body, key=lambda x: x[1][0])
     return lead if lead[1][0] > ln and not lead[0].startswith("图为") else None
@@ -568,15 +567,15 @@ def _stacks(stories: list[Story]) -> list[list[Story]]:
     return [g for _, g in groups if len(g) > 1]
 
 
-def _take_line(z: Story, to: Story, h: str, ln: int) -> None:
+def _take_line(z: Story, to: Story, h: str, ln: int, review: str) -> None:
+    """Line ln, a headline or a subheading of story z, heads story `to`, whose review says why."""
     z.headlines = [x for x in z.headlines if x[1] != ln]
     z.paras = [x for x in z.paras if not (x[0] == f"## {h}" and x[1][:1] == [ln])]
     z.lines.discard(ln)
     to.headlines = sorted(to.headlines + [(h, ln)], key=lambda x: x[1])
     to.lines.add(ln)
     to.review = [r for r in to.review if not r.startswith("no headline found")]
-    to.review.append(f"headline at line {ln} was printed beside another module's headline: "
-                     "matched to this text by its words")
+    to.review.append(review)
 
 
 __all__ = ["caption_under_headline", "headline_over_photo", "label_to_picture", "names_as_subheadings", "names_over_text",
