@@ -63,6 +63,8 @@ def _message_args(call: ast.Call) -> list[ast.AST]:
         return call.args[1:2]
     if name == "append" and isinstance(f, ast.Attribute) and "review" in ast.unparse(f.value):
         return call.args[:1]
+    if name == "_take_line":  # (regroup: the review of the story that takes a headline line)
+        return call.args[4:5]
     return []
 
 
