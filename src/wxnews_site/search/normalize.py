@@ -91,7 +91,7 @@ def _table() -> dict[int, str]:
     keys.update(chr(c) for c in range(0xFF01, 0xFF5F))
     keys.add("\u3000")
     keys.update(chr(c) for c in range(CASE_LIMIT))
-    return {ord(ch): fold_char(ch) for ch in keys if fold_char(ch) != ch}
+    return {ord(ch): folded for ch in keys if (folded := fold_char(ch)) != ch}
 
 
 @lru_cache(maxsize=1)

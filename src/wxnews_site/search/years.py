@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from . import packs, spill, tokens
+from . import packs, tokens
 from .layout import Doc, Segment, Writer, doc_of_record, fnv1a, idf, read_record, term_counts, year_of
 from .varint import read_varint
 from .records import Codec
@@ -86,7 +86,7 @@ def rebuild(out: Writer, year: Year, texts: Iterable[Doc], elsewhere: Callable[[
     every number from its first to its end). ``old``: term hash -> (the archive's article count its
     old entries held, the year's own then: ``old_counts``); ``elsewhere(term)``: the archive's count as another year's
     entry has it, for a term the year had no entry of."""
-    from . import ngrams, terms as terms_module  # (numpy: only a rebuild loads it in a patch)
+    from . import ngrams, spill, terms as terms_module  # (numpy: only a rebuild loads it in a patch)
 
     started = time.perf_counter()
     removed = _remove_old(out, year)
