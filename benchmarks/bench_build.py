@@ -99,6 +99,7 @@ def read_articles(folder: Path):
 
 
 NEW_ISSUE = 100  # articles in the new day's issue
+POLL_UP_TO = 100_000  # serve --poll is timed up to this size (at a million one walk of the files takes seconds)
 
 
 def add_issue(articles: Path) -> list[Path]:
@@ -256,6 +257,49 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
         issue.append(timed(cmd, work))
         told.append(timed(cmd + [str(f) for f in add_issue(work / "articles")], work))
     return median(cold), median(first), median(warm), median(named), median(issue), median(told)
+
+
+def serve_save(work: Path, poll: bool) -> tuple[float, float, float]:
+    """wxnews-site serve on the built site in work: (seconds from one article
+    saved to serve's "built in" line: noticing, a fifth of a second for a
+    burst of saves to settle, the build; the watcher's CPU
+    seconds over the five seconds before the save, the preview idle; peak MB
+    of the serve process, its first build included). By the system's file
+    events, or with --poll by walking every file."""
+    cmd = [sys.executable, "-m", "wxnews_site", "--lang", "en", "serve", "--port", "0", "--articles", "articles",
+           "--out", "build"] + (["--poll"] if poll else [])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: list[str] = []
+
+    def until(text: str) -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if text in line:
+                return
+        raise SystemExit(f"serve never printed {text!r}:\n{''.join(lines[-20:])}")
+
+    def cpu() -> float:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        until("Serving http://")
+        time.sleep(1)
+        before = cpu()
+        time.sleep(5)
+        idle = cpu() - before
+        files = sorted((work / "articles").rglob("*.md"))
+        started = time.perf_counter()
+        touch_one(files[len(files) // 3])
+        until("built in")
+        seconds = time.perf_counter() - started
+        peak = int(next(l for l in Path(f"/proc/{proc.pid}/status").read_text().splitlines()
+                        if l.startswith("VmHWM")).split()[1]) / 1024
+        return seconds, idle, peak
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 GIT_STATUS = ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=traditional",
@@ -438,6 +482,13 @@ def main(argv: list[str] | None = None) -> int:
             [("wxnews-site, site pages only", *ours(articles, "site", args.repeat))]
         if not args.no_search:
             rows.insert(0, ("wxnews-site, site + search", *ours(articles, "full", args.repeat)))
+            for poll in (False, True):
+                if poll and size > POLL_UP_TO:
+                    continue
+                took, idle, peak = serve_save(WORK / "ours-full", poll)
+                print(f"{size:,} articles: serve{' --poll' if poll else ''}: one save rebuilt {took:.2f} s after it "
+                      f"was made; the watcher idle {idle:.2f} CPU s in 5 s; peak {peak:.0f} MB",
+                      flush=True)
         peaks += [(size, name, cold, warm, hinted, issue, told) for name, cold, _first, warm, hinted, issue, told in rows]
         if not args.no_others:
             arts = read_articles(articles)

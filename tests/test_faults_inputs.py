@@ -119,7 +119,7 @@ def test_a_symlink_loop_in_the_articles_is_an_error_and_serve_keeps_watching(sit
     os.symlink("03-02.md", arts / "03-01.md")
     os.symlink("loop", arts / "loop")
     every_command_says(site, capsys, "2024/06/30/03-01.md")
-    from wxnews_site.devserver import fingerprint
+    from wxnews_site.watching import fingerprint
 
     assert str(arts / "02-01.md") in fingerprint([site / "articles"])
 

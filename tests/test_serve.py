@@ -128,7 +128,7 @@ def test_a_saved_article_is_rebuilt_from_that_file_alone(tmp_path: Path):
         told.append(changed)
         return build_site(*args, changed=changed, **kwargs)
 
-    server = DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder)
+    server = DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder, poll=True)
     try:
         assert server.rebuild() and told == [None]  # the first build scans
         article = tmp_path / f"articles/{ARTICLE}.md"

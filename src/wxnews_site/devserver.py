@@ -1,8 +1,10 @@
 """The editor's preview: serve the built site on 127.0.0.1, rebuild when a file changes.
 
-The watcher polls file sizes and modification times every half second (less
-often when one poll of a very large archive takes longer than a quarter of
-that), so it needs no dependency and works the same on every system. Each
+The watcher (``watching.py``) follows the system's file events, so a save
+costs the same at ten thousand articles as at a million, and polls file sizes
+and modification times where events do not reach (``serve --poll``). The
+article files changed since the last good build are passed to the build to
+read alone (build --changed); anything else makes it scan. Each
 rebuild is the normal, incremental, atomic ``build_site``: a failed one leaves
 the last good site in place, and the server keeps serving it with the
 problems in a banner.
@@ -36,9 +38,9 @@ from .config import ConfigError, SiteConfig, load_config
 from .format import Problem
 from .i18n import translate
 from .report import in_folder
+from .watching import Watcher, watcher
 
 PACKAGE = Path(__file__).parent
-POLL_SECONDS = 0.5
 CLIENT_TIMEOUT = 20.0  # seconds a connection may stay silent
 RELOAD_PATH = "/__reload"
 CONTENT_TYPES = {
@@ -57,31 +59,6 @@ setTimeout(poll,600)})();</script>"""
 
 def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under roots: any edit, addition or removal changes it."""
-    out: dict[str, tuple[int, int]] = {}
-    for root in roots:
-        if root.is_file():
-            try:
-                st = root.stat()
-            except OSError:
-                continue
-            out[str(root)] = (st.st_mtime_ns, st.st_size)
-            continue
-        for dirpath, dirs, names in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
-            for n in names:
-                if n.startswith(".") or n.endswith(".partial"):
-                    continue  # editors' swap files and half-written files are not changes yet
-                p = os.path.join(dirpath, n)
-                try:
-                    st = os.stat(p)
-                except OSError:  # gone since the walk, or a link that leads nowhere (a loop)
-                    continue
-                out[p] = (st.st_mtime_ns, st.st_size)
-    return out
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -127,7 +104,8 @@ class State:
 class DevServer:
     def __init__(self, config_path: Path | None, *, articles: Path | None = None, out: Path | None = None,
                  host: str = "127.0.0.1", port: int = 8000, log: TextIO = sys.stdout,
-                 builder: Callable[..., object] | None = None, client_timeout: float = CLIENT_TIMEOUT):
+                 builder: Callable[..., object] | None = None, client_timeout: float = CLIENT_TIMEOUT,
+                 poll: bool = False):
         self.config_path = config_path
         self.articles_arg = articles
         self.out_arg = out
@@ -140,8 +118,13 @@ class DevServer:
         self.httpd.state = self.state  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._seen: dict[str, tuple[int, int]] = fingerprint(self.watched())
-        self._built: dict[str, tuple[int, int]] | None = None  # what the last good build began from
+        self.watcher: Watcher
+        self.watcher, why = watcher(self.watched(), poll)
+        if why:
+            self.say(f"note: watching the files by polling: no file events ({why})")
+        # The paths changed since the last good build began; None before the
+        # first one, or when the watcher lost track: then the build scans.
+        self._pending: set[str] | None = None
 
     @property
     def url(self) -> str:
@@ -156,9 +139,9 @@ class DevServer:
 
     def watched(self) -> list[Path]:
         cfg_file = self.config_path or self.config.root / "site.yaml"
-        roots = [self._articles_dir(), self.config.root / "templates", self.config.root / "static",
-                 PACKAGE / "templates", PACKAGE / "static", cfg_file]
-        return [r for r in roots if r.exists()]
+        # (Also those that do not exist yet: a project's own templates/ is watched for.)
+        return [self._articles_dir(), self.config.root / "templates", self.config.root / "static",
+                PACKAGE / "templates", PACKAGE / "static", cfg_file]
 
     def say(self, text: str) -> None:
         print(text, file=self.log, flush=True)
@@ -169,15 +152,16 @@ class DevServer:
             from .site.build import build_site  # Jinja and the theme are loaded only now
 
             self._builder = build_site
-        # Snapshot before building: a save made while the build runs is seen as a change.
-        self._seen = snapshot = fingerprint(self.watched())
+        # What changed is taken before building: a save made while the build runs is the next change.
+        self.taken()
+        pending = self._pending
         started = time.perf_counter()
         try:
             result = self._builder(self.config, articles_dir=self._articles_dir(), out_dir=self._out_dir(), progress=False,
-                                   on_wait=self.say, changed=self._changed_since_built(snapshot))
+                                   on_wait=self.say, changed=self._changed_since_built(pending))
             ok = bool(result.ok)  # type: ignore[attr-defined]
             if ok:
-                self._built = snapshot
+                self._pending = set()
             problems = in_folder(result.problems, self._articles_dir())  # type: ignore[attr-defined]
         except Exception as exc:  # a template bug must not take the preview down
             ok = False
@@ -195,17 +179,25 @@ class DevServer:
             self.say("build failed: still serving the last good site; fix the files above and save")
         return ok
 
-    def _changed_since_built(self, now: dict[str, tuple[int, int]]) -> list[Path] | None:
+    def taken(self) -> set[str] | None:
+        """The watcher's changes since it was last asked (None: it lost track),
+        added to those the next build is told of."""
+        paths = self.watcher.take()
+        if paths is None:
+            self._pending = None
+        elif self._pending is not None:
+            self._pending |= paths
+        return paths
+
+    def _changed_since_built(self, paths: set[str] | None) -> list[Path] | None:
         """The article files changed since the last good build began, for the
         build to read alone (build --changed); None when anything else changed
-        (a template, site.yaml, a file removed) or no build has succeeded yet:
-        then the build scans the archive."""
-        if self._built is None:
+        (a template, site.yaml, a file removed), no build has succeeded yet or
+        the watcher lost track: then the build scans the archive."""
+        if not paths:
             return None
         articles = str(self._articles_dir()) + os.sep
-        paths = {path for path, _ in set(now.items()) ^ set(self._built.items())}
-        if not paths or not all(p.startswith(articles) and p.endswith((".md", ".page.yaml")) and p in now
-                                for p in paths):
+        if not all(p.startswith(articles) and p.endswith((".md", ".page.yaml")) and os.path.isfile(p) for p in paths):
             return None
         return [Path(p) for p in sorted(paths)]
 
@@ -227,33 +219,27 @@ class DevServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         self._thread.start()
 
-    def watch(self, stop: threading.Event | None = None, poll: float = POLL_SECONDS) -> None:
+    def watch(self, stop: threading.Event | None = None) -> None:
         """Rebuild whenever a watched file changes, until stop is set."""
         stop = stop or self._stop
-        wait = poll
-        while not stop.wait(wait):
-            started = time.perf_counter()
-            now = fingerprint(self.watched())
-            # On a very large archive a poll itself takes a while: keep the watcher
-            # under about a fifth of one core rather than polling back to back.
-            wait = max(poll, 4 * (time.perf_counter() - started))
-            if now == self._seen:
+        while self.watcher.wait(stop):
+            changed = self.taken()
+            if changed is not None and not changed:
                 continue
             # Let a burst of saves (an editor saving several files, a re-import) settle.
             while not stop.wait(0.2):
-                again = fingerprint(self.watched())
-                if again == now:
+                more = self.taken()
+                if more is not None and not more:
                     break
-                now = again
-            changed = sorted(set(now.items()) ^ set(self._seen.items()))
-            names = sorted({os.path.basename(p) for p, _ in changed})
+                changed = None if more is None or changed is None else changed | more
+            names = sorted({os.path.basename(p) for p in changed}) if changed is not None else ["..."]
             self.say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
-            self._seen = now
             if self.reload_config():
                 self.rebuild()
 
     def close(self) -> None:
         self._stop.set()
+        self.watcher.close()
         if self._thread is not None:  # shutdown() waits for a serve_forever that was never started
             self.httpd.shutdown()
         self.httpd.server_close()

@@ -18,6 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=Path, default=None, help="articles folder (default: from site.yaml, else ./articles)")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: from site.yaml, build/; for another --articles DIR, DIR-site next to it)")
+    parser.add_argument("--poll", action="store_true",
+                        help="find changes by polling every file instead of the system's file events (for network "
+                             "or container file systems that do not report changes)")
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         server = DevServer(args.config, articles=args.articles, out=args.out, host=args.host, port=args.port,
-                           log=sys.stdout)
+                           log=sys.stdout, poll=args.poll)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             free = free_port(args.host, args.port)
