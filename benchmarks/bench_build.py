@@ -228,8 +228,9 @@ def ours(articles: Path, mode: str, repeat: int) -> tuple[Run, Run, Run, Run, Ru
     the archive), rebuild after a new day's issue found by the scan, and
     after another one named (build --changed, as CI passes a git diff)), medians.
 
-    The first rebuild after a cold build links every unchanged page; from the
-    second on, a rebuild starts from the site before and rewrites only what differs."""
+    The first rebuild after a cold build links every file of the site as it
+    walks it (its memory does not grow with the site); from the second on, a
+    rebuild starts from the site before and rewrites only what differs."""
     cold: list[Run] = []
     first: list[Run] = []
     warm: list[Run] = []
@@ -351,7 +352,7 @@ def ours_git(articles: Path, size: int, mode: str) -> dict[str, Run]:
                    .rglob("*.md"))
     touch_one(files[7])
     git(work, "commit", "-q", "-a", "-m", "edit")
-    timed(cmd, work, via_git)  # the first rebuild links every page: from the second on the site before is kept
+    timed(cmd, work, via_git)  # the first rebuild links every file: from the second on the site before is kept
     runs["status clean"] = timed(["git", *GIT_STATUS], work)
     touch_one(files[107])
     git(work, "commit", "-q", "-a", "-m", "edit")
@@ -499,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     rows.append((name, res[0], res[1], res[1], None, None, None))
         print(f"\n{size:,} articles")
-        print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} "
+        print(f"{'':30} {'cold s':>8} {'ms/art':>7} {'cpu s':>7} {'sys s':>6} {'peak MB':>8} {'rebuild1 s':>10} {'MB':>5} "
               f"{'rebuild s':>10} {'cpu s':>7} {'peak MB':>8} {'named s':>8} {'cpu s':>6} {'+issue s':>8} {'cpu s':>6} "
               f"{'named':>6} {'cpu s':>6} {'vs ours':>8}")
         site_cold = rows[-1 if args.no_others else (0 if args.no_search or args.no_site_alone else 1)][1]
@@ -509,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             added += f" {told.seconds:6.2f} {told.cpu:6.2f}" if told else f" {'-':>6} {'-':>6}"
             hint = f"{hinted.seconds:8.2f} {hinted.cpu:6.2f}" if hinted else f"{'-':>8} {'-':>6}"
             print(f"{name:30} {cold.seconds:8.2f} {1000 * cold.seconds / size:7.2f} {cold.cpu:7.2f} {cold.sys:6.2f} "
-                  f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
+                  f"{cold.peak_mb:8.0f} {first.seconds:10.2f} {first.peak_mb:5.0f} {warm.seconds:10.2f} {warm.cpu:7.2f} "
                   f"{warm.peak_mb:8.0f} {hint} {added} {ratio:7.2f}x", flush=True)
     summary(peaks)
     return 0

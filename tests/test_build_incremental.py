@@ -106,6 +106,52 @@ def test_a_page_deleted_from_the_built_site_by_hand_comes_back_on_the_next_body_
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
 
 
+def test_the_first_rebuild_after_a_cold_build_starts_from_the_site_linked_not_from_every_page_s_record(
+        project: Path, tmp_path: Path, monkeypatch):
+    # Every page's digest in memory was the one part of a rebuild that grew with the archive.
+    from wxnews_site.site import manifest
+
+    build(project)
+    kept = (project / "build/2024/06/28/01-01.html").stat().st_ino
+
+    def every_page(self):
+        raise AssertionError("a body edit's rebuild read every page's record")
+
+    monkeypatch.setattr(manifest.Manifest, "pages", every_page)
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    assert build(project).rendered == 1
+    assert (project / "build/2024/06/28/01-01.html").stat().st_ino == kept  # the same file, linked
+    assert (project / ".build.previous/2024/06/28/01-01.html").stat().st_ino == kept  # the cold site, kept
+    monkeypatch.undo()
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_a_day_whose_articles_are_all_deleted_leaves_no_empty_folder(project: Path, tmp_path: Path):
+    for _ in range(3):  # the third rebuild starts from the site kept beside the current one
+        add_to_body(project / A / "02-02.md", "群众满意。")
+        build(project)
+    for f in (project / "articles/2024/06/28").iterdir():
+        f.unlink()
+    build(project)
+    assert not (project / "build/2024/06/28").exists()
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
+def test_the_site_is_walked_in_the_order_of_its_record(tmp_path: Path):
+    from wxnews_site.site.build import _linked, _missing
+
+    site = tmp_path / "site"
+    for rel in ("2024/06.html", "2024/06/30/01-01.html", "2024/06-x/a.html", "2024/06.x/b.html", "people/刘泉.html",
+                "people/崔欣润.html", "index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel, encoding="utf-8")
+    walked = list(_linked(str(site), str(tmp_path / "copy")))
+    assert walked == sorted(walked) and len(walked) == 7
+    assert (tmp_path / "copy/2024/06-x/a.html").read_text(encoding="utf-8") == "2024/06-x/a.html"
+    assert _missing(iter(walked), iter(sorted([*walked, "2024/06/29/01-01.html", "zz.html"]))) == \
+        ["2024/06/29/01-01.html", "zz.html"]
+
+
 def test_a_build_on_every_core_equals_one_in_a_single_process(project: Path, tmp_path: Path, monkeypatch):
     # Large archives are parsed and rendered by forked workers, which also
     # hash the pages they render; here the small project takes that path too

@@ -207,6 +207,7 @@ class _Folder:
     ours: bool      # the kept site is one this tool made
     current: bool   # the record is of this output folder
     reuse: bool
+    absent: tuple[str, ...] = ()  # recorded pages partial lacks besides the kept site's differences
 
 
 @dataclass(frozen=True)
@@ -383,7 +384,58 @@ def _new_folder(at: _Where, old: manifest.Manifest, anew: bool) -> _Folder:
     elif ours:
         shutil.rmtree(spare)
     partial.mkdir(parents=True, exist_ok=True)
-    return _Folder(spare, ours, current, reuse)
+    absent: list[str] = []
+    if not reuse and current and not anew and not spare.exists() and (at.out_dir / MARKER).is_file():
+        # No kept site (the first rebuild after a cold build): the current one,
+        # linked file by file as it is walked, is a site that differs from it
+        # in nothing but the recorded pages found missing on the way (deleted
+        # by hand). Linking the pages the plan keeps instead held every page's
+        # digest in memory: 625 MB at a million articles.
+        absent = _missing(_linked(str(at.out_dir), str(partial)), old.all_page_paths())
+        _clear_extras(partial, old.plan.extras if old.plan is not None else ())
+        reuse = True
+    return _Folder(spare, ours, current, reuse, tuple(absent))
+
+
+def _linked(source: str, target: str, prefix: str = "") -> Iterator[str]:
+    """Every file of source hard-linked (or copied) into target, a folder at a
+    time; yields each one's path in the record's order (of the paths' code
+    points: a folder's files sort as if its name ended in "/")."""
+    with os.scandir(source) as it:
+        entries = sorted(((e.name + "/" if e.is_dir(follow_symlinks=False) else e.name), e) for e in it)
+    folders: set[str] = set()
+    for key, e in entries:
+        if key.endswith("/"):
+            os.makedirs(os.path.join(target, e.name), exist_ok=True)
+            yield from _linked(e.path, os.path.join(target, e.name), prefix + key)
+        else:
+            _link(e.path, os.path.join(target, e.name), folders)
+            yield prefix + e.name
+
+
+def _prune(folder: str, root: str, folders: set[str]) -> None:
+    """A folder left empty by a page gone, and its parents left empty by it, removed (not root)."""
+    while folder != root and folder.startswith(root + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty (or gone): the folders above hold it
+            return
+        folders.discard(folder)  # (made again if a page is written there after all)
+        folder = os.path.dirname(folder)
+
+
+def _missing(present: Iterator[str], recorded: Iterator[str]) -> list[str]:
+    """The recorded paths not present, both in the same order: one pass over each."""
+    missing: list[str] = []
+    have = next(present, None)
+    for path in recorded:
+        while have is not None and have < path:
+            have = next(present, None)
+        if have != path:
+            missing.append(path)
+    for _ in present:  # (the rest linked)
+        pass
+    return missing
 
 
 def _pages(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str, got: _Read, planned: _Planned,
@@ -438,7 +490,7 @@ def _todo(at: _Where, env: jinja2.Environment, old: manifest.Manifest, salt: str
     pages, files = planned.pages, got.scan.files
     planned_by_path = {p.path: p for p in pages}
     todo, changed, was = _reconcile(old if folder.current else None, planned_by_path, salt, files, not planned.short,
-                                    folder.reuse, at.out_dir, at.partial, planned.parts, folders,
+                                    folder.reuse, folder.absent, at.out_dir, at.partial, planned.parts, folders,
                                     _settled(before, same, files, got.scan))
     unplanned = [path for path, d in changed.items() if d is not None and path not in planned_by_path]
     if unplanned:  # pages of the last build gone from its folder: the short plan left them out
@@ -523,7 +575,7 @@ def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Fol
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
-               reuse: bool, out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str],
+               reuse: bool, absent: tuple[str, ...], out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str],
                settled: Callable[[Page], bool]) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
     """Make ``partial`` the new site but for the pages to render (returned
     first): a page it holds unchanged stays, one unchanged since the current
@@ -535,8 +587,9 @@ def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: st
     digest, None: gone) and what those pages' digests were there.
 
     ``partial`` holds the kept site before the current one when ``reuse``,
-    whose differences from the current site the record keeps: only those
-    pages and the changed ones are looked at, never every page."""
+    whose differences from the current site the record keeps (and the
+    recorded pages it lacks, ``absent``): only those pages and the changed
+    ones are looked at, never every page."""
     new = {path: manifest.digest(p, salt, files) for path, p in planned.items() if not settled(p)}
     if whole:
         before = old.pages() if old is not None else {}
@@ -548,6 +601,7 @@ def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: st
         had = old.page
         changed = {path: d for path, d in new.items() if had(path) != d}
     differs = old.spare() if reuse and old is not None else {}
+    differs.update((path, None) for path in absent)
     if reuse:
         look = [*changed, *(path for path in differs if path not in changed)]
     else:
@@ -564,6 +618,7 @@ def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: st
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)  # may be a hard link into the current site
         if want is None:
+            _prune(os.path.dirname(target), str(partial), folders)
             continue
         if had(path) == want:
             if _link(os.path.join(out_dir, path), target, folders):

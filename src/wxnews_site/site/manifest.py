@@ -17,7 +17,7 @@ import os
 import pickle
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import __version__
 from ..format import DEFAULT_YEARS, ParseCache, Problem, Scan, Segment
@@ -197,6 +197,11 @@ class Manifest:
     def pages(self) -> dict[str, str]:
         """Every page's digest (a build that plans the whole site compares them all)."""
         return dict(self._db.execute("SELECT path, digest FROM pages")) if self.valid else {}
+
+    def all_page_paths(self) -> Iterator[str]:
+        """Every page's path in the order of their code points, read as they are used."""
+        if self.valid:
+            yield from (path for (path,) in self._db.execute("SELECT path FROM pages ORDER BY path"))
 
     def spare(self) -> dict[str, str | None]:
         """The pages in which the kept site before the current one differs from it."""
