@@ -112,9 +112,9 @@ def test_an_edited_article_shows_in_the_served_page(served: Served):
     assert "__reload" not in (served.project / "build" / f"{ARTICLE}.html").read_text(encoding="utf-8")
 
 
-def test_a_saved_article_is_rebuilt_from_that_file_alone(tmp_path: Path):
-    """The watcher tells the build which article files changed since the last
-    good build (build --changed); anything else leaves the build to scan the archive."""
+def serve_telling(tmp_path: Path, poll: bool = False):
+    """A DevServer on the sample archive whose builds are recorded: the
+    list of what each was told had changed (build --changed), and the server."""
     import io
 
     from wxnews_site.devserver import DevServer
@@ -128,7 +128,13 @@ def test_a_saved_article_is_rebuilt_from_that_file_alone(tmp_path: Path):
         told.append(changed)
         return build_site(*args, changed=changed, **kwargs)
 
-    server = DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder, poll=True)
+    return told, DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder, poll=poll)
+
+
+def test_a_saved_article_is_rebuilt_from_that_file_alone(tmp_path: Path):
+    """The watcher tells the build which article files changed since the last
+    good build (build --changed); anything else leaves the build to scan the archive."""
+    told, server = serve_telling(tmp_path, poll=True)
     try:
         assert server.rebuild() and told == [None]  # the first build scans
         article = tmp_path / f"articles/{ARTICLE}.md"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sample_archive import edit, write_archive
+from test_serve import serve_telling
 
 from wxnews_site import watching
 from wxnews_site.devserver import DevServer
@@ -108,17 +109,7 @@ def test_lost_events_make_the_next_build_scan(events):
 
 
 def test_a_save_in_serve_is_built_from_that_file_alone_without_walking_the_archive(tmp_path: Path, monkeypatch):
-    from wxnews_site.site.build import build_site
-
-    write_archive(tmp_path)
-    (tmp_path / "site.yaml").write_text("title: 无锡日报数字报\n", encoding="utf-8")
-    told: list[object] = []
-
-    def builder(*args, changed=None, **kwargs):
-        told.append(changed)
-        return build_site(*args, changed=changed, **kwargs)
-
-    server = DevServer(tmp_path / "site.yaml", port=0, log=io.StringIO(), builder=builder)
+    told, server = serve_telling(tmp_path)
     stop = threading.Event()
     loop = threading.Thread(target=server.watch, args=(stop,), daemon=True)
     try:
