@@ -242,3 +242,29 @@ def test_sigterm_stops_the_preview_cleanly(served: Served):
     served.wait_for("stopped", timeout=5)
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(served.url, timeout=2)
+
+
+def test_a_rebuild_prints_the_warnings_that_are_new_and_counts_the_rest(tmp_path: Path):
+    told, server = serve_telling(tmp_path, poll=True)
+    log = server.log  # type: ignore[attr-defined]
+
+    def rebuilt_after(change) -> str:
+        start = len(log.getvalue())
+        change()
+        assert server.reload_config() and server.rebuild()
+        return log.getvalue()[start:]
+
+    try:
+        assert rebuilt_after(lambda: None).count("open review flags") == 2
+        site_yaml = tmp_path / "site.yaml"
+        again = rebuilt_after(lambda: site_yaml.write_text("title: 无锡日报数字报档案\n", encoding="utf-8"))
+        assert told[-1] is None  # the whole archive read again, its warnings with it
+        assert "open review flags" not in again
+        assert "note: 2 warning(s) as before, not repeated (wxnews-site check lists them all)" in again
+        article = tmp_path / "articles/2024/06/30/02-03.md"
+        edit(article, "review: []", "review: [标题可能不完整]")  # a new flag is news
+        news = rebuilt_after(lambda: site_yaml.write_text("title: 无锡日报数字报\n", encoding="utf-8"))
+        assert news.count("open review flags") == 1 and "标题可能不完整" in news
+        assert "note: 2 warning(s) as before" in news
+    finally:
+        server.close()

@@ -125,6 +125,7 @@ class DevServer:
         # The paths changed since the last good build began; None before the
         # first one, or when the watcher lost track: then the build scans.
         self._pending: set[str] | None = None
+        self._warned: set[str] = set()  # the warnings the last build printed
 
     @property
     def url(self) -> str:
@@ -171,8 +172,19 @@ class DevServer:
             self.state.ok, self.state.problems = ok, problems
             self.state.out_dir = self._out_dir()
             self.state.build += 1
-        for p in problems:
-            self.say(str(p))
+        # Errors every time; a warning once, until it goes or comes back: in a
+        # large archive the open review flags alone are thousands of lines,
+        # which every save would print again above what it changed.
+        lines = [str(p) for p in problems]
+        again = 0
+        for p, line in zip(problems, lines):
+            if p.severity == "error" or line not in self._warned:
+                self.say(line)
+            else:
+                again += 1
+        self._warned = {line for p, line in zip(problems, lines) if p.severity != "error"}
+        if again:
+            self.say(f"note: {again} warning(s) as before, not repeated (wxnews-site check lists them all)")
         if ok:
             self.say(f"built in {time.perf_counter() - started:.2f} s")
         else:
