@@ -358,9 +358,10 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         # the advertiser's name and slogan: short lines above, back to the text before
         j = run[0] - 1
         above: list[int] = []
-        # (a sentence's clause or a bracketed note ending the story above is not one)
+        # (a sentence's clause or a bracketed note ending the story above is not one,
+        # nor the name signing that story's text)
         while j >= 0 and len(above) < 4 and blocks[j].kind == "short" and j not in out \
-                and not re.search(r"[，,。（）()]", blocks[j].core):
+                and not re.search(r"[，,。（）()]", blocks[j].core) and not _signs_text_above(blocks, j):
             above.append(j)
             j -= 1
         labelled = any(re.match(r"^[(（【]?广告[)）】]?$", blocks[k].raw) for k in run)
@@ -376,9 +377,18 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
                 (ends_mid_word(blocks[run[-1]].core) and ends_sentence(blocks[k].core))
                 or (NUMBER_TAIL_RE.match(blocks[k].core) and not ends_sentence(blocks[run[-1]].core))):
             out.add(k)
-        if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out:
+        if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out \
+                or _signs_text_above(blocks, j):
             out.update(above)
     return out
+
+
+def _signs_text_above(blocks: list[Block], j: int) -> bool:
+    """Short line j, right under a text's last paragraph, reads as its author's
+    name ("李明文", "王  强"): a story's end credit, printed above the advert that
+    follows, is no advertiser's name or slogan (those are a brand's words, and
+    `parse_credit` reads no common word as a name)."""
+    return j > 0 and blocks[j - 1].kind == "body" and parse_credit(blocks[j].core, bare=True) is not None
 
 
 ADVERT = "advert"
