@@ -475,7 +475,9 @@ class _Walker:
         # so does one under a note ending it ("（作者为…）").
         after_credit = i > 0 and self.blocks[i - 1].kind == "credit" and cur is not None \
             and self.blocks[i - 1].line in cur.lines and cur.body_count > 0
-        if cur is not None and ((cur.noted and not cur.credits) or after_credit):
+        # (but a reporters' line "本报记者 …" heads the text under it: under a note it opens the next story)
+        under_note = cur is not None and cur.noted and not cur.credits and not heads_text(credit)
+        if under_note or after_credit:
             cur.credits.append(credit)
             cur.lines.add(b.line)
             return
