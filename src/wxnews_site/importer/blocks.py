@@ -236,9 +236,10 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
     if blocks[i - 1].core.endswith(("——", "：", ":")):
         return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
     credit = parse_credit(b.core, bare=True)
-    if credit is None and PADDED_PAIR_RE.match(b.core) and not blocks[i - 1].core.startswith("——"):
-        # a two-character name padded to three under its headline ("辉  欢"), however rare its
-        # surname: a pen name; a subheading is padded so too ("布  点"), but over its part, not here
+    if credit is None and PADDED_PAIR_RE.match(b.core) and not SIGN_OFF_RE.match(blocks[i - 1].core):
+        # a two-character name padded to three under its headline ("辉  欢"), or under its
+        # subtitle ("——…创作谈" / "书  云"), however rare its surname: a pen name; a subheading
+        # is padded so too ("布  点"), but over its part (under an editors' "——编  者"), not here
         credit = Credit(b.core, ("".join(b.core.split()),), (), None)
     if credit is not None and credit.bylines == (b.core[:2],) and len(b.core) == 3 and b.core.endswith("文"):
         # under a headline the author stands alone: "剧锦文" is a name, where at a text's end
