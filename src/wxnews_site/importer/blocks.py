@@ -233,9 +233,12 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
         # the top of its column, its headline read elsewhere; one name alone, nothing more
         credit = parse_credit(b.core, bare=True)
         return credit if credit is not None and len(credit.bylines) == 1 and len(b.core) <= 4 else None
-    if blocks[i - 1].core.endswith(("——", "：", ":")):
-        return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
     credit = parse_credit(b.core, bare=True)
+    if blocks[i - 1].core.endswith(("——", "：", ":")):
+        # "时代楷模——" / "张桂梅": a kicker over a name is the name as title; but a name
+        # printed with more, where its author writes from or a role ("江苏省无锡市  李明"),
+        # is no title: it signs the text under it
+        return credit if credit is not None and _more_than_names(credit) else None
     if credit is None and PADDED_PAIR_RE.match(b.core) and not SIGN_OFF_RE.match(blocks[i - 1].core):
         # a two-character name padded to three under its headline ("辉  欢"), or under its
         # subtitle ("——…创作谈" / "书  云"), however rare its surname: a pen name; a subheading
@@ -246,6 +249,11 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
         # the same three characters are a name and 文 (written by), its padding lost
         credit = replace(credit, bylines=(b.core,))
     return credit
+
+
+def _more_than_names(credit: Credit) -> bool:
+    """The credit's line prints more than its names (a place, an affiliation, a role)."""
+    return len(re.sub(r"\s", "", credit.text)) > sum(len(n) for n in credit.bylines + credit.photographers)
 
 
 PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
