@@ -360,8 +360,10 @@ def test_a_feature_signed_by_its_editors_keeps_its_parts_together():
         "本报讯 城市书房今天开放,市民可以免费借阅图书。(李娜)",
     ]
     feature, other = reconstruct(lines, "p.txt").stories
-    assert feature.title == "街巷里的烟火气（城市笔记）" and feature.bylines == ("王晓莉", "孙芊芊")
+    # each part's reporters sign that part, as the paper's own record keeps them: in the text
+    assert feature.title == "街巷里的烟火气（城市笔记）" and feature.bylines == ()
     assert "## 小娄巷——" in feature.paragraphs and feature.paragraphs[-1].startswith("小娄巷里")
+    assert "## 本报记者  孙芊芊" in feature.paragraphs
     assert other.title == "城市书房开放" and other.bylines == ("李娜",)
     # with no staff credit, a headline over a dateline still ends the feature
     lines = lines[:11] + ["我市进入梅雨期", "需防范强降雨引发的次生灾害", "本报讯 气象部门预计，本周后期将有强降雨。"]

@@ -233,18 +233,27 @@ def byline_under_headline(blocks: list[Block], i: int) -> Credit | None:
         # the top of its column, its headline read elsewhere; one name alone, nothing more
         credit = parse_credit(b.core, bare=True)
         return credit if credit is not None and len(credit.bylines) == 1 and len(b.core) <= 4 else None
-    if blocks[i - 1].core.endswith(("——", "：", ":")):
-        return None  # "时代楷模——" / "张桂梅": a kicker over a name is the name as title
     credit = parse_credit(b.core, bare=True)
-    if credit is None and PADDED_PAIR_RE.match(b.core) and not blocks[i - 1].core.startswith("——"):
-        # a two-character name padded to three under its headline ("辉  欢"), however rare its
-        # surname: a pen name; a subheading is padded so too ("布  点"), but over its part, not here
+    if blocks[i - 1].core.endswith(("——", "：", ":")):
+        # "时代楷模——" / "张桂梅": a kicker over a name is the name as title; but a name
+        # printed with more, where its author writes from or a role ("江苏省无锡市  李明"),
+        # is no title: it signs the text under it
+        return credit if credit is not None and _more_than_names(credit) else None
+    if credit is None and PADDED_PAIR_RE.match(b.core) and not SIGN_OFF_RE.match(blocks[i - 1].core):
+        # a two-character name padded to three under its headline ("辉  欢"), or under its
+        # subtitle ("——…创作谈" / "书  云"), however rare its surname: a pen name; a subheading
+        # is padded so too ("布  点"), but over its part (under an editors' "——编  者"), not here
         credit = Credit(b.core, ("".join(b.core.split()),), (), None)
     if credit is not None and credit.bylines == (b.core[:2],) and len(b.core) == 3 and b.core.endswith("文"):
         # under a headline the author stands alone: "剧锦文" is a name, where at a text's end
         # the same three characters are a name and 文 (written by), its padding lost
         credit = replace(credit, bylines=(b.core,))
     return credit
+
+
+def _more_than_names(credit: Credit) -> bool:
+    """The credit's line prints more than its names (a place, an affiliation, a role)."""
+    return len(re.sub(r"\s", "", credit.text)) > sum(len(n) for n in credit.bylines + credit.photographers)
 
 
 PREDICATE_ENDS = set("短长好多少大小新快慢高低强美难忙热实稳优准全深活兴旺红火暖足严细宽远清净绿富安畅顺精特真")
@@ -358,9 +367,10 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
         # the advertiser's name and slogan: short lines above, back to the text before
         j = run[0] - 1
         above: list[int] = []
-        # (a sentence's clause or a bracketed note ending the story above is not one)
+        # (a sentence's clause or a bracketed note ending the story above is not one,
+        # nor the name signing that story's text)
         while j >= 0 and len(above) < 4 and blocks[j].kind == "short" and j not in out \
-                and not re.search(r"[，,。（）()]", blocks[j].core):
+                and not re.search(r"[，,。（）()]", blocks[j].core) and not _signs_text_above(blocks, j):
             above.append(j)
             j -= 1
         labelled = any(re.match(r"^[(（【]?广告[)）】]?$", blocks[k].raw) for k in run)
@@ -376,9 +386,18 @@ def advert_blocks(blocks: list[Block]) -> set[int]:
                 (ends_mid_word(blocks[run[-1]].core) and ends_sentence(blocks[k].core))
                 or (NUMBER_TAIL_RE.match(blocks[k].core) and not ends_sentence(blocks[run[-1]].core))):
             out.add(k)
-        if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out:
+        if j < 0 or blocks[j].kind != "short" or re.search(r"[，,。（）()]", blocks[j].core) or j in out \
+                or _signs_text_above(blocks, j):
             out.update(above)
     return out
+
+
+def _signs_text_above(blocks: list[Block], j: int) -> bool:
+    """Short line j, right under a text's last paragraph, reads as its author's
+    name ("李明文", "王  强"): a story's end credit, printed above the advert that
+    follows, is no advertiser's name or slogan (those are a brand's words, and
+    `parse_credit` reads no common word as a name)."""
+    return j > 0 and blocks[j - 1].kind == "body" and parse_credit(blocks[j].core, bare=True) is not None
 
 
 ADVERT = "advert"

@@ -447,6 +447,16 @@ def heads_text(credit: Credit) -> bool:
     return bool(TOP_BYLINE_RE.match(credit.text)) and bool(credit.bylines) and not credit.photographers
 
 
+def heads_part(credit: Credit) -> bool:
+    """The credit is printed as a signature over a text, not under one: a reporters'
+    line (role first) or names alone, unbracketed ("牛志远  许陈静", "…研究所所长  周毅仁"),
+    never an end credit ("(王强)", "王强文") nor a photographer's "摄"."""
+    if credit.photographers or not credit.bylines:
+        return False
+    printed = credit.text.strip()
+    return heads_text(credit) or (names_only(credit) and printed[:1] not in "(（" and _written_by(printed) is None)
+
+
 def names_only(credit: Credit) -> bool:
     """A credit read as names only where the layout expects an author ("王强" under a
     headline): with no role word it says less about where a story starts."""
@@ -546,4 +556,4 @@ def is_editor_credit(line: str) -> bool:
     return (bool(EDITOR_CREDIT_RE.match(t)) or bool(STAFF_LINE_RE.match(t))) and len(t) <= 120
 
 
-__all__ = ["Credit", "heads_text", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]
+__all__ = ["Credit", "heads_part", "heads_text", "is_editor_credit", "lead_credit", "names_only", "parse_authors", "parse_credit", "plausible_person"]

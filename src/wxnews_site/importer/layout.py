@@ -40,7 +40,7 @@ from .blocks import (
     body_run, byline_under_headline, classify, closes_note, closing_note, in_jump_column, page_indents, text_like,
 )
 from . import confidence
-from .bylines import Credit, heads_text, lead_credit, names_only, parse_credit
+from .bylines import Credit, heads_part, heads_text, lead_credit, names_only, parse_credit
 from .draft import PageDraft, StoryDraft
 from .fitted import INTERLEAVED, STORY_START, Decision
 from .fold import fold_lines, fold_text
@@ -54,6 +54,17 @@ from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, hand_over, kicker_like, signed
 
 
+
+
+def _signs_part(cur: Story, credit: Credit) -> bool:
+    """A signature printed under a part's heading, after the story's text began, signs
+    that part: a story printed in signed parts has no author of its own (the paper's
+    own record keeps each part's line in its text). A feature's editors' note declares
+    its parts; elsewhere a part is headed by one line, where a kicker and a title over
+    a byline are how the next story's own headline is set."""
+    if not cur.body_count or not heads_part(credit):
+        return False
+    return cur.feature or not cur.paras[-2][0].startswith("## ")
 
 
 def _split_headlines(lines: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -464,7 +475,9 @@ class _Walker:
         # so does one under a note ending it ("（作者为…）").
         after_credit = i > 0 and self.blocks[i - 1].kind == "credit" and cur is not None \
             and self.blocks[i - 1].line in cur.lines and cur.body_count > 0
-        if cur is not None and ((cur.noted and not cur.credits) or after_credit):
+        # (but a reporters' line "本报记者 …" heads the text under it: under a note it opens the next story)
+        under_note = cur is not None and cur.noted and not cur.credits and not heads_text(credit)
+        if under_note or after_credit:
             cur.credits.append(credit)
             cur.lines.add(b.line)
             return
@@ -505,6 +518,9 @@ class _Walker:
                 return
         cur.lines.add(b.line)
         if cur.paras and cur.paras[-1][0].startswith("## ") and credit.bylines:
+            if _signs_part(cur, credit):
+                cur.paras.append((f"## {b.raw}", [b.line]))  # as printed, over the part it signs
+                return
             cur.credits.append(credit)  # under a part's heading: the part's reporters, not the story's end
             return
         self.take_credit(cur, credit)
