@@ -108,29 +108,69 @@ def test_lost_events_make_the_next_build_scan(events):
     assert w.take() == set()
 
 
-def test_a_save_in_serve_is_built_from_that_file_alone_without_walking_the_archive(tmp_path: Path, monkeypatch):
-    told, server = serve_telling(tmp_path)
-    stop = threading.Event()
-    loop = threading.Thread(target=server.watch, args=(stop,), daemon=True)
-    try:
-        assert server.watcher.kind == "events"
-        assert server.rebuild() and told == [None]  # the first build scans
+class Watching:
+    """serve's watch loop in a thread over the sample archive, its builds recorded."""
 
-        def walked(roots):
-            raise AssertionError(f"walked {roots}")
+    def __init__(self, tmp_path: Path):
+        self.told, self.server = serve_telling(tmp_path)
+        self.root = tmp_path
+        assert self.server.watcher.kind == "events"
+        assert self.server.rebuild() and self.told == [None]  # the first build scans
+        self.stop = threading.Event()
+        self.loop = threading.Thread(target=self.server.watch, args=(self.stop,), daemon=True)
+        self.loop.start()
 
-        monkeypatch.setattr(watching, "fingerprint", walked)  # a file's event must not walk the archive
-        loop.start()
-        article = (tmp_path / f"articles/{ARTICLE}.md").resolve()
-        edit(article, "。", "！")
-        deadline = time.monotonic() + 20
-        while len(told) < 2 and time.monotonic() < deadline:
+    def builds_after(self, change, count: int = 1, timeout: float = 20) -> list[object]:
+        """What the builds were told after change, once count more builds ran (or a quiet second for 0)."""
+        before, built = len(self.told), self.server.state.build
+        change()
+        deadline = time.monotonic() + (timeout if count else 1.5)
+        while self.server.state.build < built + count and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert told[1:] == [[article]], server.log.getvalue()  # type: ignore[attr-defined]
+        return self.told[before:]
+
+    def close(self) -> None:
+        self.stop.set()
+        self.loop.join(timeout=10)
+        self.server.close()
+
+
+@pytest.fixture
+def watching_serve(tmp_path: Path):
+    w = Watching(tmp_path)
+    try:
+        yield w
     finally:
-        stop.set()
-        loop.join(timeout=10)
-        server.close()
+        w.close()
+
+
+def test_a_save_in_serve_is_built_from_that_file_alone_without_walking_the_archive(watching_serve, monkeypatch):
+    def walked(roots):
+        raise AssertionError(f"walked {roots}")
+
+    monkeypatch.setattr(watching, "fingerprint", walked)  # a file's event must not walk the archive
+    article = (watching_serve.root / f"articles/{ARTICLE}.md").resolve()
+    assert watching_serve.builds_after(lambda: edit(article, "。", "！")) == [[article]]
+
+
+def test_an_atomic_save_through_a_temporary_file_is_still_that_file_alone(watching_serve):
+    article = (watching_serve.root / f"articles/{ARTICLE}.md").resolve()
+
+    def save() -> None:  # as many editors save: a new file beside, renamed over the old
+        tmp = article.with_name(article.name + ".tmp")
+        tmp.write_text(article.read_text(encoding="utf-8").replace("。", "！", 1), encoding="utf-8")
+        os.replace(tmp, article)
+
+    assert watching_serve.builds_after(save) == [[article]]
+    backup = article.with_name(article.name + "~")
+    assert watching_serve.builds_after(lambda: backup.write_text("旧稿", encoding="utf-8"), count=0) == []
+
+
+def test_a_folder_moved_out_of_the_archive_makes_the_build_scan(watching_serve, tmp_path_factory):
+    day = watching_serve.root / "articles/2024/06/29"
+    away = tmp_path_factory.mktemp("away") / "29"
+    assert watching_serve.builds_after(lambda: os.rename(day, away)) == [None]
+    assert not (watching_serve.root / "build/2024/06/29/01-01.html").exists(), watching_serve.server.log.getvalue()
 
 
 def test_without_watchdog_serve_polls_and_says_so(tmp_path: Path, monkeypatch):

@@ -35,7 +35,7 @@ from typing import Callable, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import ConfigError, SiteConfig, load_config
-from .format import Problem
+from .format import Problem, archive_name
 from .i18n import translate
 from .report import in_folder
 from .watching import Watcher, watcher
@@ -209,9 +209,17 @@ class DevServer:
         if not paths:
             return None
         articles = str(self._articles_dir()) + os.sep
-        if not all(p.startswith(articles) and p.endswith((".md", ".page.yaml")) and os.path.isfile(p) for p in paths):
+        read = [p for p in paths if not self._unread(p)]
+        # An article file gone, or a folder gone (its path ends in the separator), needs the scan.
+        if not read or not all(p.startswith(articles) and os.path.isfile(p) for p in read):
             return None
-        return [Path(p) for p in sorted(paths)]
+        return [Path(p) for p in sorted(read)]
+
+    def _unread(self, path: str) -> bool:
+        """A file in the articles folder the build never reads: an editor's
+        temporary file of an atomic save, a backup copy. It changes nothing."""
+        return path.startswith(str(self._articles_dir()) + os.sep) and not path.endswith(os.sep) and \
+            not archive_name(os.path.basename(path))
 
     def reload_config(self) -> bool:
         try:
@@ -236,7 +244,7 @@ class DevServer:
         stop = stop or self._stop
         while self.watcher.wait(stop):
             changed = self.taken()
-            if changed is not None and not changed:
+            if changed is not None and all(map(self._unread, changed)):
                 continue
             # Let a burst of saves (an editor saving several files, a re-import) settle.
             while not stop.wait(0.2):
@@ -244,7 +252,7 @@ class DevServer:
                 if more is not None and not more:
                     break
                 changed = None if more is None or changed is None else changed | more
-            names = sorted({os.path.basename(p) for p in changed}) if changed is not None else ["..."]
+            names = sorted({os.path.basename(p.rstrip(os.sep)) for p in changed}) if changed is not None else ["..."]
             self.say(f"changed: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}; rebuilding")
             if self.reload_config():
                 self.rebuild()

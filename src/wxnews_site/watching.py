@@ -15,7 +15,8 @@ Two watchers answer alike (``take``: the paths changed since the last take):
 Hidden files and folders (editors' swap files, ``.git``), ``__pycache__`` and
 half-written ``*.partial`` files are never changes. A folder created or moved
 in is taken as the files in it, so a new day's issue copied in is still a
-list of article files the build can read alone.
+list of article files the build can read alone; a folder removed or moved
+away is taken as its path ending in the separator (its files are not known).
 """
 from __future__ import annotations
 
@@ -190,6 +191,8 @@ class Events:
                 continue
             if path == root and kind in ("deleted", "moved"):
                 self._unschedule(path)
+            if event.is_directory and kind in ("deleted", "moved") and path == paths[0]:
+                taken.append(path + os.sep)  # a folder gone, with whatever was in it: ends in the separator
             if event.is_directory and kind in ("created", "moved") and os.path.isdir(path):
                 if path == root:
                     self._schedule(path, recursive=True)  # a root that has just appeared
