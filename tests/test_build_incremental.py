@@ -126,6 +126,23 @@ def test_the_first_rebuild_after_a_cold_build_starts_from_the_site_linked_not_fr
     assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
 
 
+def test_a_rebuild_with_nothing_changed_does_not_look_at_every_article_for_the_index(project: Path, tmp_path: Path,
+                                                                                    monkeypatch):
+    from wxnews_site.search import index
+
+    build(project)
+    add_to_body(project / A / "02-02.md", "群众满意。")
+    build(project)
+
+    def every_article(*args, **kwargs):
+        raise AssertionError("the whole index looked at with nothing changed")
+
+    monkeypatch.setattr(index, "write_index", every_article)
+    assert build(project).rendered == 0
+    monkeypatch.undo()
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
+
+
 def test_a_day_whose_articles_are_all_deleted_leaves_no_empty_folder(project: Path, tmp_path: Path):
     for _ in range(3):  # the third rebuild starts from the site kept beside the current one
         add_to_body(project / A / "02-02.md", "群众满意。")

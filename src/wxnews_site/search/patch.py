@@ -504,8 +504,8 @@ def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str],
                 removed: Sequence[str] = ()) -> IndexStats | None:
     """Patch the index after articles were edited in place, added after the newest
     (a new day's issue) or removed (``removed``: their ids), when the caller knows
-    that nothing else changed (same files otherwise, same config); None when a full
-    look at the archive is needed (an article inserted among older dates, one whose
+    that nothing else changed (same files otherwise, same config; none at all: the
+    index is brought up to date as it is); None when a full look at the archive is needed (an article inserted among older dates, one whose
     date changed, a name new to the site words, too many changes).
 
     Every other article is as the state records it, so the archive is not
@@ -513,7 +513,7 @@ def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str],
     the whole archive's articles and digests.
     """
     started = time.perf_counter()
-    if previous.resolve() == out_dir.resolve() or not (edited or removed):
+    if previous.resolve() == out_dir.resolve():
         return None
     state = load(cache_dir)
     try:
