@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -834,6 +835,40 @@ def test_a_headline_its_text_does_not_speak_of_counts_against_the_story():
     assert features(own, 9.0).get("headline_unechoed") == 0.0 and not features(own, 9.0).get("headline_line_unechoed")
     assert features(stray, 9.0)["headline_line_unechoed"] == 1.0
     assert features(other, 9.0)["headline_unechoed"] == 1.0
+
+
+def test_a_page_that_indents_its_paragraphs_makes_its_stories_surer():
+    # Where a paragraph's first line is indented, a column broken after a full stop shows (the
+    # next column opens unindented); on a page without indents the same story is less sure.
+    paras = ["本报讯 运河沿岸新建的三座口袋公园近日向市民开放，园内设置了健身步道和儿童游乐区。",
+             "附近居民表示，口袋公园让大家在家门口就能散步健身，孩子们也有了玩耍的地方。",
+             "园林部门介绍，今年全市还将建成口袋公园十座，并对老旧绿地进行提升改造。",
+             "公园里种植了二十多种乡土树木和花卉，四季都有景可赏，夜间还有节能照明。",
+             "管理方表示，将安排专人负责日常保洁和设施维护，并设立意见箱听取建议。",
+             "据了解，口袋公园的选址充分听取了周边居民的意见，设计方案经过多轮公示。（张伟）"]
+    (indented,) = reconstruct(["运河沿岸三座口袋公园开放"] + ["　　" + p for p in paras], "p.txt").stories
+    (flush,) = reconstruct(["运河沿岸三座口袋公园开放"] + paras, "p.txt").stories
+    assert indented.paragraphs == flush.paragraphs and indented.bylines == flush.bylines == ("张伟",)
+    assert indented.review == () and flush.review[0].startswith(MODEL_REASON)
+
+
+def test_a_picture_with_its_caption_alone_is_not_suspect_for_having_no_headline():
+    from wxnews_site.importer.confidence import features
+    from wxnews_site.importer.draft import StoryDraft
+    caption = ("图为市民在运河沿岸新建的口袋公园里散步。",)
+    assert features(StoryDraft("photo", None, None, None, caption, photographers=("王强",)), 9.0)["no_headline"] == 0.0
+    assert features(StoryDraft("article", None, None, None, caption, bylines=("王强",)), 9.0)["no_headline"] == 1.0
+
+
+def test_a_headline_with_no_text_under_it_keeps_its_flag_whatever_the_model_says(monkeypatch):
+    from wxnews_site.importer import confidence
+    from wxnews_site.importer.layout import _finish
+    from wxnews_site.importer.story import Story
+    d = _finish(Story(headlines=[("惠山区出台老旧小区电梯加装管理办法", 7)]))
+    assert d.review == ("headline at line 7 has no text under it: check which article's text it heads",)
+    monkeypatch.setattr(confidence, "WRONG_THRESHOLD", 1.01)  # the model would let every story go
+    assert confidence.flag(d, 9.0).review == d.review
+    assert confidence.flag(replace(d, review=("weak joint at line 3: check that line 5 continues it",)), 9.0).review == ()
 
 
 def test_names_under_the_rest_of_a_cut_paragraph_sign_its_story_after_a_contributors_note():

@@ -30,7 +30,11 @@ REASONS = (
     ("jump_headline_by_words", re.compile(r"^jump headline at line \d+ matched")),
     ("headlines_guessed", re.compile(r"^headline lines guessed")),
     ("no_text", re.compile(r"^credit or jump marker with no article text")),
+    ("headline_no_text", re.compile(r"^headline at line \d+ has no text under it")),
 )
+# Reasons that stand whatever the model says: a step's doubt the model does not weigh (a
+# byline's, say), and a headline printed with no text at all, which no right article has.
+ALWAYS = frozenset({"other_reason", "headline_no_text"})
 # The model's own reason, when no step left one: it names what made the story suspect.
 MODEL_REASON = "check this story as a whole: stories read like it are often wrong"
 SIGNALS = {
@@ -49,8 +53,10 @@ def reason_key(reason: str) -> str:
     return next((key for key, pattern in REASONS if pattern.match(reason)), "other_reason")
 
 
-def features(s: StoryDraft, margin: float) -> dict[str, float]:
-    """What tells a story that is probably wrong from one that is probably right."""
+def features(s: StoryDraft, margin: float, marked: bool = True) -> dict[str, float]:
+    """What tells a story that is probably wrong from one that is probably right.
+
+    `marked`: the story's page marks a paragraph's start, by indenting its first line."""
     out: dict[str, float] = {}
     for reason in s.review:
         key = "reason_" + reason_key(reason)
@@ -60,7 +66,8 @@ def features(s: StoryDraft, margin: float) -> dict[str, float]:
     heads = sum(1 for h in (s.kicker, s.title, s.subtitle) if h)
     out.update({
         "close_boundary": max(0.0, 2.0 - margin) / 2.0,
-        "no_headline": float(heads == 0),
+        # (a picture printed with its caption alone has no headline, and needs none)
+        "no_headline": float(heads == 0 and s.kind != "photo"),
         "three_headlines": float(heads == 3),
         "no_credit": float(not s.bylines and not s.photographers and s.kind == "article"),
         "many_credits": float(len(s.bylines) + len(s.photographers) >= 3),
@@ -72,6 +79,10 @@ def features(s: StoryDraft, margin: float) -> dict[str, float]:
         "short_paragraphs": min(sum(1 for p in body if len(p) < 20), 4) / 2,
         "long_headline": float(len(s.title or "") > 30),
         "paragraphs": min(len(body), 30) / 10,
+        # A column ends wherever the text reaches its foot, some right after a full stop: where the
+        # page indents a paragraph's first line, the next column's unindented top shows the text goes
+        # on; where not, such a break reads as a paragraph's end, and the paragraphs are less sure.
+        "marked_paragraphs": float(marked),
     })
     out.update(_echo(s, body))
     return out
@@ -95,13 +106,12 @@ def _echo(s: StoryDraft, body: list[str]) -> dict[str, float]:
             "headline_line_unechoed": float(len(lines) >= 2 and min(map(share, lines)) < 0.15)}
 
 
-def flag(s: StoryDraft, margin: float) -> StoryDraft:
+def flag(s: StoryDraft, margin: float, marked: bool = True) -> StoryDraft:
     """The story with its reasons kept when it is likely wrong, and dropped when not."""
-    x = features(s, margin)
+    x = features(s, margin, marked)
     p = WRONG.probability(x)
     if p < WRONG_THRESHOLD:
-        # a reason the model does not know (a byline's doubt, say) is the step's own and stays
-        kept = tuple(r for r in s.review if reason_key(r) == "other_reason")
+        kept = tuple(r for r in s.review if reason_key(r) in ALWAYS)
         return replace(s, review=kept) if kept != s.review else s
     if s.review:
         return s
@@ -112,4 +122,4 @@ def flag(s: StoryDraft, margin: float) -> StoryDraft:
     return replace(s, review=(f"{MODEL_REASON} ({why})" if why else MODEL_REASON,))
 
 
-__all__ = ["MODEL_REASON", "REASONS", "features", "flag", "reason_key"]
+__all__ = ["ALWAYS", "MODEL_REASON", "REASONS", "features", "flag", "reason_key"]

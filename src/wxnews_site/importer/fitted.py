@@ -130,6 +130,7 @@ WRONG = Model(bias=-1.137, weights=(
     ('headline_unechoed', 0.994),
     ('lone_subheading', 1.379),
     ('long_headline', -0.01),
+    ('marked_paragraphs', -0.5),
     ('many_credits', 0.873),
     ('no_credit', 1.057),
     ('no_headline', 0.915),
@@ -151,5 +152,9 @@ WRONG = Model(bias=-1.137, weights=(
     ('subheadings', 0.595),
     ('three_headlines', 0.674),
 ))
-WRONG_THRESHOLD = 0.2895
+# (marked_paragraphs was added to the fitted WRONG by hand, and the threshold moved from 0.2895,
+# by a grid search on generated pages of all six fit seeds 1,2,3,6,7,8, both sources: of the
+# settings that still flag 92.5% of sim's and 93% of typeset's wrong stories, the one with the
+# fewest right ones flagged, short of flagging the plain short stories of an unindented page)
+WRONG_THRESHOLD = 0.287
 # END FITTED

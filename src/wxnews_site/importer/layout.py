@@ -864,6 +864,8 @@ def _finish(s: Story) -> StoryDraft | None:
         if not s.credits and not s.markers:
             return None
         review.append("credit or jump marker with no article text")
+    elif s.headlines and not s.body_count and kind == "article":
+        review.append(f"headline at line {s.headlines[0][1]} has no text under it: check which article's text it heads")
     return StoryDraft(
         kind=kind, kicker=kicker, title=title, subtitle=subtitle,
         paragraphs=tuple(p for p, _ in s.paras),
@@ -1017,6 +1019,9 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
         s.lines.update(n for ln in list(s.lines) for n in joined.get(ln, ()))
     leftovers = [Leftover(n, lines[n - 1].strip(), lo.reason) for lo in walker.leftovers
                  for n in ((lo.line,) + joined[lo.line] if lo.line in joined else (lo.line,))]
+    # Where the page indents its paragraphs, a column break after a full stop shows (the next column
+    # opens unindented); where not, it looks like a paragraph's end: the review flags weigh that.
+    marked = page_indents(blocks)
     stories = []
     for s in walker.stories:
         d = _finish(s)
@@ -1024,8 +1029,8 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
             continue
         margin = min(s.margins, default=9.0)
         if trace is not None:
-            trace.append(Decision("wrong", confidence.features(d, margin), False, d.lines, ()))
-        stories.append(confidence.flag(d, margin))
+            trace.append(Decision("wrong", confidence.features(d, margin, marked), False, d.lines, ()))
+        stories.append(confidence.flag(d, margin, marked))
     return PageDraft(
         stories=tuple(stories), credits=tuple(walker.credits),
         leftovers=tuple(sorted(leftovers + advert_leftovers, key=lambda lo: lo.line)),
