@@ -2,7 +2,7 @@
 """Build benchmark: wxnews-site against Pelican 4.12 and Hugo 0.168 on the same articles.
 
 For each archive size it prints, side by side: full cold build (site pages and
-search index), the site pages alone, a rebuild after one article changed, a
+search index), the site pages alone, a rebuild after one article changed,
 the same told which file changed (build --changed, "named s": no scan of
 the archive), a rebuild after a new day's issue of 100 articles was added
 (found by the scan, and another one named: "named", as CI passes a git diff),
@@ -13,7 +13,10 @@ creating some forty thousand files, which on a shared virtual disk varies
 from run to run more than anything the builders do), as medians over
 --repeat runs. Pelican and Hugo build
 their own article, category (版名) and author pages from the same articles,
-converted once into their content formats.
+converted once into their content formats. With the search index, a line
+per size times a save in ``wxnews-site serve`` on the built site: from the
+file written to serve's "built in" line, the watcher's CPU between saves and
+the process's peak (by file events; and with --poll up to 100,000 articles).
 
 The articles come from benchmarks/make_corpus.py (the People's Daily corpus
 in ../shared); they are copyrighted and stay in .cache/, never in the repo.
