@@ -62,14 +62,17 @@ class Run:
     sys: float = 0.0  # of cpu, the kernel's: mostly creating files, which varies a lot on a shared disk
 
 
+def child_env() -> dict[str, str]:
+    """The environment the builds run in. Without bytecode every run compiles each
+    module from source (a tenth of a second of a one-change rebuild); an installed
+    package has it, so a PYTHONDONTWRITEBYTECODE set around the benchmark is not passed on."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run a command; wall time, CPU and peak RSS of its whole process tree."""
     t = time.perf_counter()
-    # Without bytecode every run compiles each module from source (a tenth of a
-    # second of a one-change rebuild); an installed package has it, so a
-    # PYTHONDONTWRITEBYTECODE set around the benchmark is not passed on.
-    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**base, "CI": "1", **(env or {})},
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**child_env(), "CI": "1", **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # wait4 gives this child's own usage, including the children it waited for.
     _, status, usage = os.wait4(proc.pid, 0)
@@ -272,8 +275,8 @@ def serve_save(work: Path, poll: bool) -> tuple[float, float, float]:
     events, or with --poll by walking every file."""
     cmd = [sys.executable, "-m", "wxnews_site", "--lang", "en", "serve", "--port", "0", "--articles", "articles",
            "--out", "build"] + (["--poll"] if poll else [])
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=child_env())
     lines: list[str] = []
 
     def until(text: str) -> None:

@@ -505,8 +505,9 @@ def patch_edits(edited: Sequence[Article], url_for: Callable[[Article], str],
     """Patch the index after articles were edited in place, added after the newest
     (a new day's issue) or removed (``removed``: their ids), when the caller knows
     that nothing else changed (same files otherwise, same config; none at all: the
-    index is brought up to date as it is); None when a full look at the archive is needed (an article inserted among older dates, one whose
-    date changed, a name new to the site words, too many changes).
+    index is brought up to date as it is); None when a full look at the archive
+    is needed (an article inserted among older dates, one whose date changed, a
+    name new to the site words, too many changes).
 
     Every other article is as the state records it, so the archive is not
     read: a rebuild costs the changes (a few rows of the state's table), not

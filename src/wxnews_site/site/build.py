@@ -579,8 +579,8 @@ def _publish(at: _Where, old: manifest.Manifest, planned: _Planned, folder: _Fol
 
 
 def _reconcile(old: manifest.Manifest | None, planned: dict[str, Page], salt: str, files: Any, whole: bool,
-               reuse: bool, absent: tuple[str, ...], out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]], folders: set[str],
-               settled: Callable[[Page], bool]) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
+               reuse: bool, absent: tuple[str, ...], out_dir: Path, partial: Path, parts: dict[str, tuple[str, str]],
+               folders: set[str], settled: Callable[[Page], bool]) -> tuple[list[Page], dict[str, str | None], dict[str, str | None]]:
     """Make ``partial`` the new site but for the pages to render (returned
     first): a page it holds unchanged stays, one unchanged since the current
     site (``old``, None when it is not this folder's) or made by a merged
@@ -1274,17 +1274,23 @@ def write_search(articles: WholeArticles, partial: Path, config: SiteConfig, cac
     changed); None: what changed is not known, the index looks at every article."""
     try:
         from ..search.patch import patch_edits
-        if edited is not None and previous is not None and \
-                patch_edits(list(edited), urls.article, sources if sources is not None else {}, partial, previous, config,
-                            cache_dir) is not None:
-            return []
-        # (Only now: the full index's modules load numpy, a tenth of a second an edit's patch does without.)
+    except ImportError as exc:
+        return _no_search(exc)
+    if edited is not None and previous is not None and \
+            patch_edits(list(edited), urls.article, sources if sources is not None else {}, partial, previous, config,
+                        cache_dir) is not None:
+        return []
+    try:  # (only now: the full index's modules load numpy, a tenth of a second an edit's patch does without)
         from ..search.index import write_index
     except ImportError as exc:
-        return [Problem("search", 0, f"search index not built: {exc}", "warning")]
+        return _no_search(exc)
     write_index(articles, partial, config, cache_dir, urls.article, previous=previous, sources=sources)
     return []
 
+
+
+def _no_search(exc: ImportError) -> list[Problem]:
+    return [Problem("search", 0, f"search index not built: {exc}", "warning")]
 
 
 def _spare(out_dir: Path) -> Path:
