@@ -34,12 +34,15 @@ POLL_SECONDS = 0.5
 _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed", "attrib"})
 
 
+def _hidden(name: str) -> bool:
+    """A file or folder whose changes are none: an editor's swap file, .git, a bytecode cache."""
+    return name.startswith(".") or name == "__pycache__"
+
+
 def ignored(path: str, root: str) -> bool:
     """Not a change: a hidden or cache part below the root, or a half-written file."""
-    rel = os.path.relpath(path, root)
-    parts = rel.split(os.sep)
-    return any(p.startswith(".") and p not in (".", "..") or p == "__pycache__" for p in parts) or \
-        path.endswith(".partial")
+    parts = os.path.relpath(path, root).split(os.sep)
+    return any(_hidden(p) for p in parts if p not in (".", "..")) or path.endswith(".partial")
 
 
 def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
@@ -54,9 +57,9 @@ def fingerprint(roots: list[Path]) -> dict[str, tuple[int, int]]:
             out[str(root)] = (st.st_mtime_ns, st.st_size)
             continue
         for dirpath, dirs, names in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+            dirs[:] = [d for d in dirs if not _hidden(d)]
             for n in names:
-                if n.startswith(".") or n.endswith(".partial"):
+                if _hidden(n) or n.endswith(".partial"):
                     continue  # editors' swap files and half-written files are not changes yet
                 p = os.path.join(dirpath, n)
                 try:
