@@ -414,7 +414,7 @@ def test_a_question_under_a_column_tagged_title_is_the_first_subheading():
     lines = ["运河边新建三座口袋公园", "让市民出门见绿（城市更新）", "边角地怎样变成小花园？",
              "公园利用闲置边角地建设，保留了原有的大树。(王伟)"]
     (s,) = reconstruct(lines, "p.txt").stories
-    assert (s.title, s.subtitle) == ("运河边新建三座口袋公园", "让市民出门见绿（城市更新）")
+    assert (s.kicker, s.title) == ("运河边新建三座口袋公园", "让市民出门见绿（城市更新）")
     assert s.paragraphs[0] == "## 边角地怎样变成小花园？"
 
 
@@ -779,7 +779,7 @@ def test_a_title_carrying_its_columns_name_opens_a_story_even_inside_a_story_wit
              "双江口水电站首台机组日前并网发电，改造后的老街区、背街小巷和老旧小区都用上了清洁电。"]
     town, dam = reconstruct(lines, "p.txt").stories
     assert town.paragraphs[-1].startswith("改造让老街区焕发了新的活力")
-    assert {dam.title, dam.subtitle} == {"双江口水电站首台机组并网发电", "高山峡谷间建起世界第一高坝（探访全球第一）"}
+    assert (dam.kicker, dam.title) == ("双江口水电站首台机组并网发电", "高山峡谷间建起世界第一高坝（探访全球第一）")
 
 
 def test_a_title_over_a_dash_subtitle_is_a_headline_however_long_its_columns_name():

@@ -113,7 +113,9 @@ def _fields(heads: list[str]) -> tuple[str | None, str | None, str | None]:
     if len(heads) == 1:
         return None, heads[0], None
     if len(heads) == 2:
-        if kicker_like(heads[0]) and not heads[1].startswith("—"):
+        # (the column's name is set on the title alone: a line over a tagged title is its 引题)
+        if (kicker_like(heads[0]) or (COLUMN_TAG_RE.search(heads[1]) and not COLUMN_TAG_RE.search(heads[0]))) \
+                and not heads[1].startswith("—"):
             return heads[0], heads[1], None
         return None, heads[0], heads[1]
     return heads[0], heads[1], heads[2]
@@ -816,8 +818,7 @@ def _lone_subheading_is_text(s: Story, indented: frozenset[int]) -> None:
         after, after_lines = s.paras[k + 1]
         if _reads_as_heading(text) or after_lines[0] in indented:
             continue  # (an indented line opens its paragraph: the line over it is not its start)
-        if not (_goes_on(text, after) and (len(subs) == 1 or _stops_mid_clause(text))
-                or (len(subs) > 1 and _opens_like_text(text))):
+        if not (_goes_on(text, after) and (len(subs) == 1 or _stops_mid_clause(text)) or _opens_like_text(text)):
             continue
         s.paras[k:k + 2] = [(text + after, lines + after_lines)]
         s.review.append(f"short line {lines[0]} read as the start of the paragraph under it; check it is not a subheading")

@@ -42,6 +42,14 @@ def headline_over_photo(stories: list[Story]) -> None:
             t.review.append(f"headline at line {t.headlines[0][1]} was printed over a photo: read as the text's under it")
 
 
+def _leads_in(d: Story, line: tuple[str, int]) -> bool:
+    """The line stands where an 引题 stands: it leads into a title ("…走向“生产线”——"),
+    or it is set over a title carrying its column's name, which a kicker never carries."""
+    k = d.headlines.index(line)
+    return kicker_like(line[0]) or (k + 1 < len(d.headlines) and bool(COLUMN_TAG_RE.search(d.headlines[k + 1][0]))
+                                    and not COLUMN_TAG_RE.search(line[0]))
+
+
 def rehome_headlines(stories: list[Story], topics: Topics) -> None:
     """Headline lines printed apart from their text go to the story they name.
 
@@ -72,9 +80,11 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
             if d is t:
                 continue
             n = len(d.headlines)
-            for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)]:
+            # (an 引题 "…实现就业——" stacked inside another module's headline is one run too)
+            inner = [d.headlines[k:k + 1] for k in range(1, n - 1) if kicker_like(d.headlines[k][0])]
+            for run in [d.headlines[k:] for k in range(1, n)] + [d.headlines[:k] for k in range(1, n)] + inner:
                 subtitled = all(h.startswith("——") for h, _ in t.headlines)
-                if t.headlines and not (len(run) == 1 and (kicker_like(run[0][0]) or (
+                if t.headlines and not (len(run) == 1 and (_leads_in(d, run[0]) or (
                         subtitled and not run[0][0].startswith("——")))):
                     continue  # a titled story takes only an 引题 it lacks; one under a 副题 alone, its title
                 if parts_title_from_subtitle(d.headlines, run):
