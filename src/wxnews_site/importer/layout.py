@@ -48,7 +48,7 @@ from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
     caption_under_headline, headline_over_photo, label_to_picture, names_as_subheadings, names_over_text, part_tagged_titles,
-    rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text,
+    rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text, umbrella_parts,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, hand_over, kicker_like, signed
@@ -188,7 +188,7 @@ class _Walker:
         last = self.blocks[ids[-1]]
         if not last.complete and last.to_page is None:
             story.review.append(f"paragraph ends mid-sentence at line {last.line}: its continuation was not found")
-        if SIGN_OFF_RE.match(self.blocks[ids[-1]].core) and story.body_count <= 3 and story.headlines:
+        if SIGN_OFF_RE.match(self.blocks[ids[-1]].core) and story.body_count <= 4 and story.headlines:
             story.feature = True
         if len(story.paras) == 1 or story.body_count == 1:
             lc = lead_credit(text)
@@ -284,6 +284,9 @@ class _Walker:
             dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
             return dateline or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
                 COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
+        if self.first_part(cur, group, nxt):
+            cur.feature = True
+            return False
         shape = _ordinal(first)
         if shape and any(_ordinal(p[3:]) == shape for p, _ in cur.paras if p.startswith("## ")):
             return False  # "第二步“叫”" after "第一步…", "误区②" after "误区①": the next of a numbered series
@@ -318,6 +321,19 @@ class _Walker:
             self.trace.append(Decision("story_start", features, decision,
                                        tuple(self.blocks[g].line for g in group), body_lines(cur)[-6:]))
         return decision
+
+    def first_part(self, cur: Story, group: list[int], nxt: int | None) -> bool:
+        """The first part of a series' umbrella piece (`regroup.umbrella_parts`): under a
+        title carrying its column's name and a few unsigned lines that introduce it, an
+        引题 "提升治理效能——" and a title over an author's name. From here on the walk
+        reads the piece as a feature: its parts' signatures stay in its text."""
+        nb = self.blocks[nxt] if nxt is not None else None
+        return (not cur.closed and not cur.credits and cur.lead is None
+                and 1 <= cur.body_count <= 2 and not any(p.startswith("## ") for p, _ in cur.paras)
+                and any(COLUMN_TAG_RE.search(h) for h, _ in cur.headlines)
+                and len(group) >= 2 and kicker_like(self.blocks[group[0]].core)
+                and not any(COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
+                and nb is not None and nb.kind == "credit" and nb.credit is not None and bool(nb.credit.bylines))
 
     def story_start_features(self, group: list[int], nxt: int | None) -> dict[str, float]:
         """General signals that a headline-like block opens a new story rather than
@@ -1005,6 +1021,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     names_as_subheadings(walker.stories, blocks)
     # headline lines the reading order printed away from their text
     headline_over_photo(walker.stories)
+    umbrella_parts(walker.stories)
     rehome_headlines(walker.stories, topics)
     echoes = Echoes([b.core or b.raw for b in blocks])
     split_for_headlines(walker.stories, blocks, echoes)

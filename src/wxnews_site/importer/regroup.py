@@ -111,6 +111,48 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
             donors.remove(d)
 
 
+UMBRELLA_INTRO = 6  # paragraphs an umbrella piece's introduction runs to, at most
+
+
+def umbrella_parts(stories: list[Story]) -> None:
+    """A series' umbrella piece ("…（海外名家话中国）"): its title, a few unsigned lines
+    that introduce it, then parts, each under an 引题 ("提升治理效能——"), a title and
+    its author. The parts are one article, as the paper's own record keeps them:
+    their headlines become its subheadings and each part's signature stays in its
+    text, where it was printed. (Stories set one under another under a kicker of
+    their own have no unsigned text over them: an umbrella kicker set over separate
+    stories heads no text.)"""
+    k = 0
+    while k < len(stories):
+        u = stories[k]
+        k += 1
+        intro = next((n for n, (p, _) in enumerate(u.paras) if p.startswith("## ")), len(u.paras))
+        if not (u.headlines and any(COLUMN_TAG_RE.search(h) for h, _ in u.headlines) and not u.photo
+                and 1 <= intro <= UMBRELLA_INTRO and not u.credits and u.lead is None and u.from_page is None):
+            continue
+        while k < len(stories) and _a_part(stories[k]):
+            p = stories.pop(k)
+            text_lines = {ln for _, lns in p.paras for ln in lns} | {ln for _, ln in p.headlines}
+            signature = sorted(ln for ln in p.lines - text_lines)
+            u.paras.extend((f"## {h}", [ln]) for h, ln in p.headlines)
+            # (the signature as printed: its line, over the part's text)
+            u.paras.extend((f"## {c.text}", [ln]) for c, ln in zip(p.credits, signature))
+            u.paras.extend(p.paras)
+            u.lines |= p.lines
+            u.blocks += p.blocks
+            u.review += p.review
+            u.to_page = p.to_page
+            u.feature = True
+
+
+def _a_part(p: Story) -> bool:
+    """A part of an umbrella piece: under an 引题 of its own and no column's name, signed by
+    its author alone (one signature line), with no dateline."""
+    return (bool(p.headlines) and kicker_like(p.headlines[0][0]) and not p.photo and p.lead is None
+            and p.from_page is None and (not p.credits or (len(p.credits) == 1 and bool(p.credits[0].bylines)))
+            and not any(COLUMN_TAG_RE.search(h) for h, _ in p.headlines))
+
+
 # How well a line must be echoed: below OWN_MAX by its own story's text, at
 # least THERE_MIN by the other text, and by GAIN_MIN more there than anywhere
 # before it (shares of the line's weighted character pairs, fitted by hand on
@@ -208,7 +250,7 @@ def _text_echoing(h: str, own: float, d: Story, stories: list[Story], blocks: li
     best: tuple[float, int, int] | None = None
     stacked = d.headlines[0][0] != h  # a title read under another's, heading a text further on in d
     for si, z in enumerate(stories):
-        if z.photo or z.briefs or z.feature:
+        if z.photo or z.briefs or (z.feature and z is not d):
             continue
         body = [k for k, (p, _) in enumerate(z.paras) if not p.startswith("## ")]
         for k in body:
@@ -247,7 +289,8 @@ def _others_end_at(d: Story, h: str, k: int, blocks: list[Block], echoes: Echoes
     if d.headlines[0][0] == h:
         if not COLUMN_TAG_RE.search(h):
             return None  # (an 引题 speaks of the whole text; a commentary's title names its column)
-    elif d.headlines[-1][0] != h or h.startswith("——") or COLUMN_TAG_RE.search(h) or not _printed_apart(d, k, blocks):
+    elif d.headlines[-1][0] != h or h.startswith("——") or not _printed_apart(d, k, blocks) or (
+            COLUMN_TAG_RE.search(h) and not any(COLUMN_TAG_RE.search(x) for x, _ in d.headlines[:-1])):
         # Two modules' titles stacked ("可可西里…迁徙开始" / "贵州强化事前预防…") head the
         # first text, and the second text runs on after another module's lines (an
         # editor's line, a column of another story); a title and its 副题 over one
