@@ -269,8 +269,11 @@ class _Walker:
             # under a headline and its byline, before any text: "引 子", a section label;
             # but a headline signed by a byline of its own under it is the next module's
             # ("title / 陶相安 / title / 施钰": two heads read one after the other)
+            # (and so is one under a headline and its reporters' line, over a dateline: a byline
+            # is set under the last of a story's headline lines)
             nb = self.blocks[nxt] if nxt is not None else None
-            return not cur.headlines or (bool(cur.credits) and nb is not None and nb.kind == "credit")
+            return not cur.headlines or (bool(cur.credits) and nb is not None and (
+                nb.kind == "credit" or (nb.kind == "body" and lead_credit(nb.core) is not None)))
         first = self.blocks[group[0]].core
         if cur.briefs:
             # the next item, unless a headline set as a story's (with a kicker or
