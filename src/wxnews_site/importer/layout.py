@@ -92,6 +92,11 @@ ORDINAL_RE = re.compile(r"^(?:第[一二三四五六七八九十]{1,3}[步部章
                         r"|[\u4e00-\u9fff]{0,4}[①②③④⑤⑥⑦⑧⑨⑩])")
 
 
+def _dash_subtitled(heads: list[str]) -> bool:
+    """A title with its 副题 "——访…" under it (not an 引题 leading into a title)."""
+    return len(heads) >= 2 and not heads[0].endswith(("——", "—")) and any(h.lstrip("\u200b").startswith("——") for h in heads[1:])
+
+
 def _ordinal(text: str) -> str | None:
     """The shape of a numbered heading ("第二步…" -> "第#步", "误区③：…" -> "误区#"), or None."""
     m = ORDINAL_RE.match(text)
@@ -284,9 +289,11 @@ class _Walker:
                 or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor")
         if cur.feature:
             # a feature's parts go on until the staff credit, a column's headline or a dateline ends it
+            # (or a 副题 "——…观后": set under a story's title, never under a part's heading)
             dateline = nxt is not None and self.blocks[nxt].kind == "body" and lead_credit(self.blocks[nxt].core) is not None
             return dateline or (group[0] > 0 and self.blocks[group[0] - 1].kind == "editor") or any(
-                COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
+                COLUMN_TAG_RE.search(self.blocks[g].core) for g in group) or _dash_subtitled(
+                [self.blocks[g].core for g in group])
         if self.first_part(cur, group, nxt):
             cur.feature = True
             return False
@@ -310,8 +317,7 @@ class _Walker:
             return True  # "图片报道", "八方速递": a column's name heads its own items, never a section
         if any(COLUMN_TAG_RE.search(self.blocks[g].core) for g in group):
             return True  # "…高坝（探访全球第一）": a title carries its column's name, a subheading never does
-        if len(group) >= 2 and not first.endswith(("——", "—")) \
-                and any(self.blocks[g].core.startswith("——") for g in group[1:]):
+        if _dash_subtitled([self.blocks[g].core for g in group]):
             return True  # a 副题 "——访…" is set under a story's title, never under a subheading
         if len(first) <= LABEL_MAX and len(group) >= 2:
             return False  # a section label and its subheading: "布点" / "“小上海”在“大上海”开辟窗口"
@@ -994,9 +1000,10 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
         or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
-            and blocks[i - 1].credit is None))
+            and blocks[i - 1].credit is None and not COLUMN_TAG_RE.search(b.core)))
         else b for i, b in enumerate(blocks)]
-    # (a long line with a clause break amid text is text; at a story's start it is an 引题)
+    # (a long line with a clause break amid text is text; at a story's start it is an 引题, and one
+    # carrying its column's name is a title: "诸暨刺绣机,绣出万千精致(财经深一度)")
     if page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
         blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
