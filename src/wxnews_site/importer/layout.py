@@ -47,6 +47,7 @@ from .fold import fold_lines, fold_text
 from .joints import pair_joints
 from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
+    CAPTION_MAX,
     caption_under_headline, headline_over_photo, label_to_picture, names_as_subheadings, names_over_text, part_tagged_titles,
     rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text, umbrella_parts,
 )
@@ -533,7 +534,7 @@ class _Walker:
             if cur.body_count == 1 and not cur.headlines:
                 cur.photo = True
             elif cur.body_count >= 2 and not cur.paras[-1][0].startswith("## ") and (
-                    "图为" in cur.paras[-1][0] or signed(cur)):
+                    "图为" in cur.paras[-1][0] or (signed(cur) and len(cur.paras[-1][0]) <= CAPTION_MAX)):
                 # A caption and its photographer printed inside a signed article:
                 # the picture is a story of its own; the article goes on after it.
                 self.picture_out_of(cur, credit, b.line, titled=False)
@@ -542,6 +543,12 @@ class _Walker:
                 # a titled picture ("夏日采菱" / its caption / "王江摄") printed after a text's
                 # last column, its caption speaking of nothing the text speaks of
                 self.picture_out_of(cur, credit, b.line, titled=True)
+                return
+            elif signed(cur) and cur.body_count >= 2:
+                # a picture's credit read among a signed text's columns, its caption printed
+                # elsewhere (under the headline: regroup.caption_under_headline): the text goes on
+                cur.credits.append(credit)
+                cur.lines.add(b.line)
                 return
         cur.lines.add(b.line)
         if cur.paras and cur.paras[-1][0].startswith("## ") and credit.bylines:

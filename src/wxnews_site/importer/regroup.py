@@ -516,8 +516,7 @@ def caption_under_headline(stories: list[Story], blocks: list[Block]) -> None:
             continue
         first = min(body, key=lambda j: s.paras[j][1][0])  # (as printed: a dateline may have moved before it)
         caption, caption_lines = s.paras[first]
-        if len(caption) > CAPTION_MAX or not CAPTION_MARK_RE.search(caption) or not caption.endswith("。") \
-                or caption[:-1].count("。"):
+        if len(caption) > CAPTION_MAX or not caption.endswith("。") or caption[:-1].count("。"):
             continue
         text_lines = sorted(ln for j in body if j != first for ln in s.paras[j][1])
         found = next(((c, ln) for c in s.credits if c.photographers and not c.bylines
