@@ -174,6 +174,7 @@ class Manifest:
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("PRAGMA synchronous=NORMAL")
         _schema(db)
+        keep_totals(db, CONTEXT_TOTALS)
         return db
 
     @property
@@ -242,8 +243,7 @@ class Manifest:
 
     def segments(self) -> set[str]:
         """The segment files of the contexts folder the record uses."""
-        return {seg for (seg,) in self._db.execute("SELECT DISTINCT seg FROM files WHERE seg IS NOT NULL")} \
-            if self.valid else set()
+        return set(segment_totals(self._db)) if self.valid else set()
 
     def sitemaps(self) -> list[str]:
         """The paths of the sitemap files as recorded (sitemap.xml and those it indexes)."""
@@ -333,6 +333,87 @@ def _schema(db: Any) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
     db.execute("CREATE TABLE IF NOT EXISTS sitemaps (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
     site_tables.create(db)
+
+
+@dataclasses.dataclass(frozen=True)
+class Totals:
+    """How a table of rows pointing into segment files (``seg``) counts a
+    row's live bytes, as SQL over the row ``{r}`` (NEW or OLD in a trigger,
+    the table itself when summed anew)."""
+
+    size: str
+    columns: str  # the columns that size and segment are read from: an UPDATE of any other leaves the totals be
+
+
+PARSED_TOTALS = Totals("{r}.len + COALESCE({r}.hlen, 0)", "seg, len, hlen")  # an item and its head
+CONTEXT_TOTALS = Totals("{r}.len", "seg, len")
+SEGMENTS = "segments"
+# Named with the version of their SQL: a database whose triggers are of another is summed anew.
+TRIGGERS = ("segments_added_1", "segments_removed_1", "segments_moved_1")
+
+
+def keep_totals(db: Any, totals: Totals) -> None:
+    """Keep each segment's count of rows and live bytes in the ``segments``
+    table, by triggers on ``files``, so that the compaction check and the
+    segments in use read a row a segment and never every file's. The
+    triggers change the totals in the statement's own transaction. A
+    database without them (made before them, or whose ``files`` was dropped,
+    which drops its triggers) has its totals summed anew, once."""
+    # INSERT OR REPLACE removes the row it replaces without firing the delete
+    # trigger unless this is on (a per-connection setting, so on every connection).
+    db.execute("PRAGMA recursive_triggers = ON")
+    if _has_totals(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not _has_totals(db):  # (another process may have made them while this one waited)
+            _make_totals(db, totals)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _has_totals(db: Any) -> bool:
+    marks = ",".join("?" * len(TRIGGERS))
+    return db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'files' "
+                      f"AND name IN ({marks})", TRIGGERS).fetchone()[0] == len(TRIGGERS)
+
+
+def _make_totals(db: Any, totals: Totals) -> None:
+    stale = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'files' "
+                       "AND name LIKE 'segments%'").fetchall()
+    for (name,) in stale:  # of another version's SQL
+        db.execute(f'DROP TRIGGER "{name}"')
+    db.execute(f"DROP TABLE IF EXISTS {SEGMENTS}")
+    db.execute(f"CREATE TABLE {SEGMENTS} (seg TEXT PRIMARY KEY, files INT NOT NULL, bytes INT NOT NULL) WITHOUT ROWID")
+    db.execute(f"INSERT INTO {SEGMENTS} SELECT seg, COUNT(*), SUM(COALESCE({_size(totals, 'files')}, 0)) FROM files "
+               "WHERE seg IS NOT NULL GROUP BY seg")
+    added, removed, moved = TRIGGERS
+    db.execute(f"CREATE TRIGGER {added} AFTER INSERT ON files BEGIN {_add(totals, 'NEW')} END")
+    db.execute(f"CREATE TRIGGER {removed} AFTER DELETE ON files BEGIN {_remove(totals, 'OLD')} END")
+    db.execute(f"CREATE TRIGGER {moved} AFTER UPDATE OF {totals.columns} ON files "
+               f"BEGIN {_remove(totals, 'OLD')} {_add(totals, 'NEW')} END")
+
+
+def _size(totals: Totals, row: str) -> str:
+    return totals.size.format(r=row)
+
+
+def _add(totals: Totals, row: str) -> str:
+    # (The WHERE also keeps SQLite from reading ON CONFLICT as a join's.)
+    return (f"INSERT INTO {SEGMENTS} SELECT {row}.seg, 1, COALESCE({_size(totals, row)}, 0) WHERE {row}.seg IS NOT NULL "
+            "ON CONFLICT (seg) DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;")
+
+
+def _remove(totals: Totals, row: str) -> str:
+    return (f"UPDATE {SEGMENTS} SET files = files - 1, bytes = bytes - COALESCE({_size(totals, row)}, 0) "
+            f"WHERE seg = {row}.seg; DELETE FROM {SEGMENTS} WHERE seg = {row}.seg AND files = 0;")
+
+
+def segment_totals(db: Any) -> dict[str, int]:
+    """Each segment's bytes that rows use, from the totals ``keep_totals`` keeps."""
+    return dict(db.execute(f"SELECT seg, bytes FROM {SEGMENTS}"))
 
 
 STAGED = "staged.sqlite"
@@ -460,7 +541,7 @@ def parser_version() -> tuple[Any, ...]:
 def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> ParseCache:
     """The parse cache of a build; its rows are read as the scan needs them.
     A damaged database only costs a full parse."""
-    cache = ParseCache(cache_dir / PARSED, years, repr(parser_version()))
+    cache = _TotalledParseCache(cache_dir / PARSED, years, repr(parser_version()))
     try:
         cache.empty()
     except Exception:  # noqa: BLE001 - sqlite3.DatabaseError and kin: start again
@@ -468,6 +549,21 @@ def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> Pars
         for suffix in ("", "-wal", "-shm"):
             (cache_dir / PARSED / (ParseCache.DB + suffix)).unlink(missing_ok=True)
     return cache
+
+
+class _TotalledParseCache(ParseCache):
+    """The build's parse cache, whose every connection keeps the segments'
+    totals (``keep_totals``): this process's, and each forked parsing
+    child's, which makes its own and writes rows too."""
+
+    _kept: Any = None  # the connection the totals were last kept on
+
+    def db(self, create: bool = False) -> Any:
+        db = super().db(create)
+        if db is not None and db is not self._kept:
+            keep_totals(db, PARSED_TOTALS)
+            self._kept = db
+        return db
 
 
 def save_parsed(cache_dir: Path, scan: Scan) -> None:
@@ -510,7 +606,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
 
 def _live(db: Any) -> dict[str, int]:
     """Each segment's bytes that rows use (an item and its head)."""
-    return dict(db.execute("SELECT seg, SUM(len + COALESCE(hlen, 0)) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+    return segment_totals(db)
 
 
 def _compact(scan: Scan, folder: Path) -> None:
