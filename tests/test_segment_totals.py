@@ -10,20 +10,18 @@ cache made before the table existed must be summed on opening.
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_build import _pages, build, tree, write
+from test_build import _pages, build, tree
+from test_build_incremental import A, add_to_body, clean_build, edit, project  # noqa: F401 (a fixture)
 
 from wxnews_site import format as fmt
 from wxnews_site.format import Known
 from wxnews_site.site import manifest
 
-SITE_YAML = "title: 无锡日报数字报\npaper: 无锡日报\n"
-A = "articles/2024/06/30/"
 CACHE = ".cache/wxnews-site"
 
 # The queries the totals replace, as they were: the figures must stay theirs.
@@ -64,24 +62,6 @@ def strip_totals(path: Path) -> None:
     db.execute("DROP TABLE segments")
     db.commit()
     db.close()
-
-
-def add_to_body(path: Path, sentence: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + sentence + "\n", encoding="utf-8")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    write(root / "articles")
-    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    return root
 
 
 @pytest.fixture
@@ -207,8 +187,4 @@ def test_a_cache_made_before_the_totals_keeps_working(project: Path, tmp_path: P
     add_to_body(project / A / "02-02.md", "群众满意。")
     assert build(project).rendered == 1  # the record still holds: the short path, no full build
     assert_totals_hold(project)
-    clean = tmp_path / "clean"
-    shutil.copytree(project / "articles", clean / "articles")
-    shutil.copy(project / "site.yaml", clean / "site.yaml")
-    build(clean)
-    assert _pages(tree(project / "build")) == _pages(tree(clean / "build"))
+    assert _pages(tree(project / "build")) == clean_build(project, tmp_path / "clean")
