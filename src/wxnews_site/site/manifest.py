@@ -133,8 +133,9 @@ class Manifest:
     differs from it (its digest there, NULL where it has none): every other
     page of it is the same, so a rebuild that starts from it need not look
     at them; ``files``: every article and page file the site was built from
-    (``Built``); ``meta``: the output folder, whether the spare is known, and
-    the ``Plan``. A build that fails or crashes before it is recorded leaves
+    (``Built``); ``segments``: each contexts segment's count of file rows
+    and their bytes, kept by triggers (``keep_totals``); ``meta``: the
+    output folder, whether the spare is known, and the ``Plan``. A build that fails or crashes before it is recorded leaves
     the record marked unusable (``forget``): the next build is a full one.
     """
 
@@ -536,7 +537,9 @@ OLD_MANIFESTS = ("manifest.pickle", "manifest.json")  # written by earlier versi
 # items, which a build reads only as needed. A build appends the files it
 # parsed as a new segment and writes their rows alone; segments no row uses
 # are deleted, and once most of the segments' bytes are stale the live
-# pickles are copied into one.
+# pickles are copied into one. Each segment's rows and live bytes are kept
+# beside the rows (a ``segments`` table, ``keep_totals``): that check reads
+# them, not every file's row.
 PARSED = "parsed"
 OLD_FILES = ("parsed.pickle", "parsed-delta.pickle", "parsed/index.pickle")  # written by earlier versions
 COMPACT_AFTER = 64  # segments, each of a few edited files
