@@ -180,7 +180,8 @@ def main() -> int:
             manifest.keep_totals(db, totals)
         return (time.perf_counter() - start) * 1000
 
-    upgrade_parsed_ms, upgrade_record_ms = upgrade(parsed, manifest.PARSED_TOTALS), upgrade(record, manifest.CONTEXT_TOTALS)
+    upgrade_parsed_ms = upgrade(parsed, manifest.PARSED_TOTALS)
+    upgrade_record_ms = upgrade(record, manifest.CONTEXT_TOTALS)
 
     def new_live() -> dict[str, int]:
         db = connect(parsed)
@@ -201,14 +202,17 @@ def main() -> int:
 
     bulk_without, bulk_with = time_bulk(parsed, args.work, False), time_bulk(parsed, args.work, True)
 
-    print(f"median of {args.repeat} runs, a new connection each     before      after")
-    print(f"  _live (parse cache's live bytes a segment)  {before_live_ms:8.1f} ms {after_live_ms:8.2f} ms")
-    print(f"  compaction check (would compact: {decision!s:5})   {before_check_ms:8.1f} ms {after_check_ms:8.2f} ms")
-    print(f"  Manifest.segments ({len(segments)} segments)           {before_segments_ms:8.1f} ms {after_segments_ms:8.2f} ms")
+    def row(label: str, before: float, after: float, digits: int) -> None:
+        print(f"  {label:<48} {before:10.{digits}f} ms {after:10.{digits}f} ms")
+
+    print(f"{'median of ' + str(args.repeat) + ' runs, a new connection each':<50} {'before':>13} {'after':>13}")
+    row("_live (parse cache's live bytes a segment)", before_live_ms, after_live_ms, 2)
+    row(f"compaction check (would compact: {decision})", before_check_ms, after_check_ms, 2)
+    row(f"Manifest.segments ({len(segments)} segments)", before_segments_ms, after_segments_ms, 2)
     for label in before_writes:
-        print(f"  put, {label:<36} {before_writes[label]:8.3f} ms {after_writes[label]:8.3f} ms")
-    print(f"  {BULK:,} fresh rows in batches of {fmt.RECORD_BATCH} {bulk_without * 1000:14.0f} ms {bulk_with * 1000:8.0f} ms")
-    print(f"  record's {files:,} files rewritten whole (once){before_whole * 1000:9.0f} ms {after_whole * 1000:8.0f} ms")
+        row(f"put, {label}", before_writes[label], after_writes[label], 3)
+    row(f"{BULK:,} fresh rows in batches of {fmt.RECORD_BATCH} (once)", bulk_without * 1000, bulk_with * 1000, 0)
+    row(f"record's {files:,} file rows rewritten whole (once)", before_whole * 1000, after_whole * 1000, 0)
     print(f"upgrade, once a cache: parse cache {upgrade_parsed_ms:.0f} ms, record {upgrade_record_ms:.0f} ms")
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
     shutil.rmtree(args.work, ignore_errors=True)

@@ -87,7 +87,8 @@ def test_the_parse_cache_totals_follow_rows_written_replaced_deleted_and_moved(c
     assert kept(db) == summed(db, manifest.PARSED) == {"seg-a": (1, 20), "seg-c": (1, 35)}
     db.execute("DELETE FROM files WHERE dir = ? AND name = ?", ("2024/06/30", "01-02.md"))  # save_parsed's gone file
     assert kept(db) == summed(db, manifest.PARSED) == {"seg-c": (1, 35)}
-    db.execute("UPDATE files SET seg = 'seg-d', off = 3, hoff = 33 WHERE seg IS NOT NULL")  # _compact's move: same lengths, new segment
+    # _compact's move: the same lengths in a new segment.
+    db.execute("UPDATE files SET seg = 'seg-d', off = 3, hoff = 33 WHERE seg IS NOT NULL")
     assert kept(db) == summed(db, manifest.PARSED) == {"seg-d": (1, 35)}
 
 
@@ -114,14 +115,16 @@ def test_a_parse_cache_without_totals_is_summed_on_opening(cache, tmp_path: Path
     again.close()
 
 
-def test_totals_of_an_older_sql_are_summed_again(cache, tmp_path: Path):
+@pytest.mark.parametrize("damage", ["DROP TRIGGER segments_moved_1", "DROP TABLE segments"])
+def test_totals_of_another_sql_or_without_their_table_are_summed_again(cache, tmp_path: Path, damage: str):
     cache.put([("2024/01/01/01-01.md", known("seg-a"))])
     db = cache.db()
-    db.execute("DROP TRIGGER segments_moved_1")
     db.execute("UPDATE segments SET bytes = 999")  # wrong, as totals no trigger kept would be
+    db.execute(damage)
     cache.close()
     again = manifest.load_parsed(tmp_path / "cache")
-    assert kept(again.db()) == {"seg-a": (1, 14)}
+    again.put([("2024/01/01/01-02.md", known("seg-a", 14, 6, None))])
+    assert kept(again.db()) == {"seg-a": (2, 20)}
     again.close()
 
 

@@ -135,8 +135,9 @@ class Manifest:
     at them; ``files``: every article and page file the site was built from
     (``Built``); ``segments``: each contexts segment's count of file rows
     and their bytes, kept by triggers (``keep_totals``); ``meta``: the
-    output folder, whether the spare is known, and the ``Plan``. A build that fails or crashes before it is recorded leaves
-    the record marked unusable (``forget``): the next build is a full one.
+    output folder, whether the spare is known, and the ``Plan``. A build
+    that fails or crashes before it is recorded leaves the record marked
+    unusable (``forget``): the next build is a full one.
     """
 
     def __init__(self, cache_dir: Path):
@@ -381,9 +382,11 @@ def keep_totals(db: Any, totals: Totals) -> None:
 
 
 def _has_totals(db: Any) -> bool:
+    # (Triggers without their table would fail every write of a row: both or neither.)
     marks = ",".join("?" * len(TRIGGERS))
-    return db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'files' "
-                      f"AND name IN ({marks})", TRIGGERS).fetchone()[0] == len(TRIGGERS)
+    return db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE (type = 'trigger' AND tbl_name = 'files' "
+                      f"AND name IN ({marks})) OR (type = 'table' AND name = ?)",
+                      (*TRIGGERS, SEGMENTS)).fetchone()[0] == len(TRIGGERS) + 1
 
 
 def _drop_totals(db: Any) -> None:
@@ -414,7 +417,8 @@ def _size(totals: Totals, row: str) -> str:
 
 def _add(totals: Totals, row: str) -> str:
     # (The WHERE also keeps SQLite from reading ON CONFLICT as a join's.)
-    return (f"INSERT INTO {SEGMENTS} SELECT {row}.seg, 1, COALESCE({_size(totals, row)}, 0) WHERE {row}.seg IS NOT NULL "
+    return (f"INSERT INTO {SEGMENTS} SELECT {row}.seg, 1, COALESCE({_size(totals, row)}, 0) "
+            f"WHERE {row}.seg IS NOT NULL "
             "ON CONFLICT (seg) DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;")
 
 
