@@ -167,6 +167,9 @@ def test_builds_keep_the_totals_through_edits_deletions_and_compaction(project: 
         return decisions[-1][0]
 
     monkeypatch.setattr(manifest, "_live", compared)
+    compactions: list[int] = []
+    compact = manifest._compact
+    monkeypatch.setattr(manifest, "_compact", lambda scan, folder: (compactions.append(1), compact(scan, folder)))
     build(project)
     assert_totals_hold(project)
     changes = [lambda: add_to_body(project / A / "02-02.md", "群众满意。"),
@@ -180,6 +183,7 @@ def test_builds_keep_the_totals_through_edits_deletions_and_compaction(project: 
         build(project)
         assert_totals_hold(project)
     assert len(decisions) >= len(changes) and all(new == old for new, old in decisions)
+    assert compactions  # (and the totals held after each)
     assert len(list((project / CACHE / manifest.PARSED).glob("seg-*.bin"))) <= 3  # compacted as before
 
 
