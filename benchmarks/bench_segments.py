@@ -203,9 +203,9 @@ def main() -> int:
     bulk_without, bulk_with = time_bulk(parsed, args.work, False), time_bulk(parsed, args.work, True)
 
     def row(label: str, before: float, after: float, digits: int) -> None:
-        print(f"  {label:<48} {before:10.{digits}f} ms {after:10.{digits}f} ms")
+        print(f"  {label:<52} {before:10.{digits}f} ms {after:10.{digits}f} ms")
 
-    print(f"{'median of ' + str(args.repeat) + ' runs, a new connection each':<50} {'before':>13} {'after':>13}")
+    print(f"{'median of ' + str(args.repeat) + ' runs, a new connection each':<54} {'before':>13} {'after':>13}")
     row("_live (parse cache's live bytes a segment)", before_live_ms, after_live_ms, 2)
     row(f"compaction check (would compact: {decision})", before_check_ms, after_check_ms, 2)
     row(f"Manifest.segments ({len(segments)} segments)", before_segments_ms, after_segments_ms, 2)
