@@ -133,9 +133,11 @@ class Manifest:
     differs from it (its digest there, NULL where it has none): every other
     page of it is the same, so a rebuild that starts from it need not look
     at them; ``files``: every article and page file the site was built from
-    (``Built``); ``meta``: the output folder, whether the spare is known, and
-    the ``Plan``. A build that fails or crashes before it is recorded leaves
-    the record marked unusable (``forget``): the next build is a full one.
+    (``Built``); ``segments``: each contexts segment's count of file rows
+    and their bytes, kept by triggers (``keep_totals``); ``meta``: the
+    output folder, whether the spare is known, and the ``Plan``. A build
+    that fails or crashes before it is recorded leaves the record marked
+    unusable (``forget``): the next build is a full one.
     """
 
     def __init__(self, cache_dir: Path):
@@ -174,6 +176,7 @@ class Manifest:
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("PRAGMA synchronous=NORMAL")
         _schema(db)
+        keep_totals(db, CONTEXT_TOTALS)
         return db
 
     @property
@@ -242,8 +245,7 @@ class Manifest:
 
     def segments(self) -> set[str]:
         """The segment files of the contexts folder the record uses."""
-        return {seg for (seg,) in self._db.execute("SELECT DISTINCT seg FROM files WHERE seg IS NOT NULL")} \
-            if self.valid else set()
+        return set(segment_totals(self._db)) if self.valid else set()
 
     def sitemaps(self) -> list[str]:
         """The paths of the sitemap files as recorded (sitemap.xml and those it indexes)."""
@@ -282,6 +284,9 @@ class Manifest:
         db.execute("BEGIN")
         try:
             if whole:
+                # Every row rewritten: the totals are summed once at the end, not kept
+                # a row at a time (that doubled the rewrite's time at a million files).
+                _drop_totals(db)
                 db.execute("DELETE FROM pages")
                 db.execute("DELETE FROM files")
             if whole or sitemaps[1]:
@@ -296,6 +301,8 @@ class Manifest:
                 for table in ("pages", "files", "sitemaps"):
                     db.execute(f"INSERT OR REPLACE INTO main.{table} SELECT * FROM staged.{table}")
                 site_tables.copy(db, "staged")
+            if whole:
+                _make_totals(db, CONTEXT_TOTALS)
             db.execute("DELETE FROM spare")
             db.executemany("INSERT INTO spare VALUES (?, ?)", (spare or {}).items())
             count = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
@@ -333,6 +340,96 @@ def _schema(db: Any) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS by_segment ON files (seg)")
     db.execute("CREATE TABLE IF NOT EXISTS sitemaps (path TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")
     site_tables.create(db)
+
+
+@dataclasses.dataclass(frozen=True)
+class Totals:
+    """How a table of rows pointing into segment files (``seg``) counts a
+    row's live bytes, as SQL over the row ``{r}`` (NEW or OLD in a trigger,
+    the table itself when summed anew)."""
+
+    size: str
+    columns: str  # the columns that size and segment are read from: an UPDATE of any other leaves the totals be
+
+
+PARSED_TOTALS = Totals("{r}.len + COALESCE({r}.hlen, 0)", "seg, len, hlen")  # an item and its head
+CONTEXT_TOTALS = Totals("{r}.len", "seg, len")
+SEGMENTS = "segments"
+# Named with the version of their SQL: a database whose triggers are of another is summed anew.
+TRIGGERS = ("segments_added_1", "segments_removed_1", "segments_moved_1")
+
+
+def keep_totals(db: Any, totals: Totals) -> None:
+    """Keep each segment's count of rows and live bytes in the ``segments``
+    table, by triggers on ``files``, so that the compaction check and the
+    segments in use read a row a segment and never every file's. The
+    triggers change the totals in the statement's own transaction. A
+    database without them (made before them, or whose ``files`` was dropped,
+    which drops its triggers) has its totals summed anew, once."""
+    # INSERT OR REPLACE removes the row it replaces without firing the delete
+    # trigger unless this is on (a per-connection setting, so on every connection).
+    db.execute("PRAGMA recursive_triggers = ON")
+    if _has_totals(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if not _has_totals(db):  # (another process may have made them while this one waited)
+            _make_totals(db, totals)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _has_totals(db: Any) -> bool:
+    # (Triggers without their table would fail every write of a row: both or neither.)
+    marks = ",".join("?" * len(TRIGGERS))
+    return db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE (type = 'trigger' AND tbl_name = 'files' "
+                      f"AND name IN ({marks})) OR (type = 'table' AND name = ?)",
+                      (*TRIGGERS, SEGMENTS)).fetchone()[0] == len(TRIGGERS) + 1
+
+
+def _drop_totals(db: Any) -> None:
+    """The totals and their triggers gone (in the caller's transaction), this version's or another's."""
+    triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'files' "
+                          "AND name LIKE 'segments%'").fetchall()
+    for (name,) in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    db.execute(f"DROP TABLE IF EXISTS {SEGMENTS}")
+
+
+def _make_totals(db: Any, totals: Totals) -> None:
+    """The totals summed anew and kept from then on (in the caller's transaction)."""
+    _drop_totals(db)
+    db.execute(f"CREATE TABLE {SEGMENTS} (seg TEXT PRIMARY KEY, files INT NOT NULL, bytes INT NOT NULL) WITHOUT ROWID")
+    db.execute(f"INSERT INTO {SEGMENTS} SELECT seg, COUNT(*), SUM(COALESCE({_size(totals, 'files')}, 0)) FROM files "
+               "WHERE seg IS NOT NULL GROUP BY seg")
+    added, removed, moved = TRIGGERS
+    db.execute(f"CREATE TRIGGER {added} AFTER INSERT ON files BEGIN {_add(totals, 'NEW')} END")
+    db.execute(f"CREATE TRIGGER {removed} AFTER DELETE ON files BEGIN {_remove(totals, 'OLD')} END")
+    db.execute(f"CREATE TRIGGER {moved} AFTER UPDATE OF {totals.columns} ON files "
+               f"BEGIN {_remove(totals, 'OLD')} {_add(totals, 'NEW')} END")
+
+
+def _size(totals: Totals, row: str) -> str:
+    return totals.size.format(r=row)
+
+
+def _add(totals: Totals, row: str) -> str:
+    # (The WHERE also keeps SQLite from reading ON CONFLICT as a join's.)
+    return (f"INSERT INTO {SEGMENTS} SELECT {row}.seg, 1, COALESCE({_size(totals, row)}, 0) "
+            f"WHERE {row}.seg IS NOT NULL "
+            "ON CONFLICT (seg) DO UPDATE SET files = files + 1, bytes = bytes + excluded.bytes;")
+
+
+def _remove(totals: Totals, row: str) -> str:
+    return (f"UPDATE {SEGMENTS} SET files = files - 1, bytes = bytes - COALESCE({_size(totals, row)}, 0) "
+            f"WHERE seg = {row}.seg; DELETE FROM {SEGMENTS} WHERE seg = {row}.seg AND files = 0;")
+
+
+def segment_totals(db: Any) -> dict[str, int]:
+    """Each segment's bytes that rows use, from the totals ``keep_totals`` keeps."""
+    return dict(db.execute(f"SELECT seg, bytes FROM {SEGMENTS}"))
 
 
 STAGED = "staged.sqlite"
@@ -444,7 +541,9 @@ OLD_MANIFESTS = ("manifest.pickle", "manifest.json")  # written by earlier versi
 # items, which a build reads only as needed. A build appends the files it
 # parsed as a new segment and writes their rows alone; segments no row uses
 # are deleted, and once most of the segments' bytes are stale the live
-# pickles are copied into one.
+# pickles are copied into one. Each segment's rows and live bytes are kept
+# beside the rows (a ``segments`` table, ``keep_totals``): that check reads
+# them, not every file's row.
 PARSED = "parsed"
 OLD_FILES = ("parsed.pickle", "parsed-delta.pickle", "parsed/index.pickle")  # written by earlier versions
 COMPACT_AFTER = 64  # segments, each of a few edited files
@@ -460,7 +559,7 @@ def parser_version() -> tuple[Any, ...]:
 def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> ParseCache:
     """The parse cache of a build; its rows are read as the scan needs them.
     A damaged database only costs a full parse."""
-    cache = ParseCache(cache_dir / PARSED, years, repr(parser_version()))
+    cache = _TotalledParseCache(cache_dir / PARSED, years, repr(parser_version()))
     try:
         cache.empty()
     except Exception:  # noqa: BLE001 - sqlite3.DatabaseError and kin: start again
@@ -468,6 +567,21 @@ def load_parsed(cache_dir: Path, years: tuple[int, int] = DEFAULT_YEARS) -> Pars
         for suffix in ("", "-wal", "-shm"):
             (cache_dir / PARSED / (ParseCache.DB + suffix)).unlink(missing_ok=True)
     return cache
+
+
+class _TotalledParseCache(ParseCache):
+    """The build's parse cache, whose every connection keeps the segments'
+    totals (``keep_totals``): this process's, and each forked parsing
+    child's, which makes its own and writes rows too."""
+
+    _kept: Any = None  # the connection the totals were last kept on
+
+    def db(self, create: bool = False) -> Any:
+        db = super().db(create)
+        if db is not None and db is not self._kept:
+            keep_totals(db, PARSED_TOTALS)
+            self._kept = db
+        return db
 
 
 def save_parsed(cache_dir: Path, scan: Scan) -> None:
@@ -510,7 +624,7 @@ def save_parsed(cache_dir: Path, scan: Scan) -> None:
 
 def _live(db: Any) -> dict[str, int]:
     """Each segment's bytes that rows use (an item and its head)."""
-    return dict(db.execute("SELECT seg, SUM(len + COALESCE(hlen, 0)) FROM files WHERE seg IS NOT NULL GROUP BY seg"))
+    return segment_totals(db)
 
 
 def _compact(scan: Scan, folder: Path) -> None:
