@@ -49,6 +49,11 @@ PRINTED = [
     ("（以上图片均为、张文豪 摄）", [], ["张文豪"]),
     ("（吴思仪参与采写）", [], []),
     ("（实习生张三、李四参与采写）", [], []),
+    # names whose spaces a PDF's extraction lost, after a role word: the reading with fewest names
+    ("(记者 周人杰郑洋洋)", ["周人杰", "郑洋洋"], []),
+    ("本报记者 黄晶晶张健李沁芳", ["黄晶晶", "张健", "李沁芳"], []),
+    ("本报记者 刘志强王云杉", ["刘志强", "王云杉"], []),  # not "刘志 强王 云杉"
+    ("记者 欧阳洁王强", ["欧阳洁", "王强"], []),
 ]
 
 
@@ -59,6 +64,11 @@ def test_printed_credits(text, bylines, photographers):
     assert credit.text == text
     assert list(credit.bylines) == bylines
     assert list(credit.photographers) == photographers
+
+
+def test_names_run_together_need_a_role_word_and_one_reading():
+    assert parse_credit("(周人杰郑洋洋)") is None  # no role word: a bracketed phrase, not lost spaces
+    assert parse_credit("本报记者 王浩常钦").bylines == ("王浩常钦",)  # four characters may be one name
 
 
 @pytest.mark.parametrize("text", [

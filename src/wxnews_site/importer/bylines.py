@@ -200,6 +200,7 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
     mode = "text"
     segment: list[str] = []  # names since the last role word, in case "摄" follows them
     pending = ""  # a single character waiting for its padded partner: "刘  泉"
+    roled = False  # a role word was printed: names after it may have lost their spaces
 
     def add(name: str) -> None:
         segment.append(name)
@@ -250,13 +251,13 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
         if tok in TEXT_ROLES or ROLE_TOKEN.match(tok):
             if not flush():
                 return None
-            mode, segment = ("photo" if "摄影" in tok else "text"), []
+            mode, segment, roled = ("photo" if "摄影" in tok else "text"), [], True
             continue
         m = ROLE_PREFIX.match(tok)
         if m and m.end() < len(tok):  # "记者谷业凯": role glued to the name
             if not flush():
                 return None
-            mode, segment = "text", []
+            mode, segment, roled = "text", [], True
             tok = tok[m.end():]
         padded = len(tok) == 5 and len(pending) == 1  # "鲜  敢  黄  锐摄影报道"
         if len(tok) > 4 and tok.endswith("摄影报道") and (padded or _is_name(tok[:-4])):
@@ -292,6 +293,11 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
             add(pending)
             pending = ""
         if not _is_name(tok):
+            run = _run_together(tok) if roled else None
+            if run is not None and not shot:
+                for name in run:
+                    add(name)
+                continue
             if strict:
                 return None
         if shot:
@@ -313,6 +319,30 @@ def _names(text: str, strict: bool) -> tuple[list[str], list[str]] | None:
             return None
         add(pending)
     return bylines, photos
+
+
+def _run_together(run: str) -> list[str] | None:
+    """Names after a role word whose spaces the extraction lost, "周人杰郑洋洋", read
+    as names of two or three characters each opening on a surname: the reading with
+    the fewest names, when only one has that few ("刘志强王云杉", not "刘志 强王 云杉").
+    Five characters or more are no one name."""
+    if not 5 <= len(run) <= 12 or not re.fullmatch(rf"[{CJK}]+", run):
+        return None
+    readings: list[list[str]] = []
+
+    def walk(at: int, names: list[str]) -> None:
+        if at == len(run):
+            readings.append(names)
+            return
+        for size in (2, 3, 4):
+            name = run[at:at + size]
+            if len(name) == size and plausible_person(name):
+                walk(at + size, names + [name])
+
+    walk(0, [])
+    fewest = min(map(len, readings), default=0)
+    best = [r for r in readings if len(r) == fewest]
+    return best[0] if len(best) == 1 else None
 
 
 def _unwrap(text: str) -> str:
