@@ -192,13 +192,16 @@ class Events:
             root = self._root_of(path)
             if root is None or ignored(path, root):
                 continue
-            if path == root and kind in ("deleted", "moved"):
+            # (a root removed and made again: its old watch's own "deleted" may come after
+            # the parent's "created", and must not end the new folder's watch)
+            if path == root and kind in ("deleted", "moved") and not os.path.isdir(path):
                 self._unschedule(path)
             if event.is_directory and kind in ("deleted", "moved") and path == paths[0]:
                 taken.append(path + os.sep)  # a folder gone, with whatever was in it: ends in the separator
             if event.is_directory and kind in ("created", "moved") and os.path.isdir(path):
-                if path == root:
-                    self._schedule(path, recursive=True)  # a root that has just appeared
+                if path == root:  # a root that has just appeared: watched anew, not by a watch of its removed self
+                    self._unschedule(path)
+                    self._schedule(path, recursive=True)
                 taken.extend(p for p in fingerprint([Path(path)]) if not ignored(p, root))
             taken.append(path)
         if taken:
