@@ -1038,7 +1038,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     names_as_subheadings(walker.stories, blocks)
     # headline lines the reading order printed away from their text
     headline_over_photo(walker.stories)
-    umbrella_parts(walker.stories)
+    umbrella_parts(walker.stories, blocks)
     rehome_headlines(walker.stories, topics)
     echoes = Echoes([b.core or b.raw for b in blocks])
     split_for_headlines(walker.stories, blocks, echoes)

@@ -114,29 +114,34 @@ def rehome_headlines(stories: list[Story], topics: Topics) -> None:
 UMBRELLA_INTRO = 6  # paragraphs an umbrella piece's introduction runs to, at most
 
 
-def umbrella_parts(stories: list[Story]) -> None:
+def umbrella_parts(stories: list[Story], blocks: list[Block]) -> None:
     """A series' umbrella piece ("…（海外名家话中国）"): its title, a few unsigned lines
     that introduce it, then parts, each under an 引题 ("提升治理效能——"), a title and
     its author. The parts are one article, as the paper's own record keeps them:
     their headlines become its subheadings and each part's signature stays in its
-    text, where it was printed. (Stories set one under another under a kicker of
-    their own have no unsigned text over them: an umbrella kicker set over separate
-    stories heads no text.)"""
+    text, where it was printed; a picture's credit read among them stays the
+    picture's (`caption_under_headline`). (Stories set one under another under a
+    kicker of their own have no unsigned text over them: an umbrella kicker set over
+    separate stories heads no text.)"""
+    by_line = {b.line: b for b in blocks}
     k = 0
     while k < len(stories):
         u = stories[k]
         k += 1
         intro = next((n for n, (p, _) in enumerate(u.paras) if p.startswith("## ")), len(u.paras))
         if not (u.headlines and any(COLUMN_TAG_RE.search(h) for h, _ in u.headlines) and not u.photo
-                and 1 <= intro <= UMBRELLA_INTRO and not u.credits and u.lead is None and u.from_page is None):
+                and 1 <= intro <= UMBRELLA_INTRO and not any(c.bylines for c in u.credits) and u.lead is None
+                and u.from_page is None):
             continue
         while k < len(stories) and _a_part(stories[k]):
             p = stories.pop(k)
-            text_lines = {ln for _, lns in p.paras for ln in lns} | {ln for _, ln in p.headlines}
-            signature = sorted(ln for ln in p.lines - text_lines)
             u.paras.extend((f"## {h}", [ln]) for h, ln in p.headlines)
-            # (the signature as printed: its line, over the part's text)
-            u.paras.extend((f"## {c.text}", [ln]) for c, ln in zip(p.credits, signature))
+            for c in p.credits:
+                line = _printed_line(p, c, by_line)
+                if c.bylines and line is not None:
+                    u.paras.append((f"## {c.text}", [line]))  # (as printed: its line, over the part's text)
+                else:
+                    u.credits.append(c)
             u.paras.extend(p.paras)
             u.lines |= p.lines
             u.blocks += p.blocks
@@ -147,9 +152,10 @@ def umbrella_parts(stories: list[Story]) -> None:
 
 def _a_part(p: Story) -> bool:
     """A part of an umbrella piece: under an 引题 of its own and no column's name, signed by
-    its author alone (one signature line), with no dateline."""
+    its author alone (one signature line, besides a picture's credit), with no dateline."""
     return (bool(p.headlines) and kicker_like(p.headlines[0][0]) and not p.photo and p.lead is None
-            and p.from_page is None and (not p.credits or (len(p.credits) == 1 and bool(p.credits[0].bylines)))
+            and p.from_page is None and sum(1 for c in p.credits if c.bylines) <= 1
+            and all(c.bylines or c.photographers for c in p.credits)
             and not any(COLUMN_TAG_RE.search(h) for h, _ in p.headlines))
 
 
@@ -512,12 +518,14 @@ def caption_under_headline(stories: list[Story], blocks: list[Block]) -> None:
     for k in range(len(stories) - 1, -1, -1):
         s = stories[k]
         body = [j for j, (p, _) in enumerate(s.paras) if not p.startswith("## ")]
-        if s.photo or s.briefs or len(body) < 3 or not s.headlines:
+        if s.photo or s.briefs or len(body) < 2 or not s.headlines:
             continue
         first = min(body, key=lambda j: s.paras[j][1][0])  # (as printed: a dateline may have moved before it)
         caption, caption_lines = s.paras[first]
         if len(caption) > CAPTION_MAX or not caption.endswith("。") or caption[:-1].count("。"):
             continue
+        if len(body) < 3 and not CAPTION_MARK_RE.search(caption):
+            continue  # (a text of two paragraphs may open on a short one: only a caption's mark tells)
         text_lines = sorted(ln for j in body if j != first for ln in s.paras[j][1])
         found = next(((c, ln) for c in s.credits if c.photographers and not c.bylines
                       and (ln := _printed_line(s, c, by_line)) is not None
