@@ -59,8 +59,10 @@ SIGN_OFF_RE = re.compile(r"^——\s*(?:编\s*者|作\s*者|编\s*辑)$")  # the
 CHAPTER_RE = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[章节条编部篇]")
 # "（人民时评）", "（法治头条）", "（中国道路中国梦·青春为中国式现代化挺膺担当㊻）"; not "（新华社北京6月29日电）"
 # (a place in brackets, "（宁夏段）", "（安徽省）", names a place, not a column)
+# (a series' name may run to 41 characters: "（深入学习贯彻习近平新时代中国特色社会主义思想·
+# 《习近平谈治国理政》第一至五卷通读）")
 COLUMN_TAG_RE = re.compile(
-    r"[（(](?=[^()（）]*[\u4e00-\u9fff]{2})[^()（）0-9，。、；：！？,.;:!?]{2,30}(?<![电讯段区市县省州镇乡村])[)）]$")
+    r"[（(](?=[^()（）]*[\u4e00-\u9fff]{2})[^()（）0-9，。、；：！？,.;:!?]{2,48}(?<![电讯段区市县省州镇乡村])[)）]$")
 # The date, weekday and page number printed in a page's header or footer.
 FURNITURE_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?(?:\s*农历\S{2,12})?"

@@ -994,6 +994,13 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
               and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
               else b for i, b in enumerate(blocks)]
+    # A line carrying its column's name with no sentence in it, where a text may begin,
+    # is a title however long ("中国特色城市治理现代化的科学指南（深入学习贯彻…通读）").
+    blocks = [replace(b, kind="short") if b.kind == "body" and not b.markers and b.credit is None
+              and COLUMN_TAG_RE.search(b.core) and len(b.core) <= 3 * SHORT_MAX and "。" not in b.core
+              and not ends_sentence(b.core) and lead_credit(b.core) is None
+              and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
+              else b for i, b in enumerate(blocks)]
     # "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）" under a law's or a
     # speech's title is its 副题, not a note closing a text
     blocks = [replace(b, kind="short") if b.kind == "body" and i and blocks[i - 1].kind == "short"
@@ -1007,10 +1014,12 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
         (i and blocks[i - 1].kind == "marker" and blocks[i - 1].from_page is not None)
         or (text_like(b.core) and not over_headline(blocks, i) and not under_headline_over_dateline(blocks, i))
         or (len(b.core) >= 26 and re.search(r"[，,]", b.core) and i and blocks[i - 1].kind == "body"
-            and blocks[i - 1].credit is None and not COLUMN_TAG_RE.search(b.core)))
+            and blocks[i - 1].credit is None and not COLUMN_TAG_RE.search(b.core)
+            and not (b.core.endswith("——") and i + 1 < len(blocks) and blocks[i + 1].kind == "short")))
         else b for i, b in enumerate(blocks)]
-    # (a long line with a clause break amid text is text; at a story's start it is an 引题, and one
-    # carrying its column's name is a title: "诸暨刺绣机,绣出万千精致(财经深一度)")
+    # (a long line with a clause break amid text is text; at a story's start it is an 引题, and so
+    # is one leading into the title under it, "…本报记者实地探访——"; one carrying its column's
+    # name is a title: "诸暨刺绣机,绣出万千精致(财经深一度)")
     if page_indents(blocks):  # headlines are not indented; an indented short line opens a paragraph
         blocks = [replace(b, kind="body") if b.kind == "short" and b.indented else b for b in blocks]
     # In the first columns of continued stories, a short line between text and
