@@ -26,6 +26,7 @@ in ../shared); they are copyrighted and stay in .cache/, never in the repo.
     python3 benchmarks/bench_build.py --sizes 10000,30000 --repeat 3
     python3 benchmarks/bench_build.py --profile           # where our time goes
     python3 benchmarks/bench_build.py --sizes 10000,100000 --corpora /work/bench-corpus --work /tmp/bench
+    python3 benchmarks/bench_build.py --on-site /tmp/bench/ours-full --edits 5   # on the site a run left
 
 At the end, the figures of every size side by side: peak memory of the cold
 build and what it grows by per article, from the smallest size to each other.
@@ -313,6 +314,38 @@ GIT_STATUS = ["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-fil
               "--", ":(top,literal)articles"]  # as gitchanges.py asks
 
 
+def on_site(work: Path, edits: int) -> int:
+    """Figures on a site this benchmark already built (WORK/ours-full, say, at a
+    million articles), without building it cold again: one build to bring it up to
+    date (all of it rendered again when the site's code changed since), then one
+    changed article named, `edits` times, and one saved under serve."""
+    if not (work / "articles").is_dir() or not (work / "build").is_dir():
+        raise SystemExit(f"{work}: no articles/ and build/ of an earlier run of this benchmark")
+    cmd = [sys.executable, "-c", CHILD, "full", str(work / "articles")]
+    load = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())  # noqa: E731
+    print(f"{os.cpu_count()} cores; load {load()} at start", flush=True)
+    r = timed(cmd, work)
+    print(f"brought up to date: {r.seconds:.1f} s, {r.cpu:.1f} CPU s, peak {r.peak_mb:.0f} MB; load {load()}", flush=True)
+    files = sorted((work / "articles").rglob("*.md"))
+    print(f"{len(files):,} articles", flush=True)
+    runs = []
+    for k in range(edits):
+        f = files[len(files) // 2 + 17 * k]
+        touch_one(f)
+        runs.append(timed(cmd + [str(f)], work))
+        print(f"one change named ({f.relative_to(work)}): {runs[-1].seconds:.2f} s, {runs[-1].cpu:.2f} CPU s, "
+              f"peak {runs[-1].peak_mb:.0f} MB; load {load()}", flush=True)
+    if len(runs) > 1:
+        # (the first after a build that rendered everything links the whole site as it walks it)
+        later = median(runs[1:])
+        print(f"one change named, median of the {len(runs) - 1} after the first: {later.seconds:.2f} s, "
+              f"{later.cpu:.2f} CPU s", flush=True)
+    took, idle, peak = serve_save(work, poll=False)
+    print(f"serve: one save rebuilt {took:.2f} s after it was made; the watcher idle {idle:.2f} CPU s in 5 s; "
+          f"peak {peak:.0f} MB; load {load()}", flush=True)
+    return 0
+
+
 def git(work: Path, *args: str, nice: int = 0) -> None:
     subprocess.run([*(["nice", "-n", str(nice)] if nice else []), "git", "-C", str(work), "-c", "user.name=bench",
                     "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", *args],
@@ -464,6 +497,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--git", action="store_true",
                     help="instead: plain builds (no --changed) of the corpus as a git work tree, which ask git what "
                          "changed (made once under --work: minutes at a million), and git status's own time")
+    ap.add_argument("--on-site", type=Path, metavar="DIR",
+                    help="instead: on a site an earlier run built in DIR (WORK/ours-full), bring it up to date, then "
+                         "time one change named --edits times and one save under serve")
+    ap.add_argument("--edits", type=int, default=5, help="named one-article edits for --on-site (default 5)")
     ap.add_argument("--work", type=Path, help=f"folder for the builds (default {CORPORA})")
     ap.add_argument("--corpora", type=Path, help=f"folder holding articles-N corpora made by make_corpus.py, used "
                                                  f"as they are, never made there (default {CORPORA}, made as needed)")
@@ -476,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if not (CORPORA / f"articles-{size}" / ".complete").exists():
                 raise SystemExit(f"{CORPORA / f'articles-{size}'}: not a complete corpus (no .complete file)")
+    if args.on_site:
+        return on_site(args.on_site.resolve(), args.edits)
     if args.profile:
         profile(corpus(sizes[0]))
         return 0
