@@ -881,3 +881,13 @@ def test_names_under_the_rest_of_a_cut_paragraph_sign_its_story_after_a_contribu
     first = reconstruct(lines, "p.txt").stories[0]
     assert first.bylines == ("张伟", "刘洋")
     assert "价格比市场价低两成,老人还能凭卡享受优惠。" in first.paragraphs[1]
+
+
+def test_a_decree_ending_on_its_bare_date_keeps_it():
+    # a date alone in brackets heads a text only with the text under it, not at a decree's end
+    lines = ["关于表彰优秀共产党员的决定", "（2026年7月1日）", "市委决定,授予张三等100名同志“优秀共产党员”称号。",
+             "中共无锡市委", "（2026年7月1日）"]
+    draft = reconstruct(lines, "p.txt")
+    (s,) = draft.stories
+    assert s.subtitle == "（2026年7月1日）"
+    assert conserved(lines, draft)

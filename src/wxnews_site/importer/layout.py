@@ -104,7 +104,10 @@ def _ordinal(text: str) -> str | None:
     return re.sub(r"[一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩]+", "#", m.group()) if m else None
 
 
-DOCUMENT_DATE_RE = re.compile(r"^[（(][^（）()]{0,8}\d{4}年\d{1,2}月\d{1,2}日[^（）()。]{2,60}[）)]$")
+SIGNED_DATE_RE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")  # a document's date under its issuer
+# "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）", a law's history of
+# amendments ("(1982年8月23日…通过  根据…第一次修正  …修订)"), a speech's or a decision's bare date
+DOCUMENT_DATE_RE = re.compile(r"^[（(][^（）()]{0,8}\d{4}年\d{1,2}月\d{1,2}日(?:[^（）()。]{2,600})?[）)]$")
 
 
 def _label(text: str) -> bool:
@@ -713,6 +716,13 @@ class _Walker:
                 cur.lines.add(blocks[group[0]].line)
                 self.take_credit(cur, c)
                 return i + 1
+        # A document's signature, its issuer over its bare date ("中共无锡市委" / "（2026年7月1日）"),
+        # ends its text: no headline.
+        if (cur is not None and not cur.closed and cur.body_count and nxt is not None and len(group) <= 2
+                and blocks[nxt].kind == "body" and SIGNED_DATE_RE.match(blocks[nxt].core)):
+            for g in group:
+                self.add_paragraph(cur, g)
+            return j
         # Short lines right before a closing credit "(吴丹)" end the text: the
         # last paragraph "这抹红色，永远鲜艳！" is no headline.
         if (cur is not None and not cur.closed and cur.body_count and nxt is not None
@@ -1003,8 +1013,11 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               else b for i, b in enumerate(blocks)]
     # "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）" under a law's or a
     # speech's title is its 副题, not a note closing a text
+    # (a bare date "（2026年7月1日）" only with a text under it: a decree may end on its date)
     blocks = [replace(b, kind="short") if b.kind == "body" and i and blocks[i - 1].kind == "short"
-              and DOCUMENT_DATE_RE.match(b.core) else b for i, b in enumerate(blocks)]
+              and DOCUMENT_DATE_RE.match(b.core) and (not b.core[:-1].endswith("日")
+                                                      or (i + 1 < len(blocks) and blocks[i + 1].kind == "body"))
+              else b for i, b in enumerate(blocks)]
     decks = {i for i in range(len(blocks)) if _long_deck(blocks, i)}
     blocks = [replace(b, kind="short") if i in decks else b for i, b in enumerate(blocks)]
     # (a note under a story's text first, so the line after it is judged as after text)
