@@ -104,6 +104,7 @@ def _ordinal(text: str) -> str | None:
     return re.sub(r"[一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩]+", "#", m.group()) if m else None
 
 
+EDITORS_NOTE_RE = re.compile(r"^(?:编者按|编者的话|编后)[：:]?$")  # the label of an editors' note set as its headline
 SIGNED_DATE_RE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")  # a document's date under its issuer
 # "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）", a law's history of
 # amendments ("(1982年8月23日…通过  根据…第一次修正  …修订)"), a speech's or a decision's bare date
@@ -197,7 +198,10 @@ class _Walker:
         last = self.blocks[ids[-1]]
         if not last.complete and last.to_page is None:
             story.review.append(f"paragraph ends mid-sentence at line {last.line}: its continuation was not found")
-        if SIGN_OFF_RE.match(self.blocks[ids[-1]].core) and story.body_count <= 4 and story.headlines:
+        # (an editors' note under its own label "编者按" is an item of its own: the pieces after
+        # it are stories, each with its headline and author)
+        if SIGN_OFF_RE.match(self.blocks[ids[-1]].core) and story.body_count <= 4 and story.headlines \
+                and not any(EDITORS_NOTE_RE.match(h) for h, _ in story.headlines):
             story.feature = True
         if len(story.paras) == 1 or story.body_count == 1:
             lc = lead_credit(text)
@@ -284,6 +288,8 @@ class _Walker:
             return not cur.headlines or (bool(cur.credits) and nb is not None and (
                 nb.kind == "credit" or (nb.kind == "body" and lead_credit(nb.core) is not None)))
         first = self.blocks[group[0]].core
+        if not cur.feature and cur.paras and SIGN_OFF_RE.match(cur.paras[-1][0]):
+            return True  # an editors' note signed "——编  者" has ended; its pieces are stories of their own
         if cur.briefs:
             # the next item, unless a headline set as a story's (with a kicker or
             # subtitle, its column's name, or another column's label) ends the column
@@ -1004,6 +1010,14 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
               and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
               and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
               else b for i, b in enumerate(blocks)]
+    # "编者按" alone on its line heads the editors' note under it: the note's first lines are
+    # its text, however short ("当我们谈论博物馆时,我们在谈论什么?")
+    notes = {i for i, b in enumerate(blocks) if b.kind == "short" and EDITORS_NOTE_RE.match(b.core)}
+    for i in sorted(notes):
+        k = i + 1
+        while k < len(blocks) and blocks[k].kind == "short" and not SIGN_OFF_RE.match(blocks[k].core):
+            blocks[k] = replace(blocks[k], kind="body")
+            k += 1
     # A line carrying its column's name with no sentence in it, where a text may begin,
     # is a title however long ("中国特色城市治理现代化的科学指南（深入学习贯彻…通读）").
     blocks = [replace(b, kind="short") if b.kind == "body" and not b.markers and b.credit is None
