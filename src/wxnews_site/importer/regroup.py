@@ -146,7 +146,9 @@ def umbrella_parts(stories: list[Story], blocks: list[Block]) -> None:
             u.lines |= p.lines
             u.blocks += p.blocks
             u.review += p.review
-            u.to_page = p.to_page
+            u.markers += p.markers  # ("（下转第11版）" ends the part that goes on elsewhere)
+            u.margins += p.margins
+            u.to_page = p.to_page if p.to_page is not None else u.to_page
             u.feature = True
 
 
