@@ -49,7 +49,7 @@ from .printed import Printed, last_characters_together, rejoin
 from .regroup import (
     CAPTION_MAX,
     caption_under_headline, headline_over_photo, label_to_picture, names_as_subheadings, names_over_text, part_tagged_titles,
-    rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text, umbrella_parts,
+    heads_parts, rehome_headlines, sort_stacks, split_for_headlines, subheadings_over_other_text, umbrella_parts,
 )
 from .seams import Echoes, Topics, ends_mid_word, ends_sentence, seam_word
 from .story import Story, body_lines, hand_over, kicker_like, signed
@@ -347,9 +347,8 @@ class _Walker:
         引题 "提升治理效能——" and a title over an author's name. From here on the walk
         reads the piece as a feature: its parts' signatures stay in its text."""
         nb = self.blocks[nxt] if nxt is not None else None
-        return (not cur.closed and not cur.credits and cur.lead is None
+        return (not cur.closed and heads_parts(cur)
                 and 1 <= cur.body_count <= 2 and not any(p.startswith("## ") for p, _ in cur.paras)
-                and any(COLUMN_TAG_RE.search(h) for h, _ in cur.headlines)
                 and len(group) >= 2 and kicker_like(self.blocks[group[0]].core)
                 and not any(COLUMN_TAG_RE.search(self.blocks[g].core) for g in group)
                 and nb is not None and nb.kind == "credit" and nb.credit is not None and bool(nb.credit.bylines))
@@ -963,6 +962,21 @@ def _between_headline_and_dateline(blocks: list[Block], i: int) -> bool:
             and lead_credit(blocks[i + 1].core) is not None)
 
 
+def _long_title(blocks: list[Block], i: int) -> bool:
+    """A line too long for a headline that is a title all the same, when it has no
+    sentence in it and does not go on from the text above: one over a dash subtitle
+    ("——学习《…》第一至五卷"), or one carrying its column's name, however long
+    ("中国特色城市治理现代化的科学指南（深入学习贯彻…第一至五卷通读）")."""
+    b = blocks[i]
+    if b.kind != "body" or b.markers or b.credit is not None or len(b.core) > 3 * SHORT_MAX or "。" in b.core \
+            or ends_sentence(b.core) or lead_credit(b.core) is not None \
+            or (i and blocks[i - 1].kind == "body" and not blocks[i - 1].complete):
+        return False
+    below = blocks[i + 1] if i + 1 < len(blocks) else None
+    return bool(COLUMN_TAG_RE.search(b.core)) or (
+        below is not None and below.kind == "short" and below.core.startswith("——") and not SIGN_OFF_RE.match(below.core))
+
+
 def _long_deck(blocks: list[Block], i: int) -> bool:
     """A long line between a headline line and the dateline opening a text, with no
     sentence's end in it, is a deck: "先从跨省异地就医患者开始实施，再逐步推进…" is
@@ -1002,14 +1016,7 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
     blocks = [b for i, b in enumerate(blocks) if i not in furniture]
     # The line after "(上接第1版)" is the continued text, however short; so is
     # a short line that reads as part of a sentence.
-    # A line over a dash subtitle ("——学习《…》第一至五卷") is a title, however long
-    # its column's name makes it, when it does not go on from the text above.
-    blocks = [replace(b, kind="short") if b.kind == "body" and not b.markers and b.credit is None
-              and i + 1 < len(blocks) and blocks[i + 1].kind == "short" and blocks[i + 1].core.startswith("——")
-              and not SIGN_OFF_RE.match(blocks[i + 1].core) and len(b.core) <= 3 * SHORT_MAX
-              and "。" not in b.core and not ends_sentence(b.core) and lead_credit(b.core) is None
-              and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
-              else b for i, b in enumerate(blocks)]
+    blocks = [replace(b, kind="short") if _long_title(blocks, i) else b for i, b in enumerate(blocks)]
     # "编者按" alone on its line heads the editors' note under it: the note's first lines are
     # its text, however short ("当我们谈论博物馆时,我们在谈论什么?")
     notes = {i for i, b in enumerate(blocks) if b.kind == "short" and EDITORS_NOTE_RE.match(b.core)}
@@ -1018,18 +1025,11 @@ def reconstruct(lines: list[str], source: str, *, trace: list[Decision] | None =
         while k < len(blocks) and blocks[k].kind == "short" and not SIGN_OFF_RE.match(blocks[k].core):
             blocks[k] = replace(blocks[k], kind="body")
             k += 1
-    # A line carrying its column's name with no sentence in it, where a text may begin,
-    # is a title however long ("中国特色城市治理现代化的科学指南（深入学习贯彻…通读）").
-    blocks = [replace(b, kind="short") if b.kind == "body" and not b.markers and b.credit is None
-              and COLUMN_TAG_RE.search(b.core) and len(b.core) <= 3 * SHORT_MAX and "。" not in b.core
-              and not ends_sentence(b.core) and lead_credit(b.core) is None
-              and (i == 0 or blocks[i - 1].kind != "body" or blocks[i - 1].complete)
-              else b for i, b in enumerate(blocks)]
     # "（2026年4月30日第十四届全国人民代表大会常务委员会第二十二次会议通过）" under a law's or a
     # speech's title is its 副题, not a note closing a text
     # (a bare date "（2026年7月1日）" only with a text under it: a decree may end on its date)
     blocks = [replace(b, kind="short") if b.kind == "body" and i and blocks[i - 1].kind == "short"
-              and DOCUMENT_DATE_RE.match(b.core) and (not b.core[:-1].endswith("日")
+              and DOCUMENT_DATE_RE.match(b.core) and (not SIGNED_DATE_RE.match(b.core)
                                                       or (i + 1 < len(blocks) and blocks[i + 1].kind == "body"))
               else b for i, b in enumerate(blocks)]
     decks = {i for i in range(len(blocks)) if _long_deck(blocks, i)}

@@ -129,9 +129,7 @@ def umbrella_parts(stories: list[Story], blocks: list[Block]) -> None:
         u = stories[k]
         k += 1
         intro = next((n for n, (p, _) in enumerate(u.paras) if p.startswith("## ")), len(u.paras))
-        if not (u.headlines and any(COLUMN_TAG_RE.search(h) for h, _ in u.headlines) and not u.photo
-                and 1 <= intro <= UMBRELLA_INTRO and not any(c.bylines for c in u.credits) and u.lead is None
-                and u.from_page is None):
+        if not (heads_parts(u) and 1 <= intro <= UMBRELLA_INTRO):
             continue
         while k < len(stories) and _a_part(stories[k]):
             p = stories.pop(k)
@@ -150,6 +148,13 @@ def umbrella_parts(stories: list[Story], blocks: list[Block]) -> None:
             u.margins += p.margins
             u.to_page = p.to_page if p.to_page is not None else u.to_page
             u.feature = True
+
+
+def heads_parts(s: Story) -> bool:
+    """The story may be an umbrella piece over parts: its title carries its column's name,
+    no reporter signs it and no dateline opens it (a picture's credit may be among it)."""
+    return (any(COLUMN_TAG_RE.search(h) for h, _ in s.headlines) and not s.photo and s.lead is None
+            and s.from_page is None and not any(c.bylines for c in s.credits))
 
 
 def _a_part(p: Story) -> bool:
