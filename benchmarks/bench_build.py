@@ -322,7 +322,10 @@ def on_site(work: Path, edits: int) -> int:
     if not (work / "articles").is_dir() or not (work / "build").is_dir():
         raise SystemExit(f"{work}: no articles/ and build/ of an earlier run of this benchmark")
     cmd = [sys.executable, "-c", CHILD, "full", str(work / "articles")]
-    load = lambda: " ".join(f"{x:.2f}" for x in os.getloadavg())  # noqa: E731
+
+    def load() -> str:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
     print(f"{os.cpu_count()} cores; load {load()} at start", flush=True)
     r = timed(cmd, work)
     print(f"brought up to date: {r.seconds:.1f} s, {r.cpu:.1f} CPU s, peak {r.peak_mb:.0f} MB; load {load()}", flush=True)
